@@ -1,0 +1,7 @@
+/* chatd entry point. */
+int main(void);
+int
+main(void)
+{
+	return 0;
+}

@@ -1,0 +1,228 @@
+/*
+ * libchat: the protocol module shared by chatd and gchat.
+ *
+ * Plain C11, no libevent, no GLib, no global state, no allocation behind the
+ * caller's back. Every function works on buffers the caller owns.
+ */
+#ifndef LIBCHAT_CHAT_H
+#define LIBCHAT_CHAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A line without tags: 512 bytes including the CRLF. */
+#define CHAT_LINE_MAX 512
+/* The tag section: '@', the tags, and the space after them. */
+#define CHAT_TAGS_MAX 8191
+/* A whole line as received: tags plus the rest. */
+#define CHAT_WIRE_MAX (CHAT_TAGS_MAX + CHAT_LINE_MAX)
+/* Parameters after the command. */
+#define CHAT_PARAMS_MAX 15
+/* Tags kept by the parser; more are ignored (still validated). */
+#define CHAT_TAGS_N 32
+
+#define CHAT_NICK_MAX 30
+#define CHAT_USER_MAX 16
+#define CHAT_CHAN_MAX 50
+#define CHAT_TOPIC_MAX 390
+#define CHAT_KICK_MAX 255
+#define CHAT_AWAY_MAX 200
+#define CHAT_REAL_MAX 64
+
+/* One message tag; value is NULL when the tag has no '='. */
+struct chat_tag {
+	char *key;
+	char *value;
+};
+
+/* A parsed line; all pointers point into the caller's buffer. */
+struct chat_msg {
+	size_t ntags;
+	struct chat_tag tags[CHAT_TAGS_N];
+	char *source;	/* without the ':', or NULL */
+	char *command;
+	int argc;
+	char *argv[CHAT_PARAMS_MAX];
+	bool trailing; /* the last parameter was written with ':' */
+};
+
+enum chat_parse_err {
+	CHAT_PARSE_OK = 0,
+	CHAT_PARSE_EMPTY = -1,	    /* nothing but spaces */
+	CHAT_PARSE_NUL = -2,	    /* a NUL byte in the line */
+	CHAT_PARSE_TAGS_LONG = -3,  /* tag section over CHAT_TAGS_MAX */
+	CHAT_PARSE_LINE_LONG = -4,  /* rest over CHAT_LINE_MAX - 2 */
+	CHAT_PARSE_NO_COMMAND = -5, /* tags or source but no command */
+	CHAT_PARSE_BAD_COMMAND = -6 /* command is not letters or 3 digits */
+};
+
+/**
+ * Parse one line in place.
+ * @param m receives the pieces
+ * @param line the line without CR LF; it is modified (NUL-terminated pieces,
+ *        tag values unescaped); must have room for line[len] = '\0'
+ * @param len length of the line in bytes (it may contain NUL bytes, which
+ *        are reported as CHAT_PARSE_NUL)
+ * @return CHAT_PARSE_OK or a negative enum chat_parse_err
+ *
+ * More than CHAT_PARAMS_MAX parameters: the last one keeps the rest of the
+ * line, spaces included (RFC 1459). Leading and repeated spaces between
+ * parameters are skipped. The command is upper-cased in place.
+ */
+int chat_msg_parse(struct chat_msg *m, char *line, size_t len);
+
+/** The value of tag key in m, or NULL; *present tells if the key exists. */
+const char *chat_msg_tag(const struct chat_msg *m, const char *key,
+    bool *present);
+
+/** A short English text for an enum chat_parse_err. */
+const char *chat_parse_strerror(int err);
+
+/**
+ * Format a line, with CR LF, into buf.
+ * @param buf output; size must be at least CHAT_WIRE_MAX + 1 to never fail
+ *        for length reasons
+ * @param tags the tag section without '@' (already escaped), or NULL
+ * @param source without ':', or NULL
+ * @param argv argc parameters; the last one is written with ':' when it is
+ *        empty, starts with ':' or has a space. The others must be non-empty,
+ *        without spaces, and not start with ':'.
+ * @param truncated set to true when the last parameter was cut
+ * @return bytes written (without the terminating NUL), or -1 when a middle
+ *         parameter is invalid or the line cannot fit even with an empty
+ *         last parameter
+ *
+ * Without tags the line is at most CHAT_LINE_MAX bytes; only the last
+ * parameter is ever cut, and only at a UTF-8 character boundary.
+ */
+int chat_msg_format(char *buf, size_t size, const char *tags,
+    const char *source, const char *command, int argc,
+    const char *const *argv, bool *truncated);
+
+/**
+ * Make an already built line (no tags, no CR LF, length len) fit: cut its
+ * trailing parameter (the part after the first " :" that follows the
+ * command) at a UTF-8 boundary so that the line plus CR LF is at most
+ * CHAT_LINE_MAX, then append CR LF. buf must have room for len + 3 bytes.
+ * @return the new length, or -1 if the line has no trailing parameter and is
+ *         too long. *truncated tells whether bytes were dropped.
+ */
+int chat_line_fit(char *buf, size_t len, bool *truncated);
+
+/** Escape a tag value into dst (NUL-terminated); returns length or -1. */
+int chat_tag_escape(char *dst, size_t size, const char *value);
+
+/** Unescape a tag value in place. */
+void chat_tag_unescape(char *value);
+
+/* Case mapping: CASEMAPPING=ascii (A-Z fold to a-z, nothing else). */
+#define CHAT_CASEMAPPING "ascii"
+
+/** Fold src into dst (size bytes, NUL-terminated, truncating). */
+void chat_casefold(char *dst, const char *src, size_t size);
+
+/** Compare two names under the case mapping, strcmp-style. */
+int chat_casecmp(const char *a, const char *b);
+
+/**
+ * A valid nick: 1..maxlen bytes; first a letter or one of []\`_^{|}, then
+ * those, digits and '-'.
+ */
+bool chat_nick_valid(const char *nick, size_t maxlen);
+
+/**
+ * A valid channel name: '#' then 1..maxlen-1 bytes, none of them space,
+ * comma, BEL (^G), CR, LF or NUL, and valid UTF-8.
+ */
+bool chat_chan_valid(const char *name, size_t maxlen);
+
+/** Whether s starts with a channel prefix ('#'). */
+bool chat_is_channel(const char *s);
+
+/** Whether the len bytes at s are valid UTF-8 (no overlongs, surrogates). */
+bool chat_utf8_valid(const char *s, size_t len);
+
+/** The largest n <= max such that s[0..n) ends on a character boundary. */
+size_t chat_utf8_cut(const char *s, size_t len, size_t max);
+
+/**
+ * Glob match under the case mapping: '*' any run, '?' one byte, '\'
+ * escapes the next character.
+ */
+bool chat_mask_match(const char *mask, const char *str);
+
+/**
+ * A bounded line splitter for clients that read raw bytes (gchat).
+ * Lines end in LF (an optional CR before it is dropped).
+ */
+struct chat_linebuf {
+	char *buf;	/* caller's storage */
+	size_t size;	/* its size: longest accepted line plus one */
+	size_t len;	/* bytes held */
+	bool overflow;	/* skipping the rest of an overlong line */
+};
+
+/** Set up a splitter over caller storage. */
+void chat_linebuf_init(struct chat_linebuf *lb, char *storage, size_t size);
+
+/**
+ * Feed bytes; calls cb once per complete line (without CR LF, NUL-terminated
+ * in lb's storage, valid only during the call). Overlong lines are reported
+ * once with toolong = true and their text cut. Returns bytes consumed
+ * (always len).
+ */
+size_t chat_linebuf_feed(struct chat_linebuf *lb, const char *data,
+    size_t len,
+    void (*cb)(void *arg, char *line, size_t linelen, bool toolong),
+    void *arg);
+
+/*
+ * Tic-tac-toe rules (pure). Cells are 0..8, row by row from the top left;
+ * on the wire they are 1..9 or a1..c3 (letter = row a..c, digit = column).
+ */
+enum chat_ttt_result {
+	CHAT_TTT_ONGOING = 0,
+	CHAT_TTT_X_WINS,
+	CHAT_TTT_O_WINS,
+	CHAT_TTT_DRAW
+};
+
+enum chat_ttt_err {
+	CHAT_TTT_OK = 0,
+	CHAT_TTT_ERR_OVER = -1,	   /* the game has ended */
+	CHAT_TTT_ERR_TURN = -2,	   /* not this mark's turn */
+	CHAT_TTT_ERR_RANGE = -3,   /* no such cell */
+	CHAT_TTT_ERR_TAKEN = -4,   /* cell occupied */
+	CHAT_TTT_ERR_PLAYER = -5   /* mark is neither 'X' nor 'O' */
+};
+
+struct chat_ttt {
+	char cell[9];	/* 'X', 'O' or '.' */
+	char turn;	/* 'X' or 'O' */
+	int moves;
+	enum chat_ttt_result result;
+};
+
+/** A new game; X moves first. */
+void chat_ttt_init(struct chat_ttt *g);
+
+/** Parse "1".."9" or "a1".."c3" (any case); returns 0..8 or -1. */
+int chat_ttt_parse_cell(const char *s);
+
+/** Play mark at cell; returns CHAT_TTT_OK or a negative enum chat_ttt_err. */
+int chat_ttt_move(struct chat_ttt *g, char mark, int cell);
+
+/** Resign: the other mark wins; returns CHAT_TTT_ERR_OVER if already over. */
+int chat_ttt_resign(struct chat_ttt *g, char mark);
+
+/** The board as 9 characters plus NUL into out[10]. */
+void chat_ttt_board(const struct chat_ttt *g, char out[10]);
+
+/** Load a 9-character board string (validating counts); 0 or -1. */
+int chat_ttt_load(struct chat_ttt *g, const char *board);
+
+/** A short English text for an enum chat_ttt_err. */
+const char *chat_ttt_strerror(int err);
+
+#endif /* LIBCHAT_CHAT_H */

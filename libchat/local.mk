@@ -1,0 +1,9 @@
+noinst_LIBRARIES += libchat/libchat.a
+libchat_libchat_a_SOURCES = \
+	libchat/chat.h \
+	libchat/numeric.h \
+	libchat/casemap.c \
+	libchat/linebuf.c \
+	libchat/msg.c \
+	libchat/ttt.c \
+	libchat/utf8.c
