@@ -1,1 +1,24 @@
-# tests/integration
+# tests/integration: transcripts replayed against the real chatd.
+
+# The transcript runner; AM_TESTS_ENVIRONMENT exports its path as CHAT_EXPECT.
+check_PROGRAMS += tests/chat-expect tests/integration/fake-server
+tests_chat_expect_SOURCES = tests/chat-expect.c
+tests_integration_fake_server_SOURCES = tests/integration/fake-server.c
+
+# The runner tests itself against the fake server: passing transcripts
+# must pass and broken ones must fail.
+TESTS += tests/integration/test-chat-expect.sh
+
+# Replays every ```chat block of doc/PROTOCOL.md (skips while there is none).
+TESTS += tests/integration/run-doc.sh
+
+# Transcripts (*.chat) are run by run-chat.sh (CHAT_LOG_COMPILER); the
+# lead registers them with TESTS += once chatd can serve them.
+EXTRA_DIST += \
+	tests/integration/README.md \
+	tests/integration/run-chat.sh \
+	tests/integration/run-doc.sh \
+	tests/integration/test-chat-expect.sh \
+	tests/integration/smoke.chat \
+	tests/integration/ngircd/ngircd.chat \
+	tests/integration/ngircd/run-ngircd.sh
