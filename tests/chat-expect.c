@@ -6,6 +6,8 @@
  * chatd change underneath it, so it shares no code with them.
  * The transcript language is documented in tests/integration/README.md.
  */
+#include "config.h"
+
 #include <sys/types.h>
 #include <sys/socket.h>
 
@@ -60,11 +62,11 @@ enum step_kind {
 struct step {
 	enum step_kind kind;
 	char name[NAME_MAX_LEN + 1];
-	char *arg;   /* text, glob, or decoded bytes */
-	size_t len;  /* length of arg (bytes may hold NULs) */
-	long num;    /* repeat count, rcvbuf size or timeout */
-	char *text;  /* the step as written, for diagnostics */
-	int line;    /* line number in the source file */
+	char *arg;  /* text, glob, or decoded bytes */
+	size_t len; /* length of arg (bytes may hold NULs) */
+	long num;   /* repeat count, rcvbuf size or timeout */
+	char *text; /* the step as written, for diagnostics */
+	int line;   /* line number in the source file */
 };
 
 struct transcript {
@@ -180,7 +182,8 @@ now_ms(void)
 static void
 on_alarm(int sig)
 {
-	static const char msg[] = "Bail out! chat-expect: hard time limit hit\n";
+	static const char msg[] =
+	    "Bail out! chat-expect: hard time limit hit\n";
 	ssize_t r;
 
 	(void)sig;
@@ -245,10 +248,12 @@ decode_escapes(const char *s, size_t *lenp)
 			for (i = 1; i <= 2; i++) {
 				if (!isxdigit((unsigned char)s[i]))
 					goto bad;
-				v = v * 16 + (isdigit((unsigned char)s[i]) ?
-				    (unsigned)(s[i] - '0') :
-				    (unsigned)(tolower((unsigned char)s[i]) -
-					'a' + 10));
+				v = v * 16 +
+				    (isdigit((unsigned char)s[i])
+				            ? (unsigned)(s[i] - '0')
+				            : (unsigned)(tolower((unsigned char)
+				                                 s[i]) -
+				                  'a' + 10));
 			}
 			*o++ = (char)v;
 			s += 2;
@@ -324,8 +329,8 @@ step_parse(struct step *st, const char *l)
 	}
 	if (strncmp(p, ">*", 2) == 0) {
 		st->kind = STEP_REPEAT;
-		if (!parse_long(skip_one_space(p + 2), 1, 10000000, &st->num,
-			&p) ||
+		if (!parse_long(
+		        skip_one_space(p + 2), 1, 10000000, &st->num, &p) ||
 		    *p != ' ')
 			return "expected `NAME>* COUNT text`";
 		st->arg = xstrndup(p + 1, strlen(p + 1));
@@ -369,7 +374,8 @@ step_parse(struct step *st, const char *l)
 		return "expected one of > >> >* < ~ ! or a keyword after the "
 		       "client name";
 	}
-	st->arg = xstrndup(skip_one_space(p + 1), strlen(skip_one_space(p + 1)));
+	st->arg =
+	    xstrndup(skip_one_space(p + 1), strlen(skip_one_space(p + 1)));
 	st->len = strlen(st->arg);
 	return NULL;
 }
@@ -391,8 +397,8 @@ transcript_new(const char *file, const char *title)
 {
 	struct transcript *t;
 
-	transcripts = xrealloc(transcripts,
-	    (ntranscripts + 1) * sizeof *transcripts);
+	transcripts =
+	    xrealloc(transcripts, (ntranscripts + 1) * sizeof *transcripts);
 	t = &transcripts[ntranscripts++];
 	memset(t, 0, sizeof *t);
 	t->file = xstrndup(file, strlen(file));
@@ -611,25 +617,28 @@ client_open(const char *name, long rcvbuf, int64_t deadline)
 	}
 	err = 0;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
-			SOCK_NONBLOCK, ai->ai_protocol);
+		fd = socket(ai->ai_family,
+		    ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    ai->ai_protocol);
 		if (fd == -1)
 			continue;
 		/* The receive buffer must be set before connect to count. */
 		if (rcvbuf > 0)
-			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rb,
-			    sizeof rb);
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rb, sizeof rb);
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		if (errno == EINPROGRESS) {
 			pfd.fd = fd;
 			pfd.events = POLLOUT;
-			rv = poll(&pfd, 1, (int)(deadline - now_ms() > 0 ?
-			    deadline - now_ms() : 0));
+			rv = poll(&pfd, 1,
+			    (int)(deadline - now_ms() > 0 ? deadline - now_ms()
+			                                  : 0));
 			elen = sizeof err;
-			if (rv == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR,
-			    &err, &elen) == 0 && err == 0)
+			if (rv == 1 &&
+			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) ==
+			        0 &&
+			    err == 0)
 				break;
 			if (rv == 0)
 				err = ETIMEDOUT;
@@ -667,8 +676,8 @@ client_add_line(struct client *c, const char *s, size_t len)
 			c->phead = 0;
 		} else {
 			c->pcap = c->pcap == 0 ? 64 : c->pcap * 2;
-			c->pending = xrealloc(c->pending,
-			    c->pcap * sizeof *c->pending);
+			c->pending =
+			    xrealloc(c->pending, c->pcap * sizeof *c->pending);
 		}
 	}
 	l = xstrndup(s, len);
@@ -741,8 +750,7 @@ client_read(struct client *c)
 static bool
 client_readable(struct client *c)
 {
-	return c->fd != -1 && !c->eof && !c->paused &&
-	    c->pbytes < PENDING_MAX;
+	return c->fd != -1 && !c->eof && !c->paused && c->pbytes < PENDING_MAX;
 }
 
 /*
@@ -778,8 +786,7 @@ pump(int timeout_ms, struct client *writer)
 		if ((pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
 		    client_readable(who[i]))
 			client_read(who[i]);
-		if (who[i] == writer &&
-		    (pfd[i].revents & (POLLHUP | POLLERR)))
+		if (who[i] == writer && (pfd[i].revents & (POLLHUP | POLLERR)))
 			writable = true;
 	}
 	free(pfd);
@@ -937,7 +944,8 @@ step_wait(struct client *c, const struct step *st, long timeout)
 			if (st->kind == STEP_EXPECT) {
 				if (!line_matches(st->arg, l)) {
 					fail("%s received a line that does not "
-					     "match", c->name);
+					     "match",
+					    c->name);
 					fail_got = l;
 					return;
 				}
@@ -963,7 +971,8 @@ step_wait(struct client *c, const struct step *st, long timeout)
 				    timeout);
 			else if (st->kind == STEP_SKIP)
 				fail("%s: timed out after %ld ms (%zu lines "
-				     "skipped)", c->name, timeout, skipped);
+				     "skipped)",
+				    c->name, timeout, skipped);
 			else
 				fail("%s: timed out after %ld ms", c->name,
 				    timeout);
@@ -989,10 +998,9 @@ step_absent(struct client *c, const struct step *st)
 		pump(left_ms(deadline), NULL);
 	for (i = c->phead; i < c->ptail; i++) {
 		if (line_matches(st->arg, c->pending[i])) {
-			fail("%s received a line it should not have",
-			    c->name);
-			fail_got = xstrndup(c->pending[i],
-			    strlen(c->pending[i]));
+			fail("%s received a line it should not have", c->name);
+			fail_got =
+			    xstrndup(c->pending[i], strlen(c->pending[i]));
 			return;
 		}
 	}
@@ -1099,9 +1107,10 @@ transcript_run(const struct transcript *t, size_t num)
 		printf("#   %s\n", fail_buf);
 		if (st != NULL && t->error == NULL &&
 		    (st->kind == STEP_EXPECT || st->kind == STEP_SKIP ||
-			st->kind == STEP_ABSENT)) {
-			printf("#   %s ", st->kind == STEP_ABSENT ?
-			    "unwanted:" : "expected:");
+		        st->kind == STEP_ABSENT)) {
+			printf("#   %s ",
+			    st->kind == STEP_ABSENT ? "unwanted:"
+			                            : "expected:");
 			print_escaped(st->arg, st->len, 400);
 			printf("\n");
 		}
@@ -1123,11 +1132,11 @@ transcript_run(const struct transcript *t, size_t num)
 }
 
 /* Print usage and exit. */
-static void __attribute__((noreturn))
-usage(void)
+static void __attribute__((noreturn)) usage(void)
 {
-	fprintf(stderr, "usage: chat-expect [-h host] -p port [-t timeout_ms] "
-			"[-T cap_seconds] [-P] [-m] FILE...\n");
+	fprintf(stderr,
+	    "usage: chat-expect [-h host] -p port [-t timeout_ms] "
+	    "[-T cap_seconds] [-P] [-m] FILE...\n");
 	exit(2);
 }
 

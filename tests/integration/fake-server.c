@@ -15,6 +15,8 @@
  *   PENDING       "PENDING n": bytes queued for all clients together
  * Exits on SIGTERM, or after 120 s so it never outlives a broken test.
  */
+#include "config.h"
+
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -41,9 +43,9 @@ struct fclient {
 	size_t inlen;
 	char *out;
 	size_t outlen, outcap;
-	bool closing;      /* close once out is flushed */
-	char *later;       /* second half of SPLIT */
-	long later_at;     /* when to send it, in now_ms() time */
+	bool closing;  /* close once out is flushed */
+	char *later;   /* second half of SPLIT */
+	long later_at; /* when to send it, in now_ms() time */
 };
 
 static struct fclient *fcl[MAXCLIENTS];
@@ -254,8 +256,8 @@ main(void)
 			}
 		}
 		if (pfd[0].revents & POLLIN) {
-			fd = accept4(lfd, NULL, NULL,
-			    SOCK_NONBLOCK | SOCK_CLOEXEC);
+			fd = accept4(
+			    lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 			for (i = 0; fd != -1 && i < MAXCLIENTS; i++) {
 				if (fcl[i] != NULL)
 					continue;
