@@ -1,0 +1,382 @@
+/*
+ * chatd: the central header (tmux style). Structures shared between files,
+ * then one prototype section per source file.
+ */
+#ifndef CHATD_H
+#define CHATD_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/tree.h>
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "chat.h"
+#include "numeric.h"
+
+#define CHATD_VERSION "chatd-" PACKAGE_VERSION
+
+#ifndef UNUSED
+#define UNUSED __attribute__((unused))
+#endif
+#define PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
+
+struct bufferevent;
+struct event;
+struct event_base;
+struct evbuffer;
+struct channel;
+struct client;
+
+/* Configuration, reloaded on SIGHUP (listeners are not rebound). */
+struct config_str {
+	char *value;
+	TAILQ_ENTRY(config_str) entry;
+};
+TAILQ_HEAD(config_strs, config_str);
+
+struct config {
+	char *path;
+	char *server_name;
+	char *network_name;
+	char *data_dir;
+	char *motd_file;
+	char *admin_name;
+	char *admin_email;
+	char *admin_location;
+	struct config_strs listen;
+	struct config_strs trusted;
+	struct config_strs opers; /* "name hash" */
+	unsigned max_clients;
+	unsigned max_per_ip;
+	unsigned max_channels;	/* channels a client may be in */
+	size_t sendq;		/* output bytes queued before a kill */
+	size_t recvq;		/* input bytes buffered before a kill */
+	unsigned ping_interval; /* seconds idle before the server PINGs */
+	unsigned ping_timeout;	/* seconds more to answer it */
+	unsigned reg_timeout;	/* seconds to finish registration */
+	unsigned flood_burst;	/* command cost allowed at once */
+	unsigned flood_rate;	/* cost refilled per second */
+	unsigned max_monitor;
+	int log_level;
+};
+
+/* A channel member. */
+struct member {
+	struct client *client;
+	struct channel *channel;
+	int modes;
+#define MEMBER_OP 0x1
+#define MEMBER_VOICE 0x2
+	TAILQ_ENTRY(member) centry; /* in channel->members */
+	TAILQ_ENTRY(member) uentry; /* in client->channels */
+};
+TAILQ_HEAD(members, member);
+
+/* A list entry holding a mask (bans, invites). */
+struct mask {
+	char *mask;
+	char *setter;
+	time_t when;
+	TAILQ_ENTRY(mask) entry;
+};
+TAILQ_HEAD(masks, mask);
+
+struct channel {
+	char name[CHAT_CHAN_MAX + 1];
+	char fold[CHAT_CHAN_MAX + 1];
+	int modes;
+#define CHAN_INVITE 0x1
+#define CHAN_KEY 0x2
+#define CHAN_LIMIT 0x4
+#define CHAN_MODERATED 0x8
+#define CHAN_NOEXTERNAL 0x10
+#define CHAN_SECRET 0x20
+#define CHAN_TOPICLOCK 0x40
+	char *key;
+	unsigned limit;
+	char *topic;
+	char *topic_setter;
+	time_t topic_time;
+	time_t created;
+	unsigned nmembers;
+	struct members members;
+	struct masks bans;
+	struct masks invites; /* casefolded nicks invited */
+	RB_ENTRY(channel) entry;
+};
+RB_HEAD(channels, channel);
+
+/* Registration and lifetime flags of a client. */
+#define CLIENT_NICK 0x1		/* NICK received */
+#define CLIENT_USER 0x2		/* USER received */
+#define CLIENT_REGISTERED 0x4
+#define CLIENT_DEAD 0x8		/* on the dead list, reaped soon */
+#define CLIENT_PINGED 0x10	/* idle PING sent, waiting for PONG */
+#define CLIENT_CAPNEG 0x20	/* CAP negotiation holds registration */
+#define CLIENT_OPER 0x40
+#define CLIENT_INVISIBLE 0x80
+#define CLIENT_TRUSTED 0x100	/* no flood control */
+#define CLIENT_PENDING 0x200	/* on the pending list (lines to run) */
+#define CLIENT_CLOSING 0x400	/* draining output before close */
+#define CLIENT_SKIPLINE 0x800	/* dropping the rest of an overlong line */
+
+/* Capabilities (IRCv3) a client has enabled. */
+#define CAP_MESSAGE_TAGS 0x1
+#define CAP_SERVER_TIME 0x2
+#define CAP_ECHO_MESSAGE 0x4
+#define CAP_MULTI_PREFIX 0x8
+#define CAP_AWAY_NOTIFY 0x10
+#define CAP_EXTENDED_JOIN 0x20
+#define CAP_ACCOUNT_NOTIFY 0x40
+#define CAP_BATCH 0x80
+#define CAP_LABELED_RESPONSE 0x100
+#define CAP_STANDARD_REPLIES 0x200
+#define CAP_CAP_NOTIFY 0x400
+#define CAP_USERHOST_IN_NAMES 0x800
+#define CAP_INVITE_NOTIFY 0x1000
+#define CAP_SETNAME 0x2000
+#define CAP_CHGHOST 0x4000
+#define CAP_ACCOUNT_TAG 0x8000
+#define CAP_SASL 0x10000
+#define CAP_MSGID 0x20000 /* pseudo: message-ids need message-tags */
+
+struct client {
+	uint64_t id;
+	int flags;
+	uint32_t caps;
+	struct bufferevent *bev;
+	char nick[CHAT_NICK_MAX + 1];
+	char fold[CHAT_NICK_MAX + 1];
+	char user[CHAT_USER_MAX + 1];
+	char *realname;
+	char *host;	  /* shown host: the address */
+	char *away;
+	char *account;
+	char *quit_reason;
+	char *label;	  /* labeled-response: current command's label */
+	time_t signon;
+	time_t last_active; /* last PRIVMSG/NOTICE, for WHOIS idle */
+	int64_t last_read;  /* monotonic ms of the last input */
+	int64_t flood_t;    /* virtual time of the flood budget, ms */
+	unsigned nchannels;
+	unsigned cap_version;
+	uint64_t serial;    /* last broadcast serial seen */
+	struct members channels;
+	struct presence_watch *watch; /* MONITOR list, see presence.c */
+	RB_ENTRY(client) nick_entry;
+	TAILQ_ENTRY(client) entry;	 /* all clients */
+	TAILQ_ENTRY(client) dead_entry;	 /* dead list */
+	TAILQ_ENTRY(client) pend_entry;	 /* pending list */
+};
+TAILQ_HEAD(clients, client);
+RB_HEAD(nicks, client);
+
+/* Outcome of a command handler. */
+enum cmd_result { CMD_OK, CMD_CLOSED };
+
+/* A command table entry. */
+struct cmd_entry {
+	const char *name;
+	int min; /* parameters */
+	int max; /* -1: any */
+	int flags;
+#define CMD_UNREG 0x1 /* allowed before registration */
+#define CMD_REG 0x2   /* allowed after registration */
+#define CMD_OPER 0x4  /* server operators only */
+#define CMD_NOFLOOD 0x8
+	int cost; /* flood budget units */
+	enum cmd_result (*exec)(struct client *, struct chat_msg *);
+	const char *usage;
+	const char *help;
+};
+
+/* A line to deliver, formatted once: "@tags " (tagslen bytes) then text. */
+struct rline {
+	char buf[CHAT_WIRE_MAX + 3];
+	size_t len;
+	size_t tagslen;
+};
+
+/* Globals of the process (one event loop). */
+extern struct event_base *ev_base;
+extern struct config *cfg;
+extern struct clients all_clients;
+extern struct nicks nick_tree;
+extern struct channels channel_tree;
+extern unsigned nclients;
+extern unsigned nunregistered;
+extern unsigned nopers;
+extern time_t start_time;
+
+/* log.c */
+#define LOG_ERR 0
+#define LOG_WARN 1
+#define LOG_INFO 2
+#define LOG_DEBUG 3
+void log_open(int level);
+void log_set_level(int level);
+void log_msg(int level, const char *fmt, ...) PRINTFLIKE(2, 3);
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+void fatal(const char *fmt, ...) PRINTFLIKE(1, 2) __attribute__((noreturn));
+void fatalx(const char *fmt, ...) PRINTFLIKE(1, 2) __attribute__((noreturn));
+
+/* xmalloc.c */
+void *xmalloc(size_t);
+void *xcalloc(size_t, size_t);
+void *xrealloc(void *, size_t);
+char *xstrdup(const char *);
+char *xstrndup(const char *, size_t);
+int xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
+void replace_str(char **, const char *);
+
+/* config.c */
+struct config *config_new(void);
+void config_free(struct config *);
+int config_load(struct config *, const char *path, char **cause);
+void config_add_str(struct config_strs *, const char *);
+bool config_trusted(const struct config *, const char *addr);
+const char *config_default_data_dir(void);
+
+/* listen.c */
+int listen_add(const char *spec, char **cause);
+void listen_free_all(void);
+
+/* conn.c */
+void conn_init(void);
+void conn_free(void);
+void conn_accept(int fd, const char *addr);
+void conn_kill(struct client *, const char *reason);
+void conn_close(struct client *, const char *reason);
+bool conn_write(struct client *, const char *buf, size_t len);
+void conn_shutdown(const char *reason);
+int64_t conn_now_ms(void);
+size_t conn_sendq_len(struct client *);
+
+/* client.c */
+struct client *client_new(struct bufferevent *, const char *addr);
+void client_free(struct client *);
+struct client *client_find(const char *nick);
+void client_set_nick(struct client *, const char *nick);
+void client_try_register(struct client *);
+void client_exit(struct client *, const char *reason);
+const char *client_name(struct client *);
+void client_prefix(struct client *, char *buf, size_t len);
+void client_timer_check(struct client *, int64_t now);
+RB_PROTOTYPE(nicks, client, nick_entry, client_nick_cmp);
+
+/* channel.c */
+struct channel *channel_find(const char *name);
+struct channel *channel_create(const char *name);
+void channel_destroy(struct channel *);
+struct member *channel_member(struct channel *, struct client *);
+struct member *channel_join(struct channel *, struct client *, int modes);
+void channel_leave(struct member *);
+bool channel_banned(struct channel *, struct client *);
+bool channel_invited(struct channel *, struct client *);
+void channel_invite_add(struct channel *, const char *nick);
+void channel_invite_del(struct channel *, const char *nick);
+void channel_mode_string(struct channel *, bool show_key, char *buf,
+    size_t len);
+const char *channel_prefix(struct member *, bool multi);
+void channel_free_all(void);
+RB_PROTOTYPE(channels, channel, entry, channel_cmp);
+
+/* route.c: every delivery goes through here. */
+void route_init(struct rline *, const char *tags, const char *source,
+    const char *fmt, ...) PRINTFLIKE(4, 5);
+void route_vinit(struct rline *, const char *tags, const char *source,
+    const char *fmt, va_list) PRINTFLIKE(4, 0);
+void route_client(struct client *, const struct rline *);
+bool route_nick(const char *nick, const struct rline *);
+void route_channel(struct channel *, struct client *except,
+    const struct rline *);
+void route_channel_ops(struct channel *, struct client *except,
+    const struct rline *);
+void route_peers(struct client *, bool self, const struct rline *);
+void route_all(const struct rline *);
+void route_time_tag(char *buf, size_t len);
+
+/* send.c: replies to the client that asked. */
+void send_raw(struct client *, const char *fmt, ...) PRINTFLIKE(2, 3);
+void send_numeric(struct client *, int num, const char *fmt, ...)
+    PRINTFLIKE(3, 4);
+void send_fail(struct client *, const char *cmd, const char *code,
+    const char *context, const char *fmt, ...) PRINTFLIKE(5, 6);
+void send_notice(struct client *, const char *fmt, ...) PRINTFLIKE(2, 3);
+#define SEND_NUMERIC(c, n, ...) send_numeric(c, n, NUMERIC_FMT(n), ##__VA_ARGS__)
+
+/* presence.c: who is online, who watches whom (MONITOR). */
+void presence_online(struct client *);
+void presence_offline(struct client *, const char *oldnick);
+bool presence_watch_add(struct client *, const char *nick);
+void presence_watch_del(struct client *, const char *nick);
+void presence_watch_clear(struct client *);
+size_t presence_watch_count(struct client *);
+void presence_watch_list(struct client *,
+    void (*cb)(struct client *, const char *nick, void *), void *arg);
+void presence_free_all(void);
+
+/* cmd.c */
+const struct cmd_entry *cmd_find(const char *name);
+enum cmd_result cmd_dispatch(struct client *, char *line, size_t len);
+extern const struct cmd_entry cmd_table[];
+extern const size_t cmd_count;
+
+/* cmd-register.c */
+enum cmd_result cmd_cap(struct client *, struct chat_msg *);
+enum cmd_result cmd_nick(struct client *, struct chat_msg *);
+enum cmd_result cmd_pass(struct client *, struct chat_msg *);
+enum cmd_result cmd_ping(struct client *, struct chat_msg *);
+enum cmd_result cmd_pong(struct client *, struct chat_msg *);
+enum cmd_result cmd_quit(struct client *, struct chat_msg *);
+enum cmd_result cmd_user(struct client *, struct chat_msg *);
+void cmd_welcome(struct client *);
+
+/* cmd-message.c */
+enum cmd_result cmd_privmsg(struct client *, struct chat_msg *);
+enum cmd_result cmd_notice(struct client *, struct chat_msg *);
+
+/* cmd-channel.c */
+enum cmd_result cmd_invite(struct client *, struct chat_msg *);
+enum cmd_result cmd_join(struct client *, struct chat_msg *);
+enum cmd_result cmd_kick(struct client *, struct chat_msg *);
+enum cmd_result cmd_list(struct client *, struct chat_msg *);
+enum cmd_result cmd_mode(struct client *, struct chat_msg *);
+enum cmd_result cmd_names(struct client *, struct chat_msg *);
+enum cmd_result cmd_part(struct client *, struct chat_msg *);
+enum cmd_result cmd_topic(struct client *, struct chat_msg *);
+void channel_send_names(struct client *, struct channel *);
+void channel_part_all(struct client *, const char *reason);
+
+/* cmd-info.c */
+enum cmd_result cmd_help(struct client *, struct chat_msg *);
+enum cmd_result cmd_motd(struct client *, struct chat_msg *);
+enum cmd_result cmd_version(struct client *, struct chat_msg *);
+enum cmd_result cmd_lusers(struct client *, struct chat_msg *);
+enum cmd_result cmd_time(struct client *, struct chat_msg *);
+enum cmd_result cmd_admin(struct client *, struct chat_msg *);
+enum cmd_result cmd_info(struct client *, struct chat_msg *);
+enum cmd_result cmd_who(struct client *, struct chat_msg *);
+enum cmd_result cmd_whois(struct client *, struct chat_msg *);
+enum cmd_result cmd_ison(struct client *, struct chat_msg *);
+enum cmd_result cmd_userhost(struct client *, struct chat_msg *);
+enum cmd_result cmd_away(struct client *, struct chat_msg *);
+enum cmd_result cmd_monitor(struct client *, struct chat_msg *);
+void send_motd(struct client *);
+void send_lusers(struct client *);
+void send_isupport(struct client *);
+
+/* main.c */
+void chatd_rehash(void);
+void chatd_die(const char *reason);
+
+#include "numeric-fmt.h"
+
+#endif /* CHATD_H */

@@ -1,11 +1,35 @@
 noinst_LIBRARIES += chatd/libchatd.a
 chatd_libchatd_a_SOURCES = \
-	chatd/chatd.h
-chatd_libchatd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBBSD_CFLAGS) $(SQLITE_CFLAGS) $(OPENSSL_CFLAGS)
+	chatd/chatd.h \
+	chatd/numeric-fmt.h \
+	chatd/channel.c \
+	chatd/client.c \
+	chatd/cmd.c \
+	chatd/cmd-channel.c \
+	chatd/cmd-info.c \
+	chatd/cmd-message.c \
+	chatd/cmd-register.c \
+	chatd/config.c \
+	chatd/conn.c \
+	chatd/globals.c \
+	chatd/listen.c \
+	chatd/log.c \
+	chatd/presence.c \
+	chatd/route.c \
+	chatd/send.c \
+	chatd/xmalloc.c
+CHATD_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"' \
+	-DLOCALSTATEDIR='"$(localstatedir)"' -DPKGDATADIR='"$(pkgdatadir)"'
+CHATD_CFLAGS = $(AM_CFLAGS) -Wswitch-enum $(LIBEVENT_CFLAGS) $(LIBBSD_CFLAGS) \
+	$(SQLITE_CFLAGS) $(OPENSSL_CFLAGS) $(ARGON2_CFLAGS)
+chatd_libchatd_a_CPPFLAGS = $(CHATD_CPPFLAGS)
+chatd_libchatd_a_CFLAGS = $(CHATD_CFLAGS)
 
 sbin_PROGRAMS += chatd/chatd
 chatd_chatd_SOURCES = chatd/main.c
-chatd_chatd_CFLAGS = $(chatd_libchatd_a_CFLAGS)
-CHATD_LIBS = chatd/libchatd.a libchat/libchat.a $(LIBEVENT_SSL_LIBS) $(LIBEVENT_LIBS) \
-	$(LIBBSD_LIBS) $(SQLITE_LIBS) $(ARGON2_LIBS) $(OPENSSL_LIBS) -lpthread
+chatd_chatd_CPPFLAGS = $(CHATD_CPPFLAGS)
+chatd_chatd_CFLAGS = $(CHATD_CFLAGS)
+CHATD_LIBS = chatd/libchatd.a libchat/libchat.a $(LIBEVENT_SSL_LIBS) \
+	$(LIBEVENT_LIBS) $(LIBBSD_LIBS) $(SQLITE_LIBS) $(ARGON2_LIBS) \
+	$(OPENSSL_LIBS) -lpthread
 chatd_chatd_LDADD = $(CHATD_LIBS)

@@ -1,7 +1,242 @@
-/* chatd entry point. */
-int main(void);
-int
-main(void)
+/* chatd: start-up, signals and the event loop. */
+
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "chatd.h"
+
+static struct event *sig_term, *sig_int, *sig_hup;
+static struct config_strs opt_listen = TAILQ_HEAD_INITIALIZER(opt_listen);
+static char *opt_data_dir;
+static int opt_level = -1;
+
+/* Print usage and exit. */
+static void __attribute__((noreturn))
+usage(int status)
 {
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: chatd [-dtv] [-f chatd.conf] [--listen ADDR:PORT]... "
+	    "[--data-dir DIR]\n"
+	    "  -f, --config FILE    configuration file (default %s)\n"
+	    "  -l, --listen SPEC    listen on ADDR:PORT, [ADDR6]:PORT or "
+	    "PORT (repeatable)\n"
+	    "  -D, --data-dir DIR   where the database and files live\n"
+	    "  -d, --debug          log debug messages\n"
+	    "  -t, --test           check the configuration and exit\n"
+	    "  -v, --version        print the version\n",
+	    SYSCONFDIR "/chatd.conf");
+	exit(status);
+}
+
+/* mkdir -p with mode 0700 for the last component. */
+static int
+make_dirs(const char *path)
+{
+	char buf[4096], *p;
+
+	if (strlen(path) >= sizeof buf)
+		return -1;
+	strlcpy(buf, path, sizeof buf);
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+		return -1;
 	return 0;
+}
+
+/* Load the configuration and apply the command line on top. */
+static struct config *
+load_config(const char *path, bool must_exist, char **cause)
+{
+	struct config *c = config_new();
+	struct config_str *s;
+
+	if (path != NULL && (must_exist || access(path, F_OK) == 0)) {
+		if (config_load(c, path, cause) != 0) {
+			config_free(c);
+			return NULL;
+		}
+	} else if (path != NULL)
+		replace_str(&c->path, path);
+	if (!TAILQ_EMPTY(&opt_listen)) {
+		while ((s = TAILQ_FIRST(&c->listen)) != NULL) {
+			TAILQ_REMOVE(&c->listen, s, entry);
+			free(s->value);
+			free(s);
+		}
+		TAILQ_FOREACH(s, &opt_listen, entry)
+			config_add_str(&c->listen, s->value);
+	}
+	if (TAILQ_EMPTY(&c->listen))
+		config_add_str(&c->listen, "127.0.0.1:6667");
+	if (opt_data_dir != NULL)
+		replace_str(&c->data_dir, opt_data_dir);
+	if (c->data_dir == NULL)
+		replace_str(&c->data_dir, config_default_data_dir());
+	if (opt_level >= 0)
+		c->log_level = opt_level;
+	return c;
+}
+
+/* SIGHUP: reload the configuration (listeners stay as they are). */
+void
+chatd_rehash(void)
+{
+	struct config *n;
+	char *cause = NULL;
+
+	if ((n = load_config(cfg->path, true, &cause)) == NULL) {
+		log_warn("reload failed, keeping the old configuration: %s",
+		    cause);
+		free(cause);
+		return;
+	}
+	replace_str(&n->data_dir, cfg->data_dir);
+	config_free(cfg);
+	cfg = n;
+	log_set_level(cfg->log_level);
+	log_info("configuration reloaded from %s", cfg->path);
+}
+
+/* Close every client and leave the loop. */
+void
+chatd_die(const char *reason)
+{
+	log_info("shutting down: %s", reason);
+	listen_free_all();
+	conn_shutdown(reason);
+	event_base_loopbreak(ev_base);
+}
+
+/* Signal handler (run by the event loop). */
+static void
+on_signal(evutil_socket_t sig, short events UNUSED, void *arg UNUSED)
+{
+	switch (sig) {
+	case SIGHUP:
+		chatd_rehash();
+		break;
+	default:
+		chatd_die(sig == SIGTERM ? "Server terminating" :
+		    "Server interrupted");
+		break;
+	}
+}
+
+/* Entry point. */
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "data-dir", required_argument, NULL, 'D' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "test", no_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = SYSCONFDIR "/chatd.conf";
+	bool path_given = false, test_only = false;
+	struct config_str *s;
+	char *cause = NULL;
+	int ch, status = 0;
+
+	while ((ch = getopt_long(argc, argv, "f:l:D:dtvh", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			path = optarg;
+			path_given = true;
+			break;
+		case 'l':
+			config_add_str(&opt_listen, optarg);
+			break;
+		case 'D':
+			opt_data_dir = optarg;
+			break;
+		case 'd':
+			opt_level = LOG_DEBUG;
+			break;
+		case 't':
+			test_only = true;
+			break;
+		case 'v':
+			printf("%s\n", CHATD_VERSION);
+			return 0;
+		case 'h':
+			usage(0);
+		default:
+			usage(1);
+		}
+	}
+	if (optind != argc)
+		usage(1);
+	log_open(opt_level >= 0 ? opt_level : LOG_INFO);
+	if ((cfg = load_config(path, path_given, &cause)) == NULL)
+		fatalx("%s", cause);
+	log_set_level(cfg->log_level);
+	if (test_only) {
+		printf("configuration OK\n");
+		config_free(cfg);
+		return 0;
+	}
+	if (make_dirs(cfg->data_dir) != 0)
+		fatal("data directory %s", cfg->data_dir);
+
+	signal(SIGPIPE, SIG_IGN);
+	start_time = time(NULL);
+	if ((ev_base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	conn_init();
+	TAILQ_FOREACH(s, &cfg->listen, entry) {
+		if (listen_add(s->value, &cause) != 0)
+			fatalx("%s", cause);
+	}
+	sig_term = evsignal_new(ev_base, SIGTERM, on_signal, NULL);
+	sig_int = evsignal_new(ev_base, SIGINT, on_signal, NULL);
+	sig_hup = evsignal_new(ev_base, SIGHUP, on_signal, NULL);
+	evsignal_add(sig_term, NULL);
+	evsignal_add(sig_int, NULL);
+	evsignal_add(sig_hup, NULL);
+	log_info("%s started (data in %s)", CHATD_VERSION, cfg->data_dir);
+
+	if (event_base_dispatch(ev_base) < 0)
+		status = 1;
+
+	channel_free_all();
+	presence_free_all();
+	conn_free();
+	event_free(sig_term);
+	event_free(sig_int);
+	event_free(sig_hup);
+	event_base_free(ev_base);
+	libevent_global_shutdown();
+	config_free(cfg);
+	while ((s = TAILQ_FIRST(&opt_listen)) != NULL) {
+		TAILQ_REMOVE(&opt_listen, s, entry);
+		free(s->value);
+		free(s);
+	}
+	log_info("stopped");
+	return status;
 }

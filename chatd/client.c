@@ -1,0 +1,160 @@
+/* Clients: identity, the nick tree, registration and timeouts. */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/bufferevent.h>
+
+#include "chatd.h"
+
+static uint64_t client_next_id = 1;
+
+/* Compare clients by folded nick. */
+static int
+client_nick_cmp(struct client *a, struct client *b)
+{
+	return strcmp(a->fold, b->fold);
+}
+RB_GENERATE(nicks, client, nick_entry, client_nick_cmp);
+
+/* Allocate a client for a new connection. */
+struct client *
+client_new(struct bufferevent *bev, const char *addr)
+{
+	struct client *c = xcalloc(1, sizeof *c);
+
+	c->id = client_next_id++;
+	c->bev = bev;
+	c->host = xstrdup(addr);
+	c->signon = time(NULL);
+	c->last_active = c->signon;
+	TAILQ_INIT(&c->channels);
+	nclients++;
+	nunregistered++;
+	return c;
+}
+
+/* Free a client that has already left (client_exit). */
+void
+client_free(struct client *c)
+{
+	free(c->realname);
+	free(c->host);
+	free(c->away);
+	free(c->account);
+	free(c->quit_reason);
+	free(c->label);
+	free(c);
+}
+
+/* Find a client by nick (any case). */
+struct client *
+client_find(const char *nick)
+{
+	struct client find;
+
+	chat_casefold(find.fold, nick, sizeof find.fold);
+	return RB_FIND(nicks, &nick_tree, &find);
+}
+
+/* Give a client a nick (the caller checked it is free and valid). */
+void
+client_set_nick(struct client *c, const char *nick)
+{
+	if (c->flags & CLIENT_NICK)
+		RB_REMOVE(nicks, &nick_tree, c);
+	strlcpy(c->nick, nick, sizeof c->nick);
+	chat_casefold(c->fold, nick, sizeof c->fold);
+	RB_INSERT(nicks, &nick_tree, c);
+	c->flags |= CLIENT_NICK;
+}
+
+/* The client's nick, or "*" before it has one. */
+const char *
+client_name(struct client *c)
+{
+	return (c->flags & CLIENT_NICK) ? c->nick : "*";
+}
+
+/* nick!user@host into buf. */
+void
+client_prefix(struct client *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s!%s@%s", client_name(c),
+	    c->user[0] != '\0' ? c->user : "*", c->host);
+}
+
+/* Complete registration once NICK and USER are in and CAP is done. */
+void
+client_try_register(struct client *c)
+{
+	if ((c->flags & (CLIENT_NICK | CLIENT_USER)) !=
+	    (CLIENT_NICK | CLIENT_USER))
+		return;
+	if (c->flags & (CLIENT_CAPNEG | CLIENT_REGISTERED | CLIENT_DEAD))
+		return;
+	c->flags |= CLIENT_REGISTERED;
+	nunregistered--;
+	log_debug("client %s registered from %s", c->nick, c->host);
+	cmd_welcome(c);
+	presence_online(c);
+}
+
+/* A client leaves: its peers see QUIT, its state goes away. */
+void
+client_exit(struct client *c, const char *reason)
+{
+	struct rline rl;
+	char prefix[CHAT_LINE_MAX];
+
+	if (c->flags & CLIENT_REGISTERED) {
+		client_prefix(c, prefix, sizeof prefix);
+		route_init(&rl, NULL, prefix, "QUIT :%s",
+		    reason != NULL ? reason : "Client quit");
+		route_peers(c, false, &rl);
+		channel_part_all(c, NULL);
+		presence_offline(c, c->nick);
+	} else
+		nunregistered--;
+	if (c->flags & CLIENT_OPER)
+		nopers--;
+	presence_watch_clear(c);
+	if (c->flags & CLIENT_NICK)
+		RB_REMOVE(nicks, &nick_tree, c);
+	c->flags &= ~(CLIENT_NICK | CLIENT_REGISTERED);
+	nclients--;
+	log_debug("client %s from %s gone: %s", c->nick, c->host,
+	    reason != NULL ? reason : "");
+}
+
+/* Registration and ping timeouts, called about once a second. */
+void
+client_timer_check(struct client *c, int64_t now)
+{
+	char reason[64];
+	int64_t idle = now - c->last_read;
+
+	if (c->flags & CLIENT_DEAD)
+		return;
+	if (!(c->flags & CLIENT_REGISTERED)) {
+		if (idle > (int64_t)cfg->reg_timeout * 1000 ||
+		    time(NULL) - c->signon > (time_t)cfg->reg_timeout)
+			conn_kill(c, "Registration timed out");
+		return;
+	}
+	if (!(c->flags & CLIENT_PINGED)) {
+		if (idle > (int64_t)cfg->ping_interval * 1000) {
+			c->flags |= CLIENT_PINGED;
+			send_raw(c, "PING :%s", cfg->server_name);
+		}
+		return;
+	}
+	if (idle > (int64_t)(cfg->ping_interval + cfg->ping_timeout) * 1000) {
+		snprintf(reason, sizeof reason, "Ping timeout: %lld seconds",
+		    (long long)(idle / 1000));
+		conn_kill(c, reason);
+	}
+}

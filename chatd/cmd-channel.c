@@ -1,0 +1,760 @@
+/* Channel commands: JOIN PART TOPIC NAMES KICK INVITE LIST MODE. */
+
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chatd.h"
+
+/* Check the caller is an operator of ch; say 482/442 when not. */
+static struct member *
+channel_need_op(struct client *c, struct channel *ch)
+{
+	struct member *mb = channel_member(ch, c);
+
+	if (mb == NULL) {
+		SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
+		return NULL;
+	}
+	if (!(mb->modes & MEMBER_OP)) {
+		SEND_NUMERIC(c, ERR_CHANOPRIVSNEEDED, ch->name);
+		return NULL;
+	}
+	return mb;
+}
+
+/* Find a channel by name or say 403. */
+static struct channel *
+channel_need(struct client *c, const char *name)
+{
+	struct channel *ch = channel_find(name);
+
+	if (ch == NULL)
+		SEND_NUMERIC(c, ERR_NOSUCHCHANNEL, name);
+	return ch;
+}
+
+/* 353/366 for one channel. */
+void
+channel_send_names(struct client *c, struct channel *ch)
+{
+	struct member *m;
+	char list[CHAT_LINE_MAX], item[CHAT_LINE_MAX];
+	const char *kind = (ch->modes & CHAN_SECRET) ? "@" : "=";
+	bool multi = (c->caps & CAP_MULTI_PREFIX) != 0;
+	bool uhnames = (c->caps & CAP_USERHOST_IN_NAMES) != 0;
+	bool member = channel_member(ch, c) != NULL;
+
+	if ((ch->modes & CHAN_SECRET) && !member) {
+		SEND_NUMERIC(c, RPL_ENDOFNAMES, ch->name);
+		return;
+	}
+	list[0] = '\0';
+	TAILQ_FOREACH(m, &ch->members, centry) {
+		if ((m->client->flags & CLIENT_INVISIBLE) && !member)
+			continue;
+		if (uhnames)
+			snprintf(item, sizeof item, "%s%s!%s@%s",
+			    channel_prefix(m, multi), m->client->nick,
+			    m->client->user, m->client->host);
+		else
+			snprintf(item, sizeof item, "%s%s",
+			    channel_prefix(m, multi), m->client->nick);
+		if (strlen(list) + strlen(item) + 1 > 400) {
+			SEND_NUMERIC(c, RPL_NAMREPLY, kind, ch->name, list);
+			list[0] = '\0';
+		}
+		if (list[0] != '\0')
+			strlcat(list, " ", sizeof list);
+		strlcat(list, item, sizeof list);
+	}
+	if (list[0] != '\0')
+		SEND_NUMERIC(c, RPL_NAMREPLY, kind, ch->name, list);
+	SEND_NUMERIC(c, RPL_ENDOFNAMES, ch->name);
+}
+
+/* 332/333 or nothing. */
+static void
+channel_send_topic(struct client *c, struct channel *ch, bool none)
+{
+	if (ch->topic == NULL) {
+		if (none)
+			SEND_NUMERIC(c, RPL_NOTOPIC, ch->name);
+		return;
+	}
+	SEND_NUMERIC(c, RPL_TOPIC, ch->name, ch->topic);
+	SEND_NUMERIC(c, RPL_TOPICWHOTIME, ch->name, ch->topic_setter,
+	    (long long)ch->topic_time);
+}
+
+/* Tell ch a client joined (extended-join to those who asked). */
+static void
+channel_announce_join(struct client *c, struct channel *ch)
+{
+	struct rline plain, ext;
+	struct member *m;
+	char prefix[CHAT_LINE_MAX], tags[64];
+
+	client_prefix(c, prefix, sizeof prefix);
+	route_time_tag(tags, sizeof tags);
+	route_init(&plain, tags, prefix, "JOIN %s", ch->name);
+	route_init(&ext, tags, prefix, "JOIN %s %s :%s", ch->name,
+	    c->account != NULL ? c->account : "*", c->realname);
+	TAILQ_FOREACH(m, &ch->members, centry) {
+		route_client(m->client,
+		    (m->client->caps & CAP_EXTENDED_JOIN) ? &ext : &plain);
+	}
+}
+
+/* Join one channel, creating it if needed. */
+static void
+channel_join_one(struct client *c, const char *name, const char *key)
+{
+	struct channel *ch;
+	bool invited;
+
+	if (!chat_chan_valid(name, CHAT_CHAN_MAX)) {
+		SEND_NUMERIC(c, ERR_BADCHANMASK, name);
+		return;
+	}
+	if (c->nchannels >= cfg->max_channels) {
+		SEND_NUMERIC(c, ERR_TOOMANYCHANNELS, name);
+		return;
+	}
+	if ((ch = channel_find(name)) == NULL) {
+		ch = channel_create(name);
+		channel_join(ch, c, MEMBER_OP);
+	} else {
+		if (channel_member(ch, c) != NULL)
+			return;
+		invited = channel_invited(ch, c);
+		if (!invited) {
+			if (channel_banned(ch, c)) {
+				SEND_NUMERIC(c, ERR_BANNEDFROMCHAN, ch->name);
+				return;
+			}
+			if (ch->modes & CHAN_INVITE) {
+				SEND_NUMERIC(c, ERR_INVITEONLYCHAN, ch->name);
+				return;
+			}
+			if ((ch->modes & CHAN_KEY) &&
+			    (key == NULL || strcmp(key, ch->key) != 0)) {
+				SEND_NUMERIC(c, ERR_BADCHANNELKEY, ch->name);
+				return;
+			}
+			if ((ch->modes & CHAN_LIMIT) &&
+			    ch->nmembers >= ch->limit) {
+				SEND_NUMERIC(c, ERR_CHANNELISFULL, ch->name);
+				return;
+			}
+		}
+		channel_invite_del(ch, c->nick);
+		channel_join(ch, c, 0);
+	}
+	channel_announce_join(c, ch);
+	channel_send_topic(c, ch, false);
+	channel_send_names(c, ch);
+}
+
+/* Leave every channel; with a reason, members see a PART first. */
+void
+channel_part_all(struct client *c, const char *reason)
+{
+	struct member *m;
+	struct rline rl;
+	char prefix[CHAT_LINE_MAX];
+
+	client_prefix(c, prefix, sizeof prefix);
+	while ((m = TAILQ_FIRST(&c->channels)) != NULL) {
+		if (reason != NULL) {
+			route_init(&rl, NULL, prefix, "PART %s :%s",
+			    m->channel->name, reason);
+			route_channel(m->channel, NULL, &rl);
+		}
+		channel_leave(m);
+	}
+}
+
+/* JOIN <#chan>[,...] [key,...] | JOIN 0. */
+enum cmd_result
+cmd_join(struct client *c, struct chat_msg *m)
+{
+	char names[CHAT_LINE_MAX], keys[CHAT_LINE_MAX];
+	char *name, *key, *l1, *l2 = NULL;
+
+	if (strcmp(m->argv[0], "0") == 0) {
+		channel_part_all(c, "Left all channels");
+		return CMD_OK;
+	}
+	strlcpy(names, m->argv[0], sizeof names);
+	strlcpy(keys, m->argc > 1 ? m->argv[1] : "", sizeof keys);
+	key = strtok_r(keys, ",", &l2);
+	for (name = strtok_r(names, ",", &l1); name != NULL;
+	    name = strtok_r(NULL, ",", &l1)) {
+		channel_join_one(c, name, key);
+		if (key != NULL)
+			key = strtok_r(NULL, ",", &l2);
+		if (c->flags & CLIENT_DEAD)
+			break;
+	}
+	return CMD_OK;
+}
+
+/* PART <#chan>[,...] [reason]. */
+enum cmd_result
+cmd_part(struct client *c, struct chat_msg *m)
+{
+	char names[CHAT_LINE_MAX], prefix[CHAT_LINE_MAX], *name, *last;
+	struct channel *ch;
+	struct member *mb;
+	struct rline rl;
+	const char *reason = m->argc > 1 ? m->argv[1] : "";
+
+	client_prefix(c, prefix, sizeof prefix);
+	strlcpy(names, m->argv[0], sizeof names);
+	for (name = strtok_r(names, ",", &last); name != NULL;
+	    name = strtok_r(NULL, ",", &last)) {
+		if ((ch = channel_need(c, name)) == NULL)
+			continue;
+		if ((mb = channel_member(ch, c)) == NULL) {
+			SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
+			continue;
+		}
+		if (*reason != '\0')
+			route_init(&rl, NULL, prefix, "PART %s :%s", ch->name,
+			    reason);
+		else
+			route_init(&rl, NULL, prefix, "PART %s", ch->name);
+		route_channel(ch, NULL, &rl);
+		channel_leave(mb);
+	}
+	return CMD_OK;
+}
+
+/* TOPIC <#chan> [topic]. */
+enum cmd_result
+cmd_topic(struct client *c, struct chat_msg *m)
+{
+	struct channel *ch;
+	struct member *mb;
+	struct rline rl;
+	char prefix[CHAT_LINE_MAX], topic[CHAT_TOPIC_MAX + 1];
+
+	if ((ch = channel_need(c, m->argv[0])) == NULL)
+		return CMD_OK;
+	mb = channel_member(ch, c);
+	if (m->argc < 2) {
+		if (mb == NULL && (ch->modes & CHAN_SECRET)) {
+			SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
+			return CMD_OK;
+		}
+		channel_send_topic(c, ch, true);
+		return CMD_OK;
+	}
+	if (mb == NULL) {
+		SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
+		return CMD_OK;
+	}
+	if ((ch->modes & CHAN_TOPICLOCK) && !(mb->modes & MEMBER_OP)) {
+		SEND_NUMERIC(c, ERR_CHANOPRIVSNEEDED, ch->name);
+		return CMD_OK;
+	}
+	strlcpy(topic, m->argv[1], sizeof topic);
+	topic[chat_utf8_cut(topic, strlen(topic), CHAT_TOPIC_MAX)] = '\0';
+	client_prefix(c, prefix, sizeof prefix);
+	if (*topic == '\0') {
+		replace_str(&ch->topic, NULL);
+	} else {
+		replace_str(&ch->topic, topic);
+		replace_str(&ch->topic_setter, prefix);
+		ch->topic_time = time(NULL);
+	}
+	route_init(&rl, NULL, prefix, "TOPIC %s :%s", ch->name, topic);
+	route_channel(ch, NULL, &rl);
+	return CMD_OK;
+}
+
+/* NAMES [#chan]. */
+enum cmd_result
+cmd_names(struct client *c, struct chat_msg *m)
+{
+	char names[CHAT_LINE_MAX], *name, *last;
+	struct channel *ch;
+
+	if (m->argc < 1) {
+		SEND_NUMERIC(c, RPL_ENDOFNAMES, "*");
+		return CMD_OK;
+	}
+	strlcpy(names, m->argv[0], sizeof names);
+	for (name = strtok_r(names, ",", &last); name != NULL;
+	    name = strtok_r(NULL, ",", &last)) {
+		if ((ch = channel_find(name)) != NULL)
+			channel_send_names(c, ch);
+		else
+			SEND_NUMERIC(c, RPL_ENDOFNAMES, name);
+	}
+	return CMD_OK;
+}
+
+/* KICK <#chan> <nick>[,nick...] [reason]. */
+enum cmd_result
+cmd_kick(struct client *c, struct chat_msg *m)
+{
+	struct channel *ch;
+	struct client *victim;
+	struct member *vm;
+	struct rline rl;
+	char nicks[CHAT_LINE_MAX], prefix[CHAT_LINE_MAX], reason[CHAT_KICK_MAX + 1];
+	char *nick, *last;
+	int n = 0;
+	bool last_member;
+
+	if ((ch = channel_need(c, m->argv[0])) == NULL)
+		return CMD_OK;
+	if (channel_need_op(c, ch) == NULL)
+		return CMD_OK;
+	strlcpy(reason, m->argc > 2 && *m->argv[2] != '\0' ? m->argv[2] :
+	    c->nick, sizeof reason);
+	reason[chat_utf8_cut(reason, strlen(reason), CHAT_KICK_MAX)] = '\0';
+	client_prefix(c, prefix, sizeof prefix);
+	strlcpy(nicks, m->argv[1], sizeof nicks);
+	for (nick = strtok_r(nicks, ",", &last); nick != NULL;
+	    nick = strtok_r(NULL, ",", &last)) {
+		if (++n > 4)
+			break;
+		if ((victim = client_find(nick)) == NULL) {
+			SEND_NUMERIC(c, ERR_NOSUCHNICK, nick);
+			continue;
+		}
+		if ((vm = channel_member(ch, victim)) == NULL) {
+			SEND_NUMERIC(c, ERR_USERNOTINCHANNEL, victim->nick,
+			    ch->name);
+			continue;
+		}
+		route_init(&rl, NULL, prefix, "KICK %s %s :%s", ch->name,
+		    victim->nick, reason);
+		route_channel(ch, NULL, &rl);
+		/* The kicker may kick itself out and empty the channel. */
+		last_member = ch->nmembers == 1;
+		channel_leave(vm);
+		if (last_member)
+			break;
+	}
+	return CMD_OK;
+}
+
+/* INVITE <nick> <#chan>. */
+enum cmd_result
+cmd_invite(struct client *c, struct chat_msg *m)
+{
+	struct client *to;
+	struct channel *ch;
+	struct member *mb;
+	struct rline rl, note;
+	struct member *om;
+	char prefix[CHAT_LINE_MAX];
+
+	if ((to = client_find(m->argv[0])) == NULL ||
+	    !(to->flags & CLIENT_REGISTERED)) {
+		SEND_NUMERIC(c, ERR_NOSUCHNICK, m->argv[0]);
+		return CMD_OK;
+	}
+	if ((ch = channel_need(c, m->argv[1])) == NULL)
+		return CMD_OK;
+	if ((mb = channel_member(ch, c)) == NULL) {
+		SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
+		return CMD_OK;
+	}
+	if ((ch->modes & CHAN_INVITE) && !(mb->modes & MEMBER_OP)) {
+		SEND_NUMERIC(c, ERR_CHANOPRIVSNEEDED, ch->name);
+		return CMD_OK;
+	}
+	if (channel_member(ch, to) != NULL) {
+		SEND_NUMERIC(c, ERR_USERONCHANNEL, to->nick, ch->name);
+		return CMD_OK;
+	}
+	channel_invite_add(ch, to->nick);
+	client_prefix(c, prefix, sizeof prefix);
+	SEND_NUMERIC(c, RPL_INVITING, to->nick, ch->name);
+	route_init(&rl, NULL, prefix, "INVITE %s %s", to->nick, ch->name);
+	route_client(to, &rl);
+	if (to->away != NULL)
+		SEND_NUMERIC(c, RPL_AWAY, to->nick, to->away);
+	route_init(&note, NULL, prefix, "INVITE %s %s", to->nick, ch->name);
+	TAILQ_FOREACH(om, &ch->members, centry) {
+		if (om->client != c && (om->modes & MEMBER_OP) &&
+		    (om->client->caps & CAP_INVITE_NOTIFY))
+			route_client(om->client, &note);
+	}
+	return CMD_OK;
+}
+
+/* Whether a channel passes a LIST filter (mask, >n, <n). */
+static bool
+channel_list_match(struct channel *ch, const char *filter)
+{
+	if (filter == NULL)
+		return true;
+	if (*filter == '>')
+		return ch->nmembers > (unsigned)atoi(filter + 1);
+	if (*filter == '<')
+		return ch->nmembers < (unsigned)atoi(filter + 1);
+	return chat_mask_match(filter, ch->name);
+}
+
+/* LIST [filter[,filter...]]. */
+enum cmd_result
+cmd_list(struct client *c, struct chat_msg *m)
+{
+	struct channel *ch;
+	char filters[CHAT_LINE_MAX], *f, *last;
+	bool any;
+
+	SEND_NUMERIC(c, RPL_LISTSTART);
+	RB_FOREACH(ch, channels, &channel_tree) {
+		if ((ch->modes & CHAN_SECRET) && channel_member(ch, c) == NULL)
+			continue;
+		any = m->argc == 0;
+		if (!any) {
+			strlcpy(filters, m->argv[0], sizeof filters);
+			for (f = strtok_r(filters, ",", &last); f != NULL;
+			    f = strtok_r(NULL, ",", &last)) {
+				if (channel_list_match(ch, f)) {
+					any = true;
+					break;
+				}
+			}
+		}
+		if (any)
+			SEND_NUMERIC(c, RPL_LIST, ch->name, ch->nmembers,
+			    ch->topic != NULL ? ch->topic : "");
+	}
+	SEND_NUMERIC(c, RPL_LISTEND);
+	return CMD_OK;
+}
+
+/* Turn a ban argument into a full nick!user@host mask. */
+static void
+channel_ban_mask(const char *arg, char *buf, size_t len)
+{
+	if (strncmp(arg, "$a:", 3) == 0 || (strchr(arg, '!') != NULL &&
+	    strchr(arg, '@') != NULL))
+		snprintf(buf, len, "%s", arg);
+	else if (strchr(arg, '@') != NULL)
+		snprintf(buf, len, "*!%s", arg);
+	else if (strchr(arg, '!') != NULL)
+		snprintf(buf, len, "%s@*", arg);
+	else
+		snprintf(buf, len, "%s!*@*", arg);
+}
+
+/* Add or remove a ban; returns whether anything changed. */
+static bool
+channel_ban_change(struct client *c, struct channel *ch, bool add,
+    const char *mask)
+{
+	struct mask *b;
+	unsigned n = 0;
+
+	TAILQ_FOREACH(b, &ch->bans, entry) {
+		n++;
+		if (chat_casecmp(b->mask, mask) != 0)
+			continue;
+		if (add)
+			return false;
+		TAILQ_REMOVE(&ch->bans, b, entry);
+		free(b->mask);
+		free(b->setter);
+		free(b);
+		return true;
+	}
+	if (!add)
+		return false;
+	if (n >= 100) {
+		SEND_NUMERIC(c, ERR_UNKNOWNERROR, ch->name,
+		    "Ban list is full (100)");
+		return false;
+	}
+	b = xcalloc(1, sizeof *b);
+	b->mask = xstrdup(mask);
+	b->setter = xstrdup(c->nick);
+	b->when = time(NULL);
+	TAILQ_INSERT_TAIL(&ch->bans, b, entry);
+	return true;
+}
+
+/* Append one applied change to the outgoing MODE line. */
+static void
+mode_add(char *modes, size_t mlen, char *args, size_t alen, char *dir,
+    bool add, char letter, const char *arg)
+{
+	char s[3] = { 0 };
+
+	if (*dir != (add ? '+' : '-')) {
+		*dir = add ? '+' : '-';
+		s[0] = *dir;
+	}
+	s[strlen(s)] = letter;
+	strlcat(modes, s, mlen);
+	if (arg != NULL) {
+		strlcat(args, " ", alen);
+		strlcat(args, arg, alen);
+	}
+}
+
+/* Channel MODE: show or change. */
+static void
+mode_channel(struct client *c, struct channel *ch, struct chat_msg *m)
+{
+	struct member *mb = channel_member(ch, c), *tm;
+	struct client *target;
+	struct mask *b;
+	struct rline rl;
+	char modes[64] = "", args[CHAT_LINE_MAX] = "", dir = 0, buf[256];
+	char prefix[CHAT_LINE_MAX];
+	const char *p, *arg;
+	int ai = 2, nparam = 0, flag;
+	bool add = true, changed;
+	unsigned long lim;
+	char *end;
+
+	if (m->argc < 2) {
+		channel_mode_string(ch, mb != NULL, buf, sizeof buf);
+		SEND_NUMERIC(c, RPL_CHANNELMODEIS, ch->name, buf);
+		SEND_NUMERIC(c, RPL_CREATIONTIME, ch->name,
+		    (long long)ch->created);
+		return;
+	}
+	/* A lone "b" (or "+b") lists bans; anyone may look. */
+	if ((strcmp(m->argv[1], "b") == 0 || strcmp(m->argv[1], "+b") == 0) &&
+	    m->argc == 2) {
+		TAILQ_FOREACH(b, &ch->bans, entry)
+			SEND_NUMERIC(c, RPL_BANLIST, ch->name, b->mask,
+			    b->setter, (long long)b->when);
+		SEND_NUMERIC(c, RPL_ENDOFBANLIST, ch->name);
+		return;
+	}
+	if (mb == NULL) {
+		SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
+		return;
+	}
+	if (!(mb->modes & MEMBER_OP)) {
+		SEND_NUMERIC(c, ERR_CHANOPRIVSNEEDED, ch->name);
+		return;
+	}
+	for (p = m->argv[1]; *p != '\0'; p++) {
+		flag = 0;
+		switch (*p) {
+		case '+':
+		case '-':
+			add = *p == '+';
+			continue;
+		case 'i':
+			flag = CHAN_INVITE;
+			break;
+		case 'm':
+			flag = CHAN_MODERATED;
+			break;
+		case 'n':
+			flag = CHAN_NOEXTERNAL;
+			break;
+		case 's':
+			flag = CHAN_SECRET;
+			break;
+		case 't':
+			flag = CHAN_TOPICLOCK;
+			break;
+		default:
+			break;
+		}
+		if (flag != 0) {
+			if (((ch->modes & flag) != 0) == add)
+				continue;
+			if (add)
+				ch->modes |= flag;
+			else
+				ch->modes &= ~flag;
+			mode_add(modes, sizeof modes, args, sizeof args, &dir,
+			    add, *p, NULL);
+			continue;
+		}
+		if (strchr("kolvb", *p) == NULL) {
+			SEND_NUMERIC(c, ERR_UNKNOWNMODE, *p);
+			continue;
+		}
+		/* Modes with a parameter (-l takes none). */
+		arg = NULL;
+		if (!(*p == 'l' && !add)) {
+			if (ai >= m->argc) {
+				if (*p == 'b') {
+					TAILQ_FOREACH(b, &ch->bans, entry)
+						SEND_NUMERIC(c, RPL_BANLIST,
+						    ch->name, b->mask,
+						    b->setter,
+						    (long long)b->when);
+					SEND_NUMERIC(c, RPL_ENDOFBANLIST,
+					    ch->name);
+				} else if (!(*p == 'k' && !add))
+					SEND_NUMERIC(c, ERR_NEEDMOREPARAMS,
+					    "MODE");
+				if (*p == 'k' && !add && (ch->modes & CHAN_KEY))
+					goto unset_key;
+				continue;
+			}
+			if (++nparam > 4)
+				break;
+			arg = m->argv[ai++];
+		}
+		switch (*p) {
+		case 'k':
+			if (!add) {
+unset_key:
+				if (!(ch->modes & CHAN_KEY))
+					break;
+				ch->modes &= ~CHAN_KEY;
+				mode_add(modes, sizeof modes, args,
+				    sizeof args, &dir, false, 'k', "*");
+				replace_str(&ch->key, NULL);
+				break;
+			}
+			if (*arg == '\0' || strpbrk(arg, " ,:") != NULL ||
+			    strlen(arg) > 32) {
+				SEND_NUMERIC(c, ERR_INVALIDKEY, ch->name);
+				break;
+			}
+			ch->modes |= CHAN_KEY;
+			replace_str(&ch->key, arg);
+			mode_add(modes, sizeof modes, args, sizeof args, &dir,
+			    true, 'k', arg);
+			break;
+		case 'l':
+			if (!add) {
+				if (!(ch->modes & CHAN_LIMIT))
+					break;
+				ch->modes &= ~CHAN_LIMIT;
+				mode_add(modes, sizeof modes, args,
+				    sizeof args, &dir, false, 'l', NULL);
+				break;
+			}
+			lim = strtoul(arg, &end, 10);
+			if (*end != '\0' || lim == 0 || lim > 100000) {
+				SEND_NUMERIC(c, ERR_INVALIDMODEPARAM,
+				    ch->name, 'l', arg,
+				    "Limit must be a number from 1 to 100000");
+				break;
+			}
+			ch->modes |= CHAN_LIMIT;
+			ch->limit = (unsigned)lim;
+			snprintf(buf, sizeof buf, "%lu", lim);
+			mode_add(modes, sizeof modes, args, sizeof args, &dir,
+			    true, 'l', buf);
+			break;
+		case 'o':
+		case 'v':
+			if ((target = client_find(arg)) == NULL) {
+				SEND_NUMERIC(c, ERR_NOSUCHNICK, arg);
+				break;
+			}
+			if ((tm = channel_member(ch, target)) == NULL) {
+				SEND_NUMERIC(c, ERR_USERNOTINCHANNEL,
+				    target->nick, ch->name);
+				break;
+			}
+			flag = *p == 'o' ? MEMBER_OP : MEMBER_VOICE;
+			if (((tm->modes & flag) != 0) == add)
+				break;
+			if (add)
+				tm->modes |= flag;
+			else
+				tm->modes &= ~flag;
+			mode_add(modes, sizeof modes, args, sizeof args, &dir,
+			    add, *p, target->nick);
+			break;
+		case 'b':
+			channel_ban_mask(arg, buf, sizeof buf);
+			changed = channel_ban_change(c, ch, add, buf);
+			if (changed)
+				mode_add(modes, sizeof modes, args,
+				    sizeof args, &dir, add, 'b', buf);
+			break;
+		}
+	}
+	if (modes[0] == '\0')
+		return;
+	client_prefix(c, prefix, sizeof prefix);
+	route_init(&rl, NULL, prefix, "MODE %s %s%s", ch->name, modes, args);
+	route_channel(ch, NULL, &rl);
+}
+
+/* User MODE: only your own, only +i (and -o). */
+static void
+mode_user(struct client *c, struct chat_msg *m)
+{
+	char modes[16] = "", dir = 0, dummy[4] = "";
+	const char *p;
+	bool add = true;
+
+	if (chat_casecmp(m->argv[0], c->nick) != 0) {
+		if (client_find(m->argv[0]) == NULL)
+			SEND_NUMERIC(c, ERR_NOSUCHNICK, m->argv[0]);
+		else
+			SEND_NUMERIC(c, ERR_USERSDONTMATCH);
+		return;
+	}
+	if (m->argc < 2) {
+		snprintf(modes, sizeof modes, "+%s%s",
+		    (c->flags & CLIENT_INVISIBLE) ? "i" : "",
+		    (c->flags & CLIENT_OPER) ? "o" : "");
+		SEND_NUMERIC(c, RPL_UMODEIS, modes);
+		return;
+	}
+	for (p = m->argv[1]; *p != '\0'; p++) {
+		switch (*p) {
+		case '+':
+		case '-':
+			add = *p == '+';
+			break;
+		case 'i':
+			if (((c->flags & CLIENT_INVISIBLE) != 0) == add)
+				break;
+			if (add)
+				c->flags |= CLIENT_INVISIBLE;
+			else
+				c->flags &= ~CLIENT_INVISIBLE;
+			mode_add(modes, sizeof modes, dummy, sizeof dummy,
+			    &dir, add, 'i', NULL);
+			break;
+		case 'o':
+			if (add || !(c->flags & CLIENT_OPER))
+				break;
+			c->flags &= ~CLIENT_OPER;
+			nopers--;
+			mode_add(modes, sizeof modes, dummy, sizeof dummy,
+			    &dir, false, 'o', NULL);
+			break;
+		default:
+			SEND_NUMERIC(c, ERR_UMODEUNKNOWNFLAG);
+			break;
+		}
+	}
+	if (modes[0] != '\0')
+		send_raw(c, ":%s MODE %s :%s", c->nick, c->nick, modes);
+}
+
+/* MODE <target> [changes]. */
+enum cmd_result
+cmd_mode(struct client *c, struct chat_msg *m)
+{
+	struct channel *ch;
+
+	if (chat_is_channel(m->argv[0])) {
+		if ((ch = channel_need(c, m->argv[0])) != NULL)
+			mode_channel(c, ch, m);
+	} else
+		mode_user(c, m);
+	return CMD_OK;
+}

@@ -1,0 +1,484 @@
+/*
+ * Information and presence commands: HELP MOTD VERSION LUSERS TIME ADMIN
+ * INFO WHO WHOIS ISON USERHOST AWAY MONITOR.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "chatd.h"
+
+/* The MOTD file, or 422. */
+void
+send_motd(struct client *c)
+{
+	FILE *f;
+	char line[CHAT_LINE_MAX];
+	size_t n;
+	int count = 0;
+
+	if (cfg->motd_file == NULL || (f = fopen(cfg->motd_file, "r")) == NULL) {
+		SEND_NUMERIC(c, ERR_NOMOTD);
+		return;
+	}
+	SEND_NUMERIC(c, RPL_MOTDSTART, cfg->server_name);
+	while (fgets(line, 400, f) != NULL && count++ < 200) {
+		n = strcspn(line, "\r\n");
+		line[n] = '\0';
+		if (!chat_utf8_valid(line, n))
+			continue;
+		SEND_NUMERIC(c, RPL_MOTD, line);
+	}
+	fclose(f);
+	SEND_NUMERIC(c, RPL_ENDOFMOTD);
+}
+
+/* 251-255, 265, 266. */
+void
+send_lusers(struct client *c)
+{
+	struct client *o;
+	unsigned users = nclients - nunregistered, invisible = 0, nchan = 0;
+	struct channel *ch;
+
+	TAILQ_FOREACH(o, &all_clients, entry) {
+		if ((o->flags & CLIENT_REGISTERED) &&
+		    (o->flags & CLIENT_INVISIBLE))
+			invisible++;
+	}
+	RB_FOREACH(ch, channels, &channel_tree)
+		nchan++;
+	SEND_NUMERIC(c, RPL_LUSERCLIENT, users - invisible, invisible);
+	SEND_NUMERIC(c, RPL_LUSEROP, nopers);
+	SEND_NUMERIC(c, RPL_LUSERUNKNOWN, nunregistered);
+	SEND_NUMERIC(c, RPL_LUSERCHANNELS, nchan);
+	SEND_NUMERIC(c, RPL_LUSERME, users);
+	SEND_NUMERIC(c, RPL_LOCALUSERS, users, cfg->max_clients, users,
+	    cfg->max_clients);
+	SEND_NUMERIC(c, RPL_GLOBALUSERS, users, cfg->max_clients, users,
+	    cfg->max_clients);
+}
+
+/* HELP [command]. */
+enum cmd_result
+cmd_help(struct client *c, struct chat_msg *m)
+{
+	const struct cmd_entry *ce;
+	size_t i;
+
+	if (m->argc > 0) {
+		if ((ce = cmd_find(m->argv[0])) == NULL) {
+			SEND_NUMERIC(c, ERR_HELPNOTFOUND, m->argv[0]);
+			return CMD_OK;
+		}
+		SEND_NUMERIC(c, RPL_HELPSTART, ce->name, ce->usage);
+		SEND_NUMERIC(c, RPL_HELPTXT, ce->name, ce->help);
+		SEND_NUMERIC(c, RPL_ENDOFHELP, ce->name);
+		return CMD_OK;
+	}
+	SEND_NUMERIC(c, RPL_HELPSTART, "*",
+	    "Commands (HELP <command> for details):");
+	for (i = 0; i < cmd_count; i++) {
+		if ((cmd_table[i].flags & CMD_OPER) &&
+		    !(c->flags & CLIENT_OPER))
+			continue;
+		SEND_NUMERIC(c, RPL_HELPTXT, "*", cmd_table[i].usage);
+	}
+	SEND_NUMERIC(c, RPL_ENDOFHELP, "*");
+	return CMD_OK;
+}
+
+/* MOTD. */
+enum cmd_result
+cmd_motd(struct client *c, struct chat_msg *m UNUSED)
+{
+	send_motd(c);
+	return CMD_OK;
+}
+
+/* VERSION. */
+enum cmd_result
+cmd_version(struct client *c, struct chat_msg *m UNUSED)
+{
+	char comment[64];
+
+	snprintf(comment, sizeof comment, "libevent %s", event_get_version());
+	SEND_NUMERIC(c, RPL_VERSION, CHATD_VERSION, cfg->server_name, comment);
+	send_isupport(c);
+	return CMD_OK;
+}
+
+/* LUSERS. */
+enum cmd_result
+cmd_lusers(struct client *c, struct chat_msg *m UNUSED)
+{
+	send_lusers(c);
+	return CMD_OK;
+}
+
+/* TIME. */
+enum cmd_result
+cmd_time(struct client *c, struct chat_msg *m UNUSED)
+{
+	char when[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%A %B %d %Y -- %H:%M:%S UTC", &tm);
+	SEND_NUMERIC(c, RPL_TIME, cfg->server_name, (long long)now, when);
+	return CMD_OK;
+}
+
+/* ADMIN. */
+enum cmd_result
+cmd_admin(struct client *c, struct chat_msg *m UNUSED)
+{
+	SEND_NUMERIC(c, RPL_ADMINME, cfg->server_name);
+	SEND_NUMERIC(c, RPL_ADMINLOC1, cfg->admin_name);
+	SEND_NUMERIC(c, RPL_ADMINLOC2, cfg->admin_location);
+	SEND_NUMERIC(c, RPL_ADMINEMAIL, cfg->admin_email);
+	return CMD_OK;
+}
+
+/* INFO. */
+enum cmd_result
+cmd_info(struct client *c, struct chat_msg *m UNUSED)
+{
+	char up[64];
+	struct tm tm;
+
+	gmtime_r(&start_time, &tm);
+	strftime(up, sizeof up, "Running since %Y-%m-%d %H:%M:%S UTC", &tm);
+	SEND_NUMERIC(c, RPL_INFO, CHATD_VERSION ", a small chat server");
+	SEND_NUMERIC(c, RPL_INFO, "Speaks IRC (RFC 1459/2812, IRCv3).");
+	SEND_NUMERIC(c, RPL_INFO, up);
+	SEND_NUMERIC(c, RPL_ENDOFINFO);
+	return CMD_OK;
+}
+
+/* One 352 line. */
+static void
+who_reply(struct client *c, const char *chan, struct client *o,
+    struct member *mb)
+{
+	char flags[8];
+
+	snprintf(flags, sizeof flags, "%c%s%s", o->away != NULL ? 'G' : 'H',
+	    (o->flags & CLIENT_OPER) ? "*" : "",
+	    mb != NULL ? channel_prefix(mb,
+	    (c->caps & CAP_MULTI_PREFIX) != 0) : "");
+	SEND_NUMERIC(c, RPL_WHOREPLY, chan, o->user, o->host,
+	    cfg->server_name, o->nick, flags, o->realname);
+}
+
+/* Whether c may see o (shares a channel, or o is not invisible). */
+static bool
+who_visible(struct client *c, struct client *o)
+{
+	struct member *m;
+
+	if (c == o || !(o->flags & CLIENT_INVISIBLE))
+		return true;
+	TAILQ_FOREACH(m, &o->channels, uentry) {
+		if (channel_member(m->channel, c) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* WHO <#chan|mask>. */
+enum cmd_result
+cmd_who(struct client *c, struct chat_msg *m)
+{
+	struct channel *ch;
+	struct member *mb;
+	struct client *o;
+	char prefix[CHAT_LINE_MAX];
+	const char *mask = m->argc > 0 ? m->argv[0] : "*";
+	int count = 0;
+
+	if (chat_is_channel(mask)) {
+		if ((ch = channel_find(mask)) != NULL &&
+		    (!(ch->modes & CHAN_SECRET) ||
+		    channel_member(ch, c) != NULL)) {
+			TAILQ_FOREACH(mb, &ch->members, centry)
+				who_reply(c, ch->name, mb->client, mb);
+		}
+		SEND_NUMERIC(c, RPL_ENDOFWHO, mask);
+		return CMD_OK;
+	}
+	TAILQ_FOREACH(o, &all_clients, entry) {
+		if (!(o->flags & CLIENT_REGISTERED) || !who_visible(c, o))
+			continue;
+		client_prefix(o, prefix, sizeof prefix);
+		if (!chat_mask_match(mask, o->nick) &&
+		    !chat_mask_match(mask, prefix) &&
+		    !chat_mask_match(mask, o->host))
+			continue;
+		who_reply(c, "*", o, NULL);
+		if (++count >= 200)
+			break;
+	}
+	SEND_NUMERIC(c, RPL_ENDOFWHO, mask);
+	return CMD_OK;
+}
+
+/* WHOIS [server] <nick>. */
+enum cmd_result
+cmd_whois(struct client *c, struct chat_msg *m)
+{
+	struct client *o;
+	struct member *mb;
+	char list[CHAT_LINE_MAX] = "";
+	const char *nick = m->argv[m->argc - 1];
+
+	if ((o = client_find(nick)) == NULL ||
+	    !(o->flags & CLIENT_REGISTERED)) {
+		SEND_NUMERIC(c, ERR_NOSUCHNICK, nick);
+		SEND_NUMERIC(c, RPL_ENDOFWHOIS, nick);
+		return CMD_OK;
+	}
+	SEND_NUMERIC(c, RPL_WHOISUSER, o->nick, o->user, o->host,
+	    o->realname);
+	TAILQ_FOREACH(mb, &o->channels, uentry) {
+		if ((mb->channel->modes & CHAN_SECRET) &&
+		    channel_member(mb->channel, c) == NULL)
+			continue;
+		if (strlen(list) + strlen(mb->channel->name) + 4 > 400) {
+			SEND_NUMERIC(c, RPL_WHOISCHANNELS, o->nick, list);
+			list[0] = '\0';
+		}
+		if (list[0] != '\0')
+			strlcat(list, " ", sizeof list);
+		strlcat(list, channel_prefix(mb, false), sizeof list);
+		strlcat(list, mb->channel->name, sizeof list);
+	}
+	if (list[0] != '\0')
+		SEND_NUMERIC(c, RPL_WHOISCHANNELS, o->nick, list);
+	SEND_NUMERIC(c, RPL_WHOISSERVER, o->nick, cfg->server_name,
+	    cfg->network_name);
+	if (o->away != NULL)
+		SEND_NUMERIC(c, RPL_AWAY, o->nick, o->away);
+	if (o->flags & CLIENT_OPER)
+		SEND_NUMERIC(c, RPL_WHOISOPERATOR, o->nick);
+	if (o->account != NULL)
+		SEND_NUMERIC(c, RPL_WHOISACCOUNT, o->nick, o->account);
+	SEND_NUMERIC(c, RPL_WHOISIDLE, o->nick,
+	    (long long)(time(NULL) - o->last_active), (long long)o->signon);
+	SEND_NUMERIC(c, RPL_ENDOFWHOIS, o->nick);
+	return CMD_OK;
+}
+
+/* ISON <nick> [nick...]. */
+enum cmd_result
+cmd_ison(struct client *c, struct chat_msg *m)
+{
+	char list[CHAT_LINE_MAX] = "", words[CHAT_LINE_MAX], *w, *last;
+	struct client *o;
+	int i;
+
+	for (i = 0; i < m->argc; i++) {
+		strlcpy(words, m->argv[i], sizeof words);
+		for (w = strtok_r(words, " ", &last); w != NULL;
+		    w = strtok_r(NULL, " ", &last)) {
+			if ((o = client_find(w)) == NULL ||
+			    !(o->flags & CLIENT_REGISTERED))
+				continue;
+			if (strlen(list) + strlen(o->nick) + 2 > 400)
+				break;
+			if (list[0] != '\0')
+				strlcat(list, " ", sizeof list);
+			strlcat(list, o->nick, sizeof list);
+		}
+	}
+	SEND_NUMERIC(c, RPL_ISON, list);
+	return CMD_OK;
+}
+
+/* USERHOST <nick> [nick...]. */
+enum cmd_result
+cmd_userhost(struct client *c, struct chat_msg *m)
+{
+	char list[CHAT_LINE_MAX] = "", item[128];
+	struct client *o;
+	int i;
+
+	for (i = 0; i < m->argc; i++) {
+		if ((o = client_find(m->argv[i])) == NULL ||
+		    !(o->flags & CLIENT_REGISTERED))
+			continue;
+		snprintf(item, sizeof item, "%s%s=%c%s@%s", o->nick,
+		    (o->flags & CLIENT_OPER) ? "*" : "",
+		    o->away != NULL ? '-' : '+', o->user, o->host);
+		if (list[0] != '\0')
+			strlcat(list, " ", sizeof list);
+		strlcat(list, item, sizeof list);
+	}
+	SEND_NUMERIC(c, RPL_USERHOST, list);
+	return CMD_OK;
+}
+
+/* AWAY [message]. */
+enum cmd_result
+cmd_away(struct client *c, struct chat_msg *m)
+{
+	struct rline rl;
+	struct member *um, *mb;
+	char prefix[CHAT_LINE_MAX], msg[CHAT_AWAY_MAX + 1];
+	uint64_t serial;
+
+	client_prefix(c, prefix, sizeof prefix);
+	if (m->argc < 1 || *m->argv[0] == '\0') {
+		replace_str(&c->away, NULL);
+		SEND_NUMERIC(c, RPL_UNAWAY);
+		route_init(&rl, NULL, prefix, "AWAY");
+	} else {
+		strlcpy(msg, m->argv[0], sizeof msg);
+		msg[chat_utf8_cut(msg, strlen(msg), CHAT_AWAY_MAX)] = '\0';
+		replace_str(&c->away, msg);
+		SEND_NUMERIC(c, RPL_NOWAWAY);
+		route_init(&rl, NULL, prefix, "AWAY :%s", msg);
+	}
+	/* away-notify: only peers that asked for it. */
+	serial = c->serial = (uint64_t)conn_now_ms() << 20 | c->id;
+	TAILQ_FOREACH(um, &c->channels, uentry) {
+		TAILQ_FOREACH(mb, &um->channel->members, centry) {
+			if (mb->client == c || mb->client->serial == serial ||
+			    !(mb->client->caps & CAP_AWAY_NOTIFY))
+				continue;
+			mb->client->serial = serial;
+			route_client(mb->client, &rl);
+		}
+	}
+	return CMD_OK;
+}
+
+/* One MONITOR list entry for L. */
+static void
+monitor_list_one(struct client *c, const char *nick, void *arg)
+{
+	char *list = arg;
+
+	if (strlen(list) + strlen(nick) + 2 > 400) {
+		SEND_NUMERIC(c, RPL_MONLIST, list);
+		list[0] = '\0';
+	}
+	if (list[0] != '\0')
+		strlcat(list, ",", CHAT_LINE_MAX);
+	strlcat(list, nick, CHAT_LINE_MAX);
+}
+
+/* One MONITOR status entry for S: sorted into online and offline. */
+struct monitor_status {
+	char on[CHAT_LINE_MAX];
+	char off[CHAT_LINE_MAX];
+};
+
+/* Add nick to the online or offline list for MONITOR S. */
+static void
+monitor_status_one(struct client *c, const char *nick, void *arg)
+{
+	struct monitor_status *st = arg;
+	struct client *o = client_find(nick);
+	char item[CHAT_LINE_MAX];
+
+	if (o != NULL && (o->flags & CLIENT_REGISTERED)) {
+		client_prefix(o, item, sizeof item);
+		if (strlen(st->on) + strlen(item) + 2 > 400) {
+			SEND_NUMERIC(c, RPL_MONONLINE, st->on);
+			st->on[0] = '\0';
+		}
+		if (st->on[0] != '\0')
+			strlcat(st->on, ",", sizeof st->on);
+		strlcat(st->on, item, sizeof st->on);
+	} else {
+		if (strlen(st->off) + strlen(nick) + 2 > 400) {
+			SEND_NUMERIC(c, RPL_MONOFFLINE, st->off);
+			st->off[0] = '\0';
+		}
+		if (st->off[0] != '\0')
+			strlcat(st->off, ",", sizeof st->off);
+		strlcat(st->off, nick, sizeof st->off);
+	}
+}
+
+/* MONITOR + targets | - targets | C | L | S. */
+enum cmd_result
+cmd_monitor(struct client *c, struct chat_msg *m)
+{
+	struct monitor_status st;
+	char targets[CHAT_LINE_MAX], list[CHAT_LINE_MAX] = "", *t, *last;
+	char rest[CHAT_LINE_MAX] = "";
+	int op = m->argv[0][0];
+
+	if ((op == '+' || op == '-') && m->argc < 2) {
+		SEND_NUMERIC(c, ERR_NEEDMOREPARAMS, "MONITOR");
+		return CMD_OK;
+	}
+	switch (op) {
+	case '+':
+		st.on[0] = st.off[0] = '\0';
+		strlcpy(targets, m->argv[1], sizeof targets);
+		for (t = strtok_r(targets, ",", &last); t != NULL;
+		    t = strtok_r(NULL, ",", &last)) {
+			if (!chat_nick_valid(t, CHAT_NICK_MAX))
+				continue;
+			if (!presence_watch_add(c, t)) {
+				strlcpy(rest, t, sizeof rest);
+				if (last != NULL && *last != '\0') {
+					strlcat(rest, ",", sizeof rest);
+					strlcat(rest, last, sizeof rest);
+				}
+				SEND_NUMERIC(c, ERR_MONLISTFULL,
+				    cfg->max_monitor, rest);
+				break;
+			}
+			monitor_status_one(c, t, &st);
+		}
+		if (st.on[0] != '\0')
+			SEND_NUMERIC(c, RPL_MONONLINE, st.on);
+		if (st.off[0] != '\0')
+			SEND_NUMERIC(c, RPL_MONOFFLINE, st.off);
+		break;
+	case '-':
+		strlcpy(targets, m->argv[1], sizeof targets);
+		for (t = strtok_r(targets, ",", &last); t != NULL;
+		    t = strtok_r(NULL, ",", &last))
+			presence_watch_del(c, t);
+		break;
+	case 'C':
+	case 'c':
+		presence_watch_clear(c);
+		break;
+	case 'L':
+	case 'l':
+		presence_watch_list(c, monitor_list_one, list);
+		if (list[0] != '\0')
+			SEND_NUMERIC(c, RPL_MONLIST, list);
+		SEND_NUMERIC(c, RPL_ENDOFMONLIST);
+		break;
+	case 'S':
+	case 's':
+		st.on[0] = st.off[0] = '\0';
+		presence_watch_list(c, monitor_status_one, &st);
+		if (st.on[0] != '\0')
+			SEND_NUMERIC(c, RPL_MONONLINE, st.on);
+		if (st.off[0] != '\0')
+			SEND_NUMERIC(c, RPL_MONOFFLINE, st.off);
+		break;
+	default:
+		SEND_NUMERIC(c, ERR_UNKNOWNERROR, "MONITOR",
+		    "Unknown subcommand (use + - C L S)");
+		break;
+	}
+	return CMD_OK;
+}

@@ -1,0 +1,131 @@
+/* PRIVMSG and NOTICE, to nicks and channels. */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chatd.h"
+
+/* Why c may not speak in ch, or NULL if it may. */
+static const char *
+message_channel_refused(struct client *c, struct channel *ch)
+{
+	struct member *mb = channel_member(ch, c);
+
+	if (mb == NULL) {
+		if (ch->modes & CHAN_NOEXTERNAL)
+			return "no external messages";
+		if (ch->modes & CHAN_MODERATED)
+			return "+m";
+		if (channel_banned(ch, c))
+			return "you are banned";
+		return NULL;
+	}
+	if (mb->modes & (MEMBER_OP | MEMBER_VOICE))
+		return NULL;
+	if (ch->modes & CHAN_MODERATED)
+		return "+m";
+	if (channel_banned(ch, c))
+		return "you are banned";
+	return NULL;
+}
+
+/* The tags every relayed message carries: time and a message id. */
+static void
+message_tags(char *buf, size_t len)
+{
+	static uint64_t counter;
+	char when[64];
+
+	route_time_tag(when, sizeof when);
+	snprintf(buf, len, "%s;msgid=%llx-%llx", when,
+	    (unsigned long long)start_time, (unsigned long long)++counter);
+}
+
+/* Deliver one message to one target. */
+static void
+message_one(struct client *c, const char *cmd, const char *target,
+    const char *text, bool notice)
+{
+	struct channel *ch;
+	struct client *to;
+	struct rline rl;
+	char prefix[CHAT_LINE_MAX], tags[128];
+	const char *why;
+
+	client_prefix(c, prefix, sizeof prefix);
+	message_tags(tags, sizeof tags);
+	if (chat_is_channel(target)) {
+		if ((ch = channel_find(target)) == NULL) {
+			SEND_NUMERIC(c, ERR_NOSUCHCHANNEL, target);
+			return;
+		}
+		if ((why = message_channel_refused(c, ch)) != NULL) {
+			SEND_NUMERIC(c, ERR_CANNOTSENDTOCHAN, ch->name, why);
+			return;
+		}
+		route_init(&rl, tags, prefix, "%s %s :%s", cmd, ch->name,
+		    text);
+		route_channel(ch, c, &rl);
+	} else {
+		if ((to = client_find(target)) == NULL ||
+		    !(to->flags & CLIENT_REGISTERED)) {
+			SEND_NUMERIC(c, ERR_NOSUCHNICK, target);
+			return;
+		}
+		route_init(&rl, tags, prefix, "%s %s :%s", cmd, to->nick,
+		    text);
+		route_client(to, &rl);
+		if (!notice && to->away != NULL)
+			SEND_NUMERIC(c, RPL_AWAY, to->nick, to->away);
+	}
+	if (c->caps & CAP_ECHO_MESSAGE)
+		route_client(c, &rl);
+}
+
+/* PRIVMSG/NOTICE <target>[,<target>...] <text>. */
+static enum cmd_result
+message_send(struct client *c, struct chat_msg *m, bool notice)
+{
+	const char *cmd = notice ? "NOTICE" : "PRIVMSG";
+	char targets[CHAT_LINE_MAX], *t, *last;
+	int n = 0;
+
+	if (m->argc < 1 || *m->argv[0] == '\0') {
+		SEND_NUMERIC(c, ERR_NORECIPIENT, cmd);
+		return CMD_OK;
+	}
+	if (m->argc < 2 || *m->argv[1] == '\0') {
+		SEND_NUMERIC(c, ERR_NOTEXTTOSEND);
+		return CMD_OK;
+	}
+	c->last_active = time(NULL);
+	strlcpy(targets, m->argv[0], sizeof targets);
+	for (t = strtok_r(targets, ",", &last); t != NULL;
+	    t = strtok_r(NULL, ",", &last)) {
+		if (++n > 4) {
+			SEND_NUMERIC(c, ERR_UNKNOWNERROR, cmd,
+			    "Too many targets (at most 4)");
+			break;
+		}
+		message_one(c, cmd, t, m->argv[1], notice);
+	}
+	return CMD_OK;
+}
+
+/* PRIVMSG <target> <text>. */
+enum cmd_result
+cmd_privmsg(struct client *c, struct chat_msg *m)
+{
+	return message_send(c, m, false);
+}
+
+/* NOTICE <target> <text>. */
+enum cmd_result
+cmd_notice(struct client *c, struct chat_msg *m)
+{
+	return message_send(c, m, true);
+}

@@ -1,0 +1,276 @@
+/* Connection registration: CAP, NICK, USER, PASS, PING, PONG, QUIT. */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chatd.h"
+
+/* Capabilities offered to clients, with their values for CAP LS 302. */
+static const struct {
+	const char *name;
+	uint32_t flag;
+	const char *value;
+} cap_table[] = {
+	{ "away-notify", CAP_AWAY_NOTIFY, NULL },
+	{ "cap-notify", CAP_CAP_NOTIFY, NULL },
+	{ "echo-message", CAP_ECHO_MESSAGE, NULL },
+	{ "extended-join", CAP_EXTENDED_JOIN, NULL },
+	{ "invite-notify", CAP_INVITE_NOTIFY, NULL },
+	{ "message-tags", CAP_MESSAGE_TAGS, NULL },
+	{ "multi-prefix", CAP_MULTI_PREFIX, NULL },
+	{ "server-time", CAP_SERVER_TIME, NULL },
+	{ "userhost-in-names", CAP_USERHOST_IN_NAMES, NULL },
+};
+#define CAP_COUNT (sizeof cap_table / sizeof cap_table[0])
+
+/* Look a capability up by name. */
+static int
+cap_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CAP_COUNT; i++) {
+		if (strcmp(cap_table[i].name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* CAP LS | LIST | REQ | END. */
+enum cmd_result
+cmd_cap(struct client *c, struct chat_msg *m)
+{
+	char list[CHAT_LINE_MAX], req[CHAT_LINE_MAX], *tok, *last;
+	const char *sub = m->argv[0];
+	uint32_t add = 0, del = 0;
+	size_t i;
+	int idx;
+	bool minus;
+
+	list[0] = '\0';
+	if (strcasecmp(sub, "LS") == 0) {
+		if (!(c->flags & CLIENT_REGISTERED))
+			c->flags |= CLIENT_CAPNEG;
+		if (m->argc > 1 && atoi(m->argv[1]) > (int)c->cap_version)
+			c->cap_version = (unsigned)atoi(m->argv[1]);
+		for (i = 0; i < CAP_COUNT; i++) {
+			if (i > 0)
+				strlcat(list, " ", sizeof list);
+			strlcat(list, cap_table[i].name, sizeof list);
+			if (cap_table[i].value != NULL &&
+			    c->cap_version >= 302) {
+				strlcat(list, "=", sizeof list);
+				strlcat(list, cap_table[i].value, sizeof list);
+			}
+		}
+		send_raw(c, ":%s CAP %s LS :%s", cfg->server_name,
+		    client_name(c), list);
+		return CMD_OK;
+	}
+	if (strcasecmp(sub, "LIST") == 0) {
+		for (i = 0; i < CAP_COUNT; i++) {
+			if (!(c->caps & cap_table[i].flag))
+				continue;
+			if (list[0] != '\0')
+				strlcat(list, " ", sizeof list);
+			strlcat(list, cap_table[i].name, sizeof list);
+		}
+		send_raw(c, ":%s CAP %s LIST :%s", cfg->server_name,
+		    client_name(c), list);
+		return CMD_OK;
+	}
+	if (strcasecmp(sub, "REQ") == 0) {
+		if (m->argc < 2) {
+			SEND_NUMERIC(c, ERR_NEEDMOREPARAMS, "CAP");
+			return CMD_OK;
+		}
+		if (!(c->flags & CLIENT_REGISTERED))
+			c->flags |= CLIENT_CAPNEG;
+		strlcpy(req, m->argv[1], sizeof req);
+		for (tok = strtok_r(req, " ", &last); tok != NULL;
+		    tok = strtok_r(NULL, " ", &last)) {
+			minus = *tok == '-';
+			if ((idx = cap_find(tok + minus)) < 0) {
+				send_raw(c, ":%s CAP %s NAK :%s",
+				    cfg->server_name, client_name(c),
+				    m->argv[1]);
+				return CMD_OK;
+			}
+			if (minus)
+				del |= cap_table[idx].flag;
+			else
+				add |= cap_table[idx].flag;
+		}
+		c->caps = (c->caps | add) & ~del;
+		send_raw(c, ":%s CAP %s ACK :%s", cfg->server_name,
+		    client_name(c), m->argv[1]);
+		return CMD_OK;
+	}
+	if (strcasecmp(sub, "END") == 0) {
+		if (c->flags & CLIENT_REGISTERED)
+			return CMD_OK;
+		c->flags &= ~CLIENT_CAPNEG;
+		client_try_register(c);
+		return CMD_OK;
+	}
+	SEND_NUMERIC(c, ERR_INVALIDCAPCMD, sub);
+	return CMD_OK;
+}
+
+/* NICK <nick>: choose a nick, or change it (peers see the change). */
+enum cmd_result
+cmd_nick(struct client *c, struct chat_msg *m)
+{
+	struct client *other;
+	struct rline rl;
+	char prefix[CHAT_LINE_MAX], old[CHAT_NICK_MAX + 1];
+	const char *nick;
+
+	if (m->argc < 1 || *m->argv[0] == '\0') {
+		SEND_NUMERIC(c, ERR_NONICKNAMEGIVEN);
+		return CMD_OK;
+	}
+	nick = m->argv[0];
+	if (!chat_nick_valid(nick, CHAT_NICK_MAX)) {
+		SEND_NUMERIC(c, ERR_ERRONEUSNICKNAME, nick);
+		return CMD_OK;
+	}
+	other = client_find(nick);
+	if (other != NULL && other != c) {
+		SEND_NUMERIC(c, ERR_NICKNAMEINUSE, nick);
+		return CMD_OK;
+	}
+	if (other == c && strcmp(c->nick, nick) == 0)
+		return CMD_OK;
+	if (!(c->flags & CLIENT_REGISTERED)) {
+		client_set_nick(c, nick);
+		client_try_register(c);
+		return CMD_OK;
+	}
+	client_prefix(c, prefix, sizeof prefix);
+	strlcpy(old, c->nick, sizeof old);
+	route_init(&rl, NULL, prefix, "NICK :%s", nick);
+	route_peers(c, true, &rl);
+	client_set_nick(c, nick);
+	if (chat_casecmp(old, nick) != 0) {
+		presence_offline(c, old);
+		presence_online(c);
+	}
+	return CMD_OK;
+}
+
+/* USER <user> <mode> <unused> <realname>. */
+enum cmd_result
+cmd_user(struct client *c, struct chat_msg *m)
+{
+	const char *u = m->argv[0];
+	size_t i, n = 0;
+
+	if (c->flags & CLIENT_USER) {
+		SEND_NUMERIC(c, ERR_ALREADYREGISTERED);
+		return CMD_OK;
+	}
+	/* Keep only characters that are safe in a prefix. */
+	for (i = 0; u[i] != '\0' && n < CHAT_USER_MAX; i++) {
+		if ((unsigned char)u[i] > 32 && u[i] != '@' && u[i] != '!' &&
+		    (unsigned char)u[i] < 127)
+			c->user[n++] = u[i];
+	}
+	c->user[n] = '\0';
+	if (n == 0) {
+		SEND_NUMERIC(c, ERR_NEEDMOREPARAMS, "USER");
+		return CMD_OK;
+	}
+	c->realname = xstrndup(m->argv[3], CHAT_REAL_MAX);
+	c->realname[chat_utf8_cut(c->realname, strlen(c->realname),
+	    CHAT_REAL_MAX)] = '\0';
+	c->flags |= CLIENT_USER;
+	client_try_register(c);
+	return CMD_OK;
+}
+
+/* PASS: chatd has no connection password; accepted for compatibility. */
+enum cmd_result
+cmd_pass(struct client *c UNUSED, struct chat_msg *m UNUSED)
+{
+	return CMD_OK;
+}
+
+/* PING <token>: answer PONG. */
+enum cmd_result
+cmd_ping(struct client *c, struct chat_msg *m)
+{
+	send_raw(c, ":%s PONG %s :%s", cfg->server_name, cfg->server_name,
+	    m->argv[0]);
+	return CMD_OK;
+}
+
+/* PONG: reading it already reset the idle timer. */
+enum cmd_result
+cmd_pong(struct client *c UNUSED, struct chat_msg *m UNUSED)
+{
+	return CMD_OK;
+}
+
+/* QUIT [reason]. */
+enum cmd_result
+cmd_quit(struct client *c, struct chat_msg *m)
+{
+	char reason[CHAT_LINE_MAX];
+
+	if (m->argc > 0 && *m->argv[0] != '\0')
+		snprintf(reason, sizeof reason, "Quit: %s", m->argv[0]);
+	else
+		snprintf(reason, sizeof reason, "Client Quit");
+	conn_kill(c, reason);
+	return CMD_CLOSED;
+}
+
+/* The ISUPPORT tokens, as many 005 lines as needed. */
+void
+send_isupport(struct client *c)
+{
+	char tokens[3][CHAT_LINE_MAX];
+
+	snprintf(tokens[0], sizeof tokens[0],
+	    "AWAYLEN=%d CASEMAPPING=%s CHANLIMIT=#:%u CHANMODES=b,k,l,imnst "
+	    "CHANNELLEN=%d CHANTYPES=# ELIST=MU KICKLEN=%d MAXLIST=b:100 "
+	    "MODES=4",
+	    CHAT_AWAY_MAX, CHAT_CASEMAPPING, cfg->max_channels, CHAT_CHAN_MAX,
+	    CHAT_KICK_MAX);
+	snprintf(tokens[1], sizeof tokens[1],
+	    "MONITOR=%u NETWORK=%s NICKLEN=%d PREFIX=(ov)@+ "
+	    "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,KICK:4,NAMES:1,WHOIS:1,"
+	    "MONITOR: TOPICLEN=%d",
+	    cfg->max_monitor, cfg->network_name, CHAT_NICK_MAX,
+	    CHAT_TOPIC_MAX);
+	snprintf(tokens[2], sizeof tokens[2], "USERLEN=%d UTF8ONLY",
+	    CHAT_USER_MAX);
+	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[0]);
+	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[1]);
+	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[2]);
+}
+
+/* The welcome burst: 001-005, LUSERS, MOTD. */
+void
+cmd_welcome(struct client *c)
+{
+	char prefix[CHAT_LINE_MAX], created[64];
+	struct tm tm;
+
+	client_prefix(c, prefix, sizeof prefix);
+	gmtime_r(&start_time, &tm);
+	strftime(created, sizeof created, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	SEND_NUMERIC(c, RPL_WELCOME, cfg->network_name, prefix);
+	SEND_NUMERIC(c, RPL_YOURHOST, cfg->server_name, CHATD_VERSION);
+	SEND_NUMERIC(c, RPL_CREATED, created);
+	SEND_NUMERIC(c, RPL_MYINFO, cfg->server_name, CHATD_VERSION, "io",
+	    "biklmnostv", "bklov");
+	send_isupport(c);
+	send_lusers(c);
+	send_motd(c);
+}

@@ -1,0 +1,200 @@
+/*
+ * The command table and the dispatcher. The table carries what every
+ * handler would otherwise check: allowed states, parameter counts and the
+ * flood cost. The dispatcher answers 421, 451, 462 and 461 in one place;
+ * handlers trust it and never repeat those checks.
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "chatd.h"
+
+#define ANY (CMD_UNREG | CMD_REG)
+
+/* Sorted by name; a unit test checks. */
+const struct cmd_entry cmd_table[] = {
+	{ .name = "ADMIN", .min = 0, .max = 1, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_admin, .usage = "ADMIN",
+	    .help = "Show who runs this server and how to reach them." },
+	{ .name = "AWAY", .min = 0, .max = 1, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_away, .usage = "AWAY [:message]",
+	    .help = "Mark yourself away with a message; without one, back." },
+	{ .name = "CAP", .min = 1, .max = 2, .flags = ANY | CMD_NOFLOOD,
+	    .cost = 0, .exec = cmd_cap,
+	    .usage = "CAP LS [302] | LIST | REQ :caps | END",
+	    .help = "IRCv3 capability negotiation." },
+	{ .name = "HELP", .min = 0, .max = 1, .flags = ANY, .cost = 1,
+	    .exec = cmd_help, .usage = "HELP [command]",
+	    .help = "List commands, or explain one." },
+	{ .name = "INFO", .min = 0, .max = 1, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_info, .usage = "INFO",
+	    .help = "Show information about this server software." },
+	{ .name = "INVITE", .min = 2, .max = 2, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_invite, .usage = "INVITE <nick> <#channel>",
+	    .help = "Invite someone into a channel (needed for +i channels; "
+		    "operators only there)." },
+	{ .name = "ISON", .min = 1, .max = -1, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_ison, .usage = "ISON <nick> [nick...]",
+	    .help = "Tell which of the given nicks are online." },
+	{ .name = "JOIN", .min = 1, .max = 2, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_join, .usage = "JOIN <#channel>[,#channel...] [key,...]",
+	    .help = "Join channels, creating them if needed: the creator "
+		    "becomes operator. JOIN 0 leaves all channels." },
+	{ .name = "KICK", .min = 2, .max = 3, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_kick, .usage = "KICK <#channel> <nick>[,nick...] [:reason]",
+	    .help = "Remove someone from a channel (channel operators only)." },
+	{ .name = "LIST", .min = 0, .max = 2, .flags = CMD_REG, .cost = 4,
+	    .exec = cmd_list, .usage = "LIST [#channel,...|pattern]",
+	    .help = "List visible channels with their user count and topic." },
+	{ .name = "LUSERS", .min = 0, .max = 2, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_lusers, .usage = "LUSERS",
+	    .help = "Show how many users and channels there are." },
+	{ .name = "MODE", .min = 1, .max = -1, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_mode,
+	    .usage = "MODE <#channel> [+|-modes [args...]] | MODE <nick> [modes]",
+	    .help = "Show or change modes. Channel: i invite-only, k <key>, "
+		    "l <limit>, m moderated, n no outside messages, s secret, "
+		    "t topic by operators, o <nick> operator, v <nick> voice, "
+		    "b [mask] ban. User: i invisible." },
+	{ .name = "MONITOR", .min = 1, .max = 2, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_monitor, .usage = "MONITOR + nick,... | - nick,... | C | L | S",
+	    .help = "Watch nicks and be told when they come online or go "
+		    "offline (730/731)." },
+	{ .name = "MOTD", .min = 0, .max = 1, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_motd, .usage = "MOTD",
+	    .help = "Show the message of the day." },
+	{ .name = "NAMES", .min = 0, .max = 1, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_names, .usage = "NAMES <#channel>",
+	    .help = "List who is in a channel (@ marks operators)." },
+	{ .name = "NICK", .min = 0, .max = 1, .flags = ANY, .cost = 3,
+	    .exec = cmd_nick, .usage = "NICK <nickname>",
+	    .help = "Choose or change your nickname." },
+	{ .name = "NOTICE", .min = 0, .max = 2, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_notice, .usage = "NOTICE <target> :<text>",
+	    .help = "Like PRIVMSG, but never answered automatically." },
+	{ .name = "PART", .min = 1, .max = 2, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_part, .usage = "PART <#channel>[,#channel...] [:reason]",
+	    .help = "Leave channels." },
+	{ .name = "PASS", .min = 1, .max = 1, .flags = CMD_UNREG, .cost = 0,
+	    .exec = cmd_pass, .usage = "PASS <password>",
+	    .help = "Connection password (accepted and ignored: chatd has none)." },
+	{ .name = "PING", .min = 1, .max = 2, .flags = ANY | CMD_NOFLOOD,
+	    .cost = 0, .exec = cmd_ping, .usage = "PING <token>",
+	    .help = "The server answers PONG with the same token." },
+	{ .name = "PONG", .min = 0, .max = 2, .flags = ANY | CMD_NOFLOOD,
+	    .cost = 0, .exec = cmd_pong, .usage = "PONG <token>",
+	    .help = "Answer to the server's PING." },
+	{ .name = "PRIVMSG", .min = 0, .max = 2, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_privmsg, .usage = "PRIVMSG <nick|#channel>[,target...] :<text>",
+	    .help = "Send a message to a person (private) or a channel." },
+	{ .name = "QUIT", .min = 0, .max = 1, .flags = ANY | CMD_NOFLOOD,
+	    .cost = 0, .exec = cmd_quit, .usage = "QUIT [:reason]",
+	    .help = "Disconnect." },
+	{ .name = "TIME", .min = 0, .max = 1, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_time, .usage = "TIME",
+	    .help = "Show the server's time." },
+	{ .name = "TOPIC", .min = 1, .max = 2, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_topic, .usage = "TOPIC <#channel> [:new topic]",
+	    .help = "Show or set a channel's topic (operators only when +t)." },
+	{ .name = "USER", .min = 4, .max = 4, .flags = CMD_UNREG, .cost = 0,
+	    .exec = cmd_user, .usage = "USER <username> 0 * :<real name>",
+	    .help = "Give your user name and real name while logging in." },
+	{ .name = "USERHOST", .min = 1, .max = 5, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_userhost, .usage = "USERHOST <nick> [nick...]",
+	    .help = "Show user@host of up to five nicks." },
+	{ .name = "VERSION", .min = 0, .max = 1, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_version, .usage = "VERSION",
+	    .help = "Show the server version and features." },
+	{ .name = "WHO", .min = 0, .max = 2, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_who, .usage = "WHO <#channel|nick|mask>",
+	    .help = "List users matching a channel, nick or mask." },
+	{ .name = "WHOIS", .min = 1, .max = 2, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_whois, .usage = "WHOIS <nick>",
+	    .help = "Show who someone is: host, channels, idle time, away." },
+};
+const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
+
+/* bsearch comparator: name against an entry. */
+static int
+cmd_cmp(const void *key, const void *entry)
+{
+	return strcasecmp(key, ((const struct cmd_entry *)entry)->name);
+}
+
+/* Find a command by name (any case). */
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	return bsearch(name, cmd_table, cmd_count, sizeof cmd_table[0],
+	    cmd_cmp);
+}
+
+/* Parse one input line and run its command. */
+enum cmd_result
+cmd_dispatch(struct client *c, char *line, size_t len)
+{
+	struct chat_msg m;
+	const struct cmd_entry *ce;
+	int err;
+	int64_t now;
+	bool utf8 = chat_utf8_valid(line, len);
+
+	err = chat_msg_parse(&m, line, len);
+	switch (err) {
+	case CHAT_PARSE_OK:
+		break;
+	case CHAT_PARSE_EMPTY:
+		return CMD_OK;
+	case CHAT_PARSE_TAGS_LONG:
+	case CHAT_PARSE_LINE_LONG:
+		SEND_NUMERIC(c, ERR_INPUTTOOLONG);
+		return CMD_OK;
+	case CHAT_PARSE_NUL:
+		send_fail(c, "*", "INVALID_LINE", NULL,
+		    "Lines must not contain NUL bytes");
+		return CMD_OK;
+	default:
+		send_fail(c, "*", "INVALID_LINE", NULL, "%s",
+		    chat_parse_strerror(err));
+		return CMD_OK;
+	}
+	if (!utf8) {
+		send_fail(c, m.command, "INVALID_UTF8", NULL,
+		    "Lines must be valid UTF-8");
+		return CMD_OK;
+	}
+	if ((ce = cmd_find(m.command)) == NULL) {
+		SEND_NUMERIC(c, ERR_UNKNOWNCOMMAND, m.command);
+		return CMD_OK;
+	}
+	if (!(c->flags & CLIENT_REGISTERED) && !(ce->flags & CMD_UNREG)) {
+		SEND_NUMERIC(c, ERR_NOTREGISTERED);
+		return CMD_OK;
+	}
+	if ((c->flags & CLIENT_REGISTERED) && !(ce->flags & CMD_REG)) {
+		SEND_NUMERIC(c, ERR_ALREADYREGISTERED);
+		return CMD_OK;
+	}
+	if ((ce->flags & CMD_OPER) && !(c->flags & CLIENT_OPER)) {
+		SEND_NUMERIC(c, ERR_NOPRIVILEGES);
+		return CMD_OK;
+	}
+	if (m.argc < ce->min) {
+		SEND_NUMERIC(c, ERR_NEEDMOREPARAMS, ce->name);
+		return CMD_OK;
+	}
+	if (ce->max >= 0 && m.argc > ce->max)
+		m.argc = ce->max;
+	if (ce->cost > 0 && !(c->flags & CLIENT_TRUSTED)) {
+		now = conn_now_ms();
+		if (c->flood_t < now)
+			c->flood_t = now;
+		c->flood_t += (int64_t)ce->cost * 1000 / cfg->flood_rate;
+	}
+	return ce->exec(c, &m);
+}

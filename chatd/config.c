@@ -1,0 +1,303 @@
+/*
+ * chatd.conf: one "key value" per line, '#' starts a comment. Keys are
+ * described by a table; see chatd.conf(5).
+ */
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chatd.h"
+
+enum config_type { CONFIG_STR, CONFIG_UINT, CONFIG_SIZE, CONFIG_LIST,
+	CONFIG_LEVEL };
+
+struct config_key {
+	const char *name;
+	enum config_type type;
+	size_t offset;
+	unsigned long long min;
+	unsigned long long max;
+};
+
+#define OFF(f) offsetof(struct config, f)
+static const struct config_key config_keys[] = {
+	{ "admin-email", CONFIG_STR, OFF(admin_email), 0, 0 },
+	{ "admin-location", CONFIG_STR, OFF(admin_location), 0, 0 },
+	{ "admin-name", CONFIG_STR, OFF(admin_name), 0, 0 },
+	{ "data-dir", CONFIG_STR, OFF(data_dir), 0, 0 },
+	{ "flood-burst", CONFIG_UINT, OFF(flood_burst), 1, 100000 },
+	{ "flood-rate", CONFIG_UINT, OFF(flood_rate), 1, 100000 },
+	{ "listen", CONFIG_LIST, OFF(listen), 0, 0 },
+	{ "log-level", CONFIG_LEVEL, OFF(log_level), 0, 0 },
+	{ "max-channels", CONFIG_UINT, OFF(max_channels), 1, 10000 },
+	{ "max-clients", CONFIG_UINT, OFF(max_clients), 1, 10000000 },
+	{ "max-monitor", CONFIG_UINT, OFF(max_monitor), 0, 100000 },
+	{ "max-per-ip", CONFIG_UINT, OFF(max_per_ip), 1, 10000000 },
+	{ "motd-file", CONFIG_STR, OFF(motd_file), 0, 0 },
+	{ "network-name", CONFIG_STR, OFF(network_name), 0, 0 },
+	{ "oper", CONFIG_LIST, OFF(opers), 0, 0 },
+	{ "ping-interval", CONFIG_UINT, OFF(ping_interval), 5, 86400 },
+	{ "ping-timeout", CONFIG_UINT, OFF(ping_timeout), 5, 86400 },
+	{ "recvq", CONFIG_SIZE, OFF(recvq), 1024, 1ULL << 30 },
+	{ "registration-timeout", CONFIG_UINT, OFF(reg_timeout), 1, 3600 },
+	{ "sendq", CONFIG_SIZE, OFF(sendq), 4096, 1ULL << 32 },
+	{ "server-name", CONFIG_STR, OFF(server_name), 0, 0 },
+	{ "trusted-host", CONFIG_LIST, OFF(trusted), 0, 0 },
+};
+#undef OFF
+
+/* A configuration with the documented defaults. */
+struct config *
+config_new(void)
+{
+	struct config *c = xcalloc(1, sizeof *c);
+
+	c->server_name = xstrdup("chatd.local");
+	c->network_name = xstrdup("chatd");
+	c->admin_name = xstrdup("chatd administrator");
+	c->admin_email = xstrdup("root@localhost");
+	c->admin_location = xstrdup("Somewhere");
+	TAILQ_INIT(&c->listen);
+	TAILQ_INIT(&c->trusted);
+	TAILQ_INIT(&c->opers);
+	c->max_clients = 100000;
+	c->max_per_ip = 100000;
+	c->max_channels = 100;
+	c->sendq = 1024 * 1024;
+	c->recvq = 16 * 1024;
+	c->ping_interval = 120;
+	c->ping_timeout = 60;
+	c->reg_timeout = 60;
+	c->flood_burst = 20;
+	c->flood_rate = 4;
+	c->max_monitor = 100;
+	c->log_level = LOG_INFO;
+	return c;
+}
+
+/* Free a list of strings. */
+static void
+config_free_strs(struct config_strs *l)
+{
+	struct config_str *s;
+
+	while ((s = TAILQ_FIRST(l)) != NULL) {
+		TAILQ_REMOVE(l, s, entry);
+		free(s->value);
+		free(s);
+	}
+}
+
+/* Free a configuration. */
+void
+config_free(struct config *c)
+{
+	if (c == NULL)
+		return;
+	free(c->path);
+	free(c->server_name);
+	free(c->network_name);
+	free(c->data_dir);
+	free(c->motd_file);
+	free(c->admin_name);
+	free(c->admin_email);
+	free(c->admin_location);
+	config_free_strs(&c->listen);
+	config_free_strs(&c->trusted);
+	config_free_strs(&c->opers);
+	free(c);
+}
+
+/* Append a string to a list. */
+void
+config_add_str(struct config_strs *l, const char *v)
+{
+	struct config_str *s = xcalloc(1, sizeof *s);
+
+	s->value = xstrdup(v);
+	TAILQ_INSERT_TAIL(l, s, entry);
+}
+
+/* Parse a number with an optional k/m/g suffix. */
+static int
+config_number(const char *v, unsigned long long *out)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	if (!isdigit((unsigned char)*v))
+		return -1;
+	n = strtoull(v, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (tolower((unsigned char)*end)) {
+	case 'k':
+		n <<= 10;
+		end++;
+		break;
+	case 'm':
+		n <<= 20;
+		end++;
+		break;
+	case 'g':
+		n <<= 30;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (*end != '\0')
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* Set one key; returns -1 with *cause on error. */
+static int
+config_set(struct config *c, const char *key, const char *value,
+    char **cause)
+{
+	const struct config_key *k = NULL;
+	unsigned long long n;
+	size_t i;
+	char *base = (char *)c;
+	static const char *levels[] = { "error", "warning", "info", "debug" };
+
+	for (i = 0; i < sizeof config_keys / sizeof config_keys[0]; i++) {
+		if (strcmp(config_keys[i].name, key) == 0) {
+			k = &config_keys[i];
+			break;
+		}
+	}
+	if (k == NULL) {
+		log_warn("%s: unknown key \"%s\" ignored", c->path, key);
+		return 0;
+	}
+	switch (k->type) {
+	case CONFIG_STR:
+		replace_str((char **)(base + k->offset), value);
+		return 0;
+	case CONFIG_LIST:
+		config_add_str((struct config_strs *)(base + k->offset), value);
+		return 0;
+	case CONFIG_LEVEL:
+		for (i = 0; i < 4; i++) {
+			if (strcmp(levels[i], value) == 0) {
+				*(int *)(base + k->offset) = (int)i;
+				return 0;
+			}
+		}
+		xasprintf(cause, "%s: bad log level \"%s\"", key, value);
+		return -1;
+	case CONFIG_UINT:
+	case CONFIG_SIZE:
+		if (config_number(value, &n) != 0 || n < k->min ||
+		    n > k->max) {
+			xasprintf(cause, "%s: \"%s\" is not a number in %llu..%llu",
+			    key, value, k->min, k->max);
+			return -1;
+		}
+		if (k->type == CONFIG_UINT)
+			*(unsigned *)(base + k->offset) = (unsigned)n;
+		else
+			*(size_t *)(base + k->offset) = (size_t)n;
+		return 0;
+	}
+	return 0;
+}
+
+/* Load a file into c; returns -1 with *cause (allocated) on error. */
+int
+config_load(struct config *c, const char *path, char **cause)
+{
+	FILE *f;
+	char line[4096], *key, *value, *end;
+	unsigned lineno = 0;
+	char *why = NULL;
+
+	replace_str(&c->path, path);
+	if ((f = fopen(path, "r")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		if ((end = strchr(line, '#')) != NULL)
+			*end = '\0';
+		end = line + strlen(line);
+		while (end > line && isspace((unsigned char)end[-1]))
+			*--end = '\0';
+		key = line;
+		while (isspace((unsigned char)*key))
+			key++;
+		if (*key == '\0')
+			continue;
+		value = key;
+		while (*value != '\0' && !isspace((unsigned char)*value))
+			value++;
+		if (*value != '\0')
+			*value++ = '\0';
+		while (isspace((unsigned char)*value))
+			value++;
+		if (*value == '\0') {
+			xasprintf(cause, "%s:%u: \"%s\" needs a value", path,
+			    lineno, key);
+			fclose(f);
+			return -1;
+		}
+		if (config_set(c, key, value, &why) != 0) {
+			xasprintf(cause, "%s:%u: %s", path, lineno, why);
+			free(why);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	if (strchr(c->server_name, '.') == NULL ||
+	    strpbrk(c->server_name, "!@*?, ") != NULL) {
+		xasprintf(cause, "%s: server-name must contain a dot", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether an address is listed as trusted (exempt from flood limits). */
+bool
+config_trusted(const struct config *c, const char *addr)
+{
+	struct config_str *s;
+
+	TAILQ_FOREACH(s, &c->trusted, entry) {
+		if (chat_mask_match(s->value, addr))
+			return true;
+	}
+	return false;
+}
+
+/* The data directory used when none is configured. */
+const char *
+config_default_data_dir(void)
+{
+	static char path[4096];
+	const char *home, *xdg;
+
+	if (geteuid() == 0)
+		return LOCALSTATEDIR "/lib/chatd";
+	if ((xdg = getenv("XDG_DATA_HOME")) != NULL && *xdg == '/') {
+		snprintf(path, sizeof path, "%s/chatd", xdg);
+		return path;
+	}
+	if ((home = getenv("HOME")) != NULL && *home == '/') {
+		snprintf(path, sizeof path, "%s/.local/share/chatd", home);
+		return path;
+	}
+	return "chatd-data";
+}

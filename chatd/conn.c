@@ -1,0 +1,409 @@
+/*
+ * Connections: one bufferevent per client.
+ *
+ * Input: lines end in LF (a CR before it is dropped). A line longer than
+ * CHAT_WIRE_MAX is skipped up to its LF and answered with 417, so nothing
+ * unterminated is ever buffered beyond that. Each command charges the
+ * client's flood budget (a virtual clock, ngircd's penalty time); a client
+ * over it stops being read from: its lines wait in the input buffer and a
+ * timer resumes them ("fake lag"). If the waiting input grows beyond
+ * recvq bytes the client is dropped with "Excess Flood". A read callback
+ * runs at most CONN_LINES_PER_EVENT lines, then yields to other clients.
+ *
+ * Output: the bufferevent's output buffer is the send queue. Adding to it
+ * beyond sendq bytes marks the client dead ("Max SendQ exceeded") instead.
+ *
+ * Clients are never freed inside a callback that may still hold them:
+ * conn_kill() marks them dead and a reaper event, run after the current
+ * callback, tells their peers and frees them.
+ */
+
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "chatd.h"
+
+#define CONN_LINES_PER_EVENT 32
+#define CONN_CLOSE_WAIT 5 /* seconds to drain a closing connection */
+
+static struct clients dead_clients = TAILQ_HEAD_INITIALIZER(dead_clients);
+static struct clients pending_clients =
+    TAILQ_HEAD_INITIALIZER(pending_clients);
+static struct clients closing_clients =
+    TAILQ_HEAD_INITIALIZER(closing_clients);
+static struct event *reap_ev, *pend_ev, *tick_ev;
+
+static void conn_process(struct client *);
+
+/* Monotonic milliseconds. */
+int64_t
+conn_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Bytes waiting in a client's send queue. */
+size_t
+conn_sendq_len(struct client *c)
+{
+	return evbuffer_get_length(bufferevent_get_output(c->bev));
+}
+
+/* Free a client's connection now. */
+static void
+conn_destroy(struct client *c)
+{
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	client_free(c);
+}
+
+/* The output of a closing client drained: free it. */
+static void
+conn_drained(struct bufferevent *bev UNUSED, void *arg)
+{
+	struct client *c = arg;
+
+	TAILQ_REMOVE(&closing_clients, c, entry);
+	conn_destroy(c);
+}
+
+/* An error while draining: give up on the rest. */
+static void
+conn_drain_event(struct bufferevent *bev UNUSED, short what UNUSED, void *arg)
+{
+	conn_drained(NULL, arg);
+}
+
+/* Free the dead: tell their peers, send ERROR, close after draining. */
+static void
+conn_reap(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
+{
+	struct client *c;
+	struct evbuffer *out;
+	char line[CHAT_LINE_MAX + 64];
+	int n;
+
+	while ((c = TAILQ_FIRST(&dead_clients)) != NULL) {
+		TAILQ_REMOVE(&dead_clients, c, dead_entry);
+		if (c->flags & CLIENT_PENDING) {
+			TAILQ_REMOVE(&pending_clients, c, pend_entry);
+			c->flags &= ~CLIENT_PENDING;
+		}
+		client_exit(c, c->quit_reason);
+		TAILQ_REMOVE(&all_clients, c, entry);
+		if (c->flags & CLIENT_CLOSING) {
+			/* The socket is broken or over its sendq. */
+			conn_destroy(c);
+			continue;
+		}
+		n = snprintf(line, sizeof line, "ERROR :Closing Link: %s (%s)",
+		    c->host, c->quit_reason);
+		if (n > CHAT_LINE_MAX - 2)
+			n = (int)chat_utf8_cut(line, (size_t)n,
+			    CHAT_LINE_MAX - 2);
+		memcpy(line + n, "\r\n", 2);
+		out = bufferevent_get_output(c->bev);
+		evbuffer_add(out, line, (size_t)n + 2);
+		c->flags |= CLIENT_CLOSING;
+		c->last_read = conn_now_ms();
+		TAILQ_INSERT_TAIL(&closing_clients, c, entry);
+		bufferevent_disable(c->bev, EV_READ);
+		bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+		bufferevent_setcb(c->bev, NULL, conn_drained, conn_drain_event,
+		    c);
+		bufferevent_enable(c->bev, EV_WRITE);
+	}
+}
+
+/* Mark a client dead; it is reaped after the current callback. */
+void
+conn_kill(struct client *c, const char *reason)
+{
+	if (c->flags & CLIENT_DEAD)
+		return;
+	c->flags |= CLIENT_DEAD;
+	replace_str(&c->quit_reason, reason);
+	if (c->bev != NULL)
+		bufferevent_disable(c->bev, EV_READ);
+	TAILQ_INSERT_TAIL(&dead_clients, c, dead_entry);
+	event_active(reap_ev, 0, 0);
+}
+
+/* Close without trying to write anything more (broken socket). */
+void
+conn_close(struct client *c, const char *reason)
+{
+	c->flags |= CLIENT_CLOSING;
+	conn_kill(c, reason);
+}
+
+/* Queue bytes for a client; over its sendq the client is killed instead. */
+bool
+conn_write(struct client *c, const char *buf, size_t len)
+{
+	struct evbuffer *out;
+
+	if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
+		return false;
+	out = bufferevent_get_output(c->bev);
+	if (evbuffer_get_length(out) + len > cfg->sendq) {
+		log_info("client %s: send queue over %zu bytes", client_name(c),
+		    cfg->sendq);
+		conn_close(c, "Max SendQ exceeded");
+		return false;
+	}
+	evbuffer_add(out, buf, len);
+	return true;
+}
+
+/* Put a client on the pending list and arm the resume event. */
+static void
+conn_pend(struct client *c, bool throttled)
+{
+	struct timeval tv = { 0, throttled ? 50000 : 0 };
+
+	if (!(c->flags & CLIENT_PENDING)) {
+		c->flags |= CLIENT_PENDING;
+		TAILQ_INSERT_TAIL(&pending_clients, c, pend_entry);
+	}
+	if (!evtimer_pending(pend_ev, NULL) || !throttled)
+		evtimer_add(pend_ev, &tv);
+}
+
+/* Resume clients with lines left in their input. */
+static void
+conn_resume(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
+{
+	struct client *c, *last;
+
+	/* Clients that are re-queued go after last: one pass only. */
+	last = TAILQ_LAST(&pending_clients, clients);
+	while ((c = TAILQ_FIRST(&pending_clients)) != NULL) {
+		TAILQ_REMOVE(&pending_clients, c, pend_entry);
+		c->flags &= ~CLIENT_PENDING;
+		conn_process(c);
+		if (c == last)
+			break;
+	}
+}
+
+/* Whether a client has spent its flood budget. */
+static bool
+conn_throttled(struct client *c, int64_t now)
+{
+	int64_t window;
+
+	if (c->flags & CLIENT_TRUSTED)
+		return false;
+	window = (int64_t)cfg->flood_burst * 1000 / cfg->flood_rate;
+	return c->flood_t > now + window;
+}
+
+/* Run the complete lines in a client's input, within the budgets. */
+static void
+conn_process(struct client *c)
+{
+	struct evbuffer *in;
+	struct evbuffer_ptr eol;
+	char line[CHAT_WIRE_MAX + 2];
+	size_t len, n;
+	int lines = 0;
+	int64_t now = conn_now_ms();
+
+	if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
+		return;
+	in = bufferevent_get_input(c->bev);
+	while ((len = evbuffer_get_length(in)) > 0) {
+		if (c->flags & CLIENT_DEAD)
+			return;
+		if (lines == CONN_LINES_PER_EVENT) {
+			conn_pend(c, false);
+			return;
+		}
+		eol = evbuffer_search_eol(in, NULL, &n, EVBUFFER_EOL_LF);
+		if (eol.pos < 0) {
+			if (len > CHAT_WIRE_MAX) {
+				/* Skip the overlong line as it arrives. */
+				evbuffer_drain(in, len);
+				c->last_read = now;
+				if (!(c->flags & CLIENT_SKIPLINE)) {
+					c->flags |= CLIENT_SKIPLINE;
+					SEND_NUMERIC(c, ERR_INPUTTOOLONG);
+				}
+			}
+			return;
+		}
+		if (conn_throttled(c, now)) {
+			if (len > cfg->recvq) {
+				conn_kill(c, "Excess Flood");
+				return;
+			}
+			conn_pend(c, true);
+			return;
+		}
+		c->last_read = now;
+		c->flags &= ~CLIENT_PINGED;
+		if (c->flags & CLIENT_SKIPLINE) {
+			/* The tail of an overlong line already answered. */
+			c->flags &= ~CLIENT_SKIPLINE;
+			evbuffer_drain(in, (size_t)eol.pos + 1);
+			continue;
+		}
+		if ((size_t)eol.pos > CHAT_WIRE_MAX) {
+			evbuffer_drain(in, (size_t)eol.pos + 1);
+			SEND_NUMERIC(c, ERR_INPUTTOOLONG);
+			continue;
+		}
+		n = (size_t)eol.pos;
+		evbuffer_remove(in, line, n + 1);
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		line[n] = '\0';
+		lines++;
+		if (cmd_dispatch(c, line, n) == CMD_CLOSED)
+			return;
+	}
+}
+
+/* Data arrived. */
+static void
+conn_read(struct bufferevent *bev UNUSED, void *arg)
+{
+	struct client *c = arg;
+
+	if (c->flags & CLIENT_PENDING)
+		return; /* waits for its turn or for its budget */
+	conn_process(c);
+}
+
+/* EOF or an error on a client's socket. */
+static void
+conn_event(struct bufferevent *bev UNUSED, short what, void *arg)
+{
+	struct client *c = arg;
+	char reason[128];
+
+	if (what & BEV_EVENT_EOF)
+		snprintf(reason, sizeof reason, "Connection closed");
+	else
+		snprintf(reason, sizeof reason, "%s error: %s",
+		    (what & BEV_EVENT_READING) ? "Read" : "Write",
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	conn_close(c, reason);
+}
+
+/* Periodic checks: registration and ping timeouts, stuck closers. */
+static void
+conn_tick(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
+{
+	struct client *c, *c1;
+	int64_t now = conn_now_ms();
+
+	TAILQ_FOREACH(c, &all_clients, entry)
+		client_timer_check(c, now);
+	TAILQ_FOREACH_SAFE(c, &closing_clients, entry, c1) {
+		if (now - c->last_read > CONN_CLOSE_WAIT * 1000) {
+			TAILQ_REMOVE(&closing_clients, c, entry);
+			conn_destroy(c);
+		}
+	}
+}
+
+/* Accept a new socket as a client. */
+void
+conn_accept(int fd, const char *addr)
+{
+	struct bufferevent *bev;
+	struct client *c;
+	char line[256];
+	int n;
+
+	if (nclients >= cfg->max_clients) {
+		n = snprintf(line, sizeof line,
+		    "ERROR :Closing Link: %s (Server is full, try again later)\r\n",
+		    addr);
+		if (write(fd, line, (size_t)n) < 0)
+			log_debug("write to rejected %s: %s", addr,
+			    strerror(errno));
+		close(fd);
+		log_info("refused %s: server full (%u clients)", addr,
+		    nclients);
+		return;
+	}
+	evutil_make_socket_nonblocking(fd);
+	bev = bufferevent_socket_new(ev_base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		close(fd);
+		return;
+	}
+	c = client_new(bev, addr);
+	if (config_trusted(cfg, addr))
+		c->flags |= CLIENT_TRUSTED;
+	c->last_read = conn_now_ms();
+	c->flood_t = c->last_read;
+	TAILQ_INSERT_TAIL(&all_clients, c, entry);
+	bufferevent_setcb(bev, conn_read, NULL, conn_event, c);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	send_raw(c, ":%s NOTICE * :*** Welcome to %s. Log in with: NICK "
+		    "yourname, then: USER yourname 0 * :Your Real Name "
+		    "(HELP lists commands)",
+	    cfg->server_name, cfg->server_name);
+}
+
+/* Create the events the connection layer needs. */
+void
+conn_init(void)
+{
+	struct timeval one = { 1, 0 };
+
+	reap_ev = event_new(ev_base, -1, 0, conn_reap, NULL);
+	pend_ev = evtimer_new(ev_base, conn_resume, NULL);
+	tick_ev = event_new(ev_base, -1, EV_PERSIST, conn_tick, NULL);
+	event_add(tick_ev, &one);
+}
+
+/* Close every client with reason (shutdown). */
+void
+conn_shutdown(const char *reason)
+{
+	struct client *c;
+
+	while ((c = TAILQ_FIRST(&all_clients)) != NULL) {
+		if (!(c->flags & CLIENT_DEAD))
+			conn_kill(c, reason);
+		conn_reap(-1, 0, NULL);
+	}
+	conn_reap(-1, 0, NULL);
+	/* Best effort: push the ERROR lines out without waiting. */
+	while ((c = TAILQ_FIRST(&closing_clients)) != NULL) {
+		TAILQ_REMOVE(&closing_clients, c, entry);
+		evbuffer_write(bufferevent_get_output(c->bev),
+		    bufferevent_getfd(c->bev));
+		conn_destroy(c);
+	}
+}
+
+/* Free the connection layer's events. */
+void
+conn_free(void)
+{
+	event_free(reap_ev);
+	event_free(pend_ev);
+	event_free(tick_ev);
+}

@@ -1,0 +1,156 @@
+/*
+ * Listening sockets. Accept errors are never fatal: on EMFILE/ENFILE the
+ * listeners pause for a second instead of spinning.
+ */
+
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+
+#include "chatd.h"
+
+struct listener {
+	struct evconnlistener *lev;
+	char *name;
+	TAILQ_ENTRY(listener) entry;
+};
+static TAILQ_HEAD(, listener) listeners = TAILQ_HEAD_INITIALIZER(listeners);
+static struct event *listen_resume_ev;
+
+/* Format a socket address as ADDR:PORT (IPv6 in brackets). */
+static void
+listen_addr_string(const struct sockaddr *sa, char *buf, size_t len,
+    char *host, size_t hostlen)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, a, sizeof a);
+		port = ntohs(in->sin_port);
+		snprintf(buf, len, "%s:%u", a, port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof a);
+		port = ntohs(in6->sin6_port);
+		if (strncmp(a, "::ffff:", 7) == 0)
+			memmove(a, a + 7, strlen(a + 7) + 1);
+		snprintf(buf, len, "[%s]:%u", a, port);
+	} else
+		snprintf(buf, len, "?");
+	if (host != NULL)
+		snprintf(host, hostlen, "%s", a);
+}
+
+/* Re-enable listeners after an accept backoff. */
+static void
+listen_resume(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
+{
+	struct listener *l;
+
+	TAILQ_FOREACH(l, &listeners, entry)
+		evconnlistener_enable(l->lev);
+}
+
+/* A new connection. */
+static void
+listen_accept(struct evconnlistener *lev UNUSED, evutil_socket_t fd,
+    struct sockaddr *sa, int salen UNUSED, void *arg UNUSED)
+{
+	char name[INET6_ADDRSTRLEN + 16], host[INET6_ADDRSTRLEN];
+
+	listen_addr_string(sa, name, sizeof name, host, sizeof host);
+	conn_accept(fd, host);
+}
+
+/* Accept failed: back off on descriptor exhaustion, log the rest. */
+static void
+listen_error(struct evconnlistener *lev UNUSED, void *arg UNUSED)
+{
+	struct listener *l;
+	struct timeval one = { 1, 0 };
+	int err = EVUTIL_SOCKET_ERROR();
+
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS ||
+	    err == ENOMEM) {
+		log_warn("accept: %s; pausing listeners for 1s",
+		    evutil_socket_error_to_string(err));
+		TAILQ_FOREACH(l, &listeners, entry)
+			evconnlistener_disable(l->lev);
+		evtimer_add(listen_resume_ev, &one);
+		return;
+	}
+	log_warn("accept: %s", evutil_socket_error_to_string(err));
+}
+
+/* Open a listener for "ADDR:PORT", "[ADDR6]:PORT" or "PORT". */
+int
+listen_add(const char *spec, char **cause)
+{
+	struct sockaddr_storage ss;
+	int sslen = sizeof ss;
+	char buf[256], name[INET6_ADDRSTRLEN + 16];
+	struct listener *l;
+	struct evconnlistener *lev;
+	socklen_t len;
+
+	if (listen_resume_ev == NULL)
+		listen_resume_ev = evtimer_new(ev_base, listen_resume, NULL);
+	if (strspn(spec, "0123456789") == strlen(spec))
+		snprintf(buf, sizeof buf, "0.0.0.0:%s", spec);
+	else
+		snprintf(buf, sizeof buf, "%s", spec);
+	memset(&ss, 0, sizeof ss);
+	if (evutil_parse_sockaddr_port(buf, (struct sockaddr *)&ss,
+	    &sslen) != 0) {
+		xasprintf(cause, "bad listen address \"%s\"", spec);
+		return -1;
+	}
+	lev = evconnlistener_new_bind(ev_base, listen_accept, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+	    4096, (struct sockaddr *)&ss, sslen);
+	if (lev == NULL) {
+		xasprintf(cause, "listen on %s: %s", spec, strerror(errno));
+		return -1;
+	}
+	evconnlistener_set_error_cb(lev, listen_error);
+	len = sizeof ss;
+	getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&ss, &len);
+	listen_addr_string((struct sockaddr *)&ss, name, sizeof name, NULL, 0);
+	l = xcalloc(1, sizeof *l);
+	l->lev = lev;
+	l->name = xstrdup(name);
+	TAILQ_INSERT_TAIL(&listeners, l, entry);
+	log_info("listening on %s", name);
+	return 0;
+}
+
+/* Close every listener. */
+void
+listen_free_all(void)
+{
+	struct listener *l;
+
+	while ((l = TAILQ_FIRST(&listeners)) != NULL) {
+		TAILQ_REMOVE(&listeners, l, entry);
+		evconnlistener_free(l->lev);
+		free(l->name);
+		free(l);
+	}
+	if (listen_resume_ev != NULL) {
+		event_free(listen_resume_ev);
+		listen_resume_ev = NULL;
+	}
+}

@@ -1,0 +1,163 @@
+/*
+ * The routing layer: every line chatd delivers goes through here, to one
+ * client, to a nick, to a channel's members, or to the peers of a user.
+ * A line is formatted once (struct rline) and its bytes appended to each
+ * recipient. Lines carry their IRCv3 tags in front; clients that did not
+ * ask for tags get the bytes after them. When several chatd nodes share
+ * a namespace later, a remote nick or channel is published here and the
+ * command handlers do not change.
+ */
+
+#include "config.h"
+
+#include <sys/time.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "chatd.h"
+
+static uint64_t route_serial;
+
+/* Build a line: optional tags, optional source, then printf-style text. */
+void
+route_vinit(struct rline *rl, const char *tags, const char *source,
+    const char *fmt, va_list ap)
+{
+	char *p;
+	size_t room;
+	int n;
+	bool cut;
+
+	rl->tagslen = 0;
+	if (tags != NULL && *tags != '\0') {
+		n = snprintf(rl->buf, CHAT_TAGS_MAX + 1, "@%s ", tags);
+		if (n > 0 && n <= CHAT_TAGS_MAX)
+			rl->tagslen = (size_t)n;
+	}
+	p = rl->buf + rl->tagslen;
+	room = sizeof rl->buf - rl->tagslen - 3;
+	n = 0;
+	if (source != NULL)
+		n = snprintf(p, room, ":%s ", source);
+	n += vsnprintf(p + n, room - (size_t)n, fmt, ap);
+	if ((size_t)n >= room)
+		n = (int)room - 1;
+	n = chat_line_fit(p, (size_t)n, &cut);
+	if (n < 0) {
+		/* No trailing parameter to cut: hard-cut (our own bug). */
+		log_warn("route: overlong line without a trailing parameter");
+		n = (int)chat_utf8_cut(p, strlen(p), CHAT_LINE_MAX - 2);
+		memcpy(p + n, "\r\n", 3);
+		n += 2;
+	}
+	rl->len = rl->tagslen + (size_t)n;
+}
+
+/* Build a line (see route_vinit). */
+void
+route_init(struct rline *rl, const char *tags, const char *source,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	route_vinit(rl, tags, source, fmt, ap);
+	va_end(ap);
+}
+
+/* An IRCv3 server-time tag for now. */
+void
+route_time_tag(char *buf, size_t len)
+{
+	struct timeval tv;
+	struct tm tm;
+	char when[32];
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "time=%s.%03dZ", when, (int)(tv.tv_usec / 1000));
+}
+
+/* Deliver to one local client, with or without tags as it asked. */
+void
+route_client(struct client *c, const struct rline *rl)
+{
+	if (rl->tagslen > 0 &&
+	    (c->caps & (CAP_MESSAGE_TAGS | CAP_SERVER_TIME)) != 0)
+		conn_write(c, rl->buf, rl->len);
+	else
+		conn_write(c, rl->buf + rl->tagslen, rl->len - rl->tagslen);
+}
+
+/* Deliver to a nick; false if nobody has it. */
+bool
+route_nick(const char *nick, const struct rline *rl)
+{
+	struct client *c = client_find(nick);
+
+	if (c == NULL)
+		return false;
+	route_client(c, rl);
+	return true;
+}
+
+/* Deliver to every member of a channel but one. */
+void
+route_channel(struct channel *ch, struct client *except,
+    const struct rline *rl)
+{
+	struct member *m;
+
+	TAILQ_FOREACH(m, &ch->members, centry) {
+		if (m->client != except)
+			route_client(m->client, rl);
+	}
+}
+
+/* Deliver to the operators of a channel but one. */
+void
+route_channel_ops(struct channel *ch, struct client *except,
+    const struct rline *rl)
+{
+	struct member *m;
+
+	TAILQ_FOREACH(m, &ch->members, centry) {
+		if (m->client != except && (m->modes & MEMBER_OP))
+			route_client(m->client, rl);
+	}
+}
+
+/* Deliver once to everyone sharing a channel with c (and c if self). */
+void
+route_peers(struct client *c, bool self, const struct rline *rl)
+{
+	struct member *um, *m;
+	uint64_t serial = ++route_serial;
+
+	c->serial = serial;
+	if (self)
+		route_client(c, rl);
+	TAILQ_FOREACH(um, &c->channels, uentry) {
+		TAILQ_FOREACH(m, &um->channel->members, centry) {
+			if (m->client->serial == serial)
+				continue;
+			m->client->serial = serial;
+			route_client(m->client, rl);
+		}
+	}
+}
+
+/* Deliver to every registered client. */
+void
+route_all(const struct rline *rl)
+{
+	struct client *c;
+
+	TAILQ_FOREACH(c, &all_clients, entry) {
+		if (c->flags & CLIENT_REGISTERED)
+			route_client(c, rl);
+	}
+}
