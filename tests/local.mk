@@ -1,3 +1,7 @@
+# tests: the TAP helper shared by the C tests, then each kind of test.
+check_LIBRARIES += tests/libtap.a
+tests_libtap_a_SOURCES = tests/tap.c tests/tap.h
+
 include tests/unit/local.mk
 include tests/integration/local.mk
 include tests/fuzz/local.mk

@@ -1,1 +1,24 @@
-# tests/fuzz
+# tests/fuzz: the parser's fuzz target, run three ways.
+#
+# fuzz-replay (always, in make check): the target over the seed corpus plus
+# deterministic mutations, so its invariants hold in every build, including
+# the sanitizer one. run-libfuzzer.sh (make check): real libFuzzer built
+# with clang directly, bounded by FUZZ_TIME, skipped without clang.
+# fuzz-msg (--enable-fuzzing, with CC=clang): a libFuzzer binary for long
+# runs: tests/fuzz/fuzz-msg -max_total_time=600 tests/fuzz/corpus
+check_PROGRAMS += tests/fuzz/fuzz-replay
+TESTS += tests/fuzz/fuzz-replay tests/fuzz/run-libfuzzer.sh
+tests_fuzz_fuzz_replay_SOURCES = tests/fuzz/fuzz-replay.c tests/fuzz/fuzz-msg.c
+tests_fuzz_fuzz_replay_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_fuzz_fuzz_replay_LDADD = libchat/libchat.a tests/libtap.a
+
+EXTRA_DIST += tests/fuzz/run-libfuzzer.sh tests/fuzz/corpus
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-msg
+# libchat is compiled into the target so its code gets coverage feedback.
+tests_fuzz_fuzz_msg_SOURCES = tests/fuzz/fuzz-msg.c libchat/msg.c \
+	libchat/utf8.c libchat/casemap.c
+tests_fuzz_fuzz_msg_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address
+tests_fuzz_fuzz_msg_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer,address
+endif

@@ -1,1 +1,27 @@
-# tests/unit
+# tests/unit: in-process TAP tests of libchat.
+UNIT_LDADD = libchat/libchat.a tests/libtap.a
+UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+
+check_PROGRAMS += \
+	tests/unit/test-msg \
+	tests/unit/test-casemap \
+	tests/unit/test-utf8 \
+	tests/unit/test-linebuf \
+	tests/unit/test-ttt
+TESTS += \
+	tests/unit/test-msg \
+	tests/unit/test-casemap \
+	tests/unit/test-utf8 \
+	tests/unit/test-linebuf \
+	tests/unit/test-ttt
+
+tests_unit_test_msg_LDADD = $(UNIT_LDADD)
+tests_unit_test_casemap_LDADD = $(UNIT_LDADD)
+tests_unit_test_utf8_LDADD = $(UNIT_LDADD)
+tests_unit_test_linebuf_LDADD = $(UNIT_LDADD)
+tests_unit_test_ttt_LDADD = $(UNIT_LDADD)
+tests_unit_test_msg_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_casemap_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_utf8_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_linebuf_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_ttt_CPPFLAGS = $(UNIT_CPPFLAGS)
