@@ -105,6 +105,7 @@ listen_add(const char *spec, char **cause)
 	struct listener *l;
 	struct evconnlistener *lev;
 	socklen_t len;
+	bool any_port;
 
 	if (listen_resume_ev == NULL)
 		listen_resume_ev = evtimer_new(ev_base, listen_resume, NULL);
@@ -112,12 +113,20 @@ listen_add(const char *spec, char **cause)
 		snprintf(buf, sizeof buf, "0.0.0.0:%s", spec);
 	else
 		snprintf(buf, sizeof buf, "%s", spec);
+	/* libevent refuses port 0; parse with 1 and ask for any port. */
+	any_port = strlen(buf) > 2 && strcmp(buf + strlen(buf) - 2, ":0") == 0;
+	if (any_port)
+		buf[strlen(buf) - 1] = '1';
 	memset(&ss, 0, sizeof ss);
 	if (evutil_parse_sockaddr_port(buf, (struct sockaddr *)&ss,
 	    &sslen) != 0) {
 		xasprintf(cause, "bad listen address \"%s\"", spec);
 		return -1;
 	}
+	if (any_port && ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+	else if (any_port)
+		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
 	lev = evconnlistener_new_bind(ev_base, listen_accept, NULL,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
 	    4096, (struct sockaddr *)&ss, sslen);
