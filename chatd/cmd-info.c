@@ -20,12 +20,27 @@
 void
 send_motd(struct client *c)
 {
+	static const char *const builtin[] = {
+		"Welcome to chatd, a small self-hosted chat server.",
+		"  JOIN #name             join a group (created if new)",
+		"  PRIVMSG #name :hello   talk in it",
+		"  PRIVMSG nick :hi       send a private message",
+		"  HELP                   list every command",
+	};
 	FILE *f;
 	char line[CHAT_LINE_MAX];
-	size_t n;
+	size_t n, i;
 	int count = 0;
 
-	if (cfg->motd_file == NULL || (f = fopen(cfg->motd_file, "r")) == NULL) {
+	/* Without a motd-file a short built-in guide helps netcat users. */
+	if (cfg->motd_file == NULL) {
+		SEND_NUMERIC(c, RPL_MOTDSTART, cfg->server_name);
+		for (i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+			SEND_NUMERIC(c, RPL_MOTD, builtin[i]);
+		SEND_NUMERIC(c, RPL_ENDOFMOTD);
+		return;
+	}
+	if ((f = fopen(cfg->motd_file, "r")) == NULL) {
 		SEND_NUMERIC(c, ERR_NOMOTD);
 		return;
 	}

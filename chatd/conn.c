@@ -165,7 +165,12 @@ conn_write(struct client *c, const char *buf, size_t len)
 	if (evbuffer_get_length(out) + len > cfg->sendq) {
 		log_info("client %s: send queue over %zu bytes", client_name(c),
 		    cfg->sendq);
-		conn_close(c, "Max SendQ exceeded");
+		/*
+		 * The reaper still appends the ERROR line (a few bytes over
+		 * the limit) and gives the socket CONN_CLOSE_WAIT seconds to
+		 * drain, so a reader that wakes up learns why it was cut.
+		 */
+		conn_kill(c, "Max SendQ exceeded");
 		return false;
 	}
 	evbuffer_add(out, buf, len);

@@ -62,7 +62,7 @@
 #define NUMERIC_FMT_368 "%s :End of channel ban list"
 #define NUMERIC_FMT_369 "%s :End of WHOWAS"
 #define NUMERIC_FMT_371 ":%s"
-#define NUMERIC_FMT_372 ":%s"
+#define NUMERIC_FMT_372 ":- %s"
 #define NUMERIC_FMT_374 ":End of INFO list"
 #define NUMERIC_FMT_375 ":- %s Message of the day - "
 #define NUMERIC_FMT_376 ":End of /MOTD command."

@@ -12,13 +12,23 @@ TESTS += tests/integration/test-chat-expect.sh
 # Replays every ```chat block of doc/PROTOCOL.md (skips while there is none).
 TESTS += tests/integration/run-doc.sh
 
-# Transcripts (*.chat) are run by run-chat.sh (CHAT_LOG_COMPILER); the
-# lead registers them with TESTS += once chatd can serve them.
+# Transcripts (*.chat) are run by run-chat.sh (CHAT_LOG_COMPILER), each
+# against its own chatd.
+CHAT_FOUNDATION_TESTS = \
+	tests/integration/register.chat \
+	tests/integration/register-timeout.chat \
+	tests/integration/chat.chat \
+	tests/integration/channel.chat \
+	tests/integration/kick.chat \
+	tests/integration/badinput.chat \
+	tests/integration/slowreader.chat \
+	tests/integration/maxclients.chat
+TESTS += $(CHAT_FOUNDATION_TESTS)
+EXTRA_DIST += $(CHAT_FOUNDATION_TESTS)
 EXTRA_DIST += \
 	tests/integration/README.md \
 	tests/integration/run-chat.sh \
 	tests/integration/run-doc.sh \
 	tests/integration/test-chat-expect.sh \
-	tests/integration/smoke.chat \
 	tests/integration/ngircd/ngircd.chat \
 	tests/integration/ngircd/run-ngircd.sh
