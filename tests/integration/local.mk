@@ -12,6 +12,9 @@ TESTS += tests/integration/test-chat-expect.sh
 # Replays every ```chat block of doc/PROTOCOL.md (skips while there is none).
 TESTS += tests/integration/run-doc.sh
 
+# Replays the netcat walk-through of README.md.
+TESTS += tests/integration/run-readme.sh
+
 # Transcripts (*.chat) are run by run-chat.sh (CHAT_LOG_COMPILER), each
 # against its own chatd.
 CHAT_FOUNDATION_TESTS = \
@@ -29,6 +32,7 @@ EXTRA_DIST += \
 	tests/integration/README.md \
 	tests/integration/run-chat.sh \
 	tests/integration/run-doc.sh \
+	tests/integration/run-readme.sh \
 	tests/integration/test-chat-expect.sh \
 	tests/integration/ngircd/ngircd.chat \
 	tests/integration/ngircd/run-ngircd.sh

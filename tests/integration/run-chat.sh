@@ -63,6 +63,7 @@ alive()
 	sed -n 's/^#! *conf: *//p' "$file"
 } >"$tmp/chatd.conf"
 
+: >"$tmp/chatd.log"	# exists before the background job opens it
 "$CHATD" -d --listen 127.0.0.1:0 --data-dir "$tmp" -f "$tmp/chatd.conf" \
     </dev/null >"$tmp/chatd.log" 2>&1 &
 chatd_pid=$!
