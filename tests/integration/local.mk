@@ -32,3 +32,9 @@ EXTRA_DIST += \
 	tests/integration/test-chat-expect.sh \
 	tests/integration/ngircd/ngircd.chat \
 	tests/integration/ngircd/run-ngircd.sh
+
+# Tic-tac-toe (chatd/ttt.c): whole games between real clients.
+TTT_CHATS = \
+	tests/integration/ttt-win.chat
+TESTS += $(TTT_CHATS)
+EXTRA_DIST += $(TTT_CHATS)
