@@ -35,6 +35,12 @@ EXTRA_DIST += \
 
 # Tic-tac-toe (chatd/ttt.c): whole games between real clients.
 TTT_CHATS = \
-	tests/integration/ttt-win.chat
+	tests/integration/ttt-win.chat \
+	tests/integration/ttt-draw.chat \
+	tests/integration/ttt-resign.chat \
+	tests/integration/ttt-forfeit.chat \
+	tests/integration/ttt-reconnect.chat \
+	tests/integration/ttt-expire.chat \
+	tests/integration/ttt-errors.chat
 TESTS += $(TTT_CHATS)
 EXTRA_DIST += $(TTT_CHATS)
