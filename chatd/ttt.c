@@ -39,6 +39,7 @@ struct ttt_slot {
 	char nick[CHAT_NICK_MAX + 1]; /* kept for a disconnected player */
 	char *account;                /* account at the start, if any */
 	struct event *grace;          /* forfeit timer while away */
+	uint64_t gone;                /* order of leaving, if away */
 	struct ttt_game *game;
 };
 
@@ -77,6 +78,7 @@ static struct ttt_expired ttt_expired[TTT_EXPIRED_RING];
 static unsigned ttt_expired_next;
 static unsigned ttt_next_id = 1;
 static uint64_t ttt_end_serial;
+static uint64_t ttt_gone_serial;
 
 /* Compare statistics entries by key. */
 static int
@@ -543,7 +545,11 @@ ttt_finish(struct ttt_game *g, const char *how)
 	ttt_prune(nick[1]);
 }
 
-/* A disconnected player's grace period ran out: the game is forfeited. */
+/*
+ * A disconnected player's grace period ran out: the game is forfeited. If
+ * both players are away, whoever left first loses, whichever timer fires
+ * first (timers set in one loop pass may fire in any order).
+ */
 static void
 ttt_grace_expired(evutil_socket_t fd UNUSED, short events UNUSED, void *arg)
 {
@@ -554,6 +560,8 @@ ttt_grace_expired(evutil_socket_t fd UNUSED, short events UNUSED, void *arg)
 
 	if (g->state != TTT_PLAYING || s->c != NULL)
 		return;
+	if (g->p[!i].c == NULL && g->p[!i].gone < s->gone)
+		i = !i;
 	chat_ttt_resign(&g->rules, i == 0 ? 'X' : 'O');
 	g->how = "forfeit";
 	snprintf(event, sizeof event, "%s did not come back and forfeits",
@@ -1086,6 +1094,7 @@ ttt_client_exit(struct client *c)
 		s = &g->p[i];
 		strlcpy(s->nick, c->nick, sizeof s->nick);
 		s->c = NULL;
+		s->gone = ++ttt_gone_serial;
 		switch (g->state) {
 		case TTT_INVITED:
 			snprintf(text, sizeof text,
