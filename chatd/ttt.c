@@ -1125,9 +1125,24 @@ ttt_client_exit(struct client *c)
 }
 
 /*
- * A client registered or changed nick: it takes back the seat of a
- * disconnected player with that nick (and the same account, if the seat
- * has one), and the other side of its games learns its new nick.
+ * Whether c may take the empty seat s: a seat taken by an account goes
+ * back to that account under any nick; any other seat to the same nick.
+ */
+static bool
+ttt_reclaims(const struct ttt_slot *s, const struct client *c)
+{
+	if (s->c != NULL)
+		return false;
+	if (s->account != NULL)
+		return c->account != NULL &&
+		    strcmp(s->account, c->account) == 0;
+	return chat_casecmp(s->nick, c->nick) == 0;
+}
+
+/*
+ * A client registered, changed nick or logged in: it takes back the seat
+ * of a disconnected player it is (ttt_reclaims), and the other side of
+ * its games learns its new nick.
  */
 void
 ttt_client_online(struct client *c)
@@ -1137,6 +1152,7 @@ ttt_client_online(struct client *c)
 	struct rline rl;
 	char text[CHAT_LINE_MAX];
 	int i;
+	bool renamed;
 
 	TAILQ_FOREACH(g, &ttt_games, entry) {
 		if (g->state != TTT_PLAYING)
@@ -1149,12 +1165,9 @@ ttt_client_online(struct client *c)
 		}
 		for (i = 0; i < 2; i++) {
 			s = &g->p[i];
-			if (s->c != NULL || chat_casecmp(s->nick, c->nick) != 0)
+			if (!ttt_reclaims(s, c))
 				continue;
-			if (s->account != NULL &&
-			    (c->account == NULL ||
-			        strcmp(s->account, c->account) != 0))
-				continue;
+			renamed = strcmp(s->nick, c->nick) != 0;
 			s->c = c;
 			strlcpy(s->nick, c->nick, sizeof s->nick);
 			event_del(s->grace);
@@ -1163,6 +1176,11 @@ ttt_client_online(struct client *c)
 			snprintf(text, sizeof text, "Game %u: %s is back.",
 			    g->id, c->nick);
 			ttt_announce(g, &rl, text, false);
+			if (renamed) {
+				/* Back under another nick (same account). */
+				ttt_state_line(&rl, g);
+				ttt_announce(g, &rl, NULL, false);
+			}
 			ttt_show_client(c, g, true);
 			break;
 		}
