@@ -1039,13 +1039,27 @@ ttt_need(struct client *c, struct chat_msg *m, int n)
 	return false;
 }
 
+/*
+ * A parameter as typed, or "*" if it could not be echoed back as one
+ * middle parameter of a reply (empty, a leading ':', a space, too long).
+ * No valid nick, channel, id or cell is ever replaced.
+ */
+static const char *
+ttt_arg(const char *s)
+{
+	if (*s == '\0' || *s == ':' || strchr(s, ' ') != NULL ||
+	    strlen(s) > CHAT_CHAN_MAX)
+		return "*";
+	return s;
+}
+
 /* The TTT command: a subcommand, or a nick to challenge. */
 enum cmd_result
 cmd_ttt(struct client *c, struct chat_msg *m)
 {
-	const char *sub = m->argv[0];
-	const char *a1 = m->argc > 1 ? m->argv[1] : NULL;
-	const char *a2 = m->argc > 2 ? m->argv[2] : NULL;
+	const char *sub = ttt_arg(m->argv[0]);
+	const char *a1 = m->argc > 1 ? ttt_arg(m->argv[1]) : NULL;
+	const char *a2 = m->argc > 2 ? ttt_arg(m->argv[2]) : NULL;
 
 	if (strcasecmp(sub, "INVITE") == 0) {
 		if (ttt_need(c, m, 2))
