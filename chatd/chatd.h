@@ -63,6 +63,9 @@ struct config {
 	unsigned flood_rate;	/* cost refilled per second */
 	unsigned max_monitor;
 	int log_level;
+	unsigned ttt_invite_timeout; /* seconds an invitation stays open */
+	unsigned ttt_grace;	     /* seconds a gone player may come back */
+	unsigned ttt_max_games;	     /* open games + invitations per user */
 };
 
 /* A channel member. */
@@ -144,6 +147,7 @@ RB_HEAD(channels, channel);
 #define CAP_ACCOUNT_TAG 0x8000
 #define CAP_SASL 0x10000
 #define CAP_MSGID 0x20000 /* pseudo: message-ids need message-tags */
+#define CAP_TTT 0x40000	  /* chatd/ttt: machine lines only, no NOTICEs */
 
 struct client {
 	uint64_t id;
@@ -372,6 +376,21 @@ enum cmd_result cmd_monitor(struct client *, struct chat_msg *);
 void send_motd(struct client *);
 void send_lusers(struct client *);
 void send_isupport(struct client *);
+
+/* ttt.c: tic-tac-toe refereed by the server. */
+enum ttt_outcome { TTT_WIN, TTT_LOSS, TTT_DRAW };
+struct ttt_stats {
+	unsigned wins;
+	unsigned losses;
+	unsigned draws;
+};
+enum cmd_result cmd_ttt(struct client *, struct chat_msg *);
+void ttt_client_exit(struct client *);
+void ttt_client_online(struct client *);
+void ttt_free_all(void);
+const char *ttt_cap_value(void);
+void ttt_stats_record(const char *key, enum ttt_outcome);
+bool ttt_stats_get(const char *key, struct ttt_stats *);
 
 /* main.c */
 void chatd_rehash(void);

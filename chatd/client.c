@@ -101,6 +101,7 @@ client_try_register(struct client *c)
 	log_debug("client %s registered from %s", c->nick, c->host);
 	cmd_welcome(c);
 	presence_online(c);
+	ttt_client_online(c);
 }
 
 /* A client leaves: its peers see QUIT, its state goes away. */
@@ -115,6 +116,7 @@ client_exit(struct client *c, const char *reason)
 		route_init(&rl, NULL, prefix, "QUIT :%s",
 		    reason != NULL ? reason : "Client quit");
 		route_peers(c, false, &rl);
+		ttt_client_exit(c);
 		channel_part_all(c, NULL);
 		presence_offline(c, c->nick);
 	} else

@@ -16,6 +16,7 @@ static const struct {
 	const char *value;
 } cap_table[] = {
 	{ "away-notify", CAP_AWAY_NOTIFY, NULL },
+	{ "chatd/ttt", CAP_TTT, NULL }, /* value: ttt_cap_value() */
 	{ "cap-notify", CAP_CAP_NOTIFY, NULL },
 	{ "echo-message", CAP_ECHO_MESSAGE, NULL },
 	{ "extended-join", CAP_EXTENDED_JOIN, NULL },
@@ -45,7 +46,7 @@ enum cmd_result
 cmd_cap(struct client *c, struct chat_msg *m)
 {
 	char list[CHAT_LINE_MAX], req[CHAT_LINE_MAX], *tok, *last;
-	const char *sub = m->argv[0];
+	const char *sub = m->argv[0], *value;
 	uint32_t add = 0, del = 0;
 	size_t i;
 	int idx;
@@ -61,10 +62,11 @@ cmd_cap(struct client *c, struct chat_msg *m)
 			if (i > 0)
 				strlcat(list, " ", sizeof list);
 			strlcat(list, cap_table[i].name, sizeof list);
-			if (cap_table[i].value != NULL &&
-			    c->cap_version >= 302) {
+			value = cap_table[i].flag == CAP_TTT ?
+			    ttt_cap_value() : cap_table[i].value;
+			if (value != NULL && c->cap_version >= 302) {
 				strlcat(list, "=", sizeof list);
-				strlcat(list, cap_table[i].value, sizeof list);
+				strlcat(list, value, sizeof list);
 			}
 		}
 		send_raw(c, ":%s CAP %s LS :%s", cfg->server_name,
@@ -160,6 +162,7 @@ cmd_nick(struct client *c, struct chat_msg *m)
 		presence_offline(c, old);
 		presence_online(c);
 	}
+	ttt_client_online(c);
 	return CMD_OK;
 }
 

@@ -101,6 +101,16 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "TOPIC", .min = 1, .max = 2, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_topic, .usage = "TOPIC <#channel> [:new topic]",
 	    .help = "Show or set a channel's topic (operators only when +t)." },
+	{ .name = "TTT", .min = 1, .max = 3, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_ttt,
+	    .usage = "TTT <nick> [#channel] | INVITE <nick> [#channel] | "
+		     "ACCEPT [id|nick] | DECLINE [id|nick] | MOVE <id> <cell> | "
+		     "RESIGN <id> | BOARD <id> | LIST | REMATCH [id] | "
+		     "STATS [nick]",
+	    .help = "Tic-tac-toe refereed by the server. Challenge someone "
+		    "(you play X; in a channel its members watch), they "
+		    "ACCEPT or DECLINE; cells are 1-9 row by row or a1-c3. "
+		    "REMATCH swaps X and O; STATS shows wins, losses, draws." },
 	{ .name = "USER", .min = 4, .max = 4, .flags = CMD_UNREG, .cost = 0,
 	    .exec = cmd_user, .usage = "USER <username> 0 * :<real name>",
 	    .help = "Give your user name and real name while logging in." },

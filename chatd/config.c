@@ -50,6 +50,9 @@ static const struct config_key config_keys[] = {
 	{ "sendq", CONFIG_SIZE, OFF(sendq), 4096, 1ULL << 32 },
 	{ "server-name", CONFIG_STR, OFF(server_name), 0, 0 },
 	{ "trusted-host", CONFIG_LIST, OFF(trusted), 0, 0 },
+	{ "ttt-grace", CONFIG_UINT, OFF(ttt_grace), 0, 86400 },
+	{ "ttt-invite-timeout", CONFIG_UINT, OFF(ttt_invite_timeout), 1, 86400 },
+	{ "ttt-max-games", CONFIG_UINT, OFF(ttt_max_games), 1, 1000 },
 };
 #undef OFF
 
@@ -79,6 +82,9 @@ config_new(void)
 	c->flood_rate = 4;
 	c->max_monitor = 100;
 	c->log_level = LOG_INFO;
+	c->ttt_invite_timeout = 300;
+	c->ttt_grace = 60;
+	c->ttt_max_games = 10;
 	return c;
 }
 

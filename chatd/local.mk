@@ -17,6 +17,7 @@ chatd_libchatd_a_SOURCES = \
 	chatd/presence.c \
 	chatd/route.c \
 	chatd/send.c \
+	chatd/ttt.c \
 	chatd/xmalloc.c
 CHATD_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"' \
 	-DLOCALSTATEDIR='"$(localstatedir)"' -DPKGDATADIR='"$(pkgdatadir)"'

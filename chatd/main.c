@@ -225,6 +225,7 @@ main(int argc, char **argv)
 
 	channel_free_all();
 	presence_free_all();
+	ttt_free_all();
 	conn_free();
 	event_free(sig_term);
 	event_free(sig_int);

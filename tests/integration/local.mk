@@ -36,3 +36,15 @@ EXTRA_DIST += \
 	tests/integration/test-chat-expect.sh \
 	tests/integration/ngircd/ngircd.chat \
 	tests/integration/ngircd/run-ngircd.sh
+
+# Tic-tac-toe (chatd/ttt.c): whole games between real clients.
+TTT_CHATS = \
+	tests/integration/ttt-win.chat \
+	tests/integration/ttt-draw.chat \
+	tests/integration/ttt-resign.chat \
+	tests/integration/ttt-forfeit.chat \
+	tests/integration/ttt-reconnect.chat \
+	tests/integration/ttt-expire.chat \
+	tests/integration/ttt-errors.chat
+TESTS += $(TTT_CHATS)
+EXTRA_DIST += $(TTT_CHATS)

@@ -170,6 +170,55 @@ test_rules(void)
 		    "strerror %d", i);
 }
 
+/*
+ * Rejected moves change nothing: out of turn, occupied, out of range, by a
+ * mark that is no player's, and after the end (win or draw) for both sides.
+ */
+static void
+test_rejections(void)
+{
+	struct chat_ttt g, before;
+	static const char nonplayers[] = { 'x', 'o', 'Z', '.', ' ', '\0' };
+	size_t i;
+
+	chat_ttt_init(&g);
+	chat_ttt_move(&g, 'X', 4);
+	before = g;
+	is_int(chat_ttt_move(&g, 'X', 0), CHAT_TTT_ERR_TURN, "X out of turn");
+	is_int(chat_ttt_move(&g, 'O', 4), CHAT_TTT_ERR_TAKEN, "O on X's cell");
+	is_int(chat_ttt_move(&g, 'O', 9), CHAT_TTT_ERR_RANGE, "O off board");
+	for (i = 0; i < sizeof nonplayers; i++) {
+		is_int(chat_ttt_move(&g, nonplayers[i], 0), CHAT_TTT_ERR_PLAYER,
+		    "non-player mark %d moves", nonplayers[i]);
+		is_int(chat_ttt_resign(&g, nonplayers[i]), CHAT_TTT_ERR_PLAYER,
+		    "non-player mark %d resigns", nonplayers[i]);
+	}
+	ok(memcmp(&g, &before, sizeof g) == 0, "rejections change nothing");
+
+	/* Occupied by the mover's own mark. */
+	chat_ttt_move(&g, 'O', 0);
+	is_int(chat_ttt_move(&g, 'X', 4), CHAT_TTT_ERR_TAKEN, "own cell taken");
+
+	/* X wins with the ninth move: a win, not a draw. */
+	{
+		/* X O X / X X O / O X X: the last X completes a diagonal. */
+		static const int win9[9] = { 0, 1, 2, 3, 4, 5, 7, 6, 8 };
+		int err = 0, k;
+
+		chat_ttt_init(&g);
+		for (k = 0; k < 9; k++)
+			err |= chat_ttt_move(&g, k % 2 ? 'O' : 'X', win9[k]);
+		ok(err == 0 && g.moves == 9 && g.result == CHAT_TTT_X_WINS,
+		    "a line on the ninth move wins");
+	}
+	before = g;
+	is_int(chat_ttt_move(&g, 'O', 0), CHAT_TTT_ERR_OVER, "loser after win");
+	is_int(
+	    chat_ttt_move(&g, 'X', 0), CHAT_TTT_ERR_OVER, "winner after win");
+	is_int(chat_ttt_resign(&g, 'X'), CHAT_TTT_ERR_OVER, "resign after win");
+	ok(memcmp(&g, &before, sizeof g) == 0, "finished game unchanged");
+}
+
 /* Cell names on the wire. */
 static void
 test_cells(void)
@@ -211,6 +260,7 @@ main(void)
 {
 	test_wins();
 	test_rules();
+	test_rejections();
 	test_cells();
 	return done_testing();
 }
