@@ -105,6 +105,9 @@ fuzz_tags(const struct chat_msg *m)
 				return;
 			off += (size_t)e;
 		}
+		/* Room for the ';' and the terminator. */
+		if (off + 2 > sizeof tags)
+			return;
 		tags[off++] = ';';
 		tags[off] = '\0';
 	}
