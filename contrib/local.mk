@@ -1,1 +1,12 @@
-# contrib
+# contrib: set-up scripts, examples, the benchmark.
+EXTRA_DIST += contrib/quickstart contrib/chatd.service.in .ci/run
+dist_doc_DATA += contrib/chatd.conf
+doc_DATA += contrib/chatd.service
+CLEANFILES += contrib/chatd.service
+
+# A systemd unit with the installation's paths filled in.
+contrib/chatd.service: contrib/chatd.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) contrib && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' \
+	    -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	    $(srcdir)/contrib/chatd.service.in >$@

@@ -12,6 +12,10 @@ TESTS += tests/integration/test-chat-expect.sh
 # Replays every ```chat block of doc/PROTOCOL.md (skips while there is none).
 TESTS += tests/integration/run-doc.sh
 
+# chatd -t on the example configuration and on broken ones.
+TESTS += tests/integration/config.sh
+EXTRA_DIST += tests/integration/config.sh
+
 # Replays the netcat walk-through of README.md.
 TESTS += tests/integration/run-readme.sh
 
