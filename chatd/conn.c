@@ -388,6 +388,7 @@ void
 conn_shutdown(const char *reason)
 {
 	struct client *c;
+	struct evbuffer *out;
 
 	while ((c = TAILQ_FIRST(&all_clients)) != NULL) {
 		if (!(c->flags & CLIENT_DEAD))
@@ -395,11 +396,16 @@ conn_shutdown(const char *reason)
 		conn_reap(-1, 0, NULL);
 	}
 	conn_reap(-1, 0, NULL);
-	/* Best effort: push the ERROR lines out without waiting. */
+	/*
+	 * Best effort: push the ERROR lines out without waiting. A socket
+	 * bufferevent freezes the front of its output buffer so that only
+	 * it drains it; unfreeze to write directly.
+	 */
 	while ((c = TAILQ_FIRST(&closing_clients)) != NULL) {
 		TAILQ_REMOVE(&closing_clients, c, entry);
-		evbuffer_write(bufferevent_get_output(c->bev),
-		    bufferevent_getfd(c->bev));
+		out = bufferevent_get_output(c->bev);
+		evbuffer_unfreeze(out, 1);
+		evbuffer_write(out, bufferevent_getfd(c->bev));
 		conn_destroy(c);
 	}
 }

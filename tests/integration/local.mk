@@ -13,8 +13,10 @@ TESTS += tests/integration/test-chat-expect.sh
 TESTS += tests/integration/run-doc.sh
 
 # chatd -t on the example configuration and on broken ones.
-TESTS += tests/integration/config.sh
-EXTRA_DIST += tests/integration/config.sh
+TESTS += tests/integration/config.sh tests/integration/ipv6.sh \
+	tests/integration/signals.sh
+EXTRA_DIST += tests/integration/config.sh tests/integration/ipv6.sh \
+	tests/integration/signals.sh tests/integration/lib.sh
 
 # Replays the netcat walk-through of README.md.
 TESTS += tests/integration/run-readme.sh

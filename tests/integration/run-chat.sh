@@ -5,6 +5,8 @@
 # usage: run-chat.sh [-m] FILE
 # Environment: CHATD, CHAT_EXPECT (set by AM_TESTS_ENVIRONMENT).
 # Lines "#! conf: key value" in FILE are copied into chatd.conf.
+# CHAT_HOST (default 127.0.0.1) is the loopback address to listen on and
+# connect to, e.g. ::1 for IPv6.
 # Set CHAT_KEEP=1 to keep the temporary directory for a post-mortem.
 
 set -u
@@ -17,6 +19,11 @@ fi
 file=${1:?usage: run-chat.sh [-m] FILE}
 : "${CHATD:?CHATD is not set}"
 : "${CHAT_EXPECT:?CHAT_EXPECT is not set}"
+host=${CHAT_HOST:-127.0.0.1}
+case $host in
+*:*)	listen="[$host]:0" ;;
+*)	listen="$host:0" ;;
+esac
 
 # Bounds: startup and shutdown waits, in 50 ms polls.
 start_polls=200
@@ -64,7 +71,7 @@ alive()
 } >"$tmp/chatd.conf"
 
 : >"$tmp/chatd.log"	# exists before the background job opens it
-"$CHATD" -d --listen 127.0.0.1:0 --data-dir "$tmp" -f "$tmp/chatd.conf" \
+"$CHATD" -d --listen "$listen" --data-dir "$tmp" -f "$tmp/chatd.conf" \
     </dev/null >"$tmp/chatd.log" 2>&1 &
 chatd_pid=$!
 
@@ -80,8 +87,8 @@ while [ $i -lt $start_polls ]; do
 done
 if [ -z "$port" ]; then
 	echo "1..1"
-	echo "not ok 1 - chatd did not report 'listening on 127.0.0.1:PORT'"
-	echo "# $CHATD -d --listen 127.0.0.1:0 --data-dir $tmp -f $tmp/chatd.conf"
+	echo "not ok 1 - chatd did not report 'listening on $listen'"
+	echo "# $CHATD -d --listen $listen --data-dir $tmp -f $tmp/chatd.conf"
 	diag_file "$tmp/chatd.conf"
 	echo "# --- chatd log"
 	diag_file "$tmp/chatd.log"
@@ -89,7 +96,7 @@ if [ -z "$port" ]; then
 fi
 
 # The plan goes last: chatd's exit status is one more test point.
-"$CHAT_EXPECT" -P -p "$port" $mode "$file" >"$tmp/tap"
+"$CHAT_EXPECT" -P -h "$host" -p "$port" $mode "$file" >"$tmp/tap"
 expect_rc=$?
 cat "$tmp/tap"
 n=$(grep -c -E '^(not )?ok ' "$tmp/tap")
