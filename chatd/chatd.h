@@ -45,6 +45,8 @@ struct config {
 	char *network_name;
 	char *data_dir;
 	char *motd_file;
+	struct config_strs motd; /* motd_file's lines, read at (re)load */
+	bool motd_missing;	 /* motd_file is set but unreadable */
 	char *admin_name;
 	char *admin_email;
 	char *admin_location;

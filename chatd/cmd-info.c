@@ -16,7 +16,7 @@
 
 #include "chatd.h"
 
-/* The MOTD file, or 422. */
+/* The MOTD (read with the configuration), the built-in guide, or 422. */
 void
 send_motd(struct client *c)
 {
@@ -27,10 +27,8 @@ send_motd(struct client *c)
 		"  PRIVMSG nick :hi       send a private message",
 		"  HELP                   list every command",
 	};
-	FILE *f;
-	char line[CHAT_LINE_MAX];
-	size_t n, i;
-	int count = 0;
+	struct config_str *s;
+	size_t i;
 
 	/* Without a motd-file a short built-in guide helps netcat users. */
 	if (cfg->motd_file == NULL) {
@@ -40,19 +38,13 @@ send_motd(struct client *c)
 		SEND_NUMERIC(c, RPL_ENDOFMOTD);
 		return;
 	}
-	if ((f = fopen(cfg->motd_file, "r")) == NULL) {
+	if (cfg->motd_missing) {
 		SEND_NUMERIC(c, ERR_NOMOTD);
 		return;
 	}
 	SEND_NUMERIC(c, RPL_MOTDSTART, cfg->server_name);
-	while (fgets(line, 400, f) != NULL && count++ < 200) {
-		n = strcspn(line, "\r\n");
-		line[n] = '\0';
-		if (!chat_utf8_valid(line, n))
-			continue;
-		SEND_NUMERIC(c, RPL_MOTD, line);
-	}
-	fclose(f);
+	TAILQ_FOREACH(s, &cfg->motd, entry)
+		SEND_NUMERIC(c, RPL_MOTD, s->value);
 	SEND_NUMERIC(c, RPL_ENDOFMOTD);
 }
 

@@ -70,6 +70,7 @@ config_new(void)
 	TAILQ_INIT(&c->listen);
 	TAILQ_INIT(&c->trusted);
 	TAILQ_INIT(&c->opers);
+	TAILQ_INIT(&c->motd);
 	c->max_clients = 100000;
 	c->max_per_ip = 100000;
 	c->max_channels = 100;
@@ -118,6 +119,7 @@ config_free(struct config *c)
 	config_free_strs(&c->listen);
 	config_free_strs(&c->trusted);
 	config_free_strs(&c->opers);
+	config_free_strs(&c->motd);
 	free(c);
 }
 
@@ -220,6 +222,35 @@ config_set(struct config *c, const char *key, const char *value,
 	return 0;
 }
 
+/*
+ * Read the MOTD once per (re)load, so that MOTD never touches the disk
+ * from the event loop. At most 200 lines of 400 bytes; lines that are not
+ * UTF-8 are skipped.
+ */
+static void
+config_read_motd(struct config *c)
+{
+	FILE *f;
+	char line[512];
+	size_t n;
+	int count = 0;
+
+	if (c->motd_file == NULL)
+		return;
+	if ((f = fopen(c->motd_file, "r")) == NULL) {
+		log_warn("motd-file %s: %s", c->motd_file, strerror(errno));
+		c->motd_missing = true;
+		return;
+	}
+	while (fgets(line, 400, f) != NULL && count++ < 200) {
+		n = strcspn(line, "\r\n");
+		line[n] = '\0';
+		if (chat_utf8_valid(line, n))
+			config_add_str(&c->motd, line);
+	}
+	fclose(f);
+}
+
 /* Load a file into c; returns -1 with *cause (allocated) on error. */
 int
 config_load(struct config *c, const char *path, char **cause)
@@ -272,6 +303,7 @@ config_load(struct config *c, const char *path, char **cause)
 		xasprintf(cause, "%s: server-name must contain a dot", path);
 		return -1;
 	}
+	config_read_motd(c);
 	return 0;
 }
 

@@ -31,7 +31,8 @@ CHAT_FOUNDATION_TESTS = \
 	tests/integration/kick.chat \
 	tests/integration/badinput.chat \
 	tests/integration/slowreader.chat \
-	tests/integration/maxclients.chat
+	tests/integration/maxclients.chat \
+	tests/integration/motd-missing.chat
 TESTS += $(CHAT_FOUNDATION_TESTS)
 EXTRA_DIST += $(CHAT_FOUNDATION_TESTS)
 EXTRA_DIST += \
