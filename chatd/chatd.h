@@ -68,6 +68,10 @@ struct config {
 	unsigned ttt_invite_timeout; /* seconds an invitation stays open */
 	unsigned ttt_grace;	     /* seconds a gone player may come back */
 	unsigned ttt_max_games;	     /* open games + invitations per user */
+	size_t file_max_size;	/* largest SENDFILE upload */
+	size_t file_quota;	/* bytes a user may keep stored */
+	unsigned file_upload_timeout; /* seconds before an idle upload goes */
+	unsigned file_keep;	/* seconds a stored file is offered */
 };
 
 /* A channel member. */
@@ -150,6 +154,7 @@ RB_HEAD(channels, channel);
 #define CAP_SASL 0x10000
 #define CAP_MSGID 0x20000 /* pseudo: message-ids need message-tags */
 #define CAP_TTT 0x40000	  /* chatd/ttt: machine lines only, no NOTICEs */
+#define CAP_SENDFILE 0x80000
 
 struct client {
 	uint64_t id;
@@ -256,6 +261,7 @@ void listen_free_all(void);
 
 /* conn.c */
 void conn_init(void);
+void conn_wake(struct client *);
 void conn_free(void);
 void conn_accept(int fd, const char *addr);
 void conn_kill(struct client *, const char *reason);
@@ -300,6 +306,7 @@ void route_init(struct rline *, const char *tags, const char *source,
 void route_vinit(struct rline *, const char *tags, const char *source,
     const char *fmt, va_list) PRINTFLIKE(4, 0);
 void route_client(struct client *, const struct rline *);
+void route_bytes(struct client *, const char *buf, size_t len);
 bool route_nick(const char *nick, const struct rline *);
 void route_channel(struct channel *, struct client *except,
     const struct rline *);
@@ -332,6 +339,7 @@ void presence_free_all(void);
 /* cmd.c */
 const struct cmd_entry *cmd_find(const char *name);
 enum cmd_result cmd_dispatch(struct client *, char *line, size_t len);
+void cmd_charge(struct client *, int cost);
 extern const struct cmd_entry cmd_table[];
 extern const size_t cmd_count;
 
@@ -397,6 +405,73 @@ bool ttt_stats_get(const char *key, struct ttt_stats *);
 /* main.c */
 void chatd_rehash(void);
 void chatd_die(const char *reason);
+
+/* filechunk.c: the pure part of SENDFILE (tests/unit/test-filechunk.c). */
+#define FILE_CHUNK 49152	/* bytes per DATA line (base64: 65536) */
+#define FILE_WINDOW 8		/* unacknowledged chunks in flight */
+#define FILE_LINE_MAX (65536 + 512) /* a DATA line, CR LF included */
+#define FILE_NAME_MAX 200
+#define FILE_HASH_HEX 64
+#define FILECHUNK_DATA_PREFIX 14 /* strlen("SENDFILE DATA ") */
+enum filechunk_err {
+	FILECHUNK_OK = 0,
+	FILECHUNK_WRONG_OFFSET,
+	FILECHUNK_TOO_BIG,
+	FILECHUNK_TOO_MUCH,
+	FILECHUNK_EMPTY
+};
+struct filechunk_data {
+	uint64_t id;
+	uint64_t offset;
+	const char *b64;
+	size_t b64len;
+};
+struct filechunk_window {
+	uint64_t size;
+	uint64_t acked; /* the receiver has [0, acked) */
+	uint64_t sent;	/* chunks up to here are on their way */
+	size_t chunk;
+	unsigned window;
+};
+size_t filechunk_b64_encode(char *dst, const unsigned char *src, size_t len);
+ssize_t filechunk_b64_decode(unsigned char *dst, const char *src,
+    size_t len);
+int filechunk_parse_u64(const char *s, uint64_t *out);
+bool filechunk_hash_valid(char *hex);
+bool filechunk_is_data(const char *head, size_t len);
+int filechunk_parse_data(char *line, size_t len, struct filechunk_data *);
+void filechunk_sanitize_name(char *dst, size_t size, const char *name);
+const char *filechunk_mime(const unsigned char *head, size_t len,
+    const char *name);
+enum filechunk_err filechunk_upload_check(uint64_t expect, uint64_t size,
+    uint64_t off, size_t len);
+void filechunk_window_init(struct filechunk_window *, uint64_t size,
+    uint64_t start, size_t chunk, unsigned window);
+bool filechunk_window_next(struct filechunk_window *, uint64_t *off,
+    size_t *len);
+enum filechunk_err filechunk_window_ack(struct filechunk_window *,
+    uint64_t off);
+bool filechunk_window_done(const struct filechunk_window *);
+
+/* file.c: SENDFILE transfers, the file store and its worker thread. */
+void file_init(void);
+void file_free(void);
+const char *file_cap_value(void);
+size_t file_input_allowance(struct client *);
+bool file_data_line(struct client *, struct evbuffer *in, size_t len);
+void file_data(struct client *, char *line, size_t len);
+void file_offer(struct client *, const char *target, const char *name,
+    const char *size, char *hash);
+void file_accept(struct client *, const char *id, const char *offset);
+void file_ack(struct client *, const char *id, const char *offset);
+void file_decline(struct client *, const char *id);
+void file_cancel(struct client *, const char *id);
+void file_list(struct client *);
+void file_client_online(struct client *);
+void file_client_exit(struct client *);
+
+/* cmd-file.c */
+enum cmd_result cmd_sendfile(struct client *, struct chat_msg *);
 
 #include "numeric-fmt.h"
 

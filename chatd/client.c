@@ -102,6 +102,7 @@ client_try_register(struct client *c)
 	cmd_welcome(c);
 	presence_online(c);
 	ttt_client_online(c);
+	file_client_online(c);
 }
 
 /* A client leaves: its peers see QUIT, its state goes away. */
@@ -124,6 +125,7 @@ client_exit(struct client *c, const char *reason)
 	if (c->flags & CLIENT_OPER)
 		nopers--;
 	presence_watch_clear(c);
+	file_client_exit(c);
 	if (c->flags & CLIENT_NICK)
 		RB_REMOVE(nicks, &nick_tree, c);
 	c->flags &= ~(CLIENT_NICK | CLIENT_REGISTERED);

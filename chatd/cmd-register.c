@@ -18,6 +18,7 @@ static const struct {
 	{ "away-notify", CAP_AWAY_NOTIFY, NULL },
 	{ "chatd/ttt", CAP_TTT, NULL }, /* value: ttt_cap_value() */
 	{ "cap-notify", CAP_CAP_NOTIFY, NULL },
+	{ "chatd/sendfile", CAP_SENDFILE, NULL }, /* file_cap_value() */
 	{ "echo-message", CAP_ECHO_MESSAGE, NULL },
 	{ "extended-join", CAP_EXTENDED_JOIN, NULL },
 	{ "invite-notify", CAP_INVITE_NOTIFY, NULL },
@@ -62,8 +63,11 @@ cmd_cap(struct client *c, struct chat_msg *m)
 			if (i > 0)
 				strlcat(list, " ", sizeof list);
 			strlcat(list, cap_table[i].name, sizeof list);
-			value = cap_table[i].flag == CAP_TTT ?
-			    ttt_cap_value() : cap_table[i].value;
+			value = cap_table[i].value;
+			if (cap_table[i].flag == CAP_TTT)
+				value = ttt_cap_value();
+			else if (cap_table[i].flag == CAP_SENDFILE)
+				value = file_cap_value();
 			if (value != NULL && c->cap_version >= 302) {
 				strlcat(list, "=", sizeof list);
 				strlcat(list, value, sizeof list);

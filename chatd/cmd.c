@@ -95,6 +95,16 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "QUIT", .min = 0, .max = 1, .flags = ANY | CMD_NOFLOOD,
 	    .cost = 0, .exec = cmd_quit, .usage = "QUIT [:reason]",
 	    .help = "Disconnect." },
+	{ .name = "SENDFILE", .min = 1, .max = 5, .flags = CMD_REG, .cost = 0,
+	    .exec = cmd_sendfile,
+	    .usage = "SENDFILE <nick|#channel> <name> <size> <sha256> | "
+		     "ACCEPT <id> [offset] | ACK <id> <offset> | "
+		     "DATA <id> <offset> <base64> | DECLINE <id> | "
+		     "CANCEL <id> | LIST",
+	    .help = "Send a file through the server to a person or to a "
+		    "channel's members, in base64 chunks (see the "
+		    "chatd/sendfile capability); receive, decline, cancel "
+		    "and list transfers." },
 	{ .name = "TIME", .min = 0, .max = 1, .flags = CMD_REG, .cost = 1,
 	    .exec = cmd_time, .usage = "TIME",
 	    .help = "Show the server's time." },
@@ -151,7 +161,6 @@ cmd_dispatch(struct client *c, char *line, size_t len)
 	struct chat_msg m;
 	const struct cmd_entry *ce;
 	int err;
-	int64_t now;
 	bool utf8 = chat_utf8_valid(line, len);
 
 	err = chat_msg_parse(&m, line, len);
@@ -200,11 +209,20 @@ cmd_dispatch(struct client *c, char *line, size_t len)
 	}
 	if (ce->max >= 0 && m.argc > ce->max)
 		m.argc = ce->max;
-	if (ce->cost > 0 && !(c->flags & CLIENT_TRUSTED)) {
-		now = conn_now_ms();
-		if (c->flood_t < now)
-			c->flood_t = now;
-		c->flood_t += (int64_t)ce->cost * 1000 / cfg->flood_rate;
-	}
+	cmd_charge(c, ce->cost);
 	return ce->exec(c, &m);
+}
+
+/* Charge a client's flood budget (handlers whose cost depends on input). */
+void
+cmd_charge(struct client *c, int cost)
+{
+	int64_t now;
+
+	if (cost <= 0 || (c->flags & CLIENT_TRUSTED))
+		return;
+	now = conn_now_ms();
+	if (c->flood_t < now)
+		c->flood_t = now;
+	c->flood_t += (int64_t)cost * 1000 / cfg->flood_rate;
 }

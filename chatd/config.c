@@ -32,6 +32,11 @@ static const struct config_key config_keys[] = {
 	{ "admin-location", CONFIG_STR, OFF(admin_location), 0, 0 },
 	{ "admin-name", CONFIG_STR, OFF(admin_name), 0, 0 },
 	{ "data-dir", CONFIG_STR, OFF(data_dir), 0, 0 },
+	{ "file-keep", CONFIG_UINT, OFF(file_keep), 1, 365 * 86400 },
+	{ "file-max-size", CONFIG_SIZE, OFF(file_max_size), 0, 1ULL << 40 },
+	{ "file-quota", CONFIG_SIZE, OFF(file_quota), 0, 1ULL << 42 },
+	{ "file-upload-timeout", CONFIG_UINT, OFF(file_upload_timeout), 1,
+	    86400 },
 	{ "flood-burst", CONFIG_UINT, OFF(flood_burst), 1, 100000 },
 	{ "flood-rate", CONFIG_UINT, OFF(flood_rate), 1, 100000 },
 	{ "listen", CONFIG_LIST, OFF(listen), 0, 0 },
@@ -82,6 +87,10 @@ config_new(void)
 	c->flood_burst = 20;
 	c->flood_rate = 4;
 	c->max_monitor = 100;
+	c->file_max_size = 1ULL << 30;
+	c->file_quota = 4ULL << 30;
+	c->file_upload_timeout = 600;
+	c->file_keep = 7 * 86400;
 	c->log_level = LOG_INFO;
 	c->ttt_invite_timeout = 300;
 	c->ttt_grace = 60;

@@ -10,6 +10,12 @@
  * recvq bytes the client is dropped with "Excess Flood". A read callback
  * runs at most CONN_LINES_PER_EVENT lines, then yields to other clients.
  *
+ * One exception to the line limit: a line starting "SENDFILE DATA " (an
+ * upload chunk) may be up to FILE_LINE_MAX bytes. It is recognised by its
+ * first bytes before it is complete and handed to file_data_line(), which
+ * may leave it waiting while the file worker catches up; file.c then
+ * resumes the client with conn_wake().
+ *
  * Output: the bufferevent's output buffer is the send queue. Adding to it
  * beyond sendq bytes marks the client dead ("Max SendQ exceeded") instead.
  *
@@ -191,6 +197,26 @@ conn_pend(struct client *c, bool throttled)
 		evtimer_add(pend_ev, &tv);
 }
 
+/* Run a client's waiting input again soon (the file worker caught up). */
+void
+conn_wake(struct client *c)
+{
+	if (!(c->flags & (CLIENT_DEAD | CLIENT_CLOSING)))
+		conn_pend(c, false);
+}
+
+/* Whether the line at the front of the input is an upload chunk. */
+static bool
+conn_is_data(struct evbuffer *in, size_t len)
+{
+	char head[FILECHUNK_DATA_PREFIX];
+
+	if (len < sizeof head)
+		return false;
+	evbuffer_copyout(in, head, sizeof head);
+	return filechunk_is_data(head, sizeof head);
+}
+
 /* Resume clients with lines left in their input. */
 static void
 conn_resume(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
@@ -229,6 +255,7 @@ conn_process(struct client *c)
 	char line[CHAT_WIRE_MAX + 2];
 	size_t len, n;
 	int lines = 0;
+	bool data;
 	int64_t now = conn_now_ms();
 
 	if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
@@ -242,8 +269,9 @@ conn_process(struct client *c)
 			return;
 		}
 		eol = evbuffer_search_eol(in, NULL, &n, EVBUFFER_EOL_LF);
+		data = !(c->flags & CLIENT_SKIPLINE) && conn_is_data(in, len);
 		if (eol.pos < 0) {
-			if (len > CHAT_WIRE_MAX) {
+			if (len > (data ? FILE_LINE_MAX - 1 : CHAT_WIRE_MAX)) {
 				/* Skip the overlong line as it arrives. */
 				evbuffer_drain(in, len);
 				c->last_read = now;
@@ -255,7 +283,7 @@ conn_process(struct client *c)
 			return;
 		}
 		if (conn_throttled(c, now)) {
-			if (len > cfg->recvq) {
+			if (len > cfg->recvq + file_input_allowance(c)) {
 				conn_kill(c, "Excess Flood");
 				return;
 			}
@@ -268,6 +296,16 @@ conn_process(struct client *c)
 			/* The tail of an overlong line already answered. */
 			c->flags &= ~CLIENT_SKIPLINE;
 			evbuffer_drain(in, (size_t)eol.pos + 1);
+			continue;
+		}
+		if (data && (size_t)eol.pos <= FILE_LINE_MAX - 1) {
+			if (!file_data_line(c, in, (size_t)eol.pos)) {
+				/* Waits for the worker; bounded like a flood. */
+				if (len > cfg->recvq + file_input_allowance(c))
+					conn_kill(c, "Excess Flood");
+				return;
+			}
+			lines++;
 			continue;
 		}
 		if ((size_t)eol.pos > CHAT_WIRE_MAX) {

@@ -10,7 +10,10 @@ chatd_libchatd_a_SOURCES = \
 	chatd/cmd-message.c \
 	chatd/cmd-register.c \
 	chatd/config.c \
+	chatd/cmd-file.c \
 	chatd/conn.c \
+	chatd/file.c \
+	chatd/filechunk.c \
 	chatd/globals.c \
 	chatd/listen.c \
 	chatd/log.c \

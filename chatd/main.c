@@ -208,6 +208,7 @@ main(int argc, char **argv)
 	if ((ev_base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	conn_init();
+	file_init();
 	TAILQ_FOREACH(s, &cfg->listen, entry) {
 		if (listen_add(s->value, &cause) != 0)
 			fatalx("%s", cause);
@@ -223,6 +224,7 @@ main(int argc, char **argv)
 	if (event_base_dispatch(ev_base) < 0)
 		status = 1;
 
+	file_free();
 	channel_free_all();
 	presence_free_all();
 	ttt_free_all();

@@ -92,6 +92,16 @@ route_client(struct client *c, const struct rline *rl)
 		conn_write(c, rl->buf + rl->tagslen, rl->len - rl->tagslen);
 }
 
+/*
+ * Deliver bytes formatted elsewhere (a file chunk line, longer than an
+ * rline holds) to one local client. They carry no tags.
+ */
+void
+route_bytes(struct client *c, const char *buf, size_t len)
+{
+	conn_write(c, buf, len);
+}
+
 /* Deliver to a nick; false if nobody has it. */
 bool
 route_nick(const char *nick, const struct rline *rl)

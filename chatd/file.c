@@ -1,0 +1,1395 @@
+/*
+ * SENDFILE: files sent through the server, in acknowledged base64 chunks.
+ *
+ * An upload is a transfer owned by its sender; its chunks go to a worker
+ * thread that writes them to <data-dir>/files/tmp/<id>.part and hashes
+ * them in order. When the last one is written the worker fsyncs the file,
+ * checks the SHA-256 and renames it to <data-dir>/files/<sha256> (content
+ * addressed); then the transfer is offered to its recipients. A download
+ * is a stream of read jobs on the same worker, each turning one chunk into
+ * a finished DATA line; the loop only appends those bytes to the send
+ * queue. The loop therefore never reads, writes, hashes or fsyncs file
+ * data itself: its work per chunk is one base64 decode (upload) or one
+ * append (download).
+ *
+ * Jobs and results travel through two mutex-protected queues; the worker
+ * wakes the loop with a byte on a pipe. A job holds its transfer (and its
+ * download stream), which are freed only when no job refers to them.
+ *
+ * Flow control: an uploader may have FILE_WINDOW chunks unacknowledged;
+ * the server acknowledges a chunk once it is written. A connection that
+ * sends beyond that stops being read (its lines wait in its input) until
+ * the worker catches up. Downloads send at most a window of chunks ahead
+ * of the receiver's ACKs, and never more than half the send queue, so a
+ * slow receiver is paced instead of hitting "Max SendQ exceeded".
+ *
+ * Who may do what is decided by file_key(): the casefolded nick today.
+ * When accounts land, it returns the account name and offers to users
+ * who are offline wait for them in file_client_online() (see there).
+ *
+ * State is in memory: a restart forgets transfers, so file_init() clears
+ * the store.
+ */
+
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <openssl/evp.h>
+
+#include "chatd.h"
+
+#define FILE_JOBS_MAX 256  /* write jobs queued, all uploads together */
+#define FILE_HEAD 512	   /* first bytes kept for the MIME guess */
+#define FILE_B64_MAX (FILE_CHUNK / 3 * 4)
+
+enum file_state { FILE_UPLOADING, FILE_VERIFYING, FILE_STORED, FILE_DEAD };
+enum file_rstate { RCPT_OFFERED, RCPT_ACCEPTED, RCPT_DECLINED, RCPT_COMPLETE };
+static const char *file_rstate_names[] = { "OFFERED", "ACCEPTED", "DECLINED",
+	"COMPLETE" };
+
+struct file_xfer;
+
+/* A download stream: one recipient's connection reading one file. */
+struct file_dl {
+	struct file_xfer *x;
+	struct file_rcpt *r; /* NULL once closed */
+	struct client *c;    /* NULL once closed */
+	struct filechunk_window w;
+	int fd;
+	unsigned njobs;
+	TAILQ_ENTRY(file_dl) entry;
+};
+TAILQ_HEAD(file_dls, file_dl);
+
+/* A recipient of a stored file. */
+struct file_rcpt {
+	char key[CHAT_NICK_MAX + 1];
+	char nick[CHAT_NICK_MAX + 1];
+	enum file_rstate state;
+	uint64_t acked;
+	struct file_dl *dl;
+};
+
+/* A transfer: an upload, then a stored file offered to recipients. */
+struct file_xfer {
+	uint64_t id;
+	enum file_state state;
+	char owner[CHAT_NICK_MAX + 1]; /* file_key() of the sender */
+	char from[CHAT_NICK_MAX + 1];
+	char target[CHAT_CHAN_MAX + 1];
+	char name[FILE_NAME_MAX + 1];
+	char hash[FILE_HASH_HEX + 1];
+	const char *mime;
+	uint64_t size;
+	uint64_t received; /* next offset expected */
+	uint64_t written;  /* bytes the worker has written */
+	unsigned char head[FILE_HEAD];
+	size_t headlen;
+	struct client *uploader; /* the connection sending, if any */
+	bool blocked;		 /* its input waits for the worker */
+	unsigned nwrites;
+	unsigned njobs;
+	time_t touched;
+	char *tmppath;
+	char *path;
+	int fd;		 /* partial file: the worker's while jobs run */
+	EVP_MD_CTX *md;	 /* likewise */
+	struct file_rcpt *rcpts;
+	size_t nrcpts;
+	TAILQ_ENTRY(file_xfer) entry;
+};
+TAILQ_HEAD(file_xfers, file_xfer);
+
+enum file_job_type { FJOB_WRITE, FJOB_COMMIT, FJOB_UNLINK, FJOB_READ };
+
+/* Work for the worker thread and, when done, its result. */
+struct file_job {
+	enum file_job_type type;
+	struct file_xfer *x;
+	struct file_dl *dl;
+	uint64_t off;
+	size_t len;
+	char *buf; /* write: the bytes; read: the line; commit: the hash */
+	size_t buflen;
+	char *path; /* unlink */
+	int err;
+	TAILQ_ENTRY(file_job) entry;
+};
+TAILQ_HEAD(file_jobs, file_job);
+
+static struct file_xfers file_xfers = TAILQ_HEAD_INITIALIZER(file_xfers);
+static struct file_dls file_dls = TAILQ_HEAD_INITIALIZER(file_dls);
+static uint64_t file_next_id = 1;
+static unsigned file_nwrites;
+static unsigned file_nblocked;
+static char *file_dir, *file_tmpdir;
+
+static pthread_t file_thread;
+static pthread_mutex_t file_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t file_cond = PTHREAD_COND_INITIALIZER;
+static struct file_jobs file_todo = TAILQ_HEAD_INITIALIZER(file_todo);
+static struct file_jobs file_done = TAILQ_HEAD_INITIALIZER(file_done);
+static bool file_stop;
+static int file_pipe[2] = { -1, -1 };
+static struct event *file_done_ev, *file_tick_ev;
+
+static void file_dl_close(struct file_dl *);
+
+/* Who a client is for file ownership (the account, once there are any). */
+static const char *
+file_key(struct client *c)
+{
+	return c->fold;
+}
+
+/* The connection of the user with this key, if online. */
+static struct client *
+file_key_client(const char *key)
+{
+	struct client *c = client_find(key);
+
+	if (c == NULL || !(c->flags & CLIENT_REGISTERED) ||
+	    (c->flags & CLIENT_DEAD))
+		return NULL;
+	return c;
+}
+
+/* Write all of buf at off (the worker). */
+static int
+file_pwrite(int fd, const char *buf, size_t len, uint64_t off)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = pwrite(fd, buf, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n == 0 ? EIO : errno;
+		buf += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* Flush a directory so a rename in it survives a crash (the worker). */
+static void
+file_sync_dir(const char *path)
+{
+	char dir[4096], *slash;
+	int fd;
+
+	strlcpy(dir, path, sizeof dir);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* Finish an upload: fsync, check the hash, rename into place (worker). */
+static void
+file_job_commit(struct file_job *j)
+{
+	struct file_xfer *x = j->x;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0, i;
+	static const char hex[] = "0123456789abcdef";
+
+	j->buf = xmalloc(FILE_HASH_HEX + 1);
+	if (fsync(x->fd) != 0)
+		j->err = errno;
+	close(x->fd);
+	x->fd = -1;
+	EVP_DigestFinal_ex(x->md, md, &mdlen);
+	for (i = 0; i < mdlen && i * 2 < FILE_HASH_HEX; i++) {
+		j->buf[i * 2] = hex[md[i] >> 4];
+		j->buf[i * 2 + 1] = hex[md[i] & 15];
+	}
+	j->buf[i * 2] = '\0';
+	if (j->err == 0 && strcmp(j->buf, x->hash) != 0)
+		j->err = EBADMSG;
+	if (j->err == 0 && rename(x->tmppath, x->path) != 0)
+		j->err = errno;
+	if (j->err != 0)
+		unlink(x->tmppath);
+	else
+		file_sync_dir(x->path);
+}
+
+/* Read a chunk and finish its DATA line after the prefix (worker). */
+static void
+file_job_read(struct file_job *j)
+{
+	static unsigned char raw[FILE_CHUNK]; /* the worker's alone */
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < j->len) {
+		n = pread(j->dl->fd, raw + got, j->len - got,
+		    (off_t)(j->off + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			j->err = n == 0 ? EIO : errno;
+			return;
+		}
+		got += (size_t)n;
+	}
+	j->buflen += filechunk_b64_encode(j->buf + j->buflen, raw, j->len);
+	memcpy(j->buf + j->buflen, "\r\n", 2);
+	j->buflen += 2;
+}
+
+/* Run one job (worker thread: touches only the job and its file). */
+static void
+file_job_run(struct file_job *j)
+{
+	struct file_xfer *x = j->x;
+
+	switch (j->type) {
+	case FJOB_WRITE:
+		j->err = file_pwrite(x->fd, j->buf, j->len, j->off);
+		if (j->err == 0)
+			EVP_DigestUpdate(x->md, j->buf, j->len);
+		break;
+	case FJOB_COMMIT:
+		file_job_commit(j);
+		break;
+	case FJOB_UNLINK:
+		if (x != NULL && x->fd >= 0) {
+			close(x->fd);
+			x->fd = -1;
+		}
+		if (unlink(j->path) != 0 && errno != ENOENT)
+			j->err = errno;
+		break;
+	case FJOB_READ:
+		file_job_read(j);
+		break;
+	}
+}
+
+/* The worker: run jobs in order, hand results back through the pipe. */
+static void *
+file_worker(void *arg UNUSED)
+{
+	struct file_job *j;
+	bool wake;
+	char b = 'x';
+
+	pthread_mutex_lock(&file_lock);
+	for (;;) {
+		while (TAILQ_EMPTY(&file_todo) && !file_stop)
+			pthread_cond_wait(&file_cond, &file_lock);
+		if ((j = TAILQ_FIRST(&file_todo)) == NULL)
+			break;
+		TAILQ_REMOVE(&file_todo, j, entry);
+		pthread_mutex_unlock(&file_lock);
+		file_job_run(j);
+		pthread_mutex_lock(&file_lock);
+		wake = TAILQ_EMPTY(&file_done);
+		TAILQ_INSERT_TAIL(&file_done, j, entry);
+		if (wake && write(file_pipe[1], &b, 1) < 0 && errno != EAGAIN)
+			log_warn("file worker: wake pipe: %s", strerror(errno));
+	}
+	pthread_mutex_unlock(&file_lock);
+	return NULL;
+}
+
+/* Give a job to the worker. */
+static void
+file_submit(struct file_job *j)
+{
+	if (j->x != NULL)
+		j->x->njobs++;
+	if (j->dl != NULL)
+		j->dl->njobs++;
+	pthread_mutex_lock(&file_lock);
+	TAILQ_INSERT_TAIL(&file_todo, j, entry);
+	pthread_cond_signal(&file_cond);
+	pthread_mutex_unlock(&file_lock);
+}
+
+/* A new job of a type for a transfer. */
+static struct file_job *
+file_job_new(enum file_job_type type, struct file_xfer *x)
+{
+	struct file_job *j = xcalloc(1, sizeof *j);
+
+	j->type = type;
+	j->x = x;
+	return j;
+}
+
+/* Remove a file on the worker (unlinking a big file can take a while). */
+static void
+file_unlink(struct file_xfer *x, const char *path)
+{
+	struct file_job *j = file_job_new(FJOB_UNLINK, x);
+
+	j->path = xstrdup(path);
+	file_submit(j);
+}
+
+/* Free a transfer nothing refers to any more. */
+static void
+file_xfer_free(struct file_xfer *x)
+{
+	TAILQ_REMOVE(&file_xfers, x, entry);
+	if (x->fd >= 0)
+		close(x->fd);
+	EVP_MD_CTX_free(x->md);
+	free(x->tmppath);
+	free(x->path);
+	free(x->rcpts);
+	free(x);
+}
+
+/* Free a download stream once it is closed and its jobs are back. */
+static void
+file_dl_release(struct file_dl *dl)
+{
+	if (dl->r != NULL || dl->njobs > 0)
+		return;
+	TAILQ_REMOVE(&file_dls, dl, entry);
+	if (dl->fd >= 0)
+		close(dl->fd);
+	dl->x->njobs--;
+	if (dl->x->state == FILE_DEAD && dl->x->njobs == 0)
+		file_xfer_free(dl->x);
+	free(dl);
+}
+
+/* Whether another live transfer keeps the stored file with this hash. */
+static bool
+file_blob_used(struct file_xfer *skip, const char *hash)
+{
+	struct file_xfer *x;
+
+	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if (x != skip && (x->state == FILE_STORED ||
+		    x->state == FILE_VERIFYING) && strcmp(x->hash, hash) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* End a transfer: stop its streams, remove its file, free it when idle. */
+static void
+file_xfer_remove(struct file_xfer *x)
+{
+	enum file_state old = x->state;
+	size_t i;
+
+	if (old == FILE_DEAD)
+		return;
+	x->state = FILE_DEAD;
+	if (x->blocked) {
+		x->blocked = false;
+		file_nblocked--;
+		if (x->uploader != NULL)
+			conn_wake(x->uploader);
+	}
+	x->uploader = NULL;
+	for (i = 0; i < x->nrcpts; i++) {
+		if (x->rcpts[i].dl != NULL)
+			file_dl_close(x->rcpts[i].dl);
+	}
+	if (old == FILE_UPLOADING)
+		file_unlink(x, x->tmppath);
+	else if (old == FILE_STORED && !file_blob_used(x, x->hash))
+		file_unlink(x, x->path);
+	/* FILE_VERIFYING: the commit job's result removes the file. */
+	if (x->njobs == 0)
+		file_xfer_free(x);
+}
+
+/* Find a live transfer by its id as the client typed it. */
+static struct file_xfer *
+file_find(const char *id)
+{
+	struct file_xfer *x;
+	uint64_t n;
+
+	if (filechunk_parse_u64(id, &n) != 0)
+		return NULL;
+	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if (x->id == n && x->state != FILE_DEAD)
+			return x;
+	}
+	return NULL;
+}
+
+/* The recipient entry of a client in a transfer, or NULL. */
+static struct file_rcpt *
+file_rcpt_find(struct file_xfer *x, struct client *c)
+{
+	size_t i;
+
+	for (i = 0; i < x->nrcpts; i++) {
+		if (strcmp(x->rcpts[i].key, file_key(c)) == 0)
+			return &x->rcpts[i];
+	}
+	return NULL;
+}
+
+/* Send a server line about file transfers to one client. */
+static void PRINTFLIKE(2, 3)
+file_send(struct client *c, const char *fmt, ...)
+{
+	struct rline rl;
+	char text[CHAT_LINE_MAX];
+	va_list ap;
+
+	if (c == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	route_init(&rl, NULL, cfg->server_name, "SENDFILE %s", text);
+	route_client(c, &rl);
+}
+
+/* Tell the sender (if online) and a recipient how that recipient fares. */
+static void
+file_status(struct file_xfer *x, struct file_rcpt *r)
+{
+	struct client *sender = file_key_client(x->owner);
+	struct client *rc = file_key_client(r->key);
+	const char *what = file_rstate_names[r->state];
+
+	file_send(sender, "STATUS %llu %s %s", (unsigned long long)x->id,
+	    r->nick, what);
+	if (rc != sender)
+		file_send(rc, "STATUS %llu %s %s", (unsigned long long)x->id,
+		    r->nick, what);
+}
+
+/* Offer a stored file to one recipient's connection. */
+static void
+file_send_offer(struct file_xfer *x, struct client *c)
+{
+	file_send(c, "OFFER %llu %s %s %llu %s %s :%s",
+	    (unsigned long long)x->id, x->from, x->target,
+	    (unsigned long long)x->size, x->hash, x->mime, x->name);
+}
+
+/* Tell the uploader, if connected, that its upload failed, and end it. */
+static void
+file_fail_upload(struct file_xfer *x, const char *code, const char *text)
+{
+	char id[32];
+	struct client *c = x->uploader;
+
+	if (c == NULL)
+		c = file_key_client(x->owner);
+	snprintf(id, sizeof id, "%llu", (unsigned long long)x->id);
+	if (c != NULL)
+		send_fail(c, "SENDFILE", code, id, "%s", text);
+	file_xfer_remove(x);
+}
+
+/* The failure code for an errno from writing. */
+static const char *
+file_errno_code(int err)
+{
+	if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+		return "DISK_FULL";
+	return "IO_ERROR";
+}
+
+/* A stored file: choose the recipients and offer it to them. */
+static void
+file_stored(struct file_xfer *x)
+{
+	struct channel *ch;
+	struct member *m;
+	struct client *c;
+	struct file_rcpt *r;
+	size_t n = 0;
+
+	x->state = FILE_STORED;
+	x->touched = time(NULL);
+	x->mime = filechunk_mime(x->head, x->headlen, x->name);
+	if (chat_is_channel(x->target)) {
+		if ((ch = channel_find(x->target)) != NULL) {
+			x->rcpts = xcalloc(ch->nmembers + 1,
+			    sizeof *x->rcpts);
+			TAILQ_FOREACH(m, &ch->members, centry) {
+				if (strcmp(file_key(m->client), x->owner) == 0)
+					continue;
+				r = &x->rcpts[n++];
+				strlcpy(r->key, file_key(m->client),
+				    sizeof r->key);
+				strlcpy(r->nick, m->client->nick,
+				    sizeof r->nick);
+			}
+		}
+	} else {
+		x->rcpts = xcalloc(1, sizeof *x->rcpts);
+		r = &x->rcpts[n++];
+		chat_casefold(r->key, x->target, sizeof r->key);
+		strlcpy(r->nick, x->target, sizeof r->nick);
+	}
+	x->nrcpts = n;
+	c = x->uploader != NULL ? x->uploader : file_key_client(x->owner);
+	file_send(c, "STORED %llu %llu %s %zu", (unsigned long long)x->id,
+	    (unsigned long long)x->size, x->hash, n);
+	for (n = 0; n < x->nrcpts; n++) {
+		/* An offline nick gets it when it comes back. */
+		file_send_offer(x, file_key_client(x->rcpts[n].key));
+	}
+	log_info("file %llu from %s stored: %s, %llu bytes, %zu recipients",
+	    (unsigned long long)x->id, x->from, x->hash,
+	    (unsigned long long)x->size, x->nrcpts);
+}
+
+/* Start verifying a complete upload. */
+static void
+file_commit(struct file_xfer *x)
+{
+	x->state = FILE_VERIFYING;
+	file_submit(file_job_new(FJOB_COMMIT, x));
+}
+
+/* Let uploaders that waited for the worker read again. */
+static void
+file_unblock(void)
+{
+	struct file_xfer *x;
+
+	if (file_nblocked == 0)
+		return;
+	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if (!x->blocked)
+			continue;
+		if (x->nwrites >= FILE_WINDOW || file_nwrites >= FILE_JOBS_MAX)
+			continue;
+		x->blocked = false;
+		file_nblocked--;
+		if (x->uploader != NULL)
+			conn_wake(x->uploader);
+	}
+}
+
+/* A write came back: acknowledge it, or fail the upload. */
+static void
+file_done_write(struct file_job *j)
+{
+	struct file_xfer *x = j->x;
+
+	x->nwrites--;
+	file_nwrites--;
+	if (x->state != FILE_UPLOADING)
+		return;
+	if (j->err != 0) {
+		log_warn("file %llu: write %s: %s", (unsigned long long)x->id,
+		    x->tmppath, strerror(j->err));
+		file_fail_upload(x, file_errno_code(j->err),
+		    j->err == EIO ? "Could not write the file" :
+		    "The server's disk is full; the upload was removed");
+		return;
+	}
+	x->written += j->len;
+	x->touched = time(NULL);
+	file_send(x->uploader, "ACK %llu %llu", (unsigned long long)x->id,
+	    (unsigned long long)x->written);
+	if (x->written == x->size && x->nwrites == 0)
+		file_commit(x);
+}
+
+/* The commit came back: store and offer, or tell the sender why not. */
+static void
+file_done_commit(struct file_job *j)
+{
+	struct file_xfer *x = j->x;
+
+	if (x->state == FILE_DEAD) {
+		/* Cancelled while verifying. */
+		if (j->err == 0 && !file_blob_used(x, x->hash))
+			file_unlink(x, x->path);
+		return;
+	}
+	if (j->err == EBADMSG) {
+		log_info("file %llu: hash mismatch (got %s)",
+		    (unsigned long long)x->id, j->buf);
+		file_fail_upload(x, "HASH_MISMATCH",
+		    "The data does not match the SHA-256 given; the file "
+		    "was rejected");
+		return;
+	}
+	if (j->err != 0) {
+		log_warn("file %llu: commit: %s", (unsigned long long)x->id,
+		    strerror(j->err));
+		file_fail_upload(x, file_errno_code(j->err),
+		    "Could not store the file; the upload was removed");
+		return;
+	}
+	file_stored(x);
+}
+
+/* A chunk for a download came back: queue its line. */
+static void
+file_done_read(struct file_job *j)
+{
+	struct file_dl *dl = j->dl;
+	char id[32];
+
+	dl->njobs--;
+	if (dl->r == NULL) {
+		file_dl_release(dl);
+		return;
+	}
+	if (j->err != 0) {
+		snprintf(id, sizeof id, "%llu", (unsigned long long)dl->x->id);
+		send_fail(dl->c, "SENDFILE", "IO_ERROR", id,
+		    "Could not read the file: %s", strerror(j->err));
+		file_dl_close(dl);
+		return;
+	}
+	route_bytes(dl->c, j->buf, j->buflen);
+}
+
+/* Results from the worker: apply each in the loop. */
+static void
+file_done_cb(evutil_socket_t fd, short events UNUSED, void *arg UNUSED)
+{
+	struct file_jobs done = TAILQ_HEAD_INITIALIZER(done);
+	struct file_job *j;
+	struct file_xfer *x;
+	char b[64];
+
+	while (read(fd, b, sizeof b) > 0)
+		;
+	pthread_mutex_lock(&file_lock);
+	TAILQ_CONCAT(&done, &file_done, entry);
+	pthread_mutex_unlock(&file_lock);
+	while ((j = TAILQ_FIRST(&done)) != NULL) {
+		TAILQ_REMOVE(&done, j, entry);
+		x = j->x;
+		switch (j->type) {
+		case FJOB_WRITE:
+			file_done_write(j);
+			break;
+		case FJOB_COMMIT:
+			file_done_commit(j);
+			break;
+		case FJOB_UNLINK:
+			if (j->err != 0)
+				log_warn("unlink %s: %s", j->path,
+				    strerror(j->err));
+			break;
+		case FJOB_READ:
+			file_done_read(j);
+			break;
+		}
+		if (x != NULL && --x->njobs == 0 && x->state == FILE_DEAD)
+			file_xfer_free(x);
+		free(j->buf);
+		free(j->path);
+		free(j);
+	}
+	file_unblock();
+}
+
+/* Close a download stream; it is freed once its read jobs are back. */
+static void
+file_dl_close(struct file_dl *dl)
+{
+	if (dl->r == NULL)
+		return;
+	dl->r->dl = NULL;
+	dl->r = NULL;
+	dl->c = NULL;
+	file_dl_release(dl);
+}
+
+/* Queue reads while the receiver's window and send queue have room. */
+static void
+file_dl_pump(struct file_dl *dl)
+{
+	struct file_job *j;
+	uint64_t off;
+	size_t len;
+	int n;
+
+	while (filechunk_window_next(&dl->w, &off, &len)) {
+		j = file_job_new(FJOB_READ, dl->x);
+		j->dl = dl;
+		j->off = off;
+		j->len = len;
+		j->buf = xmalloc(CHAT_LINE_MAX + FILE_B64_MAX + 2);
+		n = snprintf(j->buf, CHAT_LINE_MAX, ":%s SENDFILE DATA %llu %llu ",
+		    cfg->server_name, (unsigned long long)dl->x->id,
+		    (unsigned long long)off);
+		j->buflen = (size_t)n;
+		file_submit(j);
+	}
+}
+
+/* How many chunks may be in flight to this client's send queue. */
+static unsigned
+file_dl_window(void)
+{
+	size_t n = cfg->sendq / 2 / FILE_LINE_MAX;
+
+	if (n > FILE_WINDOW)
+		n = FILE_WINDOW;
+	return n == 0 ? 1 : (unsigned)n;
+}
+
+/* The CAP LS value of chatd/sendfile. */
+const char *
+file_cap_value(void)
+{
+	static char value[128];
+
+	snprintf(value, sizeof value,
+	    "maxline=%d,chunk=%d,window=%d,maxsize=%zu", FILE_LINE_MAX,
+	    FILE_CHUNK, FILE_WINDOW, cfg->file_max_size);
+	return value;
+}
+
+/*
+ * Extra input a client may have buffered while throttled or waiting for
+ * the worker: a window of chunk lines when it is uploading.
+ */
+size_t
+file_input_allowance(struct client *c)
+{
+	struct file_xfer *x;
+
+	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if (x->uploader == c)
+			return (size_t)(FILE_WINDOW + 1) * FILE_LINE_MAX;
+	}
+	return 0;
+}
+
+/* Bytes a user keeps stored or is uploading. */
+static uint64_t
+file_usage(const char *key)
+{
+	struct file_xfer *x;
+	uint64_t n = 0;
+
+	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if (x->state != FILE_DEAD && strcmp(x->owner, key) == 0)
+			n += x->size;
+	}
+	return n;
+}
+
+/* Whether the next chunk of this transfer must wait for the worker. */
+static bool
+file_must_wait(struct file_xfer *x)
+{
+	if (x->state != FILE_UPLOADING)
+		return false;
+	return x->nwrites >= FILE_WINDOW || file_nwrites >= FILE_JOBS_MAX;
+}
+
+/*
+ * A "SENDFILE DATA" line of len bytes (without LF) waits at the front of
+ * a client's input. Run it and drain it, or leave it there (false) while
+ * the worker is behind: conn_wake() resumes the client later.
+ */
+bool
+file_data_line(struct client *c, struct evbuffer *in, size_t len)
+{
+	char head[80];
+	struct filechunk_data d;
+	struct file_xfer *x;
+	char *line;
+	size_t n = len < sizeof head - 1 ? len : sizeof head - 1;
+
+	evbuffer_copyout(in, head, n);
+	head[n] = '\0';
+	if (filechunk_parse_data(head, n, &d) == 0) {
+		TAILQ_FOREACH(x, &file_xfers, entry) {
+			if (x->id != d.id || !file_must_wait(x) ||
+			    (x->uploader != c && x->uploader != NULL) ||
+			    strcmp(x->owner, file_key(c)) != 0)
+				continue;
+			if (!x->blocked) {
+				x->blocked = true;
+				file_nblocked++;
+			}
+			return false;
+		}
+	}
+	line = (char *)evbuffer_pullup(in, (ev_ssize_t)len + 1);
+	n = len;
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	line[n] = '\0';
+	file_data(c, line, n);
+	evbuffer_drain(in, len + 1);
+	return true;
+}
+
+/* Take one upload chunk: check it, decode it, hand it to the worker. */
+void
+file_data(struct client *c, char *line, size_t len)
+{
+	struct filechunk_data d;
+	struct file_xfer *x;
+	struct file_job *j;
+	char id[32];
+	ssize_t n;
+
+	if (!(c->flags & CLIENT_REGISTERED)) {
+		SEND_NUMERIC(c, ERR_NOTREGISTERED);
+		return;
+	}
+	if (filechunk_parse_data(line, len, &d) != 0) {
+		cmd_charge(c, 1);
+		send_fail(c, "SENDFILE", "INVALID_PARAMS", NULL,
+		    "Usage: SENDFILE DATA <id> <offset> <base64>");
+		return;
+	}
+	snprintf(id, sizeof id, "%llu", (unsigned long long)d.id);
+	x = file_find(id);
+	if (x == NULL || strcmp(x->owner, file_key(c)) != 0) {
+		cmd_charge(c, 1);
+		send_fail(c, "SENDFILE", "NO_SUCH_TRANSFER", id,
+		    "No such upload of yours");
+		return;
+	}
+	if (x->state != FILE_UPLOADING) {
+		cmd_charge(c, 1);
+		send_fail(c, "SENDFILE", "WRONG_OFFSET", id,
+		    "The upload is already complete");
+		return;
+	}
+	if (x->uploader != c && x->uploader != NULL) {
+		cmd_charge(c, 1);
+		send_fail(c, "SENDFILE", "BUSY", id,
+		    "Another connection is sending this file");
+		return;
+	}
+	x->uploader = c;
+	if (file_must_wait(x)) {
+		/* Only through the dispatcher: a tagged chunk line. */
+		cmd_charge(c, 1);
+		send_fail(c, "SENDFILE", "WINDOW_FULL", id,
+		    "Wait for ACKs before sending more chunks");
+		return;
+	}
+	if (d.b64len > FILE_B64_MAX) {
+		cmd_charge(c, 1);
+		send_fail(c, "SENDFILE", "CHUNK_TOO_BIG", id,
+		    "A chunk has at most %d bytes", FILE_CHUNK);
+		return;
+	}
+	j = file_job_new(FJOB_WRITE, x);
+	j->buf = xmalloc(d.b64len / 4 * 3 + 1);
+	if ((n = filechunk_b64_decode((unsigned char *)j->buf, d.b64,
+	    d.b64len)) < 0) {
+		free(j->buf);
+		free(j);
+		cmd_charge(c, 1);
+		send_fail(c, "SENDFILE", "INVALID_BASE64", id,
+		    "The chunk is not padded base64");
+		return;
+	}
+	switch (filechunk_upload_check(x->received, x->size, d.offset,
+	    (size_t)n)) {
+	case FILECHUNK_OK:
+		break;
+	case FILECHUNK_WRONG_OFFSET:
+	case FILECHUNK_EMPTY:
+	case FILECHUNK_TOO_BIG:
+	case FILECHUNK_TOO_MUCH:
+		free(j->buf);
+		free(j);
+		cmd_charge(c, 1);
+		if (d.offset != x->received || n == 0)
+			send_fail(c, "SENDFILE", "WRONG_OFFSET", id,
+			    "Expected a chunk at offset %llu",
+			    (unsigned long long)x->received);
+		else
+			send_fail(c, "SENDFILE", "TOO_MUCH_DATA", id,
+			    "The chunk goes past the declared size %llu",
+			    (unsigned long long)x->size);
+		return;
+	}
+	if (d.offset < FILE_HEAD) {
+		size_t k = FILE_HEAD - (size_t)d.offset;
+
+		if (k > (size_t)n)
+			k = (size_t)n;
+		memcpy(x->head + d.offset, j->buf, k);
+		x->headlen = (size_t)d.offset + k;
+	}
+	j->off = d.offset;
+	j->len = (size_t)n;
+	x->received += (uint64_t)n;
+	x->touched = time(NULL);
+	x->nwrites++;
+	file_nwrites++;
+	file_submit(j);
+}
+
+/* SENDFILE <target> <name> <size> <sha256>: start (or resume) an upload. */
+void
+file_offer(struct client *c, const char *target, const char *name,
+    const char *sizestr, char *hash)
+{
+	struct channel *ch = NULL;
+	struct member *m;
+	struct client *to = NULL;
+	struct file_xfer *x;
+	uint64_t size;
+	int fd;
+
+	if (filechunk_parse_u64(sizestr, &size) != 0) {
+		send_fail(c, "SENDFILE", "INVALID_SIZE", sizestr,
+		    "The size must be a number of bytes");
+		return;
+	}
+	if (!filechunk_hash_valid(hash)) {
+		send_fail(c, "SENDFILE", "INVALID_HASH", NULL,
+		    "The hash must be a SHA-256 in hex (64 digits)");
+		return;
+	}
+	if (size > cfg->file_max_size) {
+		send_fail(c, "SENDFILE", "FILE_TOO_LARGE", sizestr,
+		    "Files may have at most %zu bytes", cfg->file_max_size);
+		return;
+	}
+	if (chat_is_channel(target)) {
+		if ((ch = channel_find(target)) == NULL) {
+			send_fail(c, "SENDFILE", "NO_SUCH_CHANNEL", target,
+			    "No such channel");
+			return;
+		}
+		m = channel_member(ch, c);
+		if (m == NULL || ((ch->modes & CHAN_MODERATED) &&
+		    !(m->modes & (MEMBER_OP | MEMBER_VOICE)))) {
+			send_fail(c, "SENDFILE", "CANNOT_SEND", target,
+			    "You cannot send to that channel");
+			return;
+		}
+		target = ch->name;
+	} else {
+		to = client_find(target);
+		if (to == NULL || !(to->flags & CLIENT_REGISTERED)) {
+			send_fail(c, "SENDFILE", "NO_SUCH_NICK", target,
+			    "No such nick");
+			return;
+		}
+		target = to->nick;
+	}
+	/* The same file to the same target again: resume. */
+	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if (x->state == FILE_UPLOADING && x->size == size &&
+		    strcmp(x->owner, file_key(c)) == 0 &&
+		    strcmp(x->hash, hash) == 0 &&
+		    chat_casecmp(x->target, target) == 0) {
+			if (x->uploader != NULL && x->uploader != c) {
+				send_fail(c, "SENDFILE", "BUSY", NULL,
+				    "Another connection is sending this file");
+				return;
+			}
+			x->uploader = c;
+			x->touched = time(NULL);
+			file_send(c, "UPLOAD %llu %llu :%s",
+			    (unsigned long long)x->id,
+			    (unsigned long long)x->received, x->name);
+			return;
+		}
+	}
+	if (file_usage(file_key(c)) + size > cfg->file_quota) {
+		send_fail(c, "SENDFILE", "QUOTA_EXCEEDED", sizestr,
+		    "Your stored files would exceed the quota of %zu bytes",
+		    cfg->file_quota);
+		return;
+	}
+	x = xcalloc(1, sizeof *x);
+	x->id = file_next_id++;
+	xasprintf(&x->tmppath, "%s/%llu.part", file_tmpdir,
+	    (unsigned long long)x->id);
+	xasprintf(&x->path, "%s/%s", file_dir, hash);
+	fd = open(x->tmppath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_warn("open %s: %s", x->tmppath, strerror(errno));
+		send_fail(c, "SENDFILE", file_errno_code(errno), NULL,
+		    "Could not create the upload");
+		free(x->tmppath);
+		free(x->path);
+		free(x);
+		return;
+	}
+	x->fd = fd;
+	if ((x->md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(x->md, EVP_sha256(), NULL) != 1)
+		fatalx("EVP_DigestInit_ex failed");
+	x->state = FILE_UPLOADING;
+	strlcpy(x->owner, file_key(c), sizeof x->owner);
+	strlcpy(x->from, c->nick, sizeof x->from);
+	strlcpy(x->target, target, sizeof x->target);
+	filechunk_sanitize_name(x->name, sizeof x->name, name);
+	strlcpy(x->hash, hash, sizeof x->hash);
+	x->mime = "-";
+	x->size = size;
+	x->uploader = c;
+	x->touched = time(NULL);
+	TAILQ_INSERT_TAIL(&file_xfers, x, entry);
+	file_send(c, "UPLOAD %llu 0 :%s", (unsigned long long)x->id, x->name);
+	if (size == 0)
+		file_commit(x);
+}
+
+/* SENDFILE ACCEPT <id> [offset]: start a download (again, or resume). */
+void
+file_accept(struct client *c, const char *id, const char *offstr)
+{
+	struct file_xfer *x = file_find(id);
+	struct file_rcpt *r;
+	struct file_dl *dl;
+	uint64_t off;
+	int fd;
+
+	if (x == NULL || x->state != FILE_STORED ||
+	    (r = file_rcpt_find(x, c)) == NULL) {
+		send_fail(c, "SENDFILE", "NO_SUCH_TRANSFER", id,
+		    "No such file offered to you");
+		return;
+	}
+	if (r->state == RCPT_DECLINED) {
+		send_fail(c, "SENDFILE", "DECLINED", id,
+		    "You declined this file");
+		return;
+	}
+	if (offstr == NULL)
+		off = r->state == RCPT_COMPLETE ? 0 : r->acked;
+	else if (filechunk_parse_u64(offstr, &off) != 0 || off > x->size) {
+		send_fail(c, "SENDFILE", "WRONG_OFFSET", id,
+		    "The offset must be 0..%llu", (unsigned long long)x->size);
+		return;
+	}
+	if ((fd = open(x->path, O_RDONLY | O_CLOEXEC)) < 0) {
+		send_fail(c, "SENDFILE", "IO_ERROR", id,
+		    "Could not open the file");
+		return;
+	}
+	if (r->dl != NULL)
+		file_dl_close(r->dl);
+	dl = xcalloc(1, sizeof *dl);
+	dl->x = x;
+	dl->r = r;
+	dl->c = c;
+	dl->fd = fd;
+	x->njobs++; /* the stream holds the transfer */
+	filechunk_window_init(&dl->w, x->size, off, FILE_CHUNK,
+	    file_dl_window());
+	r->dl = dl;
+	TAILQ_INSERT_TAIL(&file_dls, dl, entry);
+	if (r->state == RCPT_OFFERED) {
+		r->state = RCPT_ACCEPTED;
+		file_status(x, r);
+	}
+	file_send(c, "BEGIN %llu %llu %llu", (unsigned long long)x->id,
+	    (unsigned long long)off, (unsigned long long)x->size);
+	if (off == x->size) {
+		file_dl_close(dl);
+		if (r->state != RCPT_COMPLETE) {
+			r->state = RCPT_COMPLETE;
+			r->acked = off;
+			file_status(x, r);
+		} else
+			file_send(c, "STATUS %llu %s COMPLETE",
+			    (unsigned long long)x->id, r->nick);
+		return;
+	}
+	file_dl_pump(dl);
+}
+
+/* SENDFILE ACK <id> <offset>: the receiver has the bytes up to offset. */
+void
+file_ack(struct client *c, const char *id, const char *offstr)
+{
+	struct file_xfer *x = file_find(id);
+	struct file_rcpt *r;
+	uint64_t off;
+
+	if (x == NULL || (r = file_rcpt_find(x, c)) == NULL ||
+	    r->dl == NULL || r->dl->c != c) {
+		cmd_charge(c, 1);
+		send_fail(c, "SENDFILE", "NO_SUCH_TRANSFER", id,
+		    "No download of yours in progress");
+		return;
+	}
+	if (filechunk_parse_u64(offstr, &off) != 0 ||
+	    filechunk_window_ack(&r->dl->w, off) != FILECHUNK_OK) {
+		cmd_charge(c, 1);
+		send_fail(c, "SENDFILE", "WRONG_OFFSET", id,
+		    "Acknowledge an offset in %llu..%llu",
+		    (unsigned long long)r->dl->w.acked + 1,
+		    (unsigned long long)r->dl->w.sent);
+		return;
+	}
+	r->acked = off;
+	if (!filechunk_window_done(&r->dl->w)) {
+		file_dl_pump(r->dl);
+		return;
+	}
+	file_dl_close(r->dl);
+	if (r->state != RCPT_COMPLETE) {
+		r->state = RCPT_COMPLETE;
+		file_status(x, r);
+	} else
+		file_send(c, "STATUS %llu %s COMPLETE",
+		    (unsigned long long)x->id, r->nick);
+}
+
+/* SENDFILE DECLINE <id>: a recipient does not want the file. */
+void
+file_decline(struct client *c, const char *id)
+{
+	struct file_xfer *x = file_find(id);
+	struct file_rcpt *r;
+
+	if (x == NULL || x->state != FILE_STORED ||
+	    (r = file_rcpt_find(x, c)) == NULL) {
+		send_fail(c, "SENDFILE", "NO_SUCH_TRANSFER", id,
+		    "No such file offered to you");
+		return;
+	}
+	if (r->dl != NULL)
+		file_dl_close(r->dl);
+	r->state = RCPT_DECLINED;
+	file_status(x, r);
+}
+
+/* SENDFILE CANCEL <id>: the sender withdraws, a recipient declines. */
+void
+file_cancel(struct client *c, const char *id)
+{
+	struct file_xfer *x = file_find(id);
+	struct client *rc;
+	size_t i;
+
+	if (x != NULL && strcmp(x->owner, file_key(c)) == 0) {
+		for (i = 0; i < x->nrcpts; i++) {
+			if (x->rcpts[i].state == RCPT_DECLINED ||
+			    x->rcpts[i].state == RCPT_COMPLETE)
+				continue;
+			rc = file_key_client(x->rcpts[i].key);
+			if (rc != c)
+				file_send(rc, "STATUS %llu %s CANCELLED",
+				    (unsigned long long)x->id, c->nick);
+		}
+		file_send(c, "STATUS %llu %s CANCELLED",
+		    (unsigned long long)x->id, c->nick);
+		log_info("file %llu cancelled by %s",
+		    (unsigned long long)x->id, c->nick);
+		file_xfer_remove(x);
+		return;
+	}
+	file_decline(c, id);
+}
+
+/* SENDFILE LIST: the client's uploads and the files offered to it. */
+void
+file_list(struct client *c)
+{
+	static const char *states[] = { "UPLOADING", "VERIFYING", "STORED",
+		"DEAD" };
+	struct file_xfer *x;
+	struct file_rcpt *r;
+	size_t i;
+
+	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if (x->state == FILE_DEAD)
+			continue;
+		if (strcmp(x->owner, file_key(c)) == 0) {
+			file_send(c, "ENTRY %llu OUT %s %s %llu %llu %s %s :%s",
+			    (unsigned long long)x->id, states[x->state],
+			    x->target, (unsigned long long)x->received,
+			    (unsigned long long)x->size, x->hash, x->mime,
+			    x->name);
+			for (i = 0; i < x->nrcpts; i++)
+				file_send(c, "STATUS %llu %s %s",
+				    (unsigned long long)x->id,
+				    x->rcpts[i].nick,
+				    file_rstate_names[x->rcpts[i].state]);
+		}
+		if (x->state == FILE_STORED &&
+		    (r = file_rcpt_find(x, c)) != NULL)
+			file_send(c, "ENTRY %llu IN %s %s %llu %llu %s %s :%s",
+			    (unsigned long long)x->id,
+			    file_rstate_names[r->state], x->from,
+			    (unsigned long long)r->acked,
+			    (unsigned long long)x->size, x->hash, x->mime,
+			    x->name);
+	}
+	file_send(c, "END");
+}
+
+/*
+ * A user came online: offer again what waits for them (offers made while
+ * they were away, downloads they did not finish). Keyed on the nick for
+ * now; when accounts land, file_key() becomes the account and this is
+ * where offline offers to registered users are delivered at login.
+ */
+void
+file_client_online(struct client *c)
+{
+	struct file_xfer *x;
+	struct file_rcpt *r;
+
+	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if (x->state == FILE_STORED &&
+		    (r = file_rcpt_find(x, c)) != NULL &&
+		    (r->state == RCPT_OFFERED || r->state == RCPT_ACCEPTED))
+			file_send_offer(x, c);
+	}
+}
+
+/* A connection is going away: its uploads and downloads wait for resume. */
+void
+file_client_exit(struct client *c)
+{
+	struct file_xfer *x;
+	struct file_dl *dl, *dl1;
+
+	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if (x->uploader != c)
+			continue;
+		x->uploader = NULL;
+		if (x->blocked) {
+			x->blocked = false;
+			file_nblocked--;
+		}
+	}
+	TAILQ_FOREACH_SAFE(dl, &file_dls, entry, dl1) {
+		if (dl->c == c)
+			file_dl_close(dl);
+	}
+}
+
+/* Expire idle uploads and old stored files. */
+static void
+file_tick(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
+{
+	struct file_xfer *x, *x1;
+	time_t now = time(NULL);
+
+	TAILQ_FOREACH_SAFE(x, &file_xfers, entry, x1) {
+		if (x->state == FILE_UPLOADING && x->nwrites == 0 &&
+		    now - x->touched >= (time_t)cfg->file_upload_timeout) {
+			log_info("file %llu: upload abandoned",
+			    (unsigned long long)x->id);
+			file_fail_upload(x, "TIMEOUT",
+			    "The upload was idle too long and was removed");
+		} else if (x->state == FILE_STORED &&
+		    now - x->touched >= (time_t)cfg->file_keep) {
+			log_info("file %llu expired", (unsigned long long)x->id);
+			file_xfer_remove(x);
+		}
+	}
+}
+
+/* Remove the regular files in a directory (the store at start-up). */
+static void
+file_clear_dir(const char *path)
+{
+	DIR *d;
+	struct dirent *de;
+	char file[4096];
+
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+			continue;
+		snprintf(file, sizeof file, "%s/%s", path, de->d_name);
+		if (de->d_name[0] != '.')
+			unlink(file);
+	}
+	closedir(d);
+}
+
+/* Set up the store, the worker and the timers. */
+void
+file_init(void)
+{
+	struct timeval one = { 1, 0 };
+
+	xasprintf(&file_dir, "%s/files", cfg->data_dir);
+	xasprintf(&file_tmpdir, "%s/files/tmp", cfg->data_dir);
+	if ((mkdir(file_dir, 0700) != 0 && errno != EEXIST) ||
+	    (mkdir(file_tmpdir, 0700) != 0 && errno != EEXIST))
+		fatal("mkdir %s", file_tmpdir);
+	/* Nothing survives a restart yet, so nothing on disk is wanted. */
+	file_clear_dir(file_tmpdir);
+	file_clear_dir(file_dir);
+	/* Over a file size limit, write() fails with EFBIG: DISK_FULL. */
+	signal(SIGXFSZ, SIG_IGN);
+	if (pipe2(file_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		fatal("pipe2");
+	file_done_ev = event_new(ev_base, file_pipe[0], EV_READ | EV_PERSIST,
+	    file_done_cb, NULL);
+	event_add(file_done_ev, NULL);
+	file_tick_ev = event_new(ev_base, -1, EV_PERSIST, file_tick, NULL);
+	event_add(file_tick_ev, &one);
+	file_stop = false;
+	if (pthread_create(&file_thread, NULL, file_worker, NULL) != 0)
+		fatalx("cannot start the file worker thread");
+}
+
+/* Stop the worker and free every transfer (shutdown). */
+void
+file_free(void)
+{
+	struct file_job *j;
+	struct file_xfer *x;
+	struct file_dl *dl;
+
+	pthread_mutex_lock(&file_lock);
+	file_stop = true;
+	pthread_cond_signal(&file_cond);
+	pthread_mutex_unlock(&file_lock);
+	pthread_join(file_thread, NULL);
+	while ((j = TAILQ_FIRST(&file_done)) != NULL) {
+		TAILQ_REMOVE(&file_done, j, entry);
+		free(j->buf);
+		free(j->path);
+		free(j);
+	}
+	while ((dl = TAILQ_FIRST(&file_dls)) != NULL) {
+		TAILQ_REMOVE(&file_dls, dl, entry);
+		if (dl->fd >= 0)
+			close(dl->fd);
+		free(dl);
+	}
+	while ((x = TAILQ_FIRST(&file_xfers)) != NULL) {
+		if (x->state == FILE_UPLOADING || x->state == FILE_VERIFYING)
+			unlink(x->tmppath);
+		file_xfer_free(x);
+	}
+	event_free(file_done_ev);
+	event_free(file_tick_ev);
+	close(file_pipe[0]);
+	close(file_pipe[1]);
+	free(file_dir);
+	free(file_tmpdir);
+}

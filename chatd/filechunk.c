@@ -1,0 +1,427 @@
+/*
+ * SENDFILE bookkeeping that needs no sockets, threads or disk: base64,
+ * the DATA line shape, file names, MIME guesses, offsets and the window
+ * of unacknowledged chunks. Kept pure so tests/unit/test-filechunk.c can
+ * check it without a daemon.
+ */
+
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "chatd.h"
+
+static const char filechunk_b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Encode len bytes as padded base64 into dst (no NUL); returns its length. */
+size_t
+filechunk_b64_encode(char *dst, const unsigned char *src, size_t len)
+{
+	char *p = dst;
+	uint32_t v;
+
+	for (; len >= 3; len -= 3, src += 3) {
+		v = (uint32_t)src[0] << 16 | (uint32_t)src[1] << 8 | src[2];
+		*p++ = filechunk_b64[v >> 18];
+		*p++ = filechunk_b64[(v >> 12) & 63];
+		*p++ = filechunk_b64[(v >> 6) & 63];
+		*p++ = filechunk_b64[v & 63];
+	}
+	if (len > 0) {
+		v = (uint32_t)src[0] << 16;
+		if (len == 2)
+			v |= (uint32_t)src[1] << 8;
+		*p++ = filechunk_b64[v >> 18];
+		*p++ = filechunk_b64[(v >> 12) & 63];
+		*p++ = len == 2 ? filechunk_b64[(v >> 6) & 63] : '=';
+		*p++ = '=';
+	}
+	return (size_t)(p - dst);
+}
+
+/* The value of one base64 character, or -1. */
+static int
+filechunk_b64_value(unsigned char ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 52;
+	if (ch == '+')
+		return 62;
+	if (ch == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * Decode strict padded base64 (length a multiple of 4, '=' only at the
+ * end, no spaces) into dst, which has room for len / 4 * 3 bytes.
+ * Returns the decoded length or -1: a chunk is either all good or refused.
+ */
+ssize_t
+filechunk_b64_decode(unsigned char *dst, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	unsigned char *p = dst;
+	int a, b, c, d;
+	size_t i;
+
+	if (len % 4 != 0)
+		return -1;
+	for (i = 0; i < len; i += 4) {
+		a = filechunk_b64_value(s[i]);
+		b = filechunk_b64_value(s[i + 1]);
+		if (a < 0 || b < 0)
+			return -1;
+		*p++ = (unsigned char)(a << 2 | b >> 4);
+		if (s[i + 2] == '=' || s[i + 3] == '=') {
+			/* Padding: only in the last quantum, unused bits 0. */
+			if (i + 4 != len)
+				return -1;
+			if (s[i + 2] == '=') {
+				if (s[i + 3] != '=' || (b & 15) != 0)
+					return -1;
+				break;
+			}
+			c = filechunk_b64_value(s[i + 2]);
+			if (c < 0 || (c & 3) != 0)
+				return -1;
+			*p++ = (unsigned char)((b & 15) << 4 | c >> 2);
+			break;
+		}
+		c = filechunk_b64_value(s[i + 2]);
+		d = filechunk_b64_value(s[i + 3]);
+		if (c < 0 || d < 0)
+			return -1;
+		*p++ = (unsigned char)((b & 15) << 4 | c >> 2);
+		*p++ = (unsigned char)((c & 3) << 6 | d);
+	}
+	return (ssize_t)(p - dst);
+}
+
+/* Parse a decimal number without sign, spaces or overflow. */
+int
+filechunk_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long n;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* Check a SHA-256 in hex and lower-case it in place. */
+bool
+filechunk_hash_valid(char *hex)
+{
+	size_t i;
+
+	for (i = 0; hex[i] != '\0'; i++) {
+		if (!isxdigit((unsigned char)hex[i]))
+			return false;
+		hex[i] = (char)tolower((unsigned char)hex[i]);
+	}
+	return i == FILE_HASH_HEX;
+}
+
+/* Whether the first bytes of a line say it is an upload chunk. */
+bool
+filechunk_is_data(const char *head, size_t len)
+{
+	return len >= FILECHUNK_DATA_PREFIX &&
+	    strncasecmp(head, "SENDFILE DATA ", FILECHUNK_DATA_PREFIX) == 0;
+}
+
+/*
+ * Split "SENDFILE DATA <id> <offset> [:]<base64>" in place (line is
+ * NUL-terminated at len). Exactly one space between the fields: it is a
+ * machine format, and a lenient split would only hide client bugs.
+ */
+int
+filechunk_parse_data(char *line, size_t len, struct filechunk_data *d)
+{
+	char *p, *sp;
+
+	if (!filechunk_is_data(line, len))
+		return -1;
+	p = line + FILECHUNK_DATA_PREFIX;
+	if ((sp = strchr(p, ' ')) == NULL)
+		return -1;
+	*sp = '\0';
+	if (filechunk_parse_u64(p, &d->id) != 0)
+		return -1;
+	p = sp + 1;
+	if ((sp = strchr(p, ' ')) == NULL)
+		return -1;
+	*sp = '\0';
+	if (filechunk_parse_u64(p, &d->offset) != 0)
+		return -1;
+	p = sp + 1;
+	if (*p == ':')
+		p++;
+	d->b64 = p;
+	d->b64len = len - (size_t)(p - line);
+	return 0;
+}
+
+/*
+ * Make a name safe to show and to hand to another client: the base name
+ * only (after the last '/' or '\'), control characters and the rest of
+ * '/', '\' replaced by '_', no leading dot (so never "." or ".."), cut
+ * at FILE_NAME_MAX bytes on a character boundary. Files are stored by
+ * hash, so this is about what recipients see and save as.
+ */
+void
+filechunk_sanitize_name(char *dst, size_t size, const char *name)
+{
+	const char *base = name, *p;
+	size_t n = 0, len;
+
+	for (p = name; *p != '\0'; p++) {
+		if ((*p == '/' || *p == '\\') && p[1] != '\0')
+			base = p + 1;
+	}
+	len = strlen(base);
+	if (len > FILE_NAME_MAX)
+		len = chat_utf8_cut(base, len, FILE_NAME_MAX);
+	for (p = base; p < base + len && n + 1 < size; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '/' ||
+		    *p == '\\' || *p == ' ')
+			dst[n++] = '_';
+		else if (n == 0 && *p == '.')
+			dst[n++] = '_';
+		else
+			dst[n++] = *p;
+	}
+	if (n == 0 && size > 4)
+		n = strlcpy(dst, "file", size);
+	dst[n < size ? n : size - 1] = '\0';
+}
+
+/* Types recognised by their first bytes. */
+static const struct {
+	size_t at;
+	const char *magic;
+	size_t len;
+	const char *type;
+} filechunk_magic[] = {
+	{ 0, "\x89PNG\r\n\x1a\n", 8, "image/png" },
+	{ 0, "\xff\xd8\xff", 3, "image/jpeg" },
+	{ 0, "GIF87a", 6, "image/gif" },
+	{ 0, "GIF89a", 6, "image/gif" },
+	{ 8, "WEBP", 4, "image/webp" },
+	{ 8, "WAVE", 4, "audio/wav" },
+	{ 0, "%PDF-", 5, "application/pdf" },
+	{ 0, "PK\x03\x04", 4, "application/zip" },
+	{ 0, "\x1f\x8b", 2, "application/gzip" },
+	{ 0, "BZh", 3, "application/x-bzip2" },
+	{ 0, "\xfd" "7zXZ\0", 6, "application/x-xz" },
+	{ 0, "7z\xbc\xaf\x27\x1c", 6, "application/x-7z-compressed" },
+	{ 0, "OggS", 4, "audio/ogg" },
+	{ 0, "ID3", 3, "audio/mpeg" },
+	{ 0, "fLaC", 4, "audio/flac" },
+	{ 4, "ftyp", 4, "video/mp4" },
+	{ 0, "\x1a\x45\xdf\xa3", 4, "video/webm" },
+	{ 0, "\x7f" "ELF", 4, "application/x-executable" },
+	{ 257, "ustar", 5, "application/x-tar" },
+};
+
+/* Types by extension, for text formats and containers (zip, ...). */
+static const struct {
+	const char *ext;
+	const char *type;
+} filechunk_ext[] = {
+	{ "7z", "application/x-7z-compressed" },
+	{ "c", "text/x-c" },
+	{ "css", "text/css" },
+	{ "csv", "text/csv" },
+	{ "doc", "application/msword" },
+	{ "docx", "application/vnd.openxmlformats-officedocument."
+		  "wordprocessingml.document" },
+	{ "epub", "application/epub+zip" },
+	{ "flac", "audio/flac" },
+	{ "gif", "image/gif" },
+	{ "gz", "application/gzip" },
+	{ "h", "text/x-c" },
+	{ "htm", "text/html" },
+	{ "html", "text/html" },
+	{ "ico", "image/vnd.microsoft.icon" },
+	{ "jpeg", "image/jpeg" },
+	{ "jpg", "image/jpeg" },
+	{ "js", "text/javascript" },
+	{ "json", "application/json" },
+	{ "md", "text/markdown" },
+	{ "mkv", "video/x-matroska" },
+	{ "mp3", "audio/mpeg" },
+	{ "mp4", "video/mp4" },
+	{ "odp", "application/vnd.oasis.opendocument.presentation" },
+	{ "ods", "application/vnd.oasis.opendocument.spreadsheet" },
+	{ "odt", "application/vnd.oasis.opendocument.text" },
+	{ "ogg", "audio/ogg" },
+	{ "pdf", "application/pdf" },
+	{ "png", "image/png" },
+	{ "pptx", "application/vnd.openxmlformats-officedocument."
+		  "presentationml.presentation" },
+	{ "svg", "image/svg+xml" },
+	{ "tar", "application/x-tar" },
+	{ "txt", "text/plain" },
+	{ "wav", "audio/wav" },
+	{ "webm", "video/webm" },
+	{ "webp", "image/webp" },
+	{ "xlsx", "application/vnd.openxmlformats-officedocument."
+		  "spreadsheetml.sheet" },
+	{ "xml", "application/xml" },
+	{ "xz", "application/x-xz" },
+	{ "zip", "application/zip" },
+};
+
+/* The type an extension names, or NULL. */
+static const char *
+filechunk_mime_ext(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	size_t i;
+
+	if (dot == NULL || dot == name)
+		return NULL;
+	for (i = 0; i < sizeof filechunk_ext / sizeof filechunk_ext[0]; i++) {
+		if (strcasecmp(dot + 1, filechunk_ext[i].ext) == 0)
+			return filechunk_ext[i].type;
+	}
+	return NULL;
+}
+
+/* Whether the first bytes look like text (UTF-8, no control bytes). */
+static bool
+filechunk_is_text(const unsigned char *head, size_t len)
+{
+	size_t i, n = len;
+
+	for (i = 0; i < len; i++) {
+		if (head[i] < 0x20 && head[i] != '\t' && head[i] != '\n' &&
+		    head[i] != '\r' && head[i] != '\f')
+			return false;
+		if (head[i] == 0x7f)
+			return false;
+	}
+	/* A sample may end inside a character. */
+	n = chat_utf8_cut((const char *)head, len, len);
+	if (len - n > 3)
+		return false;
+	return chat_utf8_valid((const char *)head, n);
+}
+
+/*
+ * Guess a MIME type from the first len bytes of a file and its name: the
+ * magic bytes win, except that a zip or text file takes the more precise
+ * type its extension names (a .docx is a zip, a .html is text).
+ */
+const char *
+filechunk_mime(const unsigned char *head, size_t len, const char *name)
+{
+	const char *ext = filechunk_mime_ext(name);
+	size_t i;
+
+	for (i = 0; i < sizeof filechunk_magic / sizeof filechunk_magic[0];
+	    i++) {
+		if (len < filechunk_magic[i].at + filechunk_magic[i].len ||
+		    memcmp(head + filechunk_magic[i].at,
+		    filechunk_magic[i].magic, filechunk_magic[i].len) != 0)
+			continue;
+		if (strcmp(filechunk_magic[i].type, "application/zip") == 0 &&
+		    ext != NULL)
+			return ext;
+		return filechunk_magic[i].type;
+	}
+	if (len > 0 && filechunk_is_text(head, len)) {
+		if (ext != NULL && (strncmp(ext, "text/", 5) == 0 ||
+		    strcmp(ext, "application/json") == 0 ||
+		    strcmp(ext, "application/xml") == 0 ||
+		    strcmp(ext, "image/svg+xml") == 0))
+			return ext;
+		return "text/plain";
+	}
+	if (len == 0 && ext != NULL)
+		return ext;
+	return "application/octet-stream";
+}
+
+/*
+ * Check an upload chunk against what the server expects next: the chunk
+ * must start where the last one ended and stay inside the declared size.
+ */
+enum filechunk_err
+filechunk_upload_check(uint64_t expect, uint64_t size, uint64_t off,
+    size_t len)
+{
+	if (off != expect)
+		return FILECHUNK_WRONG_OFFSET;
+	if (len > FILE_CHUNK)
+		return FILECHUNK_TOO_BIG;
+	if (len > size - off)
+		return FILECHUNK_TOO_MUCH;
+	if (len == 0 && off != size)
+		return FILECHUNK_EMPTY;
+	return FILECHUNK_OK;
+}
+
+/* Start a download window at offset start of a size-byte file. */
+void
+filechunk_window_init(struct filechunk_window *w, uint64_t size,
+    uint64_t start, size_t chunk, unsigned window)
+{
+	w->size = size;
+	w->acked = start > size ? size : start;
+	w->sent = w->acked;
+	w->chunk = chunk;
+	w->window = window;
+}
+
+/*
+ * The next chunk to send, if the window has room (bytes in flight stay
+ * under window chunks); marks it sent.
+ */
+bool
+filechunk_window_next(struct filechunk_window *w, uint64_t *off,
+    size_t *len)
+{
+	uint64_t left = w->size - w->sent;
+
+	if (left == 0 || w->sent - w->acked >= (uint64_t)w->window * w->chunk)
+		return false;
+	*off = w->sent;
+	*len = left < w->chunk ? (size_t)left : w->chunk;
+	w->sent += *len;
+	return true;
+}
+
+/* The receiver has everything up to off: it must be new and sent. */
+enum filechunk_err
+filechunk_window_ack(struct filechunk_window *w, uint64_t off)
+{
+	if (off <= w->acked || off > w->sent)
+		return FILECHUNK_WRONG_OFFSET;
+	w->acked = off;
+	return FILECHUNK_OK;
+}
+
+/* Whether every byte has been acknowledged. */
+bool
+filechunk_window_done(const struct filechunk_window *w)
+{
+	return w->acked == w->size;
+}
