@@ -28,6 +28,9 @@
 
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -375,7 +378,7 @@ conn_accept(int fd, const char *addr)
 	struct bufferevent *bev;
 	struct client *c;
 	char line[256];
-	int n;
+	int n, one = 1;
 
 	if (nclients >= cfg->max_clients) {
 		n = snprintf(line, sizeof line,
@@ -390,6 +393,13 @@ conn_accept(int fd, const char *addr)
 		return;
 	}
 	evutil_make_socket_nonblocking(fd);
+	/*
+	 * Replies are small and the output is written in whole buffers
+	 * anyway: without Nagle, an ACK or a PONG does not wait for the
+	 * peer's delayed ACK (40 ms), which paces file chunks and chat.
+	 */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+		log_debug("TCP_NODELAY on %s: %s", addr, strerror(errno));
 	bev = bufferevent_socket_new(ev_base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		close(fd);

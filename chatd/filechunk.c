@@ -309,7 +309,7 @@ filechunk_mime_ext(const char *name)
 static bool
 filechunk_is_text(const unsigned char *head, size_t len)
 {
-	size_t i, n = len;
+	size_t i, need, n = len;
 
 	for (i = 0; i < len; i++) {
 		if (head[i] < 0x20 && head[i] != '\t' && head[i] != '\n' &&
@@ -318,10 +318,18 @@ filechunk_is_text(const unsigned char *head, size_t len)
 		if (head[i] == 0x7f)
 			return false;
 	}
-	/* A sample may end inside a character. */
-	n = chat_utf8_cut((const char *)head, len, len);
-	if (len - n > 3)
-		return false;
+	/* A sample may end inside a character: drop a partial last one. */
+	for (i = len; i > 0 && len - i < 4; i--) {
+		if ((head[i - 1] & 0xc0) == 0x80)
+			continue;
+		if (head[i - 1] >= 0xc0) {
+			need = head[i - 1] >= 0xf0 ? 4 :
+			    head[i - 1] >= 0xe0 ? 3 : 2;
+			if (len - (i - 1) < need)
+				n = i - 1;
+		}
+		break;
+	}
 	return chat_utf8_valid((const char *)head, n);
 }
 
@@ -392,20 +400,22 @@ filechunk_window_init(struct filechunk_window *w, uint64_t size,
 }
 
 /*
- * The next chunk to send, if the window has room (bytes in flight stay
- * under window chunks); marks it sent.
+ * The next chunk to send, if the window has room (bytes in flight never
+ * exceed window chunks, whatever offsets the receiver acknowledges);
+ * marks it sent.
  */
 bool
 filechunk_window_next(struct filechunk_window *w, uint64_t *off,
     size_t *len)
 {
 	uint64_t left = w->size - w->sent;
+	size_t n = left < w->chunk ? (size_t)left : w->chunk;
 
-	if (left == 0 || w->sent - w->acked >= (uint64_t)w->window * w->chunk)
+	if (n == 0 || w->sent - w->acked + n > (uint64_t)w->window * w->chunk)
 		return false;
 	*off = w->sent;
-	*len = left < w->chunk ? (size_t)left : w->chunk;
-	w->sent += *len;
+	*len = n;
+	w->sent += n;
 	return true;
 }
 
