@@ -400,6 +400,7 @@ file_xfer_remove(struct file_xfer *x)
 	if (old == FILE_DEAD)
 		return;
 	x->state = FILE_DEAD;
+	x->njobs++; /* closing its streams must not free it under us */
 	if (x->blocked) {
 		x->blocked = false;
 		file_nblocked--;
@@ -416,7 +417,7 @@ file_xfer_remove(struct file_xfer *x)
 	else if (old == FILE_STORED && !file_blob_used(x, x->hash))
 		file_unlink(x, x->path);
 	/* FILE_VERIFYING: the commit job's result removes the file. */
-	if (x->njobs == 0)
+	if (--x->njobs == 0)
 		file_xfer_free(x);
 }
 

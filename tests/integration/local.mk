@@ -55,3 +55,18 @@ TTT_CHATS = \
 	tests/integration/ttt-errors.chat
 TESTS += $(TTT_CHATS)
 EXTRA_DIST += $(TTT_CHATS)
+
+# SENDFILE (file transfer): transcripts, and a shell test with
+# contrib/chatfile for big files, resuming and a full disk.
+TESTS += \
+	tests/integration/sendfile.chat \
+	tests/integration/sendfile-group.chat \
+	tests/integration/sendfile-errors.chat \
+	tests/integration/sendfile-resume.chat \
+	tests/integration/sendfile.sh
+EXTRA_DIST += \
+	tests/integration/sendfile.chat \
+	tests/integration/sendfile-group.chat \
+	tests/integration/sendfile-errors.chat \
+	tests/integration/sendfile-resume.chat \
+	tests/integration/sendfile.sh
