@@ -51,8 +51,8 @@
 
 #include "chatd.h"
 
-#define FILE_JOBS_MAX 256  /* write jobs queued, all uploads together */
-#define FILE_HEAD 512	   /* first bytes kept for the MIME guess */
+#define FILE_JOBS_MAX 256 /* write jobs queued, all uploads together */
+#define FILE_HEAD 512     /* first bytes kept for the MIME guess */
 #define FILE_B64_MAX (FILE_CHUNK / 3 * 4)
 
 enum file_state { FILE_UPLOADING, FILE_VERIFYING, FILE_STORED, FILE_DEAD };
@@ -99,14 +99,14 @@ struct file_xfer {
 	unsigned char head[FILE_HEAD];
 	size_t headlen;
 	struct client *uploader; /* the connection sending, if any */
-	bool blocked;		 /* its input waits for the worker */
+	bool blocked;            /* its input waits for the worker */
 	unsigned nwrites;
 	unsigned njobs;
 	time_t touched;
 	char *tmppath;
 	char *path;
-	int fd;		 /* partial file: the worker's while jobs run */
-	EVP_MD_CTX *md;	 /* likewise */
+	int fd;         /* partial file: the worker's while jobs run */
+	EVP_MD_CTX *md; /* likewise */
 	struct file_rcpt *rcpts;
 	size_t nrcpts;
 	TAILQ_ENTRY(file_xfer) entry;
@@ -147,6 +147,7 @@ static int file_pipe[2] = { -1, -1 };
 static struct event *file_done_ev, *file_tick_ev;
 
 static void file_dl_close(struct file_dl *);
+static void file_send(struct client *, const char *, ...) PRINTFLIKE(2, 3);
 
 /* Who a client is for file ownership (the account, once there are any). */
 static const char *
@@ -241,8 +242,8 @@ file_job_read(struct file_job *j)
 	ssize_t n;
 
 	while (got < j->len) {
-		n = pread(j->dl->fd, raw + got, j->len - got,
-		    (off_t)(j->off + got));
+		n = pread(
+		    j->dl->fd, raw + got, j->len - got, (off_t)(j->off + got));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -383,8 +384,9 @@ file_blob_used(struct file_xfer *skip, const char *hash)
 	struct file_xfer *x;
 
 	TAILQ_FOREACH(x, &file_xfers, entry) {
-		if (x != skip && (x->state == FILE_STORED ||
-		    x->state == FILE_VERIFYING) && strcmp(x->hash, hash) == 0)
+		if (x != skip &&
+		    (x->state == FILE_STORED || x->state == FILE_VERIFYING) &&
+		    strcmp(x->hash, hash) == 0)
 			return true;
 	}
 	return false;
@@ -451,7 +453,7 @@ file_rcpt_find(struct file_xfer *x, struct client *c)
 }
 
 /* Send a server line about file transfers to one client. */
-static void PRINTFLIKE(2, 3)
+static void
 file_send(struct client *c, const char *fmt, ...)
 {
 	struct rline rl;
@@ -530,16 +532,15 @@ file_stored(struct file_xfer *x)
 	x->mime = filechunk_mime(x->head, x->headlen, x->name);
 	if (chat_is_channel(x->target)) {
 		if ((ch = channel_find(x->target)) != NULL) {
-			x->rcpts = xcalloc(ch->nmembers + 1,
-			    sizeof *x->rcpts);
+			x->rcpts = xcalloc(ch->nmembers + 1, sizeof *x->rcpts);
 			TAILQ_FOREACH(m, &ch->members, centry) {
 				if (strcmp(file_key(m->client), x->owner) == 0)
 					continue;
 				r = &x->rcpts[n++];
-				strlcpy(r->key, file_key(m->client),
-				    sizeof r->key);
-				strlcpy(r->nick, m->client->nick,
-				    sizeof r->nick);
+				strlcpy(
+				    r->key, file_key(m->client), sizeof r->key);
+				strlcpy(
+				    r->nick, m->client->nick, sizeof r->nick);
 			}
 		}
 	} else {
@@ -603,8 +604,9 @@ file_done_write(struct file_job *j)
 		log_warn("file %llu: write %s: %s", (unsigned long long)x->id,
 		    x->tmppath, strerror(j->err));
 		file_fail_upload(x, file_errno_code(j->err),
-		    j->err == EIO ? "Could not write the file" :
-		    "The server's disk is full; the upload was removed");
+		    j->err == EIO
+		        ? "Could not write the file"
+		        : "The server's disk is full; the upload was removed");
 		return;
 	}
 	x->written += j->len;
@@ -693,8 +695,8 @@ file_done_cb(evutil_socket_t fd, short events UNUSED, void *arg UNUSED)
 			break;
 		case FJOB_UNLINK:
 			if (j->err != 0)
-				log_warn("unlink %s: %s", j->path,
-				    strerror(j->err));
+				log_warn(
+				    "unlink %s: %s", j->path, strerror(j->err));
 			break;
 		case FJOB_READ:
 			file_done_read(j);
@@ -736,9 +738,9 @@ file_dl_pump(struct file_dl *dl)
 		j->off = off;
 		j->len = len;
 		j->buf = xmalloc(CHAT_LINE_MAX + FILE_B64_MAX + 2);
-		n = snprintf(j->buf, CHAT_LINE_MAX, ":%s SENDFILE DATA %llu %llu ",
-		    cfg->server_name, (unsigned long long)dl->x->id,
-		    (unsigned long long)off);
+		n = snprintf(j->buf, CHAT_LINE_MAX,
+		    ":%s SENDFILE DATA %llu %llu ", cfg->server_name,
+		    (unsigned long long)dl->x->id, (unsigned long long)off);
 		j->buflen = (size_t)n;
 		file_submit(j);
 	}
@@ -901,8 +903,8 @@ file_data(struct client *c, char *line, size_t len)
 	}
 	j = file_job_new(FJOB_WRITE, x);
 	j->buf = xmalloc(d.b64len / 4 * 3 + 1);
-	if ((n = filechunk_b64_decode((unsigned char *)j->buf, d.b64,
-	    d.b64len)) < 0) {
+	if ((n = filechunk_b64_decode(
+	         (unsigned char *)j->buf, d.b64, d.b64len)) < 0) {
 		free(j->buf);
 		free(j);
 		cmd_charge(c, 1);
@@ -910,8 +912,8 @@ file_data(struct client *c, char *line, size_t len)
 		    "The chunk is not padded base64");
 		return;
 	}
-	switch (filechunk_upload_check(x->received, x->size, d.offset,
-	    (size_t)n)) {
+	switch (
+	    filechunk_upload_check(x->received, x->size, d.offset, (size_t)n)) {
 	case FILECHUNK_OK:
 		break;
 	case FILECHUNK_WRONG_OFFSET:
@@ -982,8 +984,9 @@ file_offer(struct client *c, const char *target, const char *name,
 			return;
 		}
 		m = channel_member(ch, c);
-		if (m == NULL || ((ch->modes & CHAN_MODERATED) &&
-		    !(m->modes & (MEMBER_OP | MEMBER_VOICE)))) {
+		if (m == NULL ||
+		    ((ch->modes & CHAN_MODERATED) &&
+		        !(m->modes & (MEMBER_OP | MEMBER_VOICE)))) {
 			send_fail(c, "SENDFILE", "CANNOT_SEND", target,
 			    "You cannot send to that channel");
 			return;
@@ -1075,8 +1078,8 @@ file_accept(struct client *c, const char *id, const char *offstr)
 		return;
 	}
 	if (r->state == RCPT_DECLINED) {
-		send_fail(c, "SENDFILE", "DECLINED", id,
-		    "You declined this file");
+		send_fail(
+		    c, "SENDFILE", "DECLINED", id, "You declined this file");
 		return;
 	}
 	if (offstr == NULL)
@@ -1087,8 +1090,8 @@ file_accept(struct client *c, const char *id, const char *offstr)
 		return;
 	}
 	if ((fd = open(x->path, O_RDONLY | O_CLOEXEC)) < 0) {
-		send_fail(c, "SENDFILE", "IO_ERROR", id,
-		    "Could not open the file");
+		send_fail(
+		    c, "SENDFILE", "IO_ERROR", id, "Could not open the file");
 		return;
 	}
 	if (r->dl != NULL)
@@ -1099,8 +1102,8 @@ file_accept(struct client *c, const char *id, const char *offstr)
 	dl->c = c;
 	dl->fd = fd;
 	x->njobs++; /* the stream holds the transfer */
-	filechunk_window_init(&dl->w, x->size, off, FILE_CHUNK,
-	    file_dl_window());
+	filechunk_window_init(
+	    &dl->w, x->size, off, FILE_CHUNK, file_dl_window());
 	r->dl = dl;
 	TAILQ_INSERT_TAIL(&file_dls, dl, entry);
 	if (r->state == RCPT_OFFERED) {
@@ -1131,8 +1134,8 @@ file_ack(struct client *c, const char *id, const char *offstr)
 	struct file_rcpt *r;
 	uint64_t off;
 
-	if (x == NULL || (r = file_rcpt_find(x, c)) == NULL ||
-	    r->dl == NULL || r->dl->c != c) {
+	if (x == NULL || (r = file_rcpt_find(x, c)) == NULL || r->dl == NULL ||
+	    r->dl->c != c) {
 		cmd_charge(c, 1);
 		send_fail(c, "SENDFILE", "NO_SUCH_TRANSFER", id,
 		    "No download of yours in progress");
@@ -1200,8 +1203,8 @@ file_cancel(struct client *c, const char *id)
 		}
 		file_send(c, "STATUS %llu %s CANCELLED",
 		    (unsigned long long)x->id, c->nick);
-		log_info("file %llu cancelled by %s",
-		    (unsigned long long)x->id, c->nick);
+		log_info("file %llu cancelled by %s", (unsigned long long)x->id,
+		    c->nick);
 		file_xfer_remove(x);
 		return;
 	}
@@ -1229,8 +1232,7 @@ file_list(struct client *c)
 			    x->name);
 			for (i = 0; i < x->nrcpts; i++)
 				file_send(c, "STATUS %llu %s %s",
-				    (unsigned long long)x->id,
-				    x->rcpts[i].nick,
+				    (unsigned long long)x->id, x->rcpts[i].nick,
 				    file_rstate_names[x->rcpts[i].state]);
 		}
 		if (x->state == FILE_STORED &&
@@ -1303,7 +1305,8 @@ file_tick(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 			    "The upload was idle too long and was removed");
 		} else if (x->state == FILE_STORED &&
 		    now - x->touched >= (time_t)cfg->file_keep) {
-			log_info("file %llu expired", (unsigned long long)x->id);
+			log_info(
+			    "file %llu expired", (unsigned long long)x->id);
 			file_xfer_remove(x);
 		}
 	}
@@ -1347,8 +1350,8 @@ file_init(void)
 	signal(SIGXFSZ, SIG_IGN);
 	if (pipe2(file_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		fatal("pipe2");
-	file_done_ev = event_new(ev_base, file_pipe[0], EV_READ | EV_PERSIST,
-	    file_done_cb, NULL);
+	file_done_ev = event_new(
+	    ev_base, file_pipe[0], EV_READ | EV_PERSIST, file_done_cb, NULL);
 	event_add(file_done_ev, NULL);
 	file_tick_ev = event_new(ev_base, -1, EV_PERSIST, file_tick, NULL);
 	event_add(file_tick_ev, &one);

@@ -229,14 +229,20 @@ static const struct {
 	{ 0, "PK\x03\x04", 4, "application/zip" },
 	{ 0, "\x1f\x8b", 2, "application/gzip" },
 	{ 0, "BZh", 3, "application/x-bzip2" },
-	{ 0, "\xfd" "7zXZ\0", 6, "application/x-xz" },
+	{ 0,
+	    "\xfd"
+	    "7zXZ\0",
+	    6, "application/x-xz" },
 	{ 0, "7z\xbc\xaf\x27\x1c", 6, "application/x-7z-compressed" },
 	{ 0, "OggS", 4, "audio/ogg" },
 	{ 0, "ID3", 3, "audio/mpeg" },
 	{ 0, "fLaC", 4, "audio/flac" },
 	{ 4, "ftyp", 4, "video/mp4" },
 	{ 0, "\x1a\x45\xdf\xa3", 4, "video/webm" },
-	{ 0, "\x7f" "ELF", 4, "application/x-executable" },
+	{ 0,
+	    "\x7f"
+	    "ELF",
+	    4, "application/x-executable" },
 	{ 257, "ustar", 5, "application/x-tar" },
 };
 
@@ -250,8 +256,9 @@ static const struct {
 	{ "css", "text/css" },
 	{ "csv", "text/csv" },
 	{ "doc", "application/msword" },
-	{ "docx", "application/vnd.openxmlformats-officedocument."
-		  "wordprocessingml.document" },
+	{ "docx",
+	    "application/vnd.openxmlformats-officedocument."
+	    "wordprocessingml.document" },
 	{ "epub", "application/epub+zip" },
 	{ "flac", "audio/flac" },
 	{ "gif", "image/gif" },
@@ -274,16 +281,18 @@ static const struct {
 	{ "ogg", "audio/ogg" },
 	{ "pdf", "application/pdf" },
 	{ "png", "image/png" },
-	{ "pptx", "application/vnd.openxmlformats-officedocument."
-		  "presentationml.presentation" },
+	{ "pptx",
+	    "application/vnd.openxmlformats-officedocument."
+	    "presentationml.presentation" },
 	{ "svg", "image/svg+xml" },
 	{ "tar", "application/x-tar" },
 	{ "txt", "text/plain" },
 	{ "wav", "audio/wav" },
 	{ "webm", "video/webm" },
 	{ "webp", "image/webp" },
-	{ "xlsx", "application/vnd.openxmlformats-officedocument."
-		  "spreadsheetml.sheet" },
+	{ "xlsx",
+	    "application/vnd.openxmlformats-officedocument."
+	    "spreadsheetml.sheet" },
 	{ "xml", "application/xml" },
 	{ "xz", "application/x-xz" },
 	{ "zip", "application/zip" },
@@ -323,8 +332,9 @@ filechunk_is_text(const unsigned char *head, size_t len)
 		if ((head[i - 1] & 0xc0) == 0x80)
 			continue;
 		if (head[i - 1] >= 0xc0) {
-			need = head[i - 1] >= 0xf0 ? 4 :
-			    head[i - 1] >= 0xe0 ? 3 : 2;
+			need = head[i - 1] >= 0xf0 ? 4
+			    : head[i - 1] >= 0xe0  ? 3
+			                           : 2;
 			if (len - (i - 1) < need)
 				n = i - 1;
 		}
@@ -345,10 +355,10 @@ filechunk_mime(const unsigned char *head, size_t len, const char *name)
 	size_t i;
 
 	for (i = 0; i < sizeof filechunk_magic / sizeof filechunk_magic[0];
-	    i++) {
+	     i++) {
 		if (len < filechunk_magic[i].at + filechunk_magic[i].len ||
 		    memcmp(head + filechunk_magic[i].at,
-		    filechunk_magic[i].magic, filechunk_magic[i].len) != 0)
+		        filechunk_magic[i].magic, filechunk_magic[i].len) != 0)
 			continue;
 		if (strcmp(filechunk_magic[i].type, "application/zip") == 0 &&
 		    ext != NULL)
@@ -356,10 +366,11 @@ filechunk_mime(const unsigned char *head, size_t len, const char *name)
 		return filechunk_magic[i].type;
 	}
 	if (len > 0 && filechunk_is_text(head, len)) {
-		if (ext != NULL && (strncmp(ext, "text/", 5) == 0 ||
-		    strcmp(ext, "application/json") == 0 ||
-		    strcmp(ext, "application/xml") == 0 ||
-		    strcmp(ext, "image/svg+xml") == 0))
+		if (ext != NULL &&
+		    (strncmp(ext, "text/", 5) == 0 ||
+		        strcmp(ext, "application/json") == 0 ||
+		        strcmp(ext, "application/xml") == 0 ||
+		        strcmp(ext, "image/svg+xml") == 0))
 			return ext;
 		return "text/plain";
 	}
@@ -373,8 +384,7 @@ filechunk_mime(const unsigned char *head, size_t len, const char *name)
  * must start where the last one ended and stay inside the declared size.
  */
 enum filechunk_err
-filechunk_upload_check(uint64_t expect, uint64_t size, uint64_t off,
-    size_t len)
+filechunk_upload_check(uint64_t expect, uint64_t size, uint64_t off, size_t len)
 {
 	if (off != expect)
 		return FILECHUNK_WRONG_OFFSET;
@@ -389,8 +399,8 @@ filechunk_upload_check(uint64_t expect, uint64_t size, uint64_t off,
 
 /* Start a download window at offset start of a size-byte file. */
 void
-filechunk_window_init(struct filechunk_window *w, uint64_t size,
-    uint64_t start, size_t chunk, unsigned window)
+filechunk_window_init(struct filechunk_window *w, uint64_t size, uint64_t start,
+    size_t chunk, unsigned window)
 {
 	w->size = size;
 	w->acked = start > size ? size : start;
@@ -405,8 +415,7 @@ filechunk_window_init(struct filechunk_window *w, uint64_t size,
  * marks it sent.
  */
 bool
-filechunk_window_next(struct filechunk_window *w, uint64_t *off,
-    size_t *len)
+filechunk_window_next(struct filechunk_window *w, uint64_t *off, size_t *len)
 {
 	uint64_t left = w->size - w->sent;
 	size_t n = left < w->chunk ? (size_t)left : w->chunk;

@@ -40,8 +40,8 @@ test_b64_vectors(void)
 	char enc[64];
 	ssize_t n;
 
-	n = (ssize_t)filechunk_b64_encode(enc, (const unsigned char *)"hello\n",
-	    6);
+	n = (ssize_t)filechunk_b64_encode(
+	    enc, (const unsigned char *)"hello\n", 6);
 	enc[n] = '\0';
 	is_str(enc, "aGVsbG8K", "encode hello\\n");
 	n = filechunk_b64_decode(out, "Zm9vYg==", 8);
@@ -69,22 +69,23 @@ test_parse_data(void)
 
 	strcpy(line, "SENDFILE DATA 12 49152 aGVsbG8K");
 	ok(filechunk_parse_data(line, strlen(line), &d) == 0 && d.id == 12 &&
-	    d.offset == 49152 && d.b64len == 8 &&
-	    memcmp(d.b64, "aGVsbG8K", 8) == 0, "parse a DATA line");
+	        d.offset == 49152 && d.b64len == 8 &&
+	        memcmp(d.b64, "aGVsbG8K", 8) == 0,
+	    "parse a DATA line");
 	strcpy(line, "sendfile data 1 0 :aGVsbG8K");
-	ok(filechunk_parse_data(line, strlen(line), &d) == 0 &&
-	    d.b64len == 8, "any case, ':' before the base64");
+	ok(filechunk_parse_data(line, strlen(line), &d) == 0 && d.b64len == 8,
+	    "any case, ':' before the base64");
 	strcpy(line, "SENDFILE DATA 1 0 ");
-	ok(filechunk_parse_data(line, strlen(line), &d) == 0 &&
-	    d.b64len == 0, "an empty chunk parses");
+	ok(filechunk_parse_data(line, strlen(line), &d) == 0 && d.b64len == 0,
+	    "an empty chunk parses");
 	strcpy(line, "SENDFILE DATA x 0 aGVsbG8K");
 	is_int(filechunk_parse_data(line, strlen(line), &d), -1, "bad id");
 	strcpy(line, "SENDFILE DATA 1 -1 aGVsbG8K");
 	is_int(filechunk_parse_data(line, strlen(line), &d), -1,
 	    "negative offset");
 	strcpy(line, "SENDFILE DATA 1 0");
-	is_int(filechunk_parse_data(line, strlen(line), &d), -1,
-	    "missing base64");
+	is_int(
+	    filechunk_parse_data(line, strlen(line), &d), -1, "missing base64");
 	strcpy(line, "SENDFILE DATA 1 99999999999999999999999 AAAA");
 	is_int(filechunk_parse_data(line, strlen(line), &d), -1,
 	    "offset overflow");
@@ -107,7 +108,10 @@ test_names(void)
 	is_str(out, "_.", "'..' loses its leading dot");
 	filechunk_sanitize_name(out, sizeof out, ".bashrc");
 	is_str(out, "_bashrc", "no hidden files");
-	filechunk_sanitize_name(out, sizeof out, "a\x01" "b\x7f" "c");
+	filechunk_sanitize_name(out, sizeof out,
+	    "a\x01"
+	    "b\x7f"
+	    "c");
 	is_str(out, "a_b_c", "control characters replaced");
 	filechunk_sanitize_name(out, sizeof out, "dir\\evil.exe");
 	is_str(out, "evil.exe", "backslash directories dropped");
@@ -143,8 +147,8 @@ test_mime(void)
 	    "text with a text extension");
 	is_str(filechunk_mime(txt, 6, "x.png"), "text/plain",
 	    "text named .png is still text");
-	is_str(filechunk_mime(bin, 4, "x"), "application/octet-stream",
-	    "binary");
+	is_str(
+	    filechunk_mime(bin, 4, "x"), "application/octet-stream", "binary");
 	is_str(filechunk_mime(bin, 0, "a.mp3"), "audio/mpeg",
 	    "empty file by extension");
 	is_str(filechunk_mime((const unsigned char *)"caf\xc3", 4, "x"),
@@ -158,8 +162,8 @@ test_upload_check(void)
 	is_int(filechunk_upload_check(0, 10, 0, 10), FILECHUNK_OK, "exact");
 	is_int(filechunk_upload_check(4, 10, 0, 4), FILECHUNK_WRONG_OFFSET,
 	    "resent chunk");
-	is_int(filechunk_upload_check(4, 10, 8, 2), FILECHUNK_WRONG_OFFSET,
-	    "gap");
+	is_int(
+	    filechunk_upload_check(4, 10, 8, 2), FILECHUNK_WRONG_OFFSET, "gap");
 	is_int(filechunk_upload_check(4, 10, 4, 7), FILECHUNK_TOO_MUCH,
 	    "past the size");
 	is_int(filechunk_upload_check(0, 1 << 20, 0, FILE_CHUNK + 1),
@@ -186,8 +190,8 @@ test_window(void)
 	    "ack of nothing");
 	is_int(filechunk_window_ack(&w, 31), FILECHUNK_WRONG_OFFSET,
 	    "ack beyond what was sent");
-	is_int(filechunk_window_ack(&w, 15), FILECHUNK_OK,
-	    "ack inside a chunk");
+	is_int(
+	    filechunk_window_ack(&w, 15), FILECHUNK_OK, "ack inside a chunk");
 	ok(filechunk_window_next(&w, &off, &len) && off == 30 && len == 10,
 	    "room for one more");
 	ok(!filechunk_window_next(&w, &off, &len), "then full again");
@@ -208,8 +212,8 @@ test_window(void)
 	ok(filechunk_window_next(&w, &off, &len) && off == 20 && len == 5,
 	    "resume from an offset: a short last chunk");
 	filechunk_window_init(&w, 0, 0, 10, 3);
-	ok(!filechunk_window_next(&w, &off, &len) &&
-	    filechunk_window_done(&w), "empty file is done at once");
+	ok(!filechunk_window_next(&w, &off, &len) && filechunk_window_done(&w),
+	    "empty file is done at once");
 }
 
 /* Hashes and numbers. */
@@ -219,13 +223,15 @@ test_misc(void)
 	char h[80];
 	uint64_t n;
 
-	strcpy(h, "5891B5B522D5DF086D0FF0B110FBD9D21BB4FC7163AF34D08286A2E846F6"
-		  "BE03");
+	strcpy(h,
+	    "5891B5B522D5DF086D0FF0B110FBD9D21BB4FC7163AF34D08286A2E846F6"
+	    "BE03");
 	ok(filechunk_hash_valid(h) && strncmp(h, "5891b5b5", 8) == 0,
 	    "hash accepted and lower-cased");
 	strcpy(h, "5891");
 	ok(!filechunk_hash_valid(h), "short hash refused");
-	strcpy(h, "g891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
+	strcpy(h,
+	    "g891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
 	ok(!filechunk_hash_valid(h), "non-hex refused");
 	ok(filechunk_parse_u64("123", &n) == 0 && n == 123, "number");
 	ok(filechunk_parse_u64("+1", &n) != 0, "sign refused");
