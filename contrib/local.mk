@@ -1,5 +1,7 @@
 # contrib: set-up scripts, examples, the benchmark.
 EXTRA_DIST += contrib/quickstart contrib/chatd.service.in .ci/run
+# Send and receive a file with SENDFILE from the shell (nc, base64).
+dist_bin_SCRIPTS += contrib/chatfile
 dist_doc_DATA += contrib/chatd.conf
 doc_DATA += contrib/chatd.service
 CLEANFILES += contrib/chatd.service
