@@ -178,10 +178,10 @@ pids="$pids $sendpid"
 cat >chat.chat <<'CHAT'
 carl> NICK carl
 carl> USER carl 0 * :Carl
-carl~ :chatd.test [34][72][62] carl *
+carl~ :chatd.test [34][72][62] carl :[EM]*
 fay> NICK fay
 fay> USER fay 0 * :Fay
-fay~ :chatd.test [34][72][62] fay *
+fay~ :chatd.test [34][72][62] fay :[EM]*
 carl> PRIVMSG fay :ping 1
 fay< :carl!*@* PRIVMSG fay :ping 1
 fay> PRIVMSG carl :pong 1
@@ -205,7 +205,7 @@ huge=$(head -c 70000 /dev/zero | tr '\0' A)
 {
 	# printf, not echo: some echo builtins turn \\r into a CR.
 	printf '%s\n' "gil> NICK gil" "gil> USER gil 0 * :Gil" \
-	    "gil~ :chatd.test [34][72][62] gil *" \
+	    "gil~ :chatd.test [34][72][62] gil :[EM]*" \
 	    "gil>> PRIVMSG gil :$long\\r\\n" \
 	    "gil< :chatd.test 417 gil :*" \
 	    "gil>> SENDFILE DATA 77 0 $data\\r\\n" \
