@@ -44,22 +44,73 @@ filechunk_b64_encode(char *dst, const unsigned char *src, size_t len)
 	return (size_t)(p - dst);
 }
 
-/* The value of one base64 character, or -1. */
-static int
-filechunk_b64_value(unsigned char ch)
-{
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	if (ch == '+')
-		return 62;
-	if (ch == '/')
-		return 63;
-	return -1;
-}
+/* Base64 character values plus one: 0 marks a byte outside the alphabet. */
+static const unsigned char filechunk_b64_dec[256] = {
+	['A'] = 1,
+	['B'] = 2,
+	['C'] = 3,
+	['D'] = 4,
+	['E'] = 5,
+	['F'] = 6,
+	['G'] = 7,
+	['H'] = 8,
+	['I'] = 9,
+	['J'] = 10,
+	['K'] = 11,
+	['L'] = 12,
+	['M'] = 13,
+	['N'] = 14,
+	['O'] = 15,
+	['P'] = 16,
+	['Q'] = 17,
+	['R'] = 18,
+	['S'] = 19,
+	['T'] = 20,
+	['U'] = 21,
+	['V'] = 22,
+	['W'] = 23,
+	['X'] = 24,
+	['Y'] = 25,
+	['Z'] = 26,
+	['a'] = 27,
+	['b'] = 28,
+	['c'] = 29,
+	['d'] = 30,
+	['e'] = 31,
+	['f'] = 32,
+	['g'] = 33,
+	['h'] = 34,
+	['i'] = 35,
+	['j'] = 36,
+	['k'] = 37,
+	['l'] = 38,
+	['m'] = 39,
+	['n'] = 40,
+	['o'] = 41,
+	['p'] = 42,
+	['q'] = 43,
+	['r'] = 44,
+	['s'] = 45,
+	['t'] = 46,
+	['u'] = 47,
+	['v'] = 48,
+	['w'] = 49,
+	['x'] = 50,
+	['y'] = 51,
+	['z'] = 52,
+	['0'] = 53,
+	['1'] = 54,
+	['2'] = 55,
+	['3'] = 56,
+	['4'] = 57,
+	['5'] = 58,
+	['6'] = 59,
+	['7'] = 60,
+	['8'] = 61,
+	['9'] = 62,
+	['+'] = 63,
+	['/'] = 64,
+};
 
 /*
  * Decode strict padded base64 (length a multiple of 4, '=' only at the
@@ -70,40 +121,45 @@ ssize_t
 filechunk_b64_decode(unsigned char *dst, const char *src, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)src;
+	const unsigned char *t = filechunk_b64_dec;
 	unsigned char *p = dst;
-	int a, b, c, d;
-	size_t i;
+	unsigned a, b, c, d;
+	size_t i, full;
 
 	if (len % 4 != 0)
 		return -1;
-	for (i = 0; i < len; i += 4) {
-		a = filechunk_b64_value(s[i]);
-		b = filechunk_b64_value(s[i + 1]);
-		if (a < 0 || b < 0)
+	/* Every quantum but a padded last one: the hot loop, no branches
+	 * but the validity check (this runs on the event loop). */
+	full = len > 0 && s[len - 1] == '=' ? len - 4 : len;
+	for (i = 0; i < full; i += 4) {
+		a = t[s[i]];
+		b = t[s[i + 1]];
+		c = t[s[i + 2]];
+		d = t[s[i + 3]];
+		if (a == 0 || b == 0 || c == 0 || d == 0)
 			return -1;
-		*p++ = (unsigned char)(a << 2 | b >> 4);
-		if (s[i + 2] == '=' || s[i + 3] == '=') {
-			/* Padding: only in the last quantum, unused bits 0. */
-			if (i + 4 != len)
-				return -1;
-			if (s[i + 2] == '=') {
-				if (s[i + 3] != '=' || (b & 15) != 0)
-					return -1;
-				break;
-			}
-			c = filechunk_b64_value(s[i + 2]);
-			if (c < 0 || (c & 3) != 0)
-				return -1;
-			*p++ = (unsigned char)((b & 15) << 4 | c >> 2);
-			break;
-		}
-		c = filechunk_b64_value(s[i + 2]);
-		d = filechunk_b64_value(s[i + 3]);
-		if (c < 0 || d < 0)
-			return -1;
-		*p++ = (unsigned char)((b & 15) << 4 | c >> 2);
-		*p++ = (unsigned char)((c & 3) << 6 | d);
+		a = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6 | (d - 1);
+		p[0] = (unsigned char)(a >> 16);
+		p[1] = (unsigned char)(a >> 8);
+		p[2] = (unsigned char)a;
+		p += 3;
 	}
+	if (full == len)
+		return (ssize_t)(p - dst);
+	/* "xx==" or "xxx=", with the unused bits zero. */
+	a = t[s[i]];
+	b = t[s[i + 1]];
+	if (a == 0 || b == 0)
+		return -1;
+	a--;
+	b--;
+	*p++ = (unsigned char)(a << 2 | b >> 4);
+	if (s[i + 2] == '=')
+		return (b & 15) != 0 ? -1 : (ssize_t)(p - dst);
+	if ((c = t[s[i + 2]]) == 0 || ((c - 1) & 3) != 0)
+		return -1;
+	c--;
+	*p++ = (unsigned char)((b & 15) << 4 | c >> 2);
 	return (ssize_t)(p - dst);
 }
 
