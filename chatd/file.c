@@ -51,8 +51,10 @@
 
 #include "chatd.h"
 
-#define FILE_JOBS_MAX 256 /* write jobs queued, all uploads together */
-#define FILE_HEAD 512     /* first bytes kept for the MIME guess */
+#define FILE_JOBS_MAX 256  /* write jobs queued, all uploads together */
+#define FILE_UPLOADS_MAX 8 /* uploads in progress per user (open files) */
+#define FILE_XFERS_MAX 100 /* transfers per user, even of empty files */
+#define FILE_HEAD 512      /* first bytes kept for the MIME guess */
 #define FILE_B64_MAX (FILE_CHUNK / 3 * 4)
 
 enum file_state { FILE_UPLOADING, FILE_VERIFYING, FILE_STORED, FILE_DEAD };
@@ -469,11 +471,18 @@ file_send(struct client *c, const char *fmt, ...)
 	route_client(c, &rl);
 }
 
+/* The sender's connection: the one that uploaded, or its nick's. */
+static struct client *
+file_sender(struct file_xfer *x)
+{
+	return x->uploader != NULL ? x->uploader : file_key_client(x->owner);
+}
+
 /* Tell the sender (if online) and a recipient how that recipient fares. */
 static void
 file_status(struct file_xfer *x, struct file_rcpt *r)
 {
-	struct client *sender = file_key_client(x->owner);
+	struct client *sender = file_sender(x);
 	struct client *rc = file_key_client(r->key);
 	const char *what = file_rstate_names[r->state];
 
@@ -498,10 +507,8 @@ static void
 file_fail_upload(struct file_xfer *x, const char *code, const char *text)
 {
 	char id[32];
-	struct client *c = x->uploader;
+	struct client *c = file_sender(x);
 
-	if (c == NULL)
-		c = file_key_client(x->owner);
 	snprintf(id, sizeof id, "%llu", (unsigned long long)x->id);
 	if (c != NULL)
 		send_fail(c, "SENDFILE", code, id, "%s", text);
@@ -523,7 +530,6 @@ file_stored(struct file_xfer *x)
 {
 	struct channel *ch;
 	struct member *m;
-	struct client *c;
 	struct file_rcpt *r;
 	size_t n = 0;
 
@@ -550,9 +556,8 @@ file_stored(struct file_xfer *x)
 		strlcpy(r->nick, x->target, sizeof r->nick);
 	}
 	x->nrcpts = n;
-	c = x->uploader != NULL ? x->uploader : file_key_client(x->owner);
-	file_send(c, "STORED %llu %llu %s %zu", (unsigned long long)x->id,
-	    (unsigned long long)x->size, x->hash, n);
+	file_send(file_sender(x), "STORED %llu %llu %s %zu",
+	    (unsigned long long)x->id, (unsigned long long)x->size, x->hash, n);
 	for (n = 0; n < x->nrcpts; n++) {
 		/* An offline nick gets it when it comes back. */
 		file_send_offer(x, file_key_client(x->rcpts[n].key));
@@ -785,16 +790,21 @@ file_input_allowance(struct client *c)
 	return 0;
 }
 
-/* Bytes a user keeps stored or is uploading. */
+/* Bytes a user keeps stored or is uploading, and how many transfers. */
 static uint64_t
-file_usage(const char *key)
+file_usage(const char *key, unsigned *nxfers, unsigned *nuploads)
 {
 	struct file_xfer *x;
 	uint64_t n = 0;
 
+	*nxfers = *nuploads = 0;
 	TAILQ_FOREACH(x, &file_xfers, entry) {
-		if (x->state != FILE_DEAD && strcmp(x->owner, key) == 0)
-			n += x->size;
+		if (x->state == FILE_DEAD || strcmp(x->owner, key) != 0)
+			continue;
+		n += x->size;
+		(*nxfers)++;
+		if (x->state == FILE_UPLOADING)
+			(*nuploads)++;
 	}
 	return n;
 }
@@ -826,9 +836,11 @@ file_data_line(struct client *c, struct evbuffer *in, size_t len)
 	head[n] = '\0';
 	if (filechunk_parse_data(head, n, &d) == 0) {
 		TAILQ_FOREACH(x, &file_xfers, entry) {
-			if (x->id != d.id || !file_must_wait(x) ||
-			    (x->uploader != c && x->uploader != NULL) ||
-			    strcmp(x->owner, file_key(c)) != 0)
+			if (x->id != d.id || !file_must_wait(x))
+				continue;
+			if (x->uploader != c &&
+			    (x->uploader != NULL ||
+			        strcmp(x->owner, file_key(c)) != 0))
 				continue;
 			if (!x->blocked) {
 				x->blocked = true;
@@ -869,7 +881,8 @@ file_data(struct client *c, char *line, size_t len)
 	}
 	snprintf(id, sizeof id, "%llu", (unsigned long long)d.id);
 	x = file_find(id);
-	if (x == NULL || strcmp(x->owner, file_key(c)) != 0) {
+	if (x == NULL ||
+	    (x->uploader != c && strcmp(x->owner, file_key(c)) != 0)) {
 		cmd_charge(c, 1);
 		send_fail(c, "SENDFILE", "NO_SUCH_TRANSFER", id,
 		    "No such upload of yours");
@@ -959,7 +972,8 @@ file_offer(struct client *c, const char *target, const char *name,
 	struct member *m;
 	struct client *to = NULL;
 	struct file_xfer *x;
-	uint64_t size;
+	uint64_t size, used;
+	unsigned nxfers, nuploads;
 	int fd;
 
 	if (filechunk_parse_u64(sizestr, &size) != 0) {
@@ -1020,7 +1034,14 @@ file_offer(struct client *c, const char *target, const char *name,
 			return;
 		}
 	}
-	if (file_usage(file_key(c)) + size > cfg->file_quota) {
+	used = file_usage(file_key(c), &nxfers, &nuploads);
+	if (nxfers >= FILE_XFERS_MAX || nuploads >= FILE_UPLOADS_MAX) {
+		send_fail(c, "SENDFILE", "TOO_MANY_TRANSFERS", NULL,
+		    "At most %d transfers, %d of them uploading; cancel some",
+		    FILE_XFERS_MAX, FILE_UPLOADS_MAX);
+		return;
+	}
+	if (used + size > cfg->file_quota) {
 		send_fail(c, "SENDFILE", "QUOTA_EXCEEDED", sizestr,
 		    "Your stored files would exceed the quota of %zu bytes",
 		    cfg->file_quota);
