@@ -54,7 +54,9 @@ start_chatd()
 {
 	dir=$tmp/$1
 	mkdir -p "$dir"
-	printf 'server-name chatd.test\nfile-upload-timeout 30\n' \
+	# A small send queue: downloads must be paced to it (the shell's
+	# reader is slow), never cut off with "Max SendQ exceeded".
+	printf 'server-name chatd.test\nfile-upload-timeout 30\nsendq 300k\n' \
 	    >"$dir/chatd.conf"
 	: >"$dir/chatd.log"
 	(
@@ -202,6 +204,9 @@ point $? "and received whole"
 long=$(head -c 9000 /dev/zero | tr '\0' x)
 data=$(head -c 49152 /dev/zero | base64 -w 0)
 huge=$(head -c 70000 /dev/zero | tr '\0' A)
+toobig=$(head -c 49155 /dev/zero | base64 -w 0)
+hash=$(sha256sum <big.bin)
+hash=${hash%% *}
 {
 	# printf, not echo: some echo builtins turn \\r into a CR.
 	printf '%s\n' "gil> NICK gil" "gil> USER gil 0 * :Gil" \
@@ -212,12 +217,20 @@ huge=$(head -c 70000 /dev/zero | tr '\0' A)
 	    "gil< :chatd.test FAIL SENDFILE NO_SUCH_TRANSFER 77 :*" \
 	    "gil>> SENDFILE DATA 77 0 $huge\\r\\n" \
 	    "gil< :chatd.test 417 gil :*" \
+	    "gil> SENDFILE gil big.bin 100000 $hash" \
+	    "gil< :chatd.test SENDFILE UPLOAD 4 0 :big.bin" \
+	    "gil>> SENDFILE DATA 4 0 $toobig\\r\\n" \
+	    "gil< :chatd.test FAIL SENDFILE CHUNK_TOO_BIG 4 :*" \
+	    "gil> SENDFILE CANCEL 4" \
+	    "gil< :chatd.test SENDFILE STATUS 4 gil CANCELLED" \
 	    "gil> PING :alive" "gil< :chatd.test PONG chatd.test :alive"
 } >limits.chat
 "$CHAT_EXPECT" -P -p "$port" limits.chat >limits.tap 2>&1
-point $? "417 for long lines, 64 KiB only for DATA lines"
+point $? "417 for long lines, 64 KiB only for DATA lines, 48 KiB chunks"
 diag_file limits.tap | grep -v '^# ok'
 
+! grep -q 'send queue over' "$tmp/main/chatd.log"
+point $? "no slow reader was cut off for its send queue"
 stop_chatd main
 
 # 5. A full disk: chatd may write at most some hundred KB.
