@@ -107,6 +107,16 @@ cf()
 	sh "$chatfile" -p "$port" -t 20 "$@"
 }
 
+# Wait (at most 10 s) until file $1 contains the text $2.
+wait_for()
+{
+	i=0
+	while [ $i -lt 200 ] && ! grep -q "$2" "$1" 2>/dev/null; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
 # Wait (at most 30 s) for a background job; its status in $rc.
 wait_job()
 {
@@ -132,7 +142,7 @@ start_chatd main
 cf -n bob -o got.bin get >get.out 2>&1 &
 getpid=$!
 pids="$pids $getpid"
-sleep 0.2
+wait_for get.out 'waiting for an offer'
 cf -n alice send bob big.bin >send.out 2>&1
 point $? "chatfile sends a 300000-byte file"
 wait_job $getpid
@@ -145,7 +155,7 @@ point $? "the received bytes are the sent bytes"
 cf -n bob -o part.bin -s 150000 get >get1.out 2>&1 &
 getpid=$!
 pids="$pids $getpid"
-sleep 0.2
+wait_for get1.out 'waiting for an offer'
 cf -n alice -s 100000 send bob resume.bin >send1.out 2>&1
 point $([ $? -eq 3 ]; echo $?) "upload stopped by a killed connection"
 cf -n alice send bob resume.bin >send2.out 2>&1
@@ -173,7 +183,7 @@ head -c 3000000 /dev/urandom >chat.bin
 cf -n dan -o chat.got get >get3.out 2>&1 &
 getpid=$!
 pids="$pids $getpid"
-sleep 0.2
+wait_for get3.out 'waiting for an offer'
 cf -n eve send dan chat.bin >send3.out 2>&1 &
 sendpid=$!
 pids="$pids $sendpid"
@@ -239,7 +249,7 @@ head -c 2000000 /dev/urandom >full.bin
 cf -n bob -t 5 -o full.got get >get4.out 2>&1 &
 getpid=$!
 pids="$pids $getpid"
-sleep 0.2
+wait_for get4.out 'waiting for an offer'
 cf -n alice send bob full.bin >send4.out 2>&1
 point $([ $? -eq 1 ]; echo $?) "an upload to a full disk fails"
 grep -q 'FAIL SENDFILE DISK_FULL' send4.out
