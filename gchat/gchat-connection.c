@@ -1,0 +1,781 @@
+/*
+ * gchat-connection.c: the socket side of a server connection.
+ *
+ * Reads raw bytes into libchat's bounded line splitter, parses each line with
+ * chat_msg_parse and emits it; answers PING, negotiates capabilities and
+ * finds a free nick during registration. Writes go through a queue with
+ * exactly one write in flight, because GIO allows only one per stream.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "gchat-connection.h"
+#include "numeric.h"
+
+#define READ_CHUNK 4096
+#define QUIT_GRACE_MS 2000
+#define NICK_ATTEMPTS_MAX 8
+
+/* Capabilities gchat understands; others offered by the server are ignored. */
+static const char *const wanted_caps[] = { "away-notify", "multi-prefix", NULL };
+
+struct _GchatConnection
+{
+  GObject              parent_instance;
+
+  GchatConnectionState state;
+  char                *nick;
+  char                *realname;
+  GSocketClient       *client;
+  GSocketConnection   *socket;
+  GInputStream        *in;
+  GOutputStream       *out;
+  GCancellable        *cancellable;
+  struct chat_linebuf  linebuf;
+  char                 linestore[CHAT_WIRE_MAX + 1];
+  GQueue               outq;
+  GBytes              *inflight;
+  gboolean             closing;
+  guint                quit_timeout;
+  guint                nick_attempts;
+  gboolean             cap_open;
+  GHashTable          *isupport;
+  GHashTable          *caps;
+  char                *prefix_modes;
+  char                *prefix_symbols;
+};
+
+G_DEFINE_FINAL_TYPE (GchatConnection, gchat_connection, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (GchatConnectionState,
+                    gchat_connection_state,
+                    G_DEFINE_ENUM_VALUE (GCHAT_CONNECTION_DISCONNECTED, "disconnected"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_CONNECTION_CONNECTING, "connecting"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_CONNECTION_REGISTERING, "registering"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_CONNECTION_CONNECTED, "connected"))
+
+enum
+{
+  PROP_0,
+  PROP_STATE,
+  PROP_NICK,
+  LAST_PROP
+};
+
+static GParamSpec *pspecs[LAST_PROP];
+
+enum
+{
+  SIG_MESSAGE_RECEIVED,
+  SIG_LINE_SENT,
+  SIG_DISCONNECTED,
+  LAST_SIGNAL
+};
+
+static guint signals[LAST_SIGNAL];
+
+static void gchat_connection_pump (GchatConnection *self);
+
+/* Change the state and tell listeners, once per real change. */
+static void
+gchat_connection_set_state (GchatConnection *self, GchatConnectionState state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_STATE]);
+}
+
+/* Drop the socket and everything tied to it, without signalling. */
+static void
+gchat_connection_teardown (GchatConnection *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->quit_timeout, g_source_remove);
+  /* Close the socket itself: the streams refuse while a read is pending. */
+  if (self->socket != NULL)
+    g_socket_close (g_socket_connection_get_socket (self->socket), NULL);
+  self->in = NULL;
+  self->out = NULL;
+  g_clear_object (&self->socket);
+  g_clear_object (&self->client);
+  g_clear_pointer (&self->inflight, g_bytes_unref);
+  g_queue_clear_full (&self->outq, (GDestroyNotify) g_bytes_unref);
+  self->closing = FALSE;
+  self->cap_open = FALSE;
+  self->nick_attempts = 0;
+  chat_linebuf_init (&self->linebuf, self->linestore, sizeof self->linestore);
+}
+
+/* The connection ended for a reason the user did not ask for (or did). */
+static void
+gchat_connection_lost (GchatConnection *self, const char *reason)
+{
+  if (self->state == GCHAT_CONNECTION_DISCONNECTED)
+    return;
+  gchat_connection_teardown (self);
+  gchat_connection_set_state (self, GCHAT_CONNECTION_DISCONNECTED);
+  g_signal_emit (self, signals[SIG_DISCONNECTED], 0, reason);
+}
+
+/* Record one ISUPPORT token ("KEY=VALUE", "KEY" or "-KEY"). */
+static void
+gchat_connection_isupport_token (GchatConnection *self, const char *token)
+{
+  const char *eq;
+
+  if (token[0] == '-') {
+    g_hash_table_remove (self->isupport, token + 1);
+    return;
+  }
+  eq = strchr (token, '=');
+  if (eq == NULL) {
+    g_hash_table_insert (self->isupport, g_ascii_strup (token, -1), g_strdup (""));
+    return;
+  }
+  g_hash_table_insert (self->isupport, g_ascii_strup (token, eq - token), g_strdup (eq + 1));
+  if (g_ascii_strncasecmp (token, "PREFIX=", 7) == 0 && eq[1] == '(') {
+    const char *close = strchr (eq, ')');
+
+    if (close != NULL && strlen (close + 1) == (gsize) (close - eq - 2)) {
+      g_free (self->prefix_modes);
+      g_free (self->prefix_symbols);
+      self->prefix_modes = g_strndup (eq + 2, close - eq - 2);
+      self->prefix_symbols = g_strdup (close + 1);
+    }
+  }
+}
+
+/* Answer CAP LS with a request for the capabilities we use, or end CAP. */
+static void
+gchat_connection_handle_cap (GchatConnection *self, const struct chat_msg *m)
+{
+  const char *sub;
+
+  if (m->argc < 3)
+    return;
+  sub = m->argv[1];
+  if (g_ascii_strcasecmp (sub, "LS") == 0) {
+    g_autoptr (GString) req = g_string_new (NULL);
+    g_auto (GStrv) offered = g_strsplit (m->argv[m->argc - 1], " ", -1);
+    gboolean more = m->argc >= 4 && strcmp (m->argv[2], "*") == 0;
+
+    for (guint i = 0; offered[i] != NULL; i++) {
+      g_autofree char *name = g_strndup (offered[i], strcspn (offered[i], "="));
+
+      if (g_strv_contains (wanted_caps, name)) {
+        if (req->len > 0)
+          g_string_append_c (req, ' ');
+        g_string_append (req, name);
+      }
+    }
+    if (more)
+      return;
+    if (req->len > 0)
+      gchat_connection_sendv (self, "CAP", "REQ", req->str, NULL);
+    else
+      gchat_connection_sendv (self, "CAP", "END", NULL);
+  } else if (g_ascii_strcasecmp (sub, "ACK") == 0) {
+    g_auto (GStrv) acked = g_strsplit (m->argv[m->argc - 1], " ", -1);
+
+    for (guint i = 0; acked[i] != NULL; i++) {
+      if (acked[i][0] == '-')
+        g_hash_table_remove (self->caps, acked[i] + 1);
+      else if (acked[i][0] != '\0')
+        g_hash_table_add (self->caps, g_strdup (acked[i]));
+    }
+    if (self->state == GCHAT_CONNECTION_REGISTERING)
+      gchat_connection_sendv (self, "CAP", "END", NULL);
+  } else if (g_ascii_strcasecmp (sub, "NAK") == 0) {
+    if (self->state == GCHAT_CONNECTION_REGISTERING)
+      gchat_connection_sendv (self, "CAP", "END", NULL);
+  }
+}
+
+/* Registration-time nick collision: try nick_, nick__, then digits. */
+static void
+gchat_connection_retry_nick (GchatConnection *self, const char *taken)
+{
+  g_autofree char *next = NULL;
+
+  if (++self->nick_attempts > NICK_ATTEMPTS_MAX)
+    return;
+  if (strlen (taken) + 1 <= 9 || self->nick_attempts <= 2)
+    next = g_strdup_printf ("%.*s_", CHAT_NICK_MAX - 1, taken);
+  else
+    next = g_strdup_printf ("%.*s%u", 6, taken, g_random_int_range (100, 999));
+  gchat_connection_set_nick (self, next);
+  gchat_connection_sendv (self, "NICK", next, NULL);
+}
+
+/* Protocol chores the connection does itself before anyone else sees a line. */
+static void
+gchat_connection_handle (GchatConnection *self, const struct chat_msg *m)
+{
+  const char *cmd = m->command;
+
+  if (strcmp (cmd, "PING") == 0) {
+    const char *token = m->argc > 0 ? m->argv[m->argc - 1] : "";
+
+    gchat_connection_sendv (self, "PONG", token, NULL);
+  } else if (strcmp (cmd, "CAP") == 0) {
+    gchat_connection_handle_cap (self, m);
+  } else if (g_ascii_isdigit (cmd[0])) {
+    switch (atoi (cmd)) {
+      case RPL_WELCOME:
+        if (m->argc > 0)
+          gchat_connection_set_nick (self, m->argv[0]);
+        gchat_connection_set_state (self, GCHAT_CONNECTION_CONNECTED);
+        break;
+      case RPL_ISUPPORT:
+        for (int i = 1; i < m->argc - 1; i++)
+          gchat_connection_isupport_token (self, m->argv[i]);
+        break;
+      case ERR_NICKNAMEINUSE:
+      case ERR_ERRONEUSNICKNAME:
+        if (self->state == GCHAT_CONNECTION_REGISTERING && m->argc > 1)
+          gchat_connection_retry_nick (self, m->argv[1]);
+        break;
+      default:
+        break;
+    }
+  } else if (strcmp (cmd, "NICK") == 0 && m->source != NULL && m->argc > 0) {
+    g_autofree char *nick = g_strndup (m->source, strcspn (m->source, "!@"));
+
+    if (gchat_connection_is_me (self, nick))
+      gchat_connection_set_nick (self, m->argv[0]);
+  }
+}
+
+/* Parse one received line, do the chores, and emit it. */
+static void
+gchat_connection_line (GchatConnection *self, char *line, size_t len)
+{
+  struct chat_msg m;
+  g_autofree char *valid = NULL;
+  int err;
+
+  if (!chat_utf8_valid (line, len)) {
+    /* Some servers relay Latin-1; show it mangled instead of dropping. */
+    valid = g_utf8_make_valid (line, len);
+    line = valid;
+    len = strlen (valid);
+  }
+  err = chat_msg_parse (&m, line, len);
+  if (err != CHAT_PARSE_OK) {
+    g_debug ("ignoring unparsable line: %s", chat_parse_strerror (err));
+    return;
+  }
+  gchat_connection_handle (self, &m);
+  g_signal_emit (self, signals[SIG_MESSAGE_RECEIVED], 0, &m);
+}
+
+/* chat_linebuf callback: one complete line from the server. */
+static void
+gchat_connection_linebuf_cb (void *arg, char *line, size_t len, bool toolong)
+{
+  GchatConnection *self = arg;
+
+  if (self->state == GCHAT_CONNECTION_DISCONNECTED)
+    return;
+  if (toolong) {
+    g_debug ("dropping an overlong line from the server");
+    return;
+  }
+  gchat_connection_line (self, line, len);
+}
+
+/**
+ * gchat_connection_process_line:
+ * Handle @line as if the server had sent it (tests and replays use this).
+ */
+void
+gchat_connection_process_line (GchatConnection *self, const char *line)
+{
+  g_autofree char *copy = g_strdup (line);
+
+  g_return_if_fail (GCHAT_IS_CONNECTION (self));
+  gchat_connection_line (self, copy, strlen (copy));
+}
+
+static void gchat_connection_read (GchatConnection *self);
+
+/* Completion of one read: feed the splitter and read again. */
+static void
+read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GchatConnection) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  gsize size;
+  const char *data;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (G_INPUT_STREAM (source) != self->in)
+    return;
+  if (bytes == NULL) {
+    gchat_connection_lost (self, error->message);
+    return;
+  }
+  data = g_bytes_get_data (bytes, &size);
+  if (size == 0) {
+    gchat_connection_lost (self, "The server closed the connection");
+    return;
+  }
+  chat_linebuf_feed (&self->linebuf, data, size, gchat_connection_linebuf_cb, self);
+  if (self->in == G_INPUT_STREAM (source))
+    gchat_connection_read (self);
+}
+
+/* Start the next read; the callback holds a reference. */
+static void
+gchat_connection_read (GchatConnection *self)
+{
+  g_input_stream_read_bytes_async (self->in,
+                                   READ_CHUNK,
+                                   G_PRIORITY_DEFAULT,
+                                   self->cancellable,
+                                   read_cb,
+                                   g_object_ref (self));
+}
+
+/* Completion of the one write in flight: start the next. */
+static void
+write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GchatConnection) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error)) {
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+        G_OUTPUT_STREAM (source) == self->out)
+      gchat_connection_lost (self, error->message);
+    return;
+  }
+  if (G_OUTPUT_STREAM (source) != self->out)
+    return;
+  g_clear_pointer (&self->inflight, g_bytes_unref);
+  gchat_connection_pump (self);
+}
+
+/* Start a write if none is in flight; close once a requested QUIT is out. */
+static void
+gchat_connection_pump (GchatConnection *self)
+{
+  gsize size;
+  const char *data;
+
+  if (self->out == NULL || self->inflight != NULL)
+    return;
+  self->inflight = g_queue_pop_head (&self->outq);
+  if (self->inflight == NULL) {
+    if (self->closing)
+      gchat_connection_lost (self, "Disconnected");
+    return;
+  }
+  data = g_bytes_get_data (self->inflight, &size);
+  g_output_stream_write_all_async (self->out,
+                                   data,
+                                   size,
+                                   G_PRIORITY_DEFAULT,
+                                   self->cancellable,
+                                   write_cb,
+                                   g_object_ref (self));
+}
+
+/**
+ * gchat_connection_send:
+ * Format a line with chat_msg_format and queue it. Without a socket the line
+ * is only announced through ::line-sent, which tests rely on.
+ * Returns: FALSE if the line could not be formatted or the queue is full.
+ */
+gboolean
+gchat_connection_send (GchatConnection   *self,
+                       const char        *command,
+                       int                argc,
+                       const char *const *argv)
+{
+  char buf[CHAT_WIRE_MAX + 1];
+  bool truncated = false;
+  int n;
+
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), FALSE);
+  n = chat_msg_format (buf, sizeof buf, NULL, NULL, command, argc, argv, &truncated);
+  if (n < 2)
+    return FALSE;
+  if (self->out != NULL) {
+    if (g_queue_get_length (&self->outq) >= GCHAT_CONNECTION_QUEUE_MAX)
+      return FALSE;
+    g_queue_push_tail (&self->outq, g_bytes_new (buf, n));
+  }
+  buf[n - 2] = '\0';
+  g_signal_emit (self, signals[SIG_LINE_SENT], 0, buf);
+  gchat_connection_pump (self);
+  return TRUE;
+}
+
+/**
+ * gchat_connection_sendv:
+ * gchat_connection_send with the parameters as a NULL-terminated list.
+ */
+gboolean
+gchat_connection_sendv (GchatConnection *self, const char *command, ...)
+{
+  const char *argv[CHAT_PARAMS_MAX];
+  const char *arg;
+  int argc = 0;
+  va_list ap;
+
+  va_start (ap, command);
+  while ((arg = va_arg (ap, const char *)) != NULL && argc < CHAT_PARAMS_MAX)
+    argv[argc++] = arg;
+  va_end (ap);
+  return gchat_connection_send (self, command, argc, argv);
+}
+
+/* The TCP (and TLS) connection is up: register and start reading. */
+static void
+connect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  GchatConnection *self = g_task_get_source_object (task);
+  GSocketConnection *conn;
+
+  conn = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
+  if (conn == NULL) {
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      gchat_connection_teardown (self);
+      gchat_connection_set_state (self, GCHAT_CONNECTION_DISCONNECTED);
+    }
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  self->socket = conn;
+  self->in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  self->out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  gchat_connection_set_state (self, GCHAT_CONNECTION_REGISTERING);
+  gchat_connection_sendv (self, "CAP", "LS", "302", NULL);
+  gchat_connection_sendv (self, "NICK", self->nick, NULL);
+  gchat_connection_sendv (self, "USER", self->nick, "0", "*", self->realname, NULL);
+  gchat_connection_read (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gchat_connection_connect_async:
+ * Connect to @host:@port and start registering as @nick. Completes when the
+ * socket is up; the state turns CONNECTED when the server welcomes us.
+ */
+void
+gchat_connection_connect_async (GchatConnection    *self,
+                                const char         *host,
+                                guint16             port,
+                                gboolean            tls,
+                                const char         *nick,
+                                const char         *realname,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (GCHAT_IS_CONNECTION (self));
+  gchat_connection_teardown (self);
+  g_hash_table_remove_all (self->isupport);
+  g_hash_table_remove_all (self->caps);
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, gchat_connection_connect_async);
+  gchat_connection_set_nick (self, nick);
+  g_free (self->realname);
+  self->realname = g_strdup (realname != NULL && *realname != '\0' ? realname : nick);
+  self->client = g_socket_client_new ();
+  g_socket_client_set_tls (self->client, tls);
+  g_socket_client_set_timeout (self->client, 30);
+  gchat_connection_set_state (self, GCHAT_CONNECTION_CONNECTING);
+  g_socket_client_connect_to_host_async (self->client,
+                                         host,
+                                         port,
+                                         self->cancellable,
+                                         connect_cb,
+                                         g_steal_pointer (&task));
+}
+
+/** gchat_connection_connect_finish: the result of gchat_connection_connect_async. */
+gboolean
+gchat_connection_connect_finish (GchatConnection *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The server did not close after our QUIT: close it ourselves. */
+static gboolean
+quit_timeout_cb (gpointer user_data)
+{
+  GchatConnection *self = user_data;
+
+  self->quit_timeout = 0;
+  gchat_connection_lost (self, "Disconnected");
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gchat_connection_quit:
+ * Say QUIT and close once it is written (or after a short grace period).
+ */
+void
+gchat_connection_quit (GchatConnection *self, const char *reason)
+{
+  g_return_if_fail (GCHAT_IS_CONNECTION (self));
+  if (self->out == NULL) {
+    gchat_connection_lost (self, "Disconnected");
+    return;
+  }
+  gchat_connection_sendv (self, "QUIT", reason != NULL ? reason : "Leaving", NULL);
+  self->closing = TRUE;
+  if (self->quit_timeout == 0)
+    self->quit_timeout = g_timeout_add (QUIT_GRACE_MS, quit_timeout_cb, self);
+  gchat_connection_pump (self);
+}
+
+/**
+ * gchat_connection_close:
+ * Drop the connection at once, without ::disconnected.
+ */
+void
+gchat_connection_close (GchatConnection *self)
+{
+  g_return_if_fail (GCHAT_IS_CONNECTION (self));
+  gchat_connection_teardown (self);
+  gchat_connection_set_state (self, GCHAT_CONNECTION_DISCONNECTED);
+}
+
+/** gchat_connection_get_state: where the connection is in its life. */
+GchatConnectionState
+gchat_connection_get_state (GchatConnection *self)
+{
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), GCHAT_CONNECTION_DISCONNECTED);
+  return self->state;
+}
+
+/** gchat_connection_get_nick: our current (or wanted) nick. */
+const char *
+gchat_connection_get_nick (GchatConnection *self)
+{
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), NULL);
+  return self->nick;
+}
+
+/** gchat_connection_set_nick: record our nick as the server knows it. */
+void
+gchat_connection_set_nick (GchatConnection *self, const char *nick)
+{
+  g_return_if_fail (GCHAT_IS_CONNECTION (self));
+  if (g_strcmp0 (self->nick, nick) == 0)
+    return;
+  g_free (self->nick);
+  self->nick = g_strdup (nick);
+  g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_NICK]);
+}
+
+/**
+ * gchat_connection_get_isupport:
+ * Returns: the value of an ISUPPORT (005) token, "" for a token without a
+ * value, or NULL when the server did not advertise it.
+ */
+const char *
+gchat_connection_get_isupport (GchatConnection *self, const char *key)
+{
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), NULL);
+  return g_hash_table_lookup (self->isupport, key);
+}
+
+/** gchat_connection_has_cap: whether the server acknowledged capability @cap. */
+gboolean
+gchat_connection_has_cap (GchatConnection *self, const char *cap)
+{
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), FALSE);
+  return g_hash_table_contains (self->caps, cap);
+}
+
+/** gchat_connection_is_me: whether @nick is ours under the server's case mapping. */
+gboolean
+gchat_connection_is_me (GchatConnection *self, const char *nick)
+{
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), FALSE);
+  return nick != NULL && self->nick != NULL && chat_casecmp (nick, self->nick) == 0;
+}
+
+/** gchat_connection_mode_for_prefix: '@' -> 'o' under the server's PREFIX, or 0. */
+char
+gchat_connection_mode_for_prefix (GchatConnection *self, char symbol)
+{
+  const char *p = symbol != '\0' ? strchr (self->prefix_symbols, symbol) : NULL;
+
+  return p != NULL ? self->prefix_modes[p - self->prefix_symbols] : '\0';
+}
+
+/** gchat_connection_prefix_for_mode: 'o' -> '@' under the server's PREFIX, or 0. */
+char
+gchat_connection_prefix_for_mode (GchatConnection *self, char mode)
+{
+  const char *p = mode != '\0' ? strchr (self->prefix_modes, mode) : NULL;
+
+  return p != NULL ? self->prefix_symbols[p - self->prefix_modes] : '\0';
+}
+
+/** gchat_connection_prefix_rank: 0 for the highest prefix, larger for lower, -1 if none. */
+int
+gchat_connection_prefix_rank (GchatConnection *self, char symbol)
+{
+  const char *p = symbol != '\0' ? strchr (self->prefix_symbols, symbol) : NULL;
+
+  return p != NULL ? (int) (p - self->prefix_symbols) : -1;
+}
+
+/**
+ * gchat_connection_chanmode_type:
+ * Returns: how channel mode @mode takes a parameter: 1 always (list modes
+ * and prefixes), 2 always (CHANMODES type B), 3 only when set (type C),
+ * 0 never.
+ */
+int
+gchat_connection_chanmode_type (GchatConnection *self, char mode)
+{
+  const char *chanmodes = gchat_connection_get_isupport (self, "CHANMODES");
+  g_auto (GStrv) types = NULL;
+
+  if (strchr (self->prefix_modes, mode) != NULL)
+    return 1;
+  if (chanmodes == NULL)
+    chanmodes = "b,k,l,imnpst";
+  types = g_strsplit (chanmodes, ",", 4);
+  for (int i = 0; i < 3 && types[i] != NULL; i++)
+    if (strchr (types[i], mode) != NULL)
+      return i + 1;
+  return 0;
+}
+
+static void
+gchat_connection_dispose (GObject *object)
+{
+  GchatConnection *self = GCHAT_CONNECTION (object);
+
+  gchat_connection_teardown (self);
+  G_OBJECT_CLASS (gchat_connection_parent_class)->dispose (object);
+}
+
+static void
+gchat_connection_finalize (GObject *object)
+{
+  GchatConnection *self = GCHAT_CONNECTION (object);
+
+  g_free (self->nick);
+  g_free (self->realname);
+  g_free (self->prefix_modes);
+  g_free (self->prefix_symbols);
+  g_hash_table_unref (self->isupport);
+  g_hash_table_unref (self->caps);
+  G_OBJECT_CLASS (gchat_connection_parent_class)->finalize (object);
+}
+
+static void
+gchat_connection_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GchatConnection *self = GCHAT_CONNECTION (object);
+
+  switch (prop_id) {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_NICK:
+      g_value_set_string (value, self->nick);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+gchat_connection_class_init (GchatConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gchat_connection_dispose;
+  object_class->finalize = gchat_connection_finalize;
+  object_class->get_property = gchat_connection_get_property;
+
+  /** GchatConnection:state: the connection's lifecycle state. */
+  pspecs[PROP_STATE] = g_param_spec_enum ("state",
+                                          NULL,
+                                          NULL,
+                                          GCHAT_TYPE_CONNECTION_STATE,
+                                          GCHAT_CONNECTION_DISCONNECTED,
+                                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatConnection:nick: our nick on the server. */
+  pspecs[PROP_NICK] =
+    g_param_spec_string ("nick", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, LAST_PROP, pspecs);
+
+  /**
+   * GchatConnection::message-received:
+   * A parsed line (a `const struct chat_msg *`, valid during the emission).
+   */
+  signals[SIG_MESSAGE_RECEIVED] = g_signal_new ("message-received",
+                                                G_TYPE_FROM_CLASS (klass),
+                                                G_SIGNAL_RUN_LAST,
+                                                0,
+                                                NULL,
+                                                NULL,
+                                                NULL,
+                                                G_TYPE_NONE,
+                                                1,
+                                                G_TYPE_POINTER);
+  /** GchatConnection::line-sent: a line queued for the server, without CR LF. */
+  signals[SIG_LINE_SENT] = g_signal_new ("line-sent",
+                                         G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST,
+                                         0,
+                                         NULL,
+                                         NULL,
+                                         NULL,
+                                         G_TYPE_NONE,
+                                         1,
+                                         G_TYPE_STRING);
+  /** GchatConnection::disconnected: the connection ended; the reason in words. */
+  signals[SIG_DISCONNECTED] = g_signal_new ("disconnected",
+                                            G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST,
+                                            0,
+                                            NULL,
+                                            NULL,
+                                            NULL,
+                                            G_TYPE_NONE,
+                                            1,
+                                            G_TYPE_STRING);
+}
+
+static void
+gchat_connection_init (GchatConnection *self)
+{
+  g_queue_init (&self->outq);
+  self->isupport = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->caps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->prefix_modes = g_strdup ("ov");
+  self->prefix_symbols = g_strdup ("@+");
+  chat_linebuf_init (&self->linebuf, self->linestore, sizeof self->linestore);
+}
+
+/** gchat_connection_new: a disconnected connection. */
+GchatConnection *
+gchat_connection_new (void)
+{
+  return g_object_new (GCHAT_TYPE_CONNECTION, NULL);
+}

@@ -1,0 +1,59 @@
+/* gchat-connection.h: one connection to a chatd (IRC) server. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "chat.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  GCHAT_CONNECTION_DISCONNECTED,
+  GCHAT_CONNECTION_CONNECTING,
+  GCHAT_CONNECTION_REGISTERING,
+  GCHAT_CONNECTION_CONNECTED,
+} GchatConnectionState;
+
+#define GCHAT_TYPE_CONNECTION_STATE (gchat_connection_state_get_type ())
+GType gchat_connection_state_get_type (void);
+
+#define GCHAT_TYPE_CONNECTION (gchat_connection_get_type ())
+G_DECLARE_FINAL_TYPE (GchatConnection, gchat_connection, GCHAT, CONNECTION, GObject)
+
+/* Lines waiting to be written; more are refused. */
+#define GCHAT_CONNECTION_QUEUE_MAX 2000
+
+GchatConnection     *gchat_connection_new (void);
+void                 gchat_connection_connect_async (GchatConnection    *self,
+                                                     const char         *host,
+                                                     guint16             port,
+                                                     gboolean            tls,
+                                                     const char         *nick,
+                                                     const char         *realname,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+gboolean             gchat_connection_connect_finish (GchatConnection *self,
+                                                      GAsyncResult    *result,
+                                                      GError         **error);
+void                 gchat_connection_quit (GchatConnection *self, const char *reason);
+void                 gchat_connection_close (GchatConnection *self);
+gboolean             gchat_connection_send (GchatConnection   *self,
+                                            const char        *command,
+                                            int                argc,
+                                            const char *const *argv);
+gboolean             gchat_connection_sendv (GchatConnection *self, const char *command, ...)
+  G_GNUC_NULL_TERMINATED;
+void                 gchat_connection_process_line (GchatConnection *self, const char *line);
+GchatConnectionState gchat_connection_get_state (GchatConnection *self);
+const char          *gchat_connection_get_nick (GchatConnection *self);
+void                 gchat_connection_set_nick (GchatConnection *self, const char *nick);
+const char          *gchat_connection_get_isupport (GchatConnection *self, const char *key);
+gboolean             gchat_connection_has_cap (GchatConnection *self, const char *cap);
+gboolean             gchat_connection_is_me (GchatConnection *self, const char *nick);
+char                 gchat_connection_mode_for_prefix (GchatConnection *self, char symbol);
+char                 gchat_connection_prefix_for_mode (GchatConnection *self, char mode);
+int                  gchat_connection_prefix_rank (GchatConnection *self, char symbol);
+int                  gchat_connection_chanmode_type (GchatConnection *self, char mode);
+
+G_END_DECLS

@@ -1,0 +1,210 @@
+/*
+ * gchat-message.c: one item in a conversation's list: who, what, when.
+ *
+ * Immutable after construction except for the highlight flag, so rows can
+ * bind without watching for changes.
+ */
+#include "config.h"
+
+#include "gchat-message.h"
+
+struct _GchatMessage
+{
+  GObject          parent_instance;
+
+  GchatMessageKind kind;
+  char            *nick;
+  char            *text;
+  gboolean         own;
+  gboolean         highlight;
+  GDateTime       *time;
+  GObject         *item;
+};
+
+G_DEFINE_FINAL_TYPE (GchatMessage, gchat_message, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (GchatMessageKind,
+                    gchat_message_kind,
+                    G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_TEXT, "text"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_ACTION, "action"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_NOTICE, "notice"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_EVENT, "event"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_INFO, "info"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_ERROR, "error"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_ITEM, "item"))
+
+enum
+{
+  PROP_0,
+  PROP_KIND,
+  PROP_NICK,
+  PROP_TEXT,
+  PROP_OWN,
+  LAST_PROP
+};
+
+static GParamSpec *pspecs[LAST_PROP];
+
+static void
+gchat_message_finalize (GObject *object)
+{
+  GchatMessage *self = GCHAT_MESSAGE (object);
+
+  g_free (self->nick);
+  g_free (self->text);
+  g_clear_pointer (&self->time, g_date_time_unref);
+  g_clear_object (&self->item);
+  G_OBJECT_CLASS (gchat_message_parent_class)->finalize (object);
+}
+
+static void
+gchat_message_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GchatMessage *self = GCHAT_MESSAGE (object);
+
+  switch (prop_id) {
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
+    case PROP_NICK:
+      g_value_set_string (value, self->nick);
+      break;
+    case PROP_TEXT:
+      g_value_set_string (value, self->text);
+      break;
+    case PROP_OWN:
+      g_value_set_boolean (value, self->own);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+gchat_message_class_init (GchatMessageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gchat_message_finalize;
+  object_class->get_property = gchat_message_get_property;
+
+  /** GchatMessage:kind: what the item is. */
+  pspecs[PROP_KIND] = g_param_spec_enum ("kind",
+                                         NULL,
+                                         NULL,
+                                         GCHAT_TYPE_MESSAGE_KIND,
+                                         GCHAT_MESSAGE_TEXT,
+                                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatMessage:nick: who sent it, or NULL for server notes. */
+  pspecs[PROP_NICK] =
+    g_param_spec_string ("nick", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatMessage:text: the text as shown. */
+  pspecs[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatMessage:own: whether we sent it. */
+  pspecs[PROP_OWN] =
+    g_param_spec_boolean ("own", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, LAST_PROP, pspecs);
+}
+
+static void
+gchat_message_init (GchatMessage *self)
+{
+  self->time = g_date_time_new_now_local ();
+}
+
+/** gchat_message_new: a message stamped with the current time. */
+GchatMessage *
+gchat_message_new (GchatMessageKind kind, const char *nick, const char *text, gboolean own)
+{
+  GchatMessage *self = g_object_new (GCHAT_TYPE_MESSAGE, NULL);
+
+  self->kind = kind;
+  self->nick = g_strdup (nick);
+  self->text = g_strdup (text != NULL ? text : "");
+  self->own = own;
+  return self;
+}
+
+/** gchat_message_new_item: a non-text item (file offer, game) carried by @item. */
+GchatMessage *
+gchat_message_new_item (const char *nick, GObject *item, gboolean own)
+{
+  GchatMessage *self = gchat_message_new (GCHAT_MESSAGE_ITEM, nick, NULL, own);
+
+  self->item = g_object_ref (item);
+  return self;
+}
+
+/** gchat_message_get_kind: what the item is. */
+GchatMessageKind
+gchat_message_get_kind (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), GCHAT_MESSAGE_INFO);
+  return self->kind;
+}
+
+/** gchat_message_get_nick: the sender, or NULL. */
+const char *
+gchat_message_get_nick (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), NULL);
+  return self->nick;
+}
+
+/** gchat_message_get_text: the text (never NULL). */
+const char *
+gchat_message_get_text (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), NULL);
+  return self->text;
+}
+
+/** gchat_message_get_own: whether we sent it. */
+gboolean
+gchat_message_get_own (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), FALSE);
+  return self->own;
+}
+
+/** gchat_message_get_highlight: whether it mentions us. */
+gboolean
+gchat_message_get_highlight (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), FALSE);
+  return self->highlight;
+}
+
+/** gchat_message_set_highlight: mark it as mentioning us. */
+void
+gchat_message_set_highlight (GchatMessage *self, gboolean highlight)
+{
+  g_return_if_fail (GCHAT_IS_MESSAGE (self));
+  self->highlight = highlight;
+}
+
+/** gchat_message_get_time: when it arrived. */
+GDateTime *
+gchat_message_get_time (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), NULL);
+  return self->time;
+}
+
+/** gchat_message_get_item: the payload of an ITEM, or NULL. */
+GObject *
+gchat_message_get_item (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), NULL);
+  return self->item;
+}
+
+/** gchat_message_is_chat: whether a person said it (counts as unread). */
+gboolean
+gchat_message_is_chat (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), FALSE);
+  return self->kind == GCHAT_MESSAGE_TEXT || self->kind == GCHAT_MESSAGE_ACTION ||
+         self->kind == GCHAT_MESSAGE_NOTICE || self->kind == GCHAT_MESSAGE_ITEM;
+}

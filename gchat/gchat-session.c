@@ -1,0 +1,1735 @@
+/*
+ * gchat-session.c: turns server lines into conversations and contacts, and
+ * the user's commands into lines.
+ *
+ * Incoming lines arrive parsed from GchatConnection and go through one
+ * dispatcher: a sorted table for named commands and a switch on the numerics
+ * from numeric.h. New features (files, games, accounts) add rows there.
+ * Errors from the server are always put into words in a conversation and
+ * announced with ::server-error, never dropped.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "chat.h"
+#include "numeric.h"
+#include "gchat-command.h"
+#include "gchat-session.h"
+
+/* Room left for ":nick!user@host " that the server puts before relayed text. */
+#define RELAY_PREFIX_RESERVE 120
+#define ISON_INTERVAL_S 30
+
+struct _GchatSession
+{
+  GObject            parent_instance;
+
+  GchatConnection   *conn;
+  GListStore        *conversations;
+  GListStore        *contacts;
+  GchatConversation *server;
+  GchatConversation *active;
+  char              *status;
+  char              *host;
+  guint16            port;
+  gboolean           tls;
+  char              *nick;
+  char              *realname;
+  gboolean           want_connected;
+  guint              attempts;
+  guint              reconnect_source;
+  guint              reconnect_delay;
+  guint              ison_source;
+  gboolean           ison_unsupported;
+  GHashTable        *names_fresh;
+  GHashTable        *pending_keys;
+  GHashTable        *pending_private;
+  GHashTable        *focus_on_join;
+};
+
+G_DEFINE_FINAL_TYPE (GchatSession, gchat_session, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_STATUS,
+  PROP_STATE,
+  LAST_PROP
+};
+
+static GParamSpec *pspecs[LAST_PROP];
+
+enum
+{
+  SIG_CONVERSATION_OPENED,
+  SIG_NOTIFY_MESSAGE,
+  SIG_SERVER_ERROR,
+  LAST_SIGNAL
+};
+
+static guint signals[LAST_SIGNAL];
+
+typedef void (*GchatHandler) (GchatSession *self, const struct chat_msg *m, const char *nick);
+
+static void gchat_session_update_status (GchatSession *self);
+static void gchat_session_presence_seen (GchatSession *self, const char *nick, GchatPresence p);
+
+/* The nick part of a message source ("nick!user@host" -> "nick"). */
+static char *
+source_nick (const struct chat_msg *m)
+{
+  if (m->source == NULL)
+    return NULL;
+  return g_strndup (m->source, strcspn (m->source, "!@"));
+}
+
+/* Whether the source is a server rather than a person. */
+static gboolean
+source_is_server (const struct chat_msg *m)
+{
+  return m->source == NULL || (strchr (m->source, '!') == NULL && strchr (m->source, '.') != NULL);
+}
+
+/* The last parameter, or "" when there is none. */
+static const char *
+last_arg (const struct chat_msg *m)
+{
+  return m->argc > 0 ? m->argv[m->argc - 1] : "";
+}
+
+/* Where notes without a better place go: the conversation on screen. */
+static GchatConversation *
+gchat_session_note_target (GchatSession *self)
+{
+  return self->active != NULL ? self->active : self->server;
+}
+
+/* Rank function for members: the server's PREFIX order. */
+static int
+session_rank (char symbol, gpointer user_data)
+{
+  GchatSession *self = user_data;
+
+  return gchat_connection_prefix_rank (self->conn, symbol);
+}
+
+/* Tell the user about a server error in the conversation and the info bar. */
+static void
+gchat_session_error (GchatSession *self, GchatConversation *conv, const char *text)
+{
+  if (conv == NULL)
+    conv = gchat_session_note_target (self);
+  gchat_conversation_add_text (conv, GCHAT_MESSAGE_ERROR, text);
+  if (conv != self->server)
+    gchat_conversation_add_text (self->server, GCHAT_MESSAGE_ERROR, text);
+  g_signal_emit (self, signals[SIG_SERVER_ERROR], 0, text);
+}
+
+/** gchat_session_find: the conversation called @name, or NULL. */
+GchatConversation *
+gchat_session_find (GchatSession *self, const char *name)
+{
+  guint n;
+
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  if (name == NULL)
+    return NULL;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+
+    if (c != self->server && gchat_conversation_is_named (c, name))
+      return c; /* the store keeps a reference */
+  }
+  return NULL;
+}
+
+/* Find or create a conversation; @focus asks the window to show it. */
+static GchatConversation *
+gchat_session_ensure (GchatSession *self, GchatConversationKind kind, const char *name, gboolean focus)
+{
+  GchatConversation *conv = gchat_session_find (self, name);
+
+  if (conv == NULL) {
+    g_autoptr (GchatConversation) fresh = gchat_conversation_new (kind, name);
+
+    gchat_conversation_set_rank_func (fresh, session_rank, self);
+    g_list_store_append (self->conversations, fresh);
+    conv = fresh;
+  }
+  g_signal_emit (self, signals[SIG_CONVERSATION_OPENED], 0, conv, focus);
+  return conv;
+}
+
+/* Recompute whether we hold operator status (or higher) in @conv. */
+static void
+gchat_session_update_operator (GchatSession *self, GchatConversation *conv)
+{
+  GchatMember *me = gchat_conversation_find_member (conv, gchat_connection_get_nick (self->conn));
+
+  gchat_conversation_set_operator (conv, me != NULL && gchat_session_is_admin (self, me));
+}
+
+/** gchat_session_is_admin: whether @member is a channel operator or above. */
+gboolean
+gchat_session_is_admin (GchatSession *self, GchatMember *member)
+{
+  int op_rank = gchat_connection_prefix_rank (self->conn, '@');
+  int rank = gchat_connection_prefix_rank (self->conn, gchat_member_get_prefixes (member)[0]);
+
+  if (op_rank < 0)
+    op_rank = 0;
+  return rank >= 0 && rank <= op_rank;
+}
+
+/* Whether @text mentions @nick as a word. */
+static gboolean
+mentions (const char *text, const char *nick)
+{
+  gsize n = strlen (nick);
+
+  if (n == 0)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++) {
+    if (g_ascii_strncasecmp (p, nick, n) != 0)
+      continue;
+    if ((p == text || !g_ascii_isalnum (p[-1])) && !g_ascii_isalnum (p[n]))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* PRIVMSG and NOTICE: route to the channel or query, detect mentions. */
+static void
+gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *nick, gboolean notice)
+{
+  g_autoptr (GchatMessage) msg = NULL;
+  g_autofree char *ctcp = NULL;
+  GchatConversation *conv;
+  GchatMessageKind kind = notice ? GCHAT_MESSAGE_NOTICE : GCHAT_MESSAGE_TEXT;
+  const char *target;
+  const char *text;
+  gboolean to_channel;
+
+  if (m->argc < 2)
+    return;
+  target = m->argv[0];
+  text = m->argv[1];
+  to_channel = chat_is_channel (target);
+  if (text[0] == '\001') {
+    gsize len = strcspn (text + 1, "\001");
+
+    ctcp = g_strndup (text + 1, len);
+    if (g_ascii_strncasecmp (ctcp, "ACTION ", 7) == 0) {
+      kind = GCHAT_MESSAGE_ACTION;
+      text = ctcp + 7;
+    } else {
+      if (!notice && g_ascii_strcasecmp (ctcp, "VERSION") == 0 && nick != NULL)
+        gchat_connection_sendv (self->conn, "NOTICE", nick, "\001VERSION gchat " VERSION "\001", NULL);
+      return;
+    }
+  }
+  if (to_channel) {
+    conv = gchat_session_find (self, target);
+    if (conv == NULL)
+      conv = self->server;
+  } else if (source_is_server (m) || nick == NULL) {
+    conv = self->server;
+  } else if (notice) {
+    conv = gchat_session_find (self, nick);
+    if (conv == NULL)
+      conv = gchat_session_note_target (self);
+  } else {
+    conv = gchat_session_open_query (self, nick, FALSE);
+  }
+  msg = gchat_message_new (kind, nick, text, FALSE);
+  if (to_channel && mentions (text, gchat_connection_get_nick (self->conn)))
+    gchat_message_set_highlight (msg, TRUE);
+  gchat_conversation_add (conv, msg);
+  if (nick != NULL && !source_is_server (m))
+    gchat_session_presence_seen (self, nick, GCHAT_PRESENCE_ONLINE);
+  if (gchat_message_get_highlight (msg) ||
+      (gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_QUERY && !notice))
+    g_signal_emit (self, signals[SIG_NOTIFY_MESSAGE], 0, conv, msg);
+}
+
+/* PRIVMSG from someone. */
+static void
+handle_privmsg (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  gchat_session_chat (self, m, nick, FALSE);
+}
+
+/* NOTICE: never answered automatically (RFC 1459). */
+static void
+handle_notice (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  gchat_session_chat (self, m, nick, TRUE);
+}
+
+/* JOIN: ours opens the group; someone else's adds a member. */
+static void
+handle_join (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  GchatConversation *conv;
+  g_autofree char *text = NULL;
+  g_autofree char *folded = NULL;
+
+  if (m->argc < 1 || nick == NULL)
+    return;
+  if (gchat_connection_is_me (self->conn, nick)) {
+    gboolean focus;
+    const char *key;
+
+    folded = g_ascii_strdown (m->argv[0], -1);
+    focus = g_hash_table_remove (self->focus_on_join, folded);
+    conv = gchat_session_ensure (self, GCHAT_CONVERSATION_CHANNEL, m->argv[0], focus);
+    key = g_hash_table_lookup (self->pending_keys, folded);
+    if (key != NULL)
+      gchat_conversation_set_key (conv, key);
+    gchat_conversation_clear_members (conv);
+    gchat_conversation_set_joined (conv, TRUE);
+    text = g_strdup_printf ("You joined %s", m->argv[0]);
+  } else {
+    conv = gchat_session_find (self, m->argv[0]);
+    if (conv == NULL)
+      return;
+    gchat_conversation_add_member (conv, nick, NULL);
+    gchat_session_presence_seen (self, nick, GCHAT_PRESENCE_ONLINE);
+    text = g_strdup_printf ("%s joined", nick);
+  }
+  gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text);
+}
+
+/* PART: ours closes membership; someone else's removes a member. */
+static void
+handle_part (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  GchatConversation *conv;
+  g_autofree char *text = NULL;
+  const char *reason = m->argc > 1 ? m->argv[1] : NULL;
+
+  if (m->argc < 1 || nick == NULL || (conv = gchat_session_find (self, m->argv[0])) == NULL)
+    return;
+  if (gchat_connection_is_me (self->conn, nick)) {
+    gchat_conversation_set_joined (conv, FALSE);
+    text = g_strdup_printf ("You left %s", m->argv[0]);
+  } else {
+    gchat_conversation_remove_member (conv, nick);
+    if (reason != NULL && *reason != '\0')
+      text = g_strdup_printf ("%s left (%s)", nick, reason);
+    else
+      text = g_strdup_printf ("%s left", nick);
+  }
+  gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text);
+}
+
+/* KICK: someone (maybe us) removed from a group by an operator. */
+static void
+handle_kick (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  GchatConversation *conv;
+  g_autofree char *text = NULL;
+  const char *reason = m->argc > 2 && *m->argv[2] != '\0' ? m->argv[2] : NULL;
+  const char *by = nick != NULL ? nick : "the server";
+
+  if (m->argc < 2 || (conv = gchat_session_find (self, m->argv[0])) == NULL)
+    return;
+  if (gchat_connection_is_me (self->conn, m->argv[1])) {
+    gchat_conversation_set_joined (conv, FALSE);
+    text = g_strdup_printf ("%s removed you from %s%s%s%s",
+                            by,
+                            m->argv[0],
+                            reason ? " (" : "",
+                            reason ? reason : "",
+                            reason ? ")" : "");
+    gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text);
+    g_signal_emit (self, signals[SIG_SERVER_ERROR], 0, text);
+    return;
+  }
+  gchat_conversation_remove_member (conv, m->argv[1]);
+  text = g_strdup_printf ("%s removed %s%s%s%s",
+                          by,
+                          m->argv[1],
+                          reason ? " (" : "",
+                          reason ? reason : "",
+                          reason ? ")" : "");
+  gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text);
+}
+
+/* QUIT: the person left the server; every shared group says so. */
+static void
+handle_quit (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  g_autofree char *text = NULL;
+  const char *reason = m->argc > 0 && *m->argv[0] != '\0' ? m->argv[0] : NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+
+  if (nick == NULL)
+    return;
+  text = reason != NULL ? g_strdup_printf ("%s went offline (%s)", nick, reason)
+                        : g_strdup_printf ("%s went offline", nick);
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+
+    if (gchat_conversation_remove_member (c, nick) ||
+        (gchat_conversation_get_kind (c) == GCHAT_CONVERSATION_QUERY &&
+         gchat_conversation_is_named (c, nick)))
+      gchat_conversation_add_text (c, GCHAT_MESSAGE_EVENT, text);
+  }
+  gchat_session_presence_seen (self, nick, GCHAT_PRESENCE_OFFLINE);
+}
+
+/* NICK: follow the person through members, queries and contacts. */
+static void
+handle_nick (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  g_autofree char *text = NULL;
+  gboolean me;
+  const char *to;
+  GchatContact *contact;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+
+  if (m->argc < 1 || nick == NULL)
+    return;
+  to = m->argv[0];
+  /* The connection already took our new nick, so compare with the new one. */
+  me = gchat_connection_is_me (self->conn, to);
+  text = me ? g_strdup_printf ("You are now known as %s", to)
+            : g_strdup_printf ("%s is now known as %s", nick, to);
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+    gboolean query = gchat_conversation_get_kind (c) == GCHAT_CONVERSATION_QUERY &&
+                     gchat_conversation_is_named (c, nick);
+
+    if (gchat_conversation_rename_member (c, nick, to) || query || (me && c == self->server))
+      gchat_conversation_add_text (c, GCHAT_MESSAGE_EVENT, text);
+    if (query && gchat_session_find (self, to) == NULL)
+      gchat_conversation_set_name (c, to);
+  }
+  contact = gchat_session_find_contact (self, nick);
+  if (contact != NULL && gchat_session_find_contact (self, to) == NULL)
+    gchat_contact_set_nick (contact, to);
+  if (me) {
+    g_free (self->nick);
+    self->nick = g_strdup (to);
+    gchat_session_update_status (self);
+  }
+}
+
+/* TOPIC: someone changed a group's topic. */
+static void
+handle_topic (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  GchatConversation *conv;
+  g_autofree char *text = NULL;
+
+  if (m->argc < 2 || (conv = gchat_session_find (self, m->argv[0])) == NULL)
+    return;
+  gchat_conversation_set_topic (conv, m->argv[1]);
+  if (*m->argv[1] == '\0')
+    text = g_strdup_printf ("%s cleared the topic", nick != NULL ? nick : "The server");
+  else
+    text = g_strdup_printf (
+      "%s changed the topic to: %s", nick != NULL ? nick : "The server", m->argv[1]);
+  gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text);
+}
+
+/* MODE: member status changes update the member list; all are shown. */
+static void
+handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  GchatConversation *conv;
+  g_autoptr (GString) text = NULL;
+  gboolean add = TRUE;
+  int param = 2;
+
+  if (m->argc < 2)
+    return;
+  text = g_string_new (NULL);
+  g_string_printf (text, "%s sets mode", nick != NULL ? nick : "The server");
+  for (int i = 1; i < m->argc; i++)
+    g_string_append_printf (text, " %s", m->argv[i]);
+  if (!chat_is_channel (m->argv[0])) {
+    gchat_conversation_add_text (self->server, GCHAT_MESSAGE_EVENT, text->str);
+    return;
+  }
+  if ((conv = gchat_session_find (self, m->argv[0])) == NULL)
+    return;
+  for (const char *p = m->argv[1]; *p != '\0'; p++) {
+    int type;
+    const char *arg = NULL;
+
+    if (*p == '+' || *p == '-') {
+      add = *p == '+';
+      continue;
+    }
+    type = gchat_connection_chanmode_type (self->conn, *p);
+    if ((type == 1 || type == 2 || (type == 3 && add)) && param < m->argc)
+      arg = m->argv[param++];
+    if (arg != NULL && gchat_connection_prefix_for_mode (self->conn, *p) != '\0')
+      gchat_conversation_update_member_prefix (
+        conv, arg, gchat_connection_prefix_for_mode (self->conn, *p), add);
+  }
+  gchat_session_update_operator (self, conv);
+  gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text->str);
+}
+
+/* AWAY (away-notify): someone went away or came back. */
+static void
+handle_away (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  gboolean away = m->argc > 0 && *m->argv[0] != '\0';
+  GchatContact *contact;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+
+  if (nick == NULL)
+    return;
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+    GchatMember *member = gchat_conversation_find_member (c, nick);
+
+    if (member != NULL)
+      gchat_member_set_away (member, away);
+  }
+  contact = gchat_session_find_contact (self, nick);
+  if (contact != NULL) {
+    gchat_contact_set_away_message (contact, away ? m->argv[0] : NULL);
+    gchat_contact_set_presence (contact, away ? GCHAT_PRESENCE_AWAY : GCHAT_PRESENCE_ONLINE);
+  }
+}
+
+/* ERROR: the server is closing our connection and says why. */
+static void
+handle_error (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  g_autofree char *text = g_strdup_printf ("The server closed the connection: %s", last_arg (m));
+
+  gchat_session_error (self, self->server, text);
+}
+
+/* FAIL, WARN, NOTE (IRCv3 standard replies): command code [context] :description. */
+static void
+handle_standard_reply (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  g_autofree char *text = NULL;
+  const char *cmd = m->argc > 0 ? m->argv[0] : "*";
+
+  if (m->argc < 3)
+    return;
+  if (strcmp (m->command, "FAIL") == 0) {
+    text = g_strdup_printf ("%s failed: %s", cmd, last_arg (m));
+    gchat_session_error (self, NULL, text);
+  } else {
+    text = g_strdup_printf ("%s: %s", cmd, last_arg (m));
+    gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
+  }
+}
+
+/* INVITE: someone invites us to a group. */
+static void
+handle_invite (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (GchatMessage) msg = NULL;
+
+  if (m->argc < 2)
+    return;
+  text = g_strdup_printf ("%s invites you to %s (type /join %s)", nick, m->argv[1], m->argv[1]);
+  msg = gchat_message_new (GCHAT_MESSAGE_INFO, nick, text, FALSE);
+  gchat_conversation_add (gchat_session_note_target (self), msg);
+  g_signal_emit (self, signals[SIG_NOTIFY_MESSAGE], 0, gchat_session_note_target (self), msg);
+}
+
+/* Named commands, sorted by name for bsearch. */
+struct handler_entry
+{
+  const char  *name;
+  GchatHandler handler;
+};
+
+static const struct handler_entry handlers[] = {
+  { "AWAY", handle_away },       { "ERROR", handle_error },
+  { "FAIL", handle_standard_reply }, { "INVITE", handle_invite },
+  { "JOIN", handle_join },       { "KICK", handle_kick },
+  { "MODE", handle_mode },       { "NICK", handle_nick },
+  { "NOTE", handle_standard_reply }, { "NOTICE", handle_notice },
+  { "PART", handle_part },       { "PRIVMSG", handle_privmsg },
+  { "QUIT", handle_quit },       { "TOPIC", handle_topic },
+  { "WARN", handle_standard_reply },
+};
+
+/* bsearch comparator over the handler table. */
+static int
+handler_compare (const void *key, const void *row)
+{
+  return strcmp (key, *(const char *const *) row);
+}
+
+/* The parameters after our nick, as "a b: trailing". */
+static char *
+numeric_text (const struct chat_msg *m)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int i = 1; i < m->argc; i++) {
+    if (i > 1)
+      g_string_append (s, i == m->argc - 1 && m->trailing ? ": " : " ");
+    g_string_append (s, m->argv[i]);
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* An error numeric, put in words; specific wording for the common ones. */
+static void
+gchat_session_numeric_error (GchatSession *self, int num, const struct chat_msg *m)
+{
+  g_autofree char *text = NULL;
+  const char *what = m->argc > 2 ? m->argv[1] : "";
+  GchatConversation *conv = m->argc > 2 ? gchat_session_find (self, m->argv[1]) : NULL;
+
+  switch (num) {
+    case ERR_CHANOPRIVSNEEDED:
+      text = g_strdup_printf ("You need to be an admin of %s to do that", what);
+      break;
+    case ERR_INVITEONLYCHAN:
+      text = g_strdup_printf ("%s is private: you need an invitation to join", what);
+      break;
+    case ERR_BADCHANNELKEY:
+      text = g_strdup_printf ("%s needs a key (password) to join", what);
+      break;
+    case ERR_BANNEDFROMCHAN:
+      text = g_strdup_printf ("You are banned from %s", what);
+      break;
+    case ERR_CHANNELISFULL:
+      text = g_strdup_printf ("%s is full", what);
+      break;
+    case ERR_NICKNAMEINUSE:
+      text = g_strdup_printf ("The nick %s is already taken", what);
+      break;
+    case ERR_ERRONEUSNICKNAME:
+      text = g_strdup_printf ("%s is not a valid nick", what);
+      break;
+    case ERR_NOSUCHNICK:
+      text = g_strdup_printf ("%s is not online (no such nick or group)", what);
+      break;
+    case ERR_CANNOTSENDTOCHAN:
+      text = g_strdup_printf ("Your message to %s was not delivered: %s", what, last_arg (m));
+      break;
+    case ERR_NOTONCHANNEL:
+      text = g_strdup_printf ("You are not in %s", what);
+      break;
+    default: {
+      g_autofree char *raw = numeric_text (m);
+
+      text = g_strdup_printf ("Server error %03d: %s", num, raw);
+      break;
+    }
+  }
+  gchat_session_error (self, conv, text);
+}
+
+/* RPL_NAMREPLY: one batch of members; the first after a join replaces the list. */
+static void
+gchat_session_names (GchatSession *self, const struct chat_msg *m)
+{
+  GchatConversation *conv;
+  g_auto (GStrv) names = NULL;
+  g_autofree char *folded = NULL;
+
+  if (m->argc < 4 || (conv = gchat_session_find (self, m->argv[2])) == NULL)
+    return;
+  folded = g_ascii_strdown (m->argv[2], -1);
+  if (!g_hash_table_contains (self->names_fresh, folded)) {
+    gchat_conversation_clear_members (conv);
+    g_hash_table_add (self->names_fresh, g_strdup (folded));
+  }
+  names = g_strsplit (m->argv[3], " ", -1);
+  for (guint i = 0; names[i] != NULL; i++) {
+    const char *p = names[i];
+    g_autofree char *nick = NULL;
+    g_autofree char *prefixes = NULL;
+
+    while (*p != '\0' && gchat_connection_mode_for_prefix (self->conn, *p) != '\0')
+      p++;
+    if (*p == '\0')
+      continue;
+    prefixes = g_strndup (names[i], p - names[i]);
+    nick = g_strndup (p, strcspn (p, "!"));
+    gchat_conversation_add_member (conv, nick, prefixes);
+    gchat_session_presence_seen (self, nick, GCHAT_PRESENCE_ONLINE);
+  }
+}
+
+/* RPL_ENDOFNAMES: the list is complete; apply the modes of a new private group. */
+static void
+gchat_session_names_end (GchatSession *self, const struct chat_msg *m)
+{
+  GchatConversation *conv;
+  g_autofree char *folded = NULL;
+
+  if (m->argc < 2)
+    return;
+  folded = g_ascii_strdown (m->argv[1], -1);
+  g_hash_table_remove (self->names_fresh, folded);
+  if ((conv = gchat_session_find (self, m->argv[1])) == NULL)
+    return;
+  gchat_session_update_operator (self, conv);
+  if (gchat_conversation_get_operator (conv)) {
+    const char *key = gchat_conversation_get_key (conv);
+
+    if (g_hash_table_remove (self->pending_private, folded))
+      gchat_connection_sendv (self->conn, "MODE", m->argv[1], "+i", NULL);
+    if (key != NULL && g_hash_table_contains (self->pending_keys, folded))
+      gchat_connection_sendv (self->conn, "MODE", m->argv[1], "+k", key, NULL);
+  }
+  g_hash_table_remove (self->pending_keys, folded);
+  g_hash_table_remove (self->pending_private, folded);
+}
+
+/* Presence replies: 730/731 (MONITOR) and 303 (ISON). */
+static void
+gchat_session_presence_list (GchatSession *self, const char *list, char sep, GchatPresence p)
+{
+  g_auto (GStrv) items = NULL;
+  char seps[2] = { sep, '\0' };
+
+  items = g_strsplit (list, seps, -1);
+  for (guint i = 0; items[i] != NULL; i++) {
+    g_autofree char *nick = g_strndup (items[i], strcspn (items[i], "!"));
+    GchatContact *contact = gchat_session_find_contact (self, nick);
+
+    if (contact != NULL && *nick != '\0' &&
+        !(p == GCHAT_PRESENCE_ONLINE && gchat_contact_get_presence (contact) == GCHAT_PRESENCE_AWAY))
+      gchat_contact_set_presence (contact, p);
+  }
+}
+
+/* RPL_ISON: the contacts listed are online, the others are not. */
+static void
+gchat_session_ison (GchatSession *self, const struct chat_msg *m)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->contacts));
+  g_auto (GStrv) online = g_strsplit (last_arg (m), " ", -1);
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatContact) c = g_list_model_get_item (G_LIST_MODEL (self->contacts), i);
+    gboolean found = FALSE;
+
+    for (guint j = 0; online[j] != NULL && !found; j++)
+      found = chat_casecmp (online[j], gchat_contact_get_nick (c)) == 0;
+    if (!found)
+      gchat_contact_set_presence (c, GCHAT_PRESENCE_OFFLINE);
+    else if (gchat_contact_get_presence (c) != GCHAT_PRESENCE_AWAY)
+      gchat_contact_set_presence (c, GCHAT_PRESENCE_ONLINE);
+  }
+}
+
+/* Ask the server which contacts are online (servers without MONITOR). */
+static gboolean
+gchat_session_ison_tick (gpointer user_data)
+{
+  GchatSession *self = user_data;
+  g_autoptr (GString) nicks = g_string_new (NULL);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->contacts));
+
+  if (self->ison_unsupported ||
+      gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_CONNECTED) {
+    self->ison_source = 0;
+    return G_SOURCE_REMOVE;
+  }
+  for (guint i = 0; i < n && nicks->len < 400; i++) {
+    g_autoptr (GchatContact) c = g_list_model_get_item (G_LIST_MODEL (self->contacts), i);
+
+    if (nicks->len > 0)
+      g_string_append_c (nicks, ' ');
+    g_string_append (nicks, gchat_contact_get_nick (c));
+  }
+  if (nicks->len > 0)
+    gchat_connection_sendv (self->conn, "ISON", nicks->str, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+/* After the welcome: rejoin groups and start following contacts. */
+static void
+gchat_session_welcome (GchatSession *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+
+  self->attempts = 0;
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+
+    if (g_object_get_data (G_OBJECT (c), "gchat-rejoin") == NULL)
+      continue;
+    g_object_set_data (G_OBJECT (c), "gchat-rejoin", NULL);
+    if (gchat_conversation_get_key (c) != NULL)
+      gchat_connection_sendv (
+        self->conn, "JOIN", gchat_conversation_get_name (c), gchat_conversation_get_key (c), NULL);
+    else
+      gchat_connection_sendv (self->conn, "JOIN", gchat_conversation_get_name (c), NULL);
+  }
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->contacts));
+  if (n > 0 && gchat_session_supports (self, "MONITOR")) {
+    g_autoptr (GString) nicks = g_string_new (NULL);
+
+    for (guint i = 0; i < n; i++) {
+      g_autoptr (GchatContact) c = g_list_model_get_item (G_LIST_MODEL (self->contacts), i);
+
+      if (nicks->len > 0)
+        g_string_append_c (nicks, ',');
+      g_string_append (nicks, gchat_contact_get_nick (c));
+    }
+    gchat_connection_sendv (self->conn, "MONITOR", "+", nicks->str, NULL);
+  } else if (!gchat_session_supports (self, "MONITOR") && self->ison_source == 0) {
+    self->ison_source = g_timeout_add_seconds (ISON_INTERVAL_S, gchat_session_ison_tick, self);
+    gchat_session_ison_tick (self);
+  }
+  gchat_session_update_status (self);
+}
+
+/* Numerics: the same constants the server uses, from numeric.h. */
+static void
+gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
+{
+  GchatConversation *conv;
+  g_autofree char *text = NULL;
+
+  switch (num) {
+    case RPL_WELCOME:
+      gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, last_arg (m));
+      gchat_session_welcome (self);
+      return;
+    case RPL_ISUPPORT:
+    case RPL_TOPICWHOTIME:
+    case RPL_CREATIONTIME:
+    case RPL_ENDOFMONLIST:
+    case RPL_MONLIST:
+      return;
+    case RPL_NAMREPLY:
+      gchat_session_names (self, m);
+      return;
+    case RPL_ENDOFNAMES:
+      gchat_session_names_end (self, m);
+      return;
+    case RPL_TOPIC:
+      if (m->argc > 2 && (conv = gchat_session_find (self, m->argv[1])) != NULL) {
+        gchat_conversation_set_topic (conv, m->argv[2]);
+        text = g_strdup_printf ("Topic: %s", m->argv[2]);
+        gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text);
+      }
+      return;
+    case RPL_NOTOPIC:
+      if (m->argc > 1 && (conv = gchat_session_find (self, m->argv[1])) != NULL)
+        gchat_conversation_set_topic (conv, NULL);
+      return;
+    case RPL_AWAY:
+      if (m->argc > 2) {
+        GchatContact *contact = gchat_session_find_contact (self, m->argv[1]);
+
+        conv = gchat_session_find (self, m->argv[1]);
+        if (contact != NULL) {
+          gchat_contact_set_presence (contact, GCHAT_PRESENCE_AWAY);
+          if (g_strcmp0 (gchat_contact_get_away_message (contact), m->argv[2]) == 0)
+            return;
+          gchat_contact_set_away_message (contact, m->argv[2]);
+        }
+        text = g_strdup_printf ("%s is away: %s", m->argv[1], m->argv[2]);
+        gchat_conversation_add_text (
+          conv != NULL ? conv : gchat_session_note_target (self), GCHAT_MESSAGE_EVENT, text);
+      }
+      return;
+    case RPL_UNAWAY:
+    case RPL_NOWAWAY:
+    case RPL_INVITING:
+      if (num == RPL_INVITING && m->argc > 2)
+        text = g_strdup_printf ("Invited %s to %s", m->argv[1], m->argv[2]);
+      else
+        text = numeric_text (m);
+      gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
+      return;
+    case RPL_ISON:
+      gchat_session_ison (self, m);
+      return;
+    case RPL_MONONLINE:
+      gchat_session_presence_list (self, last_arg (m), ',', GCHAT_PRESENCE_ONLINE);
+      return;
+    case RPL_MONOFFLINE:
+      gchat_session_presence_list (self, last_arg (m), ',', GCHAT_PRESENCE_OFFLINE);
+      return;
+    case ERR_UNKNOWNCOMMAND:
+      if (m->argc > 1 && g_ascii_strcasecmp (m->argv[1], "ISON") == 0) {
+        /* Presence then comes from shared groups only. */
+        self->ison_unsupported = TRUE;
+        return;
+      }
+      if (m->argc > 1 && g_ascii_strcasecmp (m->argv[1], "CAP") == 0)
+        return; /* a server without capability negotiation */
+      break;
+    case ERR_NICKNAMEINUSE:
+    case ERR_ERRONEUSNICKNAME:
+      if (gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_CONNECTED) {
+        text = numeric_text (m);
+        gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, text);
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  if (num >= 400 && num < 600) {
+    gchat_session_numeric_error (self, num, m);
+    return;
+  }
+  text = numeric_text (m);
+  gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, text);
+}
+
+/* Dispatch one parsed line: numerics by number, commands through the table. */
+static void
+on_message_received (GchatConnection *conn, gpointer msg, gpointer user_data)
+{
+  GchatSession *self = user_data;
+  const struct chat_msg *m = msg;
+  g_autofree char *nick = source_nick (m);
+
+  if (g_ascii_isdigit (m->command[0]) && strlen (m->command) == 3) {
+    gchat_session_numeric (self, atoi (m->command), m);
+  } else {
+    const struct handler_entry *row =
+      bsearch (m->command, handlers, G_N_ELEMENTS (handlers), sizeof handlers[0], handler_compare);
+
+    if (row != NULL)
+      row->handler (self, m, nick);
+  }
+}
+
+/** gchat_session_supports: whether the server advertised @feature in ISUPPORT. */
+gboolean
+gchat_session_supports (GchatSession *self, const char *feature)
+{
+  return gchat_connection_get_isupport (self->conn, feature) != NULL;
+}
+
+/* A person's presence as seen in passing (channel traffic, QUIT). */
+static void
+gchat_session_presence_seen (GchatSession *self, const char *nick, GchatPresence p)
+{
+  GchatContact *contact = gchat_session_find_contact (self, nick);
+
+  if (contact == NULL)
+    return;
+  if (p == GCHAT_PRESENCE_ONLINE && gchat_contact_get_presence (contact) == GCHAT_PRESENCE_AWAY)
+    return;
+  gchat_contact_set_presence (contact, p);
+}
+
+/* Recompute the status line from the connection state. */
+static void
+gchat_session_update_status (GchatSession *self)
+{
+  g_autofree char *status = NULL;
+
+  switch (gchat_connection_get_state (self->conn)) {
+    case GCHAT_CONNECTION_CONNECTING:
+      status = g_strdup_printf ("Connecting to %s…", self->host);
+      break;
+    case GCHAT_CONNECTION_REGISTERING:
+      status = g_strdup_printf ("Signing in to %s…", self->host);
+      break;
+    case GCHAT_CONNECTION_CONNECTED:
+      status = g_strdup_printf (
+        "Connected to %s as %s", self->host, gchat_connection_get_nick (self->conn));
+      break;
+    case GCHAT_CONNECTION_DISCONNECTED:
+    default:
+      if (self->reconnect_source != 0)
+        status = g_strdup_printf ("Offline, reconnecting in %u s", self->reconnect_delay);
+      else
+        status = g_strdup ("Offline");
+      break;
+  }
+  if (g_strcmp0 (status, self->status) == 0)
+    return;
+  g_free (self->status);
+  self->status = g_steal_pointer (&status);
+  g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_STATUS]);
+}
+
+static void gchat_session_start (GchatSession *self);
+
+/* The backoff timer fired: try again. */
+static gboolean
+reconnect_cb (gpointer user_data)
+{
+  GchatSession *self = user_data;
+
+  self->reconnect_source = 0;
+  gchat_session_start (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Plan the next attempt: 1, 2, 4 ... seconds, capped. */
+static void
+gchat_session_schedule_reconnect (GchatSession *self)
+{
+  if (!self->want_connected || self->reconnect_source != 0)
+    return;
+  self->reconnect_delay = MIN (1u << MIN (self->attempts, 6u), GCHAT_SESSION_BACKOFF_MAX);
+  self->attempts++;
+  self->reconnect_source = g_timeout_add_seconds (self->reconnect_delay, reconnect_cb, self);
+  gchat_session_update_status (self);
+}
+
+/* The connection dropped: mark everything offline and maybe reconnect. */
+static void
+on_disconnected (GchatConnection *conn, const char *reason, gpointer user_data)
+{
+  GchatSession *self = user_data;
+  g_autofree char *text = g_strdup_printf ("Disconnected: %s", reason);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+
+  g_clear_handle_id (&self->ison_source, g_source_remove);
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+
+    if (gchat_conversation_get_kind (c) == GCHAT_CONVERSATION_CHANNEL &&
+        gchat_conversation_get_joined (c)) {
+      g_object_set_data (G_OBJECT (c), "gchat-rejoin", GINT_TO_POINTER (1));
+      gchat_conversation_set_joined (c, FALSE);
+    }
+  }
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->contacts));
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatContact) c = g_list_model_get_item (G_LIST_MODEL (self->contacts), i);
+
+    gchat_contact_set_presence (c, GCHAT_PRESENCE_UNKNOWN);
+  }
+  g_hash_table_remove_all (self->names_fresh);
+  if (self->want_connected)
+    gchat_session_error (self, self->server, text);
+  else
+    gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, text);
+  gchat_session_schedule_reconnect (self);
+  gchat_session_update_status (self);
+}
+
+/* The socket connected or failed. */
+static void
+connect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GchatSession) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (gchat_connection_connect_finish (GCHAT_CONNECTION (source), result, &error))
+    return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  {
+    g_autofree char *text = g_strdup_printf ("Could not connect to %s:%u: %s", self->host, self->port, error->message);
+
+    gchat_session_error (self, self->server, text);
+  }
+  gchat_session_schedule_reconnect (self);
+  gchat_session_update_status (self);
+}
+
+/* Open the socket with the remembered parameters. */
+static void
+gchat_session_start (GchatSession *self)
+{
+  gchat_connection_connect_async (self->conn,
+                                  self->host,
+                                  self->port,
+                                  self->tls,
+                                  self->nick,
+                                  self->realname,
+                                  NULL,
+                                  connect_cb,
+                                  g_object_ref (self));
+}
+
+/**
+ * gchat_session_connect:
+ * Connect (or reconnect with new parameters) and keep reconnecting with
+ * backoff until gchat_session_disconnect.
+ */
+void
+gchat_session_connect (GchatSession *self,
+                       const char   *host,
+                       guint16       port,
+                       gboolean      tls,
+                       const char   *nick,
+                       const char   *realname)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  if (gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_DISCONNECTED) {
+    self->want_connected = FALSE;
+    gchat_connection_close (self->conn);
+    on_disconnected (self->conn, "Reconnecting with new settings", self);
+  }
+  g_free (self->host);
+  self->host = g_strdup (host);
+  self->port = port;
+  self->tls = tls;
+  g_free (self->nick);
+  self->nick = g_strdup (nick);
+  g_free (self->realname);
+  self->realname = g_strdup (realname);
+  self->want_connected = TRUE;
+  self->attempts = 0;
+  self->ison_unsupported = FALSE;
+  gchat_session_start (self);
+}
+
+/** gchat_session_disconnect: say QUIT and stay offline. */
+void
+gchat_session_disconnect (GchatSession *self)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  self->want_connected = FALSE;
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  if (gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTING) {
+    gchat_connection_close (self->conn);
+    on_disconnected (self->conn, "Cancelled", self);
+  } else if (gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_DISCONNECTED) {
+    gchat_connection_quit (self->conn, "Leaving");
+  }
+  gchat_session_update_status (self);
+}
+
+/** gchat_session_get_status: the connection state in words. */
+const char *
+gchat_session_get_status (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  return self->status;
+}
+
+/** gchat_session_get_host: the server we connect to, or NULL. */
+const char *
+gchat_session_get_host (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  return self->host;
+}
+
+/* Set an error that the entry shows; the text is also added to the active conversation. */
+static gboolean
+gchat_session_fail (GchatSession *self, GError **error, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+gchat_session_fail (GchatSession *self, GError **error, const char *format, ...)
+{
+  g_autofree char *text = NULL;
+  va_list ap;
+
+  va_start (ap, format);
+  text = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_ERROR, text);
+  g_set_error_literal (error, GCHAT_COMMAND_ERROR, GCHAT_COMMAND_ERROR_USAGE, text);
+  return FALSE;
+}
+
+/* Whether we can talk to the server now. */
+static gboolean
+gchat_session_check_online (GchatSession *self, GError **error)
+{
+  if (gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED)
+    return TRUE;
+  return gchat_session_fail (self, error, "Not connected to a server yet");
+}
+
+/**
+ * gchat_session_say:
+ * Send @text to @conv as PRIVMSG (or a CTCP ACTION), split into lines that
+ * fit once the server adds its prefix, and show it as our own message.
+ */
+gboolean
+gchat_session_say (GchatSession      *self,
+                   GchatConversation *conv,
+                   const char        *text,
+                   gboolean           action,
+                   GError           **error)
+{
+  const char *target;
+  gsize room;
+  gsize len;
+
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  if (!gchat_session_check_online (self, error))
+    return FALSE;
+  if (conv == NULL || conv == self->server)
+    return gchat_session_fail (
+      self, error, "This is the server log: open a group (/join #name) or a person (/query nick) first");
+  if (!gchat_conversation_get_joined (conv))
+    return gchat_session_fail (
+      self, error, "You are not in %s (type /join to go back)", gchat_conversation_get_name (conv));
+  if (*text == '\0')
+    return FALSE;
+  target = gchat_conversation_get_name (conv);
+  room = CHAT_LINE_MAX - 2 - strlen ("PRIVMSG  :") - strlen (target) - RELAY_PREFIX_RESERVE -
+         (action ? strlen ("\001ACTION \001") : 0);
+  len = strlen (text);
+  while (len > 0) {
+    gsize cut = chat_utf8_cut (text, len, room);
+    g_autofree char *chunk = NULL;
+    g_autofree char *wire = NULL;
+    g_autoptr (GchatMessage) msg = NULL;
+
+    if (cut == 0)
+      break;
+    chunk = g_strndup (text, cut);
+    g_strdelimit (chunk, "\r\n", ' ');
+    wire = action ? g_strdup_printf ("\001ACTION %s\001", chunk) : g_strdup (chunk);
+    if (!gchat_connection_sendv (self->conn, "PRIVMSG", target, wire, NULL))
+      return gchat_session_fail (self, error, "Could not send: the send queue is full");
+    msg = gchat_message_new (action ? GCHAT_MESSAGE_ACTION : GCHAT_MESSAGE_TEXT,
+                             gchat_connection_get_nick (self->conn),
+                             chunk,
+                             TRUE);
+    gchat_conversation_add (conv, msg);
+    text += cut;
+    len -= cut;
+  }
+  return TRUE;
+}
+
+/**
+ * gchat_session_join:
+ * Join (or create) group @name. A new group we create gets +i when
+ * @invite_only and +k when @key is set, once the server made us operator.
+ */
+gboolean
+gchat_session_join (GchatSession *self,
+                    const char   *name,
+                    const char   *key,
+                    gboolean      invite_only,
+                    GError      **error)
+{
+  g_autofree char *chan = NULL;
+  g_autofree char *folded = NULL;
+
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  if (!gchat_session_check_online (self, error))
+    return FALSE;
+  chan = chat_is_channel (name) ? g_strdup (name) : g_strconcat ("#", name, NULL);
+  if (!chat_chan_valid (chan, CHAT_CHAN_MAX))
+    return gchat_session_fail (
+      self, error, "“%s” is not a valid group name (no spaces or commas, at most %d bytes)", chan, CHAT_CHAN_MAX);
+  folded = g_ascii_strdown (chan, -1);
+  if (key != NULL && *key == '\0')
+    key = NULL;
+  if (key != NULL)
+    g_hash_table_insert (self->pending_keys, g_strdup (folded), g_strdup (key));
+  if (invite_only)
+    g_hash_table_add (self->pending_private, g_strdup (folded));
+  g_hash_table_add (self->focus_on_join, g_strdup (folded));
+  return gchat_connection_sendv (self->conn, "JOIN", chan, key, NULL);
+}
+
+/** gchat_session_set_topic: ask the server to change @conv's topic. */
+void
+gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char *topic)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn, "TOPIC", gchat_conversation_get_name (conv), topic, NULL);
+}
+
+/** gchat_session_kick: remove @nick from @conv. */
+void
+gchat_session_kick (GchatSession *self, GchatConversation *conv, const char *nick)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn, "KICK", gchat_conversation_get_name (conv), nick, NULL);
+}
+
+/** gchat_session_ban: ban @nick (nick!*@*) from @conv. */
+void
+gchat_session_ban (GchatSession *self, GchatConversation *conv, const char *nick)
+{
+  g_autofree char *mask = g_strdup_printf ("%s!*@*", nick);
+
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn, "MODE", gchat_conversation_get_name (conv), "+b", mask, NULL);
+}
+
+/** gchat_session_make_admin: give @nick operator status (+o) in @conv. */
+void
+gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const char *nick)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn, "MODE", gchat_conversation_get_name (conv), "+o", nick, NULL);
+}
+
+/** gchat_session_invite: invite @nick into @conv. */
+void
+gchat_session_invite (GchatSession *self, GchatConversation *conv, const char *nick)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn, "INVITE", nick, gchat_conversation_get_name (conv), NULL);
+}
+
+/* The channel a command acts on: the active one, or an error. */
+static GchatConversation *
+gchat_session_need_channel (GchatSession *self, const char *command, GError **error)
+{
+  if (self->active != NULL && gchat_conversation_get_kind (self->active) == GCHAT_CONVERSATION_CHANNEL)
+    return self->active;
+  gchat_session_fail (self, error, "/%s works in a group: open one first", command);
+  return NULL;
+}
+
+/* /quote: the raw line is parsed and formatted again, so it stays one valid line. */
+static gboolean
+gchat_session_quote (GchatSession *self, const char *raw, GError **error)
+{
+  struct chat_msg m;
+  g_autofree char *copy = g_strdup (raw);
+  int err;
+
+  g_strdelimit (copy, "\r\n", ' ');
+  err = chat_msg_parse (&m, copy, strlen (copy));
+  if (err != CHAT_PARSE_OK)
+    return gchat_session_fail (self, error, "Cannot send that line: %s", chat_parse_strerror (err));
+  if (!gchat_connection_send (self->conn, m.command, m.argc, (const char *const *) m.argv))
+    return gchat_session_fail (self, error, "Cannot send that line");
+  return TRUE;
+}
+
+/* Run a parsed command (everything but plain text). */
+static gboolean
+gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  GchatConversation *conv;
+  const char *a0 = cmd->argv[0];
+  const char *a1 = cmd->argv[1];
+
+  switch (cmd->id) {
+    case GCHAT_COMMAND_SAY:
+      return gchat_session_say (self, self->active, a0, FALSE, error);
+    case GCHAT_COMMAND_ME:
+      return gchat_session_say (self, self->active, a0, TRUE, error);
+    case GCHAT_COMMAND_CLOSE:
+      if (self->active == NULL || self->active == self->server)
+        return gchat_session_fail (self, error, "The server log cannot be closed");
+      gchat_session_close_conversation (self, self->active);
+      return TRUE;
+    case GCHAT_COMMAND_QUERY:
+      if (!chat_nick_valid (a0, CHAT_NICK_MAX))
+        return gchat_session_fail (self, error, "“%s” is not a valid nick", a0);
+      conv = gchat_session_open_query (self, a0, TRUE);
+      return a1 == NULL || gchat_session_say (self, conv, a1, FALSE, error);
+    case GCHAT_COMMAND_SENDFILE:
+    case GCHAT_COMMAND_TTT:
+      /* Extension point: servers that offer these will advertise them in ISUPPORT. */
+      if (!gchat_session_supports (self, cmd->id == GCHAT_COMMAND_TTT ? "TTT" : "SENDFILE"))
+        return gchat_session_fail (self, error, "/%s is not supported by this server yet", cmd->name);
+      return gchat_session_fail (self, error, "/%s is not supported by this version of gchat yet", cmd->name);
+    default:
+      break;
+  }
+  if (!gchat_session_check_online (self, error))
+    return FALSE;
+  switch (cmd->id) {
+    case GCHAT_COMMAND_JOIN:
+      if (a0 != NULL)
+        return gchat_session_join (self, a0, a1, FALSE, error);
+      if (self->active != NULL &&
+          gchat_conversation_get_kind (self->active) == GCHAT_CONVERSATION_CHANNEL)
+        return gchat_session_join (
+          self, gchat_conversation_get_name (self->active), gchat_conversation_get_key (self->active), FALSE, error);
+      return gchat_session_fail (self, error, "Usage: %s", gchat_command_usage (cmd->id));
+    case GCHAT_COMMAND_PART: {
+      g_autofree char *reason = NULL;
+      const char *chan;
+
+      if (a0 != NULL && chat_is_channel (a0)) {
+        chan = a0;
+        reason = g_strdup (a1);
+      } else {
+        if ((conv = gchat_session_need_channel (self, "part", error)) == NULL)
+          return FALSE;
+        chan = gchat_conversation_get_name (conv);
+        reason = a0 == NULL ? NULL : a1 == NULL ? g_strdup (a0) : g_strjoin (" ", a0, a1, NULL);
+      }
+      return gchat_connection_sendv (self->conn, "PART", chan, reason, NULL);
+    }
+    case GCHAT_COMMAND_MSG:
+      if (chat_is_channel (a0)) {
+        conv = gchat_session_find (self, a0);
+        if (conv != NULL)
+          return gchat_session_say (self, conv, a1, FALSE, error);
+        return gchat_connection_sendv (self->conn, "PRIVMSG", a0, a1, NULL);
+      }
+      if (!chat_nick_valid (a0, CHAT_NICK_MAX))
+        return gchat_session_fail (self, error, "“%s” is not a valid nick", a0);
+      return gchat_session_say (self, gchat_session_open_query (self, a0, FALSE), a1, FALSE, error);
+    case GCHAT_COMMAND_TOPIC:
+      if ((conv = gchat_session_need_channel (self, "topic", error)) == NULL)
+        return FALSE;
+      if (a0 == NULL) {
+        g_autofree char *text =
+          g_strdup_printf ("Topic: %s", gchat_conversation_get_topic (conv) ? gchat_conversation_get_topic (conv) : "(none)");
+
+        gchat_conversation_add_text (conv, GCHAT_MESSAGE_INFO, text);
+        return TRUE;
+      }
+      gchat_session_set_topic (self, conv, a0);
+      return TRUE;
+    case GCHAT_COMMAND_KICK:
+      if ((conv = gchat_session_need_channel (self, "kick", error)) == NULL)
+        return FALSE;
+      return gchat_connection_sendv (self->conn, "KICK", gchat_conversation_get_name (conv), a0, a1, NULL);
+    case GCHAT_COMMAND_BAN:
+      if ((conv = gchat_session_need_channel (self, "ban", error)) == NULL)
+        return FALSE;
+      gchat_session_ban (self, conv, a0);
+      return TRUE;
+    case GCHAT_COMMAND_INVITE:
+      if (a1 != NULL)
+        return gchat_connection_sendv (self->conn, "INVITE", a0, a1, NULL);
+      if ((conv = gchat_session_need_channel (self, "invite", error)) == NULL)
+        return FALSE;
+      gchat_session_invite (self, conv, a0);
+      return TRUE;
+    case GCHAT_COMMAND_NICK:
+      if (!chat_nick_valid (a0, CHAT_NICK_MAX))
+        return gchat_session_fail (self, error, "“%s” is not a valid nick", a0);
+      return gchat_connection_sendv (self->conn, "NICK", a0, NULL);
+    case GCHAT_COMMAND_AWAY:
+      return gchat_connection_sendv (self->conn, "AWAY", a0, NULL);
+    case GCHAT_COMMAND_QUOTE:
+      return gchat_session_quote (self, a0, error);
+    case GCHAT_COMMAND_SAY:
+    case GCHAT_COMMAND_ME:
+    case GCHAT_COMMAND_CLOSE:
+    case GCHAT_COMMAND_QUERY:
+    case GCHAT_COMMAND_SENDFILE:
+    case GCHAT_COMMAND_TTT:
+    default:
+      g_assert_not_reached ();
+  }
+  return FALSE;
+}
+
+/**
+ * gchat_session_run:
+ * Do what the user typed in the entry: plain text goes to the active
+ * conversation, slash commands are parsed by gchat_command_parse. Errors are
+ * shown in the active conversation and returned.
+ */
+gboolean
+gchat_session_run (GchatSession *self, const char *input, GError **error)
+{
+  GchatCommand cmd;
+  g_autoptr (GError) local = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  if (!gchat_command_parse (input, &cmd, &local)) {
+    if (!g_error_matches (local, GCHAT_COMMAND_ERROR, GCHAT_COMMAND_ERROR_EMPTY))
+      gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_ERROR, local->message);
+    g_propagate_error (error, g_steal_pointer (&local));
+    return FALSE;
+  }
+  ok = gchat_session_command (self, &cmd, error);
+  gchat_command_clear (&cmd);
+  return ok;
+}
+
+/** gchat_session_open_query: find or start a private conversation with @nick. */
+GchatConversation *
+gchat_session_open_query (GchatSession *self, const char *nick, gboolean focus)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  gchat_session_add_contact (self, nick);
+  return gchat_session_ensure (self, GCHAT_CONVERSATION_QUERY, nick, focus);
+}
+
+/** gchat_session_close_conversation: leave a group (PART) and forget the conversation. */
+void
+gchat_session_close_conversation (GchatSession *self, GchatConversation *conv)
+{
+  guint pos;
+
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  if (conv == self->server)
+    return;
+  if (gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_CHANNEL &&
+      gchat_conversation_get_joined (conv) &&
+      gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED)
+    gchat_connection_sendv (self->conn, "PART", gchat_conversation_get_name (conv), NULL);
+  if (conv == self->active)
+    gchat_session_set_active (self, self->server);
+  if (g_list_store_find (self->conversations, conv, &pos))
+    g_list_store_remove (self->conversations, pos);
+}
+
+/** gchat_session_set_active: the conversation on screen (its messages count as read). */
+void
+gchat_session_set_active (GchatSession *self, GchatConversation *conv)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  if (self->active == conv)
+    return;
+  if (self->active != NULL)
+    gchat_conversation_set_active (self->active, FALSE);
+  self->active = conv;
+  if (conv != NULL)
+    gchat_conversation_set_active (conv, TRUE);
+}
+
+/** gchat_session_get_active: the conversation on screen. */
+GchatConversation *
+gchat_session_get_active (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  return self->active;
+}
+
+/** gchat_session_find_contact: the contact @nick (borrowed), or NULL. */
+GchatContact *
+gchat_session_find_contact (GchatSession *self, const char *nick)
+{
+  guint n;
+
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->contacts));
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatContact) c = g_list_model_get_item (G_LIST_MODEL (self->contacts), i);
+
+    if (chat_casecmp (gchat_contact_get_nick (c), nick) == 0)
+      return c;
+  }
+  return NULL;
+}
+
+/** gchat_session_add_contact: follow @nick's presence; returns the contact (borrowed). */
+GchatContact *
+gchat_session_add_contact (GchatSession *self, const char *nick)
+{
+  g_autoptr (GchatContact) contact = NULL;
+  guint n;
+
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  if (gchat_session_find_contact (self, nick) != NULL)
+    return gchat_session_find_contact (self, nick);
+  contact = gchat_contact_new (nick);
+  g_list_store_append (self->contacts, contact);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+
+    if (gchat_conversation_find_member (c, nick) != NULL)
+      gchat_contact_set_presence (contact, GCHAT_PRESENCE_ONLINE);
+  }
+  if (gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED) {
+    if (gchat_session_supports (self, "MONITOR"))
+      gchat_connection_sendv (self->conn, "MONITOR", "+", nick, NULL);
+    else if (!self->ison_unsupported)
+      gchat_connection_sendv (self->conn, "ISON", nick, NULL);
+  }
+  return contact;
+}
+
+/** gchat_session_remove_contact: stop following @nick. */
+void
+gchat_session_remove_contact (GchatSession *self, const char *nick)
+{
+  GchatContact *contact;
+  guint pos;
+
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  contact = gchat_session_find_contact (self, nick);
+  if (contact == NULL || !g_list_store_find (self->contacts, contact, &pos))
+    return;
+  if (gchat_session_supports (self, "MONITOR") &&
+      gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED)
+    gchat_connection_sendv (self->conn, "MONITOR", "-", nick, NULL);
+  g_list_store_remove (self->contacts, pos);
+}
+
+/** gchat_session_get_connection: the connection (borrowed). */
+GchatConnection *
+gchat_session_get_connection (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  return self->conn;
+}
+
+/** gchat_session_get_conversations: all conversations, the server log first. */
+GListModel *
+gchat_session_get_conversations (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->conversations);
+}
+
+/** gchat_session_get_contacts: the contacts. */
+GListModel *
+gchat_session_get_contacts (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->contacts);
+}
+
+/** gchat_session_get_server: the server log conversation. */
+GchatConversation *
+gchat_session_get_server (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  return self->server;
+}
+
+/* Mirror the connection state as ours and refresh the status line. */
+static void
+on_state_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  GchatSession *self = user_data;
+
+  gchat_session_update_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_STATE]);
+}
+
+static void
+gchat_session_dispose (GObject *object)
+{
+  GchatSession *self = GCHAT_SESSION (object);
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  g_clear_handle_id (&self->ison_source, g_source_remove);
+  if (self->conn != NULL) {
+    g_signal_handlers_disconnect_by_data (self->conn, self);
+    gchat_connection_close (self->conn);
+  }
+  g_clear_object (&self->conn);
+  self->active = NULL;
+  self->server = NULL;
+  g_clear_object (&self->conversations);
+  g_clear_object (&self->contacts);
+  G_OBJECT_CLASS (gchat_session_parent_class)->dispose (object);
+}
+
+static void
+gchat_session_finalize (GObject *object)
+{
+  GchatSession *self = GCHAT_SESSION (object);
+
+  g_free (self->status);
+  g_free (self->host);
+  g_free (self->nick);
+  g_free (self->realname);
+  g_hash_table_unref (self->names_fresh);
+  g_hash_table_unref (self->pending_keys);
+  g_hash_table_unref (self->pending_private);
+  g_hash_table_unref (self->focus_on_join);
+  G_OBJECT_CLASS (gchat_session_parent_class)->finalize (object);
+}
+
+static void
+gchat_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GchatSession *self = GCHAT_SESSION (object);
+
+  switch (prop_id) {
+    case PROP_STATUS:
+      g_value_set_string (value, self->status);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, gchat_connection_get_state (self->conn));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+gchat_session_class_init (GchatSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gchat_session_dispose;
+  object_class->finalize = gchat_session_finalize;
+  object_class->get_property = gchat_session_get_property;
+
+  /** GchatSession:status: the connection state in words, for the header bar. */
+  pspecs[PROP_STATUS] =
+    g_param_spec_string ("status", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatSession:state: the connection state. */
+  pspecs[PROP_STATE] = g_param_spec_enum ("state",
+                                          NULL,
+                                          NULL,
+                                          GCHAT_TYPE_CONNECTION_STATE,
+                                          GCHAT_CONNECTION_DISCONNECTED,
+                                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, LAST_PROP, pspecs);
+
+  /** GchatSession::conversation-opened: a conversation appeared or was asked for; show it if focus. */
+  signals[SIG_CONVERSATION_OPENED] = g_signal_new ("conversation-opened",
+                                                   G_TYPE_FROM_CLASS (klass),
+                                                   G_SIGNAL_RUN_LAST,
+                                                   0,
+                                                   NULL,
+                                                   NULL,
+                                                   NULL,
+                                                   G_TYPE_NONE,
+                                                   2,
+                                                   GCHAT_TYPE_CONVERSATION,
+                                                   G_TYPE_BOOLEAN);
+  /** GchatSession::notify-message: a private message or a mention worth a notification. */
+  signals[SIG_NOTIFY_MESSAGE] = g_signal_new ("notify-message",
+                                              G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST,
+                                              0,
+                                              NULL,
+                                              NULL,
+                                              NULL,
+                                              G_TYPE_NONE,
+                                              2,
+                                              GCHAT_TYPE_CONVERSATION,
+                                              GCHAT_TYPE_MESSAGE);
+  /** GchatSession::server-error: an error from the server, in words, for the info bar. */
+  signals[SIG_SERVER_ERROR] = g_signal_new ("server-error",
+                                            G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST,
+                                            0,
+                                            NULL,
+                                            NULL,
+                                            NULL,
+                                            G_TYPE_NONE,
+                                            1,
+                                            G_TYPE_STRING);
+}
+
+static void
+gchat_session_init (GchatSession *self)
+{
+  g_autoptr (GchatConversation) server = NULL;
+
+  self->conn = gchat_connection_new ();
+  self->conversations = g_list_store_new (GCHAT_TYPE_CONVERSATION);
+  self->contacts = g_list_store_new (GCHAT_TYPE_CONTACT);
+  self->names_fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pending_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->pending_private = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->focus_on_join = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  server = gchat_conversation_new (GCHAT_CONVERSATION_SERVER, "Server");
+  g_list_store_append (self->conversations, server);
+  self->server = server;
+  self->status = g_strdup ("Offline");
+  g_signal_connect (self->conn, "message-received", G_CALLBACK (on_message_received), self);
+  g_signal_connect (self->conn, "disconnected", G_CALLBACK (on_disconnected), self);
+  g_signal_connect (self->conn, "notify::state", G_CALLBACK (on_state_notify), self);
+}
+
+/** gchat_session_new: a session with only the server log. */
+GchatSession *
+gchat_session_new (void)
+{
+  return g_object_new (GCHAT_TYPE_SESSION, NULL);
+}

@@ -1,0 +1,59 @@
+/* gchat-session.h: what the client knows about one server. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gchat-connection.h"
+#include "gchat-contact.h"
+#include "gchat-conversation.h"
+
+G_BEGIN_DECLS
+
+#define GCHAT_TYPE_SESSION (gchat_session_get_type ())
+G_DECLARE_FINAL_TYPE (GchatSession, gchat_session, GCHAT, SESSION, GObject)
+
+/* Reconnect delays grow 1, 2, 4 ... seconds up to this. */
+#define GCHAT_SESSION_BACKOFF_MAX 60
+
+GchatSession      *gchat_session_new (void);
+GchatConnection   *gchat_session_get_connection (GchatSession *self);
+GListModel        *gchat_session_get_conversations (GchatSession *self);
+GListModel        *gchat_session_get_contacts (GchatSession *self);
+GchatConversation *gchat_session_get_server (GchatSession *self);
+GchatConversation *gchat_session_find (GchatSession *self, const char *name);
+GchatConversation *gchat_session_open_query (GchatSession *self, const char *nick, gboolean focus);
+void               gchat_session_close_conversation (GchatSession *self, GchatConversation *conv);
+void               gchat_session_set_active (GchatSession *self, GchatConversation *conv);
+GchatConversation *gchat_session_get_active (GchatSession *self);
+void               gchat_session_connect (GchatSession *self,
+                                          const char   *host,
+                                          guint16       port,
+                                          gboolean      tls,
+                                          const char   *nick,
+                                          const char   *realname);
+void               gchat_session_disconnect (GchatSession *self);
+const char        *gchat_session_get_status (GchatSession *self);
+const char        *gchat_session_get_host (GchatSession *self);
+gboolean           gchat_session_run (GchatSession *self, const char *input, GError **error);
+gboolean           gchat_session_join (GchatSession *self,
+                                       const char   *name,
+                                       const char   *key,
+                                       gboolean      invite_only,
+                                       GError      **error);
+gboolean           gchat_session_say (GchatSession      *self,
+                                      GchatConversation *conv,
+                                      const char        *text,
+                                      gboolean           action,
+                                      GError           **error);
+void               gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char *topic);
+void               gchat_session_kick (GchatSession *self, GchatConversation *conv, const char *nick);
+void               gchat_session_ban (GchatSession *self, GchatConversation *conv, const char *nick);
+void               gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const char *nick);
+void               gchat_session_invite (GchatSession *self, GchatConversation *conv, const char *nick);
+GchatContact      *gchat_session_add_contact (GchatSession *self, const char *nick);
+GchatContact      *gchat_session_find_contact (GchatSession *self, const char *nick);
+void               gchat_session_remove_contact (GchatSession *self, const char *nick);
+gboolean           gchat_session_is_admin (GchatSession *self, GchatMember *member);
+gboolean           gchat_session_supports (GchatSession *self, const char *feature);
+
+G_END_DECLS
