@@ -1,1 +1,67 @@
-# gchat
+# gchat: the GTK4 client. Everything but main.c goes into libgchat.a so the
+# tests link the very objects the program runs.
+gchat_ui_files = \
+	gchat/gchat-window.ui \
+	gchat/gchat-message-row.ui \
+	gchat/gchat-connect-dialog.ui \
+	gchat/gchat-join-dialog.ui \
+	gchat/gchat-member-list.ui \
+	gchat/gchat-sidebar-row.ui \
+	gchat/style.css
+if BUILD_GCHAT
+bin_PROGRAMS += gchat/gchat
+noinst_LIBRARIES += gchat/libgchat.a
+
+GCHAT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gchat -I$(top_builddir)/gchat $(GTK_CFLAGS) \
+	-DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
+	-DGDK_VERSION_MIN_REQUIRED=GDK_VERSION_4_8 -DGDK_VERSION_MAX_ALLOWED=GDK_VERSION_4_8 \
+	-DG_LOG_DOMAIN=\"gchat\"
+GCHAT_CFLAGS = $(WARN_CFLAGS) -Wno-unused-parameter $(HARDEN_CFLAGS)
+GCHAT_LIBS = gchat/libgchat.a libchat/libchat.a $(GTK_LIBS)
+
+
+gchat_libgchat_a_SOURCES = \
+	gchat/gchat-application.c gchat/gchat-application.h \
+	gchat/gchat-command.c gchat/gchat-command.h \
+	gchat/gchat-config.c gchat/gchat-config.h \
+	gchat/gchat-connect-dialog.c gchat/gchat-connect-dialog.h \
+	gchat/gchat-connection.c gchat/gchat-connection.h \
+	gchat/gchat-contact.c gchat/gchat-contact.h \
+	gchat/gchat-conversation.c gchat/gchat-conversation.h \
+	gchat/gchat-join-dialog.c gchat/gchat-join-dialog.h \
+	gchat/gchat-member.c gchat/gchat-member.h \
+	gchat/gchat-member-list.c gchat/gchat-member-list.h \
+	gchat/gchat-message.c gchat/gchat-message.h \
+	gchat/gchat-message-row.c gchat/gchat-message-row.h \
+	gchat/gchat-session.c gchat/gchat-session.h \
+	gchat/gchat-sidebar-row.c gchat/gchat-sidebar-row.h \
+	gchat/gchat-window.c gchat/gchat-window.h
+nodist_gchat_libgchat_a_SOURCES = gchat/gchat-resources.c gchat/gchat-resources.h
+gchat_libgchat_a_CPPFLAGS = $(GCHAT_CPPFLAGS)
+gchat_libgchat_a_CFLAGS = $(GCHAT_CFLAGS)
+
+gchat_gchat_SOURCES = gchat/main.c
+gchat_gchat_CPPFLAGS = $(GCHAT_CPPFLAGS)
+gchat_gchat_CFLAGS = $(GCHAT_CFLAGS)
+gchat_gchat_LDADD = $(GCHAT_LIBS)
+
+# Resources are registered by hand (--manual-register): a constructor in a
+# static library would be dropped by the linker.
+gchat/gchat-resources.c: gchat/gchat.gresource.xml $(gchat_ui_files)
+	$(AM_V_GEN)$(MKDIR_P) gchat && $(GLIB_COMPILE_RESOURCES) --sourcedir=$(srcdir)/gchat \
+		--generate-source --manual-register --c-name gchat --target=$@ $(srcdir)/gchat/gchat.gresource.xml
+gchat/gchat-resources.h: gchat/gchat.gresource.xml $(gchat_ui_files)
+	$(AM_V_GEN)$(MKDIR_P) gchat && $(GLIB_COMPILE_RESOURCES) --sourcedir=$(srcdir)/gchat \
+		--generate-header --manual-register --c-name gchat --target=$@ $(srcdir)/gchat/gchat.gresource.xml
+BUILT_SOURCES += gchat/gchat-resources.c gchat/gchat-resources.h
+CLEANFILES += gchat/gchat-resources.c gchat/gchat-resources.h
+
+desktopdir = $(datadir)/applications
+dist_desktop_DATA = gchat/data/org.chatd.Gchat.desktop
+icondir = $(datadir)/icons/hicolor/scalable/apps
+dist_icon_DATA = gchat/data/org.chatd.Gchat.svg
+dist_man_MANS += gchat/data/gchat.1
+endif
+
+EXTRA_DIST += gchat/gchat.gresource.xml $(gchat_ui_files) \
+	gchat/data/org.chatd.Gchat.desktop gchat/data/org.chatd.Gchat.svg gchat/data/gchat.1

@@ -1,0 +1,26 @@
+/* gchat-config.h: settings remembered between runs, in a key file. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char    *host;
+  guint16  port;
+  gboolean tls;
+  char    *nick;
+  char    *realname;
+  gboolean autoconnect;
+  GStrv    contacts;
+} GchatConfig;
+
+GchatConfig *gchat_config_load (void);
+gboolean     gchat_config_save (const GchatConfig *config, GError **error);
+void         gchat_config_free (GchatConfig *config);
+char        *gchat_config_path (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GchatConfig, gchat_config_free)
+
+G_END_DECLS

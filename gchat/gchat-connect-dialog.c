@@ -1,0 +1,142 @@
+/*
+ * gchat-connect-dialog.c: asks for the server and the nick. Emits
+ * ::submitted when the fields are valid; the window connects and saves them.
+ * TLS is offered only when GIO has a TLS backend; accounts wait for server
+ * support and are insensitive with a tooltip saying so.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "chat.h"
+#include "gchat-connect-dialog.h"
+
+struct _GchatConnectDialog
+{
+  GtkWindow       parent_instance;
+
+  GtkEntry       *host_entry;
+  GtkSpinButton  *port_spin;
+  GtkCheckButton *tls_check;
+  GtkEntry       *nick_entry;
+  GtkEntry       *realname_entry;
+  GtkLabel       *problem_label;
+};
+
+G_DEFINE_FINAL_TYPE (GchatConnectDialog, gchat_connect_dialog, GTK_TYPE_WINDOW)
+
+enum
+{
+  SIG_SUBMITTED,
+  LAST_SIGNAL
+};
+
+static guint signals[LAST_SIGNAL];
+
+/** gchat_connect_dialog_validate: whether the fields can be used; @problem says why not. */
+gboolean
+gchat_connect_dialog_validate (GchatConnectDialog *self, char **problem)
+{
+  const char *host = gtk_editable_get_text (GTK_EDITABLE (self->host_entry));
+  const char *nick = gtk_editable_get_text (GTK_EDITABLE (self->nick_entry));
+
+  if (*host == '\0' || strchr (host, ' ') != NULL) {
+    *problem = g_strdup ("Enter the server's host name or address.");
+    return FALSE;
+  }
+  if (!chat_nick_valid (nick, CHAT_NICK_MAX)) {
+    *problem = g_strdup ("A nick is 1 to 30 characters: letters, digits and []\\`_^{|}- (not starting with a digit or -).");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/** gchat_connect_dialog_fill: copy the fields into @config. */
+void
+gchat_connect_dialog_fill (GchatConnectDialog *self, GchatConfig *config)
+{
+  g_free (config->host);
+  config->host = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->host_entry)));
+  config->port = (guint16) gtk_spin_button_get_value_as_int (self->port_spin);
+  config->tls = gtk_check_button_get_active (self->tls_check);
+  g_free (config->nick);
+  config->nick = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->nick_entry)));
+  g_free (config->realname);
+  config->realname = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->realname_entry)));
+}
+
+/* Connect: validate, then hand over to the window. */
+static void
+on_connect_button_clicked_cb (GtkButton *button, GchatConnectDialog *self)
+{
+  g_autofree char *problem = NULL;
+
+  if (!gchat_connect_dialog_validate (self, &problem)) {
+    gtk_label_set_text (self->problem_label, problem);
+    gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
+    return;
+  }
+  g_signal_emit (self, signals[SIG_SUBMITTED], 0);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* Cancel: just close. */
+static void
+on_cancel_button_clicked_cb (GtkButton *button, GchatConnectDialog *self)
+{
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+gchat_connect_dialog_class_init (GchatConnectDialogClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/chatd/Gchat/gchat-connect-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, host_entry);
+  gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, port_spin);
+  gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, tls_check);
+  gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, nick_entry);
+  gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, realname_entry);
+  gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, problem_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_connect_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_button_clicked_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
+  /** GchatConnectDialog::submitted: the user pressed Connect with valid fields. */
+  signals[SIG_SUBMITTED] = g_signal_new ("submitted",
+                                         G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST,
+                                         0,
+                                         NULL,
+                                         NULL,
+                                         NULL,
+                                         G_TYPE_NONE,
+                                         0);
+}
+
+static void
+gchat_connect_dialog_init (GchatConnectDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ())) {
+    gtk_widget_set_sensitive (GTK_WIDGET (self->tls_check), FALSE);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->tls_check),
+                                 "TLS is not available: install glib-networking");
+  }
+}
+
+/** gchat_connect_dialog_new: a dialog showing @config's values. */
+GchatConnectDialog *
+gchat_connect_dialog_new (GtkWindow *parent, const GchatConfig *config)
+{
+  GchatConnectDialog *self = g_object_new (GCHAT_TYPE_CONNECT_DIALOG, "transient-for", parent, NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->host_entry), config->host ? config->host : "");
+  gtk_spin_button_set_value (self->port_spin, config->port);
+  gtk_check_button_set_active (self->tls_check,
+                               config->tls && gtk_widget_get_sensitive (GTK_WIDGET (self->tls_check)));
+  gtk_editable_set_text (GTK_EDITABLE (self->nick_entry), config->nick ? config->nick : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->realname_entry), config->realname ? config->realname : "");
+  return self;
+}

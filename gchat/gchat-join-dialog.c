@@ -1,0 +1,119 @@
+/*
+ * gchat-join-dialog.c: a group name, "private" (+i) and a key (+k). The
+ * window joins on ::submitted; the modes are set once the server makes us
+ * operator of the new group.
+ */
+#include "config.h"
+
+#include "gchat-join-dialog.h"
+
+struct _GchatJoinDialog
+{
+  GtkWindow         parent_instance;
+
+  GtkEntry         *name_entry;
+  GtkCheckButton   *private_check;
+  GtkPasswordEntry *key_entry;
+  GtkLabel         *problem_label;
+};
+
+G_DEFINE_FINAL_TYPE (GchatJoinDialog, gchat_join_dialog, GTK_TYPE_WINDOW)
+
+enum
+{
+  SIG_SUBMITTED,
+  LAST_SIGNAL
+};
+
+static guint signals[LAST_SIGNAL];
+
+/** gchat_join_dialog_get_name: the group name as typed. */
+const char *
+gchat_join_dialog_get_name (GchatJoinDialog *self)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
+}
+
+/** gchat_join_dialog_get_key: the key, "" for none. */
+const char *
+gchat_join_dialog_get_key (GchatJoinDialog *self)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (self->key_entry));
+}
+
+/** gchat_join_dialog_get_private: whether a new group should be invite-only. */
+gboolean
+gchat_join_dialog_get_private (GchatJoinDialog *self)
+{
+  return gtk_check_button_get_active (self->private_check);
+}
+
+/** gchat_join_dialog_set_problem: show why the input cannot be used. */
+void
+gchat_join_dialog_set_problem (GchatJoinDialog *self, const char *problem)
+{
+  gtk_label_set_text (self->problem_label, problem);
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), problem != NULL);
+}
+
+/* Join: a handler returning TRUE means it worked and the dialog can go. */
+static void
+on_join_button_clicked_cb (GtkButton *button, GchatJoinDialog *self)
+{
+  gboolean done = FALSE;
+
+  if (*gchat_join_dialog_get_name (self) == '\0') {
+    gchat_join_dialog_set_problem (self, "Enter a name for the group.");
+    return;
+  }
+  g_signal_emit (self, signals[SIG_SUBMITTED], 0, &done);
+  if (done)
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* Cancel: just close. */
+static void
+on_cancel_button_clicked_cb (GtkButton *button, GchatJoinDialog *self)
+{
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+gchat_join_dialog_class_init (GchatJoinDialogClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/chatd/Gchat/gchat-join-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, private_check);
+  gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, key_entry);
+  gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, problem_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_join_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_button_clicked_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
+  /** GchatJoinDialog::submitted: Join pressed; set *done (a gboolean *) to TRUE to close. */
+  signals[SIG_SUBMITTED] = g_signal_new ("submitted",
+                                         G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST,
+                                         0,
+                                         NULL,
+                                         NULL,
+                                         NULL,
+                                         G_TYPE_NONE,
+                                         1,
+                                         G_TYPE_POINTER);
+}
+
+static void
+gchat_join_dialog_init (GchatJoinDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/** gchat_join_dialog_new: an empty dialog over @parent. */
+GchatJoinDialog *
+gchat_join_dialog_new (GtkWindow *parent)
+{
+  return g_object_new (GCHAT_TYPE_JOIN_DIALOG, "transient-for", parent, NULL);
+}

@@ -1,0 +1,210 @@
+/*
+ * gchat-member-list.c: a GtkListView over the conversation's members. Each
+ * row has a menu: "Send a private message" for everyone, and Kick, Ban and
+ * Make admin only while we are an operator of the group. The menu items
+ * fire the window's chat.* actions with the nick as target.
+ */
+#include "config.h"
+
+#include "gchat-member-list.h"
+
+struct _GchatMemberList
+{
+  GtkBox             parent_instance;
+
+  GtkLabel          *heading;
+  GtkListView       *view;
+  GchatSession      *session;
+  GchatConversation *conv;
+  gulong             op_handler;
+  gulong             count_handler;
+};
+
+G_DEFINE_FINAL_TYPE (GchatMemberList, gchat_member_list, GTK_TYPE_BOX)
+
+/* Append "label" firing @action with @nick as its target. */
+static void
+menu_add (GMenu *menu, const char *label, const char *action, const char *nick)
+{
+  g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target_value (item, action, g_variant_new_string (nick));
+  g_menu_append_item (menu, item);
+}
+
+/** gchat_member_list_menu_for: the menu for @nick; admin items only when we are operator. */
+GMenuModel *
+gchat_member_list_menu_for (GchatMemberList *self, const char *nick)
+{
+  GMenu *menu = g_menu_new ();
+
+  menu_add (menu, "Send a private message", "chat.query", nick);
+  if (self->conv != NULL && gchat_conversation_get_operator (self->conv)) {
+    g_autoptr (GMenu) admin = g_menu_new ();
+
+    menu_add (admin, "Make admin", "chat.make-admin", nick);
+    menu_add (admin, "Remove from group", "chat.kick", nick);
+    menu_add (admin, "Ban from group", "chat.ban", nick);
+    g_menu_append_section (menu, "Admin", G_MENU_MODEL (admin));
+  }
+  return G_MENU_MODEL (menu);
+}
+
+/* Factory: build the row widgets once; bind fills them. */
+static void
+setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *prefix = gtk_label_new (NULL);
+  GtkWidget *nick = gtk_label_new (NULL);
+  GtkWidget *menu = gtk_menu_button_new ();
+
+  gtk_label_set_width_chars (GTK_LABEL (prefix), 1);
+  gtk_widget_add_css_class (prefix, "member-prefix");
+  gtk_label_set_xalign (GTK_LABEL (nick), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (nick), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (nick, TRUE);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "view-more-symbolic");
+  gtk_widget_add_css_class (menu, "flat");
+  gtk_box_append (GTK_BOX (box), prefix);
+  gtk_box_append (GTK_BOX (box), nick);
+  gtk_box_append (GTK_BOX (box), menu);
+  gtk_list_item_set_child (item, box);
+}
+
+/* Factory: show one member and give its menu button a fresh menu. */
+static void
+bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GchatMemberList *self = user_data;
+  GchatMember *member = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *prefix = gtk_widget_get_first_child (box);
+  GtkWidget *nick = gtk_widget_get_next_sibling (prefix);
+  GtkWidget *menu = gtk_widget_get_next_sibling (nick);
+  const char *name = gchat_member_get_nick (member);
+  char symbol[2] = { gchat_member_get_prefixes (member)[0], '\0' };
+  g_autoptr (GMenuModel) model = gchat_member_list_menu_for (self, name);
+  g_autofree char *menu_label = g_strdup_printf ("Actions for %s", name);
+  g_autofree char *row_label = NULL;
+  gboolean admin = self->session != NULL && gchat_session_is_admin (self->session, member);
+
+  gtk_label_set_text (GTK_LABEL (prefix), symbol);
+  gtk_label_set_text (GTK_LABEL (nick), name);
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu), model);
+  gtk_widget_set_tooltip_text (menu, menu_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, menu_label, -1);
+  row_label = g_strdup_printf ("%s%s%s", name, admin ? ", admin" : "", gchat_member_get_away (member) ? ", away" : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, row_label, -1);
+  if (gchat_member_get_away (member))
+    gtk_widget_add_css_class (nick, "dim-label");
+  else
+    gtk_widget_remove_css_class (nick, "dim-label");
+}
+
+/* Heading with the member count. */
+static void
+gchat_member_list_update_heading (GchatMemberList *self)
+{
+  g_autofree char *text = NULL;
+  guint n = self->conv != NULL ? g_list_model_get_n_items (gchat_conversation_get_members (self->conv)) : 0;
+
+  text = g_strdup_printf ("Members (%u)", n);
+  gtk_label_set_text (self->heading, text);
+}
+
+/* Rebind every row (our operator status changed, so the menus change). */
+static void
+gchat_member_list_reload (GchatMemberList *self)
+{
+  g_autoptr (GtkNoSelection) sel = NULL;
+
+  if (self->conv == NULL) {
+    gtk_list_view_set_model (self->view, NULL);
+    return;
+  }
+  sel = gtk_no_selection_new (g_object_ref (gchat_conversation_get_members (self->conv)));
+  gtk_list_view_set_model (self->view, GTK_SELECTION_MODEL (sel));
+  gchat_member_list_update_heading (self);
+}
+
+/* Our operator status in the group changed. */
+static void
+on_operator_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  gchat_member_list_reload (user_data);
+}
+
+/* Members came or went. */
+static void
+on_members_changed (GListModel *model, guint pos, guint removed, guint added, gpointer user_data)
+{
+  gchat_member_list_update_heading (user_data);
+}
+
+/** gchat_member_list_set_conversation: show @conv's members (NULL: none). */
+void
+gchat_member_list_set_conversation (GchatMemberList *self, GchatSession *session, GchatConversation *conv)
+{
+  g_return_if_fail (GCHAT_IS_MEMBER_LIST (self));
+  if (self->conv != NULL) {
+    g_clear_signal_handler (&self->op_handler, self->conv);
+    g_clear_signal_handler (&self->count_handler, gchat_conversation_get_members (self->conv));
+  }
+  g_set_object (&self->session, session);
+  g_set_object (&self->conv, conv);
+  if (conv != NULL) {
+    self->op_handler = g_signal_connect (conv, "notify::operator", G_CALLBACK (on_operator_notify), self);
+    self->count_handler = g_signal_connect (
+      gchat_conversation_get_members (conv), "items-changed", G_CALLBACK (on_members_changed), self);
+  }
+  gchat_member_list_reload (self);
+}
+
+/** gchat_member_list_get_view: the list view (tests look at it). */
+GtkListView *
+gchat_member_list_get_view (GchatMemberList *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MEMBER_LIST (self), NULL);
+  return self->view;
+}
+
+static void
+gchat_member_list_dispose (GObject *object)
+{
+  GchatMemberList *self = GCHAT_MEMBER_LIST (object);
+
+  gchat_member_list_set_conversation (self, NULL, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GCHAT_TYPE_MEMBER_LIST);
+  G_OBJECT_CLASS (gchat_member_list_parent_class)->dispose (object);
+}
+
+static void
+gchat_member_list_class_init (GchatMemberListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gchat_member_list_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/chatd/Gchat/gchat-member-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, GchatMemberList, heading);
+  gtk_widget_class_bind_template_child (widget_class, GchatMemberList, view);
+}
+
+static void
+gchat_member_list_init (GchatMemberList *self)
+{
+  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  gtk_list_view_set_factory (self->view, factory);
+}
+
+/** gchat_member_list_new: an empty member list. */
+GtkWidget *
+gchat_member_list_new (void)
+{
+  return g_object_new (GCHAT_TYPE_MEMBER_LIST, NULL);
+}

@@ -1,0 +1,166 @@
+/*
+ * gchat-message-row.c: a conversation item. Chat from others sits on the
+ * left in a neutral bubble, ours on the right in the accent colour; events,
+ * notes and errors are quieter full-width lines. Nicks get a colour from a
+ * hash of the nick so the same person keeps the same colour.
+ */
+#include "config.h"
+
+#include "gchat-message-row.h"
+
+struct _GchatMessageRow
+{
+  GtkBox        parent_instance;
+
+  GtkWidget    *bubble;
+  GtkWidget    *header;
+  GtkLabel     *nick_label;
+  GtkLabel     *time_label;
+  GtkLabel     *text_label;
+  GchatMessage *message;
+};
+
+G_DEFINE_FINAL_TYPE (GchatMessageRow, gchat_message_row, GTK_TYPE_BOX)
+
+/* Readable on both light and dark backgrounds. */
+static const char *const nick_palette[] = {
+  "#1c71d8", "#c01c28", "#26a269", "#a347ba", "#c64600", "#2190a4", "#986a44", "#e66100",
+  "#613583", "#0b7a75",
+};
+
+/** gchat_nick_color: the colour for @nick (a hash, stable across runs), as "#rrggbb". */
+char *
+gchat_nick_color (const char *nick)
+{
+  guint h = 5381;
+
+  for (const char *p = nick; p != NULL && *p != '\0'; p++)
+    h = h * 33 + (guchar) g_ascii_tolower (*p);
+  return g_strdup (nick_palette[h % G_N_ELEMENTS (nick_palette)]);
+}
+
+static const char *const kind_classes[] = { "own", "other", "event", "error", "action", "notice",
+                                            "highlight" };
+
+/** gchat_message_row_set_message: show @message (rows are recycled by the list view). */
+void
+gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
+{
+  GchatMessageKind kind = gchat_message_get_kind (message);
+  const char *nick = gchat_message_get_nick (message);
+  const char *text = gchat_message_get_text (message);
+  g_autofree char *time = g_date_time_format (gchat_message_get_time (message), "%H:%M");
+  g_autofree char *color = gchat_nick_color (nick);
+  g_autofree char *markup = NULL;
+  g_autofree char *a11y = NULL;
+  gboolean own = gchat_message_get_own (message);
+
+  g_set_object (&self->message, message);
+  for (guint i = 0; i < G_N_ELEMENTS (kind_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), kind_classes[i]);
+  gtk_label_set_text (self->time_label, time);
+  switch (kind) {
+    case GCHAT_MESSAGE_EVENT:
+    case GCHAT_MESSAGE_INFO:
+    case GCHAT_MESSAGE_ERROR: {
+      g_autofree char *line = g_strdup_printf ("%s  %s", time, text);
+
+      gtk_widget_add_css_class (GTK_WIDGET (self), kind == GCHAT_MESSAGE_ERROR ? "error" : "event");
+      gtk_widget_set_visible (self->header, FALSE);
+      gtk_widget_set_halign (self->bubble, GTK_ALIGN_FILL);
+      gtk_widget_set_hexpand (self->bubble, TRUE);
+      gtk_label_set_text (self->text_label, line);
+      a11y = g_strdup (line);
+      break;
+    }
+    case GCHAT_MESSAGE_ACTION:
+    case GCHAT_MESSAGE_TEXT:
+    case GCHAT_MESSAGE_NOTICE:
+    case GCHAT_MESSAGE_ITEM:
+    default:
+      gtk_widget_add_css_class (GTK_WIDGET (self), own ? "own" : "other");
+      if (kind == GCHAT_MESSAGE_ACTION)
+        gtk_widget_add_css_class (GTK_WIDGET (self), "action");
+      if (kind == GCHAT_MESSAGE_NOTICE)
+        gtk_widget_add_css_class (GTK_WIDGET (self), "notice");
+      if (gchat_message_get_highlight (message))
+        gtk_widget_add_css_class (GTK_WIDGET (self), "highlight");
+      gtk_widget_set_visible (self->header, TRUE);
+      gtk_widget_set_hexpand (self->bubble, FALSE);
+      gtk_widget_set_halign (self->bubble, own ? GTK_ALIGN_END : GTK_ALIGN_START);
+      gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+      markup = own ? g_markup_printf_escaped ("<b>%s</b>", nick != NULL ? nick : "")
+                   : g_markup_printf_escaped (
+                       "<b><span foreground=\"%s\">%s</span></b>", color, nick != NULL ? nick : "");
+      gtk_label_set_markup (self->nick_label, markup);
+      if (kind == GCHAT_MESSAGE_ACTION) {
+        g_autofree char *line = g_strdup_printf ("%s %s", nick != NULL ? nick : "", text);
+
+        gtk_label_set_text (self->text_label, line);
+      } else if (kind == GCHAT_MESSAGE_ITEM) {
+        /* Files and games will bring their own widgets; until then a placeholder. */
+        gtk_label_set_text (self->text_label, "(an item this version of gchat cannot show)");
+      } else {
+        gtk_label_set_text (self->text_label, text);
+      }
+      a11y = g_strdup_printf ("%s%s at %s: %s", own ? "You, " : "", nick != NULL ? nick : "", time, text);
+      break;
+  }
+  gtk_accessible_update_property (
+    GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+}
+
+/** gchat_message_row_get_message: the item shown. */
+GchatMessage *
+gchat_message_row_get_message (GchatMessageRow *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE_ROW (self), NULL);
+  return self->message;
+}
+
+/** gchat_message_row_get_text: the text label's contents (tests read it). */
+const char *
+gchat_message_row_get_text (GchatMessageRow *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE_ROW (self), NULL);
+  return gtk_label_get_text (self->text_label);
+}
+
+static void
+gchat_message_row_dispose (GObject *object)
+{
+  GchatMessageRow *self = GCHAT_MESSAGE_ROW (object);
+
+  g_clear_object (&self->message);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GCHAT_TYPE_MESSAGE_ROW);
+  G_OBJECT_CLASS (gchat_message_row_parent_class)->dispose (object);
+}
+
+static void
+gchat_message_row_class_init (GchatMessageRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gchat_message_row_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/chatd/Gchat/gchat-message-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, bubble);
+  gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, header);
+  gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, nick_label);
+  gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, text_label);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST_ITEM);
+}
+
+static void
+gchat_message_row_init (GchatMessageRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/** gchat_message_row_new: an empty row for the list view's factory. */
+GtkWidget *
+gchat_message_row_new (void)
+{
+  return g_object_new (GCHAT_TYPE_MESSAGE_ROW, NULL);
+}

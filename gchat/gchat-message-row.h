@@ -1,0 +1,19 @@
+/* gchat-message-row.h: how one conversation item looks. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "gchat-message.h"
+
+G_BEGIN_DECLS
+
+#define GCHAT_TYPE_MESSAGE_ROW (gchat_message_row_get_type ())
+G_DECLARE_FINAL_TYPE (GchatMessageRow, gchat_message_row, GCHAT, MESSAGE_ROW, GtkBox)
+
+GtkWidget    *gchat_message_row_new (void);
+void          gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message);
+GchatMessage *gchat_message_row_get_message (GchatMessageRow *self);
+const char   *gchat_message_row_get_text (GchatMessageRow *self);
+char         *gchat_nick_color (const char *nick);
+
+G_END_DECLS

@@ -1,0 +1,26 @@
+/* gchat-window.h: the main window. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "gchat-config.h"
+#include "gchat-session.h"
+
+G_BEGIN_DECLS
+
+#define GCHAT_TYPE_WINDOW (gchat_window_get_type ())
+G_DECLARE_FINAL_TYPE (GchatWindow, gchat_window, GCHAT, WINDOW, GtkApplicationWindow)
+
+/* Below this width the sidebar and member list fold away. */
+#define GCHAT_WINDOW_NARROW 640
+
+GchatWindow  *gchat_window_new (GtkApplication *app, GchatConfig *config);
+GchatSession *gchat_window_get_session (GchatWindow *self);
+void          gchat_window_connect (GchatWindow *self);
+void          gchat_window_show_connect_dialog (GchatWindow *self);
+void          gchat_window_show_join_dialog (GchatWindow *self);
+void          gchat_window_select_conversation (GchatWindow *self, GchatConversation *conv);
+gboolean      gchat_window_show_by_name (GchatWindow *self, const char *name);
+void          gchat_window_show_error (GchatWindow *self, const char *text);
+
+G_END_DECLS
