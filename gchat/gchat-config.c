@@ -1,11 +1,13 @@
 /*
  * gchat-config.c: the connect dialog's fields and the contact list, kept in
  * $XDG_CONFIG_HOME/gchat/gchat.ini. A key file needs no schema install,
- * unlike GSettings.
+ * unlike GSettings. The password is kept in memory only: a plain key file
+ * is no place for it.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
@@ -45,6 +47,7 @@ gchat_config_load (void)
   config->tls = g_key_file_get_boolean (kf, GROUP_SERVER, "tls", NULL);
   config->nick = g_key_file_get_string (kf, GROUP_SERVER, "nick", NULL);
   config->realname = g_key_file_get_string (kf, GROUP_SERVER, "realname", NULL);
+  config->account = g_key_file_get_string (kf, GROUP_SERVER, "account", NULL);
   config->autoconnect = g_key_file_get_boolean (kf, GROUP_SERVER, "autoconnect", NULL);
   config->contacts = g_key_file_get_string_list (kf, GROUP_CONTACTS, "nicks", NULL, NULL);
   if (config->host == NULL)
@@ -71,6 +74,7 @@ gchat_config_save (const GchatConfig *config, GError **error)
   g_key_file_set_boolean (kf, GROUP_SERVER, "tls", config->tls);
   g_key_file_set_string (kf, GROUP_SERVER, "nick", config->nick ? config->nick : "");
   g_key_file_set_string (kf, GROUP_SERVER, "realname", config->realname ? config->realname : "");
+  g_key_file_set_string (kf, GROUP_SERVER, "account", config->account ? config->account : "");
   g_key_file_set_boolean (kf, GROUP_SERVER, "autoconnect", config->autoconnect);
   if (config->contacts != NULL)
     g_key_file_set_string_list (kf,
@@ -90,6 +94,10 @@ gchat_config_free (GchatConfig *config)
   g_free (config->host);
   g_free (config->nick);
   g_free (config->realname);
+  g_free (config->account);
+  if (config->password != NULL)
+    memset (config->password, 0, strlen (config->password));
+  g_free (config->password);
   g_strfreev (config->contacts);
   g_free (config);
 }

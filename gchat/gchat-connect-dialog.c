@@ -1,8 +1,8 @@
 /*
  * gchat-connect-dialog.c: asks for the server and the nick. Emits
  * ::submitted when the fields are valid; the window connects and saves them.
- * TLS is offered only when GIO has a TLS backend; accounts wait for server
- * support and are insensitive with a tooltip saying so.
+ * TLS is offered only when GIO has a TLS backend. An account and password
+ * log in (SASL PLAIN or LOGIN); "register" creates the account first.
  */
 #include "config.h"
 
@@ -20,6 +20,9 @@ struct _GchatConnectDialog
   GtkCheckButton *tls_check;
   GtkEntry       *nick_entry;
   GtkEntry       *realname_entry;
+  GtkEntry         *account_entry;
+  GtkPasswordEntry *password_entry;
+  GtkCheckButton   *register_check;
   GtkLabel       *problem_label;
 };
 
@@ -39,6 +42,8 @@ gchat_connect_dialog_validate (GchatConnectDialog *self, char **problem)
 {
   const char *host = gtk_editable_get_text (GTK_EDITABLE (self->host_entry));
   const char *nick = gtk_editable_get_text (GTK_EDITABLE (self->nick_entry));
+  const char *account = gtk_editable_get_text (GTK_EDITABLE (self->account_entry));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
 
   if (*host == '\0' || strchr (host, ' ') != NULL) {
     *problem = g_strdup ("Enter the server's host name or address.");
@@ -46,6 +51,14 @@ gchat_connect_dialog_validate (GchatConnectDialog *self, char **problem)
   }
   if (!chat_nick_valid (nick, CHAT_NICK_MAX)) {
     *problem = g_strdup ("A nick is 1 to 30 characters: letters, digits and []\\`_^{|}- (not starting with a digit or -).");
+    return FALSE;
+  }
+  if (*account != '\0' && *password == '\0') {
+    *problem = g_strdup ("Enter the password of the account (or leave the account empty).");
+    return FALSE;
+  }
+  if (gtk_check_button_get_active (self->register_check) && *account == '\0') {
+    *problem = g_strdup ("Enter the name of the account to register and its password.");
     return FALSE;
   }
   return TRUE;
@@ -63,6 +76,11 @@ gchat_connect_dialog_fill (GchatConnectDialog *self, GchatConfig *config)
   config->nick = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->nick_entry)));
   g_free (config->realname);
   config->realname = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->realname_entry)));
+  g_free (config->account);
+  config->account = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->account_entry)));
+  g_free (config->password);
+  config->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_entry)));
+  config->register_account = gtk_check_button_get_active (self->register_check);
 }
 
 /* Connect: validate, then hand over to the window. */
@@ -98,6 +116,9 @@ gchat_connect_dialog_class_init (GchatConnectDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, tls_check);
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, nick_entry);
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, realname_entry);
+  gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, account_entry);
+  gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, password_entry);
+  gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, register_check);
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, problem_label);
   gtk_widget_class_bind_template_callback (widget_class, on_connect_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_button_clicked_cb);
@@ -138,5 +159,7 @@ gchat_connect_dialog_new (GtkWindow *parent, const GchatConfig *config)
                                config->tls && gtk_widget_get_sensitive (GTK_WIDGET (self->tls_check)));
   gtk_editable_set_text (GTK_EDITABLE (self->nick_entry), config->nick ? config->nick : "");
   gtk_editable_set_text (GTK_EDITABLE (self->realname_entry), config->realname ? config->realname : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->account_entry), config->account ? config->account : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), config->password ? config->password : "");
   return self;
 }

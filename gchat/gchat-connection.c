@@ -3,7 +3,9 @@
  *
  * Reads raw bytes into libchat's bounded line splitter, parses each line with
  * chat_msg_parse and emits it; answers PING, negotiates capabilities and
- * finds a free nick during registration. Writes go through a queue with
+ * finds a free nick during registration, and logs in to an account (SASL
+ * PLAIN when offered, else LOGIN after the welcome; REGISTER first when the
+ * user asked to create the account). Writes go through a queue with
  * exactly one write in flight, because GIO allows only one per stream.
  */
 #include "config.h"
@@ -19,7 +21,7 @@
 #define NICK_ATTEMPTS_MAX 8
 
 /* Capabilities gchat understands; others offered by the server are ignored. */
-static const char *const wanted_caps[] = { "away-notify", "multi-prefix", NULL };
+static const char *const wanted_caps[] = { "away-notify", "multi-prefix", "server-time", NULL };
 
 struct _GchatConnection
 {
@@ -41,6 +43,11 @@ struct _GchatConnection
   guint                quit_timeout;
   guint                nick_attempts;
   gboolean             cap_open;
+  char                *account;
+  char                *password;
+  gboolean             register_account;
+  gboolean             sasl_pending;
+  gboolean             logged_in;
   GHashTable          *isupport;
   GHashTable          *caps;
   char                *prefix_modes;
@@ -106,6 +113,8 @@ gchat_connection_teardown (GchatConnection *self)
   g_queue_clear_full (&self->outq, (GDestroyNotify) g_bytes_unref);
   self->closing = FALSE;
   self->cap_open = FALSE;
+  self->sasl_pending = FALSE;
+  self->logged_in = FALSE;
   self->nick_attempts = 0;
   chat_linebuf_init (&self->linebuf, self->linestore, sizeof self->linestore);
 }
@@ -166,7 +175,8 @@ gchat_connection_handle_cap (GchatConnection *self, const struct chat_msg *m)
     for (guint i = 0; offered[i] != NULL; i++) {
       g_autofree char *name = g_strndup (offered[i], strcspn (offered[i], "="));
 
-      if (g_strv_contains (wanted_caps, name)) {
+      if (g_strv_contains (wanted_caps, name) ||
+          (strcmp (name, "sasl") == 0 && self->account != NULL && !self->register_account)) {
         if (req->len > 0)
           g_string_append_c (req, ' ');
         g_string_append (req, name);
@@ -187,7 +197,15 @@ gchat_connection_handle_cap (GchatConnection *self, const struct chat_msg *m)
       else if (acked[i][0] != '\0')
         g_hash_table_add (self->caps, g_strdup (acked[i]));
     }
-    if (self->state == GCHAT_CONNECTION_REGISTERING)
+    if (self->state != GCHAT_CONNECTION_REGISTERING)
+      return;
+    if (g_hash_table_contains (self->caps, "sasl") && self->account != NULL && !self->sasl_pending) {
+      /* Registration stays on hold until the server answers 903 or 904. */
+      self->sasl_pending = TRUE;
+      gchat_connection_sendv (self, "AUTHENTICATE", "PLAIN", NULL);
+      return;
+    }
+    if (!self->sasl_pending)
       gchat_connection_sendv (self, "CAP", "END", NULL);
   } else if (g_ascii_strcasecmp (sub, "NAK") == 0) {
     if (self->state == GCHAT_CONNECTION_REGISTERING)
@@ -211,6 +229,54 @@ gchat_connection_retry_nick (GchatConnection *self, const char *taken)
   gchat_connection_sendv (self, "NICK", next, NULL);
 }
 
+/* AUTHENTICATE +: send "account NUL account NUL password" in base64. */
+static void
+gchat_connection_sasl_plain (GchatConnection *self, const struct chat_msg *m)
+{
+  g_autofree char *plain = NULL;
+  g_autofree char *encoded = NULL;
+  gsize alen;
+  gsize plen;
+  gsize len;
+  gsize off;
+
+  if (!self->sasl_pending || m->argc < 1 || strcmp (m->argv[0], "+") != 0 || self->account == NULL)
+    return;
+  alen = strlen (self->account);
+  plen = strlen (self->password);
+  len = 2 * alen + plen + 2;
+  plain = g_malloc (len);
+  memcpy (plain, self->account, alen);
+  plain[alen] = '\0';
+  memcpy (plain + alen + 1, self->account, alen);
+  plain[2 * alen + 1] = '\0';
+  memcpy (plain + 2 * alen + 2, self->password, plen);
+  encoded = g_base64_encode ((const guchar *) plain, len);
+  memset (plain, 0, len);
+  /* Chunks of 400 bytes; a final "+" when the last chunk was exactly 400. */
+  for (off = 0; off < strlen (encoded); off += 400) {
+    g_autofree char *chunk = g_strndup (encoded + off, 400);
+
+    gchat_connection_sendv (self, "AUTHENTICATE", chunk, NULL);
+  }
+  if (strlen (encoded) % 400 == 0)
+    gchat_connection_sendv (self, "AUTHENTICATE", "+", NULL);
+}
+
+/* After the welcome: register the account, or log in when SASL did not. */
+static void
+gchat_connection_login (GchatConnection *self)
+{
+  if (self->account == NULL)
+    return;
+  if (self->register_account) {
+    gchat_connection_sendv (self, "REGISTER", self->account, "*", self->password, NULL);
+    return;
+  }
+  if (!self->logged_in)
+    gchat_connection_sendv (self, "LOGIN", self->account, self->password, NULL);
+}
+
 /* Protocol chores the connection does itself before anyone else sees a line. */
 static void
 gchat_connection_handle (GchatConnection *self, const struct chat_msg *m)
@@ -223,12 +289,32 @@ gchat_connection_handle (GchatConnection *self, const struct chat_msg *m)
     gchat_connection_sendv (self, "PONG", token, NULL);
   } else if (strcmp (cmd, "CAP") == 0) {
     gchat_connection_handle_cap (self, m);
+  } else if (strcmp (cmd, "AUTHENTICATE") == 0) {
+    gchat_connection_sasl_plain (self, m);
   } else if (g_ascii_isdigit (cmd[0])) {
     switch (atoi (cmd)) {
       case RPL_WELCOME:
         if (m->argc > 0)
           gchat_connection_set_nick (self, m->argv[0]);
         gchat_connection_set_state (self, GCHAT_CONNECTION_CONNECTED);
+        gchat_connection_login (self);
+        break;
+      case RPL_LOGGEDIN:
+        self->logged_in = TRUE;
+        break;
+      case RPL_LOGGEDOUT:
+        self->logged_in = FALSE;
+        break;
+      case RPL_SASLSUCCESS:
+      case ERR_SASLFAIL:
+      case ERR_SASLTOOLONG:
+      case ERR_SASLABORTED:
+      case ERR_SASLALREADY:
+      case ERR_NICKLOCKED:
+        if (self->sasl_pending && self->state == GCHAT_CONNECTION_REGISTERING) {
+          self->sasl_pending = FALSE;
+          gchat_connection_sendv (self, "CAP", "END", NULL);
+        }
         break;
       case RPL_ISUPPORT:
         for (int i = 1; i < m->argc - 1; i++)
@@ -557,6 +643,48 @@ gchat_connection_close (GchatConnection *self)
   gchat_connection_set_state (self, GCHAT_CONNECTION_DISCONNECTED);
 }
 
+/**
+ * gchat_connection_set_account:
+ * Log in as @account with @password on the next connection (NULL or "":
+ * stay anonymous). With @register_account the account is created first.
+ */
+void
+gchat_connection_set_account (GchatConnection *self,
+                              const char      *account,
+                              const char      *password,
+                              gboolean         register_account)
+{
+  g_return_if_fail (GCHAT_IS_CONNECTION (self));
+  g_clear_pointer (&self->account, g_free);
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_clear_pointer (&self->password, g_free);
+  if (account != NULL && *account != '\0') {
+    self->account = g_strdup (account);
+    self->password = g_strdup (password != NULL ? password : "");
+  }
+  self->register_account = register_account && self->account != NULL;
+}
+
+/**
+ * gchat_connection_account_registered:
+ * The account now exists: later connections log in instead of registering.
+ */
+void
+gchat_connection_account_registered (GchatConnection *self)
+{
+  g_return_if_fail (GCHAT_IS_CONNECTION (self));
+  self->register_account = FALSE;
+}
+
+/** gchat_connection_get_logged_in: whether the server said we are logged in (900). */
+gboolean
+gchat_connection_get_logged_in (GchatConnection *self)
+{
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), FALSE);
+  return self->logged_in;
+}
+
 /** gchat_connection_get_state: where the connection is in its life. */
 GchatConnectionState
 gchat_connection_get_state (GchatConnection *self)
@@ -679,6 +807,7 @@ gchat_connection_finalize (GObject *object)
 
   g_free (self->nick);
   g_free (self->realname);
+  gchat_connection_set_account (self, NULL, NULL, FALSE);
   g_free (self->prefix_modes);
   g_free (self->prefix_symbols);
   g_hash_table_unref (self->isupport);

@@ -36,6 +36,12 @@ void                 gchat_connection_connect_async (GchatConnection    *self,
 gboolean             gchat_connection_connect_finish (GchatConnection *self,
                                                       GAsyncResult    *result,
                                                       GError         **error);
+void                 gchat_connection_set_account (GchatConnection *self,
+                                                   const char      *account,
+                                                   const char      *password,
+                                                   gboolean         register_account);
+void                 gchat_connection_account_registered (GchatConnection *self);
+gboolean             gchat_connection_get_logged_in (GchatConnection *self);
 void                 gchat_connection_quit (GchatConnection *self, const char *reason);
 void                 gchat_connection_close (GchatConnection *self);
 gboolean             gchat_connection_send (GchatConnection   *self,

@@ -65,7 +65,7 @@ setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_da
   gtk_label_set_ellipsize (GTK_LABEL (nick), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (nick, TRUE);
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "view-more-symbolic");
-  gtk_widget_add_css_class (menu, "flat");
+  gtk_menu_button_set_has_frame (GTK_MENU_BUTTON (menu), FALSE);
   gtk_box_append (GTK_BOX (box), prefix);
   gtk_box_append (GTK_BOX (box), nick);
   gtk_box_append (GTK_BOX (box), menu);

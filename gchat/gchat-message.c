@@ -192,6 +192,15 @@ gchat_message_get_time (GchatMessage *self)
   return self->time;
 }
 
+/** gchat_message_set_time: when it was really sent (server-time), shown in local time. */
+void
+gchat_message_set_time (GchatMessage *self, GDateTime *time)
+{
+  g_return_if_fail (GCHAT_IS_MESSAGE (self));
+  g_clear_pointer (&self->time, g_date_time_unref);
+  self->time = g_date_time_to_local (time);
+}
+
 /** gchat_message_get_item: the payload of an ITEM, or NULL. */
 GObject *
 gchat_message_get_item (GchatMessage *self)

@@ -40,6 +40,7 @@ gboolean         gchat_message_get_own (GchatMessage *self);
 gboolean         gchat_message_get_highlight (GchatMessage *self);
 void             gchat_message_set_highlight (GchatMessage *self, gboolean highlight);
 GDateTime       *gchat_message_get_time (GchatMessage *self);
+void             gchat_message_set_time (GchatMessage *self, GDateTime *time);
 GObject         *gchat_message_get_item (GchatMessage *self);
 gboolean         gchat_message_is_chat (GchatMessage *self);
 

@@ -201,6 +201,18 @@ mentions (const char *text, const char *nick)
   return FALSE;
 }
 
+/* Use the server-time tag when the server sent one (history, replays). */
+static void
+gchat_session_stamp (GchatMessage *msg, const struct chat_msg *m)
+{
+  const char *iso = chat_msg_tag (m, "time", NULL);
+  g_autoptr (GDateTime) utc = NULL;
+
+  if (iso == NULL || (utc = g_date_time_new_from_iso8601 (iso, NULL)) == NULL)
+    return;
+  gchat_message_set_time (msg, utc);
+}
+
 /* PRIVMSG and NOTICE: route to the channel or query, detect mentions. */
 static void
 gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *nick, gboolean notice)
@@ -244,7 +256,10 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   } else {
     conv = gchat_session_open_query (self, nick, FALSE);
   }
+  if (source_is_server (m) && kind == GCHAT_MESSAGE_NOTICE)
+    kind = GCHAT_MESSAGE_INFO; /* server notices are notes, not chat */
   msg = gchat_message_new (kind, nick, text, FALSE);
+  gchat_session_stamp (msg, m);
   if (to_channel && mentions (text, gchat_connection_get_nick (self->conn)))
     gchat_message_set_highlight (msg, TRUE);
   gchat_conversation_add (conv, msg);
@@ -543,6 +558,25 @@ handle_invite (GchatSession *self, const struct chat_msg *m, const char *nick)
   g_signal_emit (self, signals[SIG_NOTIFY_MESSAGE], 0, gchat_session_note_target (self), msg);
 }
 
+/* REGISTER SUCCESS|VERIFICATION_REQUIRED account :text (account-registration). */
+static void
+handle_register (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  g_autofree char *text = NULL;
+
+  if (m->argc < 2)
+    return;
+  if (g_ascii_strcasecmp (m->argv[0], "SUCCESS") == 0) {
+    gchat_connection_account_registered (self->conn);
+    text = g_strdup_printf ("Account %s created", m->argv[1]);
+  } else {
+    text = g_strdup_printf ("Account %s: %s", m->argv[1], last_arg (m));
+  }
+  gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, text);
+  if (gchat_session_note_target (self) != self->server)
+    gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
+}
+
 /* Named commands, sorted by name for bsearch. */
 struct handler_entry
 {
@@ -557,7 +591,8 @@ static const struct handler_entry handlers[] = {
   { "MODE", handle_mode },       { "NICK", handle_nick },
   { "NOTE", handle_standard_reply }, { "NOTICE", handle_notice },
   { "PART", handle_part },       { "PRIVMSG", handle_privmsg },
-  { "QUIT", handle_quit },       { "TOPIC", handle_topic },
+  { "QUIT", handle_quit },       { "REGISTER", handle_register },
+  { "TOPIC", handle_topic },
   { "WARN", handle_standard_reply },
 };
 
@@ -576,7 +611,7 @@ numeric_text (const struct chat_msg *m)
 
   for (int i = 1; i < m->argc; i++) {
     if (i > 1)
-      g_string_append (s, i == m->argc - 1 && m->trailing ? ": " : " ");
+      g_string_append_c (s, ' ');
     g_string_append (s, m->argv[i]);
   }
   return g_string_free (s, FALSE);
@@ -620,6 +655,24 @@ gchat_session_numeric_error (GchatSession *self, int num, const struct chat_msg 
       break;
     case ERR_NOTONCHANNEL:
       text = g_strdup_printf ("You are not in %s", what);
+      break;
+    case ERR_SASLFAIL:
+      text = g_strdup ("Login failed: wrong account name or password");
+      break;
+    case ERR_NICKLOCKED:
+      text = g_strdup_printf ("Login refused: %s", last_arg (m));
+      break;
+    case ERR_PASSWDMISMATCH:
+      text = g_strdup ("The server refused the password");
+      break;
+    case ERR_YOUREBANNEDCREEP:
+      text = g_strdup_printf ("You are banned from this server: %s", last_arg (m));
+      break;
+    case ERR_UNKNOWNCOMMAND:
+      if (g_ascii_strcasecmp (what, "LOGIN") == 0 || g_ascii_strcasecmp (what, "REGISTER") == 0)
+        text = g_strdup ("This server has no accounts: you are chatting without one");
+      else
+        text = g_strdup_printf ("The server does not know the command %s", what);
       break;
     default: {
       g_autofree char *raw = numeric_text (m);
@@ -841,6 +894,12 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
           conv != NULL ? conv : gchat_session_note_target (self), GCHAT_MESSAGE_EVENT, text);
       }
       return;
+    case RPL_LOCALUSERS:
+    case RPL_GLOBALUSERS:
+    case ERR_NOMOTD:
+      /* The counts are repeated in the text; a missing MOTD is no error. */
+      gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, last_arg (m));
+      return;
     case RPL_UNAWAY:
     case RPL_NOWAWAY:
     case RPL_INVITING:
@@ -858,6 +917,17 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
       return;
     case RPL_MONOFFLINE:
       gchat_session_presence_list (self, last_arg (m), ',', GCHAT_PRESENCE_OFFLINE);
+      return;
+    case RPL_LOGGEDIN:
+      text = g_strdup_printf ("You are logged in as %s", m->argc > 2 ? m->argv[2] : "?");
+      gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, text);
+      gchat_session_update_status (self);
+      return;
+    case RPL_LOGGEDOUT:
+      gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, "You are logged out");
+      gchat_session_update_status (self);
+      return;
+    case RPL_SASLSUCCESS:
       return;
     case ERR_UNKNOWNCOMMAND:
       if (m->argc > 1 && g_ascii_strcasecmp (m->argv[1], "ISON") == 0) {
@@ -940,8 +1010,10 @@ gchat_session_update_status (GchatSession *self)
       status = g_strdup_printf ("Signing in to %s…", self->host);
       break;
     case GCHAT_CONNECTION_CONNECTED:
-      status = g_strdup_printf (
-        "Connected to %s as %s", self->host, gchat_connection_get_nick (self->conn));
+      status = g_strdup_printf ("Connected to %s as %s%s",
+                                self->host,
+                                gchat_connection_get_nick (self->conn),
+                                gchat_connection_get_logged_in (self->conn) ? " (logged in)" : "");
       break;
     case GCHAT_CONNECTION_DISCONNECTED:
     default:

@@ -4,6 +4,8 @@
 #include <gtk/gtk.h>
 
 #include "gchat-config.h"
+#include "gchat-member-list.h"
+#include "gchat-sidebar-row.h"
 #include "gchat-session.h"
 
 G_BEGIN_DECLS
@@ -22,5 +24,15 @@ void          gchat_window_show_join_dialog (GchatWindow *self);
 void          gchat_window_select_conversation (GchatWindow *self, GchatConversation *conv);
 gboolean      gchat_window_show_by_name (GchatWindow *self, const char *name);
 void          gchat_window_show_error (GchatWindow *self, const char *text);
+const char   *gchat_window_get_error (GchatWindow *self);
+GchatConversation *gchat_window_get_shown (GchatWindow *self);
+GtkEntry          *gchat_window_get_entry (GchatWindow *self);
+GtkListView       *gchat_window_get_message_view (GchatWindow *self);
+GchatMemberList   *gchat_window_get_member_list (GchatWindow *self);
+GtkToggleButton   *gchat_window_get_members_button (GchatWindow *self);
+GchatSidebarRow   *gchat_window_find_row (GchatWindow *self, GchatConversation *conv);
+GchatSidebarRow   *gchat_window_find_contact_row (GchatWindow *self, const char *nick);
+gboolean           gchat_window_complete (GchatWindow *self);
+gboolean           gchat_window_get_narrow (GchatWindow *self);
 
 G_END_DECLS
