@@ -1,1 +1,23 @@
-# tests/gchat
+# tests/gchat: GTest programs for the GTK client. test-model needs no
+# display; test-gui runs under its own Xvfb and session bus with a real
+# chatd on loopback (tests/gchat/gui.sh starts all three).
+EXTRA_DIST += tests/gchat/gui.sh tests/gchat/skip.sh tests/gchat/.clang-format
+if BUILD_GCHAT
+GCHAT_TEST_CPPFLAGS = $(GCHAT_CPPFLAGS)
+GCHAT_TEST_CFLAGS = $(GCHAT_CFLAGS)
+
+check_PROGRAMS += tests/gchat/test-model tests/gchat/test-gui
+TESTS += tests/gchat/test-model tests/gchat/gui.sh
+
+tests_gchat_test_model_SOURCES = tests/gchat/test-model.c
+tests_gchat_test_model_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_model_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_model_LDADD = $(GCHAT_LIBS)
+
+tests_gchat_test_gui_SOURCES = tests/gchat/test-gui.c
+tests_gchat_test_gui_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_gui_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_gui_LDADD = $(GCHAT_LIBS)
+else
+TESTS += tests/gchat/skip.sh
+endif

@@ -1,0 +1,94 @@
+#!/bin/sh
+# Run tests/gchat/test-gui under a private Xvfb and session bus, against a
+# real chatd on an ephemeral loopback port. Prints the test's TAP.
+# Environment: CHATD and top_builddir (set by AM_TESTS_ENVIRONMENT);
+# GCHAT_SHOT_DIR, when set, makes the test save screenshots there.
+
+set -u
+: "${CHATD:?CHATD is not set}"
+: "${top_builddir:=.}"
+
+if ! command -v Xvfb >/dev/null 2>&1; then
+	echo "1..0 # SKIP Xvfb is not installed"
+	exit 0
+fi
+
+polls=200	# 50 ms each: 10 s to start chatd or Xvfb
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gchat-gui.XXXXXX") || exit 99
+chatd_pid=
+xvfb_pid=
+
+cleanup()
+{
+	for pid in $xvfb_pid $chatd_pid; do
+		kill -TERM "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	if [ "${GCHAT_KEEP:-0}" = 1 ]; then
+		echo "# kept $tmp" >&2
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+bail()
+{
+	echo "Bail out! $1"
+	[ -f "$2" ] && sed 's/^/# /' "$2"
+	exit 1
+}
+
+"$CHATD" -d --listen 127.0.0.1:0 --data-dir "$tmp" </dev/null >"$tmp/chatd.log" 2>&1 &
+chatd_pid=$!
+port=
+i=0
+while [ $i -lt $polls ]; do
+	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$tmp/chatd.log" | head -n 1)
+	[ -n "$port" ] && break
+	kill -0 "$chatd_pid" 2>/dev/null || break
+	sleep 0.05
+	i=$((i + 1))
+done
+[ -n "$port" ] || bail "chatd did not start" "$tmp/chatd.log"
+
+# -displayfd writes the display number once the server accepts clients.
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" \
+    </dev/null >"$tmp/xvfb.log" 2>&1 &
+xvfb_pid=$!
+display=
+i=0
+while [ $i -lt $polls ]; do
+	display=$(head -n 1 "$tmp/display" 2>/dev/null)
+	[ -n "$display" ] && break
+	kill -0 "$xvfb_pid" 2>/dev/null || break
+	sleep 0.05
+	i=$((i + 1))
+done
+[ -n "$display" ] || bail "Xvfb did not start" "$tmp/xvfb.log"
+
+mkdir -p "$tmp/config" "$tmp/runtime"
+chmod 700 "$tmp/runtime"
+DISPLAY=:$display
+GDK_BACKEND=x11
+GSK_RENDERER=cairo
+GTK_A11Y=test
+G_DEBUG=fatal-criticals
+XDG_CONFIG_HOME=$tmp/config
+XDG_RUNTIME_DIR=$tmp/runtime
+GCHAT_TEST_PORT=$port
+export DISPLAY GDK_BACKEND GSK_RENDERER GTK_A11Y G_DEBUG XDG_CONFIG_HOME XDG_RUNTIME_DIR GCHAT_TEST_PORT
+
+test_gui="$top_builddir/tests/gchat/test-gui"
+if command -v dbus-run-session >/dev/null 2>&1; then
+	dbus-run-session -- "$test_gui"
+else
+	"$test_gui"
+fi
+status=$?
+if [ $status -ne 0 ]; then
+	echo "# chatd log:"
+	sed 's/^/# /' "$tmp/chatd.log" | tail -n 40
+fi
+exit $status

@@ -1,0 +1,503 @@
+/*
+ * test-gui.c: the real window against a real chatd on loopback (started by
+ * gui.sh, port in GCHAT_TEST_PORT), with a second, raw client ("bob") that
+ * speaks the protocol by hand. The steps run in order and share the window:
+ * connect, follow a contact, join a group through the entry, exchange
+ * messages both ways, see the admin menu, get an unread private message,
+ * see the contact go offline. Assertions are on models, widgets and
+ * accessible labels, not on "it did not crash".
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gchat-application.h"
+#include "gchat-message-row.h"
+#include "gchat-window.h"
+
+/* Every wait ends after this long. */
+#define WAIT_MS 10000
+
+typedef struct
+{
+  GSocketConnection *conn;
+  GDataInputStream  *in;
+  GOutputStream     *out;
+  GCancellable      *cancel;
+  GPtrArray         *lines;
+} RawClient;
+
+static GchatApplication *app;
+static GchatWindow      *window;
+static GchatSession     *session;
+static RawClient         bob;
+static guint16           port;
+
+/* Spin the main loop until @cond holds or WAIT_MS passes. */
+static gboolean
+wait_for (gboolean (*cond) (gpointer), gpointer data)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+  while (!cond (data)) {
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  }
+  return TRUE;
+}
+
+/* Let pending redraws and idles run (bounded). */
+static void
+drain (void)
+{
+  for (int i = 0; i < 200 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
+/* Save a screenshot of the screen when GCHAT_SHOT_DIR asks for it. */
+static void
+screenshot (const char *name)
+{
+  const char *dir = g_getenv ("GCHAT_SHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *cmd = NULL;
+  gint64 end = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+
+  if (dir == NULL)
+    return;
+  while (g_get_monotonic_time () < end) {
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (5000);
+  }
+  path = g_build_filename (dir, name, NULL);
+  cmd = g_strdup_printf ("import -window root %s", path);
+  if (!g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL))
+    g_test_message ("could not save %s", path);
+}
+
+/* Raw client: keep reading lines into bob.lines. */
+static void
+raw_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RawClient *c = user_data;
+  g_autoptr (GError) error = NULL;
+  char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+
+  if (line == NULL)
+    return;
+  g_strchomp (line);
+  g_ptr_array_add (c->lines, line);
+  if (g_str_has_prefix (line, "PING ")) {
+    g_autofree char *pong = g_strdup_printf ("PONG %s\r\n", line + 5);
+
+    g_output_stream_write_all (c->out, pong, strlen (pong), NULL, NULL, NULL);
+  }
+  g_data_input_stream_read_line_async (c->in, G_PRIORITY_DEFAULT, c->cancel, raw_read_cb, c);
+}
+
+/* Raw client: send one line (CR LF added). */
+static void
+raw_send (RawClient *c, const char *line)
+{
+  g_autofree char *wire = g_strconcat (line, "\r\n", NULL);
+
+  g_assert_true (g_output_stream_write_all (c->out, wire, strlen (wire), NULL, NULL, NULL));
+}
+
+typedef struct
+{
+  RawClient  *client;
+  const char *glob;
+} RawWait;
+
+/* Condition: a line received by the raw client matches the glob. */
+static gboolean
+raw_seen (gpointer data)
+{
+  RawWait *w = data;
+
+  for (guint i = 0; i < w->client->lines->len; i++)
+    if (g_pattern_match_simple (w->glob, g_ptr_array_index (w->client->lines, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Wait until the raw client received a line matching @glob. */
+static void
+raw_expect (RawClient *c, const char *glob)
+{
+  RawWait w = { c, glob };
+
+  if (!wait_for (raw_seen, &w)) {
+    for (guint i = 0; i < c->lines->len; i++)
+      g_test_message ("bob got: %s", (char *) g_ptr_array_index (c->lines, i));
+    g_error ("bob never got a line matching “%s”", glob);
+  }
+}
+
+/* Connect the raw client to chatd and register it as @nick. */
+static void
+raw_connect (RawClient *c, const char *nick)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *nick_line = g_strdup_printf ("NICK %s", nick);
+  g_autofree char *user_line = g_strdup_printf ("USER %s 0 * :Raw %s", nick, nick);
+
+  c->conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+  c->in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (c->conn)));
+  g_data_input_stream_set_newline_type (c->in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
+  c->out = g_io_stream_get_output_stream (G_IO_STREAM (c->conn));
+  c->cancel = g_cancellable_new ();
+  c->lines = g_ptr_array_new_with_free_func (g_free);
+  g_data_input_stream_read_line_async (c->in, G_PRIORITY_DEFAULT, c->cancel, raw_read_cb, c);
+  raw_send (c, nick_line);
+  raw_send (c, user_line);
+  raw_expect (c, ":* 001 *");
+}
+
+/* Condition: the session is connected. */
+static gboolean
+is_connected (gpointer data)
+{
+  return gchat_connection_get_state (gchat_session_get_connection (session)) == GCHAT_CONNECTION_CONNECTED;
+}
+
+/* The message rows the list view currently shows. */
+static void
+collect_rows (GtkWidget *widget, GPtrArray *rows)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    if (GCHAT_IS_MESSAGE_ROW (child))
+      g_ptr_array_add (rows, child);
+    else
+      collect_rows (child, rows);
+  }
+}
+
+/* The shown row whose text is @text, or NULL. */
+static GchatMessageRow *
+find_row (const char *text)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (GTK_WIDGET (gchat_window_get_message_view (window)), rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (gchat_message_row_get_text (rows->pdata[i]), text) == 0)
+      return rows->pdata[i];
+  return NULL;
+}
+
+/* Condition: a row with the text is on screen. */
+static gboolean
+row_shown (gpointer data)
+{
+  return find_row (data) != NULL;
+}
+
+/* Type @text into the entry and press Enter. */
+static void
+type_line (const char *text)
+{
+  GtkEntry *entry = gchat_window_get_entry (window);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "activate");
+}
+
+/* Step 1: the window connects to chatd and says so. */
+static void
+test_connect (void)
+{
+  GchatConfig *config = g_new0 (GchatConfig, 1);
+  const char *status;
+
+  config->host = g_strdup ("127.0.0.1");
+  config->port = port;
+  config->nick = g_strdup ("alice");
+  config->realname = g_strdup ("Alice Test");
+  window = gchat_window_new (GTK_APPLICATION (app), config);
+  session = gchat_window_get_session (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  gchat_window_connect (window);
+  g_assert_true (wait_for (is_connected, NULL));
+  status = gchat_session_get_status (session);
+  g_assert_nonnull (strstr (status, "Connected to 127.0.0.1 as alice"));
+  gtk_test_accessible_assert_property (gchat_window_get_entry (window), GTK_ACCESSIBLE_PROPERTY_LABEL, "Message");
+}
+
+/* Condition: contact bob has the presence in data. */
+static gboolean
+bob_presence_is (gpointer data)
+{
+  GchatContact *c = gchat_session_find_contact (session, "bob");
+
+  return c != NULL && gchat_contact_get_presence (c) == (GchatPresence) GPOINTER_TO_INT (data);
+}
+
+/* Step 2: a contact is followed with MONITOR and comes online. */
+static void
+test_contact_online (void)
+{
+  GchatSidebarRow *row;
+
+  gchat_session_add_contact (session, "bob");
+  raw_connect (&bob, "bob");
+  g_assert_true (wait_for (bob_presence_is, GINT_TO_POINTER (GCHAT_PRESENCE_ONLINE)));
+  row = gchat_window_find_contact_row (window, "bob");
+  g_assert_nonnull (row);
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, "bob, online");
+}
+
+/* Condition: we are in #test and it is on screen. */
+static gboolean
+test_group_shown (gpointer data)
+{
+  GchatConversation *conv = gchat_session_find (session, "#test");
+
+  return conv != NULL && gchat_conversation_get_joined (conv) && gchat_window_get_shown (window) == conv &&
+         gchat_conversation_get_operator (conv);
+}
+
+/* Condition: #test has @data members. */
+static gboolean
+member_count_is (gpointer data)
+{
+  GchatConversation *conv = gchat_session_find (session, "#test");
+
+  return conv != NULL &&
+         g_list_model_get_n_items (gchat_conversation_get_members (conv)) == (guint) GPOINTER_TO_INT (data);
+}
+
+/* Step 3: /join in the entry creates the group, shows it, makes us admin. */
+static void
+test_join_group (void)
+{
+  GchatConversation *conv;
+
+  type_line ("/join #test");
+  g_assert_true (wait_for (test_group_shown, NULL));
+  conv = gchat_session_find (session, "#test");
+  g_assert_nonnull (gchat_window_find_row (window, conv));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gchat_window_get_entry (window))), ==, "");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gchat_window_get_members_button (window))));
+  raw_send (&bob, "JOIN #test");
+  raw_expect (&bob, ":chatd.local 366 bob #test *");
+  g_assert_true (wait_for (member_count_is, GINT_TO_POINTER (2)));
+}
+
+/* Step 4: our message reaches bob; bob's reaches us and is shown. */
+static void
+test_messages (void)
+{
+  GchatConversation *conv = gchat_session_find (session, "#test");
+  GListModel *msgs = gchat_conversation_get_messages (conv);
+  g_autoptr (GchatMessage) last = NULL;
+  GchatMessageRow *row;
+
+  type_line ("hello bob, from gchat");
+  raw_expect (&bob, ":alice!*PRIVMSG #test :hello bob, from gchat");
+  last = g_list_model_get_item (msgs, g_list_model_get_n_items (msgs) - 1);
+  g_assert_true (gchat_message_get_own (last));
+  g_assert_true (wait_for (row_shown, (gpointer) "hello bob, from gchat"));
+  row = find_row ("hello bob, from gchat");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "own"));
+
+  raw_send (&bob, "PRIVMSG #test :hi alice, raw bob here");
+  g_assert_true (wait_for (row_shown, (gpointer) "hi alice, raw bob here"));
+  row = find_row ("hi alice, raw bob here");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "other"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "highlight"));
+  g_assert_cmpstr (gchat_message_get_nick (gchat_message_row_get_message (row)), ==, "bob");
+  g_assert_false (gchat_message_get_own (gchat_message_row_get_message (row)));
+  /* On screen, so nothing is unread. */
+  g_assert_cmpuint (gchat_conversation_get_unread (conv), ==, 0);
+
+  /* Tab completes bob's nick from the member list. */
+  gtk_editable_set_text (GTK_EDITABLE (gchat_window_get_entry (window)), "bo");
+  gtk_editable_set_position (GTK_EDITABLE (gchat_window_get_entry (window)), 2);
+  g_assert_true (gchat_window_complete (window));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gchat_window_get_entry (window))), ==, "bob: ");
+  gtk_editable_set_text (GTK_EDITABLE (gchat_window_get_entry (window)), "");
+  screenshot ("gchat-main.png");
+}
+
+/* Whether @model has an item with the label. */
+static gboolean
+menu_has (GMenuModel *model, const char *label)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++) {
+    g_autofree char *l = NULL;
+    GMenuModel *section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+    if (section != NULL) {
+      gboolean found = menu_has (section, label);
+
+      g_object_unref (section);
+      if (found)
+        return TRUE;
+    }
+    if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &l) && g_strcmp0 (l, label) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Condition: bob is an admin of #test. */
+static gboolean
+bob_is_admin (gpointer data)
+{
+  GchatConversation *conv = gchat_session_find (session, "#test");
+  GchatMember *m = gchat_conversation_find_member (conv, "bob");
+
+  return m != NULL && gchat_session_is_admin (session, m);
+}
+
+/* Step 5: the member list offers admin actions to us (an admin), and they work. */
+static void
+test_admin_menu (void)
+{
+  GchatMemberList *list = gchat_window_get_member_list (window);
+  g_autoptr (GMenuModel) menu = NULL;
+
+  gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
+  menu = gchat_member_list_menu_for (list, "bob");
+  g_assert_true (menu_has (menu, "Send a private message"));
+  g_assert_true (menu_has (menu, "Make admin"));
+  g_assert_true (menu_has (menu, "Remove from group"));
+  g_assert_true (menu_has (menu, "Ban from group"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.make-admin", "s", "bob"));
+  raw_expect (&bob, ":alice!* MODE #test +o bob");
+  g_assert_true (wait_for (bob_is_admin, NULL));
+  screenshot ("gchat-admin.png");
+}
+
+/* Condition: the private conversation with bob has an unread message. */
+static gboolean
+bob_query_unread (gpointer data)
+{
+  GchatConversation *conv = gchat_session_find (session, "bob");
+
+  return conv != NULL && gchat_conversation_get_unread (conv) == 1;
+}
+
+/* Step 6: a private message elsewhere shows an unread badge in the sidebar. */
+static void
+test_private_unread (void)
+{
+  GchatConversation *conv;
+  GchatSidebarRow *row;
+
+  raw_send (&bob, "PRIVMSG alice :a private word");
+  g_assert_true (wait_for (bob_query_unread, NULL));
+  conv = gchat_session_find (session, "bob");
+  row = gchat_window_find_row (window, conv);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gchat_sidebar_row_get_badge (row), ==, "1");
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, "bob, 1 unread");
+  gchat_window_select_conversation (window, conv);
+  g_assert_true (gchat_window_get_shown (window) == conv);
+  g_assert_cmpuint (gchat_conversation_get_unread (conv), ==, 0);
+  g_assert_null (gchat_sidebar_row_get_badge (row));
+  g_assert_true (wait_for (row_shown, (gpointer) "a private word"));
+}
+
+/* Step 7: bob quits; the contact turns offline, live. */
+static void
+test_contact_offline (void)
+{
+  raw_send (&bob, "QUIT :bye");
+  g_assert_true (wait_for (bob_presence_is, GINT_TO_POINTER (GCHAT_PRESENCE_OFFLINE)));
+  gtk_test_accessible_assert_property (
+    gchat_window_find_contact_row (window, "bob"), GTK_ACCESSIBLE_PROPERTY_LABEL, "bob, offline");
+}
+
+/* Condition: the error bar mentions @data. */
+static gboolean
+error_mentions (gpointer data)
+{
+  const char *text = gchat_window_get_error (window);
+
+  return text != NULL && strstr (text, data) != NULL;
+}
+
+/* Step 8: a refusal from the server is shown in words. */
+static void
+test_server_error (void)
+{
+  g_assert_true (gchat_window_show_by_name (window, "#test"));
+  type_line ("/kick nobody");
+  g_assert_true (wait_for (error_mentions, (gpointer) "nobody"));
+  g_test_message ("error shown: %s", gchat_window_get_error (window));
+}
+
+/* Narrow windows fold the sidebar away. */
+static gboolean
+is_narrow (gpointer data)
+{
+  return gchat_window_get_narrow (window) == GPOINTER_TO_INT (data);
+}
+
+/* Step 9: narrow and wide layouts. */
+static void
+test_narrow (void)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 600);
+  gtk_widget_queue_resize (GTK_WIDGET (window));
+  g_assert_true (wait_for (is_narrow, GINT_TO_POINTER (TRUE)));
+  drain ();
+  screenshot ("gchat-narrow.png");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
+  g_assert_true (wait_for (is_narrow, GINT_TO_POINTER (FALSE)));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  const char *port_env = g_getenv ("GCHAT_TEST_PORT");
+  int n;
+  char **v;
+  int status;
+
+  for (int i = 0; i < argc; i++)
+    g_ptr_array_add (args, argv[i]);
+  g_ptr_array_add (args, (char *) "--tap");
+  g_ptr_array_add (args, NULL);
+  n = (int) args->len - 1;
+  v = (char **) args->pdata;
+  gtk_test_init (&n, &v, NULL);
+  /*
+   * Criticals stay fatal (G_DEBUG=fatal-criticals); warnings do not, because
+   * GIO warns when no notification daemon runs, as under Xvfb.
+   */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  if (port_env == NULL) {
+    g_print ("1..0 # SKIP run through gui.sh (GCHAT_TEST_PORT is not set)\n");
+    return 0;
+  }
+  port = (guint16) atoi (port_env);
+  app = gchat_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/gui/connect", test_connect);
+  g_test_add_func ("/gui/contact-online", test_contact_online);
+  g_test_add_func ("/gui/join-group", test_join_group);
+  g_test_add_func ("/gui/messages", test_messages);
+  g_test_add_func ("/gui/admin-menu", test_admin_menu);
+  g_test_add_func ("/gui/private-unread", test_private_unread);
+  g_test_add_func ("/gui/contact-offline", test_contact_offline);
+  g_test_add_func ("/gui/server-error", test_server_error);
+  g_test_add_func ("/gui/narrow", test_narrow);
+  status = g_test_run ();
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  return status;
+}

@@ -1,0 +1,361 @@
+/*
+ * test-model.c: gchat's model logic without a window or a server. Server
+ * lines go in through gchat_connection_process_line, exactly as the socket
+ * would deliver them; lines gchat would send are caught from ::line-sent.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "gchat-command.h"
+#include "gchat-session.h"
+
+typedef struct
+{
+  GchatSession    *session;
+  GchatConnection *conn;
+  GPtrArray       *sent;
+} Fixture;
+
+/* ::line-sent: remember what gchat would have written. */
+static void
+on_line_sent (GchatConnection *conn, const char *line, gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  g_ptr_array_add (f->sent, g_strdup (line));
+}
+
+/* Feed one line as if the server sent it. */
+static void
+feed (Fixture *f, const char *line)
+{
+  gchat_connection_process_line (f->conn, line);
+}
+
+/* Whether a sent line matches @glob. */
+static gboolean
+sent_matches (Fixture *f, const char *glob)
+{
+  for (guint i = 0; i < f->sent->len; i++)
+    if (g_pattern_match_simple (glob, g_ptr_array_index (f->sent, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* The last message of @conv (borrowed). */
+static GchatMessage *
+last_message (GchatConversation *conv)
+{
+  GListModel *msgs = gchat_conversation_get_messages (conv);
+  guint n = g_list_model_get_n_items (msgs);
+  g_autoptr (GchatMessage) m = NULL;
+
+  g_assert_cmpuint (n, >, 0);
+  m = g_list_model_get_item (msgs, n - 1);
+  return m; /* the store keeps a reference */
+}
+
+/* A session that the server has welcomed as alice. */
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->session = gchat_session_new ();
+  f->conn = gchat_session_get_connection (f->session);
+  f->sent = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (f->conn, "line-sent", G_CALLBACK (on_line_sent), f);
+  gchat_connection_set_nick (f->conn, "alice");
+  feed (f, ":chatd.test 001 alice :Welcome to chatd, alice");
+  feed (f, ":chatd.test 005 alice PREFIX=(ov)@+ CHANMODES=b,k,l,imnst MONITOR=100 :are supported");
+  gchat_session_set_active (f->session, gchat_session_get_server (f->session));
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->session);
+  g_ptr_array_unref (f->sent);
+}
+
+/* Slash commands: arguments, "the rest of the line", errors with usage. */
+static void
+test_command_parse (void)
+{
+  GchatCommand cmd;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (gchat_command_parse ("/msg bob hello there", &cmd, NULL));
+  g_assert_cmpint (cmd.id, ==, GCHAT_COMMAND_MSG);
+  g_assert_cmpstr (cmd.argv[0], ==, "bob");
+  g_assert_cmpstr (cmd.argv[1], ==, "hello there");
+  gchat_command_clear (&cmd);
+
+  g_assert_true (gchat_command_parse ("/join #room secret", &cmd, NULL));
+  g_assert_cmpint (cmd.id, ==, GCHAT_COMMAND_JOIN);
+  g_assert_cmpstr (cmd.argv[1], ==, "secret");
+  gchat_command_clear (&cmd);
+
+  g_assert_true (gchat_command_parse ("//not a command", &cmd, NULL));
+  g_assert_cmpint (cmd.id, ==, GCHAT_COMMAND_SAY);
+  g_assert_cmpstr (cmd.argv[0], ==, "/not a command");
+  gchat_command_clear (&cmd);
+
+  g_assert_true (gchat_command_parse ("/ME waves", &cmd, NULL));
+  g_assert_cmpint (cmd.id, ==, GCHAT_COMMAND_ME);
+  gchat_command_clear (&cmd);
+
+  g_assert_false (gchat_command_parse ("/frobnicate", &cmd, &error));
+  g_assert_error (error, GCHAT_COMMAND_ERROR, GCHAT_COMMAND_ERROR_UNKNOWN);
+  g_clear_error (&error);
+
+  g_assert_false (gchat_command_parse ("/kick", &cmd, &error));
+  g_assert_error (error, GCHAT_COMMAND_ERROR, GCHAT_COMMAND_ERROR_USAGE);
+  g_assert_nonnull (strstr (error->message, "/kick nick"));
+}
+
+/* Tab completion cycles through matching nicks and adds ": " at the start. */
+static void
+test_completion (void)
+{
+  const char *nicks[] = { "bob", "Alice", "alan", NULL };
+  GchatCompletion state = { 0 };
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  g_autofree char *mid = NULL;
+  int cursor = 0;
+
+  first = gchat_command_complete (&state, "al", 2, nicks, &cursor);
+  g_assert_cmpstr (first, ==, "alan: ");
+  g_assert_cmpint (cursor, ==, 6);
+  second = gchat_command_complete (&state, first, cursor, nicks, &cursor);
+  g_assert_cmpstr (second, ==, "Alice: ");
+  third = gchat_command_complete (&state, second, cursor, nicks, &cursor);
+  g_assert_cmpstr (third, ==, "alan: ");
+  gchat_completion_reset (&state);
+
+  mid = gchat_command_complete (&state, "hi b", 4, nicks, &cursor);
+  g_assert_cmpstr (mid, ==, "hi bob ");
+  gchat_completion_reset (&state);
+  g_assert_null (gchat_command_complete (&state, "zz", 2, nicks, &cursor));
+  gchat_completion_reset (&state);
+}
+
+/* Joining a group, its members and our admin status. */
+static void
+test_join_and_members (Fixture *f, gconstpointer data)
+{
+  GchatConversation *room;
+  GchatMember *bob;
+
+  feed (f, ":alice!a@127.0.0.1 JOIN #room");
+  room = gchat_session_find (f->session, "#ROOM");
+  g_assert_nonnull (room);
+  g_assert_cmpint (gchat_conversation_get_kind (room), ==, GCHAT_CONVERSATION_CHANNEL);
+  g_assert_true (gchat_conversation_get_joined (room));
+  feed (f, ":chatd.test 353 alice = #room :@alice bob");
+  feed (f, ":chatd.test 366 alice #room :End of /NAMES list");
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_conversation_get_members (room)), ==, 2);
+  g_assert_true (gchat_conversation_get_operator (room));
+
+  feed (f, ":carol!c@h JOIN #room");
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_conversation_get_members (room)), ==, 3);
+  g_assert_cmpint (gchat_message_get_kind (last_message (room)), ==, GCHAT_MESSAGE_EVENT);
+  g_assert_cmpstr (gchat_message_get_text (last_message (room)), ==, "carol joined");
+
+  feed (f, ":alice!a@h MODE #room +o bob");
+  bob = gchat_conversation_find_member (room, "bob");
+  g_assert_cmpstr (gchat_member_get_prefixes (bob), ==, "@");
+  g_assert_true (gchat_session_is_admin (f->session, bob));
+
+  feed (f, ":carol!c@h PART #room :later");
+  g_assert_null (gchat_conversation_find_member (room, "carol"));
+  g_assert_cmpstr (gchat_message_get_text (last_message (room)), ==, "carol left (later)");
+
+  feed (f, ":bob!b@h TOPIC #room :plans for Friday");
+  g_assert_cmpstr (gchat_conversation_get_topic (room), ==, "plans for Friday");
+
+  feed (f, ":bob!b@h KICK #room alice :bye");
+  g_assert_false (gchat_conversation_get_joined (room));
+  g_assert_false (gchat_conversation_get_operator (room));
+  g_assert_nonnull (strstr (gchat_message_get_text (last_message (room)), "bob removed you from #room"));
+}
+
+/* Unread counts: chat from others while we look elsewhere; mentions. */
+static void
+test_unread (Fixture *f, gconstpointer data)
+{
+  GchatConversation *room;
+  GchatConversation *bob;
+
+  feed (f, ":alice!a@h JOIN #room");
+  room = gchat_session_find (f->session, "#room");
+  feed (f, ":bob!b@h PRIVMSG #room :hello everyone");
+  feed (f, ":bob!b@h JOIN #room");
+  g_assert_cmpuint (gchat_conversation_get_unread (room), ==, 1);
+  g_assert_false (gchat_conversation_get_mentioned (room));
+  feed (f, ":bob!b@h PRIVMSG #room :alice: are you there?");
+  g_assert_cmpuint (gchat_conversation_get_unread (room), ==, 2);
+  g_assert_true (gchat_conversation_get_mentioned (room));
+  g_assert_true (gchat_message_get_highlight (last_message (room)));
+  g_assert_false (gchat_message_get_own (last_message (room)));
+  g_assert_cmpstr (gchat_message_get_nick (last_message (room)), ==, "bob");
+
+  gchat_session_set_active (f->session, room);
+  g_assert_cmpuint (gchat_conversation_get_unread (room), ==, 0);
+  g_assert_false (gchat_conversation_get_mentioned (room));
+  feed (f, ":bob!b@h PRIVMSG #room :seen");
+  g_assert_cmpuint (gchat_conversation_get_unread (room), ==, 0);
+
+  /* Our own messages never count, and are marked as ours. */
+  gchat_session_set_active (f->session, gchat_session_get_server (f->session));
+  g_assert_true (gchat_session_say (f->session, room, "my reply", FALSE, NULL));
+  g_assert_true (sent_matches (f, "PRIVMSG #room :my reply"));
+  g_assert_true (gchat_message_get_own (last_message (room)));
+  g_assert_cmpuint (gchat_conversation_get_unread (room), ==, 0);
+
+  /* A private message opens a conversation with its own count. */
+  feed (f, ":bob!b@h PRIVMSG alice :psst");
+  bob = gchat_session_find (f->session, "bob");
+  g_assert_nonnull (bob);
+  g_assert_cmpint (gchat_conversation_get_kind (bob), ==, GCHAT_CONVERSATION_QUERY);
+  g_assert_cmpuint (gchat_conversation_get_unread (bob), ==, 1);
+  g_assert_cmpstr (gchat_message_get_text (last_message (bob)), ==, "psst");
+
+  /* Events (joins, topic) are not unread chat. */
+  feed (f, ":dave!d@h JOIN #room");
+  g_assert_cmpuint (gchat_conversation_get_unread (room), ==, 0);
+}
+
+/* Contacts: MONITOR online/offline, AWAY, QUIT. */
+static void
+test_presence (Fixture *f, gconstpointer data)
+{
+  GchatContact *bob;
+
+  bob = gchat_session_add_contact (f->session, "bob");
+  g_assert_true (sent_matches (f, "MONITOR + bob"));
+  g_assert_cmpint (gchat_contact_get_presence (bob), ==, GCHAT_PRESENCE_UNKNOWN);
+  feed (f, ":chatd.test 730 alice :bob!b@h");
+  g_assert_cmpint (gchat_contact_get_presence (bob), ==, GCHAT_PRESENCE_ONLINE);
+  feed (f, ":bob!b@h AWAY :lunch");
+  g_assert_cmpint (gchat_contact_get_presence (bob), ==, GCHAT_PRESENCE_AWAY);
+  g_assert_cmpstr (gchat_contact_get_away_message (bob), ==, "lunch");
+  feed (f, ":bob!b@h AWAY");
+  g_assert_cmpint (gchat_contact_get_presence (bob), ==, GCHAT_PRESENCE_ONLINE);
+  feed (f, ":chatd.test 731 alice :bob");
+  g_assert_cmpint (gchat_contact_get_presence (bob), ==, GCHAT_PRESENCE_OFFLINE);
+  feed (f, ":chatd.test 730 alice :bob!b@h");
+  feed (f, ":bob!b@h QUIT :gone");
+  g_assert_cmpint (gchat_contact_get_presence (bob), ==, GCHAT_PRESENCE_OFFLINE);
+  gchat_session_remove_contact (f->session, "bob");
+  g_assert_true (sent_matches (f, "MONITOR - bob"));
+  g_assert_null (gchat_session_find_contact (f->session, "bob"));
+}
+
+/* Server errors are put in words, in the conversation and on ::server-error. */
+static void
+on_server_error (GchatSession *session, const char *text, gpointer user_data)
+{
+  g_free (*(char **) user_data);
+  *(char **) user_data = g_strdup (text);
+}
+
+static void
+test_errors (Fixture *f, gconstpointer data)
+{
+  g_autofree char *error = NULL;
+  GchatConversation *room;
+
+  g_signal_connect (f->session, "server-error", G_CALLBACK (on_server_error), &error);
+  feed (f, ":alice!a@h JOIN #room");
+  room = gchat_session_find (f->session, "#room");
+  gchat_session_set_active (f->session, room);
+  feed (f, ":chatd.test 482 alice #room :You're not channel operator");
+  g_assert_cmpstr (error, ==, "You need to be an admin of #room to do that");
+  g_assert_cmpint (gchat_message_get_kind (last_message (room)), ==, GCHAT_MESSAGE_ERROR);
+  feed (f, ":chatd.test 475 alice #secret :Cannot join channel (+k)");
+  g_assert_cmpstr (error, ==, "#secret needs a key (password) to join");
+  feed (f, "FAIL REGISTER ACCOUNT_EXISTS alice :Account already exists");
+  g_assert_cmpstr (error, ==, "REGISTER failed: Account already exists");
+  feed (f, ":chatd.test 499 alice x :Something odd");
+  g_assert_cmpstr (error, ==, "Server error 499: x Something odd");
+  g_signal_handlers_disconnect_by_data (f->session, &error);
+}
+
+/* Commands typed in the entry become the right lines. */
+static void
+test_commands_send (Fixture *f, gconstpointer data)
+{
+  GchatConversation *room;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (gchat_session_run (f->session, "/join #room key", NULL));
+  g_assert_true (sent_matches (f, "JOIN #room key"));
+  feed (f, ":alice!a@h JOIN #room");
+  room = gchat_session_find (f->session, "#room");
+  g_assert_cmpstr (gchat_conversation_get_key (room), ==, "key");
+  gchat_session_set_active (f->session, room);
+  g_assert_true (gchat_session_run (f->session, "/me waves", NULL));
+  g_assert_true (sent_matches (f, "PRIVMSG #room :\001ACTION waves\001"));
+  g_assert_cmpint (gchat_message_get_kind (last_message (room)), ==, GCHAT_MESSAGE_ACTION);
+  g_assert_true (gchat_session_run (f->session, "/topic new plans", NULL));
+  g_assert_true (sent_matches (f, "TOPIC #room :new plans"));
+  g_assert_true (gchat_session_run (f->session, "/kick bob too loud", NULL));
+  g_assert_true (sent_matches (f, "KICK #room bob :too loud"));
+  g_assert_true (gchat_session_run (f->session, "/ban bob", NULL));
+  g_assert_true (sent_matches (f, "MODE #room +b bob!*@*"));
+  g_assert_true (gchat_session_run (f->session, "/invite carol", NULL));
+  g_assert_true (sent_matches (f, "INVITE carol #room"));
+  g_assert_true (gchat_session_run (f->session, "/away lunch", NULL));
+  g_assert_true (sent_matches (f, "AWAY lunch"));
+  g_assert_true (gchat_session_run (f->session, "/quote WHOIS bob", NULL));
+  g_assert_true (sent_matches (f, "WHOIS bob"));
+  g_assert_true (gchat_session_run (f->session, "/msg bob hi there", NULL));
+  g_assert_true (sent_matches (f, "PRIVMSG bob :hi there"));
+  g_assert_nonnull (gchat_session_find (f->session, "bob"));
+  g_assert_true (gchat_session_run (f->session, "/part", NULL));
+  g_assert_true (sent_matches (f, "PART #room"));
+  g_assert_false (gchat_session_run (f->session, "/join bad,name", &error));
+  g_assert_nonnull (error);
+}
+
+/* A group created private gets +i and its key once we are its operator. */
+static void
+test_private_group (Fixture *f, gconstpointer data)
+{
+  g_assert_true (gchat_session_join (f->session, "secret", "k3y", TRUE, NULL));
+  g_assert_true (sent_matches (f, "JOIN #secret k3y"));
+  feed (f, ":alice!a@h JOIN #secret");
+  feed (f, ":chatd.test 353 alice = #secret :@alice");
+  feed (f, ":chatd.test 366 alice #secret :End of /NAMES list");
+  g_assert_true (sent_matches (f, "MODE #secret +i"));
+  g_assert_true (sent_matches (f, "MODE #secret +k k3y"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  int n;
+  char **v;
+
+  /* TAP for the automake driver. */
+  for (int i = 0; i < argc; i++)
+    g_ptr_array_add (args, argv[i]);
+  g_ptr_array_add (args, (char *) "--tap");
+  g_ptr_array_add (args, NULL);
+  n = (int) args->len - 1;
+  v = (char **) args->pdata;
+  g_test_init (&n, &v, NULL);
+
+  g_test_add_func ("/command/parse", test_command_parse);
+  g_test_add_func ("/command/completion", test_completion);
+  g_test_add ("/session/join-and-members", Fixture, NULL, fixture_setup, test_join_and_members, fixture_teardown);
+  g_test_add ("/session/unread", Fixture, NULL, fixture_setup, test_unread, fixture_teardown);
+  g_test_add ("/session/presence", Fixture, NULL, fixture_setup, test_presence, fixture_teardown);
+  g_test_add ("/session/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
+  g_test_add ("/session/commands", Fixture, NULL, fixture_setup, test_commands_send, fixture_teardown);
+  g_test_add ("/session/private-group", Fixture, NULL, fixture_setup, test_private_group, fixture_teardown);
+  return g_test_run ();
+}
