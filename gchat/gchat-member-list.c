@@ -1,7 +1,8 @@
 /*
  * gchat-member-list.c: a GtkListView over the conversation's members. Each
  * row has a menu: "Send a private message" for everyone, and Kick, Ban and
- * Make admin only while we are an operator of the group. The menu items
+ * Make (or remove) admin only while we are an operator of the group; our
+ * own row offers to leave. The menu items
  * fire the window's chat.* actions with the nick as target.
  */
 #include "config.h"
@@ -38,11 +39,22 @@ gchat_member_list_menu_for (GchatMemberList *self, const char *nick)
 {
   GMenu *menu = g_menu_new ();
 
+  GchatMember *member = self->conv != NULL ? gchat_conversation_find_member (self->conv, nick) : NULL;
+  gboolean me = self->session != NULL &&
+                gchat_connection_is_me (gchat_session_get_connection (self->session), nick);
+
+  if (me) {
+    menu_add (menu, "Leave this group", "chat.part-group", nick);
+    return G_MENU_MODEL (menu);
+  }
   menu_add (menu, "Send a private message", "chat.query", nick);
   if (self->conv != NULL && gchat_conversation_get_operator (self->conv)) {
     g_autoptr (GMenu) admin = g_menu_new ();
 
-    menu_add (admin, "Make admin", "chat.make-admin", nick);
+    if (member != NULL && self->session != NULL && gchat_session_is_admin (self->session, member))
+      menu_add (admin, "Remove admin rights", "chat.remove-admin", nick);
+    else
+      menu_add (admin, "Make admin", "chat.make-admin", nick);
     menu_add (admin, "Remove from group", "chat.kick", nick);
     menu_add (admin, "Ban from group", "chat.ban", nick);
     g_menu_append_section (menu, "Admin", G_MENU_MODEL (admin));

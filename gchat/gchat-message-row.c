@@ -86,7 +86,8 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
       if (gchat_message_get_highlight (message))
         gtk_widget_add_css_class (GTK_WIDGET (self), "highlight");
       gtk_widget_set_visible (self->header, TRUE);
-      gtk_widget_set_hexpand (self->bubble, FALSE);
+      /* Expand so that halign can push our own bubble to the right edge. */
+      gtk_widget_set_hexpand (self->bubble, TRUE);
       gtk_widget_set_halign (self->bubble, own ? GTK_ALIGN_END : GTK_ALIGN_START);
       gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
       markup = own ? g_markup_printf_escaped ("<b>%s</b>", nick != NULL ? nick : "")

@@ -1338,6 +1338,14 @@ gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const cha
   gchat_connection_sendv (self->conn, "MODE", gchat_conversation_get_name (conv), "+o", nick, NULL);
 }
 
+/** gchat_session_remove_admin: take operator status (-o) from @nick in @conv. */
+void
+gchat_session_remove_admin (GchatSession *self, GchatConversation *conv, const char *nick)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn, "MODE", gchat_conversation_get_name (conv), "-o", nick, NULL);
+}
+
 /** gchat_session_invite: invite @nick into @conv. */
 void
 gchat_session_invite (GchatSession *self, GchatConversation *conv, const char *nick)

@@ -659,6 +659,22 @@ make_admin_activated (GSimpleAction *action, GVariant *param, gpointer user_data
   gchat_session_make_admin (self->session, self->shown, g_variant_get_string (param, NULL));
 }
 
+/* chat.remove-admin(nick) */
+static void
+remove_admin_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gchat_session_remove_admin (self->session, self->shown, g_variant_get_string (param, NULL));
+}
+
+/* chat.part-group(nick): our own member row's "leave" (the nick is ours). */
+static void
+part_group_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  part_activated (action, NULL, user_data);
+}
+
 /* chat.kick(nick) */
 static void
 kick_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -696,6 +712,8 @@ static const GActionEntry window_actions[] = {
   { .name = "close", .activate = close_activated },
   { .name = "query", .activate = query_activated, .parameter_type = "s" },
   { .name = "make-admin", .activate = make_admin_activated, .parameter_type = "s" },
+  { .name = "remove-admin", .activate = remove_admin_activated, .parameter_type = "s" },
+  { .name = "part-group", .activate = part_group_activated, .parameter_type = "s" },
   { .name = "kick", .activate = kick_activated, .parameter_type = "s" },
   { .name = "ban", .activate = ban_activated, .parameter_type = "s" },
   { .name = "remove-contact", .activate = remove_contact_activated, .parameter_type = "s" },

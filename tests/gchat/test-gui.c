@@ -275,6 +275,15 @@ member_count_is (gpointer data)
          g_list_model_get_n_items (gchat_conversation_get_members (conv)) == (guint) GPOINTER_TO_INT (data);
 }
 
+/* Condition: #test's topic is @data. */
+static gboolean
+topic_is (gpointer data)
+{
+  GchatConversation *conv = gchat_session_find (session, "#test");
+
+  return conv != NULL && g_strcmp0 (gchat_conversation_get_topic (conv), data) == 0;
+}
+
 /* Step 3: /join in the entry creates the group, shows it, makes us admin. */
 static void
 test_join_group (void)
@@ -287,6 +296,8 @@ test_join_group (void)
   g_assert_nonnull (gchat_window_find_row (window, conv));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gchat_window_get_entry (window))), ==, "");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gchat_window_get_members_button (window))));
+  type_line ("/topic Plans for Friday: picnic or museum?");
+  g_assert_true (wait_for (topic_is, (gpointer) "Plans for Friday: picnic or museum?"));
   raw_send (&bob, "JOIN #test");
   raw_expect (&bob, ":chatd.local 366 bob #test *");
   g_assert_true (wait_for (member_count_is, GINT_TO_POINTER (2)));
@@ -349,6 +360,48 @@ menu_has (GMenuModel *model, const char *label)
   return FALSE;
 }
 
+/* Find the menu button labelled @label under @widget. */
+static GtkMenuButton *
+find_menu_button (GtkWidget *widget, const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    GtkMenuButton *found;
+
+    if (GTK_IS_MENU_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), label) == 0)
+      return GTK_MENU_BUTTON (child);
+    if ((found = find_menu_button (child, label)) != NULL)
+      return found;
+  }
+  return NULL;
+}
+
+/* Condition: the menu button's popover is on screen. */
+static gboolean
+popover_mapped (gpointer data)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (data);
+
+  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
+}
+
+/* Pop up the member row menu labelled @label. */
+static GtkMenuButton *
+open_member_menu (const char *label)
+{
+  GtkMenuButton *button = NULL;
+  gint64 end = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+  while (button == NULL && g_get_monotonic_time () < end) {
+    button = find_menu_button (GTK_WIDGET (gchat_window_get_member_list (window)), label);
+    if (button == NULL && !g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  }
+  if (button != NULL)
+    gtk_menu_button_popup (button);
+  return button;
+}
+
 /* Condition: bob is an admin of #test. */
 static gboolean
 bob_is_admin (gpointer data)
@@ -365,6 +418,7 @@ test_admin_menu (void)
 {
   GchatMemberList *list = gchat_window_get_member_list (window);
   g_autoptr (GMenuModel) menu = NULL;
+  GtkMenuButton *popup;
 
   gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
   menu = gchat_member_list_menu_for (list, "bob");
@@ -375,7 +429,20 @@ test_admin_menu (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.make-admin", "s", "bob"));
   raw_expect (&bob, ":alice!* MODE #test +o bob");
   g_assert_true (wait_for (bob_is_admin, NULL));
+  g_clear_object (&menu);
+  menu = gchat_member_list_menu_for (list, "bob");
+  g_assert_true (menu_has (menu, "Remove admin rights"));
+  g_assert_false (menu_has (menu, "Make admin"));
+  g_clear_object (&menu);
+  menu = gchat_member_list_menu_for (list, "alice");
+  g_assert_false (menu_has (menu, "Ban from group"));
+
+  /* Open bob's menu as a person would, and find its admin items on screen. */
+  popup = open_member_menu ("Actions for bob");
+  g_assert_nonnull (popup);
+  g_assert_true (wait_for (popover_mapped, popup));
   screenshot ("gchat-admin.png");
+  gtk_menu_button_popdown (popup);
 }
 
 /* Condition: the private conversation with bob has an unread message. */
