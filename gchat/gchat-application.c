@@ -15,10 +15,10 @@ struct _GchatApplication
 {
   GtkApplication parent_instance;
 
-  char          *host;
-  int            port;
-  char          *nick;
-  gboolean       connect;
+  char    *host;
+  int      port;
+  char    *nick;
+  gboolean connect;
 };
 
 G_DEFINE_FINAL_TYPE (GchatApplication, gchat_application, GTK_TYPE_APPLICATION)
@@ -40,7 +40,7 @@ static void
 quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   GtkApplication *app = user_data;
-  GList *windows = gtk_application_get_windows (app);
+  GList          *windows = gtk_application_get_windows (app);
 
   while (windows != NULL) {
     GList *next = windows->next;
@@ -85,9 +85,13 @@ gchat_application_startup (GApplication *app)
   G_APPLICATION_CLASS (gchat_application_parent_class)->startup (app);
   gchat_application_register_resources ();
   gtk_css_provider_load_from_resource (css, "/org/chatd/Gchat/style.css");
-  gtk_style_context_add_provider_for_display (
-    gdk_display_get_default (), GTK_STYLE_PROVIDER (css), GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_action_map_add_action_entries (G_ACTION_MAP (app),
+                                   app_actions,
+                                   G_N_ELEMENTS (app_actions),
+                                   app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "chat.join-dialog", join_accels);
 }
@@ -97,8 +101,8 @@ static void
 gchat_application_activate (GApplication *app)
 {
   GchatApplication *self = GCHAT_APPLICATION (app);
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  GchatConfig *config;
+  GtkWindow        *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GchatConfig      *config;
 
   if (window != NULL) {
     gtk_window_present (window);
@@ -110,7 +114,7 @@ gchat_application_activate (GApplication *app)
     config->host = g_strdup (self->host);
   }
   if (self->port > 0 && self->port < 65536)
-    config->port = (guint16) self->port;
+    config->port = (guint16)self->port;
   if (self->nick != NULL) {
     g_free (config->nick);
     config->nick = g_strdup (self->nick);
@@ -136,7 +140,7 @@ gchat_application_finalize (GObject *object)
 static void
 gchat_application_class_init (GchatApplicationClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass      *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = gchat_application_finalize;
@@ -162,5 +166,10 @@ gchat_application_init (GchatApplication *self)
 GchatApplication *
 gchat_application_new (GApplicationFlags flags)
 {
-  return g_object_new (GCHAT_TYPE_APPLICATION, "application-id", GCHAT_APPLICATION_ID, "flags", flags, NULL);
+  return g_object_new (GCHAT_TYPE_APPLICATION,
+                       "application-id",
+                       GCHAT_APPLICATION_ID,
+                       "flags",
+                       flags,
+                       NULL);
 }

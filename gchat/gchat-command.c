@@ -21,45 +21,78 @@ struct command_entry
 
 /* Sorted by name for bsearch. */
 static const struct command_entry commands[] = {
-  { .name = "away", .id = GCHAT_COMMAND_AWAY, .min_args = 0, .max_args = 1,
+  { .name = "away",
+    .id = GCHAT_COMMAND_AWAY,
+    .min_args = 0,
+    .max_args = 1,
     .usage = "/away [message] (no message: back)" },
-  { .name = "ban", .id = GCHAT_COMMAND_BAN, .min_args = 1, .max_args = 1,
-    .usage = "/ban nick" },
-  { .name = "close", .id = GCHAT_COMMAND_CLOSE, .min_args = 0, .max_args = 0,
-    .usage = "/close" },
-  { .name = "invite", .id = GCHAT_COMMAND_INVITE, .min_args = 1, .max_args = 2,
+  { .name = "ban", .id = GCHAT_COMMAND_BAN, .min_args = 1, .max_args = 1, .usage = "/ban nick" },
+  { .name = "close", .id = GCHAT_COMMAND_CLOSE, .min_args = 0, .max_args = 0, .usage = "/close" },
+  { .name = "invite",
+    .id = GCHAT_COMMAND_INVITE,
+    .min_args = 1,
+    .max_args = 2,
     .usage = "/invite nick [#group]" },
-  { .name = "join", .id = GCHAT_COMMAND_JOIN, .min_args = 0, .max_args = 2,
+  { .name = "join",
+    .id = GCHAT_COMMAND_JOIN,
+    .min_args = 0,
+    .max_args = 2,
     .usage = "/join [#group] [key]" },
-  { .name = "kick", .id = GCHAT_COMMAND_KICK, .min_args = 1, .max_args = 2,
+  { .name = "kick",
+    .id = GCHAT_COMMAND_KICK,
+    .min_args = 1,
+    .max_args = 2,
     .usage = "/kick nick [reason]" },
-  { .name = "me", .id = GCHAT_COMMAND_ME, .min_args = 1, .max_args = 1,
-    .usage = "/me action" },
-  { .name = "msg", .id = GCHAT_COMMAND_MSG, .min_args = 2, .max_args = 2,
+  { .name = "me", .id = GCHAT_COMMAND_ME, .min_args = 1, .max_args = 1, .usage = "/me action" },
+  { .name = "msg",
+    .id = GCHAT_COMMAND_MSG,
+    .min_args = 2,
+    .max_args = 2,
     .usage = "/msg nick text" },
-  { .name = "nick", .id = GCHAT_COMMAND_NICK, .min_args = 1, .max_args = 1,
+  { .name = "nick",
+    .id = GCHAT_COMMAND_NICK,
+    .min_args = 1,
+    .max_args = 1,
     .usage = "/nick newnick" },
-  { .name = "part", .id = GCHAT_COMMAND_PART, .min_args = 0, .max_args = 2,
+  { .name = "part",
+    .id = GCHAT_COMMAND_PART,
+    .min_args = 0,
+    .max_args = 2,
     .usage = "/part [#group] [reason]" },
-  { .name = "query", .id = GCHAT_COMMAND_QUERY, .min_args = 1, .max_args = 2,
+  { .name = "query",
+    .id = GCHAT_COMMAND_QUERY,
+    .min_args = 1,
+    .max_args = 2,
     .usage = "/query nick [text]" },
-  { .name = "quote", .id = GCHAT_COMMAND_QUOTE, .min_args = 1, .max_args = 1,
+  { .name = "quote",
+    .id = GCHAT_COMMAND_QUOTE,
+    .min_args = 1,
+    .max_args = 1,
     .usage = "/quote raw line" },
-  { .name = "sendfile", .id = GCHAT_COMMAND_SENDFILE, .min_args = 0, .max_args = 2,
+  { .name = "sendfile",
+    .id = GCHAT_COMMAND_SENDFILE,
+    .min_args = 0,
+    .max_args = 2,
     .usage = "/sendfile nick file" },
-  { .name = "topic", .id = GCHAT_COMMAND_TOPIC, .min_args = 0, .max_args = 1,
+  { .name = "topic",
+    .id = GCHAT_COMMAND_TOPIC,
+    .min_args = 0,
+    .max_args = 1,
     .usage = "/topic [new topic]" },
-  { .name = "ttt", .id = GCHAT_COMMAND_TTT, .min_args = 0, .max_args = 2,
+  { .name = "ttt",
+    .id = GCHAT_COMMAND_TTT,
+    .min_args = 0,
+    .max_args = 2,
     .usage = "/ttt nick [cell]" },
 };
 
-G_DEFINE_QUARK (gchat-command-error-quark, gchat_command_error)
+G_DEFINE_QUARK (gchat - command - error - quark, gchat_command_error)
 
 /* bsearch comparator: a command name against a table row. */
 static int
 command_compare (const void *key, const void *row)
 {
-  return g_ascii_strcasecmp (key, ((const struct command_entry *) row)->name);
+  return g_ascii_strcasecmp (key, ((const struct command_entry *)row)->name);
 }
 
 /** gchat_command_usage: how to call a command, for error messages. */
@@ -109,9 +142,9 @@ gboolean
 gchat_command_parse (const char *input, GchatCommand *cmd, GError **error)
 {
   const struct command_entry *entry;
-  g_autofree char *name = NULL;
-  const char *rest;
-  gsize len;
+  g_autofree char            *name = NULL;
+  const char                 *rest;
+  gsize                       len;
 
   memset (cmd, 0, sizeof *cmd);
   if (input == NULL || *input == '\0') {
@@ -196,7 +229,7 @@ gchat_command_complete (GchatCompletion   *state,
   const char *word_p;
   const char *tail;
   const char *suffix;
-  GString *out;
+  GString    *out;
 
   cursor_p = g_utf8_offset_to_pointer (text, cursor);
   if (state->prefix == NULL) {
@@ -234,7 +267,7 @@ gchat_command_complete (GchatCompletion   *state,
   out = g_string_new_len (text, word_p - text);
   g_string_append (out, best);
   g_string_append (out, suffix);
-  *new_cursor = (int) g_utf8_strlen (out->str, -1);
+  *new_cursor = (int)g_utf8_strlen (out->str, -1);
   g_string_append (out, tail);
   return g_string_free (out, FALSE);
 }

@@ -42,8 +42,8 @@ typedef enum {
   GCHAT_COMMAND_ERROR_EMPTY,
 } GchatCommandError;
 
-gboolean gchat_command_parse (const char *input, GchatCommand *cmd, GError **error);
-void     gchat_command_clear (GchatCommand *cmd);
+gboolean    gchat_command_parse (const char *input, GchatCommand *cmd, GError **error);
+void        gchat_command_clear (GchatCommand *cmd);
 const char *gchat_command_usage (GchatCommandId id);
 
 /* Tab completion state kept by the entry between presses. */

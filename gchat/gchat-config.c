@@ -30,8 +30,8 @@ gchat_config_load (void)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autofree char *path = gchat_config_path ();
-  GchatConfig *config = g_new0 (GchatConfig, 1);
-  gint port;
+  GchatConfig     *config = g_new0 (GchatConfig, 1);
+  gint             port;
 
   config->port = DEFAULT_PORT;
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL)) {
@@ -80,7 +80,7 @@ gchat_config_save (const GchatConfig *config, GError **error)
     g_key_file_set_string_list (kf,
                                 GROUP_CONTACTS,
                                 "nicks",
-                                (const char *const *) config->contacts,
+                                (const char *const *)config->contacts,
                                 g_strv_length (config->contacts));
   return g_key_file_save_to_file (kf, path, error);
 }

@@ -12,8 +12,8 @@ typedef struct
   gboolean tls;
   char    *nick;
   char    *realname;
-  char    *account;  /* log in as this account ("" or NULL: anonymous) */
-  char    *password; /* never written to disk */
+  char    *account;          /* log in as this account ("" or NULL: anonymous) */
+  char    *password;         /* never written to disk */
   gboolean register_account; /* create the account first (not saved) */
   gboolean autoconnect;
   GStrv    contacts;

@@ -13,26 +13,22 @@
 
 struct _GchatConnectDialog
 {
-  GtkWindow       parent_instance;
+  GtkWindow parent_instance;
 
-  GtkEntry       *host_entry;
-  GtkSpinButton  *port_spin;
-  GtkCheckButton *tls_check;
-  GtkEntry       *nick_entry;
-  GtkEntry       *realname_entry;
+  GtkEntry         *host_entry;
+  GtkSpinButton    *port_spin;
+  GtkCheckButton   *tls_check;
+  GtkEntry         *nick_entry;
+  GtkEntry         *realname_entry;
   GtkEntry         *account_entry;
   GtkPasswordEntry *password_entry;
   GtkCheckButton   *register_check;
-  GtkLabel       *problem_label;
+  GtkLabel         *problem_label;
 };
 
 G_DEFINE_FINAL_TYPE (GchatConnectDialog, gchat_connect_dialog, GTK_TYPE_WINDOW)
 
-enum
-{
-  SIG_SUBMITTED,
-  LAST_SIGNAL
-};
+enum { SIG_SUBMITTED, LAST_SIGNAL };
 
 static guint signals[LAST_SIGNAL];
 
@@ -50,7 +46,8 @@ gchat_connect_dialog_validate (GchatConnectDialog *self, char **problem)
     return FALSE;
   }
   if (!chat_nick_valid (nick, CHAT_NICK_MAX)) {
-    *problem = g_strdup ("A nick is 1 to 30 characters: letters, digits and []\\`_^{|}- (not starting with a digit or -).");
+    *problem = g_strdup (
+      "A nick is 1 to 30 characters: letters, digits and []\\`_^{|}- (not starting with a digit or -).");
     return FALSE;
   }
   if (*account != '\0' && *password == '\0') {
@@ -70,7 +67,7 @@ gchat_connect_dialog_fill (GchatConnectDialog *self, GchatConfig *config)
 {
   g_free (config->host);
   config->host = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->host_entry)));
-  config->port = (guint16) gtk_spin_button_get_value_as_int (self->port_spin);
+  config->port = (guint16)gtk_spin_button_get_value_as_int (self->port_spin);
   config->tls = gtk_check_button_get_active (self->tls_check);
   g_free (config->nick);
   config->nick = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->nick_entry)));
@@ -110,7 +107,8 @@ gchat_connect_dialog_class_init (GchatConnectDialogClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/chatd/Gchat/gchat-connect-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/chatd/Gchat/gchat-connect-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, host_entry);
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, port_spin);
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, tls_check);
@@ -151,15 +149,20 @@ gchat_connect_dialog_init (GchatConnectDialog *self)
 GchatConnectDialog *
 gchat_connect_dialog_new (GtkWindow *parent, const GchatConfig *config)
 {
-  GchatConnectDialog *self = g_object_new (GCHAT_TYPE_CONNECT_DIALOG, "transient-for", parent, NULL);
+  GchatConnectDialog *self =
+    g_object_new (GCHAT_TYPE_CONNECT_DIALOG, "transient-for", parent, NULL);
 
   gtk_editable_set_text (GTK_EDITABLE (self->host_entry), config->host ? config->host : "");
   gtk_spin_button_set_value (self->port_spin, config->port);
   gtk_check_button_set_active (self->tls_check,
-                               config->tls && gtk_widget_get_sensitive (GTK_WIDGET (self->tls_check)));
+                               config->tls &&
+                                 gtk_widget_get_sensitive (GTK_WIDGET (self->tls_check)));
   gtk_editable_set_text (GTK_EDITABLE (self->nick_entry), config->nick ? config->nick : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->realname_entry), config->realname ? config->realname : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->account_entry), config->account ? config->account : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), config->password ? config->password : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->realname_entry),
+                         config->realname ? config->realname : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->account_entry),
+                         config->account ? config->account : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry),
+                         config->password ? config->password : "");
   return self;
 }

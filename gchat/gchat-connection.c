@@ -25,7 +25,7 @@ static const char *const wanted_caps[] = { "away-notify", "multi-prefix", "serve
 
 struct _GchatConnection
 {
-  GObject              parent_instance;
+  GObject parent_instance;
 
   GchatConnectionState state;
   char                *nick;
@@ -63,23 +63,11 @@ G_DEFINE_ENUM_TYPE (GchatConnectionState,
                     G_DEFINE_ENUM_VALUE (GCHAT_CONNECTION_REGISTERING, "registering"),
                     G_DEFINE_ENUM_VALUE (GCHAT_CONNECTION_CONNECTED, "connected"))
 
-enum
-{
-  PROP_0,
-  PROP_STATE,
-  PROP_NICK,
-  LAST_PROP
-};
+enum { PROP_0, PROP_STATE, PROP_NICK, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
-enum
-{
-  SIG_MESSAGE_RECEIVED,
-  SIG_LINE_SENT,
-  SIG_DISCONNECTED,
-  LAST_SIGNAL
-};
+enum { SIG_MESSAGE_RECEIVED, SIG_LINE_SENT, SIG_DISCONNECTED, LAST_SIGNAL };
 
 static guint signals[LAST_SIGNAL];
 
@@ -110,7 +98,7 @@ gchat_connection_teardown (GchatConnection *self)
   g_clear_object (&self->socket);
   g_clear_object (&self->client);
   g_clear_pointer (&self->inflight, g_bytes_unref);
-  g_queue_clear_full (&self->outq, (GDestroyNotify) g_bytes_unref);
+  g_queue_clear_full (&self->outq, (GDestroyNotify)g_bytes_unref);
   self->closing = FALSE;
   self->cap_open = FALSE;
   self->sasl_pending = FALSE;
@@ -149,7 +137,7 @@ gchat_connection_isupport_token (GchatConnection *self, const char *token)
   if (g_ascii_strncasecmp (token, "PREFIX=", 7) == 0 && eq[1] == '(') {
     const char *close = strchr (eq, ')');
 
-    if (close != NULL && strlen (close + 1) == (gsize) (close - eq - 2)) {
+    if (close != NULL && strlen (close + 1) == (gsize)(close - eq - 2)) {
       g_free (self->prefix_modes);
       g_free (self->prefix_symbols);
       self->prefix_modes = g_strndup (eq + 2, close - eq - 2);
@@ -199,7 +187,8 @@ gchat_connection_handle_cap (GchatConnection *self, const struct chat_msg *m)
     }
     if (self->state != GCHAT_CONNECTION_REGISTERING)
       return;
-    if (g_hash_table_contains (self->caps, "sasl") && self->account != NULL && !self->sasl_pending) {
+    if (g_hash_table_contains (self->caps, "sasl") && self->account != NULL &&
+        !self->sasl_pending) {
       /* Registration stays on hold until the server answers 903 or 904. */
       self->sasl_pending = TRUE;
       gchat_connection_sendv (self, "AUTHENTICATE", "PLAIN", NULL);
@@ -235,10 +224,10 @@ gchat_connection_sasl_plain (GchatConnection *self, const struct chat_msg *m)
 {
   g_autofree char *plain = NULL;
   g_autofree char *encoded = NULL;
-  gsize alen;
-  gsize plen;
-  gsize len;
-  gsize off;
+  gsize            alen;
+  gsize            plen;
+  gsize            len;
+  gsize            off;
 
   if (!self->sasl_pending || m->argc < 1 || strcmp (m->argv[0], "+") != 0 || self->account == NULL)
     return;
@@ -251,7 +240,7 @@ gchat_connection_sasl_plain (GchatConnection *self, const struct chat_msg *m)
   memcpy (plain + alen + 1, self->account, alen);
   plain[2 * alen + 1] = '\0';
   memcpy (plain + 2 * alen + 2, self->password, plen);
-  encoded = g_base64_encode ((const guchar *) plain, len);
+  encoded = g_base64_encode ((const guchar *)plain, len);
   memset (plain, 0, len);
   /* Chunks of 400 bytes; a final "+" when the last chunk was exactly 400. */
   for (off = 0; off < strlen (encoded); off += 400) {
@@ -340,9 +329,9 @@ gchat_connection_handle (GchatConnection *self, const struct chat_msg *m)
 static void
 gchat_connection_line (GchatConnection *self, char *line, size_t len)
 {
-  struct chat_msg m;
+  struct chat_msg  m;
   g_autofree char *valid = NULL;
-  int err;
+  int              err;
 
   if (!chat_utf8_valid (line, len)) {
     /* Some servers relay Latin-1; show it mangled instead of dropping. */
@@ -396,7 +385,7 @@ read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GchatConnection) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) bytes = NULL;
-  gsize size;
+  gsize       size;
   const char *data;
 
   bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
@@ -453,7 +442,7 @@ write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 gchat_connection_pump (GchatConnection *self)
 {
-  gsize size;
+  gsize       size;
   const char *data;
 
   if (self->out == NULL || self->inflight != NULL)
@@ -488,7 +477,7 @@ gchat_connection_send (GchatConnection   *self,
 {
   char buf[CHAT_WIRE_MAX + 1];
   bool truncated = false;
-  int n;
+  int  n;
 
   g_return_val_if_fail (GCHAT_IS_CONNECTION (self), FALSE);
   n = chat_msg_format (buf, sizeof buf, NULL, NULL, command, argc, argv, &truncated);
@@ -514,8 +503,8 @@ gchat_connection_sendv (GchatConnection *self, const char *command, ...)
 {
   const char *argv[CHAT_PARAMS_MAX];
   const char *arg;
-  int argc = 0;
-  va_list ap;
+  int         argc = 0;
+  va_list     ap;
 
   va_start (ap, command);
   while ((arg = va_arg (ap, const char *)) != NULL && argc < CHAT_PARAMS_MAX)
@@ -530,7 +519,7 @@ connect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   g_autoptr (GError) error = NULL;
-  GchatConnection *self = g_task_get_source_object (task);
+  GchatConnection   *self = g_task_get_source_object (task);
   GSocketConnection *conn;
 
   conn = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
@@ -765,7 +754,7 @@ gchat_connection_prefix_rank (GchatConnection *self, char symbol)
 {
   const char *p = symbol != '\0' ? strchr (self->prefix_symbols, symbol) : NULL;
 
-  return p != NULL ? (int) (p - self->prefix_symbols) : -1;
+  return p != NULL ? (int)(p - self->prefix_symbols) : -1;
 }
 
 /**

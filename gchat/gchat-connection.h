@@ -48,8 +48,9 @@ gboolean             gchat_connection_send (GchatConnection   *self,
                                             const char        *command,
                                             int                argc,
                                             const char *const *argv);
-gboolean             gchat_connection_sendv (GchatConnection *self, const char *command, ...)
-  G_GNUC_NULL_TERMINATED;
+gboolean             gchat_connection_sendv (GchatConnection *self,
+                                             const char      *command,
+                                             ...) G_GNUC_NULL_TERMINATED;
 void                 gchat_connection_process_line (GchatConnection *self, const char *line);
 GchatConnectionState gchat_connection_get_state (GchatConnection *self);
 const char          *gchat_connection_get_nick (GchatConnection *self);

@@ -9,7 +9,7 @@
 
 struct _GchatContact
 {
-  GObject       parent_instance;
+  GObject parent_instance;
 
   char         *nick;
   GchatPresence presence;
@@ -25,13 +25,7 @@ G_DEFINE_ENUM_TYPE (GchatPresence,
                     G_DEFINE_ENUM_VALUE (GCHAT_PRESENCE_AWAY, "away"),
                     G_DEFINE_ENUM_VALUE (GCHAT_PRESENCE_OFFLINE, "offline"))
 
-enum
-{
-  PROP_0,
-  PROP_NICK,
-  PROP_PRESENCE,
-  LAST_PROP
-};
+enum { PROP_0, PROP_NICK, PROP_PRESENCE, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 

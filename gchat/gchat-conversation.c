@@ -13,7 +13,7 @@
 
 struct _GchatConversation
 {
-  GObject               parent_instance;
+  GObject parent_instance;
 
   GchatConversationKind kind;
   char                 *name;
@@ -38,8 +38,7 @@ G_DEFINE_ENUM_TYPE (GchatConversationKind,
                     G_DEFINE_ENUM_VALUE (GCHAT_CONVERSATION_CHANNEL, "channel"),
                     G_DEFINE_ENUM_VALUE (GCHAT_CONVERSATION_QUERY, "query"))
 
-enum
-{
+enum {
   PROP_0,
   PROP_KIND,
   PROP_NAME,
@@ -109,7 +108,7 @@ gchat_conversation_get_property (GObject *object, guint prop_id, GValue *value, 
 static void
 gchat_conversation_class_init (GchatConversationClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass     *object_class = G_OBJECT_CLASS (klass);
   const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = gchat_conversation_dispose;
@@ -117,8 +116,12 @@ gchat_conversation_class_init (GchatConversationClass *klass)
   object_class->get_property = gchat_conversation_get_property;
 
   /** GchatConversation:kind: channel, query or server. */
-  pspecs[PROP_KIND] = g_param_spec_enum (
-    "kind", NULL, NULL, GCHAT_TYPE_CONVERSATION_KIND, GCHAT_CONVERSATION_CHANNEL, ro);
+  pspecs[PROP_KIND] = g_param_spec_enum ("kind",
+                                         NULL,
+                                         NULL,
+                                         GCHAT_TYPE_CONVERSATION_KIND,
+                                         GCHAT_CONVERSATION_CHANNEL,
+                                         ro);
   /** GchatConversation:name: the channel name or the other person's nick. */
   pspecs[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
   /** GchatConversation:topic: the channel topic, or NULL. */
@@ -398,10 +401,10 @@ static int
 member_compare (gconstpointer a, gconstpointer b, gpointer user_data)
 {
   GchatConversation *self = user_data;
-  GchatMember *ma = (GchatMember *) a;
-  GchatMember *mb = (GchatMember *) b;
-  int ra = gchat_conversation_rank (self, gchat_member_get_prefixes (ma)[0]);
-  int rb = gchat_conversation_rank (self, gchat_member_get_prefixes (mb)[0]);
+  GchatMember       *ma = (GchatMember *)a;
+  GchatMember       *mb = (GchatMember *)b;
+  int                ra = gchat_conversation_rank (self, gchat_member_get_prefixes (ma)[0]);
+  int                rb = gchat_conversation_rank (self, gchat_member_get_prefixes (mb)[0]);
 
   if (ra != rb)
     return ra < rb ? -1 : 1;
@@ -418,7 +421,7 @@ gchat_conversation_member_index (GchatConversation *self, const char *nick)
     g_autoptr (GchatMember) m = g_list_model_get_item (G_LIST_MODEL (self->members), i);
 
     if (chat_casecmp (gchat_member_get_nick (m), nick) == 0)
-      return (int) i;
+      return (int)i;
   }
   return -1;
 }

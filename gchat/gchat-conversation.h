@@ -42,17 +42,19 @@ void                  gchat_conversation_set_operator (GchatConversation *self, 
 GListModel           *gchat_conversation_get_messages (GchatConversation *self);
 void                  gchat_conversation_add (GchatConversation *self, GchatMessage *message);
 void gchat_conversation_add_text (GchatConversation *self, GchatMessageKind kind, const char *text);
-guint                 gchat_conversation_get_unread (GchatConversation *self);
-gboolean              gchat_conversation_get_mentioned (GchatConversation *self);
-void                  gchat_conversation_set_active (GchatConversation *self, gboolean active);
-gboolean              gchat_conversation_get_active (GchatConversation *self);
-void                  gchat_conversation_mark_read (GchatConversation *self);
-GListModel           *gchat_conversation_get_members (GchatConversation *self);
-void                  gchat_conversation_set_rank_func (GchatConversation *self,
-                                                        GchatRankFunc      func,
-                                                        gpointer           user_data);
-GchatMember          *gchat_conversation_find_member (GchatConversation *self, const char *nick);
-GchatMember *gchat_conversation_add_member (GchatConversation *self, const char *nick, const char *prefixes);
+guint        gchat_conversation_get_unread (GchatConversation *self);
+gboolean     gchat_conversation_get_mentioned (GchatConversation *self);
+void         gchat_conversation_set_active (GchatConversation *self, gboolean active);
+gboolean     gchat_conversation_get_active (GchatConversation *self);
+void         gchat_conversation_mark_read (GchatConversation *self);
+GListModel  *gchat_conversation_get_members (GchatConversation *self);
+void         gchat_conversation_set_rank_func (GchatConversation *self,
+                                               GchatRankFunc      func,
+                                               gpointer           user_data);
+GchatMember *gchat_conversation_find_member (GchatConversation *self, const char *nick);
+GchatMember *gchat_conversation_add_member (GchatConversation *self,
+                                            const char        *nick,
+                                            const char        *prefixes);
 gboolean     gchat_conversation_remove_member (GchatConversation *self, const char *nick);
 gboolean     gchat_conversation_rename_member (GchatConversation *self,
                                                const char        *old_nick,

@@ -9,7 +9,7 @@
 
 struct _GchatJoinDialog
 {
-  GtkWindow         parent_instance;
+  GtkWindow parent_instance;
 
   GtkEntry         *name_entry;
   GtkCheckButton   *private_check;
@@ -19,11 +19,7 @@ struct _GchatJoinDialog
 
 G_DEFINE_FINAL_TYPE (GchatJoinDialog, gchat_join_dialog, GTK_TYPE_WINDOW)
 
-enum
-{
-  SIG_SUBMITTED,
-  LAST_SIGNAL
-};
+enum { SIG_SUBMITTED, LAST_SIGNAL };
 
 static guint signals[LAST_SIGNAL];
 
@@ -83,7 +79,8 @@ gchat_join_dialog_class_init (GchatJoinDialogClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/chatd/Gchat/gchat-join-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/chatd/Gchat/gchat-join-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, name_entry);
   gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, private_check);
   gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, key_entry);

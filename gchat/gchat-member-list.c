@@ -11,7 +11,7 @@
 
 struct _GchatMemberList
 {
-  GtkBox             parent_instance;
+  GtkBox parent_instance;
 
   GtkLabel          *heading;
   GtkListView       *view;
@@ -39,9 +39,10 @@ gchat_member_list_menu_for (GchatMemberList *self, const char *nick)
 {
   GMenu *menu = g_menu_new ();
 
-  GchatMember *member = self->conv != NULL ? gchat_conversation_find_member (self->conv, nick) : NULL;
+  GchatMember *member =
+    self->conv != NULL ? gchat_conversation_find_member (self->conv, nick) : NULL;
   gboolean me = self->session != NULL &&
-                gchat_connection_is_me (gchat_session_get_connection (self->session), nick);
+    gchat_connection_is_me (gchat_session_get_connection (self->session), nick);
 
   if (me) {
     menu_add (menu, "Leave this group", "chat.part-group", nick);
@@ -89,25 +90,34 @@ static void
 bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
   GchatMemberList *self = user_data;
-  GchatMember *member = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *prefix = gtk_widget_get_first_child (box);
-  GtkWidget *nick = gtk_widget_get_next_sibling (prefix);
-  GtkWidget *menu = gtk_widget_get_next_sibling (nick);
-  const char *name = gchat_member_get_nick (member);
-  char symbol[2] = { gchat_member_get_prefixes (member)[0], '\0' };
+  GchatMember     *member = gtk_list_item_get_item (item);
+  GtkWidget       *box = gtk_list_item_get_child (item);
+  GtkWidget       *prefix = gtk_widget_get_first_child (box);
+  GtkWidget       *nick = gtk_widget_get_next_sibling (prefix);
+  GtkWidget       *menu = gtk_widget_get_next_sibling (nick);
+  const char      *name = gchat_member_get_nick (member);
+  char             symbol[2] = { gchat_member_get_prefixes (member)[0], '\0' };
   g_autoptr (GMenuModel) model = gchat_member_list_menu_for (self, name);
   g_autofree char *menu_label = g_strdup_printf ("Actions for %s", name);
   g_autofree char *row_label = NULL;
-  gboolean admin = self->session != NULL && gchat_session_is_admin (self->session, member);
+  gboolean         admin = self->session != NULL && gchat_session_is_admin (self->session, member);
 
   gtk_label_set_text (GTK_LABEL (prefix), symbol);
   gtk_label_set_text (GTK_LABEL (nick), name);
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu), model);
   gtk_widget_set_tooltip_text (menu, menu_label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, menu_label, -1);
-  row_label = g_strdup_printf ("%s%s%s", name, admin ? ", admin" : "", gchat_member_get_away (member) ? ", away" : "");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, row_label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  menu_label,
+                                  -1);
+  row_label = g_strdup_printf ("%s%s%s",
+                               name,
+                               admin ? ", admin" : "",
+                               gchat_member_get_away (member) ? ", away" : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  row_label,
+                                  -1);
   if (gchat_member_get_away (member))
     gtk_widget_add_css_class (nick, "dim-label");
   else
@@ -119,7 +129,8 @@ static void
 gchat_member_list_update_heading (GchatMemberList *self)
 {
   g_autofree char *text = NULL;
-  guint n = self->conv != NULL ? g_list_model_get_n_items (gchat_conversation_get_members (self->conv)) : 0;
+  guint            n =
+    self->conv != NULL ? g_list_model_get_n_items (gchat_conversation_get_members (self->conv)) : 0;
 
   text = g_strdup_printf ("Members (%u)", n);
   gtk_label_set_text (self->heading, text);
@@ -156,7 +167,9 @@ on_members_changed (GListModel *model, guint pos, guint removed, guint added, gp
 
 /** gchat_member_list_set_conversation: show @conv's members (NULL: none). */
 void
-gchat_member_list_set_conversation (GchatMemberList *self, GchatSession *session, GchatConversation *conv)
+gchat_member_list_set_conversation (GchatMemberList   *self,
+                                    GchatSession      *session,
+                                    GchatConversation *conv)
 {
   g_return_if_fail (GCHAT_IS_MEMBER_LIST (self));
   if (self->conv != NULL) {
@@ -166,9 +179,12 @@ gchat_member_list_set_conversation (GchatMemberList *self, GchatSession *session
   g_set_object (&self->session, session);
   g_set_object (&self->conv, conv);
   if (conv != NULL) {
-    self->op_handler = g_signal_connect (conv, "notify::operator", G_CALLBACK (on_operator_notify), self);
-    self->count_handler = g_signal_connect (
-      gchat_conversation_get_members (conv), "items-changed", G_CALLBACK (on_members_changed), self);
+    self->op_handler =
+      g_signal_connect (conv, "notify::operator", G_CALLBACK (on_operator_notify), self);
+    self->count_handler = g_signal_connect (gchat_conversation_get_members (conv),
+                                            "items-changed",
+                                            G_CALLBACK (on_members_changed),
+                                            self);
   }
   gchat_member_list_reload (self);
 }
@@ -194,11 +210,12 @@ gchat_member_list_dispose (GObject *object)
 static void
 gchat_member_list_class_init (GchatMemberListClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = gchat_member_list_dispose;
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/chatd/Gchat/gchat-member-list.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/chatd/Gchat/gchat-member-list.ui");
   gtk_widget_class_bind_template_child (widget_class, GchatMemberList, heading);
   gtk_widget_class_bind_template_child (widget_class, GchatMemberList, view);
 }

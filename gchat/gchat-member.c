@@ -10,7 +10,7 @@
 
 struct _GchatMember
 {
-  GObject  parent_instance;
+  GObject parent_instance;
 
   char    *nick;
   char    *prefixes;
@@ -19,14 +19,7 @@ struct _GchatMember
 
 G_DEFINE_FINAL_TYPE (GchatMember, gchat_member, G_TYPE_OBJECT)
 
-enum
-{
-  PROP_0,
-  PROP_NICK,
-  PROP_PREFIXES,
-  PROP_AWAY,
-  LAST_PROP
-};
+enum { PROP_0, PROP_NICK, PROP_PREFIXES, PROP_AWAY, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 

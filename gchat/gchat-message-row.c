@@ -10,7 +10,7 @@
 
 struct _GchatMessageRow
 {
-  GtkBox        parent_instance;
+  GtkBox parent_instance;
 
   GtkWidget    *bubble;
   GtkWidget    *header;
@@ -24,8 +24,8 @@ G_DEFINE_FINAL_TYPE (GchatMessageRow, gchat_message_row, GTK_TYPE_BOX)
 
 /* Readable on both light and dark backgrounds. */
 static const char *const nick_palette[] = {
-  "#1c71d8", "#c01c28", "#26a269", "#a347ba", "#c64600", "#2190a4", "#986a44", "#e66100",
-  "#613583", "#0b7a75",
+  "#1c71d8", "#c01c28", "#26a269", "#a347ba", "#c64600",
+  "#2190a4", "#986a44", "#e66100", "#613583", "#0b7a75",
 };
 
 /** gchat_nick_color: the colour for @nick (a hash, stable across runs), as "#rrggbb". */
@@ -35,25 +35,25 @@ gchat_nick_color (const char *nick)
   guint h = 5381;
 
   for (const char *p = nick; p != NULL && *p != '\0'; p++)
-    h = h * 33 + (guchar) g_ascii_tolower (*p);
+    h = h * 33 + (guchar)g_ascii_tolower (*p);
   return g_strdup (nick_palette[h % G_N_ELEMENTS (nick_palette)]);
 }
 
-static const char *const kind_classes[] = { "own", "other", "event", "error", "action", "notice",
-                                            "highlight" };
+static const char *const kind_classes[] = { "own",    "other",  "event",    "error",
+                                            "action", "notice", "highlight" };
 
 /** gchat_message_row_set_message: show @message (rows are recycled by the list view). */
 void
 gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
 {
   GchatMessageKind kind = gchat_message_get_kind (message);
-  const char *nick = gchat_message_get_nick (message);
-  const char *text = gchat_message_get_text (message);
+  const char      *nick = gchat_message_get_nick (message);
+  const char      *text = gchat_message_get_text (message);
   g_autofree char *time = g_date_time_format (gchat_message_get_time (message), "%H:%M");
   g_autofree char *color = gchat_nick_color (nick);
   g_autofree char *markup = NULL;
   g_autofree char *a11y = NULL;
-  gboolean own = gchat_message_get_own (message);
+  gboolean         own = gchat_message_get_own (message);
 
   g_set_object (&self->message, message);
   for (guint i = 0; i < G_N_ELEMENTS (kind_classes); i++)
@@ -91,8 +91,9 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
       gtk_widget_set_halign (self->bubble, own ? GTK_ALIGN_END : GTK_ALIGN_START);
       gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
       markup = own ? g_markup_printf_escaped ("<b>%s</b>", nick != NULL ? nick : "")
-                   : g_markup_printf_escaped (
-                       "<b><span foreground=\"%s\">%s</span></b>", color, nick != NULL ? nick : "");
+                   : g_markup_printf_escaped ("<b><span foreground=\"%s\">%s</span></b>",
+                                              color,
+                                              nick != NULL ? nick : "");
       gtk_label_set_markup (self->nick_label, markup);
       if (kind == GCHAT_MESSAGE_ACTION) {
         g_autofree char *line = g_strdup_printf ("%s %s", nick != NULL ? nick : "", text);
@@ -104,11 +105,14 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
       } else {
         gtk_label_set_text (self->text_label, text);
       }
-      a11y = g_strdup_printf ("%s%s at %s: %s", own ? "You, " : "", nick != NULL ? nick : "", time, text);
+      a11y = g_strdup_printf ("%s%s at %s: %s",
+                              own ? "You, " : "",
+                              nick != NULL ? nick : "",
+                              time,
+                              text);
       break;
   }
-  gtk_accessible_update_property (
-    GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 }
 
 /** gchat_message_row_get_message: the item shown. */
@@ -140,11 +144,12 @@ gchat_message_row_dispose (GObject *object)
 static void
 gchat_message_row_class_init (GchatMessageRowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = gchat_message_row_dispose;
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/chatd/Gchat/gchat-message-row.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/chatd/Gchat/gchat-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, bubble);
   gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, header);
   gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, nick_label);

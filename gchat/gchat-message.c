@@ -10,7 +10,7 @@
 
 struct _GchatMessage
 {
-  GObject          parent_instance;
+  GObject parent_instance;
 
   GchatMessageKind kind;
   char            *nick;
@@ -33,15 +33,7 @@ G_DEFINE_ENUM_TYPE (GchatMessageKind,
                     G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_ERROR, "error"),
                     G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_ITEM, "item"))
 
-enum
-{
-  PROP_0,
-  PROP_KIND,
-  PROP_NICK,
-  PROP_TEXT,
-  PROP_OWN,
-  LAST_PROP
-};
+enum { PROP_0, PROP_KIND, PROP_NICK, PROP_TEXT, PROP_OWN, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
@@ -215,5 +207,5 @@ gchat_message_is_chat (GchatMessage *self)
 {
   g_return_val_if_fail (GCHAT_IS_MESSAGE (self), FALSE);
   return self->kind == GCHAT_MESSAGE_TEXT || self->kind == GCHAT_MESSAGE_ACTION ||
-         self->kind == GCHAT_MESSAGE_NOTICE || self->kind == GCHAT_MESSAGE_ITEM;
+    self->kind == GCHAT_MESSAGE_NOTICE || self->kind == GCHAT_MESSAGE_ITEM;
 }

@@ -24,7 +24,7 @@
 
 struct _GchatSession
 {
-  GObject            parent_instance;
+  GObject parent_instance;
 
   GchatConnection   *conn;
   GListStore        *conversations;
@@ -51,23 +51,11 @@ struct _GchatSession
 
 G_DEFINE_FINAL_TYPE (GchatSession, gchat_session, G_TYPE_OBJECT)
 
-enum
-{
-  PROP_0,
-  PROP_STATUS,
-  PROP_STATE,
-  LAST_PROP
-};
+enum { PROP_0, PROP_STATUS, PROP_STATE, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
-enum
-{
-  SIG_CONVERSATION_OPENED,
-  SIG_NOTIFY_MESSAGE,
-  SIG_SERVER_ERROR,
-  LAST_SIGNAL
-};
+enum { SIG_CONVERSATION_OPENED, SIG_NOTIFY_MESSAGE, SIG_SERVER_ERROR, LAST_SIGNAL };
 
 static guint signals[LAST_SIGNAL];
 
@@ -148,7 +136,10 @@ gchat_session_find (GchatSession *self, const char *name)
 
 /* Find or create a conversation; @focus asks the window to show it. */
 static GchatConversation *
-gchat_session_ensure (GchatSession *self, GchatConversationKind kind, const char *name, gboolean focus)
+gchat_session_ensure (GchatSession         *self,
+                      GchatConversationKind kind,
+                      const char           *name,
+                      gboolean              focus)
 {
   GchatConversation *conv = gchat_session_find (self, name);
 
@@ -218,12 +209,12 @@ static void
 gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *nick, gboolean notice)
 {
   g_autoptr (GchatMessage) msg = NULL;
-  g_autofree char *ctcp = NULL;
+  g_autofree char   *ctcp = NULL;
   GchatConversation *conv;
-  GchatMessageKind kind = notice ? GCHAT_MESSAGE_NOTICE : GCHAT_MESSAGE_TEXT;
-  const char *target;
-  const char *text;
-  gboolean to_channel;
+  GchatMessageKind   kind = notice ? GCHAT_MESSAGE_NOTICE : GCHAT_MESSAGE_TEXT;
+  const char        *target;
+  const char        *text;
+  gboolean           to_channel;
 
   if (m->argc < 2)
     return;
@@ -239,7 +230,11 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
       text = ctcp + 7;
     } else {
       if (!notice && g_ascii_strcasecmp (ctcp, "VERSION") == 0 && nick != NULL)
-        gchat_connection_sendv (self->conn, "NOTICE", nick, "\001VERSION gchat " VERSION "\001", NULL);
+        gchat_connection_sendv (self->conn,
+                                "NOTICE",
+                                nick,
+                                "\001VERSION gchat " VERSION "\001",
+                                NULL);
       return;
     }
   }
@@ -284,18 +279,27 @@ handle_notice (GchatSession *self, const struct chat_msg *m, const char *nick)
   gchat_session_chat (self, m, nick, TRUE);
 }
 
+/* Ask for recent lines of @target when the server keeps history. */
+static void
+gchat_session_request_history (GchatSession *self, const char *target)
+{
+  if (gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED &&
+      gchat_session_supports (self, "CHATHISTORY"))
+    gchat_connection_sendv (self->conn, "CHATHISTORY", "LATEST", target, "*", "50", NULL);
+}
+
 /* JOIN: ours opens the group; someone else's adds a member. */
 static void
 handle_join (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
   GchatConversation *conv;
-  g_autofree char *text = NULL;
-  g_autofree char *folded = NULL;
+  g_autofree char   *text = NULL;
+  g_autofree char   *folded = NULL;
 
   if (m->argc < 1 || nick == NULL)
     return;
   if (gchat_connection_is_me (self->conn, nick)) {
-    gboolean focus;
+    gboolean    focus;
     const char *key;
 
     folded = g_ascii_strdown (m->argv[0], -1);
@@ -306,6 +310,7 @@ handle_join (GchatSession *self, const struct chat_msg *m, const char *nick)
       gchat_conversation_set_key (conv, key);
     gchat_conversation_clear_members (conv);
     gchat_conversation_set_joined (conv, TRUE);
+    gchat_session_request_history (self, m->argv[0]);
     text = g_strdup_printf ("You joined %s", m->argv[0]);
   } else {
     conv = gchat_session_find (self, m->argv[0]);
@@ -323,8 +328,8 @@ static void
 handle_part (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
   GchatConversation *conv;
-  g_autofree char *text = NULL;
-  const char *reason = m->argc > 1 ? m->argv[1] : NULL;
+  g_autofree char   *text = NULL;
+  const char        *reason = m->argc > 1 ? m->argv[1] : NULL;
 
   if (m->argc < 1 || nick == NULL || (conv = gchat_session_find (self, m->argv[0])) == NULL)
     return;
@@ -346,9 +351,9 @@ static void
 handle_kick (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
   GchatConversation *conv;
-  g_autofree char *text = NULL;
-  const char *reason = m->argc > 2 && *m->argv[2] != '\0' ? m->argv[2] : NULL;
-  const char *by = nick != NULL ? nick : "the server";
+  g_autofree char   *text = NULL;
+  const char        *reason = m->argc > 2 && *m->argv[2] != '\0' ? m->argv[2] : NULL;
+  const char        *by = nick != NULL ? nick : "the server";
 
   if (m->argc < 2 || (conv = gchat_session_find (self, m->argv[0])) == NULL)
     return;
@@ -379,8 +384,8 @@ static void
 handle_quit (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
   g_autofree char *text = NULL;
-  const char *reason = m->argc > 0 && *m->argv[0] != '\0' ? m->argv[0] : NULL;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+  const char      *reason = m->argc > 0 && *m->argv[0] != '\0' ? m->argv[0] : NULL;
+  guint            n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
 
   if (nick == NULL)
     return;
@@ -402,10 +407,10 @@ static void
 handle_nick (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
   g_autofree char *text = NULL;
-  gboolean me;
-  const char *to;
-  GchatContact *contact;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+  gboolean         me;
+  const char      *to;
+  GchatContact    *contact;
+  guint            n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
 
   if (m->argc < 1 || nick == NULL)
     return;
@@ -417,7 +422,7 @@ handle_nick (GchatSession *self, const struct chat_msg *m, const char *nick)
   for (guint i = 0; i < n; i++) {
     g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
     gboolean query = gchat_conversation_get_kind (c) == GCHAT_CONVERSATION_QUERY &&
-                     gchat_conversation_is_named (c, nick);
+      gchat_conversation_is_named (c, nick);
 
     if (gchat_conversation_rename_member (c, nick, to) || query || (me && c == self->server))
       gchat_conversation_add_text (c, GCHAT_MESSAGE_EVENT, text);
@@ -439,7 +444,7 @@ static void
 handle_topic (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
   GchatConversation *conv;
-  g_autofree char *text = NULL;
+  g_autofree char   *text = NULL;
 
   if (m->argc < 2 || (conv = gchat_session_find (self, m->argv[0])) == NULL)
     return;
@@ -447,8 +452,9 @@ handle_topic (GchatSession *self, const struct chat_msg *m, const char *nick)
   if (*m->argv[1] == '\0')
     text = g_strdup_printf ("%s cleared the topic", nick != NULL ? nick : "The server");
   else
-    text = g_strdup_printf (
-      "%s changed the topic to: %s", nick != NULL ? nick : "The server", m->argv[1]);
+    text = g_strdup_printf ("%s changed the topic to: %s",
+                            nick != NULL ? nick : "The server",
+                            m->argv[1]);
   gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text);
 }
 
@@ -459,7 +465,7 @@ handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
   GchatConversation *conv;
   g_autoptr (GString) text = NULL;
   gboolean add = TRUE;
-  int param = 2;
+  int      param = 2;
 
   if (m->argc < 2)
     return;
@@ -474,7 +480,7 @@ handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
   if ((conv = gchat_session_find (self, m->argv[0])) == NULL)
     return;
   for (const char *p = m->argv[1]; *p != '\0'; p++) {
-    int type;
+    int         type;
     const char *arg = NULL;
 
     if (*p == '+' || *p == '-') {
@@ -485,8 +491,10 @@ handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
     if ((type == 1 || type == 2 || (type == 3 && add)) && param < m->argc)
       arg = m->argv[param++];
     if (arg != NULL && gchat_connection_prefix_for_mode (self->conn, *p) != '\0')
-      gchat_conversation_update_member_prefix (
-        conv, arg, gchat_connection_prefix_for_mode (self->conn, *p), add);
+      gchat_conversation_update_member_prefix (conv,
+                                               arg,
+                                               gchat_connection_prefix_for_mode (self->conn, *p),
+                                               add);
   }
   gchat_session_update_operator (self, conv);
   gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text->str);
@@ -496,9 +504,9 @@ handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
 static void
 handle_away (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
-  gboolean away = m->argc > 0 && *m->argv[0] != '\0';
+  gboolean      away = m->argc > 0 && *m->argv[0] != '\0';
   GchatContact *contact;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+  guint         n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
 
   if (nick == NULL)
     return;
@@ -530,7 +538,7 @@ static void
 handle_standard_reply (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
   g_autofree char *text = NULL;
-  const char *cmd = m->argc > 0 ? m->argv[0] : "*";
+  const char      *cmd = m->argc > 0 ? m->argv[0] : "*";
 
   if (m->argc < 3)
     return;
@@ -585,22 +593,21 @@ struct handler_entry
 };
 
 static const struct handler_entry handlers[] = {
-  { "AWAY", handle_away },       { "ERROR", handle_error },
+  { "AWAY", handle_away },           { "ERROR", handle_error },
   { "FAIL", handle_standard_reply }, { "INVITE", handle_invite },
-  { "JOIN", handle_join },       { "KICK", handle_kick },
-  { "MODE", handle_mode },       { "NICK", handle_nick },
+  { "JOIN", handle_join },           { "KICK", handle_kick },
+  { "MODE", handle_mode },           { "NICK", handle_nick },
   { "NOTE", handle_standard_reply }, { "NOTICE", handle_notice },
-  { "PART", handle_part },       { "PRIVMSG", handle_privmsg },
-  { "QUIT", handle_quit },       { "REGISTER", handle_register },
-  { "TOPIC", handle_topic },
-  { "WARN", handle_standard_reply },
+  { "PART", handle_part },           { "PRIVMSG", handle_privmsg },
+  { "QUIT", handle_quit },           { "REGISTER", handle_register },
+  { "TOPIC", handle_topic },         { "WARN", handle_standard_reply },
 };
 
 /* bsearch comparator over the handler table. */
 static int
 handler_compare (const void *key, const void *row)
 {
-  return strcmp (key, *(const char *const *) row);
+  return strcmp (key, *(const char *const *)row);
 }
 
 /* The parameters after our nick, as "a b: trailing". */
@@ -621,8 +628,8 @@ numeric_text (const struct chat_msg *m)
 static void
 gchat_session_numeric_error (GchatSession *self, int num, const struct chat_msg *m)
 {
-  g_autofree char *text = NULL;
-  const char *what = m->argc > 2 ? m->argv[1] : "";
+  g_autofree char   *text = NULL;
+  const char        *what = m->argc > 2 ? m->argv[1] : "";
   GchatConversation *conv = m->argc > 2 ? gchat_session_find (self, m->argv[1]) : NULL;
 
   switch (num) {
@@ -701,7 +708,7 @@ gchat_session_names (GchatSession *self, const struct chat_msg *m)
   }
   names = g_strsplit (m->argv[3], " ", -1);
   for (guint i = 0; names[i] != NULL; i++) {
-    const char *p = names[i];
+    const char      *p = names[i];
     g_autofree char *nick = NULL;
     g_autofree char *prefixes = NULL;
 
@@ -721,7 +728,7 @@ static void
 gchat_session_names_end (GchatSession *self, const struct chat_msg *m)
 {
   GchatConversation *conv;
-  g_autofree char *folded = NULL;
+  g_autofree char   *folded = NULL;
 
   if (m->argc < 2)
     return;
@@ -752,10 +759,11 @@ gchat_session_presence_list (GchatSession *self, const char *list, char sep, Gch
   items = g_strsplit (list, seps, -1);
   for (guint i = 0; items[i] != NULL; i++) {
     g_autofree char *nick = g_strndup (items[i], strcspn (items[i], "!"));
-    GchatContact *contact = gchat_session_find_contact (self, nick);
+    GchatContact    *contact = gchat_session_find_contact (self, nick);
 
     if (contact != NULL && *nick != '\0' &&
-        !(p == GCHAT_PRESENCE_ONLINE && gchat_contact_get_presence (contact) == GCHAT_PRESENCE_AWAY))
+        !(p == GCHAT_PRESENCE_ONLINE &&
+          gchat_contact_get_presence (contact) == GCHAT_PRESENCE_AWAY))
       gchat_contact_set_presence (contact, p);
   }
 }
@@ -819,8 +827,11 @@ gchat_session_welcome (GchatSession *self)
       continue;
     g_object_set_data (G_OBJECT (c), "gchat-rejoin", NULL);
     if (gchat_conversation_get_key (c) != NULL)
-      gchat_connection_sendv (
-        self->conn, "JOIN", gchat_conversation_get_name (c), gchat_conversation_get_key (c), NULL);
+      gchat_connection_sendv (self->conn,
+                              "JOIN",
+                              gchat_conversation_get_name (c),
+                              gchat_conversation_get_key (c),
+                              NULL);
     else
       gchat_connection_sendv (self->conn, "JOIN", gchat_conversation_get_name (c), NULL);
   }
@@ -848,7 +859,7 @@ static void
 gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
 {
   GchatConversation *conv;
-  g_autofree char *text = NULL;
+  g_autofree char   *text = NULL;
 
   switch (num) {
     case RPL_WELCOME:
@@ -890,8 +901,9 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
           gchat_contact_set_away_message (contact, m->argv[2]);
         }
         text = g_strdup_printf ("%s is away: %s", m->argv[1], m->argv[2]);
-        gchat_conversation_add_text (
-          conv != NULL ? conv : gchat_session_note_target (self), GCHAT_MESSAGE_EVENT, text);
+        gchat_conversation_add_text (conv != NULL ? conv : gchat_session_note_target (self),
+                                     GCHAT_MESSAGE_EVENT,
+                                     text);
       }
       return;
     case RPL_LOCALUSERS:
@@ -961,9 +973,9 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
 static void
 on_message_received (GchatConnection *conn, gpointer msg, gpointer user_data)
 {
-  GchatSession *self = user_data;
+  GchatSession          *self = user_data;
   const struct chat_msg *m = msg;
-  g_autofree char *nick = source_nick (m);
+  g_autofree char       *nick = source_nick (m);
 
   if (g_ascii_isdigit (m->command[0]) && strlen (m->command) == 3) {
     gchat_session_numeric (self, atoi (m->command), m);
@@ -1059,9 +1071,9 @@ gchat_session_schedule_reconnect (GchatSession *self)
 static void
 on_disconnected (GchatConnection *conn, const char *reason, gpointer user_data)
 {
-  GchatSession *self = user_data;
+  GchatSession    *self = user_data;
   g_autofree char *text = g_strdup_printf ("Disconnected: %s", reason);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+  guint            n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
 
   g_clear_handle_id (&self->ison_source, g_source_remove);
   for (guint i = 0; i < n; i++) {
@@ -1100,7 +1112,8 @@ connect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   {
-    g_autofree char *text = g_strdup_printf ("Could not connect to %s:%u: %s", self->host, self->port, error->message);
+    g_autofree char *text =
+      g_strdup_printf ("Could not connect to %s:%u: %s", self->host, self->port, error->message);
 
     gchat_session_error (self, self->server, text);
   }
@@ -1190,14 +1203,14 @@ gchat_session_get_host (GchatSession *self)
 }
 
 /* Set an error that the entry shows; the text is also added to the active conversation. */
-static gboolean
-gchat_session_fail (GchatSession *self, GError **error, const char *format, ...) G_GNUC_PRINTF (3, 4);
+static gboolean gchat_session_fail (GchatSession *self, GError **error, const char *format, ...)
+  G_GNUC_PRINTF (3, 4);
 
 static gboolean
 gchat_session_fail (GchatSession *self, GError **error, const char *format, ...)
 {
   g_autofree char *text = NULL;
-  va_list ap;
+  va_list          ap;
 
   va_start (ap, format);
   text = g_strdup_vprintf (format, ap);
@@ -1229,26 +1242,30 @@ gchat_session_say (GchatSession      *self,
                    GError           **error)
 {
   const char *target;
-  gsize room;
-  gsize len;
+  gsize       room;
+  gsize       len;
 
   g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
   if (!gchat_session_check_online (self, error))
     return FALSE;
   if (conv == NULL || conv == self->server)
     return gchat_session_fail (
-      self, error, "This is the server log: open a group (/join #name) or a person (/query nick) first");
+      self,
+      error,
+      "This is the server log: open a group (/join #name) or a person (/query nick) first");
   if (!gchat_conversation_get_joined (conv))
-    return gchat_session_fail (
-      self, error, "You are not in %s (type /join to go back)", gchat_conversation_get_name (conv));
+    return gchat_session_fail (self,
+                               error,
+                               "You are not in %s (type /join to go back)",
+                               gchat_conversation_get_name (conv));
   if (*text == '\0')
     return FALSE;
   target = gchat_conversation_get_name (conv);
   room = CHAT_LINE_MAX - 2 - strlen ("PRIVMSG  :") - strlen (target) - RELAY_PREFIX_RESERVE -
-         (action ? strlen ("\001ACTION \001") : 0);
+    (action ? strlen ("\001ACTION \001") : 0);
   len = strlen (text);
   while (len > 0) {
-    gsize cut = chat_utf8_cut (text, len, room);
+    gsize            cut = chat_utf8_cut (text, len, room);
     g_autofree char *chunk = NULL;
     g_autofree char *wire = NULL;
     g_autoptr (GchatMessage) msg = NULL;
@@ -1292,7 +1309,11 @@ gchat_session_join (GchatSession *self,
   chan = chat_is_channel (name) ? g_strdup (name) : g_strconcat ("#", name, NULL);
   if (!chat_chan_valid (chan, CHAT_CHAN_MAX))
     return gchat_session_fail (
-      self, error, "“%s” is not a valid group name (no spaces or commas, at most %d bytes)", chan, CHAT_CHAN_MAX);
+      self,
+      error,
+      "“%s” is not a valid group name (no spaces or commas, at most %d bytes)",
+      chan,
+      CHAT_CHAN_MAX);
   folded = g_ascii_strdown (chan, -1);
   if (key != NULL && *key == '\0')
     key = NULL;
@@ -1358,7 +1379,8 @@ gchat_session_invite (GchatSession *self, GchatConversation *conv, const char *n
 static GchatConversation *
 gchat_session_need_channel (GchatSession *self, const char *command, GError **error)
 {
-  if (self->active != NULL && gchat_conversation_get_kind (self->active) == GCHAT_CONVERSATION_CHANNEL)
+  if (self->active != NULL &&
+      gchat_conversation_get_kind (self->active) == GCHAT_CONVERSATION_CHANNEL)
     return self->active;
   gchat_session_fail (self, error, "/%s works in a group: open one first", command);
   return NULL;
@@ -1368,15 +1390,15 @@ gchat_session_need_channel (GchatSession *self, const char *command, GError **er
 static gboolean
 gchat_session_quote (GchatSession *self, const char *raw, GError **error)
 {
-  struct chat_msg m;
+  struct chat_msg  m;
   g_autofree char *copy = g_strdup (raw);
-  int err;
+  int              err;
 
   g_strdelimit (copy, "\r\n", ' ');
   err = chat_msg_parse (&m, copy, strlen (copy));
   if (err != CHAT_PARSE_OK)
     return gchat_session_fail (self, error, "Cannot send that line: %s", chat_parse_strerror (err));
-  if (!gchat_connection_send (self->conn, m.command, m.argc, (const char *const *) m.argv))
+  if (!gchat_connection_send (self->conn, m.command, m.argc, (const char *const *)m.argv))
     return gchat_session_fail (self, error, "Cannot send that line");
   return TRUE;
 }
@@ -1386,8 +1408,8 @@ static gboolean
 gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
 {
   GchatConversation *conv;
-  const char *a0 = cmd->argv[0];
-  const char *a1 = cmd->argv[1];
+  const char        *a0 = cmd->argv[0];
+  const char        *a1 = cmd->argv[1];
 
   switch (cmd->id) {
     case GCHAT_COMMAND_SAY:
@@ -1408,8 +1430,14 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
     case GCHAT_COMMAND_TTT:
       /* Extension point: servers that offer these will advertise them in ISUPPORT. */
       if (!gchat_session_supports (self, cmd->id == GCHAT_COMMAND_TTT ? "TTT" : "SENDFILE"))
-        return gchat_session_fail (self, error, "/%s is not supported by this server yet", cmd->name);
-      return gchat_session_fail (self, error, "/%s is not supported by this version of gchat yet", cmd->name);
+        return gchat_session_fail (self,
+                                   error,
+                                   "/%s is not supported by this server yet",
+                                   cmd->name);
+      return gchat_session_fail (self,
+                                 error,
+                                 "/%s is not supported by this version of gchat yet",
+                                 cmd->name);
     default:
       break;
   }
@@ -1421,12 +1449,15 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
         return gchat_session_join (self, a0, a1, FALSE, error);
       if (self->active != NULL &&
           gchat_conversation_get_kind (self->active) == GCHAT_CONVERSATION_CHANNEL)
-        return gchat_session_join (
-          self, gchat_conversation_get_name (self->active), gchat_conversation_get_key (self->active), FALSE, error);
+        return gchat_session_join (self,
+                                   gchat_conversation_get_name (self->active),
+                                   gchat_conversation_get_key (self->active),
+                                   FALSE,
+                                   error);
       return gchat_session_fail (self, error, "Usage: %s", gchat_command_usage (cmd->id));
     case GCHAT_COMMAND_PART: {
       g_autofree char *reason = NULL;
-      const char *chan;
+      const char      *chan;
 
       if (a0 != NULL && chat_is_channel (a0)) {
         chan = a0;
@@ -1454,7 +1485,9 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
         return FALSE;
       if (a0 == NULL) {
         g_autofree char *text =
-          g_strdup_printf ("Topic: %s", gchat_conversation_get_topic (conv) ? gchat_conversation_get_topic (conv) : "(none)");
+          g_strdup_printf ("Topic: %s",
+                           gchat_conversation_get_topic (conv) ? gchat_conversation_get_topic (conv)
+                                                               : "(none)");
 
         gchat_conversation_add_text (conv, GCHAT_MESSAGE_INFO, text);
         return TRUE;
@@ -1464,7 +1497,12 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
     case GCHAT_COMMAND_KICK:
       if ((conv = gchat_session_need_channel (self, "kick", error)) == NULL)
         return FALSE;
-      return gchat_connection_sendv (self->conn, "KICK", gchat_conversation_get_name (conv), a0, a1, NULL);
+      return gchat_connection_sendv (self->conn,
+                                     "KICK",
+                                     gchat_conversation_get_name (conv),
+                                     a0,
+                                     a1,
+                                     NULL);
     case GCHAT_COMMAND_BAN:
       if ((conv = gchat_session_need_channel (self, "ban", error)) == NULL)
         return FALSE;
@@ -1513,7 +1551,9 @@ gchat_session_run (GchatSession *self, const char *input, GError **error)
   g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
   if (!gchat_command_parse (input, &cmd, &local)) {
     if (!g_error_matches (local, GCHAT_COMMAND_ERROR, GCHAT_COMMAND_ERROR_EMPTY))
-      gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_ERROR, local->message);
+      gchat_conversation_add_text (gchat_session_note_target (self),
+                                   GCHAT_MESSAGE_ERROR,
+                                   local->message);
     g_propagate_error (error, g_steal_pointer (&local));
     return FALSE;
   }
@@ -1526,9 +1566,17 @@ gchat_session_run (GchatSession *self, const char *input, GError **error)
 GchatConversation *
 gchat_session_open_query (GchatSession *self, const char *nick, gboolean focus)
 {
+  GchatConversation *conv;
+  gboolean           fresh;
+
   g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
   gchat_session_add_contact (self, nick);
-  return gchat_session_ensure (self, GCHAT_CONVERSATION_QUERY, nick, focus);
+  fresh = gchat_session_find (self, nick) == NULL;
+  conv = gchat_session_ensure (self, GCHAT_CONVERSATION_QUERY, nick, focus);
+  /* Only when the user opens it: an incoming message would come twice. */
+  if (fresh && focus)
+    gchat_session_request_history (self, nick);
+  return conv;
 }
 
 /** gchat_session_close_conversation: leave a group (PART) and forget the conversation. */
@@ -1622,7 +1670,7 @@ void
 gchat_session_remove_contact (GchatSession *self, const char *nick)
 {
   GchatContact *contact;
-  guint pos;
+  guint         pos;
 
   g_return_if_fail (GCHAT_IS_SESSION (self));
   contact = gchat_session_find_contact (self, nick);
@@ -1749,7 +1797,8 @@ gchat_session_class_init (GchatSessionClass *klass)
                                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, LAST_PROP, pspecs);
 
-  /** GchatSession::conversation-opened: a conversation appeared or was asked for; show it if focus. */
+  /** GchatSession::conversation-opened: a conversation appeared or was asked for; show it if focus.
+   */
   signals[SIG_CONVERSATION_OPENED] = g_signal_new ("conversation-opened",
                                                    G_TYPE_FROM_CLASS (klass),
                                                    G_SIGNAL_RUN_LAST,

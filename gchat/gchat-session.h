@@ -45,16 +45,16 @@ gboolean           gchat_session_say (GchatSession      *self,
                                       const char        *text,
                                       gboolean           action,
                                       GError           **error);
-void               gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char *topic);
-void               gchat_session_kick (GchatSession *self, GchatConversation *conv, const char *nick);
-void               gchat_session_ban (GchatSession *self, GchatConversation *conv, const char *nick);
-void               gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const char *nick);
-void               gchat_session_remove_admin (GchatSession *self, GchatConversation *conv, const char *nick);
-void               gchat_session_invite (GchatSession *self, GchatConversation *conv, const char *nick);
-GchatContact      *gchat_session_add_contact (GchatSession *self, const char *nick);
-GchatContact      *gchat_session_find_contact (GchatSession *self, const char *nick);
-void               gchat_session_remove_contact (GchatSession *self, const char *nick);
-gboolean           gchat_session_is_admin (GchatSession *self, GchatMember *member);
-gboolean           gchat_session_supports (GchatSession *self, const char *feature);
+void gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char *topic);
+void gchat_session_kick (GchatSession *self, GchatConversation *conv, const char *nick);
+void gchat_session_ban (GchatSession *self, GchatConversation *conv, const char *nick);
+void gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const char *nick);
+void gchat_session_remove_admin (GchatSession *self, GchatConversation *conv, const char *nick);
+void gchat_session_invite (GchatSession *self, GchatConversation *conv, const char *nick);
+GchatContact *gchat_session_add_contact (GchatSession *self, const char *nick);
+GchatContact *gchat_session_find_contact (GchatSession *self, const char *nick);
+void          gchat_session_remove_contact (GchatSession *self, const char *nick);
+gboolean      gchat_session_is_admin (GchatSession *self, GchatMember *member);
+gboolean      gchat_session_supports (GchatSession *self, const char *feature);
 
 G_END_DECLS

@@ -9,7 +9,7 @@
 
 struct _GchatSidebarRow
 {
-  GtkListBoxRow      parent_instance;
+  GtkListBoxRow parent_instance;
 
   GtkLabel          *icon_label;
   GtkLabel          *name_label;
@@ -24,10 +24,10 @@ G_DEFINE_FINAL_TYPE (GchatSidebarRow, gchat_sidebar_row, GTK_TYPE_LIST_BOX_ROW)
 static void
 gchat_sidebar_row_sync_conversation (GchatSidebarRow *self)
 {
-  guint unread = gchat_conversation_get_unread (self->conv);
+  guint            unread = gchat_conversation_get_unread (self->conv);
   g_autofree char *badge = g_strdup_printf ("%u", unread);
   g_autofree char *a11y = NULL;
-  const char *name = gchat_conversation_get_name (self->conv);
+  const char      *name = gchat_conversation_get_name (self->conv);
 
   gtk_label_set_text (self->name_label, name);
   gtk_label_set_text (self->badge_label, badge);
@@ -50,15 +50,17 @@ static void
 gchat_sidebar_row_sync_contact (GchatSidebarRow *self)
 {
   static const char *const classes[] = { "unknown", "online", "away", "offline" };
-  GchatPresence p = gchat_contact_get_presence (self->contact);
-  g_autofree char *a11y = NULL;
+  GchatPresence            p = gchat_contact_get_presence (self->contact);
+  g_autofree char         *a11y = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self->icon_label), classes[i]);
   gtk_widget_add_css_class (GTK_WIDGET (self->icon_label), gchat_presence_to_string (p));
   gtk_label_set_text (self->name_label, gchat_contact_get_nick (self->contact));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), gchat_presence_to_string (p));
-  a11y = g_strdup_printf ("%s, %s", gchat_contact_get_nick (self->contact), gchat_presence_to_string (p));
+  a11y = g_strdup_printf ("%s, %s",
+                          gchat_contact_get_nick (self->contact),
+                          gchat_presence_to_string (p));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 }
 
@@ -88,11 +90,12 @@ gchat_sidebar_row_dispose (GObject *object)
 static void
 gchat_sidebar_row_class_init (GchatSidebarRowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = gchat_sidebar_row_dispose;
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/chatd/Gchat/gchat-sidebar-row.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/chatd/Gchat/gchat-sidebar-row.ui");
   gtk_widget_class_bind_template_child (widget_class, GchatSidebarRow, icon_label);
   gtk_widget_class_bind_template_child (widget_class, GchatSidebarRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, GchatSidebarRow, badge_label);
@@ -108,14 +111,14 @@ gchat_sidebar_row_init (GchatSidebarRow *self)
 GtkWidget *
 gchat_sidebar_row_new_for_conversation (GchatConversation *conv)
 {
-  GchatSidebarRow *self = g_object_new (GCHAT_TYPE_SIDEBAR_ROW, NULL);
+  GchatSidebarRow      *self = g_object_new (GCHAT_TYPE_SIDEBAR_ROW, NULL);
   GchatConversationKind kind = gchat_conversation_get_kind (conv);
 
   self->conv = g_object_ref (conv);
   gtk_label_set_text (self->icon_label,
-                      kind == GCHAT_CONVERSATION_CHANNEL ? "#"
-                      : kind == GCHAT_CONVERSATION_QUERY ? "@"
-                                                         : "⌂");
+                      kind == GCHAT_CONVERSATION_CHANNEL   ? "#"
+                        : kind == GCHAT_CONVERSATION_QUERY ? "@"
+                                                           : "⌂");
   g_signal_connect_object (conv, "notify", G_CALLBACK (on_notify), self, 0);
   gchat_sidebar_row_sync_conversation (self);
   return GTK_WIDGET (self);

@@ -26,44 +26,44 @@ struct _GchatWindow
 {
   GtkApplicationWindow parent_instance;
 
-  GtkToggleButton     *sidebar_button;
-  GtkLabel            *title_label;
-  GtkLabel            *status_label;
-  GtkToggleButton     *members_button;
-  GtkRevealer         *infobar_revealer;
-  GtkLabel            *infobar_label;
-  GtkWidget           *sidebar;
-  GtkListBox          *server_list;
-  GtkListBox          *groups_list;
-  GtkListBox          *private_list;
-  GtkListBox          *contacts_list;
-  GtkPopover          *add_contact_popover;
-  GtkEntry            *add_contact_entry;
-  GtkWidget           *topic_bar;
-  GtkLabel            *topic_label;
-  GtkPopover          *topic_popover;
-  GtkEntry            *topic_entry;
-  GtkWidget           *invite_button;
-  GtkPopover          *invite_popover;
-  GtkEntry            *invite_entry;
-  GtkListView         *message_view;
-  GtkEntry            *entry;
-  GtkRevealer         *members_revealer;
-  GchatMemberList     *member_list;
+  GtkToggleButton *sidebar_button;
+  GtkLabel        *title_label;
+  GtkLabel        *status_label;
+  GtkToggleButton *members_button;
+  GtkRevealer     *infobar_revealer;
+  GtkLabel        *infobar_label;
+  GtkWidget       *sidebar;
+  GtkListBox      *server_list;
+  GtkListBox      *groups_list;
+  GtkListBox      *private_list;
+  GtkListBox      *contacts_list;
+  GtkPopover      *add_contact_popover;
+  GtkEntry        *add_contact_entry;
+  GtkWidget       *topic_bar;
+  GtkLabel        *topic_label;
+  GtkPopover      *topic_popover;
+  GtkEntry        *topic_entry;
+  GtkWidget       *invite_button;
+  GtkPopover      *invite_popover;
+  GtkEntry        *invite_entry;
+  GtkListView     *message_view;
+  GtkEntry        *entry;
+  GtkRevealer     *members_revealer;
+  GchatMemberList *member_list;
 
-  GchatSession        *session;
-  GchatConfig         *config;
-  GSimpleActionGroup  *actions;
-  GchatConversation   *shown;
-  gulong               shown_handler;
-  GtkAdjustment       *vadj;
-  gboolean             stick_bottom;
-  gboolean             selecting;
-  gboolean             completing;
-  gboolean             narrow;
-  gboolean             quitting;
-  guint                layout_idle;
-  GchatCompletion      completion;
+  GchatSession       *session;
+  GchatConfig        *config;
+  GSimpleActionGroup *actions;
+  GchatConversation  *shown;
+  gulong              shown_handler;
+  GtkAdjustment      *vadj;
+  gboolean            stick_bottom;
+  gboolean            selecting;
+  gboolean            completing;
+  gboolean            narrow;
+  gboolean            quitting;
+  guint               layout_idle;
+  GchatCompletion     completion;
 };
 
 G_DEFINE_FINAL_TYPE (GchatWindow, gchat_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -74,7 +74,7 @@ static void gchat_window_show_conversation (GchatWindow *self, GchatConversation
 static gboolean
 filter_kind (gpointer item, gpointer user_data)
 {
-  return gchat_conversation_get_kind (item) == (GchatConversationKind) GPOINTER_TO_INT (user_data);
+  return gchat_conversation_get_kind (item) == (GchatConversationKind)GPOINTER_TO_INT (user_data);
 }
 
 /* List box factory for conversations. */
@@ -96,8 +96,9 @@ static void
 gchat_window_bind_kind (GchatWindow *self, GtkListBox *list, GchatConversationKind kind)
 {
   GtkCustomFilter *filter = gtk_custom_filter_new (filter_kind, GINT_TO_POINTER (kind), NULL);
-  g_autoptr (GtkFilterListModel) model = gtk_filter_list_model_new (
-    g_object_ref (gchat_session_get_conversations (self->session)), GTK_FILTER (filter));
+  g_autoptr (GtkFilterListModel) model =
+    gtk_filter_list_model_new (g_object_ref (gchat_session_get_conversations (self->session)),
+                               GTK_FILTER (filter));
 
   gtk_list_box_bind_model (list, G_LIST_MODEL (model), create_conversation_row, NULL, NULL);
 }
@@ -139,7 +140,7 @@ gchat_window_find_contact_row (GchatWindow *self, const char *nick)
 {
   for (int i = 0;; i++) {
     GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->contacts_list, i);
-    GchatContact *contact;
+    GchatContact  *contact;
 
     if (row == NULL)
       return NULL;
@@ -195,7 +196,8 @@ on_list_row_selected_cb (GtkListBox *list, GtkListBoxRow *row, GchatWindow *self
     if (lists[i] != list)
       gtk_list_box_unselect_all (lists[i]);
   self->selecting = FALSE;
-  gchat_window_show_conversation (self, gchat_sidebar_row_get_conversation (GCHAT_SIDEBAR_ROW (row)));
+  gchat_window_show_conversation (self,
+                                  gchat_sidebar_row_get_conversation (GCHAT_SIDEBAR_ROW (row)));
   if (self->narrow)
     gtk_toggle_button_set_active (self->sidebar_button, FALSE);
 }
@@ -206,25 +208,32 @@ on_contacts_list_row_activated_cb (GtkListBox *list, GtkListBoxRow *row, GchatWi
 {
   GchatContact *contact = gchat_sidebar_row_get_contact (GCHAT_SIDEBAR_ROW (row));
 
-  gchat_window_select_conversation (
-    self, gchat_session_open_query (self->session, gchat_contact_get_nick (contact), TRUE));
+  gchat_window_select_conversation (self,
+                                    gchat_session_open_query (self->session,
+                                                              gchat_contact_get_nick (contact),
+                                                              TRUE));
 }
 
 /* Title, topic bar, member button and actions from the shown conversation. */
 static void
 gchat_window_sync_shown (GchatWindow *self)
 {
-  GchatConversation *conv = self->shown;
+  GchatConversation    *conv = self->shown;
   GchatConversationKind kind = gchat_conversation_get_kind (conv);
-  gboolean channel = kind == GCHAT_CONVERSATION_CHANNEL;
-  gboolean joined = gchat_conversation_get_joined (conv);
-  const char *topic = gchat_conversation_get_topic (conv);
-  g_autofree char *placeholder = NULL;
-  GAction *action;
+  gboolean              channel = kind == GCHAT_CONVERSATION_CHANNEL;
+  gboolean              joined = gchat_conversation_get_joined (conv);
+  const char           *topic = gchat_conversation_get_topic (conv);
+  g_autofree char      *placeholder = NULL;
+  GAction              *action;
 
-  gtk_label_set_text (self->title_label, kind == GCHAT_CONVERSATION_SERVER ? "gchat" : gchat_conversation_get_name (conv));
+  gtk_label_set_text (self->title_label,
+                      kind == GCHAT_CONVERSATION_SERVER ? "gchat"
+                                                        : gchat_conversation_get_name (conv));
   gtk_widget_set_visible (self->topic_bar, channel);
-  gtk_label_set_text (self->topic_label, topic != NULL ? topic : channel && !joined ? "You are not in this group" : "No topic");
+  gtk_label_set_text (self->topic_label,
+                      topic != NULL          ? topic
+                        : channel && !joined ? "You are not in this group"
+                                             : "No topic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->topic_label), topic);
   gtk_widget_set_sensitive (self->topic_bar, joined);
   gtk_widget_set_visible (GTK_WIDGET (self->members_button), channel);
@@ -253,7 +262,8 @@ static void
 on_vadj_changed (GtkAdjustment *adj, GchatWindow *self)
 {
   if (self->stick_bottom)
-    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+    gtk_adjustment_set_value (adj,
+                              gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
 }
 
 /* The user scrolled: stick to the bottom only while at the bottom. */
@@ -261,7 +271,7 @@ static void
 on_vadj_value_changed (GtkAdjustment *adj, GchatWindow *self)
 {
   self->stick_bottom = gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >=
-                       gtk_adjustment_get_upper (adj) - STICK_SLACK;
+    gtk_adjustment_get_upper (adj) - STICK_SLACK;
 }
 
 /* Show @conv in the message view (without touching the sidebar selection). */
@@ -280,8 +290,12 @@ gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv)
   sel = gtk_no_selection_new (g_object_ref (gchat_conversation_get_messages (conv)));
   self->stick_bottom = TRUE;
   gtk_list_view_set_model (self->message_view, GTK_SELECTION_MODEL (sel));
-  gchat_member_list_set_conversation (
-    self->member_list, self->session, gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_CHANNEL ? conv : NULL);
+  gchat_member_list_set_conversation (self->member_list,
+                                      self->session,
+                                      gchat_conversation_get_kind (conv) ==
+                                          GCHAT_CONVERSATION_CHANNEL
+                                        ? conv
+                                        : NULL);
   gchat_window_sync_shown (self);
   gchat_completion_reset (&self->completion);
 }
@@ -298,7 +312,8 @@ message_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer
 static void
 message_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  gchat_message_row_set_message (GCHAT_MESSAGE_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item));
+  gchat_message_row_set_message (GCHAT_MESSAGE_ROW (gtk_list_item_get_child (item)),
+                                 gtk_list_item_get_item (item));
 }
 
 /* Enter in the entry: run the text as a message or a command. */
@@ -340,31 +355,35 @@ gboolean
 gchat_window_complete (GchatWindow *self)
 {
   g_autoptr (GPtrArray) nicks = g_ptr_array_new ();
-  GListModel *members = gchat_conversation_get_members (self->shown);
-  GListModel *contacts = gchat_session_get_contacts (self->session);
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
-  int cursor = gtk_editable_get_position (GTK_EDITABLE (self->entry));
-  const char *me = gchat_connection_get_nick (gchat_session_get_connection (self->session));
+  GListModel      *members = gchat_conversation_get_members (self->shown);
+  GListModel      *contacts = gchat_session_get_contacts (self->session);
+  const char      *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  int              cursor = gtk_editable_get_position (GTK_EDITABLE (self->entry));
+  const char      *me = gchat_connection_get_nick (gchat_session_get_connection (self->session));
   g_autofree char *result = NULL;
-  int new_cursor = 0;
+  int              new_cursor = 0;
 
   for (guint i = 0; i < g_list_model_get_n_items (members); i++) {
     g_autoptr (GchatMember) m = g_list_model_get_item (members, i);
 
     if (me == NULL || chat_casecmp (gchat_member_get_nick (m), me) != 0)
-      g_ptr_array_add (nicks, (gpointer) gchat_member_get_nick (m));
+      g_ptr_array_add (nicks, (gpointer)gchat_member_get_nick (m));
   }
   if (gchat_conversation_get_kind (self->shown) == GCHAT_CONVERSATION_QUERY)
-    g_ptr_array_add (nicks, (gpointer) gchat_conversation_get_name (self->shown));
+    g_ptr_array_add (nicks, (gpointer)gchat_conversation_get_name (self->shown));
   if (nicks->len == 0) {
     for (guint i = 0; i < g_list_model_get_n_items (contacts); i++) {
       g_autoptr (GchatContact) c = g_list_model_get_item (contacts, i);
 
-      g_ptr_array_add (nicks, (gpointer) gchat_contact_get_nick (c));
+      g_ptr_array_add (nicks, (gpointer)gchat_contact_get_nick (c));
     }
   }
   g_ptr_array_add (nicks, NULL);
-  result = gchat_command_complete (&self->completion, text, cursor, (const char *const *) nicks->pdata, &new_cursor);
+  result = gchat_command_complete (&self->completion,
+                                   text,
+                                   cursor,
+                                   (const char *const *)nicks->pdata,
+                                   &new_cursor);
   if (result == NULL) {
     gtk_widget_error_bell (GTK_WIDGET (self->entry));
     return FALSE;
@@ -396,7 +415,9 @@ on_entry_key_pressed (GtkEventControllerKey *controller,
 static void
 on_topic_entry_activate_cb (GtkEntry *entry, GchatWindow *self)
 {
-  gchat_session_set_topic (self->session, self->shown, gtk_editable_get_text (GTK_EDITABLE (self->topic_entry)));
+  gchat_session_set_topic (self->session,
+                           self->shown,
+                           gtk_editable_get_text (GTK_EDITABLE (self->topic_entry)));
   gtk_editable_set_text (GTK_EDITABLE (self->topic_entry), "");
   gtk_popover_popdown (self->topic_popover);
 }
@@ -480,7 +501,10 @@ on_server_error (GchatSession *session, const char *text, GchatWindow *self)
 
 /* A conversation appeared or was asked for; show it when asked to. */
 static void
-on_conversation_opened (GchatSession *session, GchatConversation *conv, gboolean focus, GchatWindow *self)
+on_conversation_opened (GchatSession      *session,
+                        GchatConversation *conv,
+                        gboolean           focus,
+                        GchatWindow       *self)
 {
   if (focus)
     gchat_window_select_conversation (self, conv);
@@ -488,7 +512,10 @@ on_conversation_opened (GchatSession *session, GchatConversation *conv, gboolean
 
 /* A private message or mention: a desktop notification when we are not looked at. */
 static void
-on_notify_message (GchatSession *session, GchatConversation *conv, GchatMessage *msg, GchatWindow *self)
+on_notify_message (GchatSession      *session,
+                   GchatConversation *conv,
+                   GchatMessage      *msg,
+                   GchatWindow       *self)
 {
   GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   g_autoptr (GNotification) n = NULL;
@@ -499,7 +526,9 @@ on_notify_message (GchatSession *session, GchatConversation *conv, GchatMessage 
   if (gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_QUERY)
     title = g_strdup_printf ("Private message from %s", gchat_message_get_nick (msg));
   else if (gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_CHANNEL)
-    title = g_strdup_printf ("%s mentioned you in %s", gchat_message_get_nick (msg), gchat_conversation_get_name (conv));
+    title = g_strdup_printf ("%s mentioned you in %s",
+                             gchat_message_get_nick (msg),
+                             gchat_conversation_get_name (conv));
   else
     title = g_strdup ("gchat");
   n = g_notification_new (title);
@@ -511,7 +540,8 @@ on_notify_message (GchatSession *session, GchatConversation *conv, GchatMessage 
 static void
 on_session_state (GObject *object, GParamSpec *pspec, GchatWindow *self)
 {
-  GchatConnectionState state = gchat_connection_get_state (gchat_session_get_connection (self->session));
+  GchatConnectionState state =
+    gchat_connection_get_state (gchat_session_get_connection (self->session));
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "disconnect");
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), state != GCHAT_CONNECTION_DISCONNECTED);
@@ -547,7 +577,10 @@ gchat_window_connect (GchatWindow *self)
 
   g_return_if_fail (GCHAT_IS_WINDOW (self));
   c = self->config;
-  gchat_connection_set_account (gchat_session_get_connection (self->session), c->account, c->password, c->register_account);
+  gchat_connection_set_account (gchat_session_get_connection (self->session),
+                                c->account,
+                                c->password,
+                                c->register_account);
   gchat_session_connect (self->session, c->host, c->port, c->tls, c->nick, c->realname);
 }
 
@@ -647,7 +680,10 @@ query_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   GchatWindow *self = user_data;
 
-  gchat_window_select_conversation (self, gchat_session_open_query (self->session, g_variant_get_string (param, NULL), TRUE));
+  gchat_window_select_conversation (self,
+                                    gchat_session_open_query (self->session,
+                                                              g_variant_get_string (param, NULL),
+                                                              TRUE));
 }
 
 /* chat.make-admin(nick) */
@@ -689,7 +725,7 @@ static void
 ban_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   GchatWindow *self = user_data;
-  const char *nick = g_variant_get_string (param, NULL);
+  const char  *nick = g_variant_get_string (param, NULL);
 
   gchat_session_ban (self->session, self->shown, nick);
   gchat_session_kick (self->session, self->shown, nick);
@@ -741,7 +777,7 @@ static void
 gchat_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
   GchatWindow *self = GCHAT_WINDOW (widget);
-  gboolean narrow = width < GCHAT_WINDOW_NARROW;
+  gboolean     narrow = width < GCHAT_WINDOW_NARROW;
 
   GTK_WIDGET_CLASS (gchat_window_parent_class)->size_allocate (widget, width, height, baseline);
   if (narrow != self->narrow) {
@@ -762,8 +798,9 @@ gchat_window_get_narrow (GchatWindow *self)
 static gboolean
 gchat_window_close_request (GtkWindow *window)
 {
-  GchatWindow *self = GCHAT_WINDOW (window);
-  GchatConnectionState state = gchat_connection_get_state (gchat_session_get_connection (self->session));
+  GchatWindow         *self = GCHAT_WINDOW (window);
+  GchatConnectionState state =
+    gchat_connection_get_state (gchat_session_get_connection (self->session));
 
   if (state == GCHAT_CONNECTION_DISCONNECTED || self->quitting)
     return GTK_WINDOW_CLASS (gchat_window_parent_class)->close_request (window);
@@ -857,7 +894,7 @@ gchat_window_finalize (GObject *object)
 static void
 gchat_window_class_init (GchatWindowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
@@ -913,9 +950,16 @@ gchat_window_init (GchatWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->actions = g_simple_action_group_new ();
-  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), window_actions, G_N_ELEMENTS (window_actions), self);
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions),
+                                   window_actions,
+                                   G_N_ELEMENTS (window_actions),
+                                   self);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "chat", G_ACTION_GROUP (self->actions));
-  g_object_bind_property (self->sidebar_button, "active", self->sidebar, "visible", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->sidebar_button,
+                          "active",
+                          self->sidebar,
+                          "visible",
+                          G_BINDING_SYNC_CREATE);
 
   g_signal_connect (factory, "setup", G_CALLBACK (message_setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (message_bind_cb), self);
@@ -934,10 +978,21 @@ gchat_window_init (GchatWindow *self)
   gchat_window_bind_kind (self, self->server_list, GCHAT_CONVERSATION_SERVER);
   gchat_window_bind_kind (self, self->groups_list, GCHAT_CONVERSATION_CHANNEL);
   gchat_window_bind_kind (self, self->private_list, GCHAT_CONVERSATION_QUERY);
-  gtk_list_box_bind_model (self->contacts_list, gchat_session_get_contacts (self->session), create_contact_row, NULL, NULL);
-  g_object_bind_property (self->session, "status", self->status_label, "label", G_BINDING_SYNC_CREATE);
+  gtk_list_box_bind_model (self->contacts_list,
+                           gchat_session_get_contacts (self->session),
+                           create_contact_row,
+                           NULL,
+                           NULL);
+  g_object_bind_property (self->session,
+                          "status",
+                          self->status_label,
+                          "label",
+                          G_BINDING_SYNC_CREATE);
   g_signal_connect (self->session, "server-error", G_CALLBACK (on_server_error), self);
-  g_signal_connect (self->session, "conversation-opened", G_CALLBACK (on_conversation_opened), self);
+  g_signal_connect (self->session,
+                    "conversation-opened",
+                    G_CALLBACK (on_conversation_opened),
+                    self);
   g_signal_connect (self->session, "notify-message", G_CALLBACK (on_notify_message), self);
   g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_state), self);
   on_session_state (NULL, NULL, self);
@@ -954,6 +1009,9 @@ gchat_window_new (GtkApplication *app, GchatConfig *config)
   for (guint i = 0; config->contacts != NULL && config->contacts[i] != NULL; i++)
     if (chat_nick_valid (config->contacts[i], CHAT_NICK_MAX))
       gchat_session_add_contact (self->session, config->contacts[i]);
-  g_signal_connect (gchat_session_get_contacts (self->session), "items-changed", G_CALLBACK (on_contacts_changed), self);
+  g_signal_connect (gchat_session_get_contacts (self->session),
+                    "items-changed",
+                    G_CALLBACK (on_contacts_changed),
+                    self);
   return self;
 }

@@ -16,15 +16,15 @@ G_DECLARE_FINAL_TYPE (GchatWindow, gchat_window, GCHAT, WINDOW, GtkApplicationWi
 /* Below this width the sidebar and member list fold away. */
 #define GCHAT_WINDOW_NARROW 640
 
-GchatWindow  *gchat_window_new (GtkApplication *app, GchatConfig *config);
-GchatSession *gchat_window_get_session (GchatWindow *self);
-void          gchat_window_connect (GchatWindow *self);
-void          gchat_window_show_connect_dialog (GchatWindow *self);
-void          gchat_window_show_join_dialog (GchatWindow *self);
-void          gchat_window_select_conversation (GchatWindow *self, GchatConversation *conv);
-gboolean      gchat_window_show_by_name (GchatWindow *self, const char *name);
-void          gchat_window_show_error (GchatWindow *self, const char *text);
-const char   *gchat_window_get_error (GchatWindow *self);
+GchatWindow       *gchat_window_new (GtkApplication *app, GchatConfig *config);
+GchatSession      *gchat_window_get_session (GchatWindow *self);
+void               gchat_window_connect (GchatWindow *self);
+void               gchat_window_show_connect_dialog (GchatWindow *self);
+void               gchat_window_show_join_dialog (GchatWindow *self);
+void               gchat_window_select_conversation (GchatWindow *self, GchatConversation *conv);
+gboolean           gchat_window_show_by_name (GchatWindow *self, const char *name);
+void               gchat_window_show_error (GchatWindow *self, const char *text);
+const char        *gchat_window_get_error (GchatWindow *self);
 GchatConversation *gchat_window_get_shown (GchatWindow *self);
 GtkEntry          *gchat_window_get_entry (GchatWindow *self);
 GtkListView       *gchat_window_get_message_view (GchatWindow *self);

@@ -61,10 +61,10 @@ drain (void)
 static void
 screenshot (const char *name)
 {
-  const char *dir = g_getenv ("GCHAT_SHOT_DIR");
+  const char      *dir = g_getenv ("GCHAT_SHOT_DIR");
   g_autofree char *path = NULL;
   g_autofree char *cmd = NULL;
-  gint64 end = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+  gint64           end = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
 
   if (dir == NULL)
     return;
@@ -84,7 +84,8 @@ raw_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   RawClient *c = user_data;
   g_autoptr (GError) error = NULL;
-  char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  char *line =
+    g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
 
   if (line == NULL)
     return;
@@ -133,7 +134,7 @@ raw_expect (RawClient *c, const char *glob)
 
   if (!wait_for (raw_seen, &w)) {
     for (guint i = 0; i < c->lines->len; i++)
-      g_test_message ("bob got: %s", (char *) g_ptr_array_index (c->lines, i));
+      g_test_message ("bob got: %s", (char *)g_ptr_array_index (c->lines, i));
     g_error ("bob never got a line matching “%s”", glob);
   }
 }
@@ -164,7 +165,8 @@ raw_connect (RawClient *c, const char *nick)
 static gboolean
 is_connected (gpointer data)
 {
-  return gchat_connection_get_state (gchat_session_get_connection (session)) == GCHAT_CONNECTION_CONNECTED;
+  return gchat_connection_get_state (gchat_session_get_connection (session)) ==
+    GCHAT_CONNECTION_CONNECTED;
 }
 
 /* The message rows the list view currently shows. */
@@ -215,7 +217,7 @@ static void
 test_connect (void)
 {
   GchatConfig *config = g_new0 (GchatConfig, 1);
-  const char *status;
+  const char  *status;
 
   config->host = g_strdup ("127.0.0.1");
   config->port = port;
@@ -229,7 +231,9 @@ test_connect (void)
   g_assert_true (wait_for (is_connected, NULL));
   status = gchat_session_get_status (session);
   g_assert_nonnull (strstr (status, "Connected to 127.0.0.1 as alice"));
-  gtk_test_accessible_assert_property (gchat_window_get_entry (window), GTK_ACCESSIBLE_PROPERTY_LABEL, "Message");
+  gtk_test_accessible_assert_property (gchat_window_get_entry (window),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Message");
 }
 
 /* Condition: contact bob has the presence in data. */
@@ -238,7 +242,7 @@ bob_presence_is (gpointer data)
 {
   GchatContact *c = gchat_session_find_contact (session, "bob");
 
-  return c != NULL && gchat_contact_get_presence (c) == (GchatPresence) GPOINTER_TO_INT (data);
+  return c != NULL && gchat_contact_get_presence (c) == (GchatPresence)GPOINTER_TO_INT (data);
 }
 
 /* Step 2: a contact is followed with MONITOR and comes online. */
@@ -261,8 +265,8 @@ test_group_shown (gpointer data)
 {
   GchatConversation *conv = gchat_session_find (session, "#test");
 
-  return conv != NULL && gchat_conversation_get_joined (conv) && gchat_window_get_shown (window) == conv &&
-         gchat_conversation_get_operator (conv);
+  return conv != NULL && gchat_conversation_get_joined (conv) &&
+    gchat_window_get_shown (window) == conv && gchat_conversation_get_operator (conv);
 }
 
 /* Condition: #test has @data members. */
@@ -272,7 +276,8 @@ member_count_is (gpointer data)
   GchatConversation *conv = gchat_session_find (session, "#test");
 
   return conv != NULL &&
-         g_list_model_get_n_items (gchat_conversation_get_members (conv)) == (guint) GPOINTER_TO_INT (data);
+    g_list_model_get_n_items (gchat_conversation_get_members (conv)) ==
+    (guint)GPOINTER_TO_INT (data);
 }
 
 /* Condition: #test's topic is @data. */
@@ -308,7 +313,7 @@ static void
 test_messages (void)
 {
   GchatConversation *conv = gchat_session_find (session, "#test");
-  GListModel *msgs = gchat_conversation_get_messages (conv);
+  GListModel        *msgs = gchat_conversation_get_messages (conv);
   g_autoptr (GchatMessage) last = NULL;
   GchatMessageRow *row;
 
@@ -334,7 +339,9 @@ test_messages (void)
   gtk_editable_set_text (GTK_EDITABLE (gchat_window_get_entry (window)), "bo");
   gtk_editable_set_position (GTK_EDITABLE (gchat_window_get_entry (window)), 2);
   g_assert_true (gchat_window_complete (window));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gchat_window_get_entry (window))), ==, "bob: ");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gchat_window_get_entry (window))),
+                   ==,
+                   "bob: ");
   gtk_editable_set_text (GTK_EDITABLE (gchat_window_get_entry (window)), "");
   screenshot ("gchat-main.png");
 }
@@ -345,7 +352,7 @@ menu_has (GMenuModel *model, const char *label)
 {
   for (int i = 0; i < g_menu_model_get_n_items (model); i++) {
     g_autofree char *l = NULL;
-    GMenuModel *section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+    GMenuModel      *section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
 
     if (section != NULL) {
       gboolean found = menu_has (section, label);
@@ -354,7 +361,8 @@ menu_has (GMenuModel *model, const char *label)
       if (found)
         return TRUE;
     }
-    if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &l) && g_strcmp0 (l, label) == 0)
+    if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &l) &&
+        g_strcmp0 (l, label) == 0)
       return TRUE;
   }
   return FALSE;
@@ -390,7 +398,7 @@ static GtkMenuButton *
 open_member_menu (const char *label)
 {
   GtkMenuButton *button = NULL;
-  gint64 end = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  gint64         end = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
 
   while (button == NULL && g_get_monotonic_time () < end) {
     button = find_menu_button (GTK_WIDGET (gchat_window_get_member_list (window)), label);
@@ -407,7 +415,7 @@ static gboolean
 bob_is_admin (gpointer data)
 {
   GchatConversation *conv = gchat_session_find (session, "#test");
-  GchatMember *m = gchat_conversation_find_member (conv, "bob");
+  GchatMember       *m = gchat_conversation_find_member (conv, "bob");
 
   return m != NULL && gchat_session_is_admin (session, m);
 }
@@ -459,7 +467,7 @@ static void
 test_private_unread (void)
 {
   GchatConversation *conv;
-  GchatSidebarRow *row;
+  GchatSidebarRow   *row;
 
   raw_send (&bob, "PRIVMSG alice :a private word");
   g_assert_true (wait_for (bob_query_unread, NULL));
@@ -481,8 +489,9 @@ test_contact_offline (void)
 {
   raw_send (&bob, "QUIT :bye");
   g_assert_true (wait_for (bob_presence_is, GINT_TO_POINTER (GCHAT_PRESENCE_OFFLINE)));
-  gtk_test_accessible_assert_property (
-    gchat_window_find_contact_row (window, "bob"), GTK_ACCESSIBLE_PROPERTY_LABEL, "bob, offline");
+  gtk_test_accessible_assert_property (gchat_window_find_contact_row (window, "bob"),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "bob, offline");
 }
 
 /* Condition: the error bar mentions @data. */
@@ -529,16 +538,16 @@ main (int argc, char **argv)
 {
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
   const char *port_env = g_getenv ("GCHAT_TEST_PORT");
-  int n;
-  char **v;
-  int status;
+  int         n;
+  char      **v;
+  int         status;
 
   for (int i = 0; i < argc; i++)
     g_ptr_array_add (args, argv[i]);
-  g_ptr_array_add (args, (char *) "--tap");
+  g_ptr_array_add (args, (char *)"--tap");
   g_ptr_array_add (args, NULL);
-  n = (int) args->len - 1;
-  v = (char **) args->pdata;
+  n = (int)args->len - 1;
+  v = (char **)args->pdata;
   gtk_test_init (&n, &v, NULL);
   /*
    * Criticals stay fatal (G_DEBUG=fatal-criticals); warnings do not, because
@@ -549,7 +558,7 @@ main (int argc, char **argv)
     g_print ("1..0 # SKIP run through gui.sh (GCHAT_TEST_PORT is not set)\n");
     return 0;
   }
-  port = (guint16) atoi (port_env);
+  port = (guint16)atoi (port_env);
   app = gchat_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 

@@ -48,7 +48,7 @@ static GchatMessage *
 last_message (GchatConversation *conv)
 {
   GListModel *msgs = gchat_conversation_get_messages (conv);
-  guint n = g_list_model_get_n_items (msgs);
+  guint       n = g_list_model_get_n_items (msgs);
   g_autoptr (GchatMessage) m = NULL;
 
   g_assert_cmpuint (n, >, 0);
@@ -117,13 +117,13 @@ test_command_parse (void)
 static void
 test_completion (void)
 {
-  const char *nicks[] = { "bob", "Alice", "alan", NULL };
-  GchatCompletion state = { 0 };
+  const char      *nicks[] = { "bob", "Alice", "alan", NULL };
+  GchatCompletion  state = { 0 };
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
   g_autofree char *third = NULL;
   g_autofree char *mid = NULL;
-  int cursor = 0;
+  int              cursor = 0;
 
   first = gchat_command_complete (&state, "al", 2, nicks, &cursor);
   g_assert_cmpstr (first, ==, "alan: ");
@@ -146,7 +146,7 @@ static void
 test_join_and_members (Fixture *f, gconstpointer data)
 {
   GchatConversation *room;
-  GchatMember *bob;
+  GchatMember       *bob;
 
   feed (f, ":alice!a@127.0.0.1 JOIN #room");
   room = gchat_session_find (f->session, "#ROOM");
@@ -178,7 +178,8 @@ test_join_and_members (Fixture *f, gconstpointer data)
   feed (f, ":bob!b@h KICK #room alice :bye");
   g_assert_false (gchat_conversation_get_joined (room));
   g_assert_false (gchat_conversation_get_operator (room));
-  g_assert_nonnull (strstr (gchat_message_get_text (last_message (room)), "bob removed you from #room"));
+  g_assert_nonnull (
+    strstr (gchat_message_get_text (last_message (room)), "bob removed you from #room"));
 }
 
 /* Unread counts: chat from others while we look elsewhere; mentions. */
@@ -257,14 +258,14 @@ test_presence (Fixture *f, gconstpointer data)
 static void
 on_server_error (GchatSession *session, const char *text, gpointer user_data)
 {
-  g_free (*(char **) user_data);
-  *(char **) user_data = g_strdup (text);
+  g_free (*(char **)user_data);
+  *(char **)user_data = g_strdup (text);
 }
 
 static void
 test_errors (Fixture *f, gconstpointer data)
 {
-  g_autofree char *error = NULL;
+  g_autofree char   *error = NULL;
   GchatConversation *room;
 
   g_signal_connect (f->session, "server-error", G_CALLBACK (on_server_error), &error);
@@ -337,25 +338,40 @@ int
 main (int argc, char **argv)
 {
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  int n;
+  int    n;
   char **v;
 
   /* TAP for the automake driver. */
   for (int i = 0; i < argc; i++)
     g_ptr_array_add (args, argv[i]);
-  g_ptr_array_add (args, (char *) "--tap");
+  g_ptr_array_add (args, (char *)"--tap");
   g_ptr_array_add (args, NULL);
-  n = (int) args->len - 1;
-  v = (char **) args->pdata;
+  n = (int)args->len - 1;
+  v = (char **)args->pdata;
   g_test_init (&n, &v, NULL);
 
   g_test_add_func ("/command/parse", test_command_parse);
   g_test_add_func ("/command/completion", test_completion);
-  g_test_add ("/session/join-and-members", Fixture, NULL, fixture_setup, test_join_and_members, fixture_teardown);
+  g_test_add ("/session/join-and-members",
+              Fixture,
+              NULL,
+              fixture_setup,
+              test_join_and_members,
+              fixture_teardown);
   g_test_add ("/session/unread", Fixture, NULL, fixture_setup, test_unread, fixture_teardown);
   g_test_add ("/session/presence", Fixture, NULL, fixture_setup, test_presence, fixture_teardown);
   g_test_add ("/session/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
-  g_test_add ("/session/commands", Fixture, NULL, fixture_setup, test_commands_send, fixture_teardown);
-  g_test_add ("/session/private-group", Fixture, NULL, fixture_setup, test_private_group, fixture_teardown);
+  g_test_add ("/session/commands",
+              Fixture,
+              NULL,
+              fixture_setup,
+              test_commands_send,
+              fixture_teardown);
+  g_test_add ("/session/private-group",
+              Fixture,
+              NULL,
+              fixture_setup,
+              test_private_group,
+              fixture_teardown);
   return g_test_run ();
 }
