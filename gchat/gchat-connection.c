@@ -567,6 +567,9 @@ gchat_connection_connect_async (GchatConnection    *self,
   self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   task = g_task_new (self, self->cancellable, callback, user_data);
   g_task_set_source_tag (task, gchat_connection_connect_async);
+  /* A failed connect tears down (cancelling our cancellable) before it
+   * returns the real error, which must not turn into "cancelled". */
+  g_task_set_check_cancellable (task, FALSE);
   gchat_connection_set_nick (self, nick);
   g_free (self->realname);
   self->realname = g_strdup (realname != NULL && *realname != '\0' ? realname : nick);

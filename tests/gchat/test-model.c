@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gchat-command.h"
+#include "gchat-config.h"
 #include "gchat-session.h"
 
 typedef struct
@@ -334,6 +335,300 @@ test_private_group (Fixture *f, gconstpointer data)
   g_assert_true (sent_matches (f, "MODE #secret +k k3y"));
 }
 
+/* Spin the default main context until @cond holds or 10 s pass. */
+static gboolean
+wait_for (gboolean (*cond) (gpointer), gpointer data)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  while (!cond (data)) {
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  }
+  return TRUE;
+}
+
+/* The connect dialog's fields survive a restart; the password never hits the disk. */
+static void
+test_config_roundtrip (void)
+{
+  g_autoptr (GchatConfig) saved = g_new0 (GchatConfig, 1);
+  g_autoptr (GchatConfig) loaded = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = gchat_config_path ();
+  g_autofree char *contents = NULL;
+  const char      *contacts[] = { "bob", "carol", NULL };
+
+  saved->host = g_strdup ("chat.example.org");
+  saved->port = 6697;
+  saved->tls = TRUE;
+  saved->nick = g_strdup ("alice");
+  saved->realname = g_strdup ("Alice A.");
+  saved->account = g_strdup ("alice");
+  saved->password = g_strdup ("hunter2-secret");
+  saved->contacts = g_strdupv ((char **)contacts);
+  g_assert_true (gchat_config_save (saved, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_null (strstr (contents, "hunter2"));
+  loaded = gchat_config_load ();
+  g_assert_cmpstr (loaded->host, ==, "chat.example.org");
+  g_assert_cmpuint (loaded->port, ==, 6697);
+  g_assert_true (loaded->tls);
+  g_assert_cmpstr (loaded->nick, ==, "alice");
+  g_assert_cmpstr (loaded->account, ==, "alice");
+  g_assert_null (loaded->password);
+  g_assert_cmpstrv (loaded->contacts, contacts);
+}
+
+/* Condition: the session's status mentions @data. */
+static gboolean
+status_mentions (gpointer data)
+{
+  GchatSession *session = ((gpointer *)data)[0];
+  const char   *status = gchat_session_get_status (session);
+
+  return status != NULL && strstr (status, ((gpointer *)data)[1]) != NULL;
+}
+
+/* A refused connection is explained in words and retried with backoff. */
+static void
+test_reconnect_backoff (void)
+{
+  g_autoptr (GchatSession) session = gchat_session_new ();
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GError) error = NULL;
+  GchatConversation *server = gchat_session_get_server (session);
+  GListModel        *msgs = gchat_conversation_get_messages (server);
+  gpointer           args[2] = { session, (gpointer) "reconnecting in 1 s" };
+  g_autoptr (GchatMessage) note = NULL;
+  guint16 port;
+
+  /* A port that was just free: bind, learn it, close it. */
+  g_assert_true (g_socket_listener_add_address (listener,
+                                                any,
+                                                G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP,
+                                                NULL,
+                                                &bound,
+                                                &error));
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_listener_close (listener);
+
+  gchat_session_connect (session, "127.0.0.1", port, FALSE, "alice", NULL);
+  if (!wait_for (status_mentions, args))
+    g_error ("status: %s", gchat_session_get_status (session));
+  g_assert_cmpuint (g_list_model_get_n_items (msgs), >, 0);
+  note = g_list_model_get_item (msgs, g_list_model_get_n_items (msgs) - 1);
+  g_assert_cmpint (gchat_message_get_kind (note), ==, GCHAT_MESSAGE_ERROR);
+  g_assert_nonnull (strstr (gchat_message_get_text (note), "Could not connect to 127.0.0.1"));
+  args[1] = (gpointer) "reconnecting in 2 s";
+  g_assert_true (wait_for (status_mentions, args));
+  gchat_session_disconnect (session);
+  g_assert_cmpstr (gchat_session_get_status (session), ==, "Offline");
+}
+
+/* A scripted server on loopback: what gchat sent, and a way to answer. */
+typedef struct
+{
+  GSocketConnection *conn;
+  GDataInputStream  *in;
+  GOutputStream     *out;
+  GPtrArray         *lines;
+  GCancellable      *cancel;
+} FakeServer;
+
+/* Fake server: collect every line gchat sends. */
+static void
+fake_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  FakeServer *fs = user_data;
+  char       *line =
+    g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+
+  if (line == NULL)
+    return;
+  g_strchomp (line);
+  g_ptr_array_add (fs->lines, line);
+  g_data_input_stream_read_line_async (fs->in, G_PRIORITY_DEFAULT, fs->cancel, fake_read_cb, fs);
+}
+
+/* Fake server: the listener accepted gchat. */
+static void
+fake_accept_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  FakeServer *fs = user_data;
+
+  fs->conn = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source), result, NULL, NULL);
+  g_assert_nonnull (fs->conn);
+  fs->in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (fs->conn)));
+  fs->out = g_io_stream_get_output_stream (G_IO_STREAM (fs->conn));
+  g_data_input_stream_read_line_async (fs->in, G_PRIORITY_DEFAULT, fs->cancel, fake_read_cb, fs);
+}
+
+typedef struct
+{
+  FakeServer *fs;
+  const char *glob;
+} FakeWait;
+
+/* Condition: gchat sent a line matching the glob. */
+static gboolean
+fake_got (gpointer data)
+{
+  FakeWait *w = data;
+
+  for (guint i = 0; i < w->fs->lines->len; i++)
+    if (g_pattern_match_simple (w->glob, g_ptr_array_index (w->fs->lines, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Wait for gchat to send a line matching @glob. */
+static void
+fake_expect (FakeServer *fs, const char *glob)
+{
+  FakeWait w = { fs, glob };
+
+  if (!wait_for (fake_got, &w)) {
+    for (guint i = 0; i < fs->lines->len; i++)
+      g_test_message ("gchat sent: %s", (char *)g_ptr_array_index (fs->lines, i));
+    g_error ("gchat never sent “%s”", glob);
+  }
+}
+
+/* Send raw bytes to gchat (no CR LF added, so lines can be split). */
+static void
+fake_write (FakeServer *fs, const char *bytes)
+{
+  g_assert_true (g_output_stream_write_all (fs->out, bytes, strlen (bytes), NULL, NULL, NULL));
+  g_output_stream_flush (fs->out, NULL, NULL);
+}
+
+/* Condition: the connection is welcomed. */
+static gboolean
+conn_connected (gpointer data)
+{
+  return gchat_connection_get_state (data) == GCHAT_CONNECTION_CONNECTED;
+}
+
+/* Condition: the server log of a session has a message containing text. */
+static gboolean
+server_log_has (gpointer data)
+{
+  GchatSession *session = ((gpointer *)data)[0];
+  GListModel   *msgs = gchat_conversation_get_messages (gchat_session_get_server (session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (msgs); i++) {
+    g_autoptr (GchatMessage) m = g_list_model_get_item (msgs, i);
+
+    if (strstr (gchat_message_get_text (m), ((gpointer *)data)[1]) != NULL)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Registration through a real socket: CAP, SASL PLAIN, split lines, PING. */
+static void
+test_sasl_and_lines (void)
+{
+  g_autoptr (GchatSession) session = gchat_session_new ();
+  GchatConnection *conn = gchat_session_get_connection (session);
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  FakeServer       fs = { 0 };
+  g_autofree char *auth = NULL;
+  g_autofree char *auth_line = NULL;
+  gpointer         args[2] = { session, (gpointer) "You are logged in as alice" };
+  guint16          port;
+
+  fs.lines = g_ptr_array_new_with_free_func (g_free);
+  fs.cancel = g_cancellable_new ();
+  port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
+  g_assert_cmpuint (port, >, 0);
+  g_socket_listener_accept_async (listener, NULL, fake_accept_cb, &fs);
+  gchat_connection_set_account (conn, "alice", "secret", FALSE);
+  gchat_session_connect (session, "127.0.0.1", port, FALSE, "alice", "Alice");
+
+  fake_expect (&fs, "CAP LS 302");
+  fake_expect (&fs, "USER alice 0 * Alice");
+  fake_write (&fs, ":srv CAP * LS :multi-prefix sasl=PLAIN unknown-cap\r\n");
+  fake_expect (&fs, "CAP REQ :multi-prefix sasl");
+  fake_write (&fs, ":srv CAP alice ACK :multi-prefix sasl\r\n");
+  fake_expect (&fs, "AUTHENTICATE PLAIN");
+  g_assert_false (fake_got (&(FakeWait){ &fs, "CAP END" }));
+  fake_write (&fs, "AUTHENTICATE +\r\n");
+  auth = g_base64_encode ((const guchar *)"alice\0alice\0secret", 18);
+  auth_line = g_strdup_printf ("AUTHENTICATE %s", auth);
+  fake_expect (&fs, auth_line);
+  fake_write (&fs, ":srv 900 alice alice!a@h alice :You are now logged in as alice\r\n");
+  fake_write (&fs, ":srv 903 alice :SASL authentication successful\r\n");
+  fake_expect (&fs, "CAP END");
+  /* One line in three pieces, and two lines in one write. */
+  fake_write (&fs, ":srv 001 al");
+  fake_write (&fs, "ice :Welcome to the fake");
+  fake_write (&fs, " server\r\n:srv 005 alice MONITOR=10 :are supported\r\nPING :tok");
+  fake_write (&fs, "en\r\n");
+  g_assert_true (wait_for (conn_connected, conn));
+  fake_expect (&fs, "PONG token");
+  g_assert_true (wait_for (server_log_has, args));
+  g_assert_true (gchat_connection_get_logged_in (conn));
+  g_assert_nonnull (strstr (gchat_session_get_status (session), "(logged in)"));
+  g_assert_false (fake_got (&(FakeWait){ &fs, "LOGIN *" }));
+  g_assert_true (gchat_connection_has_cap (conn, "multi-prefix"));
+
+  /* Writes keep their order through the queue. */
+  for (int i = 0; i < 50; i++) {
+    g_autofree char *n = g_strdup_printf ("%d", i);
+
+    gchat_connection_sendv (conn, "PRIVMSG", "bob", n, NULL);
+  }
+  fake_expect (&fs, "PRIVMSG bob 49");
+  for (guint i = 0, k = 0; i < fs.lines->len; i++) {
+    g_autofree char *want = g_strdup_printf ("PRIVMSG bob %u", k);
+
+    if (g_str_has_prefix (g_ptr_array_index (fs.lines, i), "PRIVMSG bob ")) {
+      g_assert_cmpstr (g_ptr_array_index (fs.lines, i), ==, want);
+      k++;
+    }
+  }
+
+  /* The server drops us: the reason is shown, a retry is planned. */
+  args[1] = (gpointer) "Disconnected: The server closed the connection";
+  fake_write (&fs, "ERROR :Closing link (bye)\r\n");
+  g_io_stream_close (G_IO_STREAM (fs.conn), NULL, NULL);
+  g_assert_true (wait_for (server_log_has, args));
+  args[1] = (gpointer) "The server closed the connection: Closing link (bye)";
+  g_assert_true (server_log_has (args));
+  g_assert_nonnull (strstr (gchat_session_get_status (session), "reconnecting"));
+  gchat_session_disconnect (session);
+  g_cancellable_cancel (fs.cancel);
+  g_socket_listener_close (listener);
+  g_clear_object (&fs.in);
+  g_clear_object (&fs.conn);
+  g_clear_object (&fs.cancel);
+  g_ptr_array_unref (fs.lines);
+}
+
+/* Registering an account: REGISTER after the welcome, then log in next time. */
+static void
+test_register (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GchatSession) session = gchat_session_new ();
+
+  (void)session;
+  gchat_connection_set_account (f->conn, "alice", "pw", TRUE);
+  feed (f, ":chatd.test 001 alice :Welcome again");
+  g_assert_true (sent_matches (f, "REGISTER alice * pw"));
+  feed (f, "REGISTER SUCCESS alice :Account created");
+  feed (f, ":chatd.test 001 alice :Welcome back");
+  g_assert_true (sent_matches (f, "LOGIN alice pw"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -349,6 +644,13 @@ main (int argc, char **argv)
   n = (int)args->len - 1;
   v = (char **)args->pdata;
   g_test_init (&n, &v, NULL);
+  /* Settings go to a private directory, read by GLib only from here on. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("gchat-test-XXXXXX", NULL);
+
+    g_assert_nonnull (dir);
+    g_setenv ("XDG_CONFIG_HOME", dir, TRUE);
+  }
 
   g_test_add_func ("/command/parse", test_command_parse);
   g_test_add_func ("/command/completion", test_completion);
@@ -373,5 +675,9 @@ main (int argc, char **argv)
               fixture_setup,
               test_private_group,
               fixture_teardown);
+  g_test_add_func ("/config/roundtrip", test_config_roundtrip);
+  g_test_add_func ("/connection/reconnect-backoff", test_reconnect_backoff);
+  g_test_add_func ("/connection/sasl-and-lines", test_sasl_and_lines);
+  g_test_add ("/session/register", Fixture, NULL, fixture_setup, test_register, fixture_teardown);
   return g_test_run ();
 }
