@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "gchat-application.h"
+#include "gchat-connect-dialog.h"
+#include "gchat-join-dialog.h"
 #include "gchat-message-row.h"
 #include "gchat-window.h"
 
@@ -533,6 +535,76 @@ test_narrow (void)
   g_assert_true (wait_for (is_narrow, GINT_TO_POINTER (FALSE)));
 }
 
+/* Whether @w has a name for assistive technology. */
+static gboolean
+has_accessible_name (GtkWidget *w)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  if (GTK_IS_BUTTON (w) && gtk_button_get_label (GTK_BUTTON (w)) != NULL)
+    return TRUE;
+  if (GTK_IS_CHECK_BUTTON (w) && gtk_check_button_get_label (GTK_CHECK_BUTTON (w)) != NULL)
+    return TRUE;
+  return FALSE;
+}
+
+/* Controls looked at by audit_labels. */
+static guint audited;
+
+/* Every control under @w has an accessible name; the unnamed are listed in @bad. */
+static void
+audit_labels (GtkWidget *w, GString *bad)
+{
+  gboolean control = GTK_IS_BUTTON (w) || GTK_IS_MENU_BUTTON (w) || GTK_IS_CHECK_BUTTON (w) ||
+    GTK_IS_ENTRY (w) || GTK_IS_PASSWORD_ENTRY (w) || GTK_IS_SPIN_BUTTON (w) ||
+    GTK_IS_LIST_VIEW (w) || GTK_IS_LIST_BOX (w);
+
+  if (GTK_IS_WINDOW_CONTROLS (w) || !gtk_widget_get_visible (w))
+    return;
+  if (control) {
+    audited++;
+    if (!has_accessible_name (w)) {
+      const char *id =
+        GTK_IS_BUILDABLE (w) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (w)) : NULL;
+
+      g_string_append_printf (bad, " %s(%s)", G_OBJECT_TYPE_NAME (w), id != NULL ? id : "?");
+    }
+    if (GTK_IS_MENU_BUTTON (w) && gtk_menu_button_get_popover (GTK_MENU_BUTTON (w)) != NULL)
+      audit_labels (gtk_popover_get_child (gtk_menu_button_get_popover (GTK_MENU_BUTTON (w))), bad);
+    if (!GTK_IS_LIST_VIEW (w) && !GTK_IS_LIST_BOX (w))
+      return; /* the rest is the control's own insides */
+  }
+  for (GtkWidget *child = gtk_widget_get_first_child (w); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    audit_labels (child, bad);
+}
+
+/* Step 10: every control of the window and the dialogs has an accessible name. */
+static void
+test_accessible_labels (void)
+{
+  g_autoptr (GString) bad = g_string_new (NULL);
+  GchatConfig config = { .host = (char *)"127.0.0.1", .port = 6667, .nick = (char *)"alice" };
+  GtkWidget  *connect = GTK_WIDGET (gchat_connect_dialog_new (GTK_WINDOW (window), &config));
+  GtkWidget  *join = GTK_WIDGET (gchat_join_dialog_new (GTK_WINDOW (window)));
+
+  gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
+  drain ();
+  audit_labels (GTK_WIDGET (window), bad);
+  audit_labels (gtk_window_get_titlebar (GTK_WINDOW (window)), bad);
+  audit_labels (connect, bad);
+  audit_labels (gtk_window_get_titlebar (GTK_WINDOW (connect)), bad);
+  audit_labels (join, bad);
+  audit_labels (gtk_window_get_titlebar (GTK_WINDOW (join)), bad);
+  gtk_window_destroy (GTK_WINDOW (connect));
+  gtk_window_destroy (GTK_WINDOW (join));
+  if (bad->len > 0)
+    g_error ("controls without an accessible name:%s", bad->str);
+  g_test_message ("%u controls have accessible names", audited);
+  g_assert_cmpuint (audited, >=, 25);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -571,6 +643,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/contact-offline", test_contact_offline);
   g_test_add_func ("/gui/server-error", test_server_error);
   g_test_add_func ("/gui/narrow", test_narrow);
+  g_test_add_func ("/gui/accessible-labels", test_accessible_labels);
   status = g_test_run ();
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
