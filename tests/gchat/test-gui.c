@@ -485,6 +485,107 @@ test_private_unread (void)
   g_assert_true (wait_for (row_shown, (gpointer) "a private word"));
 }
 
+/* The widget with the buildable id @id under @root (popovers included), or NULL. */
+static GtkWidget *
+find_by_id (GtkWidget *root, const char *id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    GtkWidget *found;
+
+    if (GTK_IS_BUILDABLE (child) &&
+        g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (child)), id) == 0)
+      return child;
+    if ((found = find_by_id (child, id)) != NULL)
+      return found;
+  }
+  return NULL;
+}
+
+/* The open join dialog, or NULL. */
+static GtkWidget *
+find_join_dialog (void)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
+    g_autoptr (GtkWidget) w = g_list_model_get_item (tops, i);
+
+    if (GCHAT_IS_JOIN_DIALOG (w))
+      return w; /* the toplevel list keeps it alive */
+  }
+  return NULL;
+}
+
+/* Condition: we are an admin of #club and it is invite-only with a key. */
+static gboolean
+club_is_private (gpointer data)
+{
+  GchatConversation *conv = gchat_session_find (session, "#club");
+  GListModel        *msgs;
+  gboolean           plus_i = FALSE;
+  gboolean           plus_k = FALSE;
+
+  if (conv == NULL || !gchat_conversation_get_operator (conv))
+    return FALSE;
+  msgs = gchat_conversation_get_messages (conv);
+  for (guint i = 0; i < g_list_model_get_n_items (msgs); i++) {
+    g_autoptr (GchatMessage) m = g_list_model_get_item (msgs, i);
+    const char *text = gchat_message_get_text (m);
+
+    plus_i = plus_i || strstr (text, "sets mode +i") != NULL;
+    plus_k = plus_k || strstr (text, "sets mode +k") != NULL;
+  }
+  return plus_i && plus_k;
+}
+
+/* Condition: the join dialog is gone. */
+static gboolean
+join_dialog_closed (gpointer data)
+{
+  return find_join_dialog () == NULL;
+}
+
+/* Condition: #club has two members. */
+static gboolean
+club_has_two (gpointer data)
+{
+  GchatConversation *conv = gchat_session_find (session, "#club");
+
+  return conv != NULL && g_list_model_get_n_items (gchat_conversation_get_members (conv)) == 2;
+}
+
+/* Step: create a private group with a key in the dialog, invite bob through the popover. */
+static void
+test_private_group (void)
+{
+  GtkWidget *dialog;
+
+  gchat_window_show_join_dialog (window);
+  dialog = find_join_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "name_entry")), "club");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_by_id (dialog, "private_check")), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "key_entry")), "s3cret");
+  g_signal_emit_by_name (find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)), "join_button"),
+                         "clicked");
+  g_assert_true (wait_for (join_dialog_closed, NULL));
+  g_assert_true (wait_for (club_is_private, NULL));
+  g_assert_true (gchat_window_get_shown (window) == gchat_session_find (session, "#club"));
+
+  /* Without an invitation bob is refused. */
+  raw_send (&bob, "JOIN #club");
+  raw_expect (&bob, ":chatd.local 47? bob #club *");
+
+  /* The invite popover sends INVITE; bob comes in with the key. */
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (GTK_WIDGET (window), "invite_entry")), "bob");
+  g_signal_emit_by_name (find_by_id (GTK_WIDGET (window), "invite_entry"), "activate");
+  raw_expect (&bob, ":alice!* INVITE bob *#club");
+  raw_send (&bob, "JOIN #club s3cret");
+  raw_expect (&bob, ":bob!* JOIN *#club*");
+  g_assert_true (wait_for (club_has_two, NULL));
+}
+
 /* Step 7: bob quits; the contact turns offline, live. */
 static void
 test_contact_offline (void)
@@ -640,6 +741,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/messages", test_messages);
   g_test_add_func ("/gui/admin-menu", test_admin_menu);
   g_test_add_func ("/gui/private-unread", test_private_unread);
+  g_test_add_func ("/gui/private-group", test_private_group);
   g_test_add_func ("/gui/contact-offline", test_contact_offline);
   g_test_add_func ("/gui/server-error", test_server_error);
   g_test_add_func ("/gui/narrow", test_narrow);
