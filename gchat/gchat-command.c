@@ -83,7 +83,7 @@ static const struct command_entry commands[] = {
     .id = GCHAT_COMMAND_TTT,
     .min_args = 0,
     .max_args = 2,
-    .usage = "/ttt nick [cell]" },
+    .usage = "/ttt [nick] [cell] (no cell: challenge; a cell 1-9 or a1-c3: play)" },
 };
 
 G_DEFINE_QUARK (gchat - command - error - quark, gchat_command_error)

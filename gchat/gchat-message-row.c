@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "gchat-game-board.h"
 #include "gchat-message-row.h"
 
 struct _GchatMessageRow
@@ -17,6 +18,7 @@ struct _GchatMessageRow
   GtkLabel     *nick_label;
   GtkLabel     *time_label;
   GtkLabel     *text_label;
+  GtkWidget    *item_widget; /* a board (or, later, a transfer) inside the bubble */
   GchatMessage *message;
 };
 
@@ -56,6 +58,11 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
   gboolean         own = gchat_message_get_own (message);
 
   g_set_object (&self->message, message);
+  if (self->item_widget != NULL) {
+    gtk_box_remove (GTK_BOX (self->bubble), self->item_widget);
+    self->item_widget = NULL;
+  }
+  gtk_widget_set_visible (GTK_WIDGET (self->text_label), TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (kind_classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self), kind_classes[i]);
   gtk_label_set_text (self->time_label, time);
@@ -99,8 +106,14 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
         g_autofree char *line = g_strdup_printf ("%s %s", nick != NULL ? nick : "", text);
 
         gtk_label_set_text (self->text_label, line);
+      } else if (kind == GCHAT_MESSAGE_ITEM && GCHAT_IS_GAME (gchat_message_get_item (message))) {
+        self->item_widget = gchat_game_board_new (GCHAT_GAME (gchat_message_get_item (message)));
+        gtk_box_append (GTK_BOX (self->bubble), self->item_widget);
+        gtk_widget_set_visible (GTK_WIDGET (self->text_label), FALSE);
+        text = "Tic-tac-toe";
+        gtk_label_set_text (self->text_label, text);
       } else if (kind == GCHAT_MESSAGE_ITEM) {
-        /* Files and games will bring their own widgets; until then a placeholder. */
+        /* Transfers bring their own widget with the files branch. */
         gtk_label_set_text (self->text_label, "(an item this version of gchat cannot show)");
       } else {
         gtk_label_set_text (self->text_label, text);
@@ -121,6 +134,14 @@ gchat_message_row_get_message (GchatMessageRow *self)
 {
   g_return_val_if_fail (GCHAT_IS_MESSAGE_ROW (self), NULL);
   return self->message;
+}
+
+/** gchat_message_row_get_item_widget: the widget shown for an item (a game board), or NULL. */
+GtkWidget *
+gchat_message_row_get_item_widget (GchatMessageRow *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE_ROW (self), NULL);
+  return self->item_widget;
 }
 
 /** gchat_message_row_get_text: the text label's contents (tests read it). */

@@ -13,6 +13,7 @@ G_DECLARE_FINAL_TYPE (GchatMessageRow, gchat_message_row, GCHAT, MESSAGE_ROW, Gt
 GtkWidget    *gchat_message_row_new (void);
 void          gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message);
 GchatMessage *gchat_message_row_get_message (GchatMessageRow *self);
+GtkWidget    *gchat_message_row_get_item_widget (GchatMessageRow *self);
 const char   *gchat_message_row_get_text (GchatMessageRow *self);
 char         *gchat_nick_color (const char *nick);
 

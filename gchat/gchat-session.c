@@ -16,6 +16,7 @@
 #include "chat.h"
 #include "numeric.h"
 #include "gchat-command.h"
+#include "gchat-game.h"
 #include "gchat-session.h"
 
 /* Room left for ":nick!user@host " that the server puts before relayed text. */
@@ -29,6 +30,7 @@ struct _GchatSession
   GchatConnection   *conn;
   GListStore        *conversations;
   GListStore        *contacts;
+  GListStore        *games;
   GchatConversation *server;
   GchatConversation *active;
   char              *status;
@@ -566,6 +568,27 @@ handle_invite (GchatSession *self, const struct chat_msg *m, const char *nick)
   g_signal_emit (self, signals[SIG_NOTIFY_MESSAGE], 0, gchat_session_note_target (self), msg);
 }
 
+/* The parameters from @first on, joined by spaces. */
+static char *
+numeric_text_from (const struct chat_msg *m, int first)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int i = first; i < m->argc; i++) {
+    if (i > first)
+      g_string_append_c (s, ' ');
+    g_string_append (s, m->argv[i]);
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* The parameters after our nick. */
+static char *
+numeric_text (const struct chat_msg *m)
+{
+  return numeric_text_from (m, 1);
+}
+
 /* REGISTER SUCCESS|VERIFICATION_REQUIRED account :text (account-registration). */
 static void
 handle_register (GchatSession *self, const struct chat_msg *m, const char *nick)
@@ -585,6 +608,101 @@ handle_register (GchatSession *self, const struct chat_msg *m, const char *nick)
     gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
 }
 
+/** gchat_session_find_game: the game with server id @id (borrowed), or NULL. */
+GchatGame *
+gchat_session_find_game (GchatSession *self, const char *id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->games));
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatGame) g = g_list_model_get_item (G_LIST_MODEL (self->games), i);
+
+    if (g_strcmp0 (gchat_game_get_id (g), id) == 0)
+      return g;
+  }
+  return NULL;
+}
+
+/* A game we have not seen: keep it and show its board in the private conversation. */
+static GchatGame *
+gchat_session_add_game (GchatSession  *self,
+                        const char    *id,
+                        const char    *opponent,
+                        GchatGameState state)
+{
+  g_autoptr (GchatGame) game = NULL;
+  g_autoptr (GchatMessage) msg = NULL;
+  GchatConversation *conv;
+  gboolean           theirs = state == GCHAT_GAME_CHALLENGED;
+
+  game = gchat_game_new (id, gchat_connection_get_nick (self->conn), opponent, state);
+  g_list_store_append (self->games, game);
+  conv = gchat_session_open_query (self, opponent, FALSE);
+  msg = gchat_message_new_item (theirs ? opponent : gchat_connection_get_nick (self->conn),
+                                G_OBJECT (game),
+                                !theirs);
+  gchat_conversation_add (conv, msg);
+  if (theirs)
+    g_signal_emit (self, signals[SIG_NOTIFY_MESSAGE], 0, conv, msg);
+  return game;
+}
+
+/*
+ * TTT from the server. The state lines gchat understands (the game module
+ * may word its own lines differently; only this function needs to follow):
+ *   TTT CHALLENGE <id> <from> <to>      a challenge was made
+ *   TTT DECLINED <id> <by>              it was declined
+ *   TTT STATE <id> <x> <o> <board> <status>
+ *                                       board: 9 of X O .; status x-won,
+ *                                       o-won, draw, or the mark to move
+ * Any other TTT line is shown as text, so nothing the server says is lost.
+ */
+static void
+handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  const char        *me = gchat_connection_get_nick (self->conn);
+  const char        *sub = m->argc > 0 ? m->argv[0] : "";
+  GchatGame         *game;
+  g_autofree char   *text = NULL;
+  GchatConversation *conv;
+
+  if (g_ascii_strcasecmp (sub, "CHALLENGE") == 0 && m->argc >= 4) {
+    gboolean mine = gchat_connection_is_me (self->conn, m->argv[2]);
+
+    if (gchat_session_find_game (self, m->argv[1]) == NULL)
+      gchat_session_add_game (self,
+                              m->argv[1],
+                              mine ? m->argv[3] : m->argv[2],
+                              mine ? GCHAT_GAME_WAITING : GCHAT_GAME_CHALLENGED);
+    return;
+  }
+  if (g_ascii_strcasecmp (sub, "DECLINED") == 0 && m->argc >= 2 &&
+      (game = gchat_session_find_game (self, m->argv[1])) != NULL) {
+    gchat_game_set_state (game, GCHAT_GAME_DECLINED);
+    return;
+  }
+  if (g_ascii_strcasecmp (sub, "STATE") == 0 && m->argc >= 5) {
+    const char *x = m->argv[2];
+    const char *o = m->argv[3];
+
+    game = gchat_session_find_game (self, m->argv[1]);
+    if (game == NULL)
+      game = gchat_session_add_game (self,
+                                     m->argv[1],
+                                     me != NULL && chat_casecmp (x, me) == 0 ? o : x,
+                                     GCHAT_GAME_PLAYING);
+    if (!gchat_game_update (game, x, o, m->argv[4], m->argc > 5 ? m->argv[5] : ""))
+      g_debug ("ignoring an impossible board for game %s", m->argv[1]);
+    return;
+  }
+  text = numeric_text_from (m, 0);
+  if (nick != NULL && !source_is_server (m) && !gchat_connection_is_me (self->conn, nick))
+    conv = gchat_session_open_query (self, nick, FALSE);
+  else
+    conv = gchat_session_note_target (self);
+  gchat_conversation_add_text (conv, GCHAT_MESSAGE_INFO, text);
+}
+
 /* Named commands, sorted by name for bsearch. */
 struct handler_entry
 {
@@ -593,14 +711,12 @@ struct handler_entry
 };
 
 static const struct handler_entry handlers[] = {
-  { "AWAY", handle_away },           { "ERROR", handle_error },
-  { "FAIL", handle_standard_reply }, { "INVITE", handle_invite },
-  { "JOIN", handle_join },           { "KICK", handle_kick },
-  { "MODE", handle_mode },           { "NICK", handle_nick },
-  { "NOTE", handle_standard_reply }, { "NOTICE", handle_notice },
-  { "PART", handle_part },           { "PRIVMSG", handle_privmsg },
-  { "QUIT", handle_quit },           { "REGISTER", handle_register },
-  { "TOPIC", handle_topic },         { "WARN", handle_standard_reply },
+  { "AWAY", handle_away },     { "ERROR", handle_error },         { "FAIL", handle_standard_reply },
+  { "INVITE", handle_invite }, { "JOIN", handle_join },           { "KICK", handle_kick },
+  { "MODE", handle_mode },     { "NICK", handle_nick },           { "NOTE", handle_standard_reply },
+  { "NOTICE", handle_notice }, { "PART", handle_part },           { "PRIVMSG", handle_privmsg },
+  { "QUIT", handle_quit },     { "REGISTER", handle_register },   { "TOPIC", handle_topic },
+  { "TTT", handle_ttt },       { "WARN", handle_standard_reply },
 };
 
 /* bsearch comparator over the handler table. */
@@ -610,19 +726,6 @@ handler_compare (const void *key, const void *row)
   return strcmp (key, *(const char *const *)row);
 }
 
-/* The parameters after our nick, as "a b: trailing". */
-static char *
-numeric_text (const struct chat_msg *m)
-{
-  GString *s = g_string_new (NULL);
-
-  for (int i = 1; i < m->argc; i++) {
-    if (i > 1)
-      g_string_append_c (s, ' ');
-    g_string_append (s, m->argv[i]);
-  }
-  return g_string_free (s, FALSE);
-}
 
 /* An error numeric, put in words; specific wording for the common ones. */
 static void
@@ -1375,6 +1478,99 @@ gchat_session_invite (GchatSession *self, GchatConversation *conv, const char *n
   gchat_connection_sendv (self->conn, "INVITE", nick, gchat_conversation_get_name (conv), NULL);
 }
 
+/** gchat_session_ttt_challenge: challenge @nick to tic-tac-toe (TTT nick). */
+gboolean
+gchat_session_ttt_challenge (GchatSession *self, const char *nick, GError **error)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  if (!gchat_session_check_online (self, error))
+    return FALSE;
+  if (!chat_nick_valid (nick, CHAT_NICK_MAX) || gchat_connection_is_me (self->conn, nick))
+    return gchat_session_fail (self,
+                               error,
+                               "Challenge someone else: “%s” is not another person's nick",
+                               nick);
+  return gchat_connection_sendv (self->conn, "TTT", nick, NULL);
+}
+
+/* The game against @nick that is being played, or NULL. */
+static GchatGame *
+gchat_session_game_with (GchatSession *self, const char *nick)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->games));
+
+  for (guint i = n; i-- > 0;) {
+    g_autoptr (GchatGame) g = g_list_model_get_item (G_LIST_MODEL (self->games), i);
+
+    if (gchat_game_get_state (g) == GCHAT_GAME_PLAYING &&
+        chat_casecmp (gchat_game_get_opponent (g), nick) == 0)
+      return g;
+  }
+  return NULL;
+}
+
+/** gchat_session_ttt_move: play cell 1..9 in game @id (TTT MOVE id cell). */
+void
+gchat_session_ttt_move (GchatSession *self, const char *id, int cell)
+{
+  g_autofree char *c = g_strdup_printf ("%d", cell);
+
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn, "TTT", "MOVE", id, c, NULL);
+}
+
+/* /ttt nick cell: play in the running game against @nick. */
+static gboolean
+gchat_session_ttt_play (GchatSession *self, const char *nick, const char *cell, GError **error)
+{
+  GchatGame *game = gchat_session_game_with (self, nick);
+  int        c = chat_ttt_parse_cell (cell);
+
+  if (game == NULL)
+    return gchat_session_fail (self,
+                               error,
+                               "You have no game running with %s (type /ttt %s to start one)",
+                               nick,
+                               nick);
+  if (c < 0)
+    return gchat_session_fail (self, error, "“%s” is not a cell: use 1 to 9 or a1 to c3", cell);
+  gchat_session_ttt_move (self, gchat_game_get_id (game), c + 1);
+  return TRUE;
+}
+
+/** gchat_session_ttt_answer: accept or decline challenge @id. */
+void
+gchat_session_ttt_answer (GchatSession *self, const char *id, gboolean accept)
+{
+  GchatGame *game;
+
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn, "TTT", accept ? "ACCEPT" : "DECLINE", id, NULL);
+  game = gchat_session_find_game (self, id);
+  if (game != NULL && !accept)
+    gchat_game_set_state (game, GCHAT_GAME_DECLINED);
+}
+
+/** gchat_session_ttt_rematch: challenge the opponent of finished game @id again. */
+void
+gchat_session_ttt_rematch (GchatSession *self, const char *id)
+{
+  GchatGame *game;
+
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  game = gchat_session_find_game (self, id);
+  if (game != NULL)
+    gchat_session_ttt_challenge (self, gchat_game_get_opponent (game), NULL);
+}
+
+/** gchat_session_get_games: every game seen in this session (GchatGame). */
+GListModel *
+gchat_session_get_games (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->games);
+}
+
 /* The channel a command acts on: the active one, or an error. */
 static GchatConversation *
 gchat_session_need_channel (GchatSession *self, const char *command, GError **error)
@@ -1427,13 +1623,7 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
       conv = gchat_session_open_query (self, a0, TRUE);
       return a1 == NULL || gchat_session_say (self, conv, a1, FALSE, error);
     case GCHAT_COMMAND_SENDFILE:
-    case GCHAT_COMMAND_TTT:
-      /* Extension point: servers that offer these will advertise them in ISUPPORT. */
-      if (!gchat_session_supports (self, cmd->id == GCHAT_COMMAND_TTT ? "TTT" : "SENDFILE"))
-        return gchat_session_fail (self,
-                                   error,
-                                   "/%s is not supported by this server yet",
-                                   cmd->name);
+      /* Extension point: the file transfer model lands with the server's SENDFILE. */
       return gchat_session_fail (self,
                                  error,
                                  "/%s is not supported by this version of gchat yet",
@@ -1521,6 +1711,16 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
       return gchat_connection_sendv (self->conn, "NICK", a0, NULL);
     case GCHAT_COMMAND_AWAY:
       return gchat_connection_sendv (self->conn, "AWAY", a0, NULL);
+    case GCHAT_COMMAND_TTT:
+      if (a0 == NULL) {
+        if (self->active == NULL ||
+            gchat_conversation_get_kind (self->active) != GCHAT_CONVERSATION_QUERY)
+          return gchat_session_fail (self, error, "Usage: %s", gchat_command_usage (cmd->id));
+        a0 = gchat_conversation_get_name (self->active);
+      }
+      if (a1 != NULL)
+        return gchat_session_ttt_play (self, a0, a1, error);
+      return gchat_session_ttt_challenge (self, a0, error);
     case GCHAT_COMMAND_QUOTE:
       return gchat_session_quote (self, a0, error);
     case GCHAT_COMMAND_SAY:
@@ -1528,7 +1728,6 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
     case GCHAT_COMMAND_CLOSE:
     case GCHAT_COMMAND_QUERY:
     case GCHAT_COMMAND_SENDFILE:
-    case GCHAT_COMMAND_TTT:
     default:
       g_assert_not_reached ();
   }
@@ -1740,6 +1939,7 @@ gchat_session_dispose (GObject *object)
   self->server = NULL;
   g_clear_object (&self->conversations);
   g_clear_object (&self->contacts);
+  g_clear_object (&self->games);
   G_OBJECT_CLASS (gchat_session_parent_class)->dispose (object);
 }
 
@@ -1843,6 +2043,7 @@ gchat_session_init (GchatSession *self)
   self->conn = gchat_connection_new ();
   self->conversations = g_list_store_new (GCHAT_TYPE_CONVERSATION);
   self->contacts = g_list_store_new (GCHAT_TYPE_CONTACT);
+  self->games = g_list_store_new (GCHAT_TYPE_GAME);
   self->names_fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pending_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending_private = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -246,6 +246,8 @@ gchat_window_sync_shown (GchatWindow *self)
   gtk_entry_set_placeholder_text (self->entry, placeholder);
   action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "part");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), channel && joined);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "ttt-challenge");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), kind == GCHAT_CONVERSATION_QUERY);
   action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "close");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), kind != GCHAT_CONVERSATION_SERVER);
 }
@@ -731,6 +733,55 @@ ban_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   gchat_session_kick (self->session, self->shown, nick);
 }
 
+/* chat.ttt-challenge: challenge the person of the private conversation on screen. */
+static void
+ttt_challenge_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  if (gchat_conversation_get_kind (self->shown) == GCHAT_CONVERSATION_QUERY)
+    gchat_session_ttt_challenge (self->session, gchat_conversation_get_name (self->shown), NULL);
+}
+
+/* chat.ttt-move((id, cell)) from a board's cell button. */
+static void
+ttt_move_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+  const char  *id;
+  int          cell;
+
+  g_variant_get (param, "(&si)", &id, &cell);
+  gchat_session_ttt_move (self->session, id, cell);
+}
+
+/* chat.ttt-accept(id) */
+static void
+ttt_accept_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gchat_session_ttt_answer (self->session, g_variant_get_string (param, NULL), TRUE);
+}
+
+/* chat.ttt-decline(id) */
+static void
+ttt_decline_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gchat_session_ttt_answer (self->session, g_variant_get_string (param, NULL), FALSE);
+}
+
+/* chat.ttt-rematch(id) */
+static void
+ttt_rematch_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gchat_session_ttt_rematch (self->session, g_variant_get_string (param, NULL));
+}
+
 /* chat.remove-contact(nick) */
 static void
 remove_contact_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -753,6 +804,11 @@ static const GActionEntry window_actions[] = {
   { .name = "kick", .activate = kick_activated, .parameter_type = "s" },
   { .name = "ban", .activate = ban_activated, .parameter_type = "s" },
   { .name = "remove-contact", .activate = remove_contact_activated, .parameter_type = "s" },
+  { .name = "ttt-challenge", .activate = ttt_challenge_activated },
+  { .name = "ttt-move", .activate = ttt_move_activated, .parameter_type = "(si)" },
+  { .name = "ttt-accept", .activate = ttt_accept_activated, .parameter_type = "s" },
+  { .name = "ttt-decline", .activate = ttt_decline_activated, .parameter_type = "s" },
+  { .name = "ttt-rematch", .activate = ttt_rematch_activated, .parameter_type = "s" },
 };
 
 /* Narrow or wide: fold the side panes (run from idle, outside allocation). */

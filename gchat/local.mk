@@ -7,6 +7,7 @@ gchat_ui_files = \
 	gchat/gchat-join-dialog.ui \
 	gchat/gchat-member-list.ui \
 	gchat/gchat-sidebar-row.ui \
+	gchat/gchat-game-board.ui \
 	gchat/style.css
 if BUILD_GCHAT
 bin_PROGRAMS += gchat/gchat
@@ -28,6 +29,8 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-connection.c gchat/gchat-connection.h \
 	gchat/gchat-contact.c gchat/gchat-contact.h \
 	gchat/gchat-conversation.c gchat/gchat-conversation.h \
+	gchat/gchat-game.c gchat/gchat-game.h \
+	gchat/gchat-game-board.c gchat/gchat-game-board.h \
 	gchat/gchat-join-dialog.c gchat/gchat-join-dialog.h \
 	gchat/gchat-member.c gchat/gchat-member.h \
 	gchat/gchat-member-list.c gchat/gchat-member-list.h \

@@ -14,6 +14,7 @@
 
 #include "gchat-application.h"
 #include "gchat-connect-dialog.h"
+#include "gchat-game-board.h"
 #include "gchat-join-dialog.h"
 #include "gchat-message-row.h"
 #include "gchat-window.h"
@@ -586,6 +587,108 @@ test_private_group (void)
   g_assert_true (wait_for (club_has_two, NULL));
 }
 
+/* Lines gchat sent to the server, for steps the server cannot answer yet. */
+static GPtrArray *sent_lines;
+
+/* ::line-sent: remember the line. */
+static void
+on_line_sent (GchatConnection *conn, const char *line, gpointer user_data)
+{
+  g_ptr_array_add (sent_lines, g_strdup (line));
+}
+
+/* Condition: gchat sent exactly the line @data. */
+static gboolean
+was_sent (gpointer data)
+{
+  for (guint i = 0; i < sent_lines->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (sent_lines, i), data) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The board shown on screen, or NULL. */
+static GchatGameBoard *
+find_board (void)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (GTK_WIDGET (gchat_window_get_message_view (window)), rows);
+  for (guint i = 0; i < rows->len; i++) {
+    GtkWidget *w = gchat_message_row_get_item_widget (rows->pdata[i]);
+
+    if (w != NULL && GCHAT_IS_GAME_BOARD (w))
+      return GCHAT_GAME_BOARD (w);
+  }
+  return NULL;
+}
+
+/* Condition: a board is on screen. */
+static gboolean
+board_shown (gpointer data)
+{
+  return find_board () != NULL;
+}
+
+/* Find a visible button labelled @label under @w. */
+static GtkWidget *
+find_button (GtkWidget *w, const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (w); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    GtkWidget *found;
+
+    if (GTK_IS_BUTTON (child) && gtk_widget_get_visible (child) &&
+        g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+      return child;
+    if ((found = find_button (child, label)) != NULL)
+      return found;
+  }
+  return NULL;
+}
+
+/*
+ * Step: a tic-tac-toe challenge shows a board with Accept; a cell click
+ * sends the move; the result and Rematch appear. chatd's TTT is still on
+ * its branch, so the server's game lines are injected as if it sent them;
+ * everything from the connection inwards is the real code.
+ */
+static void
+test_game (void)
+{
+  GchatConnection *conn = gchat_session_get_connection (session);
+  GchatGameBoard  *board;
+
+  sent_lines = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (conn, "line-sent", G_CALLBACK (on_line_sent), NULL);
+  gchat_window_show_by_name (window, "bob");
+  gchat_connection_process_line (conn, ":chatd.local TTT CHALLENGE g42 bob alice");
+  g_assert_true (wait_for (board_shown, NULL));
+  board = find_board ();
+  g_assert_cmpstr (gchat_game_board_get_status (board), ==, "bob challenges you to tic-tac-toe");
+  g_signal_emit_by_name (find_button (GTK_WIDGET (board), "_Accept"), "clicked");
+  g_assert_true (wait_for (was_sent, (gpointer) "TTT ACCEPT g42"));
+
+  gchat_connection_process_line (conn, ":chatd.local TTT STATE g42 alice bob ......... X");
+  g_assert_cmpstr (gchat_game_board_get_status (board), ==, "Your turn (you are X)");
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (gchat_game_board_get_cell (board, 4))));
+  g_signal_emit_by_name (gchat_game_board_get_cell (board, 4), "clicked");
+  g_assert_true (wait_for (was_sent, (gpointer) "TTT MOVE g42 5"));
+  gchat_connection_process_line (conn, ":chatd.local TTT STATE g42 alice bob ....X.... O");
+  g_assert_cmpstr (gtk_button_get_label (gchat_game_board_get_cell (board, 4)), ==, "X");
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gchat_game_board_get_cell (board, 0))));
+  g_assert_cmpstr (gchat_game_board_get_status (board), ==, "bob's turn (you are X)");
+  gtk_test_accessible_assert_property (gchat_game_board_get_cell (board, 4),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Row 2, column 2: X");
+  gchat_connection_process_line (conn, ":chatd.local TTT STATE g42 alice bob XO..X..OX x-won");
+  g_assert_cmpstr (gchat_game_board_get_status (board), ==, "You won");
+  g_assert_nonnull (find_button (GTK_WIDGET (board), "_Rematch"));
+  screenshot ("gchat-game.png");
+  g_signal_handlers_disconnect_by_func (conn, on_line_sent, NULL);
+  g_clear_pointer (&sent_lines, g_ptr_array_unref);
+}
+
 /* Step 7: bob quits; the contact turns offline, live. */
 static void
 test_contact_offline (void)
@@ -741,6 +844,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/messages", test_messages);
   g_test_add_func ("/gui/admin-menu", test_admin_menu);
   g_test_add_func ("/gui/private-unread", test_private_unread);
+  g_test_add_func ("/gui/game", test_game);
   g_test_add_func ("/gui/private-group", test_private_group);
   g_test_add_func ("/gui/contact-offline", test_contact_offline);
   g_test_add_func ("/gui/server-error", test_server_error);

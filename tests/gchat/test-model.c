@@ -614,6 +614,83 @@ test_sasl_and_lines (void)
   g_ptr_array_unref (fs.lines);
 }
 
+/* The game model believes only boards that follow the rules. */
+static void
+test_game_model (void)
+{
+  g_autoptr (GchatGame) game = gchat_game_new ("g1", "alice", "bob", GCHAT_GAME_WAITING);
+  g_autofree char *waiting = gchat_game_describe (game);
+  g_autofree char *turn = NULL;
+  g_autofree char *theirs = NULL;
+  g_autofree char *won = NULL;
+
+  g_assert_cmpstr (waiting, ==, "Waiting for bob to accept");
+  g_assert_false (gchat_game_can_move (game, 0));
+  g_assert_true (gchat_game_update (game, "alice", "bob", ".........", "X"));
+  g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_PLAYING);
+  g_assert_cmpint (gchat_game_get_my_mark (game), ==, 'X');
+  g_assert_true (gchat_game_can_move (game, 4));
+  turn = gchat_game_describe (game);
+  g_assert_cmpstr (turn, ==, "Your turn (you are X)");
+  g_assert_true (gchat_game_update (game, "alice", "bob", "....X....", "O"));
+  g_assert_false (gchat_game_can_move (game, 0));
+  theirs = gchat_game_describe (game);
+  g_assert_cmpstr (theirs, ==, "bob's turn (you are X)");
+  /* Two X moves in a row, or both winning: refused, nothing changes. */
+  g_assert_false (gchat_game_update (game, "alice", "bob", "X...X....", "O"));
+  g_assert_false (gchat_game_update (game, "alice", "bob", "XXXOOO...", "x-won"));
+  g_assert_false (gchat_game_update (game, "alice", "bob", "short", "x"));
+  g_assert_cmpint (gchat_game_get_cell (game, 4), ==, 'X');
+  g_assert_true (gchat_game_update (game, "alice", "bob", "XXXOO....", "x-won"));
+  g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_OVER);
+  g_assert_cmpint (gchat_game_get_result (game), ==, CHAT_TTT_X_WINS);
+  won = gchat_game_describe (game);
+  g_assert_cmpstr (won, ==, "You won");
+}
+
+/* TTT lines from the server become games with a board in the private conversation. */
+static void
+test_game_session (Fixture *f, gconstpointer data)
+{
+  GchatGame         *game;
+  GchatConversation *bob;
+  GchatMessage      *item;
+
+  feed (f, ":chatd.test TTT CHALLENGE 7 bob alice");
+  game = gchat_session_find_game (f->session, "7");
+  g_assert_nonnull (game);
+  g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_CHALLENGED);
+  bob = gchat_session_find (f->session, "bob");
+  g_assert_nonnull (bob);
+  item = last_message (bob);
+  g_assert_cmpint (gchat_message_get_kind (item), ==, GCHAT_MESSAGE_ITEM);
+  g_assert_true (gchat_message_get_item (item) == G_OBJECT (game));
+  g_assert_cmpuint (gchat_conversation_get_unread (bob), ==, 1);
+  gchat_session_ttt_answer (f->session, "7", TRUE);
+  g_assert_true (sent_matches (f, "TTT ACCEPT 7"));
+  feed (f, ":chatd.test TTT STATE 7 bob alice X........ O");
+  g_assert_cmpint (gchat_game_get_my_mark (game), ==, 'O');
+  g_assert_true (gchat_game_can_move (game, 4));
+  gchat_session_set_active (f->session, bob);
+  g_assert_true (gchat_session_run (f->session, "/ttt bob b2", NULL));
+  g_assert_true (sent_matches (f, "TTT MOVE 7 5"));
+  g_assert_false (gchat_session_run (f->session, "/ttt bob z9", NULL));
+  g_assert_true (gchat_session_run (f->session, "/ttt carol", NULL));
+  g_assert_true (sent_matches (f, "TTT carol"));
+  feed (f, ":chatd.test TTT STATE 7 bob alice XOX.OX... O");
+  g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_PLAYING);
+  g_assert_cmpint (gchat_game_get_cell (game, 5), ==, 'X');
+  /* An impossible board (O has three in a row but X moved last) is ignored. */
+  feed (f, ":chatd.test TTT STATE 7 bob alice XOX.O.XOX O");
+  g_assert_cmpint (gchat_game_get_cell (game, 5), ==, 'X');
+  feed (f, ":chatd.test TTT STATE 7 bob alice XOX.OX... x-won");
+  g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_OVER);
+  /* A line gchat does not know is still shown. */
+  feed (f, ":chatd.test TTT STATS alice 3 1 0");
+  g_assert_cmpstr (gchat_message_get_text (last_message (bob)), ==, "STATS alice 3 1 0");
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_session_get_games (f->session)), ==, 1);
+}
+
 /* Registering an account: REGISTER after the welcome, then log in next time. */
 static void
 test_register (Fixture *f, gconstpointer data)
@@ -676,6 +753,8 @@ main (int argc, char **argv)
               test_private_group,
               fixture_teardown);
   g_test_add_func ("/config/roundtrip", test_config_roundtrip);
+  g_test_add_func ("/game/model", test_game_model);
+  g_test_add ("/game/session", Fixture, NULL, fixture_setup, test_game_session, fixture_teardown);
   g_test_add_func ("/connection/reconnect-backoff", test_reconnect_backoff);
   g_test_add_func ("/connection/sasl-and-lines", test_sasl_and_lines);
   g_test_add ("/session/register", Fixture, NULL, fixture_setup, test_register, fixture_teardown);
