@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "gchat-game-board.h"
+#include "gchat-transfer-row.h"
 #include "gchat-message-row.h"
 
 struct _GchatMessageRow
@@ -112,8 +113,15 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
         gtk_widget_set_visible (GTK_WIDGET (self->text_label), FALSE);
         text = "Tic-tac-toe";
         gtk_label_set_text (self->text_label, text);
+      } else if (kind == GCHAT_MESSAGE_ITEM &&
+                 GCHAT_IS_TRANSFER (gchat_message_get_item (message))) {
+        self->item_widget =
+          gchat_transfer_row_new (GCHAT_TRANSFER (gchat_message_get_item (message)));
+        gtk_box_append (GTK_BOX (self->bubble), self->item_widget);
+        gtk_widget_set_visible (GTK_WIDGET (self->text_label), FALSE);
+        text = gchat_transfer_get_name (GCHAT_TRANSFER (gchat_message_get_item (message)));
+        gtk_label_set_text (self->text_label, text);
       } else if (kind == GCHAT_MESSAGE_ITEM) {
-        /* Transfers bring their own widget with the files branch. */
         gtk_label_set_text (self->text_label, "(an item this version of gchat cannot show)");
       } else {
         gtk_label_set_text (self->text_label, text);

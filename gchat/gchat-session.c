@@ -17,6 +17,7 @@
 #include "numeric.h"
 #include "gchat-command.h"
 #include "gchat-game.h"
+#include "gchat-transfer.h"
 #include "gchat-session.h"
 
 /* Room left for ":nick!user@host " that the server puts before relayed text. */
@@ -31,6 +32,7 @@ struct _GchatSession
   GListStore        *conversations;
   GListStore        *contacts;
   GListStore        *games;
+  GListStore        *transfers;
   GchatConversation *server;
   GchatConversation *active;
   char              *status;
@@ -105,15 +107,32 @@ session_rank (char symbol, gpointer user_data)
   return gchat_connection_prefix_rank (self->conn, symbol);
 }
 
+/* Add an error line, unless the same error is already the last line (a burst). */
+static void
+gchat_session_add_error (GchatConversation *conv, const char *text)
+{
+  GListModel *msgs = gchat_conversation_get_messages (conv);
+  guint       n = g_list_model_get_n_items (msgs);
+
+  if (n > 0) {
+    g_autoptr (GchatMessage) last = g_list_model_get_item (msgs, n - 1);
+
+    if (gchat_message_get_kind (last) == GCHAT_MESSAGE_ERROR &&
+        g_strcmp0 (gchat_message_get_text (last), text) == 0)
+      return;
+  }
+  gchat_conversation_add_text (conv, GCHAT_MESSAGE_ERROR, text);
+}
+
 /* Tell the user about a server error in the conversation and the info bar. */
 static void
 gchat_session_error (GchatSession *self, GchatConversation *conv, const char *text)
 {
   if (conv == NULL)
     conv = gchat_session_note_target (self);
-  gchat_conversation_add_text (conv, GCHAT_MESSAGE_ERROR, text);
+  gchat_session_add_error (conv, text);
   if (conv != self->server)
-    gchat_conversation_add_text (self->server, GCHAT_MESSAGE_ERROR, text);
+    gchat_session_add_error (self->server, text);
   g_signal_emit (self, signals[SIG_SERVER_ERROR], 0, text);
 }
 
@@ -703,6 +722,167 @@ handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
   gchat_conversation_add_text (conv, GCHAT_MESSAGE_INFO, text);
 }
 
+/* Upload chunks: raw bytes per line (base64 keeps the line under 512 bytes). */
+#define UPLOAD_CHUNK 300
+/* Chunks written but not yet acknowledged. */
+#define UPLOAD_WINDOW 8
+
+/** gchat_session_find_transfer: the transfer with our key or the server's id (borrowed). */
+GchatTransfer *
+gchat_session_find_transfer (GchatSession *self, const char *key_or_id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatTransfer) t = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
+
+    if (g_strcmp0 (gchat_transfer_get_key (t), key_or_id) == 0 ||
+        g_strcmp0 (gchat_transfer_get_id (t), key_or_id) == 0)
+      return t;
+  }
+  return NULL;
+}
+
+/* Keep a transfer and show it in the conversation with @where. */
+static void
+gchat_session_add_transfer (GchatSession  *self,
+                            GchatTransfer *t,
+                            const char    *where,
+                            const char    *from,
+                            gboolean       own)
+{
+  g_autoptr (GchatMessage) msg = gchat_message_new_item (from, G_OBJECT (t), own);
+  GchatConversation *conv;
+
+  g_list_store_append (self->transfers, t);
+  conv = chat_is_channel (where) ? gchat_session_find (self, where)
+                                 : gchat_session_open_query (self, where, FALSE);
+  if (conv == NULL)
+    conv = self->server;
+  gchat_conversation_add (conv, msg);
+  if (!own)
+    g_signal_emit (self, signals[SIG_NOTIFY_MESSAGE], 0, conv, msg);
+}
+
+/* Write upload chunks while the window has room. */
+static void
+gchat_session_pump_upload (GchatSession *self, GchatTransfer *t)
+{
+  GBytes       *bytes = gchat_transfer_get_upload (t);
+  const guchar *data;
+  gsize         size;
+
+  if (bytes == NULL || gchat_transfer_get_id (t) == NULL || gchat_transfer_is_over (t))
+    return;
+  data = g_bytes_get_data (bytes, &size);
+  while (gchat_transfer_get_sent (t) < size &&
+         gchat_transfer_get_sent (t) - gchat_transfer_get_done (t) < UPLOAD_CHUNK * UPLOAD_WINDOW) {
+    guint64          off = gchat_transfer_get_sent (t);
+    gsize            len = MIN (UPLOAD_CHUNK, size - off);
+    g_autofree char *b64 = g_base64_encode (data + off, len);
+    g_autofree char *offset = g_strdup_printf ("%" G_GUINT64_FORMAT, off);
+
+    if (!gchat_connection_sendv (self->conn,
+                                 "SENDFILE",
+                                 "DATA",
+                                 gchat_transfer_get_id (t),
+                                 offset,
+                                 b64,
+                                 NULL))
+      break; /* the queue is full: the next ACK pumps again */
+    gchat_transfer_set_sent (t, off + len);
+  }
+}
+
+/*
+ * SENDFILE from the server. The lines gchat understands (only this
+ * function needs to follow the file module's final wording):
+ *   SENDFILE OFFER <id> <from> <name> <size> <sha256> [<#group>]
+ *   SENDFILE DATA <id> <offset> <base64>       a chunk for us; we ACK it
+ *   SENDFILE DONE <id>                         all chunks sent: verify
+ *   SENDFILE ID <id> <name>                    our offer was taken: upload
+ *   SENDFILE ACK <id> <offset>                 our upload is stored that far
+ *   SENDFILE CANCEL|DECLINED <id> [...]        the other side stopped it
+ * Anything else is shown as text.
+ */
+static void
+handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  const char      *sub = m->argc > 0 ? m->argv[0] : "";
+  GchatTransfer   *t = m->argc > 1 ? gchat_session_find_transfer (self, m->argv[1]) : NULL;
+  g_autofree char *text = NULL;
+
+  if (g_ascii_strcasecmp (sub, "OFFER") == 0 && m->argc >= 6 && t == NULL) {
+    g_autoptr (GchatTransfer) fresh = NULL;
+    guint64 size = g_ascii_strtoull (m->argv[4], NULL, 10);
+
+    fresh = gchat_transfer_new (GCHAT_TRANSFER_RECEIVE,
+                                m->argv[1],
+                                m->argv[2],
+                                m->argv[3],
+                                size,
+                                m->argc > 5 ? m->argv[5] : "");
+    gchat_session_add_transfer (self,
+                                fresh,
+                                m->argc > 6 ? m->argv[6] : m->argv[2],
+                                m->argv[2],
+                                FALSE);
+    return;
+  }
+  if (g_ascii_strcasecmp (sub, "DATA") == 0 && m->argc >= 4 && t != NULL) {
+    gsize              len = 0;
+    g_autofree guchar *data = g_base64_decode (m->argv[3], &len);
+    guint64            offset = g_ascii_strtoull (m->argv[2], NULL, 10);
+    g_autofree char   *acked = NULL;
+
+    if (gchat_transfer_receive (t, offset, data, len)) {
+      acked = g_strdup_printf ("%" G_GUINT64_FORMAT, gchat_transfer_get_done (t));
+      gchat_connection_sendv (self->conn, "SENDFILE", "ACK", m->argv[1], acked, NULL);
+    } else {
+      gchat_connection_sendv (self->conn, "SENDFILE", "CANCEL", m->argv[1], NULL);
+    }
+    return;
+  }
+  if (g_ascii_strcasecmp (sub, "DONE") == 0 && t != NULL) {
+    gchat_transfer_finish (t);
+    return;
+  }
+  if (g_ascii_strcasecmp (sub, "ID") == 0 && m->argc >= 3 && t == NULL) {
+    guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
+
+    for (guint i = 0; i < n; i++) {
+      g_autoptr (GchatTransfer) w = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
+
+      if (gchat_transfer_get_direction (w) == GCHAT_TRANSFER_SEND &&
+          gchat_transfer_get_id (w) == NULL &&
+          g_strcmp0 (gchat_transfer_get_name (w), m->argv[2]) == 0) {
+        gchat_transfer_set_id (w, m->argv[1]);
+        gchat_transfer_set_state (w, GCHAT_TRANSFER_ACTIVE);
+        gchat_session_pump_upload (self, w);
+        return;
+      }
+    }
+  }
+  if (g_ascii_strcasecmp (sub, "ACK") == 0 && m->argc >= 3 && t != NULL) {
+    if (gchat_transfer_sent (t, g_ascii_strtoull (m->argv[2], NULL, 10))) {
+      if (gchat_transfer_get_done (t) == gchat_transfer_get_size (t))
+        gchat_transfer_finish (t);
+      else
+        gchat_session_pump_upload (self, t);
+    }
+    return;
+  }
+  if ((g_ascii_strcasecmp (sub, "CANCEL") == 0 || g_ascii_strcasecmp (sub, "DECLINED") == 0) &&
+      t != NULL) {
+    gchat_transfer_set_state (t,
+                              g_ascii_strcasecmp (sub, "CANCEL") == 0 ? GCHAT_TRANSFER_CANCELLED
+                                                                      : GCHAT_TRANSFER_DECLINED);
+    return;
+  }
+  text = numeric_text_from (m, 0);
+  gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
+}
+
 /* Named commands, sorted by name for bsearch. */
 struct handler_entry
 {
@@ -711,12 +891,12 @@ struct handler_entry
 };
 
 static const struct handler_entry handlers[] = {
-  { "AWAY", handle_away },     { "ERROR", handle_error },         { "FAIL", handle_standard_reply },
-  { "INVITE", handle_invite }, { "JOIN", handle_join },           { "KICK", handle_kick },
-  { "MODE", handle_mode },     { "NICK", handle_nick },           { "NOTE", handle_standard_reply },
-  { "NOTICE", handle_notice }, { "PART", handle_part },           { "PRIVMSG", handle_privmsg },
-  { "QUIT", handle_quit },     { "REGISTER", handle_register },   { "TOPIC", handle_topic },
-  { "TTT", handle_ttt },       { "WARN", handle_standard_reply },
+  { "AWAY", handle_away },     { "ERROR", handle_error },       { "FAIL", handle_standard_reply },
+  { "INVITE", handle_invite }, { "JOIN", handle_join },         { "KICK", handle_kick },
+  { "MODE", handle_mode },     { "NICK", handle_nick },         { "NOTE", handle_standard_reply },
+  { "NOTICE", handle_notice }, { "PART", handle_part },         { "PRIVMSG", handle_privmsg },
+  { "QUIT", handle_quit },     { "REGISTER", handle_register }, { "SENDFILE", handle_sendfile },
+  { "TOPIC", handle_topic },   { "TTT", handle_ttt },           { "WARN", handle_standard_reply },
 };
 
 /* bsearch comparator over the handler table. */
@@ -1571,6 +1751,115 @@ gchat_session_get_games (GchatSession *self)
   return G_LIST_MODEL (self->games);
 }
 
+typedef struct
+{
+  GchatSession *self;
+  char         *target;
+} SendFileData;
+
+/* The file to send is in memory: hash it, offer it, show it. */
+static void
+send_file_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SendFileData *d = user_data;
+  g_autoptr (GchatSession) self = d->self;
+  g_autofree char *target = d->target;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *size = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GchatTransfer) t = NULL;
+  gsize len = 0;
+
+  g_free (d);
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &len, NULL, &error)) {
+    g_autofree char *text = g_strdup_printf ("Cannot read the file: %s", error->message);
+
+    gchat_session_error (self, NULL, text);
+    return;
+  }
+  if (len > GCHAT_TRANSFER_KEEP_MAX) {
+    gchat_session_error (self,
+                         NULL,
+                         "That file is too big for this version of gchat (at most 64 MiB)");
+    return;
+  }
+  name = g_file_get_basename (G_FILE (source));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  t = gchat_transfer_new (GCHAT_TRANSFER_SEND, NULL, target, name, len, sha);
+  gchat_transfer_set_upload (t, bytes);
+  size = g_strdup_printf ("%" G_GSIZE_FORMAT, len);
+  gchat_connection_sendv (self->conn,
+                          "SENDFILE",
+                          target,
+                          gchat_transfer_get_name (t),
+                          size,
+                          sha,
+                          NULL);
+  gchat_session_add_transfer (self, t, target, gchat_connection_get_nick (self->conn), TRUE);
+}
+
+/**
+ * gchat_session_send_file:
+ * Offer @file to @target (a nick or a group): it is read (asynchronously),
+ * hashed and offered with SENDFILE; the upload starts once the server
+ * names it.
+ */
+gboolean
+gchat_session_send_file (GchatSession *self, const char *target, GFile *file, GError **error)
+{
+  SendFileData *d;
+
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  if (!gchat_session_check_online (self, error))
+    return FALSE;
+  d = g_new0 (SendFileData, 1);
+  d->self = g_object_ref (self);
+  d->target = g_strdup (target);
+  g_file_load_contents_async (file, NULL, send_file_loaded_cb, d);
+  return TRUE;
+}
+
+/** gchat_session_transfer_answer: accept (download) or decline an offer. */
+void
+gchat_session_transfer_answer (GchatSession *self, const char *key, gboolean accept)
+{
+  GchatTransfer *t = gchat_session_find_transfer (self, key);
+
+  if (t == NULL || gchat_transfer_get_state (t) != GCHAT_TRANSFER_OFFERED)
+    return;
+  gchat_connection_sendv (self->conn,
+                          "SENDFILE",
+                          accept ? "ACCEPT" : "DECLINE",
+                          gchat_transfer_get_id (t),
+                          NULL);
+  gchat_transfer_set_state (t, accept ? GCHAT_TRANSFER_ACTIVE : GCHAT_TRANSFER_DECLINED);
+}
+
+/** gchat_session_transfer_cancel: stop a transfer in either direction. */
+void
+gchat_session_transfer_cancel (GchatSession *self, const char *key)
+{
+  GchatTransfer *t = gchat_session_find_transfer (self, key);
+
+  if (t == NULL || gchat_transfer_is_over (t))
+    return;
+  if (gchat_transfer_get_id (t) != NULL)
+    gchat_connection_sendv (self->conn, "SENDFILE", "CANCEL", gchat_transfer_get_id (t), NULL);
+  gchat_transfer_set_state (t, GCHAT_TRANSFER_CANCELLED);
+}
+
+/** gchat_session_get_transfers: every transfer of this session (GchatTransfer). */
+GListModel *
+gchat_session_get_transfers (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->transfers);
+}
+
 /* The channel a command acts on: the active one, or an error. */
 static GchatConversation *
 gchat_session_need_channel (GchatSession *self, const char *command, GError **error)
@@ -1622,12 +1911,23 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
         return gchat_session_fail (self, error, "“%s” is not a valid nick", a0);
       conv = gchat_session_open_query (self, a0, TRUE);
       return a1 == NULL || gchat_session_say (self, conv, a1, FALSE, error);
-    case GCHAT_COMMAND_SENDFILE:
-      /* Extension point: the file transfer model lands with the server's SENDFILE. */
-      return gchat_session_fail (self,
-                                 error,
-                                 "/%s is not supported by this version of gchat yet",
-                                 cmd->name);
+    case GCHAT_COMMAND_SENDFILE: {
+      g_autoptr (GFile) file = NULL;
+      const char *target = a0;
+      const char *path = a1;
+
+      if (a1 == NULL) {
+        /* "/sendfile path" in a conversation sends it there. */
+        if (self->active == NULL || self->active == self->server)
+          return gchat_session_fail (self, error, "Usage: %s", gchat_command_usage (cmd->id));
+        target = gchat_conversation_get_name (self->active);
+        path = a0;
+      }
+      if (path == NULL)
+        return gchat_session_fail (self, error, "Usage: %s", gchat_command_usage (cmd->id));
+      file = g_file_new_for_commandline_arg (path);
+      return gchat_session_send_file (self, target, file, error);
+    }
     default:
       break;
   }
@@ -1940,6 +2240,7 @@ gchat_session_dispose (GObject *object)
   g_clear_object (&self->conversations);
   g_clear_object (&self->contacts);
   g_clear_object (&self->games);
+  g_clear_object (&self->transfers);
   G_OBJECT_CLASS (gchat_session_parent_class)->dispose (object);
 }
 
@@ -2044,6 +2345,7 @@ gchat_session_init (GchatSession *self)
   self->conversations = g_list_store_new (GCHAT_TYPE_CONVERSATION);
   self->contacts = g_list_store_new (GCHAT_TYPE_CONTACT);
   self->games = g_list_store_new (GCHAT_TYPE_GAME);
+  self->transfers = g_list_store_new (GCHAT_TYPE_TRANSFER);
   self->names_fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pending_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending_private = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

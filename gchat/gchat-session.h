@@ -7,6 +7,7 @@
 #include "gchat-contact.h"
 #include "gchat-conversation.h"
 #include "gchat-game.h"
+#include "gchat-transfer.h"
 
 G_BEGIN_DECLS
 
@@ -52,16 +53,24 @@ void gchat_session_ban (GchatSession *self, GchatConversation *conv, const char 
 void gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const char *nick);
 void gchat_session_remove_admin (GchatSession *self, GchatConversation *conv, const char *nick);
 void gchat_session_invite (GchatSession *self, GchatConversation *conv, const char *nick);
-GchatContact *gchat_session_add_contact (GchatSession *self, const char *nick);
-GchatContact *gchat_session_find_contact (GchatSession *self, const char *nick);
-void          gchat_session_remove_contact (GchatSession *self, const char *nick);
-gboolean      gchat_session_is_admin (GchatSession *self, GchatMember *member);
-gboolean      gchat_session_ttt_challenge (GchatSession *self, const char *nick, GError **error);
-void          gchat_session_ttt_move (GchatSession *self, const char *id, int cell);
-void          gchat_session_ttt_answer (GchatSession *self, const char *id, gboolean accept);
-void          gchat_session_ttt_rematch (GchatSession *self, const char *id);
-GchatGame    *gchat_session_find_game (GchatSession *self, const char *id);
-GListModel   *gchat_session_get_games (GchatSession *self);
-gboolean      gchat_session_supports (GchatSession *self, const char *feature);
+GchatContact  *gchat_session_add_contact (GchatSession *self, const char *nick);
+GchatContact  *gchat_session_find_contact (GchatSession *self, const char *nick);
+void           gchat_session_remove_contact (GchatSession *self, const char *nick);
+gboolean       gchat_session_is_admin (GchatSession *self, GchatMember *member);
+gboolean       gchat_session_ttt_challenge (GchatSession *self, const char *nick, GError **error);
+void           gchat_session_ttt_move (GchatSession *self, const char *id, int cell);
+void           gchat_session_ttt_answer (GchatSession *self, const char *id, gboolean accept);
+void           gchat_session_ttt_rematch (GchatSession *self, const char *id);
+GchatGame     *gchat_session_find_game (GchatSession *self, const char *id);
+GListModel    *gchat_session_get_games (GchatSession *self);
+gboolean       gchat_session_send_file (GchatSession *self,
+                                        const char   *target,
+                                        GFile        *file,
+                                        GError      **error);
+void           gchat_session_transfer_answer (GchatSession *self, const char *key, gboolean accept);
+void           gchat_session_transfer_cancel (GchatSession *self, const char *key);
+GchatTransfer *gchat_session_find_transfer (GchatSession *self, const char *key_or_id);
+GListModel    *gchat_session_get_transfers (GchatSession *self);
+gboolean       gchat_session_supports (GchatSession *self, const char *feature);
 
 G_END_DECLS

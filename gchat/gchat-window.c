@@ -58,6 +58,8 @@ struct _GchatWindow
   gulong              shown_handler;
   GtkAdjustment      *vadj;
   gboolean            stick_bottom;
+  double              last_upper;
+  guint               scroll_tick;
   gboolean            selecting;
   gboolean            completing;
   gboolean            narrow;
@@ -246,6 +248,9 @@ gchat_window_sync_shown (GchatWindow *self)
   gtk_entry_set_placeholder_text (self->entry, placeholder);
   action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "part");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), channel && joined);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "share-file");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                               kind != GCHAT_CONVERSATION_SERVER && joined);
   action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "ttt-challenge");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), kind == GCHAT_CONVERSATION_QUERY);
   action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "close");
@@ -259,21 +264,56 @@ on_shown_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
   gchat_window_sync_shown (user_data);
 }
 
+/* Frame tick: scroll to the end, before this frame's layout. */
+static gboolean
+scroll_to_end_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  self->scroll_tick = 0;
+  gtk_adjustment_set_value (self->vadj,
+                            gtk_adjustment_get_upper (self->vadj) -
+                              gtk_adjustment_get_page_size (self->vadj));
+  return G_SOURCE_REMOVE;
+}
+
+/*
+ * Scroll to the newest message on the next frame. Setting the value while
+ * the list view lays out is undone by its own anchoring, so wait for the
+ * frame; a row that grows later (an image) asks again through ::changed.
+ */
+static void
+gchat_window_scroll_to_end (GchatWindow *self)
+{
+  self->stick_bottom = TRUE;
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->message_view),
+                                                      scroll_to_end_tick,
+                                                      self,
+                                                      NULL);
+}
+
 /* Keep the newest message in view if the view was at the bottom. */
 static void
 on_vadj_changed (GtkAdjustment *adj, GchatWindow *self)
 {
+  self->last_upper = gtk_adjustment_get_upper (adj);
   if (self->stick_bottom)
-    gtk_adjustment_set_value (adj,
-                              gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+    gchat_window_scroll_to_end (self);
 }
 
-/* The user scrolled: stick to the bottom only while at the bottom. */
+/*
+ * The view scrolled: stick to the bottom only while at the bottom. Compare
+ * with the height seen before, as GTK may move the value before it tells
+ * us the content grew; that must not count as the user scrolling up.
+ */
 static void
 on_vadj_value_changed (GtkAdjustment *adj, GchatWindow *self)
 {
-  self->stick_bottom = gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >=
-    gtk_adjustment_get_upper (adj) - STICK_SLACK;
+  double upper = MIN (self->last_upper, gtk_adjustment_get_upper (adj));
+
+  self->stick_bottom =
+    gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >= upper - STICK_SLACK;
 }
 
 /* Show @conv in the message view (without touching the sidebar selection). */
@@ -290,8 +330,8 @@ gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv)
   self->shown_handler = g_signal_connect (conv, "notify", G_CALLBACK (on_shown_notify), self);
   gchat_session_set_active (self->session, conv);
   sel = gtk_no_selection_new (g_object_ref (gchat_conversation_get_messages (conv)));
-  self->stick_bottom = TRUE;
   gtk_list_view_set_model (self->message_view, GTK_SELECTION_MODEL (sel));
+  gchat_window_scroll_to_end (self);
   gchat_member_list_set_conversation (self->member_list,
                                       self->session,
                                       gchat_conversation_get_kind (conv) ==
@@ -331,7 +371,7 @@ on_entry_activate_cb (GtkEntry *entry, GchatWindow *self)
   gchat_session_set_active (self->session, self->shown);
   if (gchat_session_run (self->session, text, &error)) {
     gtk_editable_set_text (GTK_EDITABLE (entry), "");
-    self->stick_bottom = TRUE;
+    gchat_window_scroll_to_end (self);
   } else if (error != NULL && error->domain == GCHAT_COMMAND_ERROR) {
     gtk_widget_error_bell (GTK_WIDGET (entry));
   }
@@ -782,6 +822,123 @@ ttt_rematch_activated (GSimpleAction *action, GVariant *param, gpointer user_dat
   gchat_session_ttt_rematch (self->session, g_variant_get_string (param, NULL));
 }
 
+/* chat.transfer-accept(key) */
+static void
+transfer_accept_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gchat_session_transfer_answer (self->session, g_variant_get_string (param, NULL), TRUE);
+}
+
+/* chat.transfer-decline(key) */
+static void
+transfer_decline_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gchat_session_transfer_answer (self->session, g_variant_get_string (param, NULL), FALSE);
+}
+
+/* chat.transfer-cancel(key) */
+static void
+transfer_cancel_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gchat_session_transfer_cancel (self->session, g_variant_get_string (param, NULL));
+}
+
+/* The received file was written (or not). */
+static void
+save_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GchatWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error)) {
+    g_autofree char *text = g_strdup_printf ("Could not save the file: %s", error->message);
+
+    gchat_window_show_error (self, text);
+  }
+}
+
+/* The save dialog answered: write the bytes there. */
+static void
+on_save_response (GtkNativeDialog *dialog, int response, gpointer user_data)
+{
+  GchatWindow   *self = user_data;
+  GchatTransfer *t = g_object_get_data (G_OBJECT (dialog), "gchat-transfer");
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && t != NULL &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL &&
+      (bytes = gchat_transfer_get_bytes (t)) != NULL)
+    g_file_replace_contents_bytes_async (file,
+                                         bytes,
+                                         NULL,
+                                         FALSE,
+                                         G_FILE_CREATE_NONE,
+                                         NULL,
+                                         save_written_cb,
+                                         g_object_ref (self));
+  g_object_unref (dialog);
+}
+
+/* chat.transfer-save(key): "save as" for a received file. */
+static void
+transfer_save_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow   *self = user_data;
+  GchatTransfer *t =
+    gchat_session_find_transfer (self->session, g_variant_get_string (param, NULL));
+  GtkFileChooserNative *dialog;
+
+  if (t == NULL)
+    return;
+  dialog = gtk_file_chooser_native_new ("Save the file",
+                                        GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        "_Save",
+                                        "_Cancel");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), gchat_transfer_get_name (t));
+  g_object_set_data_full (G_OBJECT (dialog), "gchat-transfer", g_object_ref (t), g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_save_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* The open dialog answered: offer the chosen file to the conversation on screen. */
+static void
+on_share_response (GtkNativeDialog *dialog, int response, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+  g_autoptr (GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
+    gchat_session_send_file (self->session, gchat_conversation_get_name (self->shown), file, NULL);
+  g_object_unref (dialog);
+}
+
+/* chat.share-file: choose a file for the conversation on screen. */
+static void
+share_file_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow          *self = user_data;
+  GtkFileChooserNative *dialog;
+
+  if (gchat_conversation_get_kind (self->shown) == GCHAT_CONVERSATION_SERVER)
+    return;
+  dialog = gtk_file_chooser_native_new ("Share a file",
+                                        GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        "_Share",
+                                        "_Cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_share_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 /* chat.remove-contact(nick) */
 static void
 remove_contact_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -805,6 +962,11 @@ static const GActionEntry window_actions[] = {
   { .name = "ban", .activate = ban_activated, .parameter_type = "s" },
   { .name = "remove-contact", .activate = remove_contact_activated, .parameter_type = "s" },
   { .name = "ttt-challenge", .activate = ttt_challenge_activated },
+  { .name = "share-file", .activate = share_file_activated },
+  { .name = "transfer-accept", .activate = transfer_accept_activated, .parameter_type = "s" },
+  { .name = "transfer-decline", .activate = transfer_decline_activated, .parameter_type = "s" },
+  { .name = "transfer-cancel", .activate = transfer_cancel_activated, .parameter_type = "s" },
+  { .name = "transfer-save", .activate = transfer_save_activated, .parameter_type = "s" },
   { .name = "ttt-move", .activate = ttt_move_activated, .parameter_type = "(si)" },
   { .name = "ttt-accept", .activate = ttt_accept_activated, .parameter_type = "s" },
   { .name = "ttt-decline", .activate = ttt_decline_activated, .parameter_type = "s" },
@@ -920,6 +1082,9 @@ gchat_window_dispose (GObject *object)
   GchatWindow *self = GCHAT_WINDOW (object);
 
   g_clear_handle_id (&self->layout_idle, g_source_remove);
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->message_view), self->scroll_tick);
+  self->scroll_tick = 0;
   if (self->shown != NULL)
     g_clear_signal_handler (&self->shown_handler, self->shown);
   g_clear_object (&self->shown);

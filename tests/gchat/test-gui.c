@@ -15,6 +15,7 @@
 #include "gchat-application.h"
 #include "gchat-connect-dialog.h"
 #include "gchat-game-board.h"
+#include "gchat-transfer-row.h"
 #include "gchat-join-dialog.h"
 #include "gchat-message-row.h"
 #include "gchat-window.h"
@@ -689,6 +690,104 @@ test_game (void)
   g_clear_pointer (&sent_lines, g_ptr_array_unref);
 }
 
+/* The transfer row on screen, or NULL. */
+static GchatTransferRow *
+find_transfer_row (void)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (GTK_WIDGET (gchat_window_get_message_view (window)), rows);
+  for (guint i = 0; i < rows->len; i++) {
+    GtkWidget *w = gchat_message_row_get_item_widget (rows->pdata[i]);
+
+    if (w != NULL && GCHAT_IS_TRANSFER_ROW (w))
+      return GCHAT_TRANSFER_ROW (w);
+  }
+  return NULL;
+}
+
+/* Condition: a transfer row is on screen. */
+static gboolean
+transfer_shown (gpointer data)
+{
+  return find_transfer_row () != NULL;
+}
+
+/* A small PNG: a colour gradient, @w by @h. */
+static GBytes *
+make_png (int w, int h)
+{
+  g_autoptr (GByteArray) px = g_byte_array_sized_new (w * h * 4);
+  g_autoptr (GBytes) raw = NULL;
+  g_autoptr (GdkTexture) tex = NULL;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      guint8 p[4] = { (guint8)(x * 255 / w), (guint8)(y * 255 / h), 200, 255 };
+
+      g_byte_array_append (px, p, 4);
+    }
+  raw = g_byte_array_free_to_bytes (g_steal_pointer (&px));
+  tex = gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8A8, raw, w * 4);
+  return gdk_texture_save_to_png_bytes (tex);
+}
+
+/*
+ * Step: an image offered to us is accepted with its button, arrives in
+ * chunks that gchat acknowledges, is verified and shown as a thumbnail
+ * decoded from the received bytes. chatd's SENDFILE is still on its branch,
+ * so the server's lines are injected; the rest is the real code.
+ */
+static void
+test_receive_image (void)
+{
+  GchatConnection *conn = gchat_session_get_connection (session);
+  g_autoptr (GBytes) png = make_png (160, 100);
+  g_autofree char  *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png);
+  g_autofree char  *offer = NULL;
+  gsize             size;
+  const guchar     *data = g_bytes_get_data (png, &size);
+  GchatTransferRow *row;
+  GtkPicture       *picture;
+  GdkPaintable     *paintable;
+
+  sent_lines = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (conn, "line-sent", G_CALLBACK (on_line_sent), NULL);
+  gchat_window_show_by_name (window, "bob");
+  offer = g_strdup_printf (":chatd.local SENDFILE OFFER f7 bob holiday.png %" G_GSIZE_FORMAT " %s",
+                           size,
+                           sha);
+  gchat_connection_process_line (conn, offer);
+  g_assert_true (wait_for (transfer_shown, NULL));
+  row = find_transfer_row ();
+  g_assert_true (g_str_has_prefix (gchat_transfer_row_get_status (row), "bob offers a file ("));
+  g_signal_emit_by_name (find_button (GTK_WIDGET (row), "_Accept"), "clicked");
+  g_assert_true (wait_for (was_sent, (gpointer) "SENDFILE ACCEPT f7"));
+  for (gsize off = 0; off < size; off += 300) {
+    gsize            len = MIN (300, size - off);
+    g_autofree char *b64 = g_base64_encode (data + off, len);
+    g_autofree char *line =
+      g_strdup_printf (":chatd.local SENDFILE DATA f7 %" G_GSIZE_FORMAT " %s", off, b64);
+    g_autofree char *ack = g_strdup_printf ("SENDFILE ACK f7 %" G_GSIZE_FORMAT, off + len);
+
+    gchat_connection_process_line (conn, line);
+    g_assert_true (was_sent (ack));
+  }
+  gchat_connection_process_line (conn, ":chatd.local SENDFILE DONE f7");
+  g_assert_true (g_str_has_prefix (gchat_transfer_row_get_status (row), "Received ("));
+  picture = gchat_transfer_row_get_picture (row);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picture)));
+  paintable = gtk_picture_get_paintable (picture);
+  g_assert_nonnull (paintable);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 160);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 100);
+  g_assert_nonnull (find_button (GTK_WIDGET (row), "_Save as…"));
+  drain ();
+  screenshot ("gchat-file.png");
+  g_signal_handlers_disconnect_by_func (conn, on_line_sent, NULL);
+  g_clear_pointer (&sent_lines, g_ptr_array_unref);
+}
+
 /* Step 7: bob quits; the contact turns offline, live. */
 static void
 test_contact_offline (void)
@@ -845,6 +944,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/admin-menu", test_admin_menu);
   g_test_add_func ("/gui/private-unread", test_private_unread);
   g_test_add_func ("/gui/game", test_game);
+  g_test_add_func ("/gui/receive-image", test_receive_image);
   g_test_add_func ("/gui/private-group", test_private_group);
   g_test_add_func ("/gui/contact-offline", test_contact_offline);
   g_test_add_func ("/gui/server-error", test_server_error);

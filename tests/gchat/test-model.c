@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "gchat-command.h"
 #include "gchat-config.h"
 #include "gchat-session.h"
@@ -691,6 +693,146 @@ test_game_session (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (gchat_session_get_games (f->session)), ==, 1);
 }
 
+/* Transfer bookkeeping: offsets, sizes, the hash, names. */
+static void
+test_transfer_model (void)
+{
+  const char      *data = "hello, file";
+  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, data, -1);
+  g_autoptr (GchatTransfer) t =
+    gchat_transfer_new (GCHAT_TRANSFER_RECEIVE, "f1", "bob", "../../etc/pass\twd", 11, sha);
+  g_autoptr (GchatTransfer) bad =
+    gchat_transfer_new (GCHAT_TRANSFER_RECEIVE, "f2", "bob", "x.png", 4, sha);
+  g_autoptr (GchatTransfer) over =
+    gchat_transfer_new (GCHAT_TRANSFER_RECEIVE, "f3", "bob", "", 3, sha);
+  g_autoptr (GchatTransfer) up =
+    gchat_transfer_new (GCHAT_TRANSFER_SEND, NULL, "bob", "a.txt", 10, sha);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *desc = NULL;
+  g_autofree char *name = gchat_transfer_sanitize_name ("..");
+
+  g_assert_cmpstr (gchat_transfer_get_name (t), ==, "pass_wd");
+  g_assert_cmpstr (name, ==, "file");
+  g_assert_cmpstr (gchat_transfer_get_name (over), ==, "file");
+  g_assert_true (gchat_transfer_is_image (bad));
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_OFFERED);
+  g_assert_true (gchat_transfer_receive (t, 0, data, 5));
+  g_assert_cmpfloat_with_epsilon (gchat_transfer_get_fraction (t), 5.0 / 11.0, 1e-9);
+  desc = gchat_transfer_describe (t);
+  g_assert_cmpstr (desc, ==, "Received 5 bytes of 11 bytes");
+  g_assert_null (gchat_transfer_get_bytes (t));
+  g_assert_true (gchat_transfer_receive (t, 5, data + 5, 6));
+  g_assert_true (gchat_transfer_finish (t));
+  bytes = gchat_transfer_get_bytes (t);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), data, 11);
+
+  /* Wrong hash, out of order, too much: failed with a reason. */
+  g_assert_true (gchat_transfer_receive (bad, 0, "abcd", 4));
+  g_assert_false (gchat_transfer_finish (bad));
+  g_assert_cmpint (gchat_transfer_get_state (bad), ==, GCHAT_TRANSFER_FAILED);
+  g_assert_nonnull (strstr (gchat_transfer_get_error (bad), "SHA-256"));
+  g_assert_false (gchat_transfer_receive (over, 1, "ab", 2));
+  g_assert_cmpint (gchat_transfer_get_state (over), ==, GCHAT_TRANSFER_FAILED);
+
+  /* Uploads count what the server acknowledged, never backwards. */
+  gchat_transfer_set_sent (up, 6);
+  g_assert_false (gchat_transfer_sent (up, 0) && gchat_transfer_sent (up, 7));
+  g_assert_cmpint (gchat_transfer_get_state (up), ==, GCHAT_TRANSFER_FAILED);
+  g_clear_object (&up);
+  up = gchat_transfer_new (GCHAT_TRANSFER_SEND, NULL, "bob", "a.txt", 10, sha);
+  gchat_transfer_set_sent (up, 6);
+  g_assert_true (gchat_transfer_sent (up, 4));
+  g_assert_false (gchat_transfer_sent (up, 2));
+  g_assert_cmpint (gchat_transfer_get_state (up), ==, GCHAT_TRANSFER_FAILED);
+}
+
+/* SENDFILE lines: an offer, accept, chunks with acks, the hash check. */
+static void
+test_transfer_session (Fixture *f, gconstpointer data)
+{
+  const char      *content = "The quick brown fox";
+  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, content, -1);
+  g_autofree char *offer = g_strdup_printf (":chatd.test SENDFILE OFFER 9 bob fox.txt 19 %s", sha);
+  g_autofree char *b1 = g_base64_encode ((const guchar *)content, 10);
+  g_autofree char *b2 = g_base64_encode ((const guchar *)content + 10, 9);
+  g_autofree char *l1 = g_strdup_printf (":chatd.test SENDFILE DATA 9 0 %s", b1);
+  g_autofree char *l2 = g_strdup_printf (":chatd.test SENDFILE DATA 9 10 %s", b2);
+  GchatTransfer   *t;
+  GchatConversation *bob;
+
+  feed (f, offer);
+  t = gchat_session_find_transfer (f->session, "9");
+  g_assert_nonnull (t);
+  bob = gchat_session_find (f->session, "bob");
+  g_assert_nonnull (bob);
+  g_assert_true (gchat_message_get_item (last_message (bob)) == G_OBJECT (t));
+  g_assert_cmpuint (gchat_conversation_get_unread (bob), ==, 1);
+  gchat_session_transfer_answer (f->session, gchat_transfer_get_key (t), TRUE);
+  g_assert_true (sent_matches (f, "SENDFILE ACCEPT 9"));
+  feed (f, l1);
+  g_assert_true (sent_matches (f, "SENDFILE ACK 9 10"));
+  feed (f, l2);
+  g_assert_true (sent_matches (f, "SENDFILE ACK 9 19"));
+  feed (f, ":chatd.test SENDFILE DONE 9");
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_DONE);
+
+  /* A chunk at the wrong offset cancels the download. */
+  feed (f, ":chatd.test SENDFILE OFFER 10 bob other.bin 100 00");
+  t = gchat_session_find_transfer (f->session, "10");
+  gchat_session_transfer_answer (f->session, gchat_transfer_get_key (t), TRUE);
+  feed (f, ":chatd.test SENDFILE DATA 10 50 aGVsbG8=");
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_FAILED);
+  g_assert_true (sent_matches (f, "SENDFILE CANCEL 10"));
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_session_get_transfers (f->session)), ==, 2);
+}
+
+/* Condition: the fixture sent a line matching @data. */
+static gboolean
+fixture_sent (gpointer data)
+{
+  return sent_matches (((gpointer *)data)[0], ((gpointer *)data)[1]);
+}
+
+/* /sendfile: read, hash, offer; upload in a window of chunks paced by ACKs. */
+static void
+test_transfer_upload (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("gchat-upload-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "big.bin", NULL);
+  g_autofree char *content = g_malloc (5000);
+  g_autofree char *sha = NULL;
+  g_autofree char *cmd = g_strdup_printf ("/sendfile bob %s", path);
+  g_autofree char *offer = NULL;
+  gpointer         args[2] = { f, NULL };
+  GchatTransfer   *t;
+  guint            chunks = 0;
+
+  for (int i = 0; i < 5000; i++)
+    content[i] = (char)(i * 7);
+  g_assert_true (g_file_set_contents (path, content, 5000, NULL));
+  sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)content, 5000);
+  offer = g_strdup_printf ("SENDFILE bob big.bin 5000 %s", sha);
+  g_assert_true (gchat_session_run (f->session, cmd, NULL));
+  args[1] = offer;
+  g_assert_true (wait_for (fixture_sent, args));
+  feed (f, ":chatd.test SENDFILE ID u1 big.bin");
+  t = gchat_session_find_transfer (f->session, "u1");
+  g_assert_nonnull (t);
+  for (guint i = 0; i < f->sent->len; i++)
+    chunks += g_str_has_prefix (g_ptr_array_index (f->sent, i), "SENDFILE DATA u1 ");
+  g_assert_cmpuint (chunks, ==, 8); /* the window, not the whole file */
+  feed (f, ":chatd.test SENDFILE ACK u1 2400");
+  g_assert_true (sent_matches (f, "SENDFILE DATA u1 4500 *"));
+  g_assert_false (sent_matches (f, "SENDFILE DATA u1 4800 *"));
+  feed (f, ":chatd.test SENDFILE ACK u1 4800");
+  g_assert_true (sent_matches (f, "SENDFILE DATA u1 4800 *"));
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_ACTIVE);
+  feed (f, ":chatd.test SENDFILE ACK u1 5000");
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_DONE);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Registering an account: REGISTER after the welcome, then log in next time. */
 static void
 test_register (Fixture *f, gconstpointer data)
@@ -754,6 +896,19 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add_func ("/config/roundtrip", test_config_roundtrip);
   g_test_add_func ("/game/model", test_game_model);
+  g_test_add_func ("/transfer/model", test_transfer_model);
+  g_test_add ("/transfer/session",
+              Fixture,
+              NULL,
+              fixture_setup,
+              test_transfer_session,
+              fixture_teardown);
+  g_test_add ("/transfer/upload",
+              Fixture,
+              NULL,
+              fixture_setup,
+              test_transfer_upload,
+              fixture_teardown);
   g_test_add ("/game/session", Fixture, NULL, fixture_setup, test_game_session, fixture_teardown);
   g_test_add_func ("/connection/reconnect-backoff", test_reconnect_backoff);
   g_test_add_func ("/connection/sasl-and-lines", test_sasl_and_lines);

@@ -1,0 +1,417 @@
+/*
+ * gchat-transfer.c: the bookkeeping of one file transfer. Bytes only count
+ * when they arrive at the offset we expect and never past the announced
+ * size; a finished download must match its SHA-256 before it is "done". A
+ * received file small enough is kept in memory so the row can preview an
+ * image and "save as" can write it. The wire format lives in the session;
+ * this object only keeps the numbers honest.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "gchat-transfer.h"
+
+struct _GchatTransfer
+{
+  GObject parent_instance;
+
+  GchatTransferDirection direction;
+  GchatTransferState     state;
+  char                  *key; /* ours, stable: buttons and actions use it */
+  char                  *id;  /* the server's, once it gave one */
+  char                  *peer;
+  char                  *name;
+  char                  *sha256;
+  char                  *error;
+  guint64                size;
+  guint64                done;
+  GByteArray            *data;
+  GBytes                *upload; /* what we send */
+  guint64                sent;   /* sent so far (acknowledged or not) */
+  GChecksum             *checksum;
+};
+
+G_DEFINE_FINAL_TYPE (GchatTransfer, gchat_transfer, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (GchatTransferState,
+                    gchat_transfer_state,
+                    G_DEFINE_ENUM_VALUE (GCHAT_TRANSFER_OFFERED, "offered"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_TRANSFER_WAITING, "waiting"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_TRANSFER_ACTIVE, "active"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_TRANSFER_DONE, "done"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_TRANSFER_FAILED, "failed"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_TRANSFER_CANCELLED, "cancelled"),
+                    G_DEFINE_ENUM_VALUE (GCHAT_TRANSFER_DECLINED, "declined"))
+
+enum { SIG_CHANGED, LAST_SIGNAL };
+
+static guint signals[LAST_SIGNAL];
+
+static void
+gchat_transfer_finalize (GObject *object)
+{
+  GchatTransfer *self = GCHAT_TRANSFER (object);
+
+  g_free (self->key);
+  g_free (self->id);
+  g_free (self->peer);
+  g_free (self->name);
+  g_free (self->sha256);
+  g_free (self->error);
+  g_clear_pointer (&self->data, g_byte_array_unref);
+  g_clear_pointer (&self->upload, g_bytes_unref);
+  g_clear_pointer (&self->checksum, g_checksum_free);
+  G_OBJECT_CLASS (gchat_transfer_parent_class)->finalize (object);
+}
+
+static void
+gchat_transfer_class_init (GchatTransferClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gchat_transfer_finalize;
+
+  /** GchatTransfer::changed: progress or state changed. */
+  signals[SIG_CHANGED] = g_signal_new ("changed",
+                                       G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST,
+                                       0,
+                                       NULL,
+                                       NULL,
+                                       NULL,
+                                       G_TYPE_NONE,
+                                       0);
+}
+
+static void
+gchat_transfer_init (GchatTransfer *self)
+{
+  self->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+}
+
+/**
+ * gchat_transfer_sanitize_name:
+ * A file name fit to show and to propose for saving: the last path
+ * component, without control characters, never "", "." or "..".
+ */
+char *
+gchat_transfer_sanitize_name (const char *name)
+{
+  g_autofree char *valid = g_utf8_make_valid (name != NULL ? name : "", -1);
+  const char      *base = strrchr (valid, '/');
+  GString         *out = g_string_new (NULL);
+
+  base = base != NULL ? base + 1 : valid;
+  for (const char *p = base; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+
+    if (c == '\\' || g_unichar_iscntrl (c))
+      g_string_append_c (out, '_');
+    else
+      g_string_append_unichar (out, c);
+  }
+  if (out->len == 0 || strcmp (out->str, ".") == 0 || strcmp (out->str, "..") == 0)
+    g_string_assign (out, "file");
+  return g_string_free (out, FALSE);
+}
+
+/** gchat_transfer_format_size: "512 bytes", "1.5 kB" (GLib's units). */
+char *
+gchat_transfer_format_size (guint64 size)
+{
+  return g_format_size (size);
+}
+
+/** gchat_transfer_new: a transfer of @size bytes named @name with @peer. */
+GchatTransfer *
+gchat_transfer_new (GchatTransferDirection direction,
+                    const char            *id,
+                    const char            *peer,
+                    const char            *name,
+                    guint64                size,
+                    const char            *sha256)
+{
+  static guint   serial;
+  GchatTransfer *self = g_object_new (GCHAT_TYPE_TRANSFER, NULL);
+
+  self->key = g_strdup_printf ("t%u", ++serial);
+  self->direction = direction;
+  self->state =
+    direction == GCHAT_TRANSFER_RECEIVE ? GCHAT_TRANSFER_OFFERED : GCHAT_TRANSFER_WAITING;
+  self->id = g_strdup (id);
+  self->peer = g_strdup (peer);
+  self->name = gchat_transfer_sanitize_name (name);
+  self->size = size;
+  self->sha256 = g_ascii_strdown (sha256 != NULL ? sha256 : "", -1);
+  if (direction == GCHAT_TRANSFER_RECEIVE && size <= GCHAT_TRANSFER_KEEP_MAX)
+    self->data = g_byte_array_sized_new ((guint)size);
+  return self;
+}
+
+/* Tell the views. */
+static void
+gchat_transfer_changed (GchatTransfer *self)
+{
+  g_signal_emit (self, signals[SIG_CHANGED], 0);
+}
+
+/** gchat_transfer_get_key: gchat's own name for the transfer, set at creation. */
+const char *
+gchat_transfer_get_key (GchatTransfer *self)
+{
+  return self->key;
+}
+
+/** gchat_transfer_get_id: the server's id, or NULL before it gave one. */
+const char *
+gchat_transfer_get_id (GchatTransfer *self)
+{
+  return self->id;
+}
+
+/** gchat_transfer_set_id: the server named our upload. */
+void
+gchat_transfer_set_id (GchatTransfer *self, const char *id)
+{
+  g_free (self->id);
+  self->id = g_strdup (id);
+}
+
+/** gchat_transfer_get_direction: send or receive. */
+GchatTransferDirection
+gchat_transfer_get_direction (GchatTransfer *self)
+{
+  return self->direction;
+}
+
+/** gchat_transfer_get_peer: the other nick (or the group). */
+const char *
+gchat_transfer_get_peer (GchatTransfer *self)
+{
+  return self->peer;
+}
+
+/** gchat_transfer_get_name: the sanitised file name. */
+const char *
+gchat_transfer_get_name (GchatTransfer *self)
+{
+  return self->name;
+}
+
+/** gchat_transfer_get_size: the announced size in bytes. */
+guint64
+gchat_transfer_get_size (GchatTransfer *self)
+{
+  return self->size;
+}
+
+/** gchat_transfer_get_done: bytes received, or acknowledged by the server. */
+guint64
+gchat_transfer_get_done (GchatTransfer *self)
+{
+  return self->done;
+}
+
+/** gchat_transfer_get_sha256: the announced hash, lower-case hex. */
+const char *
+gchat_transfer_get_sha256 (GchatTransfer *self)
+{
+  return self->sha256;
+}
+
+/** gchat_transfer_get_state: where the transfer is. */
+GchatTransferState
+gchat_transfer_get_state (GchatTransfer *self)
+{
+  return self->state;
+}
+
+/** gchat_transfer_get_error: why it failed, or NULL. */
+const char *
+gchat_transfer_get_error (GchatTransfer *self)
+{
+  return self->error;
+}
+
+/** gchat_transfer_get_fraction: progress from 0 to 1 (1 for an empty file). */
+double
+gchat_transfer_get_fraction (GchatTransfer *self)
+{
+  return self->size == 0 ? 1.0 : (double)self->done / (double)self->size;
+}
+
+/** gchat_transfer_is_over: done, failed, cancelled or declined. */
+gboolean
+gchat_transfer_is_over (GchatTransfer *self)
+{
+  return self->state >= GCHAT_TRANSFER_DONE;
+}
+
+/** gchat_transfer_is_image: whether the name says it is a picture GdkTexture can load. */
+gboolean
+gchat_transfer_is_image (GchatTransfer *self)
+{
+  static const char *const ext[] = { ".png",  ".jpg", ".jpeg", ".gif", ".bmp",
+                                     ".webp", ".tif", ".tiff", NULL };
+  g_autofree char         *lower = g_ascii_strdown (self->name, -1);
+
+  for (guint i = 0; ext[i] != NULL; i++)
+    if (g_str_has_suffix (lower, ext[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/** gchat_transfer_set_upload: the bytes of a file we send. */
+void
+gchat_transfer_set_upload (GchatTransfer *self, GBytes *bytes)
+{
+  g_clear_pointer (&self->upload, g_bytes_unref);
+  self->upload = g_bytes_ref (bytes);
+}
+
+/** gchat_transfer_get_upload: the bytes we send, or NULL. */
+GBytes *
+gchat_transfer_get_upload (GchatTransfer *self)
+{
+  return self->upload;
+}
+
+/** gchat_transfer_get_sent: how far our upload has been written (acknowledged or not). */
+guint64
+gchat_transfer_get_sent (GchatTransfer *self)
+{
+  return self->sent;
+}
+
+/** gchat_transfer_set_sent: record bytes written (never past the size). */
+void
+gchat_transfer_set_sent (GchatTransfer *self, guint64 sent)
+{
+  self->sent = MIN (sent, self->size);
+}
+
+/** gchat_transfer_get_bytes: a finished download's bytes (if kept), or NULL. */
+GBytes *
+gchat_transfer_get_bytes (GchatTransfer *self)
+{
+  if (self->state != GCHAT_TRANSFER_DONE || self->data == NULL)
+    return NULL;
+  return g_bytes_new (self->data->data, self->data->len);
+}
+
+/** gchat_transfer_set_state: accepted, cancelled, declined ... (not past the end). */
+void
+gchat_transfer_set_state (GchatTransfer *self, GchatTransferState state)
+{
+  if (self->state == state || gchat_transfer_is_over (self))
+    return;
+  self->state = state;
+  gchat_transfer_changed (self);
+}
+
+/** gchat_transfer_fail: stop with a reason in words. */
+void
+gchat_transfer_fail (GchatTransfer *self, const char *error)
+{
+  if (gchat_transfer_is_over (self))
+    return;
+  g_free (self->error);
+  self->error = g_strdup (error);
+  self->state = GCHAT_TRANSFER_FAILED;
+  g_clear_pointer (&self->data, g_byte_array_unref);
+  gchat_transfer_changed (self);
+}
+
+/**
+ * gchat_transfer_receive:
+ * Take @len bytes that start at @offset. They must continue exactly where
+ * the last ones ended and stay within the announced size.
+ * Returns: FALSE (and the transfer fails) otherwise.
+ */
+gboolean
+gchat_transfer_receive (GchatTransfer *self, guint64 offset, const void *data, gsize len)
+{
+  if (self->direction != GCHAT_TRANSFER_RECEIVE || gchat_transfer_is_over (self))
+    return FALSE;
+  if (offset != self->done) {
+    gchat_transfer_fail (self, "Data arrived out of order");
+    return FALSE;
+  }
+  if (len > self->size - self->done) {
+    gchat_transfer_fail (self, "More data than the announced size");
+    return FALSE;
+  }
+  g_checksum_update (self->checksum, data, len);
+  if (self->data != NULL)
+    g_byte_array_append (self->data, data, (guint)len);
+  self->done += len;
+  self->state = GCHAT_TRANSFER_ACTIVE;
+  gchat_transfer_changed (self);
+  return TRUE;
+}
+
+/** gchat_transfer_sent: the server acknowledged our upload up to @acked bytes. */
+gboolean
+gchat_transfer_sent (GchatTransfer *self, guint64 acked)
+{
+  if (self->direction != GCHAT_TRANSFER_SEND || gchat_transfer_is_over (self))
+    return FALSE;
+  if (acked < self->done || acked > self->sent) {
+    gchat_transfer_fail (self, "The server acknowledged bytes we did not send");
+    return FALSE;
+  }
+  self->done = acked;
+  self->state = GCHAT_TRANSFER_ACTIVE;
+  gchat_transfer_changed (self);
+  return TRUE;
+}
+
+/**
+ * gchat_transfer_finish:
+ * The other side says it is complete. A download must have every byte and
+ * the announced SHA-256; an upload every byte acknowledged.
+ */
+gboolean
+gchat_transfer_finish (GchatTransfer *self)
+{
+  if (gchat_transfer_is_over (self))
+    return self->state == GCHAT_TRANSFER_DONE;
+  if (self->done != self->size) {
+    gchat_transfer_fail (self, "The transfer ended before all the data arrived");
+    return FALSE;
+  }
+  if (self->direction == GCHAT_TRANSFER_RECEIVE &&
+      g_ascii_strcasecmp (g_checksum_get_string (self->checksum), self->sha256) != 0) {
+    gchat_transfer_fail (self, "The file is damaged (its SHA-256 does not match)");
+    return FALSE;
+  }
+  self->state = GCHAT_TRANSFER_DONE;
+  gchat_transfer_changed (self);
+  return TRUE;
+}
+
+/** gchat_transfer_describe: one line for the row: size, progress or outcome. */
+char *
+gchat_transfer_describe (GchatTransfer *self)
+{
+  g_autofree char *size = gchat_transfer_format_size (self->size);
+  g_autofree char *done = gchat_transfer_format_size (self->done);
+  gboolean         in = self->direction == GCHAT_TRANSFER_RECEIVE;
+
+  switch (self->state) {
+    case GCHAT_TRANSFER_OFFERED:
+      return g_strdup_printf ("%s offers a file (%s)", self->peer, size);
+    case GCHAT_TRANSFER_WAITING:
+      return g_strdup_printf ("Waiting to send %s to %s", size, self->peer);
+    case GCHAT_TRANSFER_ACTIVE:
+      return g_strdup_printf ("%s %s of %s", in ? "Received" : "Sent", done, size);
+    case GCHAT_TRANSFER_DONE:
+      return g_strdup_printf ("%s (%s)", in ? "Received" : "Sent", size);
+    case GCHAT_TRANSFER_FAILED:
+      return g_strdup_printf ("Failed: %s", self->error != NULL ? self->error : "unknown error");
+    case GCHAT_TRANSFER_CANCELLED:
+      return g_strdup ("Cancelled");
+    case GCHAT_TRANSFER_DECLINED:
+    default:
+      return g_strdup ("Declined");
+  }
+}
