@@ -21,7 +21,11 @@
 #define NICK_ATTEMPTS_MAX 8
 
 /* Capabilities gchat understands; others offered by the server are ignored. */
-static const char *const wanted_caps[] = { "away-notify", "multi-prefix", "server-time", NULL };
+static const char *const wanted_caps[] = { "away-notify",
+                                           "multi-prefix",
+                                           "server-time",
+                                           "chatd/ttt",
+                                           NULL };
 
 struct _GchatConnection
 {

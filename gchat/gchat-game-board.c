@@ -17,6 +17,7 @@ struct _GchatGameBoard
   GtkWidget *accept_button;
   GtkWidget *decline_button;
   GtkWidget *rematch_button;
+  GtkWidget *resign_button;
   GtkWidget *cells[9];
   GchatGame *game;
 };
@@ -57,7 +58,10 @@ gchat_game_board_sync (GchatGameBoard *self)
                                     -1);
   }
   gtk_widget_set_visible (self->answer_box, state == GCHAT_GAME_CHALLENGED);
-  gtk_widget_set_visible (self->rematch_button, state == GCHAT_GAME_OVER);
+  gtk_widget_set_visible (self->rematch_button,
+                          state == GCHAT_GAME_OVER && gchat_game_get_my_mark (self->game) != 0);
+  gtk_widget_set_visible (self->resign_button,
+                          state == GCHAT_GAME_PLAYING && gchat_game_get_my_mark (self->game) != 0);
 }
 
 /* The game changed. */
@@ -118,6 +122,7 @@ gchat_game_board_class_init (GchatGameBoardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GchatGameBoard, accept_button);
   gtk_widget_class_bind_template_child (widget_class, GchatGameBoard, decline_button);
   gtk_widget_class_bind_template_child (widget_class, GchatGameBoard, rematch_button);
+  gtk_widget_class_bind_template_child (widget_class, GchatGameBoard, resign_button);
   for (int i = 0; i < 9; i++) {
     g_snprintf (name, sizeof name, "cell%d", i);
     gtk_widget_class_bind_template_child_full (widget_class,
@@ -146,6 +151,7 @@ gchat_game_board_new (GchatGame *game)
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->accept_button), id);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->decline_button), id);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->rematch_button), id);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->resign_button), id);
   for (int i = 0; i < 9; i++) {
     gtk_actionable_set_action_name (GTK_ACTIONABLE (self->cells[i]), "chat.ttt-move");
     gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->cells[i]),

@@ -1,9 +1,10 @@
 /*
- * gchat-game.c: a tic-tac-toe game between us and an opponent. The server
- * referees; this object only mirrors the state it announces (players,
- * board, whose turn, result), checks a board with libchat's rules before
- * believing it, and tells the board widget which cells we may play. Moves
- * go out through the session; the next state line comes back here.
+ * gchat-game.c: a tic-tac-toe game. chatd referees (doc/PROTOCOL.md,
+ * "Tic-tac-toe"); this object mirrors the state it announces in its
+ * machine lines (players, board, result and how it ended), believes a
+ * board only if libchat's rules allow it, and tells the board widget which
+ * cells we may play. We may also only watch: a game in a channel is shown
+ * to its members.
  */
 #include "config.h"
 
@@ -18,7 +19,12 @@ struct _GchatGame
   char           *id;
   char           *me;
   char           *opponent;
-  char            my_mark; /* 'X', 'O', or 0 before the server says */
+  char           *where; /* the conversation showing it: a nick or #channel */
+  char           *x_nick;
+  char           *o_nick;
+  char           *how;     /* line, full, resign, forfeit */
+  char           *ended;   /* declined, cancelled, expired */
+  char            my_mark; /* 'X', 'O', or 0 (not yet known, or watching) */
   GchatGameState  state;
   struct chat_ttt ttt;
 };
@@ -45,6 +51,11 @@ gchat_game_finalize (GObject *object)
   g_free (self->id);
   g_free (self->me);
   g_free (self->opponent);
+  g_free (self->where);
+  g_free (self->x_nick);
+  g_free (self->o_nick);
+  g_free (self->how);
+  g_free (self->ended);
   G_OBJECT_CLASS (gchat_game_parent_class)->finalize (object);
 }
 
@@ -71,7 +82,7 @@ gchat_game_init (GchatGame *self)
   chat_ttt_init (&self->ttt);
 }
 
-/** gchat_game_new: game @id between @me and @opponent, in @state. */
+/** gchat_game_new: game @id seen by @me, against (or watching) @opponent, in @state. */
 GchatGame *
 gchat_game_new (const char *id, const char *me, const char *opponent, GchatGameState state)
 {
@@ -80,6 +91,7 @@ gchat_game_new (const char *id, const char *me, const char *opponent, GchatGameS
   self->id = g_strdup (id);
   self->me = g_strdup (me);
   self->opponent = g_strdup (opponent);
+  self->where = g_strdup (opponent);
   self->state = state;
   return self;
 }
@@ -100,6 +112,23 @@ gchat_game_get_opponent (GchatGame *self)
   return self->opponent;
 }
 
+/** gchat_game_get_where: the conversation that shows the game (nick or channel). */
+const char *
+gchat_game_get_where (GchatGame *self)
+{
+  g_return_val_if_fail (GCHAT_IS_GAME (self), NULL);
+  return self->where;
+}
+
+/** gchat_game_set_where: the game is played in a channel. */
+void
+gchat_game_set_where (GchatGame *self, const char *where)
+{
+  g_return_if_fail (GCHAT_IS_GAME (self));
+  g_free (self->where);
+  self->where = g_strdup (where);
+}
+
 /** gchat_game_get_state: challenged, waiting, playing, over or declined. */
 GchatGameState
 gchat_game_get_state (GchatGame *self)
@@ -108,7 +137,7 @@ gchat_game_get_state (GchatGame *self)
   return self->state;
 }
 
-/** gchat_game_set_state: record an answer (declined) or the end. */
+/** gchat_game_set_state: record a state the server did not announce itself. */
 void
 gchat_game_set_state (GchatGame *self, GchatGameState state)
 {
@@ -119,12 +148,34 @@ gchat_game_set_state (GchatGame *self, GchatGameState state)
   g_signal_emit (self, signals[SIG_CHANGED], 0);
 }
 
-/** gchat_game_get_my_mark: 'X' or 'O', or 0 before the game starts. */
+/** gchat_game_end_invitation: the invitation was declined, cancelled or expired (@status). */
+void
+gchat_game_end_invitation (GchatGame *self, const char *status)
+{
+  g_return_if_fail (GCHAT_IS_GAME (self));
+  if (self->state != GCHAT_GAME_CHALLENGED && self->state != GCHAT_GAME_WAITING)
+    return;
+  g_free (self->ended);
+  self->ended = g_strdup (status);
+  self->state = GCHAT_GAME_DECLINED;
+  g_signal_emit (self, signals[SIG_CHANGED], 0);
+}
+
+/** gchat_game_get_my_mark: 'X' or 'O', or 0 before the game starts or when watching. */
 char
 gchat_game_get_my_mark (GchatGame *self)
 {
   g_return_val_if_fail (GCHAT_IS_GAME (self), 0);
   return self->my_mark;
+}
+
+/** gchat_game_is_player: whether we play (rather than watch). */
+gboolean
+gchat_game_is_player (GchatGame *self)
+{
+  g_return_val_if_fail (GCHAT_IS_GAME (self), FALSE);
+  return self->my_mark != 0 || self->state == GCHAT_GAME_CHALLENGED ||
+    self->state == GCHAT_GAME_WAITING;
 }
 
 /** gchat_game_get_cell: 'X', 'O' or '.' for cell 0..8 (row by row). */
@@ -151,12 +202,20 @@ gchat_game_get_result (GchatGame *self)
   return self->ttt.result;
 }
 
+/* Replace *field with a copy of @value. */
+static void
+set_str (char **field, const char *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
 /**
  * gchat_game_update:
- * Take the server's state: the players (which tells our mark), the board as
- * nine 'X', 'O' or '.', and a status word: "x-won" or "o-won" (by three in
- * a row or because the other resigned), "draw", or anything else (such as
- * whose turn it is) for a game still going. A board that breaks the rules is refused.
+ * Take a STATE line: the players (which tells our mark), the board as nine
+ * cells (x, o and - as chatd writes them, or X, O and .), the result
+ * (playing, x, o or draw) and how it ended (line, full, resign, forfeit or
+ * -). A board that breaks the rules is refused.
  * Returns: FALSE (and nothing changes) for an impossible state.
  */
 gboolean
@@ -164,24 +223,42 @@ gchat_game_update (GchatGame  *self,
                    const char *x_nick,
                    const char *o_nick,
                    const char *board,
-                   const char *status)
+                   const char *result,
+                   const char *how)
 {
   struct chat_ttt next;
+  char            cells[10];
 
   g_return_val_if_fail (GCHAT_IS_GAME (self), FALSE);
-  chat_ttt_init (&next);
-  if (board == NULL || strlen (board) != 9 || chat_ttt_load (&next, board) != 0)
+  if (board == NULL || strlen (board) != 9)
     return FALSE;
-  if (g_ascii_strcasecmp (status, "x-won") == 0)
+  for (int i = 0; i < 9; i++)
+    cells[i] = board[i] == 'x' || board[i] == 'X' ? 'X'
+      : board[i] == 'o' || board[i] == 'O'        ? 'O'
+      : board[i] == '-' || board[i] == '.'        ? '.'
+                                                  : '?';
+  cells[9] = '\0';
+  chat_ttt_init (&next);
+  if (chat_ttt_load (&next, cells) != 0)
+    return FALSE;
+  if (g_ascii_strcasecmp (result, "x") == 0)
     next.result = CHAT_TTT_X_WINS;
-  else if (g_ascii_strcasecmp (status, "o-won") == 0)
+  else if (g_ascii_strcasecmp (result, "o") == 0)
     next.result = CHAT_TTT_O_WINS;
-  else if (g_ascii_strcasecmp (status, "draw") == 0)
+  else if (g_ascii_strcasecmp (result, "draw") == 0)
     next.result = CHAT_TTT_DRAW;
-  if (x_nick != NULL && chat_casecmp (x_nick, self->me) == 0)
+  else if (next.result != CHAT_TTT_ONGOING)
+    return FALSE; /* "playing" on a finished board */
+  set_str (&self->x_nick, x_nick);
+  set_str (&self->o_nick, o_nick);
+  set_str (&self->how, how != NULL && strcmp (how, "-") != 0 ? how : NULL);
+  self->my_mark = 0;
+  if (self->me != NULL && x_nick != NULL && chat_casecmp (x_nick, self->me) == 0)
     self->my_mark = 'X';
-  else if (o_nick != NULL && chat_casecmp (o_nick, self->me) == 0)
+  else if (self->me != NULL && o_nick != NULL && chat_casecmp (o_nick, self->me) == 0)
     self->my_mark = 'O';
+  if (self->my_mark != 0)
+    set_str (&self->opponent, self->my_mark == 'X' ? o_nick : x_nick);
   self->ttt = next;
   self->state = next.result == CHAT_TTT_ONGOING ? GCHAT_GAME_PLAYING : GCHAT_GAME_OVER;
   g_signal_emit (self, signals[SIG_CHANGED], 0);
@@ -197,12 +274,37 @@ gchat_game_can_move (GchatGame *self, int cell)
     self->ttt.turn == self->my_mark && cell >= 0 && cell < 9 && self->ttt.cell[cell] == '.';
 }
 
+/* "You won", "bob won", with how when it was not a line. */
+static char *
+gchat_game_describe_end (GchatGame *self)
+{
+  char             winner = self->ttt.result == CHAT_TTT_X_WINS ? 'X' : 'O';
+  const char      *winner_nick = winner == 'X' ? self->x_nick : self->o_nick;
+  const char      *loser_nick = winner == 'X' ? self->o_nick : self->x_nick;
+  g_autofree char *who = NULL;
+  const char      *why = "";
+
+  if (self->ttt.result == CHAT_TTT_DRAW)
+    return g_strdup ("Draw");
+  who = self->my_mark == 0    ? g_strdup_printf ("%s won", winner_nick)
+    : winner == self->my_mark ? g_strdup ("You won")
+                              : g_strdup_printf ("%s won", winner_nick);
+  if (g_strcmp0 (self->how, "resign") == 0)
+    why = " resigned";
+  else if (g_strcmp0 (self->how, "forfeit") == 0)
+    why = " left and forfeited";
+  if (*why == '\0')
+    return g_steal_pointer (&who);
+  return g_strdup_printf ("%s (%s%s)",
+                          who,
+                          self->my_mark != 0 && winner != self->my_mark ? "you" : loser_nick,
+                          why);
+}
+
 /** gchat_game_describe: the game's state in words, from our side. */
 char *
 gchat_game_describe (GchatGame *self)
 {
-  char winner;
-
   g_return_val_if_fail (GCHAT_IS_GAME (self), NULL);
   switch (self->state) {
     case GCHAT_GAME_CHALLENGED:
@@ -210,19 +312,22 @@ gchat_game_describe (GchatGame *self)
     case GCHAT_GAME_WAITING:
       return g_strdup_printf ("Waiting for %s to accept", self->opponent);
     case GCHAT_GAME_DECLINED:
-      return g_strdup_printf ("%s declined the game", self->opponent);
+      if (g_strcmp0 (self->ended, "expired") == 0)
+        return g_strdup ("The invitation expired");
+      if (g_strcmp0 (self->ended, "cancelled") == 0)
+        return g_strdup ("The invitation was cancelled");
+      return g_strdup_printf ("The game with %s was declined", self->opponent);
     case GCHAT_GAME_PLAYING:
+      if (self->my_mark == 0)
+        return g_strdup_printf ("%s (X) against %s (O): %s to move",
+                                self->x_nick,
+                                self->o_nick,
+                                self->ttt.turn == 'X' ? self->x_nick : self->o_nick);
       if (self->ttt.turn == self->my_mark)
         return g_strdup_printf ("Your turn (you are %c)", self->my_mark);
-      return g_strdup_printf ("%s's turn (you are %c)",
-                              self->opponent,
-                              self->my_mark ? self->my_mark : '?');
+      return g_strdup_printf ("%s's turn (you are %c)", self->opponent, self->my_mark);
     case GCHAT_GAME_OVER:
     default:
-      if (self->ttt.result == CHAT_TTT_DRAW)
-        return g_strdup ("Draw");
-      winner = self->ttt.result == CHAT_TTT_X_WINS ? 'X' : 'O';
-      return winner == self->my_mark ? g_strdup ("You won")
-                                     : g_strdup_printf ("%s won", self->opponent);
+      return gchat_game_describe_end (self);
   }
 }

@@ -642,21 +642,25 @@ gchat_session_find_game (GchatSession *self, const char *id)
   return NULL;
 }
 
-/* A game we have not seen: keep it and show its board in the private conversation. */
+/* A game we have not seen: keep it and show its board where it is played. */
 static GchatGame *
 gchat_session_add_game (GchatSession  *self,
                         const char    *id,
                         const char    *opponent,
-                        GchatGameState state)
+                        GchatGameState state,
+                        const char    *channel)
 {
   g_autoptr (GchatGame) game = NULL;
   g_autoptr (GchatMessage) msg = NULL;
-  GchatConversation *conv;
+  GchatConversation *conv = NULL;
   gboolean           theirs = state == GCHAT_GAME_CHALLENGED;
 
   game = gchat_game_new (id, gchat_connection_get_nick (self->conn), opponent, state);
+  if (channel != NULL && (conv = gchat_session_find (self, channel)) != NULL)
+    gchat_game_set_where (game, channel);
+  else
+    conv = gchat_session_open_query (self, opponent, FALSE);
   g_list_store_append (self->games, game);
-  conv = gchat_session_open_query (self, opponent, FALSE);
   msg = gchat_message_new_item (theirs ? opponent : gchat_connection_get_nick (self->conn),
                                 G_OBJECT (game),
                                 !theirs);
@@ -667,59 +671,66 @@ gchat_session_add_game (GchatSession  *self,
 }
 
 /*
- * TTT from the server. The state lines gchat understands (the game module
- * may word its own lines differently; only this function needs to follow):
- *   TTT CHALLENGE <id> <from> <to>      a challenge was made
- *   TTT DECLINED <id> <by>              it was declined
- *   TTT STATE <id> <x> <o> <board> <status>
- *                                       board: 9 of X O .; status x-won,
- *                                       o-won, draw, or the mark to move
- * Any other TTT line is shown as text, so nothing the server says is lost.
+ * TTT machine lines (doc/PROTOCOL.md, "The capability and the machine
+ * lines"; gchat asks for the chatd/ttt capability so it gets only these):
+ *   TTT INVITE <id> <from> <to> <from-mark> <status> [<#channel>]
+ *   TTT STATE <id> <x> <o> <board> <turn> <result> <how> [<#channel>]
+ *   TTT PLAYER <id> <nick> gone <seconds> | back
+ * Anything else (STATS, END LIST) is shown as text.
  */
 static void
 handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
   const char        *me = gchat_connection_get_nick (self->conn);
   const char        *sub = m->argc > 0 ? m->argv[0] : "";
-  GchatGame         *game;
+  GchatGame         *game = m->argc > 1 ? gchat_session_find_game (self, m->argv[1]) : NULL;
   g_autofree char   *text = NULL;
   GchatConversation *conv;
 
-  if (g_ascii_strcasecmp (sub, "CHALLENGE") == 0 && m->argc >= 4) {
-    gboolean mine = gchat_connection_is_me (self->conn, m->argv[2]);
+  if (g_ascii_strcasecmp (sub, "INVITE") == 0 && m->argc >= 6) {
+    gboolean    mine = gchat_connection_is_me (self->conn, m->argv[2]);
+    const char *channel = m->argc > 6 ? m->argv[6] : NULL;
 
-    if (gchat_session_find_game (self, m->argv[1]) == NULL)
+    if (strcmp (m->argv[5], "pending") == 0 && game == NULL)
       gchat_session_add_game (self,
                               m->argv[1],
                               mine ? m->argv[3] : m->argv[2],
-                              mine ? GCHAT_GAME_WAITING : GCHAT_GAME_CHALLENGED);
+                              mine ? GCHAT_GAME_WAITING : GCHAT_GAME_CHALLENGED,
+                              channel);
+    else if (game != NULL)
+      gchat_game_end_invitation (game, m->argv[5]);
     return;
   }
-  if (g_ascii_strcasecmp (sub, "DECLINED") == 0 && m->argc >= 2 &&
-      (game = gchat_session_find_game (self, m->argv[1])) != NULL) {
-    gchat_game_set_state (game, GCHAT_GAME_DECLINED);
-    return;
-  }
-  if (g_ascii_strcasecmp (sub, "STATE") == 0 && m->argc >= 5) {
+  if (g_ascii_strcasecmp (sub, "STATE") == 0 && m->argc >= 8) {
     const char *x = m->argv[2];
     const char *o = m->argv[3];
 
-    game = gchat_session_find_game (self, m->argv[1]);
     if (game == NULL)
       game = gchat_session_add_game (self,
                                      m->argv[1],
                                      me != NULL && chat_casecmp (x, me) == 0 ? o : x,
-                                     GCHAT_GAME_PLAYING);
-    if (!gchat_game_update (game, x, o, m->argv[4], m->argc > 5 ? m->argv[5] : ""))
+                                     GCHAT_GAME_PLAYING,
+                                     m->argc > 8 ? m->argv[8] : NULL);
+    if (!gchat_game_update (game, x, o, m->argv[4], m->argv[6], m->argv[7]))
       g_debug ("ignoring an impossible board for game %s", m->argv[1]);
     return;
   }
+  if (g_ascii_strcasecmp (sub, "PLAYER") == 0 && m->argc >= 4 && game != NULL) {
+    conv = gchat_session_find (self, gchat_game_get_where (game));
+    if (g_ascii_strcasecmp (m->argv[3], "gone") == 0)
+      text = g_strdup_printf ("%s left game %s and loses it in %s s unless they come back",
+                              m->argv[2],
+                              m->argv[1],
+                              m->argc > 4 ? m->argv[4] : "?");
+    else
+      text = g_strdup_printf ("%s is back in game %s", m->argv[2], m->argv[1]);
+    gchat_conversation_add_text (conv != NULL ? conv : gchat_session_note_target (self),
+                                 GCHAT_MESSAGE_EVENT,
+                                 text);
+    return;
+  }
   text = numeric_text_from (m, 0);
-  if (nick != NULL && !source_is_server (m) && !gchat_connection_is_me (self->conn, nick))
-    conv = gchat_session_open_query (self, nick, FALSE);
-  else
-    conv = gchat_session_note_target (self);
-  gchat_conversation_add_text (conv, GCHAT_MESSAGE_INFO, text);
+  gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
 }
 
 /* Upload chunks: raw bytes per line (base64 keeps the line under 512 bytes). */
@@ -1658,9 +1669,16 @@ gchat_session_invite (GchatSession *self, GchatConversation *conv, const char *n
   gchat_connection_sendv (self->conn, "INVITE", nick, gchat_conversation_get_name (conv), NULL);
 }
 
-/** gchat_session_ttt_challenge: challenge @nick to tic-tac-toe (TTT nick). */
+/**
+ * gchat_session_ttt_challenge:
+ * Challenge @nick (TTT INVITE), in @channel so its members watch, or
+ * privately when @channel is NULL.
+ */
 gboolean
-gchat_session_ttt_challenge (GchatSession *self, const char *nick, GError **error)
+gchat_session_ttt_challenge (GchatSession *self,
+                             const char   *nick,
+                             const char   *channel,
+                             GError      **error)
 {
   g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
   if (!gchat_session_check_online (self, error))
@@ -1670,7 +1688,7 @@ gchat_session_ttt_challenge (GchatSession *self, const char *nick, GError **erro
                                error,
                                "Challenge someone else: “%s” is not another person's nick",
                                nick);
-  return gchat_connection_sendv (self->conn, "TTT", nick, NULL);
+  return gchat_connection_sendv (self->conn, "TTT", "INVITE", nick, channel, NULL);
 }
 
 /* The game against @nick that is being played, or NULL. */
@@ -1682,7 +1700,7 @@ gchat_session_game_with (GchatSession *self, const char *nick)
   for (guint i = n; i-- > 0;) {
     g_autoptr (GchatGame) g = g_list_model_get_item (G_LIST_MODEL (self->games), i);
 
-    if (gchat_game_get_state (g) == GCHAT_GAME_PLAYING &&
+    if (gchat_game_get_state (g) == GCHAT_GAME_PLAYING && gchat_game_get_my_mark (g) != 0 &&
         chat_casecmp (gchat_game_get_opponent (g), nick) == 0)
       return g;
   }
@@ -1718,29 +1736,28 @@ gchat_session_ttt_play (GchatSession *self, const char *nick, const char *cell, 
   return TRUE;
 }
 
-/** gchat_session_ttt_answer: accept or decline challenge @id. */
+/** gchat_session_ttt_answer: accept or decline invitation @id. */
 void
 gchat_session_ttt_answer (GchatSession *self, const char *id, gboolean accept)
 {
-  GchatGame *game;
-
   g_return_if_fail (GCHAT_IS_SESSION (self));
   gchat_connection_sendv (self->conn, "TTT", accept ? "ACCEPT" : "DECLINE", id, NULL);
-  game = gchat_session_find_game (self, id);
-  if (game != NULL && !accept)
-    gchat_game_set_state (game, GCHAT_GAME_DECLINED);
 }
 
-/** gchat_session_ttt_rematch: challenge the opponent of finished game @id again. */
+/** gchat_session_ttt_rematch: invite the opponent of finished game @id again. */
 void
 gchat_session_ttt_rematch (GchatSession *self, const char *id)
 {
-  GchatGame *game;
-
   g_return_if_fail (GCHAT_IS_SESSION (self));
-  game = gchat_session_find_game (self, id);
-  if (game != NULL)
-    gchat_session_ttt_challenge (self, gchat_game_get_opponent (game), NULL);
+  gchat_connection_sendv (self->conn, "TTT", "REMATCH", id, NULL);
+}
+
+/** gchat_session_ttt_resign: give up game @id. */
+void
+gchat_session_ttt_resign (GchatSession *self, const char *id)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn, "TTT", "RESIGN", id, NULL);
 }
 
 /** gchat_session_get_games: every game seen in this session (GchatGame). */
@@ -1750,6 +1767,7 @@ gchat_session_get_games (GchatSession *self)
   g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
   return G_LIST_MODEL (self->games);
 }
+
 
 typedef struct
 {
@@ -2020,7 +2038,15 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
       }
       if (a1 != NULL)
         return gchat_session_ttt_play (self, a0, a1, error);
-      return gchat_session_ttt_challenge (self, a0, error);
+      /* From a group, the game is played there for its members to watch. */
+      return gchat_session_ttt_challenge (self,
+                                          a0,
+                                          self->active != NULL &&
+                                              gchat_conversation_get_kind (self->active) ==
+                                                GCHAT_CONVERSATION_CHANNEL
+                                            ? gchat_conversation_get_name (self->active)
+                                            : NULL,
+                                          error);
     case GCHAT_COMMAND_QUOTE:
       return gchat_session_quote (self, a0, error);
     case GCHAT_COMMAND_SAY:

@@ -57,10 +57,14 @@ GchatContact  *gchat_session_add_contact (GchatSession *self, const char *nick);
 GchatContact  *gchat_session_find_contact (GchatSession *self, const char *nick);
 void           gchat_session_remove_contact (GchatSession *self, const char *nick);
 gboolean       gchat_session_is_admin (GchatSession *self, GchatMember *member);
-gboolean       gchat_session_ttt_challenge (GchatSession *self, const char *nick, GError **error);
+gboolean       gchat_session_ttt_challenge (GchatSession *self,
+                                            const char   *nick,
+                                            const char   *channel,
+                                            GError      **error);
 void           gchat_session_ttt_move (GchatSession *self, const char *id, int cell);
 void           gchat_session_ttt_answer (GchatSession *self, const char *id, gboolean accept);
 void           gchat_session_ttt_rematch (GchatSession *self, const char *id);
+void           gchat_session_ttt_resign (GchatSession *self, const char *id);
 GchatGame     *gchat_session_find_game (GchatSession *self, const char *id);
 GListModel    *gchat_session_get_games (GchatSession *self);
 gboolean       gchat_session_send_file (GchatSession *self,

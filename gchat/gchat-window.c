@@ -780,7 +780,10 @@ ttt_challenge_activated (GSimpleAction *action, GVariant *param, gpointer user_d
   GchatWindow *self = user_data;
 
   if (gchat_conversation_get_kind (self->shown) == GCHAT_CONVERSATION_QUERY)
-    gchat_session_ttt_challenge (self->session, gchat_conversation_get_name (self->shown), NULL);
+    gchat_session_ttt_challenge (self->session,
+                                 gchat_conversation_get_name (self->shown),
+                                 NULL,
+                                 NULL);
 }
 
 /* chat.ttt-move((id, cell)) from a board's cell button. */
@@ -939,6 +942,15 @@ share_file_activated (GSimpleAction *action, GVariant *param, gpointer user_data
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* chat.ttt-resign(id) */
+static void
+ttt_resign_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gchat_session_ttt_resign (self->session, g_variant_get_string (param, NULL));
+}
+
 /* chat.remove-contact(nick) */
 static void
 remove_contact_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -971,6 +983,7 @@ static const GActionEntry window_actions[] = {
   { .name = "ttt-accept", .activate = ttt_accept_activated, .parameter_type = "s" },
   { .name = "ttt-decline", .activate = ttt_decline_activated, .parameter_type = "s" },
   { .name = "ttt-rematch", .activate = ttt_rematch_activated, .parameter_type = "s" },
+  { .name = "ttt-resign", .activate = ttt_resign_activated, .parameter_type = "s" },
 };
 
 /* Narrow or wide: fold the side panes (run from idle, outside allocation). */

@@ -648,46 +648,105 @@ find_button (GtkWidget *w, const char *label)
   return NULL;
 }
 
+/* The first line the raw client received that matches @glob, or NULL. */
+static const char *
+raw_find (RawClient *c, const char *glob)
+{
+  for (guint i = 0; i < c->lines->len; i++)
+    if (g_pattern_match_simple (glob, g_ptr_array_index (c->lines, i)))
+      return g_ptr_array_index (c->lines, i);
+  return NULL;
+}
+
+typedef struct
+{
+  GchatGameBoard *board;
+  const char     *status;
+} BoardWait;
+
+/* Condition: the board's status line reads @status. */
+static gboolean
+board_says (gpointer data)
+{
+  BoardWait *w = data;
+
+  return g_strcmp0 (gchat_game_board_get_status (w->board), w->status) == 0;
+}
+
+/* Wait until the board says @status. */
+static void
+expect_board (GchatGameBoard *board, const char *status)
+{
+  BoardWait w = { board, status };
+
+  if (!wait_for (board_says, &w))
+    g_error ("the board says “%s”, not “%s”", gchat_game_board_get_status (board), status);
+}
+
+/* Click cell @i (0..8) as a person would. */
+static void
+click_cell (GchatGameBoard *board, int i)
+{
+  GtkButton *cell = gchat_game_board_get_cell (board, i);
+
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (cell)));
+  g_signal_emit_by_name (cell, "clicked");
+}
+
 /*
- * Step: a tic-tac-toe challenge shows a board with Accept; a cell click
- * sends the move; the result and Rematch appear. chatd's TTT is still on
- * its branch, so the server's game lines are injected as if it sent them;
- * everything from the connection inwards is the real code.
+ * Step: a whole game against the raw client, refereed by the real chatd:
+ * /ttt challenges, bob accepts by hand, gchat's cells are clicked, bob's
+ * moves appear on the board, and gchat sees its win with a Rematch button.
  */
 static void
 test_game (void)
 {
-  GchatConnection *conn = gchat_session_get_connection (session);
-  GchatGameBoard  *board;
+  GchatGameBoard *board;
+  g_auto (GStrv) fields = NULL;
+  g_autofree char *accept = NULL;
+  g_autofree char *glob = NULL;
+  g_autofree char *move = NULL;
+  const char      *invite;
 
-  sent_lines = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect (conn, "line-sent", G_CALLBACK (on_line_sent), NULL);
-  gchat_window_show_by_name (window, "bob");
-  gchat_connection_process_line (conn, ":chatd.local TTT CHALLENGE g42 bob alice");
+  g_assert_true (gchat_window_show_by_name (window, "bob"));
+  type_line ("/ttt bob");
+  raw_expect (&bob, ":* TTT INVITE * alice bob x pending");
+  invite = raw_find (&bob, ":* TTT INVITE * alice bob x pending");
+  fields = g_strsplit (invite, " ", -1);
   g_assert_true (wait_for (board_shown, NULL));
   board = find_board ();
-  g_assert_cmpstr (gchat_game_board_get_status (board), ==, "bob challenges you to tic-tac-toe");
-  g_signal_emit_by_name (find_button (GTK_WIDGET (board), "_Accept"), "clicked");
-  g_assert_true (wait_for (was_sent, (gpointer) "TTT ACCEPT g42"));
+  expect_board (board, "Waiting for bob to accept");
 
-  gchat_connection_process_line (conn, ":chatd.local TTT STATE g42 alice bob ......... X");
-  g_assert_cmpstr (gchat_game_board_get_status (board), ==, "Your turn (you are X)");
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (gchat_game_board_get_cell (board, 4))));
-  g_signal_emit_by_name (gchat_game_board_get_cell (board, 4), "clicked");
-  g_assert_true (wait_for (was_sent, (gpointer) "TTT MOVE g42 5"));
-  gchat_connection_process_line (conn, ":chatd.local TTT STATE g42 alice bob ....X.... O");
+  accept = g_strdup_printf ("TTT ACCEPT %s", fields[3]);
+  raw_send (&bob, accept);
+  expect_board (board, "Your turn (you are X)");
+  click_cell (board, 4);
+  glob = g_strdup_printf (":* TTT STATE %s alice bob ----x---- bob playing -*", fields[3]);
+  raw_expect (&bob, glob);
+  expect_board (board, "bob's turn (you are X)");
   g_assert_cmpstr (gtk_button_get_label (gchat_game_board_get_cell (board, 4)), ==, "X");
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gchat_game_board_get_cell (board, 0))));
-  g_assert_cmpstr (gchat_game_board_get_status (board), ==, "bob's turn (you are X)");
-  gtk_test_accessible_assert_property (gchat_game_board_get_cell (board, 4),
+
+  move = g_strdup_printf ("TTT MOVE %s 1", fields[3]);
+  raw_send (&bob, move);
+  expect_board (board, "Your turn (you are X)");
+  g_assert_cmpstr (gtk_button_get_label (gchat_game_board_get_cell (board, 0)), ==, "O");
+  gtk_test_accessible_assert_property (gchat_game_board_get_cell (board, 0),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                       "Row 2, column 2: X");
-  gchat_connection_process_line (conn, ":chatd.local TTT STATE g42 alice bob XO..X..OX x-won");
-  g_assert_cmpstr (gchat_game_board_get_status (board), ==, "You won");
+                                       "Row 1, column 1: O");
+  click_cell (board, 2);
+  expect_board (board, "bob's turn (you are X)");
+  g_free (move);
+  move = g_strdup_printf ("TTT MOVE %s 9", fields[3]);
+  raw_send (&bob, move);
+  expect_board (board, "Your turn (you are X)");
+  click_cell (board, 6);
+  expect_board (board, "You won");
   g_assert_nonnull (find_button (GTK_WIDGET (board), "_Rematch"));
+  g_free (glob);
+  glob = g_strdup_printf (":* TTT STATE %s alice bob o-x-x-x-o - x line*", fields[3]);
+  raw_expect (&bob, glob);
   screenshot ("gchat-game.png");
-  g_signal_handlers_disconnect_by_func (conn, on_line_sent, NULL);
-  g_clear_pointer (&sent_lines, g_ptr_array_unref);
 }
 
 /* The transfer row on screen, or NULL. */

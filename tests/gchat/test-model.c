@@ -620,45 +620,61 @@ test_sasl_and_lines (void)
 static void
 test_game_model (void)
 {
-  g_autoptr (GchatGame) game = gchat_game_new ("g1", "alice", "bob", GCHAT_GAME_WAITING);
+  g_autoptr (GchatGame) game = gchat_game_new ("1", "alice", "bob", GCHAT_GAME_WAITING);
+  g_autoptr (GchatGame) watch = gchat_game_new ("2", "carol", "alice", GCHAT_GAME_PLAYING);
   g_autofree char *waiting = gchat_game_describe (game);
   g_autofree char *turn = NULL;
   g_autofree char *theirs = NULL;
   g_autofree char *won = NULL;
+  g_autofree char *watching = NULL;
+  g_autofree char *resigned = NULL;
 
   g_assert_cmpstr (waiting, ==, "Waiting for bob to accept");
   g_assert_false (gchat_game_can_move (game, 0));
-  g_assert_true (gchat_game_update (game, "alice", "bob", ".........", "X"));
+  g_assert_true (gchat_game_update (game, "alice", "bob", "---------", "playing", "-"));
   g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_PLAYING);
   g_assert_cmpint (gchat_game_get_my_mark (game), ==, 'X');
   g_assert_true (gchat_game_can_move (game, 4));
   turn = gchat_game_describe (game);
   g_assert_cmpstr (turn, ==, "Your turn (you are X)");
-  g_assert_true (gchat_game_update (game, "alice", "bob", "....X....", "O"));
+  g_assert_true (gchat_game_update (game, "alice", "bob", "----x----", "playing", "-"));
   g_assert_false (gchat_game_can_move (game, 0));
   theirs = gchat_game_describe (game);
   g_assert_cmpstr (theirs, ==, "bob's turn (you are X)");
-  /* Two X moves in a row, or both winning: refused, nothing changes. */
-  g_assert_false (gchat_game_update (game, "alice", "bob", "X...X....", "O"));
-  g_assert_false (gchat_game_update (game, "alice", "bob", "XXXOOO...", "x-won"));
-  g_assert_false (gchat_game_update (game, "alice", "bob", "short", "x"));
+  /* Two x moves in a row, both winning, a win called "playing", junk: refused. */
+  g_assert_false (gchat_game_update (game, "alice", "bob", "x---x----", "playing", "-"));
+  g_assert_false (gchat_game_update (game, "alice", "bob", "xxxooo---", "x", "line"));
+  g_assert_false (gchat_game_update (game, "alice", "bob", "xxxoo----", "playing", "-"));
+  g_assert_false (gchat_game_update (game, "alice", "bob", "short", "x", "line"));
+  g_assert_false (gchat_game_update (game, "alice", "bob", "----z----", "playing", "-"));
   g_assert_cmpint (gchat_game_get_cell (game, 4), ==, 'X');
-  g_assert_true (gchat_game_update (game, "alice", "bob", "XXXOO....", "x-won"));
+  g_assert_true (gchat_game_update (game, "alice", "bob", "xxxoo----", "x", "line"));
   g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_OVER);
   g_assert_cmpint (gchat_game_get_result (game), ==, CHAT_TTT_X_WINS);
   won = gchat_game_describe (game);
   g_assert_cmpstr (won, ==, "You won");
+  g_assert_true (gchat_game_update (game, "alice", "bob", "x---o----", "o", "resign"));
+  resigned = gchat_game_describe (game);
+  g_assert_cmpstr (resigned, ==, "bob won (you resigned)");
+
+  /* A spectator sees both names and cannot play. */
+  g_assert_true (gchat_game_update (watch, "alice", "bob", "x--------", "playing", "-"));
+  g_assert_cmpint (gchat_game_get_my_mark (watch), ==, 0);
+  g_assert_false (gchat_game_can_move (watch, 4));
+  watching = gchat_game_describe (watch);
+  g_assert_cmpstr (watching, ==, "alice (X) against bob (O): bob to move");
 }
 
-/* TTT lines from the server become games with a board in the private conversation. */
+/* TTT machine lines become games with a board where they are played. */
 static void
 test_game_session (Fixture *f, gconstpointer data)
 {
   GchatGame         *game;
   GchatConversation *bob;
   GchatMessage      *item;
+  g_autofree char   *declined = NULL;
 
-  feed (f, ":chatd.test TTT CHALLENGE 7 bob alice");
+  feed (f, ":chatd.test TTT INVITE 7 bob alice x pending");
   game = gchat_session_find_game (f->session, "7");
   g_assert_nonnull (game);
   g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_CHALLENGED);
@@ -670,7 +686,7 @@ test_game_session (Fixture *f, gconstpointer data)
   g_assert_cmpuint (gchat_conversation_get_unread (bob), ==, 1);
   gchat_session_ttt_answer (f->session, "7", TRUE);
   g_assert_true (sent_matches (f, "TTT ACCEPT 7"));
-  feed (f, ":chatd.test TTT STATE 7 bob alice X........ O");
+  feed (f, ":chatd.test TTT STATE 7 bob alice x-------- alice playing -");
   g_assert_cmpint (gchat_game_get_my_mark (game), ==, 'O');
   g_assert_true (gchat_game_can_move (game, 4));
   gchat_session_set_active (f->session, bob);
@@ -678,19 +694,40 @@ test_game_session (Fixture *f, gconstpointer data)
   g_assert_true (sent_matches (f, "TTT MOVE 7 5"));
   g_assert_false (gchat_session_run (f->session, "/ttt bob z9", NULL));
   g_assert_true (gchat_session_run (f->session, "/ttt carol", NULL));
-  g_assert_true (sent_matches (f, "TTT carol"));
-  feed (f, ":chatd.test TTT STATE 7 bob alice XOX.OX... O");
+  g_assert_true (sent_matches (f, "TTT INVITE carol"));
+  feed (f, ":chatd.test TTT STATE 7 bob alice xox-ox--- alice playing -");
   g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_PLAYING);
   g_assert_cmpint (gchat_game_get_cell (game, 5), ==, 'X');
-  /* An impossible board (O has three in a row but X moved last) is ignored. */
-  feed (f, ":chatd.test TTT STATE 7 bob alice XOX.O.XOX O");
+  /* An impossible board (o has a line but x moved last) is ignored. */
+  feed (f, ":chatd.test TTT STATE 7 bob alice xox-o-xox alice playing -");
   g_assert_cmpint (gchat_game_get_cell (game, 5), ==, 'X');
-  feed (f, ":chatd.test TTT STATE 7 bob alice XOX.OX... x-won");
+  feed (f, ":chatd.test TTT STATE 7 bob alice xox-ox--- - x resign");
   g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_OVER);
+  gchat_session_ttt_rematch (f->session, "7");
+  g_assert_true (sent_matches (f, "TTT REMATCH 7"));
+
+  /* Our own invitation that bob declines. */
+  feed (f, ":chatd.test TTT INVITE 8 alice bob x pending");
+  game = gchat_session_find_game (f->session, "8");
+  g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_WAITING);
+  feed (f, ":chatd.test TTT INVITE 8 alice bob x declined");
+  g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_DECLINED);
+  declined = gchat_game_describe (game);
+  g_assert_cmpstr (declined, ==, "The game with bob was declined");
+
+  /* A game in a channel is shown there, to spectators too. */
+  feed (f, ":alice!a@h JOIN #games");
+  feed (f, ":chatd.test TTT STATE 9 bob carol x-------- carol playing - #games");
+  game = gchat_session_find_game (f->session, "9");
+  g_assert_cmpstr (gchat_game_get_where (game), ==, "#games");
+  g_assert_true (gchat_message_get_item (
+                   last_message (gchat_session_find (f->session, "#games"))) == G_OBJECT (game));
+  g_assert_false (gchat_game_is_player (game));
+
   /* A line gchat does not know is still shown. */
   feed (f, ":chatd.test TTT STATS alice 3 1 0");
   g_assert_cmpstr (gchat_message_get_text (last_message (bob)), ==, "STATS alice 3 1 0");
-  g_assert_cmpuint (g_list_model_get_n_items (gchat_session_get_games (f->session)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_session_get_games (f->session)), ==, 3);
 }
 
 /* Transfer bookkeeping: offsets, sizes, the hash, names. */
