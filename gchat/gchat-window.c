@@ -562,6 +562,7 @@ on_notify_message (GchatSession      *session,
   GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   g_autoptr (GNotification) n = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
 
   if (app == NULL || (gtk_window_is_active (GTK_WINDOW (self)) && conv == self->shown))
     return;
@@ -574,7 +575,15 @@ on_notify_message (GchatSession      *session,
   else
     title = g_strdup ("gchat");
   n = g_notification_new (title);
-  g_notification_set_body (n, gchat_message_get_text (msg));
+  if (GCHAT_IS_GAME (gchat_message_get_item (msg)))
+    body = gchat_game_describe (GCHAT_GAME (gchat_message_get_item (msg)));
+  else if (GCHAT_IS_TRANSFER (gchat_message_get_item (msg)))
+    body =
+      g_strdup_printf ("Offers you %s",
+                       gchat_transfer_get_name (GCHAT_TRANSFER (gchat_message_get_item (msg))));
+  else
+    body = g_strdup (gchat_message_get_text (msg));
+  g_notification_set_body (n, body);
   g_application_send_notification (app, "gchat-message", n);
 }
 
