@@ -681,6 +681,14 @@ gchat_connection_get_logged_in (GchatConnection *self)
   return self->logged_in;
 }
 
+/** gchat_connection_get_socket: the socket while connected, or NULL (tests cut it). */
+GSocket *
+gchat_connection_get_socket (GchatConnection *self)
+{
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), NULL);
+  return self->socket != NULL ? g_socket_connection_get_socket (self->socket) : NULL;
+}
+
 /** gchat_connection_get_state: where the connection is in its life. */
 GchatConnectionState
 gchat_connection_get_state (GchatConnection *self)

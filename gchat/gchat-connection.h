@@ -52,6 +52,7 @@ gboolean             gchat_connection_sendv (GchatConnection *self,
                                              const char      *command,
                                              ...) G_GNUC_NULL_TERMINATED;
 void                 gchat_connection_process_line (GchatConnection *self, const char *line);
+GSocket             *gchat_connection_get_socket (GchatConnection *self);
 GchatConnectionState gchat_connection_get_state (GchatConnection *self);
 const char          *gchat_connection_get_nick (GchatConnection *self);
 void                 gchat_connection_set_nick (GchatConnection *self, const char *nick);

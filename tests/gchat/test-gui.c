@@ -877,6 +877,44 @@ test_server_error (void)
   g_test_message ("error shown: %s", gchat_window_get_error (window));
 }
 
+/* Condition: the status line mentions @data. */
+static gboolean
+status_mentions (gpointer data)
+{
+  return strstr (gchat_session_get_status (session), data) != NULL;
+}
+
+/* Condition: we are back in #test and #club. */
+static gboolean
+rejoined (gpointer data)
+{
+  GchatConversation *test = gchat_session_find (session, "#test");
+  GchatConversation *club = gchat_session_find (session, "#club");
+
+  return is_connected (NULL) && gchat_conversation_get_joined (test) &&
+    gchat_conversation_get_joined (club);
+}
+
+/*
+ * Step: the network drops (the socket is shut down under gchat). gchat
+ * says so, reconnects after a second, and rejoins its groups, the private
+ * one with its key.
+ */
+static void
+test_reconnect (void)
+{
+  GSocket           *sock = gchat_connection_get_socket (gchat_session_get_connection (session));
+  GchatConversation *test = gchat_session_find (session, "#test");
+
+  g_assert_nonnull (sock);
+  g_assert_true (g_socket_shutdown (sock, TRUE, TRUE, NULL));
+  g_assert_true (wait_for (status_mentions, (gpointer) "reconnecting in 1 s"));
+  g_assert_false (gchat_conversation_get_joined (test));
+  g_assert_nonnull (gchat_window_get_error (window));
+  g_assert_true (wait_for (rejoined, NULL));
+  g_assert_true (wait_for (status_mentions, (gpointer) "Connected to 127.0.0.1 as alice"));
+}
+
 /* Narrow windows fold the sidebar away. */
 static gboolean
 is_narrow (gpointer data)
@@ -1007,6 +1045,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/private-group", test_private_group);
   g_test_add_func ("/gui/contact-offline", test_contact_offline);
   g_test_add_func ("/gui/server-error", test_server_error);
+  g_test_add_func ("/gui/reconnect", test_reconnect);
   g_test_add_func ("/gui/narrow", test_narrow);
   g_test_add_func ("/gui/accessible-labels", test_accessible_labels);
   status = g_test_run ();
