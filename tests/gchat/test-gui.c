@@ -915,6 +915,59 @@ test_reconnect (void)
   g_assert_true (wait_for (status_mentions, (gpointer) "Connected to 127.0.0.1 as alice"));
 }
 
+/* The open connect dialog, or NULL. */
+static GtkWidget *
+find_connect_dialog (void)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
+    g_autoptr (GtkWidget) w = g_list_model_get_item (tops, i);
+
+    if (GCHAT_IS_CONNECT_DIALOG (w))
+      return w;
+  }
+  return NULL;
+}
+
+/*
+ * Step: the connect dialog, filled in as a person would, reconnects with
+ * the new nick and remembers the fields (not the password) in the key file.
+ */
+static void
+test_connect_dialog (void)
+{
+  GtkWidget       *dialog;
+  g_autofree char *path = gchat_config_path ();
+  g_autofree char *saved = NULL;
+  GtkWidget       *problem;
+
+  gchat_window_show_connect_dialog (window);
+  dialog = find_connect_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_by_id (dialog, "host_entry"))),
+                   ==,
+                   "127.0.0.1");
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "nick_entry")), "9lives");
+  g_signal_emit_by_name (find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)),
+                                     "connect_button"),
+                         "clicked");
+  problem = find_by_id (dialog, "problem_label");
+  g_assert_true (gtk_widget_get_visible (problem));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "nick"));
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "nick_entry")), "alicia");
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "realname_entry")), "Alicia Test");
+  g_signal_emit_by_name (find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)),
+                                     "connect_button"),
+                         "clicked");
+  g_assert_null (find_connect_dialog ());
+  g_assert_true (wait_for (status_mentions, (gpointer) "Connected to 127.0.0.1 as alicia"));
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, "nick=alicia"));
+  g_assert_nonnull (strstr (saved, "realname=Alicia Test"));
+  g_assert_nonnull (strstr (saved, "nicks=bob;"));
+}
+
 /* Narrow windows fold the sidebar away. */
 static gboolean
 is_narrow (gpointer data)
@@ -1048,6 +1101,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/reconnect", test_reconnect);
   g_test_add_func ("/gui/narrow", test_narrow);
   g_test_add_func ("/gui/accessible-labels", test_accessible_labels);
+  g_test_add_func ("/gui/connect-dialog", test_connect_dialog);
   status = g_test_run ();
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
