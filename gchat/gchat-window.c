@@ -66,6 +66,8 @@ struct _GchatWindow
   gboolean            quitting;
   guint               layout_idle;
   GchatCompletion     completion;
+  GPtrArray          *history;     /* lines sent from the entry, oldest first */
+  guint               history_pos; /* == history->len: the line being typed */
 };
 
 G_DEFINE_FINAL_TYPE (GchatWindow, gchat_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -293,6 +295,38 @@ gchat_window_scroll_to_end (GchatWindow *self)
                                                       NULL);
 }
 
+/* Lines kept for Up and Down in the entry. */
+#define HISTORY_MAX 100
+
+/* Remember a line sent from the entry (not twice in a row). */
+static void
+gchat_window_remember (GchatWindow *self, const char *text)
+{
+  if (self->history->len == 0 ||
+      strcmp (g_ptr_array_index (self->history, self->history->len - 1), text) != 0)
+    g_ptr_array_add (self->history, g_strdup (text));
+  if (self->history->len > HISTORY_MAX)
+    g_ptr_array_remove_index (self->history, 0);
+  self->history_pos = self->history->len;
+}
+
+/** gchat_window_history_step: Up (-1) or Down (+1) through the lines sent before. */
+gboolean
+gchat_window_history_step (GchatWindow *self, int step)
+{
+  guint       pos;
+  const char *text;
+
+  if ((step < 0 && self->history_pos == 0) || (step > 0 && self->history_pos >= self->history->len))
+    return FALSE;
+  pos = self->history_pos + step;
+  text = pos < self->history->len ? g_ptr_array_index (self->history, pos) : "";
+  self->history_pos = pos;
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
+  gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
+  return TRUE;
+}
+
 /* Keep the newest message in view if the view was at the bottom. */
 static void
 on_vadj_changed (GtkAdjustment *adj, GchatWindow *self)
@@ -370,6 +404,7 @@ on_entry_activate_cb (GtkEntry *entry, GchatWindow *self)
   /* The conversation on screen is the target, whatever the session thinks. */
   gchat_session_set_active (self->session, self->shown);
   if (gchat_session_run (self->session, text, &error)) {
+    gchat_window_remember (self, text);
     gtk_editable_set_text (GTK_EDITABLE (entry), "");
     gchat_window_scroll_to_end (self);
   } else if (error != NULL && error->domain == GCHAT_COMMAND_ERROR) {
@@ -445,7 +480,11 @@ on_entry_key_pressed (GtkEventControllerKey *controller,
                       GdkModifierType        state,
                       GchatWindow           *self)
 {
-  if (keyval != GDK_KEY_Tab || (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK)) != 0)
+  if ((state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+  if (keyval == GDK_KEY_Up || keyval == GDK_KEY_Down)
+    return gchat_window_history_step (self, keyval == GDK_KEY_Up ? -1 : 1);
+  if (keyval != GDK_KEY_Tab)
     return FALSE;
   if (*gtk_editable_get_text (GTK_EDITABLE (self->entry)) == '\0')
     return FALSE;
@@ -1130,6 +1169,7 @@ gchat_window_finalize (GObject *object)
   GchatWindow *self = GCHAT_WINDOW (object);
 
   gchat_completion_reset (&self->completion);
+  g_ptr_array_unref (self->history);
   gchat_config_free (self->config);
   G_OBJECT_CLASS (gchat_window_parent_class)->finalize (object);
 }
@@ -1192,6 +1232,7 @@ gchat_window_init (GchatWindow *self)
   GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->history = g_ptr_array_new_with_free_func (g_free);
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions),
                                    window_actions,

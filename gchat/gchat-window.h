@@ -33,6 +33,7 @@ GtkToggleButton   *gchat_window_get_members_button (GchatWindow *self);
 GchatSidebarRow   *gchat_window_find_row (GchatWindow *self, GchatConversation *conv);
 GchatSidebarRow   *gchat_window_find_contact_row (GchatWindow *self, const char *nick);
 gboolean           gchat_window_complete (GchatWindow *self);
+gboolean           gchat_window_history_step (GchatWindow *self, int step);
 gboolean           gchat_window_get_narrow (GchatWindow *self);
 
 G_END_DECLS

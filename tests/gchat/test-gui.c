@@ -339,6 +339,20 @@ test_messages (void)
   /* On screen, so nothing is unread. */
   g_assert_cmpuint (gchat_conversation_get_unread (conv), ==, 0);
 
+  /* Up brings back the last line sent; Down returns to an empty entry. */
+  g_assert_true (gchat_window_history_step (window, -1));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gchat_window_get_entry (window))),
+                   ==,
+                   "hello bob, from gchat");
+  g_assert_true (gchat_window_history_step (window, -1));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gchat_window_get_entry (window))),
+                   ==,
+                   "/topic Plans for Friday: picnic or museum?");
+  g_assert_true (gchat_window_history_step (window, 1));
+  g_assert_true (gchat_window_history_step (window, 1));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gchat_window_get_entry (window))), ==, "");
+  g_assert_false (gchat_window_history_step (window, 1));
+
   /* Tab completes bob's nick from the member list. */
   gtk_editable_set_text (GTK_EDITABLE (gchat_window_get_entry (window)), "bo");
   gtk_editable_set_position (GTK_EDITABLE (gchat_window_get_entry (window)), 2);
