@@ -57,7 +57,12 @@ gchat_game_board_sync (GchatGameBoard *self)
                                     a11y,
                                     -1);
   }
-  gtk_widget_set_visible (self->answer_box, state == GCHAT_GAME_CHALLENGED);
+  /* Decline also withdraws our own invitation (TTT DECLINE does both). */
+  gtk_widget_set_visible (self->answer_box,
+                          state == GCHAT_GAME_CHALLENGED || state == GCHAT_GAME_WAITING);
+  gtk_widget_set_visible (self->accept_button, state == GCHAT_GAME_CHALLENGED);
+  gtk_button_set_label (GTK_BUTTON (self->decline_button),
+                        state == GCHAT_GAME_WAITING ? "_Withdraw" : "_Decline");
   gtk_widget_set_visible (self->rematch_button,
                           state == GCHAT_GAME_OVER && gchat_game_get_my_mark (self->game) != 0);
   gtk_widget_set_visible (self->resign_button,

@@ -730,6 +730,8 @@ test_game (void)
   g_assert_true (wait_for (board_shown, NULL));
   board = find_board ();
   expect_board (board, "Waiting for bob to accept");
+  g_assert_nonnull (find_button (GTK_WIDGET (board), "_Withdraw"));
+  g_assert_null (find_button (GTK_WIDGET (board), "_Accept"));
 
   accept = g_strdup_printf ("TTT ACCEPT %s", fields[3]);
   raw_send (&bob, accept);
