@@ -1376,6 +1376,10 @@ on_disconnected (GchatConnection *conn, const char *reason, gpointer user_data)
     if (gchat_conversation_get_kind (c) == GCHAT_CONVERSATION_CHANNEL &&
         gchat_conversation_get_joined (c)) {
       g_object_set_data (G_OBJECT (c), "gchat-rejoin", GINT_TO_POINTER (1));
+      if (self->want_connected)
+        gchat_conversation_add_text (c,
+                                     GCHAT_MESSAGE_EVENT,
+                                     "Connection lost: you will rejoin when it is back");
       gchat_conversation_set_joined (c, FALSE);
     }
   }
