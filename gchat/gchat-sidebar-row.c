@@ -14,6 +14,7 @@ struct _GchatSidebarRow
   GtkLabel          *icon_label;
   GtkLabel          *name_label;
   GtkLabel          *badge_label;
+  GtkMenuButton     *menu_button;
   GchatConversation *conv;
   GchatContact      *contact;
 };
@@ -99,6 +100,7 @@ gchat_sidebar_row_class_init (GchatSidebarRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GchatSidebarRow, icon_label);
   gtk_widget_class_bind_template_child (widget_class, GchatSidebarRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, GchatSidebarRow, badge_label);
+  gtk_widget_class_bind_template_child (widget_class, GchatSidebarRow, menu_button);
 }
 
 static void
@@ -124,6 +126,31 @@ gchat_sidebar_row_new_for_conversation (GchatConversation *conv)
   return GTK_WIDGET (self);
 }
 
+/* A contact row's menu: talk to them, or stop following them. */
+static void
+gchat_sidebar_row_contact_menu (GchatSidebarRow *self)
+{
+  const char *nick = gchat_contact_get_nick (self->contact);
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_autoptr (GMenuItem) query = g_menu_item_new ("Send a private message", NULL);
+  g_autoptr (GMenuItem) remove = g_menu_item_new ("Remove from contacts", NULL);
+  g_autofree char *label = g_strdup_printf ("Actions for contact %s", nick);
+
+  g_menu_item_set_action_and_target_value (query, "chat.query", g_variant_new_string (nick));
+  g_menu_item_set_action_and_target_value (remove,
+                                           "chat.remove-contact",
+                                           g_variant_new_string (nick));
+  g_menu_append_item (menu, query);
+  g_menu_append_item (menu, remove);
+  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  label,
+                                  -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), TRUE);
+}
+
 /** gchat_sidebar_row_new_for_contact: a row that follows @contact's presence. */
 GtkWidget *
 gchat_sidebar_row_new_for_contact (GchatContact *contact)
@@ -131,6 +158,7 @@ gchat_sidebar_row_new_for_contact (GchatContact *contact)
   GchatSidebarRow *self = g_object_new (GCHAT_TYPE_SIDEBAR_ROW, NULL);
 
   self->contact = g_object_ref (contact);
+  gchat_sidebar_row_contact_menu (self);
   gtk_label_set_text (self->icon_label, "●");
   gtk_widget_add_css_class (GTK_WIDGET (self->icon_label), "presence");
   g_signal_connect_object (contact, "notify", G_CALLBACK (on_notify), self, 0);

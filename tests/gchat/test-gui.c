@@ -38,6 +38,8 @@ static GchatSession     *session;
 static RawClient         bob;
 static guint16           port;
 
+static GtkMenuButton *find_menu_button (GtkWidget *widget, const char *label);
+
 /* Spin the main loop until @cond holds or WAIT_MS passes. */
 static gboolean
 wait_for (gboolean (*cond) (gpointer), gpointer data)
@@ -261,6 +263,7 @@ test_contact_online (void)
   row = gchat_window_find_contact_row (window, "bob");
   g_assert_nonnull (row);
   gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, "bob, online");
+  g_assert_nonnull (find_menu_button (GTK_WIDGET (row), "Actions for contact bob"));
 }
 
 /* Condition: we are in #test and it is on screen. */
