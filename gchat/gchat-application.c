@@ -35,19 +35,19 @@ gchat_application_register_resources (void)
   }
 }
 
-/* app.quit: close every window, which ends the application. */
+/*
+ * app.quit: close every window as its close button would, so a connected
+ * window says QUIT before it goes; the application ends with the last one.
+ */
 static void
 quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   GtkApplication *app = user_data;
-  GList          *windows = gtk_application_get_windows (app);
+  GList          *windows = g_list_copy (gtk_application_get_windows (app));
 
-  while (windows != NULL) {
-    GList *next = windows->next;
-
-    gtk_window_destroy (GTK_WINDOW (windows->data));
-    windows = next;
-  }
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free (windows);
 }
 
 /* app.about: who made this and under which name. */
