@@ -987,6 +987,33 @@ test_connect_dialog (void)
   g_assert_nonnull (strstr (saved, "nicks=bob;"));
 }
 
+/* Condition: the window is gone. */
+static gboolean
+window_gone (gpointer data)
+{
+  return window == NULL;
+}
+
+/* Step: closing the window says QUIT to the server before it goes. */
+static void
+test_close (void)
+{
+  RawClient carol = { 0 };
+
+  raw_connect (&carol, "carol");
+  raw_send (&carol, "JOIN #test");
+  raw_expect (&carol, ":chatd.local 366 carol #test *");
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
+  gtk_window_close (GTK_WINDOW (window));
+  raw_expect (&carol, ":alicia!* QUIT :*Leaving*");
+  g_assert_true (wait_for (window_gone, NULL));
+  g_cancellable_cancel (carol.cancel);
+  g_clear_object (&carol.in);
+  g_clear_object (&carol.conn);
+  g_clear_object (&carol.cancel);
+  g_ptr_array_unref (carol.lines);
+}
+
 /* Narrow windows fold the sidebar away. */
 static gboolean
 is_narrow (gpointer data)
@@ -1121,6 +1148,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/narrow", test_narrow);
   g_test_add_func ("/gui/accessible-labels", test_accessible_labels);
   g_test_add_func ("/gui/connect-dialog", test_connect_dialog);
+  g_test_add_func ("/gui/close", test_close);
   status = g_test_run ();
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
