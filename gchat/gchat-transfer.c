@@ -389,23 +389,35 @@ gchat_transfer_finish (GchatTransfer *self)
   return TRUE;
 }
 
-/** gchat_transfer_describe: one line for the row: size, progress or outcome. */
+/** gchat_transfer_get_kind: what the file is, in words ("PNG image"), from its name and bytes. */
+char *
+gchat_transfer_get_kind (GchatTransfer *self)
+{
+  const guchar    *head = self->data != NULL && self->data->len > 0 ? self->data->data : NULL;
+  gsize            head_len = head != NULL ? MIN (self->data->len, 4096) : 0;
+  g_autofree char *type = g_content_type_guess (self->name, head, head_len, NULL);
+
+  return g_content_type_get_description (type);
+}
+
+/** gchat_transfer_describe: one line for the row: kind, size, progress or outcome. */
 char *
 gchat_transfer_describe (GchatTransfer *self)
 {
   g_autofree char *size = gchat_transfer_format_size (self->size);
   g_autofree char *done = gchat_transfer_format_size (self->done);
+  g_autofree char *kind = gchat_transfer_get_kind (self);
   gboolean         in = self->direction == GCHAT_TRANSFER_RECEIVE;
 
   switch (self->state) {
     case GCHAT_TRANSFER_OFFERED:
-      return g_strdup_printf ("%s offers a file (%s)", self->peer, size);
+      return g_strdup_printf ("%s offers a file: %s, %s", self->peer, kind, size);
     case GCHAT_TRANSFER_WAITING:
       return g_strdup_printf ("Waiting to send %s to %s", size, self->peer);
     case GCHAT_TRANSFER_ACTIVE:
       return g_strdup_printf ("%s %s of %s", in ? "Received" : "Sent", done, size);
     case GCHAT_TRANSFER_DONE:
-      return g_strdup_printf ("%s (%s)", in ? "Received" : "Sent", size);
+      return g_strdup_printf ("%s: %s, %s", in ? "Received" : "Sent", kind, size);
     case GCHAT_TRANSFER_FAILED:
       return g_strdup_printf ("Failed: %s", self->error != NULL ? self->error : "unknown error");
     case GCHAT_TRANSFER_CANCELLED:

@@ -59,6 +59,7 @@ void                   gchat_transfer_fail (GchatTransfer *self, const char *err
 gboolean gchat_transfer_receive (GchatTransfer *self, guint64 offset, const void *data, gsize len);
 gboolean gchat_transfer_sent (GchatTransfer *self, guint64 acked);
 gboolean gchat_transfer_finish (GchatTransfer *self);
+char    *gchat_transfer_get_kind (GchatTransfer *self);
 char    *gchat_transfer_describe (GchatTransfer *self);
 char    *gchat_transfer_sanitize_name (const char *name);
 char    *gchat_transfer_format_size (guint64 size);

@@ -827,7 +827,9 @@ test_receive_image (void)
   const guchar     *data = g_bytes_get_data (png, &size);
   GchatTransferRow *row;
   GtkPicture       *picture;
-  GdkPaintable     *paintable;
+  g_autoptr (GtkWidget) full = NULL;
+  guint         n_windows;
+  GdkPaintable *paintable;
 
   sent_lines = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (conn, "line-sent", G_CALLBACK (on_line_sent), NULL);
@@ -838,7 +840,8 @@ test_receive_image (void)
   gchat_connection_process_line (conn, offer);
   g_assert_true (wait_for (transfer_shown, NULL));
   row = find_transfer_row ();
-  g_assert_true (g_str_has_prefix (gchat_transfer_row_get_status (row), "bob offers a file ("));
+  g_assert_true (
+    g_str_has_prefix (gchat_transfer_row_get_status (row), "bob offers a file: PNG image, "));
   g_signal_emit_by_name (find_button (GTK_WIDGET (row), "_Accept"), "clicked");
   g_assert_true (wait_for (was_sent, (gpointer) "SENDFILE ACCEPT f7"));
   for (gsize off = 0; off < size; off += 300) {
@@ -852,7 +855,7 @@ test_receive_image (void)
     g_assert_true (was_sent (ack));
   }
   gchat_connection_process_line (conn, ":chatd.local SENDFILE DONE f7");
-  g_assert_true (g_str_has_prefix (gchat_transfer_row_get_status (row), "Received ("));
+  g_assert_true (g_str_has_prefix (gchat_transfer_row_get_status (row), "Received: PNG image, "));
   picture = gchat_transfer_row_get_picture (row);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picture)));
   paintable = gtk_picture_get_paintable (picture);
@@ -860,6 +863,13 @@ test_receive_image (void)
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 160);
   g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 100);
   g_assert_nonnull (find_button (GTK_WIDGET (row), "_Save as…"));
+  /* A click on the thumbnail opens the picture full size in a window of its own. */
+  n_windows = g_list_model_get_n_items (gtk_window_get_toplevels ());
+  gchat_transfer_row_show_full (row);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_windows + 1);
+  full = g_list_model_get_item (gtk_window_get_toplevels (), n_windows);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (full)), ==, "holiday.png");
+  gtk_window_destroy (GTK_WINDOW (full));
   drain ();
   screenshot ("gchat-file.png");
   g_signal_handlers_disconnect_by_func (conn, on_line_sent, NULL);
