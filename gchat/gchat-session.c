@@ -42,6 +42,7 @@ struct _GchatSession
   char              *nick;
   char              *realname;
   gboolean           want_connected;
+  gboolean           away;
   guint              attempts;
   guint              reconnect_source;
   guint              reconnect_delay;
@@ -55,7 +56,7 @@ struct _GchatSession
 
 G_DEFINE_FINAL_TYPE (GchatSession, gchat_session, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_STATUS, PROP_STATE, LAST_PROP };
+enum { PROP_0, PROP_STATUS, PROP_STATE, PROP_AWAY, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
@@ -1208,6 +1209,12 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
       return;
     case RPL_UNAWAY:
     case RPL_NOWAWAY:
+      if (self->away != (num == RPL_NOWAWAY)) {
+        self->away = num == RPL_NOWAWAY;
+        g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_AWAY]);
+        gchat_session_update_status (self);
+      }
+      G_GNUC_FALLTHROUGH;
     case RPL_INVITING:
       if (num == RPL_INVITING && m->argc > 2)
         text = g_strdup_printf ("Invited %s to %s", m->argv[1], m->argv[2]);
@@ -1320,6 +1327,11 @@ gchat_session_update_status (GchatSession *self)
                                 self->host,
                                 gchat_connection_get_nick (self->conn),
                                 gchat_connection_get_logged_in (self->conn) ? " (logged in)" : "");
+      if (self->away) {
+        g_autofree char *plain = g_steal_pointer (&status);
+
+        status = g_strconcat (plain, ", away", NULL);
+      }
       break;
     case GCHAT_CONNECTION_DISCONNECTED:
     default:
@@ -1390,6 +1402,10 @@ on_disconnected (GchatConnection *conn, const char *reason, gpointer user_data)
     gchat_contact_set_presence (c, GCHAT_PRESENCE_UNKNOWN);
   }
   g_hash_table_remove_all (self->names_fresh);
+  if (self->away) {
+    self->away = FALSE;
+    g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_AWAY]);
+  }
   if (self->want_connected)
     gchat_session_error (self, self->server, text);
   else
@@ -1482,6 +1498,27 @@ gchat_session_disconnect (GchatSession *self)
     gchat_connection_quit (self->conn, "Leaving");
   }
   gchat_session_update_status (self);
+}
+
+/** gchat_session_set_away: mark us away with @message, or back when @away is FALSE. */
+void
+gchat_session_set_away (GchatSession *self, gboolean away, const char *message)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  if (gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_CONNECTED)
+    return;
+  gchat_connection_sendv (self->conn,
+                          "AWAY",
+                          away ? (message != NULL && *message != '\0' ? message : "Away") : NULL,
+                          NULL);
+}
+
+/** gchat_session_get_away: whether the server has us marked away. */
+gboolean
+gchat_session_get_away (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  return self->away;
 }
 
 /** gchat_session_get_status: the connection state in words. */
@@ -2299,6 +2336,9 @@ gchat_session_get_property (GObject *object, guint prop_id, GValue *value, GPara
     case PROP_STATUS:
       g_value_set_string (value, self->status);
       break;
+    case PROP_AWAY:
+      g_value_set_boolean (value, self->away);
+      break;
     case PROP_STATE:
       g_value_set_enum (value, gchat_connection_get_state (self->conn));
       break;
@@ -2320,6 +2360,9 @@ gchat_session_class_init (GchatSessionClass *klass)
   pspecs[PROP_STATUS] =
     g_param_spec_string ("status", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   /** GchatSession:state: the connection state. */
+  /** GchatSession:away: whether the server has us marked away. */
+  pspecs[PROP_AWAY] =
+    g_param_spec_boolean ("away", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   pspecs[PROP_STATE] = g_param_spec_enum ("state",
                                           NULL,
                                           NULL,

@@ -34,6 +34,8 @@ void               gchat_session_connect (GchatSession *self,
                                           const char   *nick,
                                           const char   *realname);
 void               gchat_session_disconnect (GchatSession *self);
+void               gchat_session_set_away (GchatSession *self, gboolean away, const char *message);
+gboolean           gchat_session_get_away (GchatSession *self);
 const char        *gchat_session_get_status (GchatSession *self);
 const char        *gchat_session_get_host (GchatSession *self);
 gboolean           gchat_session_run (GchatSession *self, const char *input, GError **error);

@@ -999,6 +999,25 @@ ttt_resign_activated (GSimpleAction *action, GVariant *param, gpointer user_data
   gchat_session_ttt_resign (self->session, g_variant_get_string (param, NULL));
 }
 
+/* chat.away (a check item): ask the server; the state follows its answer. */
+static void
+away_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gchat_session_set_away (self->session, g_variant_get_boolean (value), "Away");
+}
+
+/* The server marked us away or back: the menu's check follows. */
+static void
+on_session_away (GObject *object, GParamSpec *pspec, GchatWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "away");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new_boolean (gchat_session_get_away (self->session)));
+}
+
 /* chat.remove-contact(nick) */
 static void
 remove_contact_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -1023,6 +1042,7 @@ static const GActionEntry window_actions[] = {
   { .name = "remove-contact", .activate = remove_contact_activated, .parameter_type = "s" },
   { .name = "ttt-challenge", .activate = ttt_challenge_activated },
   { .name = "share-file", .activate = share_file_activated },
+  { .name = "away", .state = "false", .change_state = away_change_state },
   { .name = "transfer-accept", .activate = transfer_accept_activated, .parameter_type = "s" },
   { .name = "transfer-decline", .activate = transfer_decline_activated, .parameter_type = "s" },
   { .name = "transfer-cancel", .activate = transfer_cancel_activated, .parameter_type = "s" },
@@ -1279,6 +1299,7 @@ gchat_window_init (GchatWindow *self)
                     self);
   g_signal_connect (self->session, "notify-message", G_CALLBACK (on_notify_message), self);
   g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_state), self);
+  g_signal_connect (self->session, "notify::away", G_CALLBACK (on_session_away), self);
   on_session_state (NULL, NULL, self);
   gchat_window_select_conversation (self, gchat_session_get_server (self->session));
 }

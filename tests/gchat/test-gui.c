@@ -896,6 +896,26 @@ error_mentions (gpointer data)
   return text != NULL && strstr (text, data) != NULL;
 }
 
+/* Condition: the session's away flag is @data. */
+static gboolean
+away_is (gpointer data)
+{
+  return gchat_session_get_away (session) == GPOINTER_TO_INT (data);
+}
+
+/* Step: the Away menu item marks us away and back, and the header says so. */
+static void
+test_away (void)
+{
+  /* The menu's check item activates the stateful action, which toggles. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.away", NULL));
+  g_assert_true (wait_for (away_is, GINT_TO_POINTER (TRUE)));
+  g_assert_true (g_str_has_suffix (gchat_session_get_status (session), ", away"));
+  type_line ("/away");
+  g_assert_true (wait_for (away_is, GINT_TO_POINTER (FALSE)));
+  g_assert_false (g_str_has_suffix (gchat_session_get_status (session), ", away"));
+}
+
 /* Step 8: a refusal from the server is shown in words. */
 static void
 test_server_error (void)
@@ -1154,6 +1174,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/private-group", test_private_group);
   g_test_add_func ("/gui/contact-offline", test_contact_offline);
   g_test_add_func ("/gui/server-error", test_server_error);
+  g_test_add_func ("/gui/away", test_away);
   g_test_add_func ("/gui/reconnect", test_reconnect);
   g_test_add_func ("/gui/narrow", test_narrow);
   g_test_add_func ("/gui/accessible-labels", test_accessible_labels);
