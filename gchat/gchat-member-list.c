@@ -49,6 +49,7 @@ gchat_member_list_menu_for (GchatMemberList *self, const char *nick)
     return G_MENU_MODEL (menu);
   }
   menu_add (menu, "Send a private message", "chat.query", nick);
+  menu_add (menu, "Who is this?", "chat.whois", nick);
   if (self->conv != NULL && gchat_conversation_get_operator (self->conv)) {
     g_autoptr (GMenu) admin = g_menu_new ();
 

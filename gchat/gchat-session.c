@@ -1201,6 +1201,27 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
                                      text);
       }
       return;
+    case RPL_WHOISUSER:
+      /* nick user host * :realname */
+      if (m->argc > 5) {
+        text = g_strdup_printf ("%s is %s (%s@%s)", m->argv[1], m->argv[5], m->argv[2], m->argv[3]);
+        gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
+      }
+      return;
+    case RPL_WHOISSERVER:
+    case RPL_WHOISOPERATOR:
+    case RPL_WHOISIDLE:
+    case RPL_WHOISCHANNELS:
+    case RPL_WHOISACCOUNT:
+    case RPL_WHOISREGNICK:
+    case RPL_WHOISHOST:
+    case RPL_WHOISACTUALLY:
+      /* The rest of a WHOIS answer goes where it was asked. */
+      text = numeric_text (m);
+      gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
+      return;
+    case RPL_ENDOFWHOIS:
+      return;
     case RPL_LOCALUSERS:
     case RPL_GLOBALUSERS:
     case ERR_NOMOTD:
@@ -1666,6 +1687,14 @@ gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char
 {
   g_return_if_fail (GCHAT_IS_SESSION (self));
   gchat_connection_sendv (self->conn, "TOPIC", gchat_conversation_get_name (conv), topic, NULL);
+}
+
+/** gchat_session_whois: ask the server who @nick is; the answer is shown where we are. */
+void
+gchat_session_whois (GchatSession *self, const char *nick)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn, "WHOIS", nick, NULL);
 }
 
 /** gchat_session_kick: remove @nick from @conv. */

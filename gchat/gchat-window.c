@@ -776,6 +776,16 @@ query_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
                                                               TRUE));
 }
 
+/* chat.whois(nick) */
+static void
+whois_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gchat_session_set_active (self->session, self->shown);
+  gchat_session_whois (self->session, g_variant_get_string (param, NULL));
+}
+
 /* chat.make-admin(nick) */
 static void
 make_admin_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -1035,6 +1045,7 @@ static const GActionEntry window_actions[] = {
   { .name = "close", .activate = close_activated },
   { .name = "query", .activate = query_activated, .parameter_type = "s" },
   { .name = "make-admin", .activate = make_admin_activated, .parameter_type = "s" },
+  { .name = "whois", .activate = whois_activated, .parameter_type = "s" },
   { .name = "remove-admin", .activate = remove_admin_activated, .parameter_type = "s" },
   { .name = "part-group", .activate = part_group_activated, .parameter_type = "s" },
   { .name = "kick", .activate = kick_activated, .parameter_type = "s" },

@@ -452,6 +452,7 @@ test_admin_menu (void)
   gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
   menu = gchat_member_list_menu_for (list, "bob");
   g_assert_true (menu_has (menu, "Send a private message"));
+  g_assert_true (menu_has (menu, "Who is this?"));
   g_assert_true (menu_has (menu, "Make admin"));
   g_assert_true (menu_has (menu, "Remove from group"));
   g_assert_true (menu_has (menu, "Ban from group"));

@@ -315,6 +315,10 @@ test_commands_send (Fixture *f, gconstpointer data)
   g_assert_true (sent_matches (f, "AWAY lunch"));
   g_assert_true (gchat_session_run (f->session, "/quote WHOIS bob", NULL));
   g_assert_true (sent_matches (f, "WHOIS bob"));
+  feed (f, ":chatd.test 311 alice bob b 127.0.0.1 * :Bob Builder");
+  g_assert_cmpstr (gchat_message_get_text (last_message (room)), ==, "bob is Bob Builder (b@127.0.0.1)");
+  feed (f, ":chatd.test 318 alice bob :End of /WHOIS list");
+  g_assert_cmpstr (gchat_message_get_text (last_message (room)), ==, "bob is Bob Builder (b@127.0.0.1)");
   g_assert_true (gchat_session_run (f->session, "/msg bob hi there", NULL));
   g_assert_true (sent_matches (f, "PRIVMSG bob :hi there"));
   g_assert_nonnull (gchat_session_find (f->session, "bob"));
