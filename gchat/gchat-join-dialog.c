@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "gchat-group-info.h"
 #include "gchat-join-dialog.h"
 
 struct _GchatJoinDialog
@@ -15,6 +16,7 @@ struct _GchatJoinDialog
   GtkCheckButton   *private_check;
   GtkPasswordEntry *key_entry;
   GtkLabel         *problem_label;
+  GtkListBox       *groups_list;
 };
 
 G_DEFINE_FINAL_TYPE (GchatJoinDialog, gchat_join_dialog, GTK_TYPE_WINDOW)
@@ -67,6 +69,60 @@ on_join_button_clicked_cb (GtkButton *button, GchatJoinDialog *self)
     gtk_window_destroy (GTK_WINDOW (self));
 }
 
+/* A group picked from the list: its name goes into the entry. */
+static void
+on_groups_list_row_activated_cb (GtkListBox *list, GtkListBoxRow *row, GchatJoinDialog *self)
+{
+  GchatGroupInfo *info = g_object_get_data (G_OBJECT (row), "gchat-group");
+
+  if (info != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->name_entry), gchat_group_info_get_name (info));
+}
+
+/* One row of the group list: name, members, topic. */
+static GtkWidget *
+create_group_row (gpointer item, gpointer user_data)
+{
+  GchatGroupInfo  *info = item;
+  guint            users = gchat_group_info_get_users (info);
+  g_autofree char *text = g_strdup_printf ("%s (%u)%s%s",
+                                           gchat_group_info_get_name (info),
+                                           users,
+                                           *gchat_group_info_get_topic (info) != '\0' ? " — " : "",
+                                           gchat_group_info_get_topic (info));
+  g_autofree char *a11y = g_strdup_printf ("%s, %u %s",
+                                           gchat_group_info_get_name (info),
+                                           users,
+                                           users == 1 ? "member" : "members");
+  GtkWidget       *label = gtk_label_new (text);
+  GtkWidget       *row = gtk_list_box_row_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_margin_start (label, 8);
+  gtk_widget_set_margin_end (label, 8);
+  gtk_widget_set_margin_top (label, 4);
+  gtk_widget_set_margin_bottom (label, 4);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  g_object_set_data_full (G_OBJECT (row), "gchat-group", g_object_ref (info), g_object_unref);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  return row;
+}
+
+/** gchat_join_dialog_set_groups: offer the groups of @model (GchatGroupInfo). */
+void
+gchat_join_dialog_set_groups (GchatJoinDialog *self, GListModel *model)
+{
+  gtk_list_box_bind_model (self->groups_list, model, create_group_row, NULL, NULL);
+}
+
+/** gchat_join_dialog_get_groups_list: the list of the server's groups (tests pick from it). */
+GtkListBox *
+gchat_join_dialog_get_groups_list (GchatJoinDialog *self)
+{
+  return self->groups_list;
+}
+
 /* Cancel: just close. */
 static void
 on_cancel_button_clicked_cb (GtkButton *button, GchatJoinDialog *self)
@@ -85,6 +141,8 @@ gchat_join_dialog_class_init (GchatJoinDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, private_check);
   gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, key_entry);
   gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, problem_label);
+  gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, groups_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_groups_list_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_join_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_button_clicked_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);

@@ -13,5 +13,7 @@ const char      *gchat_join_dialog_get_name (GchatJoinDialog *self);
 const char      *gchat_join_dialog_get_key (GchatJoinDialog *self);
 gboolean         gchat_join_dialog_get_private (GchatJoinDialog *self);
 void             gchat_join_dialog_set_problem (GchatJoinDialog *self, const char *problem);
+void             gchat_join_dialog_set_groups (GchatJoinDialog *self, GListModel *model);
+GtkListBox      *gchat_join_dialog_get_groups_list (GchatJoinDialog *self);
 
 G_END_DECLS

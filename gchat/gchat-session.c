@@ -17,6 +17,7 @@
 #include "numeric.h"
 #include "gchat-command.h"
 #include "gchat-game.h"
+#include "gchat-group-info.h"
 #include "gchat-transfer.h"
 #include "gchat-session.h"
 
@@ -33,6 +34,7 @@ struct _GchatSession
   GListStore        *contacts;
   GListStore        *games;
   GListStore        *transfers;
+  GListStore        *group_list;
   GchatConversation *server;
   GchatConversation *active;
   char              *status;
@@ -1201,6 +1203,22 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
                                      text);
       }
       return;
+    case RPL_LISTSTART:
+      g_list_store_remove_all (self->group_list);
+      return;
+    case RPL_LIST:
+      /* nick #name users :topic */
+      if (m->argc > 3) {
+        g_autoptr (GchatGroupInfo) info =
+          gchat_group_info_new (m->argv[1],
+                                (guint)g_ascii_strtoull (m->argv[2], NULL, 10),
+                                m->argv[3]);
+
+        g_list_store_append (self->group_list, info);
+      }
+      return;
+    case RPL_LISTEND:
+      return;
     case RPL_WHOISUSER:
       /* nick user host * :realname */
       if (m->argc > 5) {
@@ -1687,6 +1705,23 @@ gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char
 {
   g_return_if_fail (GCHAT_IS_SESSION (self));
   gchat_connection_sendv (self->conn, "TOPIC", gchat_conversation_get_name (conv), topic, NULL);
+}
+
+/** gchat_session_list_groups: ask the server for its groups (LIST) to fill the group list. */
+void
+gchat_session_list_groups (GchatSession *self)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  if (gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED)
+    gchat_connection_sendv (self->conn, "LIST", NULL);
+}
+
+/** gchat_session_get_group_list: the groups of the last LIST (GchatGroupInfo). */
+GListModel *
+gchat_session_get_group_list (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->group_list);
 }
 
 /** gchat_session_whois: ask the server who @nick is; the answer is shown where we are. */
@@ -2337,6 +2372,7 @@ gchat_session_dispose (GObject *object)
   g_clear_object (&self->contacts);
   g_clear_object (&self->games);
   g_clear_object (&self->transfers);
+  g_clear_object (&self->group_list);
   G_OBJECT_CLASS (gchat_session_parent_class)->dispose (object);
 }
 
@@ -2448,6 +2484,7 @@ gchat_session_init (GchatSession *self)
   self->contacts = g_list_store_new (GCHAT_TYPE_CONTACT);
   self->games = g_list_store_new (GCHAT_TYPE_GAME);
   self->transfers = g_list_store_new (GCHAT_TYPE_TRANSFER);
+  self->group_list = g_list_store_new (GCHAT_TYPE_GROUP_INFO);
   self->names_fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pending_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending_private = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

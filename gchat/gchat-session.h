@@ -53,7 +53,9 @@ void gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const
 void gchat_session_kick (GchatSession *self, GchatConversation *conv, const char *nick);
 void gchat_session_ban (GchatSession *self, GchatConversation *conv, const char *nick);
 void gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const char *nick);
-void gchat_session_whois (GchatSession *self, const char *nick);
+void gchat_session_list_groups (GchatSession *self);
+GListModel *gchat_session_get_group_list (GchatSession *self);
+void        gchat_session_whois (GchatSession *self, const char *nick);
 void gchat_session_remove_admin (GchatSession *self, GchatConversation *conv, const char *nick);
 void gchat_session_invite (GchatSession *self, GchatConversation *conv, const char *nick);
 GchatContact  *gchat_session_add_contact (GchatSession *self, const char *nick);

@@ -717,6 +717,9 @@ gchat_window_show_join_dialog (GchatWindow *self)
 {
   GchatJoinDialog *dialog = gchat_join_dialog_new (GTK_WINDOW (self));
 
+  gchat_join_dialog_set_groups (dialog, gchat_session_get_group_list (self->session));
+  gchat_session_list_groups (self->session);
+
   g_signal_connect_object (dialog, "submitted", G_CALLBACK (on_join_submitted), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -32,6 +32,7 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-conversation.c gchat/gchat-conversation.h \
 	gchat/gchat-game.c gchat/gchat-game.h \
 	gchat/gchat-game-board.c gchat/gchat-game-board.h \
+	gchat/gchat-group-info.c gchat/gchat-group-info.h \
 	gchat/gchat-join-dialog.c gchat/gchat-join-dialog.h \
 	gchat/gchat-member.c gchat/gchat-member.h \
 	gchat/gchat-member-list.c gchat/gchat-member-list.h \

@@ -559,6 +559,21 @@ club_is_private (gpointer data)
   return plus_i && plus_k;
 }
 
+/* Condition: the join dialog lists #test with its two members. */
+static gboolean
+groups_listed (gpointer data)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (gchat_join_dialog_get_groups_list (data), 0);
+  g_autofree char *mismatch = NULL;
+
+  if (row == NULL)
+    return FALSE;
+  mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row),
+                                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                 "#test, 2 members");
+  return mismatch == NULL;
+}
+
 /* Condition: the join dialog is gone. */
 static gboolean
 join_dialog_closed (gpointer data)
@@ -584,6 +599,16 @@ test_private_group (void)
   gchat_window_show_join_dialog (window);
   dialog = find_join_dialog ();
   g_assert_nonnull (dialog);
+  /* The server's groups are offered; picking one fills in its name. */
+  g_assert_true (wait_for (groups_listed, dialog));
+  g_signal_emit_by_name (gchat_join_dialog_get_groups_list (GCHAT_JOIN_DIALOG (dialog)),
+                         "row-activated",
+                         gtk_list_box_get_row_at_index (gchat_join_dialog_get_groups_list (
+                                                          GCHAT_JOIN_DIALOG (dialog)),
+                                                        0));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_by_id (dialog, "name_entry"))),
+                   ==,
+                   "#test");
   gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "name_entry")), "club");
   gtk_check_button_set_active (GTK_CHECK_BUTTON (find_by_id (dialog, "private_check")), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "key_entry")), "s3cret");
