@@ -16,7 +16,7 @@
 #include "gchat-connection.h"
 #include "numeric.h"
 
-#define READ_CHUNK 4096
+#define READ_CHUNK 65536
 #define QUIT_GRACE_MS 2000
 #define NICK_ATTEMPTS_MAX 8
 
@@ -40,7 +40,7 @@ struct _GchatConnection
   GOutputStream       *out;
   GCancellable        *cancellable;
   struct chat_linebuf  linebuf;
-  char                 linestore[CHAT_WIRE_MAX + 1];
+  char                *linestore; /* GCHAT_CONNECTION_LINE_MAX + 1 bytes */
   GQueue               outq;
   GBytes              *inflight;
   gboolean             closing;
@@ -54,6 +54,7 @@ struct _GchatConnection
   gboolean             logged_in;
   GHashTable          *isupport;
   GHashTable          *caps;
+  GHashTable          *caps_offered; /* name -> value ("" for none) */
   char                *prefix_modes;
   char                *prefix_symbols;
 };
@@ -108,7 +109,7 @@ gchat_connection_teardown (GchatConnection *self)
   self->sasl_pending = FALSE;
   self->logged_in = FALSE;
   self->nick_attempts = 0;
-  chat_linebuf_init (&self->linebuf, self->linestore, sizeof self->linestore);
+  chat_linebuf_init (&self->linebuf, self->linestore, GCHAT_CONNECTION_LINE_MAX + 1);
 }
 
 /* The connection ended for a reason the user did not ask for (or did). */
@@ -166,6 +167,12 @@ gchat_connection_handle_cap (GchatConnection *self, const struct chat_msg *m)
 
     for (guint i = 0; offered[i] != NULL; i++) {
       g_autofree char *name = g_strndup (offered[i], strcspn (offered[i], "="));
+      const char      *eq = strchr (offered[i], '=');
+
+      if (*name != '\0')
+        g_hash_table_insert (self->caps_offered,
+                             g_strdup (name),
+                             g_strdup (eq != NULL ? eq + 1 : ""));
 
       if (g_strv_contains (wanted_caps, name) ||
           (strcmp (name, "sasl") == 0 && self->account != NULL && !self->register_account)) {
@@ -329,6 +336,30 @@ gchat_connection_handle (GchatConnection *self, const struct chat_msg *m)
   }
 }
 
+/*
+ * SENDFILE DATA lines may be longer than 512 bytes (up to the chatd/sendfile
+ * maxline). The head before the base64 is an ordinary line: libchat parses
+ * it, and the base64 (one word) becomes the last parameter.
+ */
+static gboolean
+gchat_connection_parse_data (struct chat_msg *m, char *line, size_t len)
+{
+  char *space = memrchr (line, ' ', len);
+
+  if (space == NULL)
+    return FALSE;
+  *space = '\0';
+  if (chat_msg_parse (m, line, space - line) != CHAT_PARSE_OK ||
+      strcmp (m->command, "SENDFILE") != 0 || m->argc != 3 ||
+      g_ascii_strcasecmp (m->argv[0], "DATA") != 0 || m->trailing) {
+    *space = ' ';
+    return FALSE;
+  }
+  line[len] = '\0';
+  m->argv[m->argc++] = space + 1;
+  return TRUE;
+}
+
 /* Parse one received line, do the chores, and emit it. */
 static void
 gchat_connection_line (GchatConnection *self, char *line, size_t len)
@@ -344,6 +375,8 @@ gchat_connection_line (GchatConnection *self, char *line, size_t len)
     len = strlen (valid);
   }
   err = chat_msg_parse (&m, line, len);
+  if (err == CHAT_PARSE_LINE_LONG && gchat_connection_parse_data (&m, line, len))
+    err = CHAT_PARSE_OK;
   if (err != CHAT_PARSE_OK) {
     g_debug ("ignoring unparsable line: %s", chat_parse_strerror (err));
     return;
@@ -499,6 +532,75 @@ gchat_connection_send (GchatConnection   *self,
 }
 
 /**
+ * gchat_connection_send_data:
+ * Queue "SENDFILE DATA id offset base64", which may be longer than 512
+ * bytes: up to the maxline the server advertises in chatd/sendfile.
+ * Returns: FALSE when it is too long or the queue is full.
+ */
+gboolean
+gchat_connection_send_data (GchatConnection *self, const char *id, guint64 offset, const char *b64)
+{
+  g_autofree char *line =
+    g_strdup_printf ("SENDFILE DATA %s %" G_GUINT64_FORMAT " %s\r\n", id, offset, b64);
+  gsize len = strlen (line);
+
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), FALSE);
+  if (len > gchat_connection_get_max_line (self))
+    return FALSE;
+  if (self->out != NULL) {
+    if (g_queue_get_length (&self->outq) >= GCHAT_CONNECTION_QUEUE_MAX)
+      return FALSE;
+    g_queue_push_tail (&self->outq, g_bytes_new (line, len));
+  }
+  line[len - 2] = '\0';
+  g_signal_emit (self, signals[SIG_LINE_SENT], 0, line);
+  gchat_connection_pump (self);
+  return TRUE;
+}
+
+/** gchat_connection_get_cap_value: the value the server offered with capability @cap ("" for none),
+ * or NULL. */
+const char *
+gchat_connection_get_cap_value (GchatConnection *self, const char *cap)
+{
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), NULL);
+  return g_hash_table_lookup (self->caps_offered, cap);
+}
+
+/**
+ * gchat_connection_get_cap_number:
+ * A number from a capability value such as "maxline=66048,chunk=49152":
+ * the value of @key, or @fallback when absent.
+ */
+guint64
+gchat_connection_get_cap_number (GchatConnection *self,
+                                 const char      *cap,
+                                 const char      *key,
+                                 guint64          fallback)
+{
+  const char *value = gchat_connection_get_cap_value (self, cap);
+  g_auto (GStrv) pairs = NULL;
+  gsize klen = strlen (key);
+
+  if (value == NULL)
+    return fallback;
+  pairs = g_strsplit (value, ",", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    if (strncmp (pairs[i], key, klen) == 0 && pairs[i][klen] == '=')
+      return g_ascii_strtoull (pairs[i] + klen + 1, NULL, 10);
+  return fallback;
+}
+
+/** gchat_connection_get_max_line: the longest line we may send, CR LF included. */
+gsize
+gchat_connection_get_max_line (GchatConnection *self)
+{
+  guint64 max = gchat_connection_get_cap_number (self, "chatd/sendfile", "maxline", CHAT_LINE_MAX);
+
+  return (gsize)MIN (MAX (max, CHAT_LINE_MAX), GCHAT_CONNECTION_LINE_MAX);
+}
+
+/**
  * gchat_connection_sendv:
  * gchat_connection_send with the parameters as a NULL-terminated list.
  */
@@ -568,6 +670,7 @@ gchat_connection_connect_async (GchatConnection    *self,
   gchat_connection_teardown (self);
   g_hash_table_remove_all (self->isupport);
   g_hash_table_remove_all (self->caps);
+  g_hash_table_remove_all (self->caps_offered);
   self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   task = g_task_new (self, self->cancellable, callback, user_data);
   g_task_set_source_tag (task, gchat_connection_connect_async);
@@ -816,6 +919,8 @@ gchat_connection_finalize (GObject *object)
   g_free (self->prefix_symbols);
   g_hash_table_unref (self->isupport);
   g_hash_table_unref (self->caps);
+  g_hash_table_unref (self->caps_offered);
+  g_free (self->linestore);
   G_OBJECT_CLASS (gchat_connection_parent_class)->finalize (object);
 }
 
@@ -901,9 +1006,11 @@ gchat_connection_init (GchatConnection *self)
   g_queue_init (&self->outq);
   self->isupport = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->caps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->caps_offered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->linestore = g_malloc (GCHAT_CONNECTION_LINE_MAX + 1);
   self->prefix_modes = g_strdup ("ov");
   self->prefix_symbols = g_strdup ("@+");
-  chat_linebuf_init (&self->linebuf, self->linestore, sizeof self->linestore);
+  chat_linebuf_init (&self->linebuf, self->linestore, GCHAT_CONNECTION_LINE_MAX + 1);
 }
 
 /** gchat_connection_new: a disconnected connection. */

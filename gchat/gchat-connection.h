@@ -20,6 +20,13 @@ GType gchat_connection_state_get_type (void);
 #define GCHAT_TYPE_CONNECTION (gchat_connection_get_type ())
 G_DECLARE_FINAL_TYPE (GchatConnection, gchat_connection, GCHAT, CONNECTION, GObject)
 
+/*
+ * The longest line read or written: a SENDFILE DATA line (64 KiB of file
+ * as base64 plus its head, chatd/sendfile's maxline) with tags. Longer
+ * lines are dropped, so a peer cannot make us buffer without bound.
+ */
+#define GCHAT_CONNECTION_LINE_MAX (CHAT_TAGS_MAX + 65536 + 1024)
+
 /* Lines waiting to be written; more are refused. */
 #define GCHAT_CONNECTION_QUEUE_MAX 2000
 
@@ -51,6 +58,16 @@ gboolean             gchat_connection_send (GchatConnection   *self,
 gboolean             gchat_connection_sendv (GchatConnection *self,
                                              const char      *command,
                                              ...) G_GNUC_NULL_TERMINATED;
+gboolean             gchat_connection_send_data (GchatConnection *self,
+                                                 const char      *id,
+                                                 guint64          offset,
+                                                 const char      *b64);
+const char          *gchat_connection_get_cap_value (GchatConnection *self, const char *cap);
+guint64              gchat_connection_get_cap_number (GchatConnection *self,
+                                                      const char      *cap,
+                                                      const char      *key,
+                                                      guint64          fallback);
+gsize                gchat_connection_get_max_line (GchatConnection *self);
 void                 gchat_connection_process_line (GchatConnection *self, const char *line);
 GSocket             *gchat_connection_get_socket (GchatConnection *self);
 GchatConnectionState gchat_connection_get_state (GchatConnection *self);

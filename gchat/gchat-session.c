@@ -68,8 +68,9 @@ static guint signals[LAST_SIGNAL];
 
 typedef void (*GchatHandler) (GchatSession *self, const struct chat_msg *m, const char *nick);
 
-static void gchat_session_update_status (GchatSession *self);
-static void gchat_session_presence_seen (GchatSession *self, const char *nick, GchatPresence p);
+static void     gchat_session_update_status (GchatSession *self);
+static gboolean gchat_session_sendfile_fail (GchatSession *self, const struct chat_msg *m);
+static void     gchat_session_presence_seen (GchatSession *self, const char *nick, GchatPresence p);
 
 /* The nick part of a message source ("nick!user@host" -> "nick"). */
 static char *
@@ -567,6 +568,8 @@ handle_standard_reply (GchatSession *self, const struct chat_msg *m, const char 
   if (m->argc < 3)
     return;
   if (strcmp (m->command, "FAIL") == 0) {
+    /* A refused transfer also says so on its own row. */
+    gchat_session_sendfile_fail (self, m);
     text = g_strdup_printf ("%s failed: %s", cmd, last_arg (m));
     gchat_session_error (self, NULL, text);
   } else {
@@ -736,10 +739,10 @@ handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
   gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
 }
 
-/* Upload chunks: raw bytes per line (base64 keeps the line under 512 bytes). */
-#define UPLOAD_CHUNK 300
-/* Chunks written but not yet acknowledged. */
-#define UPLOAD_WINDOW 8
+/* Without the chatd/sendfile capability: chunks that fit a 512-byte line. */
+#define UPLOAD_CHUNK_SMALL 300
+/* Chunks in flight when the server does not say. */
+#define UPLOAD_WINDOW_DEFAULT 8
 
 /** gchat_session_find_transfer: the transfer with our key or the server's id (borrowed). */
 GchatTransfer *
@@ -778,46 +781,87 @@ gchat_session_add_transfer (GchatSession  *self,
     g_signal_emit (self, signals[SIG_NOTIFY_MESSAGE], 0, conv, msg);
 }
 
-/* Write upload chunks while the window has room. */
+/* The conversation a transfer is shown in (its peer's, or its channel's). */
+static GchatConversation *
+gchat_session_transfer_conversation (GchatSession *self, GchatTransfer *t)
+{
+  GchatConversation *conv = gchat_session_find (self, gchat_transfer_get_peer (t));
+
+  return conv != NULL ? conv : gchat_session_note_target (self);
+}
+
+/* Write upload chunks while the window has room; sizes from chatd/sendfile. */
 static void
 gchat_session_pump_upload (GchatSession *self, GchatTransfer *t)
 {
-  GBytes       *bytes = gchat_transfer_get_upload (t);
+  GBytes *bytes = gchat_transfer_get_upload (t);
+  guint64 chunk =
+    gchat_connection_get_cap_number (self->conn, "chatd/sendfile", "chunk", UPLOAD_CHUNK_SMALL);
+  guint64 window =
+    gchat_connection_get_cap_number (self->conn, "chatd/sendfile", "window", UPLOAD_WINDOW_DEFAULT);
   const guchar *data;
   gsize         size;
 
   if (bytes == NULL || gchat_transfer_get_id (t) == NULL || gchat_transfer_is_over (t))
     return;
+  /* The whole DATA line must fit the server's maxline. */
+  chunk = MIN (chunk, (gchat_connection_get_max_line (self->conn) - 64) / 4 * 3);
+  chunk = MAX (chunk, 3);
+  window = MAX (window, 1);
   data = g_bytes_get_data (bytes, &size);
   while (gchat_transfer_get_sent (t) < size &&
-         gchat_transfer_get_sent (t) - gchat_transfer_get_done (t) < UPLOAD_CHUNK * UPLOAD_WINDOW) {
+         gchat_transfer_get_sent (t) - gchat_transfer_get_done (t) < chunk * window) {
     guint64          off = gchat_transfer_get_sent (t);
-    gsize            len = MIN (UPLOAD_CHUNK, size - off);
+    gsize            len = (gsize)MIN (chunk, size - off);
     g_autofree char *b64 = g_base64_encode (data + off, len);
-    g_autofree char *offset = g_strdup_printf ("%" G_GUINT64_FORMAT, off);
 
-    if (!gchat_connection_sendv (self->conn,
-                                 "SENDFILE",
-                                 "DATA",
-                                 gchat_transfer_get_id (t),
-                                 offset,
-                                 b64,
-                                 NULL))
+    if (!gchat_connection_send_data (self->conn, gchat_transfer_get_id (t), off, b64))
       break; /* the queue is full: the next ACK pumps again */
     gchat_transfer_set_sent (t, off + len);
   }
 }
 
+/* Our upload named @t's recipient @nick as @state (ACCEPTED, DECLINED, COMPLETE, CANCELLED). */
+static void
+gchat_session_transfer_status (GchatSession  *self,
+                               GchatTransfer *t,
+                               const char    *nick,
+                               const char    *state)
+{
+  g_autofree char *text = NULL;
+  gboolean         me = gchat_connection_is_me (self->conn, nick);
+
+  if (gchat_transfer_get_direction (t) == GCHAT_TRANSFER_RECEIVE) {
+    if (g_ascii_strcasecmp (state, "CANCELLED") == 0)
+      gchat_transfer_set_state (t, GCHAT_TRANSFER_CANCELLED);
+    return;
+  }
+  if (me)
+    return;
+  if (g_ascii_strcasecmp (state, "ACCEPTED") == 0)
+    text = g_strdup_printf ("%s is fetching %s", nick, gchat_transfer_get_name (t));
+  else if (g_ascii_strcasecmp (state, "DECLINED") == 0)
+    text = g_strdup_printf ("%s declined %s", nick, gchat_transfer_get_name (t));
+  else if (g_ascii_strcasecmp (state, "COMPLETE") == 0)
+    text = g_strdup_printf ("%s received %s", nick, gchat_transfer_get_name (t));
+  else
+    return;
+  gchat_conversation_add_text (gchat_session_transfer_conversation (self, t),
+                               GCHAT_MESSAGE_EVENT,
+                               text);
+}
+
 /*
- * SENDFILE from the server. The lines gchat understands (only this
- * function needs to follow the file module's final wording):
- *   SENDFILE OFFER <id> <from> <name> <size> <sha256> [<#group>]
- *   SENDFILE DATA <id> <offset> <base64>       a chunk for us; we ACK it
- *   SENDFILE DONE <id>                         all chunks sent: verify
- *   SENDFILE ID <id> <name>                    our offer was taken: upload
+ * SENDFILE from the server (doc/PROTOCOL.md, "File transfer"):
+ *   SENDFILE UPLOAD <id> <offset> :<name>      our offer was taken: upload
  *   SENDFILE ACK <id> <offset>                 our upload is stored that far
- *   SENDFILE CANCEL|DECLINED <id> [...]        the other side stopped it
- * Anything else is shown as text.
+ *   SENDFILE STORED <id> <size> <sha256> <n>   verified and offered to n
+ *   SENDFILE OFFER <id> <from> <to> <size> <sha256> <mime> :<name>
+ *   SENDFILE BEGIN <id> <offset> <size>        our download starts there
+ *   SENDFILE DATA <id> <offset> <base64>       a chunk for us; we ACK it
+ *   SENDFILE STATUS <id> <nick> <state>        a recipient's progress
+ * Refusals come as FAIL SENDFILE <code> <id>; ENTRY and END (LIST) are shown
+ * as text.
  */
 static void
 handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
@@ -826,21 +870,53 @@ handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
   GchatTransfer   *t = m->argc > 1 ? gchat_session_find_transfer (self, m->argv[1]) : NULL;
   g_autofree char *text = NULL;
 
-  if (g_ascii_strcasecmp (sub, "OFFER") == 0 && m->argc >= 6 && t == NULL) {
+  if (g_ascii_strcasecmp (sub, "UPLOAD") == 0 && m->argc >= 3 && t == NULL) {
+    guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
+
+    /* Offers are answered in order: the oldest one without an id is this one. */
+    for (guint i = 0; i < n; i++) {
+      g_autoptr (GchatTransfer) w = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
+      guint64 offset = g_ascii_strtoull (m->argv[2], NULL, 10);
+
+      if (gchat_transfer_get_direction (w) != GCHAT_TRANSFER_SEND ||
+          gchat_transfer_get_id (w) != NULL || gchat_transfer_is_over (w))
+        continue;
+      gchat_transfer_set_id (w, m->argv[1]);
+      gchat_transfer_set_sent (w, offset);
+      if (gchat_transfer_sent (w, offset))
+        gchat_session_pump_upload (self, w);
+      return;
+    }
+  }
+  if (g_ascii_strcasecmp (sub, "ACK") == 0 && m->argc >= 3 && t != NULL) {
+    if (gchat_transfer_sent (t, g_ascii_strtoull (m->argv[2], NULL, 10)))
+      gchat_session_pump_upload (self, t);
+    return;
+  }
+  if (g_ascii_strcasecmp (sub, "STORED") == 0 && t != NULL) {
+    gchat_transfer_finish (t);
+    return;
+  }
+  if (g_ascii_strcasecmp (sub, "OFFER") == 0 && m->argc >= 8 && t == NULL) {
     g_autoptr (GchatTransfer) fresh = NULL;
-    guint64 size = g_ascii_strtoull (m->argv[4], NULL, 10);
+    const char *to = m->argv[3];
 
     fresh = gchat_transfer_new (GCHAT_TRANSFER_RECEIVE,
                                 m->argv[1],
-                                m->argv[2],
-                                m->argv[3],
-                                size,
-                                m->argc > 5 ? m->argv[5] : "");
+                                chat_is_channel (to) ? to : m->argv[2],
+                                m->argv[7],
+                                g_ascii_strtoull (m->argv[4], NULL, 10),
+                                m->argv[5]);
     gchat_session_add_transfer (self,
                                 fresh,
-                                m->argc > 6 ? m->argv[6] : m->argv[2],
+                                chat_is_channel (to) ? to : m->argv[2],
                                 m->argv[2],
                                 FALSE);
+    return;
+  }
+  if (g_ascii_strcasecmp (sub, "BEGIN") == 0 && m->argc >= 3 && t != NULL) {
+    if (g_ascii_strtoull (m->argv[2], NULL, 10) != gchat_transfer_get_done (t))
+      gchat_transfer_fail (t, "The server resent from an offset gchat does not have");
     return;
   }
   if (g_ascii_strcasecmp (sub, "DATA") == 0 && m->argc >= 4 && t != NULL) {
@@ -849,53 +925,37 @@ handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
     guint64            offset = g_ascii_strtoull (m->argv[2], NULL, 10);
     g_autofree char   *acked = NULL;
 
-    if (gchat_transfer_receive (t, offset, data, len)) {
-      acked = g_strdup_printf ("%" G_GUINT64_FORMAT, gchat_transfer_get_done (t));
-      gchat_connection_sendv (self->conn, "SENDFILE", "ACK", m->argv[1], acked, NULL);
-    } else {
-      gchat_connection_sendv (self->conn, "SENDFILE", "CANCEL", m->argv[1], NULL);
+    if (!gchat_transfer_receive (t, offset, data, len)) {
+      gchat_connection_sendv (self->conn, "SENDFILE", "DECLINE", m->argv[1], NULL);
+      return;
     }
+    acked = g_strdup_printf ("%" G_GUINT64_FORMAT, gchat_transfer_get_done (t));
+    gchat_connection_sendv (self->conn, "SENDFILE", "ACK", m->argv[1], acked, NULL);
+    if (gchat_transfer_get_done (t) == gchat_transfer_get_size (t))
+      gchat_transfer_finish (t); /* checks the SHA-256 */
     return;
   }
-  if (g_ascii_strcasecmp (sub, "DONE") == 0 && t != NULL) {
-    gchat_transfer_finish (t);
-    return;
-  }
-  if (g_ascii_strcasecmp (sub, "ID") == 0 && m->argc >= 3 && t == NULL) {
-    guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
-
-    for (guint i = 0; i < n; i++) {
-      g_autoptr (GchatTransfer) w = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
-
-      if (gchat_transfer_get_direction (w) == GCHAT_TRANSFER_SEND &&
-          gchat_transfer_get_id (w) == NULL &&
-          g_strcmp0 (gchat_transfer_get_name (w), m->argv[2]) == 0) {
-        gchat_transfer_set_id (w, m->argv[1]);
-        gchat_transfer_set_state (w, GCHAT_TRANSFER_ACTIVE);
-        gchat_session_pump_upload (self, w);
-        return;
-      }
-    }
-  }
-  if (g_ascii_strcasecmp (sub, "ACK") == 0 && m->argc >= 3 && t != NULL) {
-    if (gchat_transfer_sent (t, g_ascii_strtoull (m->argv[2], NULL, 10))) {
-      if (gchat_transfer_get_done (t) == gchat_transfer_get_size (t))
-        gchat_transfer_finish (t);
-      else
-        gchat_session_pump_upload (self, t);
-    }
-    return;
-  }
-  if ((g_ascii_strcasecmp (sub, "CANCEL") == 0 || g_ascii_strcasecmp (sub, "DECLINED") == 0) &&
-      t != NULL) {
-    gchat_transfer_set_state (t,
-                              g_ascii_strcasecmp (sub, "CANCEL") == 0 ? GCHAT_TRANSFER_CANCELLED
-                                                                      : GCHAT_TRANSFER_DECLINED);
+  if (g_ascii_strcasecmp (sub, "STATUS") == 0 && m->argc >= 4 && t != NULL) {
+    gchat_session_transfer_status (self, t, m->argv[2], m->argv[3]);
     return;
   }
   text = numeric_text_from (m, 0);
   gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
 }
+
+/* FAIL SENDFILE <code> <id> :text: the transfer concerned fails in words. */
+static gboolean
+gchat_session_sendfile_fail (GchatSession *self, const struct chat_msg *m)
+{
+  GchatTransfer *t;
+
+  if (m->argc < 4 || strcmp (m->argv[0], "SENDFILE") != 0 ||
+      (t = gchat_session_find_transfer (self, m->argv[2])) == NULL)
+    return FALSE;
+  gchat_transfer_fail (t, last_arg (m));
+  return TRUE;
+}
+
 
 /* Named commands, sorted by name for bsearch. */
 struct handler_entry
@@ -1915,21 +1975,17 @@ send_file_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   t = gchat_transfer_new (GCHAT_TRANSFER_SEND, NULL, target, name, len, sha);
   gchat_transfer_set_upload (t, bytes);
   size = g_strdup_printf ("%" G_GSIZE_FORMAT, len);
-  gchat_connection_sendv (self->conn,
-                          "SENDFILE",
-                          target,
-                          gchat_transfer_get_name (t),
-                          size,
-                          sha,
-                          NULL);
+  /* Names cannot carry spaces on the wire; the server sanitises the rest. */
+  g_strdelimit (name, " ", '_');
+  gchat_connection_sendv (self->conn, "SENDFILE", "TO", target, name, size, sha, NULL);
   gchat_session_add_transfer (self, t, target, gchat_connection_get_nick (self->conn), TRUE);
 }
 
 /**
  * gchat_session_send_file:
  * Offer @file to @target (a nick or a group): it is read (asynchronously),
- * hashed and offered with SENDFILE; the upload starts once the server
- * names it.
+ * hashed and offered with SENDFILE; the upload starts when the server
+ * answers UPLOAD.
  */
 gboolean
 gchat_session_send_file (GchatSession *self, const char *target, GFile *file, GError **error)
@@ -1962,16 +2018,26 @@ gchat_session_transfer_answer (GchatSession *self, const char *key, gboolean acc
   gchat_transfer_set_state (t, accept ? GCHAT_TRANSFER_ACTIVE : GCHAT_TRANSFER_DECLINED);
 }
 
-/** gchat_session_transfer_cancel: stop a transfer in either direction. */
+/**
+ * gchat_session_transfer_cancel:
+ * Stop a transfer: the sender withdraws it (CANCEL), a recipient refuses
+ * the rest (DECLINE, as the protocol has it).
+ */
 void
 gchat_session_transfer_cancel (GchatSession *self, const char *key)
 {
   GchatTransfer *t = gchat_session_find_transfer (self, key);
+  gboolean       send;
 
   if (t == NULL || gchat_transfer_is_over (t))
     return;
+  send = gchat_transfer_get_direction (t) == GCHAT_TRANSFER_SEND;
   if (gchat_transfer_get_id (t) != NULL)
-    gchat_connection_sendv (self->conn, "SENDFILE", "CANCEL", gchat_transfer_get_id (t), NULL);
+    gchat_connection_sendv (self->conn,
+                            "SENDFILE",
+                            send ? "CANCEL" : "DECLINE",
+                            gchat_transfer_get_id (t),
+                            NULL);
   gchat_transfer_set_state (t, GCHAT_TRANSFER_CANCELLED);
 }
 

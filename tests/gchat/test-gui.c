@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "gchat-application.h"
 #include "gchat-connect-dialog.h"
 #include "gchat-game-board.h"
@@ -631,26 +633,6 @@ test_private_group (void)
   g_assert_true (wait_for (club_has_two, NULL));
 }
 
-/* Lines gchat sent to the server, for steps the server cannot answer yet. */
-static GPtrArray *sent_lines;
-
-/* ::line-sent: remember the line. */
-static void
-on_line_sent (GchatConnection *conn, const char *line, gpointer user_data)
-{
-  g_ptr_array_add (sent_lines, g_strdup (line));
-}
-
-/* Condition: gchat sent exactly the line @data. */
-static gboolean
-was_sent (gpointer data)
-{
-  for (guint i = 0; i < sent_lines->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (sent_lines, i), data) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* The board shown on screen, or NULL. */
 static GchatGameBoard *
 find_board (void)
@@ -794,6 +776,13 @@ test_game (void)
   screenshot ("gchat-game.png");
 }
 
+/* Condition: the row's transfer is done. */
+static gboolean
+transfer_done (gpointer data)
+{
+  return gchat_transfer_get_state (gchat_transfer_row_get_transfer (data)) == GCHAT_TRANSFER_DONE;
+}
+
 /* The transfer row on screen, or NULL. */
 static GchatTransferRow *
 find_transfer_row (void)
@@ -837,50 +826,46 @@ make_png (int w, int h)
 }
 
 /*
- * Step: an image offered to us is accepted with its button, arrives in
- * chunks that gchat acknowledges, is verified and shown as a thumbnail
- * decoded from the received bytes. chatd's SENDFILE is still on its branch,
- * so the server's lines are injected; the rest is the real code.
+ * Step: bob uploads an image to us through chatd by hand; gchat shows the
+ * offer, its Accept button fetches it in acknowledged chunks, the SHA-256
+ * is checked, and the thumbnail is decoded from the received bytes.
  */
 static void
 test_receive_image (void)
 {
-  GchatConnection *conn = gchat_session_get_connection (session);
   g_autoptr (GBytes) png = make_png (160, 100);
-  g_autofree char  *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png);
-  g_autofree char  *offer = NULL;
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png);
+  g_autofree char *offer = NULL;
+  g_autofree char *data_line = NULL;
+  g_autofree char *b64 = NULL;
+  g_autofree char *glob = NULL;
+  g_auto (GStrv) fields = NULL;
   gsize             size;
   const guchar     *data = g_bytes_get_data (png, &size);
   GchatTransferRow *row;
   GtkPicture       *picture;
+  GdkPaintable     *paintable;
   g_autoptr (GtkWidget) full = NULL;
-  guint         n_windows;
-  GdkPaintable *paintable;
+  guint n_windows;
 
-  sent_lines = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect (conn, "line-sent", G_CALLBACK (on_line_sent), NULL);
-  gchat_window_show_by_name (window, "bob");
-  offer = g_strdup_printf (":chatd.local SENDFILE OFFER f7 bob holiday.png %" G_GSIZE_FORMAT " %s",
-                           size,
-                           sha);
-  gchat_connection_process_line (conn, offer);
+  g_assert_true (gchat_window_show_by_name (window, "bob"));
+  offer = g_strdup_printf ("SENDFILE alice holiday.png %" G_GSIZE_FORMAT " %s", size, sha);
+  raw_send (&bob, offer);
+  raw_expect (&bob, ":* SENDFILE UPLOAD * 0 :holiday.png");
+  fields = g_strsplit (raw_find (&bob, ":* SENDFILE UPLOAD * 0 :holiday.png"), " ", -1);
+  b64 = g_base64_encode (data, size);
+  data_line = g_strdup_printf ("SENDFILE DATA %s 0 %s", fields[3], b64);
+  raw_send (&bob, data_line);
+  raw_expect (&bob, ":* SENDFILE STORED *");
+
   g_assert_true (wait_for (transfer_shown, NULL));
   row = find_transfer_row ();
   g_assert_true (
     g_str_has_prefix (gchat_transfer_row_get_status (row), "bob offers a file: PNG image, "));
   g_signal_emit_by_name (find_button (GTK_WIDGET (row), "_Accept"), "clicked");
-  g_assert_true (wait_for (was_sent, (gpointer) "SENDFILE ACCEPT f7"));
-  for (gsize off = 0; off < size; off += 300) {
-    gsize            len = MIN (300, size - off);
-    g_autofree char *b64 = g_base64_encode (data + off, len);
-    g_autofree char *line =
-      g_strdup_printf (":chatd.local SENDFILE DATA f7 %" G_GSIZE_FORMAT " %s", off, b64);
-    g_autofree char *ack = g_strdup_printf ("SENDFILE ACK f7 %" G_GSIZE_FORMAT, off + len);
-
-    gchat_connection_process_line (conn, line);
-    g_assert_true (was_sent (ack));
-  }
-  gchat_connection_process_line (conn, ":chatd.local SENDFILE DONE f7");
+  glob = g_strdup_printf (":* SENDFILE STATUS %s alice COMPLETE", fields[3]);
+  raw_expect (&bob, glob);
+  g_assert_true (wait_for (transfer_done, row));
   g_assert_true (g_str_has_prefix (gchat_transfer_row_get_status (row), "Received: PNG image, "));
   picture = gchat_transfer_row_get_picture (row);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picture)));
@@ -898,8 +883,42 @@ test_receive_image (void)
   gtk_window_destroy (GTK_WINDOW (full));
   drain ();
   screenshot ("gchat-file.png");
-  g_signal_handlers_disconnect_by_func (conn, on_line_sent, NULL);
-  g_clear_pointer (&sent_lines, g_ptr_array_unref);
+}
+
+/* Condition: the transfer of the row is done. */
+static gboolean
+sent_done (gpointer data)
+{
+  GListModel *transfers = gchat_session_get_transfers (session);
+
+  for (guint i = 0; i < g_list_model_get_n_items (transfers); i++) {
+    g_autoptr (GchatTransfer) t = g_list_model_get_item (transfers, i);
+
+    if (gchat_transfer_get_direction (t) == GCHAT_TRANSFER_SEND &&
+        gchat_transfer_get_state (t) == GCHAT_TRANSFER_DONE)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Step: /sendfile uploads a file through chatd; bob is offered it. */
+static void
+test_send_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("gchat-send-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *cmd = g_strdup_printf ("/sendfile %s", path);
+  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "meeting at noon\n", -1);
+  g_autofree char *glob =
+    g_strdup_printf (":* SENDFILE OFFER * alice bob 16 %s text/plain :notes.txt", sha);
+
+  g_assert_true (g_file_set_contents (path, "meeting at noon\n", -1, NULL));
+  g_assert_true (gchat_window_show_by_name (window, "bob"));
+  type_line (cmd);
+  raw_expect (&bob, glob);
+  g_assert_true (wait_for (sent_done, NULL));
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 /* Step 7: bob quits; the contact turns offline, live. */
@@ -1197,6 +1216,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/private-unread", test_private_unread);
   g_test_add_func ("/gui/game", test_game);
   g_test_add_func ("/gui/receive-image", test_receive_image);
+  g_test_add_func ("/gui/send-file", test_send_file);
   g_test_add_func ("/gui/private-group", test_private_group);
   g_test_add_func ("/gui/contact-offline", test_contact_offline);
   g_test_add_func ("/gui/server-error", test_server_error);

@@ -316,9 +316,13 @@ test_commands_send (Fixture *f, gconstpointer data)
   g_assert_true (gchat_session_run (f->session, "/quote WHOIS bob", NULL));
   g_assert_true (sent_matches (f, "WHOIS bob"));
   feed (f, ":chatd.test 311 alice bob b 127.0.0.1 * :Bob Builder");
-  g_assert_cmpstr (gchat_message_get_text (last_message (room)), ==, "bob is Bob Builder (b@127.0.0.1)");
+  g_assert_cmpstr (gchat_message_get_text (last_message (room)),
+                   ==,
+                   "bob is Bob Builder (b@127.0.0.1)");
   feed (f, ":chatd.test 318 alice bob :End of /WHOIS list");
-  g_assert_cmpstr (gchat_message_get_text (last_message (room)), ==, "bob is Bob Builder (b@127.0.0.1)");
+  g_assert_cmpstr (gchat_message_get_text (last_message (room)),
+                   ==,
+                   "bob is Bob Builder (b@127.0.0.1)");
   g_assert_true (gchat_session_run (f->session, "/msg bob hi there", NULL));
   g_assert_true (sent_matches (f, "PRIVMSG bob :hi there"));
   g_assert_nonnull (gchat_session_find (f->session, "bob"));
@@ -793,38 +797,69 @@ test_transfer_session (Fixture *f, gconstpointer data)
 {
   const char      *content = "The quick brown fox";
   g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, content, -1);
-  g_autofree char *offer = g_strdup_printf (":chatd.test SENDFILE OFFER 9 bob fox.txt 19 %s", sha);
+  g_autofree char *offer =
+    g_strdup_printf (":chatd.test SENDFILE OFFER 9 bob alice 19 %s text/plain :fox.txt", sha);
   g_autofree char *b1 = g_base64_encode ((const guchar *)content, 10);
   g_autofree char *b2 = g_base64_encode ((const guchar *)content + 10, 9);
   g_autofree char *l1 = g_strdup_printf (":chatd.test SENDFILE DATA 9 0 %s", b1);
   g_autofree char *l2 = g_strdup_printf (":chatd.test SENDFILE DATA 9 10 %s", b2);
-  GchatTransfer   *t;
+  g_autofree char *big = g_malloc0 (1000);
+  g_autofree char *big_sha =
+    g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)big, 1000);
+  g_autofree char *big_b64 = g_base64_encode ((const guchar *)big, 1000);
+  g_autofree char *big_offer = g_strdup_printf (
+    ":chatd.test SENDFILE OFFER 12 carol #room 1000 %s application/octet-stream :zeros.bin",
+    big_sha);
+  g_autofree char   *big_data = g_strdup_printf (":chatd.test SENDFILE DATA 12 0 %s", big_b64);
+  GchatTransfer     *t;
   GchatConversation *bob;
 
   feed (f, offer);
   t = gchat_session_find_transfer (f->session, "9");
   g_assert_nonnull (t);
+  g_assert_cmpstr (gchat_transfer_get_name (t), ==, "fox.txt");
   bob = gchat_session_find (f->session, "bob");
   g_assert_nonnull (bob);
   g_assert_true (gchat_message_get_item (last_message (bob)) == G_OBJECT (t));
   g_assert_cmpuint (gchat_conversation_get_unread (bob), ==, 1);
   gchat_session_transfer_answer (f->session, gchat_transfer_get_key (t), TRUE);
   g_assert_true (sent_matches (f, "SENDFILE ACCEPT 9"));
+  feed (f, ":chatd.test SENDFILE STATUS 9 alice ACCEPTED");
+  feed (f, ":chatd.test SENDFILE BEGIN 9 0 19");
   feed (f, l1);
   g_assert_true (sent_matches (f, "SENDFILE ACK 9 10"));
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_ACTIVE);
   feed (f, l2);
   g_assert_true (sent_matches (f, "SENDFILE ACK 9 19"));
-  feed (f, ":chatd.test SENDFILE DONE 9");
   g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_DONE);
 
-  /* A chunk at the wrong offset cancels the download. */
-  feed (f, ":chatd.test SENDFILE OFFER 10 bob other.bin 100 00");
+  /* A chunk at the wrong offset stops the download. */
+  feed (f, ":chatd.test SENDFILE OFFER 10 bob alice 100 00 application/octet-stream :other.bin");
   t = gchat_session_find_transfer (f->session, "10");
   gchat_session_transfer_answer (f->session, gchat_transfer_get_key (t), TRUE);
   feed (f, ":chatd.test SENDFILE DATA 10 50 aGVsbG8=");
   g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_FAILED);
-  g_assert_true (sent_matches (f, "SENDFILE CANCEL 10"));
-  g_assert_cmpuint (g_list_model_get_n_items (gchat_session_get_transfers (f->session)), ==, 2);
+  g_assert_true (sent_matches (f, "SENDFILE DECLINE 10"));
+
+  /* A group's file is shown in the group; DATA lines may be longer than 512 bytes. */
+  feed (f, ":alice!a@h JOIN #room");
+  feed (f, big_offer);
+  t = gchat_session_find_transfer (f->session, "12");
+  g_assert_true (gchat_message_get_item (last_message (gchat_session_find (f->session, "#room"))) ==
+                 G_OBJECT (t));
+  gchat_session_transfer_answer (f->session, gchat_transfer_get_key (t), TRUE);
+  g_assert_cmpuint (strlen (big_data), >, 1000);
+  feed (f, big_data);
+  g_assert_true (sent_matches (f, "SENDFILE ACK 12 1000"));
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_DONE);
+
+  /* The sender withdraws an offer. */
+  feed (f, ":chatd.test SENDFILE OFFER 13 bob alice 5 00 text/plain :x.txt");
+  feed (f, ":chatd.test SENDFILE STATUS 13 bob CANCELLED");
+  g_assert_cmpint (gchat_transfer_get_state (gchat_session_find_transfer (f->session, "13")),
+                   ==,
+                   GCHAT_TRANSFER_CANCELLED);
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_session_get_transfers (f->session)), ==, 4);
 }
 
 /* Condition: the fixture sent a line matching @data. */
@@ -834,16 +869,24 @@ fixture_sent (gpointer data)
   return sent_matches (((gpointer *)data)[0], ((gpointer *)data)[1]);
 }
 
+/* Condition: the session has two transfers. */
+static gboolean
+two_transfers (gpointer data)
+{
+  return g_list_model_get_n_items (gchat_session_get_transfers (data)) == 2;
+}
+
 /* /sendfile: read, hash, offer; upload in a window of chunks paced by ACKs. */
 static void
 test_transfer_upload (Fixture *f, gconstpointer data)
 {
   g_autofree char *dir = g_dir_make_tmp ("gchat-upload-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "big.bin", NULL);
+  g_autofree char *path = g_build_filename (dir, "big file.bin", NULL);
   g_autofree char *content = g_malloc (5000);
   g_autofree char *sha = NULL;
   g_autofree char *cmd = g_strdup_printf ("/sendfile bob %s", path);
   g_autofree char *offer = NULL;
+  g_autofree char *stored = NULL;
   gpointer         args[2] = { f, NULL };
   GchatTransfer   *t;
   guint            chunks = 0;
@@ -852,11 +895,12 @@ test_transfer_upload (Fixture *f, gconstpointer data)
     content[i] = (char)(i * 7);
   g_assert_true (g_file_set_contents (path, content, 5000, NULL));
   sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)content, 5000);
-  offer = g_strdup_printf ("SENDFILE bob big.bin 5000 %s", sha);
+  offer = g_strdup_printf ("SENDFILE TO bob big_file.bin 5000 %s", sha);
+  /* The path has a space: "/sendfile bob <path>" keeps the rest of the line. */
   g_assert_true (gchat_session_run (f->session, cmd, NULL));
   args[1] = offer;
   g_assert_true (wait_for (fixture_sent, args));
-  feed (f, ":chatd.test SENDFILE ID u1 big.bin");
+  feed (f, ":chatd.test SENDFILE UPLOAD u1 0 :big_file.bin");
   t = gchat_session_find_transfer (f->session, "u1");
   g_assert_nonnull (t);
   for (guint i = 0; i < f->sent->len; i++)
@@ -867,9 +911,25 @@ test_transfer_upload (Fixture *f, gconstpointer data)
   g_assert_false (sent_matches (f, "SENDFILE DATA u1 4800 *"));
   feed (f, ":chatd.test SENDFILE ACK u1 4800");
   g_assert_true (sent_matches (f, "SENDFILE DATA u1 4800 *"));
-  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_ACTIVE);
   feed (f, ":chatd.test SENDFILE ACK u1 5000");
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_ACTIVE);
+  stored = g_strdup_printf (":chatd.test SENDFILE STORED u1 5000 %s 1", sha);
+  feed (f, stored);
   g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_DONE);
+  feed (f, ":chatd.test SENDFILE STATUS u1 bob COMPLETE");
+  g_assert_cmpstr (gchat_message_get_text (last_message (gchat_session_find (f->session, "bob"))),
+                   ==,
+                   "bob received big file.bin");
+
+  /* A refused upload fails on its row, in words. */
+  g_assert_true (gchat_session_run (f->session, cmd, NULL));
+  g_assert_true (wait_for (two_transfers, f->session));
+  feed (f, ":chatd.test SENDFILE UPLOAD u2 0 :big_file.bin");
+  t = gchat_session_find_transfer (f->session, "u2");
+  g_assert_nonnull (t);
+  feed (f, "FAIL SENDFILE QUOTA_EXCEEDED u2 :Over your quota");
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_FAILED);
+  g_assert_cmpstr (gchat_transfer_get_error (t), ==, "Over your quota");
   g_unlink (path);
   g_rmdir (dir);
 }
