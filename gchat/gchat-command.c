@@ -28,6 +28,11 @@ static const struct command_entry commands[] = {
     .usage = "/away [message] (no message: back)" },
   { .name = "ban", .id = GCHAT_COMMAND_BAN, .min_args = 1, .max_args = 1, .usage = "/ban nick" },
   { .name = "close", .id = GCHAT_COMMAND_CLOSE, .min_args = 0, .max_args = 0, .usage = "/close" },
+  { .name = "help",
+    .id = GCHAT_COMMAND_HELP,
+    .min_args = 0,
+    .max_args = 0,
+    .usage = "/help (this list)" },
   { .name = "invite",
     .id = GCHAT_COMMAND_INVITE,
     .min_args = 1,
@@ -166,7 +171,7 @@ gchat_command_parse (const char *input, GchatCommand *cmd, GError **error)
     g_set_error (error,
                  GCHAT_COMMAND_ERROR,
                  GCHAT_COMMAND_ERROR_UNKNOWN,
-                 "Unknown command /%s (try /join, /msg, /me, /query, /quote)",
+                 "Unknown command /%s (/help lists them)",
                  name);
     return FALSE;
   }
@@ -189,6 +194,17 @@ gchat_command_clear (GchatCommand *cmd)
   for (guint i = 0; i < G_N_ELEMENTS (cmd->argv); i++)
     g_clear_pointer (&cmd->argv[i], g_free);
   cmd->argc = 0;
+}
+
+/** gchat_command_help: every command's usage, one per line. */
+char *
+gchat_command_help (void)
+{
+  GString *s = g_string_new (NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? "\n" : "", commands[i].usage);
+  return g_string_free (s, FALSE);
 }
 
 /** gchat_completion_reset: forget the last completion (the user typed something). */
@@ -230,6 +246,9 @@ gchat_command_complete (GchatCompletion   *state,
   const char *tail;
   const char *suffix;
   GString    *out;
+  gboolean    command = FALSE;
+  /* "/away", "/ban" ...: built once, kept for the life of the program. */
+  static const char **names;
 
   cursor_p = g_utf8_offset_to_pointer (text, cursor);
   if (state->prefix == NULL) {
@@ -242,6 +261,16 @@ gchat_command_complete (GchatCompletion   *state,
     state->start = g_utf8_pointer_to_offset (text, word_p);
   }
   word_p = g_utf8_offset_to_pointer (text, state->start);
+  /* "/jo" at the start of the line completes command names instead. */
+  if (state->start == 0 && state->prefix[0] == '/') {
+    if (names == NULL) {
+      names = g_new0 (const char *, G_N_ELEMENTS (commands) + 1);
+      for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+        names[i] = g_strconcat ("/", commands[i].name, NULL);
+    }
+    nicks = names;
+    command = TRUE;
+  }
   /* The smallest match after the last one offered, else the smallest. */
   for (guint i = 0; nicks[i] != NULL; i++) {
     if (!nick_has_prefix (nicks[i], state->prefix))
@@ -261,7 +290,7 @@ gchat_command_complete (GchatCompletion   *state,
   state->last = g_strdup (best);
   /* Replace everything from the word start to the cursor. */
   tail = cursor_p;
-  suffix = state->start == 0 ? ": " : " ";
+  suffix = state->start == 0 && !command ? ": " : " ";
   if (g_str_has_prefix (tail, suffix))
     tail += strlen (suffix);
   out = g_string_new_len (text, word_p - text);

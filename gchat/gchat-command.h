@@ -22,6 +22,7 @@ typedef enum {
   GCHAT_COMMAND_CLOSE,
   GCHAT_COMMAND_SENDFILE,
   GCHAT_COMMAND_TTT,
+  GCHAT_COMMAND_HELP,
 } GchatCommandId;
 
 /* A parsed command: up to three arguments, the last one keeps the rest. */
@@ -45,6 +46,7 @@ typedef enum {
 gboolean    gchat_command_parse (const char *input, GchatCommand *cmd, GError **error);
 void        gchat_command_clear (GchatCommand *cmd);
 const char *gchat_command_usage (GchatCommandId id);
+char       *gchat_command_help (void);
 
 /* Tab completion state kept by the entry between presses. */
 typedef struct

@@ -2090,6 +2090,16 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
       return gchat_session_say (self, self->active, a0, FALSE, error);
     case GCHAT_COMMAND_ME:
       return gchat_session_say (self, self->active, a0, TRUE, error);
+    case GCHAT_COMMAND_HELP: {
+      g_autofree char *help = gchat_command_help ();
+      g_auto (GStrv) lines = g_strsplit (help, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        gchat_conversation_add_text (gchat_session_note_target (self),
+                                     GCHAT_MESSAGE_INFO,
+                                     lines[i]);
+      return TRUE;
+    }
     case GCHAT_COMMAND_CLOSE:
       if (self->active == NULL || self->active == self->server)
         return gchat_session_fail (self, error, "The server log cannot be closed");
@@ -2225,6 +2235,7 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
     case GCHAT_COMMAND_CLOSE:
     case GCHAT_COMMAND_QUERY:
     case GCHAT_COMMAND_SENDFILE:
+    case GCHAT_COMMAND_HELP:
     default:
       g_assert_not_reached ();
   }

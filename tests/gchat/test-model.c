@@ -111,6 +111,16 @@ test_command_parse (void)
   g_assert_error (error, GCHAT_COMMAND_ERROR, GCHAT_COMMAND_ERROR_UNKNOWN);
   g_clear_error (&error);
 
+  g_assert_true (gchat_command_parse ("/help", &cmd, NULL));
+  g_assert_cmpint (cmd.id, ==, GCHAT_COMMAND_HELP);
+  gchat_command_clear (&cmd);
+  {
+    g_autofree char *help = gchat_command_help ();
+
+    g_assert_nonnull (strstr (help, "/join [#group] [key]"));
+    g_assert_nonnull (strstr (help, "/sendfile"));
+  }
+
   g_assert_false (gchat_command_parse ("/kick", &cmd, &error));
   g_assert_error (error, GCHAT_COMMAND_ERROR, GCHAT_COMMAND_ERROR_USAGE);
   g_assert_nonnull (strstr (error->message, "/kick nick"));
@@ -126,6 +136,7 @@ test_completion (void)
   g_autofree char *second = NULL;
   g_autofree char *third = NULL;
   g_autofree char *mid = NULL;
+  g_autofree char *cmd = NULL;
   int              cursor = 0;
 
   first = gchat_command_complete (&state, "al", 2, nicks, &cursor);
@@ -135,6 +146,11 @@ test_completion (void)
   g_assert_cmpstr (second, ==, "Alice: ");
   third = gchat_command_complete (&state, second, cursor, nicks, &cursor);
   g_assert_cmpstr (third, ==, "alan: ");
+  gchat_completion_reset (&state);
+
+  cmd = gchat_command_complete (&state, "/jo", 3, nicks, &cursor);
+  g_assert_cmpstr (cmd, ==, "/join ");
+  g_assert_cmpint (cursor, ==, 6);
   gchat_completion_reset (&state);
 
   mid = gchat_command_complete (&state, "hi b", 4, nicks, &cursor);
