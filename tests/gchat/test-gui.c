@@ -81,7 +81,7 @@ screenshot (const char *name)
       g_usleep (5000);
   }
   path = g_build_filename (dir, name, NULL);
-  cmd = g_strdup_printf ("import -window root %s", path);
+  cmd = g_strdup_printf ("import -window root -trim +repage %s", path);
   if (!g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL))
     g_test_message ("could not save %s", path);
 }
