@@ -31,6 +31,7 @@ struct event_base;
 struct evbuffer;
 struct channel;
 struct client;
+struct conn_ip;
 
 /* Configuration, reloaded on SIGHUP (listeners are not rebound). */
 struct config_str {
@@ -55,6 +56,7 @@ struct config {
 	struct config_strs opers; /* "name hash" */
 	unsigned max_clients;
 	unsigned max_per_ip;
+	unsigned max_conn_rate; /* new connections per second per address */
 	unsigned max_channels;	/* channels a client may be in */
 	size_t sendq;		/* output bytes queued before a kill */
 	size_t recvq;		/* input bytes buffered before a kill */
@@ -133,6 +135,7 @@ RB_HEAD(channels, channel);
 #define CLIENT_PENDING 0x200	/* on the pending list (lines to run) */
 #define CLIENT_CLOSING 0x400	/* draining output before close */
 #define CLIENT_SKIPLINE 0x800	/* dropping the rest of an overlong line */
+#define CLIENT_OPERWAIT 0x1000	/* an OPER password is being checked */
 
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
@@ -179,6 +182,9 @@ struct client {
 	uint64_t serial;    /* last broadcast serial seen */
 	struct members channels;
 	struct presence_watch *watch; /* MONITOR list, see presence.c */
+	struct conn_ip *ip;           /* connections from the same address */
+	size_t skipped;           /* bytes of the overlong line being skipped */
+	struct evbuffer *capture; /* replies held for labeled-response */
 	RB_ENTRY(client) nick_entry;
 	TAILQ_ENTRY(client) entry;	 /* all clients */
 	TAILQ_ENTRY(client) dead_entry;	 /* dead list */
@@ -222,6 +228,7 @@ extern struct channels channel_tree;
 extern unsigned nclients;
 extern unsigned nunregistered;
 extern unsigned nopers;
+extern unsigned peak_users; /* most registered users at once */
 extern time_t start_time;
 
 /* log.c */
@@ -322,6 +329,10 @@ void send_numeric(struct client *, int num, const char *fmt, ...)
     PRINTFLIKE(3, 4);
 void send_fail(struct client *, const char *cmd, const char *code,
     const char *context, const char *fmt, ...) PRINTFLIKE(5, 6);
+void send_warn(struct client *, const char *cmd, const char *code,
+    const char *fmt, ...) PRINTFLIKE(4, 5);
+void send_note(struct client *, const char *cmd, const char *code,
+    const char *fmt, ...) PRINTFLIKE(4, 5);
 void send_notice(struct client *, const char *fmt, ...) PRINTFLIKE(2, 3);
 #define SEND_NUMERIC(c, n, ...) send_numeric(c, n, NUMERIC_FMT(n), ##__VA_ARGS__)
 
@@ -402,8 +413,29 @@ const char *ttt_cap_value(void);
 void ttt_stats_record(const char *key, enum ttt_outcome);
 bool ttt_stats_get(const char *key, struct ttt_stats *);
 
+/* cmd-oper.c */
+enum cmd_result cmd_die(struct client *, struct chat_msg *);
+enum cmd_result cmd_kill(struct client *, struct chat_msg *);
+enum cmd_result cmd_oper(struct client *, struct chat_msg *);
+enum cmd_result cmd_rehash(struct client *, struct chat_msg *);
+
+/* label.c: IRCv3 labeled-response. */
+void label_begin(struct client *, const char *label);
+void label_end(struct client *);
+
+/* worker.c: slow work (password hashing) off the event loop. */
+void worker_run(
+    void (*work)(void *), void (*done)(void *, bool cancelled), void *arg);
+unsigned worker_pending(void);
+void worker_free(void);
+
+/* passwd.c: Argon2id password hashes. */
+char *passwd_hash(const char *password, char **cause);
+bool passwd_verify(const char *encoded, const char *password);
+int passwd_main(void);
+
 /* main.c */
-void chatd_rehash(void);
+int chatd_rehash(char **cause);
 void chatd_die(const char *reason);
 
 /* filechunk.c: the pure part of SENDFILE (tests/unit/test-filechunk.c). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 
 #include "chatd.h"
@@ -47,6 +48,8 @@ client_free(struct client *c)
 	free(c->account);
 	free(c->quit_reason);
 	free(c->label);
+	if (c->capture != NULL)
+		evbuffer_free(c->capture);
 	free(c);
 }
 
@@ -98,6 +101,8 @@ client_try_register(struct client *c)
 		return;
 	c->flags |= CLIENT_REGISTERED;
 	nunregistered--;
+	if (nclients - nunregistered > peak_users)
+		peak_users = nclients - nunregistered;
 	log_debug("client %s registered from %s", c->nick, c->host);
 	cmd_welcome(c);
 	presence_online(c);

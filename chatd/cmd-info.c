@@ -68,10 +68,8 @@ send_lusers(struct client *c)
 	SEND_NUMERIC(c, RPL_LUSERUNKNOWN, nunregistered);
 	SEND_NUMERIC(c, RPL_LUSERCHANNELS, nchan);
 	SEND_NUMERIC(c, RPL_LUSERME, users);
-	SEND_NUMERIC(c, RPL_LOCALUSERS, users, cfg->max_clients, users,
-	    cfg->max_clients);
-	SEND_NUMERIC(c, RPL_GLOBALUSERS, users, cfg->max_clients, users,
-	    cfg->max_clients);
+	SEND_NUMERIC(c, RPL_LOCALUSERS, users, peak_users, users, peak_users);
+	SEND_NUMERIC(c, RPL_GLOBALUSERS, users, peak_users, users, peak_users);
 }
 
 /* HELP [command]. */

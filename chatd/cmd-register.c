@@ -16,12 +16,14 @@ static const struct {
 	const char *value;
 } cap_table[] = {
 	{ "away-notify", CAP_AWAY_NOTIFY, NULL },
-	{ "chatd/ttt", CAP_TTT, NULL }, /* value: ttt_cap_value() */
+	{ "batch", CAP_BATCH, NULL },
 	{ "cap-notify", CAP_CAP_NOTIFY, NULL },
 	{ "chatd/sendfile", CAP_SENDFILE, NULL }, /* file_cap_value() */
+	{ "chatd/ttt", CAP_TTT, NULL }, /* value: ttt_cap_value() */
 	{ "echo-message", CAP_ECHO_MESSAGE, NULL },
 	{ "extended-join", CAP_EXTENDED_JOIN, NULL },
 	{ "invite-notify", CAP_INVITE_NOTIFY, NULL },
+	{ "labeled-response", CAP_LABELED_RESPONSE, NULL },
 	{ "message-tags", CAP_MESSAGE_TAGS, NULL },
 	{ "multi-prefix", CAP_MULTI_PREFIX, NULL },
 	{ "server-time", CAP_SERVER_TIME, NULL },
@@ -59,8 +61,17 @@ cmd_cap(struct client *c, struct chat_msg *m)
 			c->flags |= CLIENT_CAPNEG;
 		if (m->argc > 1 && atoi(m->argv[1]) > (int)c->cap_version)
 			c->cap_version = (unsigned)atoi(m->argv[1]);
+		/* CAP LS 302 enables cap-notify by itself. */
+		if (c->cap_version >= 302)
+			c->caps |= CAP_CAP_NOTIFY;
 		for (i = 0; i < CAP_COUNT; i++) {
-			if (i > 0)
+			/* 302 clients accept more than one LS line. */
+			if (c->cap_version >= 302 && strlen(list) > 350) {
+				send_raw(c, ":%s CAP %s LS * :%s",
+				    cfg->server_name, client_name(c), list);
+				list[0] = '\0';
+			}
+			if (list[0] != '\0')
 				strlcat(list, " ", sizeof list);
 			strlcat(list, cap_table[i].name, sizeof list);
 			value = cap_table[i].value;
@@ -100,7 +111,10 @@ cmd_cap(struct client *c, struct chat_msg *m)
 		for (tok = strtok_r(req, " ", &last); tok != NULL;
 		    tok = strtok_r(NULL, " ", &last)) {
 			minus = *tok == '-';
-			if ((idx = cap_find(tok + minus)) < 0) {
+			/* cap-notify cannot be turned off after LS 302. */
+			if ((idx = cap_find(tok + minus)) < 0 ||
+			    (minus && c->cap_version >= 302 &&
+			        cap_table[idx].flag == CAP_CAP_NOTIFY)) {
 				send_raw(c, ":%s CAP %s NAK :%s",
 				    cfg->server_name, client_name(c),
 				    m->argv[1]);

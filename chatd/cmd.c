@@ -28,6 +28,9 @@ const struct cmd_entry cmd_table[] = {
 	    .cost = 0, .exec = cmd_cap,
 	    .usage = "CAP LS [302] | LIST | REQ :caps | END",
 	    .help = "IRCv3 capability negotiation." },
+	{ .name = "DIE", .min = 0, .max = 1, .flags = CMD_REG | CMD_OPER,
+	    .cost = 1, .exec = cmd_die, .usage = "DIE [:reason]",
+	    .help = "Shut the server down (server operators only)." },
 	{ .name = "HELP", .min = 0, .max = 1, .flags = ANY, .cost = 1,
 	    .exec = cmd_help, .usage = "HELP [command]",
 	    .help = "List commands, or explain one." },
@@ -48,6 +51,10 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "KICK", .min = 2, .max = 3, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_kick, .usage = "KICK <#channel> <nick>[,nick...] [:reason]",
 	    .help = "Remove someone from a channel (channel operators only)." },
+	{ .name = "KILL", .min = 2, .max = 2, .flags = CMD_REG | CMD_OPER,
+	    .cost = 1, .exec = cmd_kill, .usage = "KILL <nick> :<reason>",
+	    .help = "Disconnect someone from the server (server operators "
+		    "only)." },
 	{ .name = "LIST", .min = 0, .max = 2, .flags = CMD_REG, .cost = 4,
 	    .exec = cmd_list, .usage = "LIST [#channel,...|pattern]",
 	    .help = "List visible channels with their user count and topic." },
@@ -77,14 +84,17 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "NOTICE", .min = 0, .max = 2, .flags = CMD_REG, .cost = 1,
 	    .exec = cmd_notice, .usage = "NOTICE <target> :<text>",
 	    .help = "Like PRIVMSG, but never answered automatically." },
+	{ .name = "OPER", .min = 2, .max = 2, .flags = CMD_REG, .cost = 5,
+	    .exec = cmd_oper, .usage = "OPER <name> <password>",
+	    .help = "Become a server operator with a name and password from "
+		    "the server's configuration." },
 	{ .name = "PART", .min = 1, .max = 2, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_part, .usage = "PART <#channel>[,#channel...] [:reason]",
 	    .help = "Leave channels." },
 	{ .name = "PASS", .min = 1, .max = 1, .flags = CMD_UNREG, .cost = 0,
 	    .exec = cmd_pass, .usage = "PASS <password>",
 	    .help = "Connection password (accepted and ignored: chatd has none)." },
-	{ .name = "PING", .min = 1, .max = 2, .flags = ANY | CMD_NOFLOOD,
-	    .cost = 0, .exec = cmd_ping, .usage = "PING <token>",
+	{ .name = "PING", .min = 1, .max = 2, .flags = ANY, .cost = 1, .exec = cmd_ping, .usage = "PING <token>",
 	    .help = "The server answers PONG with the same token." },
 	{ .name = "PONG", .min = 0, .max = 2, .flags = ANY | CMD_NOFLOOD,
 	    .cost = 0, .exec = cmd_pong, .usage = "PONG <token>",
@@ -95,6 +105,9 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "QUIT", .min = 0, .max = 1, .flags = ANY | CMD_NOFLOOD,
 	    .cost = 0, .exec = cmd_quit, .usage = "QUIT [:reason]",
 	    .help = "Disconnect." },
+	{ .name = "REHASH", .min = 0, .max = 0, .flags = CMD_REG | CMD_OPER,
+	    .cost = 1, .exec = cmd_rehash, .usage = "REHASH",
+	    .help = "Reload the configuration file (server operators only)." },
 	{ .name = "SENDFILE", .min = 1, .max = 5, .flags = CMD_REG, .cost = 0,
 	    .exec = cmd_sendfile,
 	    .usage = "SENDFILE <nick|#channel> <name> <size> <sha256> | "
@@ -154,12 +167,54 @@ cmd_find(const char *name)
 	    cmd_cmp);
 }
 
+/* Run a parsed command: the table's checks, then its handler. */
+static enum cmd_result
+cmd_run(struct client *c, struct chat_msg *m)
+{
+	const struct cmd_entry *ce = cmd_find(m->command);
+	int64_t now;
+	int cost = ce != NULL ? ce->cost : 1;
+
+	/* Every line costs, mistakes too: 421s are not free to ask for. */
+	if ((ce == NULL || !(ce->flags & CMD_NOFLOOD)) && cost > 0 &&
+	    !(c->flags & CLIENT_TRUSTED)) {
+		now = conn_now_ms();
+		if (c->flood_t < now)
+			c->flood_t = now;
+		c->flood_t += (int64_t)cost * 1000 / cfg->flood_rate;
+	}
+	if (ce == NULL) {
+		SEND_NUMERIC(c, ERR_UNKNOWNCOMMAND, m->command);
+		return CMD_OK;
+	}
+	if (!(c->flags & CLIENT_REGISTERED) && !(ce->flags & CMD_UNREG)) {
+		SEND_NUMERIC(c, ERR_NOTREGISTERED);
+		return CMD_OK;
+	}
+	if ((c->flags & CLIENT_REGISTERED) && !(ce->flags & CMD_REG)) {
+		SEND_NUMERIC(c, ERR_ALREADYREGISTERED);
+		return CMD_OK;
+	}
+	if ((ce->flags & CMD_OPER) && !(c->flags & CLIENT_OPER)) {
+		SEND_NUMERIC(c, ERR_NOPRIVILEGES);
+		return CMD_OK;
+	}
+	if (m->argc < ce->min) {
+		SEND_NUMERIC(c, ERR_NEEDMOREPARAMS, ce->name);
+		return CMD_OK;
+	}
+	if (ce->max >= 0 && m->argc > ce->max)
+		m->argc = ce->max;
+	return ce->exec(c, m);
+}
+
 /* Parse one input line and run its command. */
 enum cmd_result
 cmd_dispatch(struct client *c, char *line, size_t len)
 {
 	struct chat_msg m;
-	const struct cmd_entry *ce;
+	enum cmd_result r;
+	const char *label;
 	int err;
 	bool utf8 = chat_utf8_valid(line, len);
 
@@ -187,30 +242,13 @@ cmd_dispatch(struct client *c, char *line, size_t len)
 		    "Lines must be valid UTF-8");
 		return CMD_OK;
 	}
-	if ((ce = cmd_find(m.command)) == NULL) {
-		SEND_NUMERIC(c, ERR_UNKNOWNCOMMAND, m.command);
-		return CMD_OK;
-	}
-	if (!(c->flags & CLIENT_REGISTERED) && !(ce->flags & CMD_UNREG)) {
-		SEND_NUMERIC(c, ERR_NOTREGISTERED);
-		return CMD_OK;
-	}
-	if ((c->flags & CLIENT_REGISTERED) && !(ce->flags & CMD_REG)) {
-		SEND_NUMERIC(c, ERR_ALREADYREGISTERED);
-		return CMD_OK;
-	}
-	if ((ce->flags & CMD_OPER) && !(c->flags & CLIENT_OPER)) {
-		SEND_NUMERIC(c, ERR_NOPRIVILEGES);
-		return CMD_OK;
-	}
-	if (m.argc < ce->min) {
-		SEND_NUMERIC(c, ERR_NEEDMOREPARAMS, ce->name);
-		return CMD_OK;
-	}
-	if (ce->max >= 0 && m.argc > ce->max)
-		m.argc = ce->max;
-	cmd_charge(c, ce->cost);
-	return ce->exec(c, &m);
+	if (!(c->caps & CAP_LABELED_RESPONSE) ||
+	    (label = chat_msg_tag(&m, "label", NULL)) == NULL)
+		return cmd_run(c, &m);
+	label_begin(c, label);
+	r = cmd_run(c, &m);
+	label_end(c);
+	return r;
 }
 
 /* Charge a client's flood budget (handlers whose cost depends on input). */

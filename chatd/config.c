@@ -43,6 +43,7 @@ static const struct config_key config_keys[] = {
 	{ "log-level", CONFIG_LEVEL, OFF(log_level), 0, 0 },
 	{ "max-channels", CONFIG_UINT, OFF(max_channels), 1, 10000 },
 	{ "max-clients", CONFIG_UINT, OFF(max_clients), 1, 10000000 },
+	{ "max-conn-rate", CONFIG_UINT, OFF(max_conn_rate), 1, 1000000 },
 	{ "max-monitor", CONFIG_UINT, OFF(max_monitor), 0, 100000 },
 	{ "max-per-ip", CONFIG_UINT, OFF(max_per_ip), 1, 10000000 },
 	{ "motd-file", CONFIG_STR, OFF(motd_file), 0, 0 },
@@ -77,7 +78,8 @@ config_new(void)
 	TAILQ_INIT(&c->opers);
 	TAILQ_INIT(&c->motd);
 	c->max_clients = 100000;
-	c->max_per_ip = 100000;
+	c->max_per_ip = 10;
+	c->max_conn_rate = 10;
 	c->max_channels = 100;
 	c->sendq = 1024 * 1024;
 	c->recvq = 16 * 1024;
@@ -268,6 +270,8 @@ config_load(struct config *c, const char *path, char **cause)
 	char line[4096], *key, *value, *end;
 	unsigned lineno = 0;
 	char *why = NULL;
+	struct config_str *s;
+	const char *p;
 
 	replace_str(&c->path, path);
 	if ((f = fopen(path, "r")) == NULL) {
@@ -307,6 +311,18 @@ config_load(struct config *c, const char *path, char **cause)
 		}
 	}
 	fclose(f);
+	TAILQ_FOREACH(s, &c->opers, entry) {
+		p = s->value + strcspn(s->value, " \t");
+		p += strspn(p, " \t");
+		if (p == s->value || strncmp(p, "$argon2", 7) != 0 ||
+		    strpbrk(p, " \t") != NULL) {
+			xasprintf(cause,
+			    "%s: oper \"%s\": want NAME HASH, the "
+			    "hash from chatd --hash-password",
+			    path, s->value);
+			return -1;
+		}
+	}
 	if (strchr(c->server_name, '.') == NULL ||
 	    strpbrk(c->server_name, "!@*?, ") != NULL) {
 		xasprintf(cause, "%s: server-name must contain a dot", path);

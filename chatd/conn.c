@@ -7,8 +7,14 @@
  * client's flood budget (a virtual clock, ngircd's penalty time); a client
  * over it stops being read from: its lines wait in the input buffer and a
  * timer resumes them ("fake lag"). If the waiting input grows beyond
- * recvq bytes the client is dropped with "Excess Flood". A read callback
- * runs at most CONN_LINES_PER_EVENT lines, then yields to other clients.
+ * recvq bytes the client is dropped with "Excess Flood"; so is an
+ * unregistered client that sends more than recvq bytes without a line end.
+ * A read callback runs at most CONN_LINES_PER_EVENT lines, then yields to
+ * other clients.
+ *
+ * Accepting: besides max-clients, each address may hold max-per-ip
+ * connections and open max-conn-rate new ones per second (a token bucket
+ * of that size). Trusted hosts are exempt from all three flood limits.
  *
  * One exception to the line limit: a line starting "SENDFILE DATA " (an
  * upload chunk) may be up to FILE_LINE_MAX bytes. It is recognised by its
@@ -54,7 +60,27 @@ static struct clients closing_clients =
     TAILQ_HEAD_INITIALIZER(closing_clients);
 static struct event *reap_ev, *pend_ev, *tick_ev;
 
+/* Connections and the connection-rate bucket of one address. */
+struct conn_ip {
+	char addr[64];
+	unsigned count; /* open connections */
+	int64_t tokens; /* new connections allowed, in thousandths */
+	int64_t stamp;  /* when tokens was last refilled, ms */
+	RB_ENTRY(conn_ip) entry;
+};
+RB_HEAD(conn_ips, conn_ip);
+static struct conn_ips conn_ip_tree = RB_INITIALIZER(&conn_ip_tree);
+
 static void conn_process(struct client *);
+
+/* Compare address entries. */
+static int
+conn_ip_cmp(struct conn_ip *a, struct conn_ip *b)
+{
+	return strcmp(a->addr, b->addr);
+}
+RB_PROTOTYPE(conn_ips, conn_ip, entry, conn_ip_cmp);
+RB_GENERATE(conn_ips, conn_ip, entry, conn_ip_cmp);
 
 /* Monotonic milliseconds. */
 int64_t
@@ -116,6 +142,10 @@ conn_reap(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		}
 		client_exit(c, c->quit_reason);
 		TAILQ_REMOVE(&all_clients, c, entry);
+		if (c->ip != NULL) {
+			c->ip->count--;
+			c->ip = NULL;
+		}
 		if (c->flags & CLIENT_CLOSING) {
 			/* The socket is broken or over its sendq. */
 			conn_destroy(c);
@@ -171,6 +201,16 @@ conn_write(struct client *c, const char *buf, size_t len)
 	if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
 		return false;
 	out = bufferevent_get_output(c->bev);
+	if (c->capture != NULL) {
+		/* Held for a labeled response; it still counts as sendq. */
+		if (evbuffer_get_length(out) +
+		    evbuffer_get_length(c->capture) + len > cfg->sendq) {
+			conn_close(c, "Max SendQ exceeded");
+			return false;
+		}
+		evbuffer_add(c->capture, buf, len);
+		return true;
+	}
 	if (evbuffer_get_length(out) + len > cfg->sendq) {
 		log_info("client %s: send queue over %zu bytes", client_name(c),
 		    cfg->sendq);
@@ -280,8 +320,14 @@ conn_process(struct client *c)
 				c->last_read = now;
 				if (!(c->flags & CLIENT_SKIPLINE)) {
 					c->flags |= CLIENT_SKIPLINE;
+					c->skipped = 0;
 					SEND_NUMERIC(c, ERR_INPUTTOOLONG);
 				}
+				/* Nobody logs in with a line this long. */
+				c->skipped += len;
+				if (!(c->flags & CLIENT_REGISTERED) &&
+				    c->skipped > cfg->recvq)
+					conn_kill(c, "Excess Flood");
 			}
 			return;
 		}
@@ -333,8 +379,14 @@ conn_read(struct bufferevent *bev UNUSED, void *arg)
 {
 	struct client *c = arg;
 
-	if (c->flags & CLIENT_PENDING)
-		return; /* waits for its turn or for its budget */
+	if (c->flags & CLIENT_PENDING) {
+		/* It waits for its turn or its budget; input keeps coming. */
+		if (!(c->flags & CLIENT_TRUSTED) &&
+		    evbuffer_get_length(bufferevent_get_input(c->bev)) >
+		    cfg->recvq + file_input_allowance(c))
+			conn_kill(c, "Excess Flood");
+		return;
+	}
 	conn_process(c);
 }
 
@@ -361,8 +413,17 @@ conn_tick(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 	struct client *c, *c1;
 	int64_t now = conn_now_ms();
 
+	struct conn_ip *ip, *ip1;
+
 	TAILQ_FOREACH(c, &all_clients, entry)
 		client_timer_check(c, now);
+	/* An idle address with a full bucket needs no entry. */
+	RB_FOREACH_SAFE(ip, conn_ips, &conn_ip_tree, ip1) {
+		if (ip->count == 0 && now - ip->stamp > 1000) {
+			RB_REMOVE(conn_ips, &conn_ip_tree, ip);
+			free(ip);
+		}
+	}
 	TAILQ_FOREACH_SAFE(c, &closing_clients, entry, c1) {
 		if (now - c->last_read > CONN_CLOSE_WAIT * 1000) {
 			TAILQ_REMOVE(&closing_clients, c, entry);
@@ -371,26 +432,79 @@ conn_tick(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 	}
 }
 
+/* Refuse a connection with an ERROR line and close it. */
+static void
+conn_refuse(int fd, const char *addr, const char *why)
+{
+	char line[256];
+	int n;
+
+	n = snprintf(
+	    line, sizeof line, "ERROR :Closing Link: %s (%s)\r\n", addr, why);
+	if (write(fd, line, (size_t)n) < 0)
+		log_debug("write to rejected %s: %s", addr, strerror(errno));
+	close(fd);
+	log_info("refused %s: %s", addr, why);
+}
+
+/* The entry of an address, created with a full bucket. */
+static struct conn_ip *
+conn_ip_get(const char *addr, int64_t now)
+{
+	struct conn_ip find, *ip;
+
+	strlcpy(find.addr, addr, sizeof find.addr);
+	if ((ip = RB_FIND(conn_ips, &conn_ip_tree, &find)) != NULL)
+		return ip;
+	ip = xcalloc(1, sizeof *ip);
+	strlcpy(ip->addr, addr, sizeof ip->addr);
+	ip->tokens = (int64_t)cfg->max_conn_rate * 1000;
+	ip->stamp = now;
+	RB_INSERT(conn_ips, &conn_ip_tree, ip);
+	return ip;
+}
+
+/* Whether addr may open one more connection now; NULL says why not. */
+static const char *
+conn_ip_admit(struct conn_ip *ip, int64_t now)
+{
+	int64_t full = (int64_t)cfg->max_conn_rate * 1000;
+
+	/* Refill: max_conn_rate tokens a second, thousandths per ms. */
+	ip->tokens += (now - ip->stamp) * cfg->max_conn_rate;
+	if (ip->tokens > full)
+		ip->tokens = full;
+	ip->stamp = now;
+	if (ip->count >= cfg->max_per_ip)
+		return "Too many connections from your address";
+	if (ip->tokens < 1000)
+		return "Connecting too fast, try again later";
+	ip->tokens -= 1000;
+	return NULL;
+}
+
 /* Accept a new socket as a client. */
 void
 conn_accept(int fd, const char *addr)
 {
 	struct bufferevent *bev;
 	struct client *c;
-	char line[256];
-	int n, one = 1;
+	int one = 1;
+	struct conn_ip *ip = NULL;
+	const char *why;
+	bool trusted = config_trusted(cfg, addr);
+	int64_t now = conn_now_ms();
 
 	if (nclients >= cfg->max_clients) {
-		n = snprintf(line, sizeof line,
-		    "ERROR :Closing Link: %s (Server is full, try again later)\r\n",
-		    addr);
-		if (write(fd, line, (size_t)n) < 0)
-			log_debug("write to rejected %s: %s", addr,
-			    strerror(errno));
-		close(fd);
-		log_info("refused %s: server full (%u clients)", addr,
-		    nclients);
+		conn_refuse(fd, addr, "Server is full, try again later");
 		return;
+	}
+	if (!trusted) {
+		ip = conn_ip_get(addr, now);
+		if ((why = conn_ip_admit(ip, now)) != NULL) {
+			conn_refuse(fd, addr, why);
+			return;
+		}
 	}
 	evutil_make_socket_nonblocking(fd);
 	/*
@@ -406,9 +520,13 @@ conn_accept(int fd, const char *addr)
 		return;
 	}
 	c = client_new(bev, addr);
-	if (config_trusted(cfg, addr))
+	if (trusted)
 		c->flags |= CLIENT_TRUSTED;
-	c->last_read = conn_now_ms();
+	if (ip != NULL) {
+		c->ip = ip;
+		ip->count++;
+	}
+	c->last_read = now;
 	c->flood_t = c->last_read;
 	TAILQ_INSERT_TAIL(&all_clients, c, entry);
 	bufferevent_setcb(bev, conn_read, NULL, conn_event, c);
@@ -458,10 +576,16 @@ conn_shutdown(const char *reason)
 	}
 }
 
-/* Free the connection layer's events. */
+/* Free the connection layer's events and address table. */
 void
 conn_free(void)
 {
+	struct conn_ip *ip;
+
+	while ((ip = RB_MIN(conn_ips, &conn_ip_tree)) != NULL) {
+		RB_REMOVE(conn_ips, &conn_ip_tree, ip);
+		free(ip);
+	}
 	event_free(reap_ev);
 	event_free(pend_ev);
 	event_free(tick_ev);

@@ -12,4 +12,5 @@ struct channels channel_tree = RB_INITIALIZER(&channel_tree);
 unsigned nclients;
 unsigned nunregistered;
 unsigned nopers;
+unsigned peak_users;
 time_t start_time;

@@ -8,6 +8,7 @@ chatd_libchatd_a_SOURCES = \
 	chatd/cmd-channel.c \
 	chatd/cmd-info.c \
 	chatd/cmd-message.c \
+	chatd/cmd-oper.c \
 	chatd/cmd-register.c \
 	chatd/config.c \
 	chatd/cmd-file.c \
@@ -15,12 +16,15 @@ chatd_libchatd_a_SOURCES = \
 	chatd/file.c \
 	chatd/filechunk.c \
 	chatd/globals.c \
+	chatd/label.c \
 	chatd/listen.c \
 	chatd/log.c \
+	chatd/passwd.c \
 	chatd/presence.c \
 	chatd/route.c \
 	chatd/send.c \
 	chatd/ttt.c \
+	chatd/worker.c \
 	chatd/xmalloc.c
 CHATD_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"' \
 	-DLOCALSTATEDIR='"$(localstatedir)"' -DPKGDATADIR='"$(pkgdatadir)"'

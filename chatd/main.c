@@ -35,6 +35,9 @@ usage(int status)
 	    "  -D, --data-dir DIR   where the database and files live\n"
 	    "  -d, --debug          log debug messages\n"
 	    "  -t, --test           check the configuration and exit\n"
+	    "      --hash-password  read a password on standard input and "
+	    "print\n"
+	    "                       its Argon2id hash for an oper line\n"
 	    "  -v, --version        print the version\n",
 	    SYSCONFDIR "/chatd.conf");
 	exit(status);
@@ -96,24 +99,23 @@ load_config(const char *path, bool must_exist, char **cause)
 	return c;
 }
 
-/* SIGHUP: reload the configuration (listeners stay as they are). */
-void
-chatd_rehash(void)
+/* Reload the configuration (SIGHUP, REHASH); listeners stay as they are. */
+int
+chatd_rehash(char **cause)
 {
 	struct config *n;
-	char *cause = NULL;
 
-	if ((n = load_config(cfg->path, true, &cause)) == NULL) {
+	if ((n = load_config(cfg->path, true, cause)) == NULL) {
 		log_warn("reload failed, keeping the old configuration: %s",
-		    cause);
-		free(cause);
-		return;
+		    *cause);
+		return -1;
 	}
 	replace_str(&n->data_dir, cfg->data_dir);
 	config_free(cfg);
 	cfg = n;
 	log_set_level(cfg->log_level);
 	log_info("configuration reloaded from %s", cfg->path);
+	return 0;
 }
 
 /* Close every client and leave the loop. */
@@ -130,9 +132,12 @@ chatd_die(const char *reason)
 static void
 on_signal(evutil_socket_t sig, short events UNUSED, void *arg UNUSED)
 {
+	char *cause = NULL;
+
 	switch (sig) {
 	case SIGHUP:
-		chatd_rehash();
+		if (chatd_rehash(&cause) != 0)
+			free(cause);
 		break;
 	default:
 		chatd_die(sig == SIGTERM ? "Server terminating" :
@@ -153,6 +158,7 @@ main(int argc, char **argv)
 		{ "test", no_argument, NULL, 't' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "hash-password", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = SYSCONFDIR "/chatd.conf";
@@ -185,6 +191,8 @@ main(int argc, char **argv)
 			return 0;
 		case 'h':
 			usage(0);
+		case 'H':
+			return passwd_main();
 		default:
 			usage(1);
 		}
@@ -225,6 +233,7 @@ main(int argc, char **argv)
 		status = 1;
 
 	file_free();
+	worker_free();
 	channel_free_all();
 	presence_free_all();
 	ttt_free_all();

@@ -81,15 +81,50 @@ route_time_tag(char *buf, size_t len)
 	snprintf(buf, len, "time=%s.%03dZ", when, (int)(tv.tv_usec / 1000));
 }
 
+/* The "key=value" of tag key in a line's tag section, or NULL. */
+static const char *
+route_find_tag(const struct rline *rl, const char *key)
+{
+	const char *p = rl->buf + 1, *end = rl->buf + rl->tagslen - 1;
+	size_t klen = strlen(key);
+
+	while (p < end) {
+		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 &&
+		    (p[klen] == '=' || p[klen] == ';' || p[klen] == ' '))
+			return p;
+		if ((p = memchr(p, ';', (size_t)(end - p))) == NULL)
+			break;
+		p++;
+	}
+	return NULL;
+}
+
 /* Deliver to one local client, with or without tags as it asked. */
 void
 route_client(struct client *c, const struct rline *rl)
 {
-	if (rl->tagslen > 0 &&
-	    (c->caps & (CAP_MESSAGE_TAGS | CAP_SERVER_TIME)) != 0)
+	const char *t, *end;
+	char tag[64];
+	size_t n;
+
+	if (rl->tagslen == 0 || (c->caps & CAP_MESSAGE_TAGS)) {
 		conn_write(c, rl->buf, rl->len);
-	else
-		conn_write(c, rl->buf + rl->tagslen, rl->len - rl->tagslen);
+		return;
+	}
+	/* server-time alone: only the time tag, if the line has one. */
+	if ((c->caps & CAP_SERVER_TIME) &&
+	    (t = route_find_tag(rl, "time")) != NULL) {
+		end = t + strcspn(t, "; ");
+		n = (size_t)(end - t);
+		if (n + 3 <= sizeof tag) {
+			tag[0] = '@';
+			memcpy(tag + 1, t, n);
+			tag[n + 1] = ' ';
+			if (!conn_write(c, tag, n + 2))
+				return;
+		}
+	}
+	conn_write(c, rl->buf + rl->tagslen, rl->len - rl->tagslen);
 }
 
 /*

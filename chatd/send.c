@@ -58,6 +58,44 @@ send_fail(struct client *c, const char *cmd, const char *code,
 	route_client(c, &rl);
 }
 
+/* Send WARN or NOTE: <kind> <cmd> <code> :<text>. */
+static void
+send_standard(struct client *c, const char *kind, const char *cmd,
+    const char *code, const char *fmt, va_list ap)
+{
+	struct rline rl;
+	char text[CHAT_LINE_MAX];
+
+	vsnprintf(text, sizeof text, fmt, ap);
+	route_init(
+	    &rl, NULL, cfg->server_name, "%s %s %s :%s", kind, cmd, code, text);
+	route_client(c, &rl);
+}
+
+/* Send an IRCv3 WARN: the command worked, but not quite as asked. */
+void
+send_warn(
+    struct client *c, const char *cmd, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	send_standard(c, "WARN", cmd, code, fmt, ap);
+	va_end(ap);
+}
+
+/* Send an IRCv3 NOTE: information the client did not ask for. */
+void
+send_note(
+    struct client *c, const char *cmd, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	send_standard(c, "NOTE", cmd, code, fmt, ap);
+	va_end(ap);
+}
+
 /* Send a server NOTICE to a client. */
 void
 send_notice(struct client *c, const char *fmt, ...)

@@ -70,3 +70,10 @@ EXTRA_DIST += \
 	tests/integration/sendfile-errors.chat \
 	tests/integration/sendfile-resume.chat \
 	tests/integration/sendfile.sh
+
+# Issue 3: the full IRC command set, IRCv3, operators, flood control.
+IRC_CHAT_TESTS = \
+	tests/integration/irc-oper.chat \
+	tests/integration/irc-die.chat
+TESTS += $(IRC_CHAT_TESTS)
+EXTRA_DIST += $(IRC_CHAT_TESTS)
