@@ -74,6 +74,8 @@ EXTRA_DIST += \
 # Issue 3: the full IRC command set, IRCv3, operators, flood control.
 IRC_CHAT_TESTS = \
 	tests/integration/irc-oper.chat \
-	tests/integration/irc-die.chat
+	tests/integration/irc-die.chat \
+	tests/integration/irc-cap.chat \
+	tests/integration/irc-label.chat
 TESTS += $(IRC_CHAT_TESTS)
 EXTRA_DIST += $(IRC_CHAT_TESTS)
