@@ -210,13 +210,18 @@ cmd_who(struct client *c, struct chat_msg *m)
 	char prefix[CHAT_LINE_MAX];
 	const char *mask = m->argc > 0 ? m->argv[0] : "*";
 	int count = 0;
+	bool in;
 
 	if (chat_is_channel(mask)) {
 		if ((ch = channel_find(mask)) != NULL &&
 		    (!(ch->modes & CHAN_SECRET) ||
 		    channel_member(ch, c) != NULL)) {
-			TAILQ_FOREACH(mb, &ch->members, centry)
-				who_reply(c, ch->name, mb->client, mb);
+			in = channel_member(ch, c) != NULL;
+			TAILQ_FOREACH(mb, &ch->members, centry) {
+				if (in || !(mb->client->flags &
+				    CLIENT_INVISIBLE))
+					who_reply(c, ch->name, mb->client, mb);
+			}
 		}
 		SEND_NUMERIC(c, RPL_ENDOFWHO, mask);
 		return CMD_OK;
@@ -244,8 +249,13 @@ cmd_whois(struct client *c, struct chat_msg *m)
 	struct client *o;
 	struct member *mb;
 	char list[CHAT_LINE_MAX] = "";
-	const char *nick = m->argv[m->argc - 1];
+	const char *nick;
 
+	if (m->argc < 1 || *m->argv[m->argc - 1] == '\0') {
+		SEND_NUMERIC(c, ERR_NONICKNAMEGIVEN);
+		return CMD_OK;
+	}
+	nick = m->argv[m->argc - 1];
 	if ((o = client_find(nick)) == NULL ||
 	    !(o->flags & CLIENT_REGISTERED)) {
 		SEND_NUMERIC(c, ERR_NOSUCHNICK, nick);

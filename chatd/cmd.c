@@ -146,7 +146,7 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "WHO", .min = 0, .max = 2, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_who, .usage = "WHO <#channel|nick|mask>",
 	    .help = "List users matching a channel, nick or mask." },
-	{ .name = "WHOIS", .min = 1, .max = 2, .flags = CMD_REG, .cost = 2,
+	{ .name = "WHOIS", .min = 0, .max = 2, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_whois, .usage = "WHOIS <nick>",
 	    .help = "Show who someone is: host, channels, idle time, away." },
 };

@@ -76,6 +76,10 @@ IRC_CHAT_TESTS = \
 	tests/integration/irc-oper.chat \
 	tests/integration/irc-die.chat \
 	tests/integration/irc-cap.chat \
-	tests/integration/irc-label.chat
+	tests/integration/irc-label.chat \
+	tests/integration/irc-monitor.chat \
+	tests/integration/irc-away.chat \
+	tests/integration/irc-info.chat \
+	tests/integration/irc-nick.chat
 TESTS += $(IRC_CHAT_TESTS)
 EXTRA_DIST += $(IRC_CHAT_TESTS)
