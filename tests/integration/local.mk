@@ -80,6 +80,8 @@ IRC_CHAT_TESTS = \
 	tests/integration/irc-monitor.chat \
 	tests/integration/irc-away.chat \
 	tests/integration/irc-info.chat \
-	tests/integration/irc-nick.chat
+	tests/integration/irc-nick.chat \
+	tests/integration/irc-modes.chat \
+	tests/integration/irc-kick.chat
 TESTS += $(IRC_CHAT_TESTS)
 EXTRA_DIST += $(IRC_CHAT_TESTS)
