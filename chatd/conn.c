@@ -108,9 +108,18 @@ conn_destroy(struct client *c)
 	client_free(c);
 }
 
-/* The output of a closing client drained: free it. */
+/* Input that arrives while lingering is thrown away. */
 static void
-conn_drained(struct bufferevent *bev UNUSED, void *arg)
+conn_linger_read(struct bufferevent *bev, void *arg UNUSED)
+{
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	evbuffer_drain(in, evbuffer_get_length(in));
+}
+
+/* EOF or an error while closing: free the client. */
+static void
+conn_drain_event(struct bufferevent *bev UNUSED, short what UNUSED, void *arg)
 {
 	struct client *c = arg;
 
@@ -118,11 +127,24 @@ conn_drained(struct bufferevent *bev UNUSED, void *arg)
 	conn_destroy(c);
 }
 
-/* An error while draining: give up on the rest. */
+/*
+ * The output of a closing client drained. Closing a socket that still has
+ * unread input makes the kernel send a reset, which can destroy the ERROR
+ * line before the peer reads it (a flooder always has unread input). So
+ * send FIN, read and discard until the peer closes, or until conn_tick
+ * gives up after CONN_CLOSE_WAIT seconds.
+ */
 static void
-conn_drain_event(struct bufferevent *bev UNUSED, short what UNUSED, void *arg)
+conn_drained(struct bufferevent *bev, void *arg)
 {
-	conn_drained(NULL, arg);
+	struct client *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	evbuffer_drain(in, evbuffer_get_length(in));
+	shutdown(bufferevent_getfd(bev), SHUT_WR);
+	bufferevent_setcb(bev, conn_linger_read, NULL, conn_drain_event, c);
+	bufferevent_disable(bev, EV_WRITE);
+	bufferevent_enable(bev, EV_READ);
 }
 
 /* Free the dead: tell their peers, send ERROR, close after draining. */

@@ -82,6 +82,10 @@ IRC_CHAT_TESTS = \
 	tests/integration/irc-info.chat \
 	tests/integration/irc-nick.chat \
 	tests/integration/irc-modes.chat \
-	tests/integration/irc-kick.chat
+	tests/integration/irc-kick.chat \
+	tests/integration/irc-flood.chat \
+	tests/integration/irc-limits.chat \
+	tests/integration/irc-connrate.chat \
+	tests/integration/irc-trusted.chat
 TESTS += $(IRC_CHAT_TESTS)
 EXTRA_DIST += $(IRC_CHAT_TESTS)
