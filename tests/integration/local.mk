@@ -89,3 +89,6 @@ IRC_CHAT_TESTS = \
 	tests/integration/irc-trusted.chat
 TESTS += $(IRC_CHAT_TESTS)
 EXTRA_DIST += $(IRC_CHAT_TESTS)
+# irssi, driven by expect, talks with a raw client (skips without irssi).
+TESTS += tests/integration/irc-irssi.sh
+EXTRA_DIST += tests/integration/irc-irssi.sh

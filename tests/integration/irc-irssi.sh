@@ -1,0 +1,221 @@
+#!/bin/sh
+# A real IRC client against chatd: irssi (driven by expect in a pseudo
+# terminal) joins a channel and talks with a raw client (chat-expect).
+# Both directions are checked: the raw client must see irssi's JOIN and
+# message, and irssi must show (and log) the raw client's message.
+# Skipped when irssi or expect is missing.
+#
+# Environment: CHATD, CHAT_EXPECT (set by AM_TESTS_ENVIRONMENT).
+
+set -u
+: "${CHATD:?CHATD is not set}"
+: "${CHAT_EXPECT:?CHAT_EXPECT is not set}"
+
+if ! command -v irssi >/dev/null 2>&1; then
+	echo "1..0 # SKIP irssi is not installed"
+	exit 0
+fi
+if ! command -v expect >/dev/null 2>&1; then
+	echo "1..0 # SKIP expect is not installed"
+	exit 0
+fi
+
+# Bounds: chatd start-up and the whole conversation, in 50 ms polls.
+start_polls=200
+talk_polls=1200
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/chat-irssi.XXXXXX") || exit 99
+chatd_pid=
+raw_pid=
+irssi_pid=
+
+cleanup()
+{
+	for pid in $irssi_pid $raw_pid $chatd_pid; do
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	if [ "${CHAT_KEEP:-0}" = 1 ]; then
+		echo "# kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+# True while $1 runs (and is not a zombie).
+alive()
+{
+	kill -0 "$1" 2>/dev/null || return 1
+	if [ -r "/proc/$1/stat" ]; then
+		state=$(sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)
+		[ "$state" != Z ] || return 1
+	fi
+	return 0
+}
+
+# Print a file as TAP diagnostics.
+diag_file()
+{
+	[ -f "$1" ] && sed 's/^/# /' "$1"
+}
+
+printf 'server-name chatd.test\nmotd-file /dev/null\n' >"$tmp/chatd.conf"
+"$CHATD" -d --listen 127.0.0.1:0 --data-dir "$tmp" -f "$tmp/chatd.conf" \
+    </dev/null >"$tmp/chatd.log" 2>&1 &
+chatd_pid=$!
+port=
+i=0
+while [ $i -lt $start_polls ]; do
+	port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\).*/\1/p' \
+	    "$tmp/chatd.log" 2>/dev/null | head -n 1)
+	[ -n "$port" ] && break
+	alive "$chatd_pid" || break
+	sleep 0.05
+	i=$((i + 1))
+done
+echo "1..5"
+if [ -z "$port" ]; then
+	echo "not ok 1 - chatd did not start"
+	diag_file "$tmp/chatd.log"
+	exit 1
+fi
+echo "ok 1 - chatd listens on port $port"
+
+# The raw client: in the channel first, then waits for irssi; it answers
+# irssi's message, so irssi may quit once it shows the answer (irssi
+# queues its own commands, so quitting earlier could drop its message).
+cat >"$tmp/raw.chat" <<'EOF'
+set timeout 20000
+r> NICK rawuser
+r> USER raw 0 * :Raw Client
+r~ :chatd.test 376 rawuser :*
+r> JOIN #irssi
+r~ :chatd.test 366 rawuser #irssi :*
+r~ :irssiuser!*@127.0.0.1 JOIN #irssi
+r~ :irssiuser!*@* PRIVMSG #irssi :hello from irssi
+r> PRIVMSG #irssi :hello from raw
+r~ :irssiuser!*@* QUIT :*see you*
+EOF
+"$CHAT_EXPECT" -P -T 60 -p "$port" "$tmp/raw.chat" >"$tmp/raw.tap" 2>&1 &
+raw_pid=$!
+
+# irssi: a private home with one server that connects and joins by
+# itself and logs what it sees.
+mkdir -p "$tmp/irssi" "$tmp/logs"
+cat >"$tmp/irssi/config" <<EOF
+servers = (
+  { address = "127.0.0.1"; chatnet = "chatd"; port = "$port";
+    autoconnect = "yes"; }
+);
+chatnets = {
+  chatd = {
+    type = "IRC";
+    autosendcmd = "/join #irssi";
+  };
+};
+settings = {
+  core = {
+    nick = "irssiuser"; user_name = "irssi"; real_name = "Irssi Test";
+    settings_autosave = "no";
+  };
+  "fe-common/core" = {
+    autolog = "yes";
+    autolog_path = "$tmp/logs/\$0.log";
+  };
+};
+EOF
+# Speak once irssi has the channel's names ("Total of N nicks"); quit
+# once the raw client's message is on the screen. Each wait is bounded.
+cat >"$tmp/irssi.exp" <<'EOF'
+set timeout 30
+set env(TERM) xterm
+spawn -noecho irssi --home=[lindex $argv 0]
+set joined 0
+set heard 0
+while {!($joined && $heard)} {
+	expect {
+		"Total of" {
+			if {!$joined} {
+				set joined 1
+				send "/msg #irssi hello from irssi\r"
+			}
+		}
+		"hello from raw" { set heard 1 }
+		timeout { exit 2 }
+		eof { exit 3 }
+	}
+}
+send "/quit see you\r"
+expect {
+	eof {}
+	timeout { exit 4 }
+}
+exit 0
+EOF
+expect -f "$tmp/irssi.exp" "$tmp/irssi" >"$tmp/irssi.out" 2>&1 </dev/null &
+irssi_pid=$!
+
+i=0
+while [ $i -lt $talk_polls ] && { alive "$irssi_pid" || alive "$raw_pid"; }
+do
+	sleep 0.05
+	i=$((i + 1))
+done
+wait "$irssi_pid"
+irssi_rc=$?
+irssi_pid=
+wait "$raw_pid"
+raw_rc=$?
+raw_pid=
+
+failed=0
+if [ "$raw_rc" -eq 0 ]; then
+	echo "ok 2 - the raw client saw irssi join, speak and quit"
+else
+	echo "not ok 2 - the raw client saw irssi join, speak and quit"
+	diag_file "$tmp/raw.tap"
+	failed=1
+fi
+if [ "$irssi_rc" -eq 0 ]; then
+	echo "ok 3 - irssi showed the raw client's message"
+else
+	echo "not ok 3 - irssi showed the raw client's message (expect $irssi_rc)"
+	failed=1
+fi
+if grep -q 'rawuser.*hello from raw' "$tmp/logs/#irssi.log" 2>/dev/null
+then
+	echo "ok 4 - irssi logged the raw client's message"
+else
+	echo "not ok 4 - irssi logged the raw client's message"
+	for f in "$tmp"/logs/*; do diag_file "$f"; done
+	failed=1
+fi
+# chatd must shut down cleanly (and, under sanitizers, without reports).
+kill -TERM "$chatd_pid" 2>/dev/null
+i=0
+while [ $i -lt $start_polls ] && alive "$chatd_pid"; do
+	sleep 0.05
+	i=$((i + 1))
+done
+wait "$chatd_pid"
+chatd_rc=$?
+chatd_pid=
+if [ $chatd_rc -eq 0 ] && ! grep -q -E \
+    'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$tmp/chatd.log"
+then
+	echo "ok 5 - chatd shut down cleanly"
+else
+	echo "not ok 5 - chatd shut down cleanly (status $chatd_rc)"
+	failed=1
+fi
+if [ $failed -ne 0 ]; then
+	echo "# --- irssi screen (control characters removed)"
+	tr -cd '\11\12\40-\176' <"$tmp/irssi.out" | tail -c 3000 | \
+	    sed 's/^/# /'
+	echo
+	echo "# --- chatd log"
+	diag_file "$tmp/chatd.log"
+fi
+exit $failed
