@@ -367,6 +367,7 @@ void cmd_welcome(struct client *);
 /* cmd-message.c */
 enum cmd_result cmd_privmsg(struct client *, struct chat_msg *);
 enum cmd_result cmd_notice(struct client *, struct chat_msg *);
+enum cmd_result cmd_tagmsg(struct client *, struct chat_msg *);
 
 /* cmd-channel.c */
 enum cmd_result cmd_invite(struct client *, struct chat_msg *);

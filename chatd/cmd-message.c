@@ -1,4 +1,9 @@
-/* PRIVMSG and NOTICE, to nicks and channels. */
+/*
+ * PRIVMSG, NOTICE and TAGMSG, to nicks and channels. Client-only tags
+ * (IRCv3 message-tags: keys starting with '+', such as +typing) travel
+ * with the message to recipients that enabled message-tags; TAGMSG, which
+ * is nothing but tags, goes only to them.
+ */
 
 #include "config.h"
 
@@ -45,19 +50,83 @@ message_tags(char *buf, size_t len)
 	    (unsigned long long)start_time, (unsigned long long)++counter);
 }
 
-/* Deliver one message to one target. */
+/* Append the sender's client-only tags to tags (at most 4094 bytes). */
 static void
-message_one(struct client *c, const char *cmd, const char *target,
-    const char *text, bool notice)
+message_client_tags(struct chat_msg *m, char *tags, size_t len)
+{
+	char esc[CHAT_TAGS_MAX];
+	size_t i, start = strlen(tags);
+
+	for (i = 0; i < m->ntags; i++) {
+		if (m->tags[i].key[0] != '+')
+			continue;
+		if (m->tags[i].value != NULL && *m->tags[i].value != '\0') {
+			if (chat_tag_escape(esc, sizeof esc,
+			    m->tags[i].value) < 0)
+				continue;
+		} else
+			esc[0] = '\0';
+		if (strlen(tags) - start + strlen(m->tags[i].key) +
+		    strlen(esc) + 2 > 4094 ||
+		    strlen(tags) + strlen(m->tags[i].key) + strlen(esc) + 3 >
+		    len)
+			break;
+		strlcat(tags, ";", len);
+		strlcat(tags, m->tags[i].key, len);
+		if (esc[0] != '\0') {
+			strlcat(tags, "=", len);
+			strlcat(tags, esc, len);
+		}
+	}
+}
+
+/* Deliver one message to one target; text NULL is a TAGMSG. */
+static void
+message_one(struct client *c, struct chat_msg *m, const char *cmd,
+    const char *target, const char *text, bool notice)
 {
 	struct channel *ch;
 	struct client *to;
+	struct member *mb;
 	struct rline rl;
-	char prefix[CHAT_LINE_MAX], tags[128];
+	char prefix[CHAT_LINE_MAX], tags[CHAT_TAGS_MAX];
 	const char *why;
 
 	client_prefix(c, prefix, sizeof prefix);
 	message_tags(tags, sizeof tags);
+	message_client_tags(m, tags, sizeof tags);
+	if (text == NULL) {
+		if (chat_is_channel(target)) {
+			if ((ch = channel_find(target)) == NULL) {
+				SEND_NUMERIC(c, ERR_NOSUCHCHANNEL, target);
+				return;
+			}
+			if ((why = message_channel_refused(c, ch)) != NULL) {
+				SEND_NUMERIC(c, ERR_CANNOTSENDTOCHAN,
+				    ch->name, why);
+				return;
+			}
+			route_init(&rl, tags, prefix, "TAGMSG %s", ch->name);
+			TAILQ_FOREACH(mb, &ch->members, centry) {
+				if (mb->client != c &&
+				    (mb->client->caps & CAP_MESSAGE_TAGS))
+					route_client(mb->client, &rl);
+			}
+		} else {
+			if ((to = client_find(target)) == NULL ||
+			    !(to->flags & CLIENT_REGISTERED)) {
+				SEND_NUMERIC(c, ERR_NOSUCHNICK, target);
+				return;
+			}
+			route_init(&rl, tags, prefix, "TAGMSG %s", to->nick);
+			if (to->caps & CAP_MESSAGE_TAGS)
+				route_client(to, &rl);
+		}
+		if ((c->caps & (CAP_ECHO_MESSAGE | CAP_MESSAGE_TAGS)) ==
+		    (CAP_ECHO_MESSAGE | CAP_MESSAGE_TAGS))
+			route_client(c, &rl);
+		return;
+	}
 	if (chat_is_channel(target)) {
 		if ((ch = channel_find(target)) == NULL) {
 			SEND_NUMERIC(c, ERR_NOSUCHCHANNEL, target);
@@ -111,7 +180,7 @@ message_send(struct client *c, struct chat_msg *m, bool notice)
 			    "Too many targets (at most 4)");
 			break;
 		}
-		message_one(c, cmd, t, m->argv[1], notice);
+		message_one(c, m, cmd, t, m->argv[1], notice);
 	}
 	return CMD_OK;
 }
@@ -128,4 +197,16 @@ enum cmd_result
 cmd_notice(struct client *c, struct chat_msg *m)
 {
 	return message_send(c, m, true);
+}
+
+/* TAGMSG <target>: only tags, for clients with message-tags. */
+enum cmd_result
+cmd_tagmsg(struct client *c, struct chat_msg *m)
+{
+	if (*m->argv[0] == '\0') {
+		SEND_NUMERIC(c, ERR_NORECIPIENT, "TAGMSG");
+		return CMD_OK;
+	}
+	message_one(c, m, "TAGMSG", m->argv[0], NULL, true);
+	return CMD_OK;
 }

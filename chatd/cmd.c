@@ -118,6 +118,10 @@ const struct cmd_entry cmd_table[] = {
 		    "channel's members, in base64 chunks (see the "
 		    "chatd/sendfile capability); receive, decline, cancel "
 		    "and list transfers." },
+	{ .name = "TAGMSG", .min = 1, .max = 1, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_tagmsg, .usage = "@+tag[=value] TAGMSG <nick|#channel>",
+	    .help = "Send only tags (such as +typing=active) to clients that "
+		    "enabled message-tags." },
 	{ .name = "TIME", .min = 0, .max = 1, .flags = CMD_REG, .cost = 1,
 	    .exec = cmd_time, .usage = "TIME",
 	    .help = "Show the server's time." },

@@ -86,7 +86,8 @@ IRC_CHAT_TESTS = \
 	tests/integration/irc-flood.chat \
 	tests/integration/irc-limits.chat \
 	tests/integration/irc-connrate.chat \
-	tests/integration/irc-trusted.chat
+	tests/integration/irc-trusted.chat \
+	tests/integration/irc-tags.chat
 TESTS += $(IRC_CHAT_TESTS)
 EXTRA_DIST += $(IRC_CHAT_TESTS)
 # irssi, driven by expect, talks with a raw client (skips without irssi).
