@@ -108,6 +108,14 @@ channel_announce_join(struct client *c, struct channel *ch)
 		route_client(m->client,
 		    (m->client->caps & CAP_EXTENDED_JOIN) ? &ext : &plain);
 	}
+	/* away-notify: an away user's JOIN is followed by its AWAY. */
+	if (c->away == NULL)
+		return;
+	route_init(&plain, NULL, prefix, "AWAY :%s", c->away);
+	TAILQ_FOREACH(m, &ch->members, centry) {
+		if (m->client != c && (m->client->caps & CAP_AWAY_NOTIFY))
+			route_client(m->client, &plain);
+	}
 }
 
 /* Join one channel, creating it if needed. */
