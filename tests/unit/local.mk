@@ -32,3 +32,10 @@ TESTS += tests/unit/test-filechunk
 tests_unit_test_filechunk_LDADD = chatd/libchatd.a $(UNIT_LDADD) $(LIBBSD_LIBS)
 tests_unit_test_filechunk_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_filechunk_CFLAGS = $(CHATD_CFLAGS)
+
+# chatd pieces without sockets: command table, password hashes, worker.
+check_PROGRAMS += tests/unit/test-oper
+TESTS += tests/unit/test-oper
+tests_unit_test_oper_CPPFLAGS = $(CHATD_CPPFLAGS) -I$(top_srcdir)/tests
+tests_unit_test_oper_CFLAGS = $(CHATD_CFLAGS)
+tests_unit_test_oper_LDADD = tests/libtap.a $(CHATD_LIBS)
