@@ -283,6 +283,9 @@ cmd_topic(struct client *c, struct chat_msg *m)
 	}
 	route_init(&rl, NULL, prefix, "TOPIC %s :%s", ch->name, topic);
 	route_channel(ch, NULL, &rl);
+	if (strlen(m->argv[1]) > strlen(topic))
+		send_warn(c, "TOPIC", "TRUNCATED",
+		    "Topic cut to %zu bytes (TOPICLEN)", strlen(topic));
 	return CMD_OK;
 }
 

@@ -361,6 +361,10 @@ cmd_away(struct client *c, struct chat_msg *m)
 		msg[chat_utf8_cut(msg, strlen(msg), CHAT_AWAY_MAX)] = '\0';
 		replace_str(&c->away, msg);
 		SEND_NUMERIC(c, RPL_NOWAWAY);
+		if (strlen(m->argv[0]) > strlen(msg))
+			send_warn(c, "AWAY", "TRUNCATED",
+			    "Away message cut to %zu bytes (AWAYLEN)",
+			    strlen(msg));
 		route_init(&rl, NULL, prefix, "AWAY :%s", msg);
 	}
 	/* away-notify: only peers that asked for it. */
