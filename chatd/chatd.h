@@ -356,6 +356,8 @@ extern const size_t cmd_count;
 
 /* cmd-register.c */
 enum cmd_result cmd_cap(struct client *, struct chat_msg *);
+char *cap_values(void);
+void cap_notify_changes(const char *old);
 enum cmd_result cmd_nick(struct client *, struct chat_msg *);
 enum cmd_result cmd_pass(struct client *, struct chat_msg *);
 enum cmd_result cmd_ping(struct client *, struct chat_msg *);

@@ -44,6 +44,69 @@ cap_find(const char *name)
 	return -1;
 }
 
+/* The value a capability advertises now, or NULL. */
+static const char *
+cap_value(size_t i)
+{
+	if (cap_table[i].flag == CAP_TTT)
+		return ttt_cap_value();
+	if (cap_table[i].flag == CAP_SENDFILE)
+		return file_cap_value();
+	return cap_table[i].value;
+}
+
+/* Every capability's value, one "name=value" line each (allocated). */
+char *
+cap_values(void)
+{
+	char *all = xstrdup(""), *next;
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < CAP_COUNT; i++) {
+		if ((v = cap_value(i)) == NULL)
+			continue;
+		xasprintf(&next, "%s%s=%s\n", all, cap_table[i].name, v);
+		free(all);
+		all = next;
+	}
+	return all;
+}
+
+/*
+ * cap-notify: after a reload, announce capabilities whose value changed
+ * (old comes from cap_values() before it) with CAP NEW.
+ */
+void
+cap_notify_changes(const char *old)
+{
+	struct client *c;
+	char line[CHAT_LINE_MAX];
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < CAP_COUNT; i++) {
+		if ((v = cap_value(i)) == NULL)
+			continue;
+		snprintf(line, sizeof line, "%s=%s\n", cap_table[i].name, v);
+		if (strstr(old, line) != NULL)
+			continue;
+		TAILQ_FOREACH(c, &all_clients, entry) {
+			if (!(c->caps & CAP_CAP_NOTIFY) ||
+			    (c->flags & CLIENT_DEAD))
+				continue;
+			if (c->cap_version >= 302)
+				send_raw(c, ":%s CAP %s NEW :%s=%s",
+				    cfg->server_name, client_name(c),
+				    cap_table[i].name, v);
+			else
+				send_raw(c, ":%s CAP %s NEW :%s",
+				    cfg->server_name, client_name(c),
+				    cap_table[i].name);
+		}
+	}
+}
+
 /* CAP LS | LIST | REQ | END. */
 enum cmd_result
 cmd_cap(struct client *c, struct chat_msg *m)
@@ -74,11 +137,7 @@ cmd_cap(struct client *c, struct chat_msg *m)
 			if (list[0] != '\0')
 				strlcat(list, " ", sizeof list);
 			strlcat(list, cap_table[i].name, sizeof list);
-			value = cap_table[i].value;
-			if (cap_table[i].flag == CAP_TTT)
-				value = ttt_cap_value();
-			else if (cap_table[i].flag == CAP_SENDFILE)
-				value = file_cap_value();
+			value = cap_value(i);
 			if (value != NULL && c->cap_version >= 302) {
 				strlcat(list, "=", sizeof list);
 				strlcat(list, value, sizeof list);

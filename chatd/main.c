@@ -104,6 +104,7 @@ int
 chatd_rehash(char **cause)
 {
 	struct config *n;
+	char *caps;
 
 	if ((n = load_config(cfg->path, true, cause)) == NULL) {
 		log_warn("reload failed, keeping the old configuration: %s",
@@ -111,10 +112,13 @@ chatd_rehash(char **cause)
 		return -1;
 	}
 	replace_str(&n->data_dir, cfg->data_dir);
+	caps = cap_values();
 	config_free(cfg);
 	cfg = n;
 	log_set_level(cfg->log_level);
 	log_info("configuration reloaded from %s", cfg->path);
+	cap_notify_changes(caps);
+	free(caps);
 	return 0;
 }
 

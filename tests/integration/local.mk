@@ -93,3 +93,6 @@ EXTRA_DIST += $(IRC_CHAT_TESTS)
 # irssi, driven by expect, talks with a raw client (skips without irssi).
 TESTS += tests/integration/irc-irssi.sh
 EXTRA_DIST += tests/integration/irc-irssi.sh
+# A reload announces changed capability values (cap-notify).
+TESTS += tests/integration/irc-rehash.sh
+EXTRA_DIST += tests/integration/irc-rehash.sh
