@@ -55,24 +55,25 @@ static void
 message_client_tags(struct chat_msg *m, char *tags, size_t len)
 {
 	char esc[CHAT_TAGS_MAX];
-	size_t i, start = strlen(tags);
+	const char *key, *value;
+	size_t i, need, start = strlen(tags);
 
 	for (i = 0; i < m->ntags; i++) {
-		if (m->tags[i].key[0] != '+')
+		key = m->tags[i].key;
+		value = m->tags[i].value;
+		if (key[0] != '+')
 			continue;
-		if (m->tags[i].value != NULL && *m->tags[i].value != '\0') {
-			if (chat_tag_escape(esc, sizeof esc,
-			    m->tags[i].value) < 0)
-				continue;
-		} else
-			esc[0] = '\0';
-		if (strlen(tags) - start + strlen(m->tags[i].key) +
-		    strlen(esc) + 2 > 4094 ||
-		    strlen(tags) + strlen(m->tags[i].key) + strlen(esc) + 3 >
-		    len)
+		esc[0] = '\0';
+		if (value != NULL && *value != '\0' &&
+		    chat_tag_escape(esc, sizeof esc, value) < 0)
+			continue;
+		/* ";key=value" */
+		need = 1 + strlen(key) + (esc[0] != '\0' ? 1 + strlen(esc) : 0);
+		if (strlen(tags) - start + need > 4094 ||
+		    strlen(tags) + need >= len)
 			break;
 		strlcat(tags, ";", len);
-		strlcat(tags, m->tags[i].key, len);
+		strlcat(tags, key, len);
 		if (esc[0] != '\0') {
 			strlcat(tags, "=", len);
 			strlcat(tags, esc, len);
