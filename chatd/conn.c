@@ -12,9 +12,10 @@
  * A read callback runs at most CONN_LINES_PER_EVENT lines, then yields to
  * other clients.
  *
- * Accepting: besides max-clients, each address may hold max-per-ip
- * connections and open max-conn-rate new ones per second (a token bucket
- * of that size). Trusted hosts are exempt from all three flood limits.
+ * Accepting: besides max-clients, each address (IPv6: each /64) may hold
+ * max-per-ip connections and open max-conn-rate new ones per second (a
+ * token bucket of that size). Trusted hosts are exempt from all three
+ * flood limits.
  *
  * One exception to the line limit: a line starting "SENDFILE DATA " (an
  * upload chunk) may be up to FILE_LINE_MAX bytes. It is recognised by its
@@ -33,6 +34,8 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -469,17 +472,27 @@ conn_refuse(int fd, const char *addr, const char *why)
 	log_info("refused %s: %s", addr, why);
 }
 
-/* The entry of an address, created with a full bucket. */
+/*
+ * The entry of an address, created with a full bucket. IPv6 addresses
+ * count per /64: one host usually has a whole /64 to pick from.
+ */
 static struct conn_ip *
 conn_ip_get(const char *addr, int64_t now)
 {
 	struct conn_ip find, *ip;
+	struct in6_addr a6;
+	char net[INET6_ADDRSTRLEN];
 
-	strlcpy(find.addr, addr, sizeof find.addr);
+	if (strchr(addr, ':') != NULL && inet_pton(AF_INET6, addr, &a6) == 1) {
+		memset(a6.s6_addr + 8, 0, 8);
+		inet_ntop(AF_INET6, &a6, net, sizeof net);
+		snprintf(find.addr, sizeof find.addr, "%s/64", net);
+	} else
+		strlcpy(find.addr, addr, sizeof find.addr);
 	if ((ip = RB_FIND(conn_ips, &conn_ip_tree, &find)) != NULL)
 		return ip;
 	ip = xcalloc(1, sizeof *ip);
-	strlcpy(ip->addr, addr, sizeof ip->addr);
+	strlcpy(ip->addr, find.addr, sizeof ip->addr);
 	ip->tokens = (int64_t)cfg->max_conn_rate * 1000;
 	ip->stamp = now;
 	RB_INSERT(conn_ips, &conn_ip_tree, ip);
