@@ -425,6 +425,8 @@ enum cmd_result cmd_rehash(struct client *, struct chat_msg *);
 /* label.c: IRCv3 labeled-response. */
 void label_begin(struct client *, const char *label);
 void label_end(struct client *);
+char *label_defer(struct client *);
+void label_resume(struct client *, char *label);
 
 /* worker.c: slow work (password hashing) off the event loop. */
 void worker_run(

@@ -24,6 +24,7 @@ struct oper_check {
 	char name[64];
 	char *hash;
 	char *password;
+	char *label; /* labeled-response: the reply comes later */
 	bool ok;
 };
 
@@ -66,6 +67,10 @@ oper_done(void *arg, bool cancelled)
 	}
 	if (c != NULL && !cancelled && !(c->flags & CLIENT_DEAD)) {
 		c->flags &= ~CLIENT_OPERWAIT;
+		if (oc->label != NULL) {
+			label_resume(c, oc->label);
+			oc->label = NULL;
+		}
 		if (!oc->ok) {
 			log_warn("failed OPER %s by %s from %s", oc->name,
 			    c->nick, c->host);
@@ -81,10 +86,12 @@ oper_done(void *arg, bool cancelled)
 			}
 			SEND_NUMERIC(c, RPL_YOUREOPER);
 		}
+		label_end(c);
 	}
 	explicit_bzero(oc->password, strlen(oc->password));
 	free(oc->password);
 	free(oc->hash);
+	free(oc->label);
 	free(oc);
 }
 
@@ -113,6 +120,7 @@ cmd_oper(struct client *c, struct chat_msg *m)
 	oc->hash = xstrdup(hash);
 	oc->password = xstrdup(m->argv[1]);
 	explicit_bzero(m->argv[1], strlen(m->argv[1]));
+	oc->label = label_defer(c);
 	c->flags |= CLIENT_OPERWAIT;
 	worker_run(oper_work, oper_done, oc);
 	return CMD_OK;

@@ -34,6 +34,32 @@ label_begin(struct client *c, const char *label)
 		fatalx("evbuffer_new failed");
 }
 
+/*
+ * A handler that answers later (OPER, after the worker): take the label
+ * away so that no ACK goes out now; label_resume() puts it back.
+ */
+char *
+label_defer(struct client *c)
+{
+	char *label = c->label;
+
+	if (c->capture == NULL)
+		return NULL;
+	c->label = NULL;
+	return label;
+}
+
+/* Hold replies again for a deferred label (which c now owns). */
+void
+label_resume(struct client *c, char *label)
+{
+	free(c->label);
+	c->label = label;
+	c->capture = evbuffer_new();
+	if (c->capture == NULL)
+		fatalx("evbuffer_new failed");
+}
+
 /* Queue one held line with tag added to its tag section. */
 static void
 label_put(struct client *c, const char *tag, const char *line, size_t len)
@@ -74,6 +100,13 @@ label_end(struct client *c)
 	len = evbuffer_get_length(held);
 	data = (const char *)evbuffer_pullup(held, -1);
 	end = data + len;
+	if (c->label == NULL) {
+		/* Deferred: whatever came meanwhile goes out unlabeled. */
+		if (len > 0)
+			conn_write(c, data, len);
+		evbuffer_free(held);
+		return;
+	}
 	for (p = data; p < end && (eol = memchr(p, '\n', (size_t)(end - p)));
 	     p = eol + 1)
 		nlines++;
