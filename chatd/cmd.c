@@ -176,17 +176,12 @@ static enum cmd_result
 cmd_run(struct client *c, struct chat_msg *m)
 {
 	const struct cmd_entry *ce = cmd_find(m->command);
-	int64_t now;
-	int cost = ce != NULL ? ce->cost : 1;
 
 	/* Every line costs, mistakes too: 421s are not free to ask for. */
-	if ((ce == NULL || !(ce->flags & CMD_NOFLOOD)) && cost > 0 &&
-	    !(c->flags & CLIENT_TRUSTED)) {
-		now = conn_now_ms();
-		if (c->flood_t < now)
-			c->flood_t = now;
-		c->flood_t += (int64_t)cost * 1000 / cfg->flood_rate;
-	}
+	if (ce == NULL)
+		cmd_charge(c, 1);
+	else if (!(ce->flags & CMD_NOFLOOD))
+		cmd_charge(c, ce->cost);
 	if (ce == NULL) {
 		SEND_NUMERIC(c, ERR_UNKNOWNCOMMAND, m->command);
 		return CMD_OK;
@@ -223,6 +218,8 @@ cmd_dispatch(struct client *c, char *line, size_t len)
 	bool utf8 = chat_utf8_valid(line, len);
 
 	err = chat_msg_parse(&m, line, len);
+	if (err != CHAT_PARSE_OK)
+		cmd_charge(c, 1); /* errors are answered, so they cost */
 	switch (err) {
 	case CHAT_PARSE_OK:
 		break;
@@ -242,6 +239,7 @@ cmd_dispatch(struct client *c, char *line, size_t len)
 		return CMD_OK;
 	}
 	if (!utf8) {
+		cmd_charge(c, 1);
 		send_fail(c, m.command, "INVALID_UTF8", NULL,
 		    "Lines must be valid UTF-8");
 		return CMD_OK;
