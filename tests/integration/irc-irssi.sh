@@ -5,11 +5,10 @@
 # message, and irssi must show (and log) the raw client's message.
 # Skipped when irssi or expect is missing.
 #
-# Environment: CHATD, CHAT_EXPECT (set by AM_TESTS_ENVIRONMENT).
+# Environment: CHATD, CHAT_EXPECT, top_srcdir (AM_TESTS_ENVIRONMENT).
 
 set -u
-: "${CHATD:?CHATD is not set}"
-: "${CHAT_EXPECT:?CHAT_EXPECT is not set}"
+: "${top_srcdir:?}"
 
 if ! command -v irssi >/dev/null 2>&1; then
 	echo "1..0 # SKIP irssi is not installed"
@@ -20,26 +19,19 @@ if ! command -v expect >/dev/null 2>&1; then
 	exit 0
 fi
 
-# Bounds: chatd start-up and the whole conversation, in 50 ms polls.
-start_polls=200
-talk_polls=1200
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/chat-irssi.XXXXXX") || exit 99
-chatd_pid=
+. "$top_srcdir/tests/integration/lib.sh"
 raw_pid=
 irssi_pid=
 
+# Kill what is still running, by PID; then lib.sh's cleanup.
 cleanup()
 {
-	for pid in $irssi_pid $raw_pid $chatd_pid; do
+	for pid in $irssi_pid $raw_pid; do
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
-	if [ "${CHAT_KEEP:-0}" = 1 ]; then
-		echo "# kept $tmp"
-	else
-		rm -rf "$tmp"
-	fi
+	chatd_cleanup
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
@@ -47,12 +39,7 @@ trap 'exit 1' HUP INT TERM
 # True while $1 runs (and is not a zombie).
 alive()
 {
-	kill -0 "$1" 2>/dev/null || return 1
-	if [ -r "/proc/$1/stat" ]; then
-		state=$(sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)
-		[ "$state" != Z ] || return 1
-	fi
-	return 0
+	chatd_alive "$1"
 }
 
 # Print a file as TAP diagnostics.
@@ -61,27 +48,18 @@ diag_file()
 	[ -f "$1" ] && sed 's/^/# /' "$1"
 }
 
-printf 'server-name chatd.test\nmotd-file /dev/null\n' >"$tmp/chatd.conf"
-"$CHATD" -d --listen 127.0.0.1:0 --data-dir "$tmp" -f "$tmp/chatd.conf" \
-    </dev/null >"$tmp/chatd.log" 2>&1 &
-chatd_pid=$!
-port=
-i=0
-while [ $i -lt $start_polls ]; do
-	port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\).*/\1/p' \
-	    "$tmp/chatd.log" 2>/dev/null | head -n 1)
-	[ -n "$port" ] && break
-	alive "$chatd_pid" || break
-	sleep 0.05
-	i=$((i + 1))
-done
+# The conversation may take this many 50 ms polls at most.
+talk_polls=1200
+
 echo "1..5"
-if [ -z "$port" ]; then
-	echo "not ok 1 - chatd did not start"
+printf 'server-name chatd.test\nmotd-file /dev/null\n' >"$tmp/chatd.conf"
+chatd_start
+rc=$?
+ok $rc "chatd listens on port $port"
+if [ $rc -ne 0 ]; then
 	diag_file "$tmp/chatd.log"
 	exit 1
 fi
-echo "ok 1 - chatd listens on port $port"
 
 # The raw client: in the channel first, then waits for irssi; it answers
 # irssi's message, so irssi may quit once it shows the answer (irssi
@@ -170,46 +148,26 @@ wait "$raw_pid"
 raw_rc=$?
 raw_pid=
 
-failed=0
-if [ "$raw_rc" -eq 0 ]; then
-	echo "ok 2 - the raw client saw irssi join, speak and quit"
-else
-	echo "not ok 2 - the raw client saw irssi join, speak and quit"
-	diag_file "$tmp/raw.tap"
-	failed=1
-fi
-if [ "$irssi_rc" -eq 0 ]; then
-	echo "ok 3 - irssi showed the raw client's message"
-else
-	echo "not ok 3 - irssi showed the raw client's message (expect $irssi_rc)"
-	failed=1
-fi
-if grep -q 'rawuser.*hello from raw' "$tmp/logs/#irssi.log" 2>/dev/null
-then
-	echo "ok 4 - irssi logged the raw client's message"
-else
-	echo "not ok 4 - irssi logged the raw client's message"
+ok $raw_rc "the raw client saw irssi join, speak and quit"
+[ $raw_rc -eq 0 ] || diag_file "$tmp/raw.tap"
+ok $irssi_rc "irssi showed the raw client's message (expect: $irssi_rc)"
+grep -q 'rawuser.*hello from raw' "$tmp/logs/#irssi.log" 2>/dev/null
+rc=$?
+ok $rc "irssi logged the raw client's message"
+if [ $rc -ne 0 ]; then
 	for f in "$tmp"/logs/*; do diag_file "$f"; done
-	failed=1
 fi
+
 # chatd must shut down cleanly (and, under sanitizers, without reports).
-kill -TERM "$chatd_pid" 2>/dev/null
-i=0
-while [ $i -lt $start_polls ] && alive "$chatd_pid"; do
-	sleep 0.05
-	i=$((i + 1))
-done
-wait "$chatd_pid"
-chatd_rc=$?
-chatd_pid=
-if [ $chatd_rc -eq 0 ] && ! grep -q -E \
+chatd_stop
+rc=$?
+if [ $rc -eq 0 ] && grep -q -E \
     'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$tmp/chatd.log"
 then
-	echo "ok 5 - chatd shut down cleanly"
-else
-	echo "not ok 5 - chatd shut down cleanly (status $chatd_rc)"
-	failed=1
+	rc=1
 fi
+ok $rc "chatd shut down cleanly"
+failed=$tap_failed
 if [ $failed -ne 0 ]; then
 	echo "# --- irssi screen (control characters removed)"
 	tr -cd '\11\12\40-\176' <"$tmp/irssi.out" | tail -c 3000 | \
