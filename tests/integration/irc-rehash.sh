@@ -4,6 +4,7 @@
 # the chatd/ttt value, so a new ttt-invite-timeout gives CAP NEW. A CAP
 # LS 302 client (cap-notify implied) sees the value; a client that asked
 # for cap-notify without 302 sees the name only; others see nothing.
+# An operator's REHASH of a broken file fails and keeps the old settings.
 
 set -u
 : "${top_srcdir:?}"
@@ -18,9 +19,12 @@ conf()
 {
 	printf 'server-name chatd.test\nmotd-file /dev/null\n'
 	printf 'ttt-invite-timeout %s\n' "$1"
+	# The password is "opensesame".
+	printf 'oper root %s%s\n' '$argon2id$v=19$m=19456,t=2,p=1$' \
+	    'jiEyhezdpmmXxdZz6h0J6A$TMoLloGhcU3pURs17aGnG0wT4qNekAUnpctwGnKOkCY'
 }
 
-echo "1..4"
+echo "1..5"
 conf 300 >"$tmp/chatd.conf"
 chatd_start
 ok $? "chatd started"
@@ -69,6 +73,25 @@ rc=$?
 talk_pid=
 ok $rc "cap-notify clients got CAP NEW with the new value"
 [ $rc -eq 0 ] || sed 's/^/# /' "$tmp/talk.tap"
+
+# Break the file; REHASH says why and the old settings stay.
+echo "flood-rate lots" >>"$tmp/chatd.conf"
+cat >"$tmp/oper.chat" <<'EOF'
+q> NICK quin
+q> USER quin 0 * :Quin
+q~ :chatd.test 376 quin :*
+q> OPER root opensesame
+q~ :chatd.test 381 quin :*
+q> REHASH
+q< :chatd.test 382 quin chatd.conf :Rehashing
+q< :chatd.test FAIL REHASH CONFIG_ERROR :Kept the old configuration: *flood-rate*
+q> CAP LS 302
+q< :chatd.test CAP quin LS :* chatd/ttt=invite=100,* *
+EOF
+"$CHAT_EXPECT" -P -p "$port" "$tmp/oper.chat" >"$tmp/oper.tap" 2>&1
+rc=$?
+ok $rc "REHASH of a broken file fails with FAIL and keeps the settings"
+[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/oper.tap"
 
 chatd_stop
 rc=$?
