@@ -96,3 +96,6 @@ EXTRA_DIST += tests/integration/irc-irssi.sh
 # A reload announces changed capability values (cap-notify).
 TESTS += tests/integration/irc-rehash.sh
 EXTRA_DIST += tests/integration/irc-rehash.sh
+# chatd --hash-password, chatd -t on oper lines, OPER with a made hash.
+TESTS += tests/integration/irc-passwd.sh
+EXTRA_DIST += tests/integration/irc-passwd.sh
