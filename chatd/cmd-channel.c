@@ -335,8 +335,12 @@ cmd_kick(struct client *c, struct chat_msg *m)
 	strlcpy(nicks, m->argv[1], sizeof nicks);
 	for (nick = strtok_r(nicks, ",", &last); nick != NULL;
 	    nick = strtok_r(NULL, ",", &last)) {
-		if (++n > 4)
+		if (++n > 4) {
+			/* TARGMAX KICK:4, answered as PRIVMSG does. */
+			SEND_NUMERIC(c, ERR_UNKNOWNERROR, "KICK",
+			    "Too many targets (at most 4)");
 			break;
+		}
 		if ((victim = client_find(nick)) == NULL) {
 			SEND_NUMERIC(c, ERR_NOSUCHNICK, nick);
 			continue;
