@@ -12,3 +12,21 @@ contrib/chatd.service: contrib/chatd.service.in Makefile
 	sed -e 's|@sbindir[@]|$(sbindir)|g' \
 	    -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
 	    $(srcdir)/contrib/chatd.service.in >$@
+
+# chatbench, the load generator, and the peer-server scripts.
+noinst_PROGRAMS += contrib/chatbench/chatbench
+contrib_chatbench_chatbench_SOURCES = \
+	contrib/chatbench/chatbench.h \
+	contrib/chatbench/chatbench.c \
+	contrib/chatbench/client.c \
+	contrib/chatbench/connect.c \
+	contrib/chatbench/msg.c \
+	contrib/chatbench/worker.c
+contrib_chatbench_chatbench_LDADD = -lpthread
+
+TESTS += contrib/chatbench/test-chatbench.sh
+EXTRA_DIST += \
+	contrib/chatbench/test-chatbench.sh \
+	doc/BENCHMARKS.md \
+	contrib/peers/run-peer.sh \
+	contrib/bench-all.sh
