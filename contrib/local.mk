@@ -24,6 +24,10 @@ contrib_chatbench_chatbench_SOURCES = \
 	contrib/chatbench/worker.c
 contrib_chatbench_chatbench_LDADD = -lpthread
 
+# Answers ircd-hybrid's reverse lookups on loopback (see run-peer.sh).
+noinst_PROGRAMS += contrib/peers/nxdns
+contrib_peers_nxdns_SOURCES = contrib/peers/nxdns.c
+
 TESTS += contrib/chatbench/test-chatbench.sh
 EXTRA_DIST += \
 	contrib/chatbench/test-chatbench.sh \

@@ -27,6 +27,7 @@ esac
 NGIRCD=${NGIRCD:-/opt/peers/ngircd/usr/sbin/ngircd}
 INSPIRCD=${INSPIRCD:-/usr/sbin/inspircd}
 HYBRID=${HYBRID:-/usr/sbin/ircd-hybrid}
+NXDNS=${NXDNS:-$(dirname "$0")/nxdns}
 # Servers keep one descriptor per client: give them as many as allowed.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || :
 
@@ -129,9 +130,20 @@ general {
 motd { mask = "*"; file = "$dir/motd"; };
 logging { use_logging = no; };
 EOF
+	[ -x "$NXDNS" ] || { echo "no nxdns at $NXDNS (make)" >&2; exit 1; }
 	chown -R irc: "$dir"
-	# ircd-hybrid refuses root; setpriv execs, so the PID is the ircd's.
-	set -- setpriv --reuid=irc --regid=irc --init-groups -- \
+	# ircd-hybrid looks up every client's address in the DNS servers of
+	# /etc/resolv.conf. Give it, in a private mount namespace, a
+	# resolv.conf naming nxdns on a loopback address of its own, which
+	# answers NXDOMAIN at once: no query leaves the machine and
+	# registration does not wait for a timeout.
+	dns=127.53.$(($$ / 256 % 256)).$(($$ % 256))
+	echo "nameserver $dns" > "$dir/resolv.conf"
+	# ircd-hybrid refuses root. unshare, sh and setpriv all exec, so
+	# the PID printed is the ircd's own.
+	set -- unshare -m sh -c \
+	    'mount --bind "$1/resolv.conf" /etc/resolv.conf && shift && exec "$@"' \
+	    sh "$dir" setpriv --reuid=irc --regid=irc --init-groups -- \
 	    "$HYBRID" -foreground -configfile "$dir/ircd.conf" \
 	    -pidfile "$dir/ircd.pid" -logfile "$dir/ircd.log"
 	;;
@@ -147,6 +159,10 @@ fi
 
 "$@" > "$dir/stdout.log" 2>&1 &
 pid=$!
+if [ "$name" = hybrid ]; then
+	# Exits by itself once the ircd is gone.
+	"$NXDNS" "$dns" "$pid" > "$dir/nxdns.log" 2>&1 &
+fi
 # Wait (bounded) until the port is in LISTEN state in /proc/net/tcp.
 hexport=$(printf '%04X' "$port")
 i=0
