@@ -48,12 +48,13 @@ cb_usage(FILE *f)
 
 	fprintf(f,
 	    "usage: chatbench [-h HOST] -p PORT [-t SECONDS] [-j THREADS]\n"
-	    "                 [--server NAME] SCENARIO [options]\n"
+	    "                 [--server NAME] [--pid SERVERPID] SCENARIO [options]\n"
 	    "  -h HOST    loopback address only (127.0.0.0/8, ::1, localhost)"
 	    "; default 127.0.0.1\n"
 	    "  -t SECONDS bound on the whole run, default 60\n"
 	    "  -j THREADS worker threads, default 1\n"
 	    "  --server   name for the RESULT line (default: 004 version)\n"
+	    "  --pid      server process: its CPU use (and memory in connect)\n"
 	    "scenarios:\n");
 	for (i = 0; i < sizeof cb_scenarios / sizeof cb_scenarios[0]; i++)
 		fprintf(f, "  %s\n", cb_scenarios[i]->usage);
@@ -183,6 +184,42 @@ cb_result(const char *fmt, ...)
 	fflush(stdout);
 }
 
+/* CPU time (user + system) of the --pid server in ticks, or -1. */
+long
+cb_server_cpu(void)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	size_t n;
+	FILE *f;
+
+	if (cb.pid <= 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%ld/stat", cb.pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Fields 14 and 15 follow the parenthesised command name. */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+	        &ut, &st) != 2)
+		return -1;
+	return (long)(ut + st);
+}
+
+/* Server CPU use in percent of one core between two readings. */
+double
+cb_cpu_pct(long c0, long c1, uint64_t t0, uint64_t t1)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (c0 < 0 || c1 < 0 || t1 <= t0 || hz <= 0)
+		return -1;
+	return (double)(c1 - c0) / (double)hz * 1e11 / (double)(t1 - t0);
+}
+
 /* Accept only loopback targets; fill cb.host and cb.family. */
 static int
 cb_set_host(const char *host)
@@ -271,6 +308,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'H' },
 		{ "server", required_argument, NULL, 'N' },
+		{ "pid", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *host = "127.0.0.1";
@@ -307,6 +345,11 @@ main(int argc, char **argv)
 			break;
 		case 'N':
 			cb.server_name = optarg;
+			break;
+		case 'P':
+			cb.pid = strtol(optarg, &end, 10);
+			if (*end != '\0' || cb.pid <= 0)
+				cb_fatal("bad --pid: %s", optarg);
 			break;
 		case 'H':
 			cb_usage(stdout);
@@ -355,8 +398,11 @@ main(int argc, char **argv)
 		cb.jobs = cb.clients;
 	cb_raise_nofile(cb.clients);
 
+	cb.cpu_start = cb_server_cpu();
 	cb.t_start = cb_now();
 	cb.deadline = cb.t_start + (uint64_t)(cb.max_seconds * 1e9);
 	cb_run_workers();
+	cb.cpu_end = cb_server_cpu();
+	cb.t_end = cb_now();
 	return cb.sc->report(&cb);
 }

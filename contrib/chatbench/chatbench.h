@@ -135,7 +135,8 @@ struct cb_bench {
 	_Atomic uint64_t nick_retries;
 	_Atomic bool go; /* start the measured phase */
 	_Atomic bool abort;
-	uint64_t t_go;
+	uint64_t t_go, t_end;
+	long cpu_start, cpu_go, cpu_end; /* server CPU ticks, -1 unknown */
 	long rss_before, rss_after;
 };
 
@@ -164,6 +165,8 @@ double cb_hist_pct_ms(const struct cb_hist *, double);
 void cb_fatal(const char *, ...) __attribute__((format(printf, 1, 2)))
 __attribute__((noreturn));
 void cb_result(const char *, ...) __attribute__((format(printf, 1, 2)));
+long cb_server_cpu(void);
+double cb_cpu_pct(long, long, uint64_t, uint64_t);
 
 /* client.c */
 void client_init(struct cb_client *, uint32_t, size_t);

@@ -128,7 +128,7 @@ connect_report(struct cb_bench *b)
 	uint64_t t1 = 0;
 	uint32_t i, ok = 0, failed = 0;
 	bool timeout = false;
-	double secs, rate, perclient = 0;
+	double secs, rate, cpu, perclient = 0;
 
 	for (i = 0; i < b->jobs; i++) {
 		cb_hist_merge(&hs, &b->worker[i].hlat);
@@ -161,13 +161,17 @@ connect_report(struct cb_bench *b)
 		       "%.2f KiB per client\n",
 		    b->rss_before, b->rss_after, perclient);
 	}
+	cpu = cb_cpu_pct(b->cpu_start, b->cpu_go, b->t_start, b->t_go);
+	if (cpu >= 0)
+		printf(
+		    "  server CPU %.0f%% of one core while connecting\n", cpu);
 	cb_result("clients=%u concurrency=%u seconds=%.3f registered=%u "
 	          "failed=%u registrations_per_s=%.0f hs_p50_ms=%.3f "
 	          "hs_p99_ms=%.3f rss_before_kib=%ld rss_after_kib=%ld "
-	          "kib_per_client=%.2f timeout=%d",
+	          "kib_per_client=%.2f timeout=%d server_cpu_pct=%.0f",
 	    b->clients, b->concurrency, secs, ok, failed, rate,
 	    cb_hist_pct_ms(&hs, 0.5), cb_hist_pct_ms(&hs, 0.99), b->rss_before,
-	    b->rss_after, perclient, timeout ? 1 : 0);
+	    b->rss_after, perclient, timeout ? 1 : 0, cpu);
 	return (failed || timeout) ? 1 : 0;
 }
 

@@ -410,7 +410,7 @@ msg_report(struct cb_bench *b)
 	uint64_t t0 = 0, t1 = 0, sent = 0;
 	uint32_t i, j, shown = 0;
 	bool timeout = false;
-	double secs;
+	double secs, cpu;
 
 	for (i = 0; i < b->jobs; i++) {
 		struct cb_worker *w = &b->worker[i];
@@ -484,16 +484,20 @@ msg_report(struct cb_bench *b)
 	    (unsigned long long)ooo, (unsigned long long)echo,
 	    (unsigned long long)errors,
 	    (unsigned long long)atomic_load(&b->nick_retries));
+	cpu = cb_cpu_pct(b->cpu_go, b->cpu_end, b->t_go, b->t_end);
+	if (cpu >= 0)
+		printf("  server CPU %.0f%% of one core while messages ran\n",
+		    cpu);
 	cb_result("clients=%u senders=%u messages=%u window=%u rate=%g "
 	          "seconds=%.3f deliveries=%llu deliveries_per_s=%.0f "
 	          "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f lost=%llu dup=%llu "
-	          "ooo=%llu timeout=%d",
+	          "ooo=%llu timeout=%d server_cpu_pct=%.0f",
 	    b->clients, b->senders, b->messages, b->window, b->rate, secs,
 	    (unsigned long long)deliveries,
 	    secs > 0 ? (double)deliveries / secs : 0, cb_hist_pct_ms(&lat, 0.5),
 	    cb_hist_pct_ms(&lat, 0.99), cb_hist_pct_ms(&lat, 1),
 	    (unsigned long long)lost, (unsigned long long)dup,
-	    (unsigned long long)ooo, timeout ? 1 : 0);
+	    (unsigned long long)ooo, timeout ? 1 : 0, cpu);
 	return (lost || dup || ooo || timeout) ? 1 : 0;
 }
 

@@ -125,6 +125,7 @@ worker_barrier(struct cb_worker *w)
 			return false;
 	}
 	if (w->idx == 0) {
+		cb.cpu_go = cb_server_cpu();
 		cb.t_go = cb_now();
 		atomic_store(&cb.go, true);
 	}

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Start a peer IRC server (ngircd, inspircd, hybrid) on 127.0.0.1:PORT
+# Start a peer IRC server (ngircd, inspircd, hybrid) or chatd on 127.0.0.1:PORT
 # with a generated configuration in a fresh temp directory, flood control
 # raised as doc/BENCHMARKS.md describes.
 #
@@ -11,7 +11,7 @@
 set -eu
 
 usage() {
-	echo "usage: run-peer.sh ngircd|inspircd|hybrid PORT [--foreground]" >&2
+	echo "usage: run-peer.sh chatd|ngircd|inspircd|hybrid PORT [--foreground]" >&2
 	exit 2
 }
 
@@ -24,6 +24,7 @@ case $port in
 esac
 [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || usage
 
+CHATD=${CHATD:-chatd/chatd}
 NGIRCD=${NGIRCD:-/opt/peers/ngircd/usr/sbin/ngircd}
 INSPIRCD=${INSPIRCD:-/usr/sbin/inspircd}
 HYBRID=${HYBRID:-/usr/sbin/ircd-hybrid}
@@ -36,6 +37,14 @@ chmod 755 "$dir"
 echo "chatbench peer $name" > "$dir/motd"
 
 case $name in
+chatd)
+	[ -x "$CHATD" ] || { echo "no chatd at $CHATD (set CHATD)" >&2; exit 1; }
+	# Loopback is trusted: no flood control, like the peers below.
+	echo "trusted-host 127.0.0.1" > "$dir/chatd.conf"
+	mkdir "$dir/data"
+	set -- "$CHATD" -d --listen "127.0.0.1:$port" --data-dir "$dir/data" \
+	    -f "$dir/chatd.conf"
+	;;
 ngircd)
 	[ -x "$NGIRCD" ] || { echo "no ngircd at $NGIRCD" >&2; exit 1; }
 	cat > "$dir/ngircd.conf" <<EOF
