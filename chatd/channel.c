@@ -40,6 +40,7 @@ channel_create(const char *name)
 	TAILQ_INIT(&ch->bans);
 	TAILQ_INIT(&ch->invites);
 	RB_INSERT(channels, &channel_tree, ch);
+	nchannels_all++;
 	return ch;
 }
 
@@ -62,6 +63,7 @@ void
 channel_destroy(struct channel *ch)
 {
 	RB_REMOVE(channels, &channel_tree, ch);
+	nchannels_all--;
 	channel_free_masks(&ch->bans);
 	channel_free_masks(&ch->invites);
 	free(ch->key);

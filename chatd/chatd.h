@@ -229,6 +229,9 @@ extern unsigned nclients;
 extern unsigned nunregistered;
 extern unsigned nopers;
 extern unsigned peak_users; /* most registered users at once */
+/* Kept as counts so LUSERS (sent at every registration) is O(1). */
+extern unsigned ninvisible;    /* registered clients with +i */
+extern unsigned nchannels_all; /* channels in channel_tree */
 extern time_t start_time;
 
 /* log.c */

@@ -129,11 +129,13 @@ client_exit(struct client *c, const char *reason)
 		nunregistered--;
 	if (c->flags & CLIENT_OPER)
 		nopers--;
+	if (c->flags & CLIENT_INVISIBLE)
+		ninvisible--;
 	presence_watch_clear(c);
 	file_client_exit(c);
 	if (c->flags & CLIENT_NICK)
 		RB_REMOVE(nicks, &nick_tree, c);
-	c->flags &= ~(CLIENT_NICK | CLIENT_REGISTERED);
+	c->flags &= ~(CLIENT_NICK | CLIENT_REGISTERED | CLIENT_INVISIBLE);
 	nclients--;
 	log_debug("client %s from %s gone: %s", c->nick, c->host,
 	    reason != NULL ? reason : "");

@@ -736,10 +736,13 @@ mode_user(struct client *c, struct chat_msg *m)
 		case 'i':
 			if (((c->flags & CLIENT_INVISIBLE) != 0) == add)
 				break;
-			if (add)
+			if (add) {
 				c->flags |= CLIENT_INVISIBLE;
-			else
+				ninvisible++;
+			} else {
 				c->flags &= ~CLIENT_INVISIBLE;
+				ninvisible--;
+			}
 			mode_add(modes, sizeof modes, dummy, sizeof dummy,
 			    &dir, add, 'i', NULL);
 			break;

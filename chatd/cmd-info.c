@@ -52,17 +52,10 @@ send_motd(struct client *c)
 void
 send_lusers(struct client *c)
 {
-	struct client *o;
-	unsigned users = nclients - nunregistered, invisible = 0, nchan = 0;
-	struct channel *ch;
+	unsigned users = nclients - nunregistered, invisible = ninvisible;
+	unsigned nchan = nchannels_all;
 
-	TAILQ_FOREACH(o, &all_clients, entry) {
-		if ((o->flags & CLIENT_REGISTERED) &&
-		    (o->flags & CLIENT_INVISIBLE))
-			invisible++;
-	}
-	RB_FOREACH(ch, channels, &channel_tree)
-		nchan++;
+	/* Counters, not walks: this runs at every registration. */
 	SEND_NUMERIC(c, RPL_LUSERCLIENT, users - invisible, invisible);
 	SEND_NUMERIC(c, RPL_LUSEROP, nopers);
 	SEND_NUMERIC(c, RPL_LUSERUNKNOWN, nunregistered);

@@ -13,4 +13,6 @@ unsigned nclients;
 unsigned nunregistered;
 unsigned nopers;
 unsigned peak_users;
+unsigned ninvisible;
+unsigned nchannels_all;
 time_t start_time;
