@@ -136,6 +136,7 @@ RB_HEAD(channels, channel);
 #define CLIENT_CLOSING 0x400	/* draining output before close */
 #define CLIENT_SKIPLINE 0x800	/* dropping the rest of an overlong line */
 #define CLIENT_OPERWAIT 0x1000	/* an OPER password is being checked */
+#define CLIENT_FLUSH 0x2000	/* on the flush list (output to write) */
 
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
@@ -189,6 +190,7 @@ struct client {
 	TAILQ_ENTRY(client) entry;	 /* all clients */
 	TAILQ_ENTRY(client) dead_entry;	 /* dead list */
 	TAILQ_ENTRY(client) pend_entry;	 /* pending list */
+	TAILQ_ENTRY(client) flush_entry; /* flush list, see conn.c */
 };
 TAILQ_HEAD(clients, client);
 RB_HEAD(nicks, client);

@@ -25,6 +25,12 @@
  *
  * Output: the bufferevent's output buffer is the send queue. Adding to it
  * beyond sendq bytes marks the client dead ("Max SendQ exceeded") instead.
+ * Writing is batched: a client whose queue gets bytes goes on the flush
+ * list, and one event, run after the callbacks of this loop pass, writes
+ * each listed client once. Only a socket that does not take everything
+ * gets its write event enabled until it drains. This saves the two
+ * epoll_ctl calls per delivery that enabling the write event for every
+ * line costs, and a fan-out still leaves as one write per recipient.
  *
  * Clients are never freed inside a callback that may still hold them:
  * conn_kill() marks them dead and a reaper event, run after the current
@@ -61,7 +67,8 @@ static struct clients pending_clients =
     TAILQ_HEAD_INITIALIZER(pending_clients);
 static struct clients closing_clients =
     TAILQ_HEAD_INITIALIZER(closing_clients);
-static struct event *reap_ev, *pend_ev, *tick_ev;
+static struct clients flush_clients = TAILQ_HEAD_INITIALIZER(flush_clients);
+static struct event *reap_ev, *pend_ev, *tick_ev, *flush_ev;
 
 /* Connections and the connection-rate bucket of one address. */
 struct conn_ip {
@@ -102,10 +109,21 @@ conn_sendq_len(struct client *c)
 	return evbuffer_get_length(bufferevent_get_output(c->bev));
 }
 
+/* Take a client off the flush list. */
+static void
+conn_unflush(struct client *c)
+{
+	if (c->flags & CLIENT_FLUSH) {
+		TAILQ_REMOVE(&flush_clients, c, flush_entry);
+		c->flags &= ~CLIENT_FLUSH;
+	}
+}
+
 /* Free a client's connection now. */
 static void
 conn_destroy(struct client *c)
 {
+	conn_unflush(c);
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	client_free(c);
@@ -171,6 +189,8 @@ conn_reap(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 			c->ip->count--;
 			c->ip = NULL;
 		}
+		/* From here libevent drains (or drops) what is queued. */
+		conn_unflush(c);
 		if (c->flags & CLIENT_CLOSING) {
 			/* The socket is broken or over its sendq. */
 			conn_destroy(c);
@@ -248,7 +268,49 @@ conn_write(struct client *c, const char *buf, size_t len)
 		return false;
 	}
 	evbuffer_add(out, buf, len);
+	if (!(c->flags & CLIENT_FLUSH)) {
+		c->flags |= CLIENT_FLUSH;
+		TAILQ_INSERT_TAIL(&flush_clients, c, flush_entry);
+		event_active(flush_ev, 0, 0);
+	}
 	return true;
+}
+
+/* Write each client on the flush list once (see the top of the file). */
+static void
+conn_flush(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
+{
+	struct client *c;
+	struct evbuffer *out;
+	char reason[128];
+	int n;
+
+	while ((c = TAILQ_FIRST(&flush_clients)) != NULL) {
+		conn_unflush(c);
+		if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
+			continue;
+		if (bufferevent_get_enabled(c->bev) & EV_WRITE)
+			continue; /* still draining an earlier queue */
+		out = bufferevent_get_output(c->bev);
+		n = evbuffer_write(out, bufferevent_getfd(c->bev));
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR) {
+			snprintf(reason, sizeof reason, "Write error: %s",
+			    strerror(errno));
+			conn_close(c, reason);
+			continue;
+		}
+		if (evbuffer_get_length(out) > 0)
+			bufferevent_enable(c->bev, EV_WRITE);
+	}
+}
+
+/* A slow socket drained its queue: back to batched writes. */
+static void
+conn_drained_write(struct bufferevent *bev, void *arg UNUSED)
+{
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		bufferevent_disable(bev, EV_WRITE);
 }
 
 /* Put a client on the pending list and arm the resume event. */
@@ -564,8 +626,9 @@ conn_accept(int fd, const char *addr)
 	c->last_read = now;
 	c->flood_t = c->last_read;
 	TAILQ_INSERT_TAIL(&all_clients, c, entry);
-	bufferevent_setcb(bev, conn_read, NULL, conn_event, c);
-	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	bufferevent_setcb(bev, conn_read, conn_drained_write, conn_event, c);
+	/* Writes go through conn_flush; EV_WRITE only while backed up. */
+	bufferevent_enable(bev, EV_READ);
 	send_raw(c, ":%s NOTICE * :*** Welcome to %s. Log in with: NICK "
 		    "yourname, then: USER yourname 0 * :Your Real Name "
 		    "(HELP lists commands)",
@@ -581,6 +644,7 @@ conn_init(void)
 	reap_ev = event_new(ev_base, -1, 0, conn_reap, NULL);
 	pend_ev = evtimer_new(ev_base, conn_resume, NULL);
 	tick_ev = event_new(ev_base, -1, EV_PERSIST, conn_tick, NULL);
+	flush_ev = event_new(ev_base, -1, 0, conn_flush, NULL);
 	event_add(tick_ev, &one);
 }
 
@@ -624,4 +688,5 @@ conn_free(void)
 	event_free(reap_ev);
 	event_free(pend_ev);
 	event_free(tick_ev);
+	event_free(flush_ev);
 }
