@@ -121,6 +121,7 @@ struct cb_bench {
 	unsigned size;
 	long pid;
 	double hold;
+	uint32_t inject_loss, inject_dup; /* self-test of the verifier */
 	const char *channel;
 	const char *oper;
 	const char *umode;

@@ -39,6 +39,8 @@ msg_opts(struct cb_bench *b, int argc, char **argv)
 		{ "channel", required_argument, NULL, 'C' },
 		{ "oper", required_argument, NULL, 'O' },
 		{ "umode", required_argument, NULL, 'U' },
+		{ "inject-loss", required_argument, NULL, 'L' },
+		{ "inject-dup", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -97,6 +99,14 @@ msg_opts(struct cb_bench *b, int argc, char **argv)
 		case 'U':
 			b->umode = optarg;
 			break;
+		case 'L':
+			if (msg_num(optarg, "--inject-loss", &b->inject_loss))
+				return -1;
+			break;
+		case 'D':
+			if (msg_num(optarg, "--inject-dup", &b->inject_dup))
+				return -1;
+			break;
 		default:
 			return -1;
 		}
@@ -109,8 +119,16 @@ msg_opts(struct cb_bench *b, int argc, char **argv)
 		fprintf(stderr, "chatbench: -m MESSAGES is required\n");
 		return -1;
 	}
+	if ((uint64_t)b->inject_loss + b->inject_dup >= b->messages) {
+		fprintf(stderr, "chatbench: --inject-loss plus --inject-dup "
+		                "must be below -m\n");
+		return -1;
+	}
 	if (b->window == 0)
 		b->window = b->rate > 0 ? b->messages : (msg_direct ? 1 : 256);
+	/* Skipped messages are never acknowledged: keep room for them. */
+	if (b->window <= b->inject_loss)
+		b->window = b->inject_loss + 1;
 	return 0;
 }
 
@@ -221,7 +239,8 @@ msg_setup(struct cb_bench *b)
 			c = &b->client[j];
 			if (c->sender)
 				w->nsenders++;
-			w->expected += (uint64_t)b->messages *
+			/* What done() waits for; the bitmaps still judge. */
+			w->expected += (uint64_t)(b->messages - b->inject_loss) *
 			    (msg_direct ? 1 : b->senders - (c->sender ? 1 : 0));
 		}
 	}
@@ -247,9 +266,18 @@ msg_pump(struct cb_client *c, uint64_t now)
 		    c->rate_t0 + (uint64_t)((double)c->sent * 1e9 / cb.rate) >
 		        now)
 			break;
+		/* Self-test: skip numbers 1..L, repeat the last D. */
+		if (c->sent >= 1 && c->sent <= cb.inject_loss) {
+			c->sent++;
+			continue;
+		}
 		client_send(c, "PRIVMSG %s :cb %u %u %llu%s%s", target, c->id,
 		    c->sent, (unsigned long long)now, cb.size ? " " : "",
 		    msg_pad);
+		if (c->sent >= cb.messages - cb.inject_dup)
+			client_send(c, "PRIVMSG %s :cb %u %u %llu%s%s", target,
+			    c->id, c->sent, (unsigned long long)now,
+			    cb.size ? " " : "", msg_pad);
 		c->sent++;
 	}
 	if (w->t_first_send == 0)
@@ -267,7 +295,8 @@ msg_next_due(struct cb_worker *w, uint64_t now)
 
 	if (w->nsenders == 0)
 		return best;
-	for (i = 0; i < w->count; i++) {
+	/* Senders are the lowest ids: stop at the first receiver. */
+	for (i = 0; i < w->count && w->first + i < cb.senders; i++) {
 		c = &cb.client[w->first + i];
 		if (!c->sender || c->state == CB_DEAD || c->wantout ||
 		    c->sent >= cb.messages)
@@ -471,6 +500,9 @@ msg_report(struct cb_bench *b)
 	    b->sc->name, b->clients, b->senders, b->messages, b->window);
 	if (b->rate > 0)
 		printf(", rate %.1f/s per sender", b->rate);
+	if (b->inject_loss || b->inject_dup)
+		printf(", self-test: each sender skips %u and repeats %u",
+		    b->inject_loss, b->inject_dup);
 	printf("\n  %.3f s, %llu deliveries (%.0f/s), %llu lines read\n", secs,
 	    (unsigned long long)deliveries,
 	    secs > 0 ? (double)deliveries / secs : 0,
@@ -506,7 +538,9 @@ const struct cb_scenario scenario_fanout = {
 	.usage = "fanout -c CLIENTS -s SENDERS -m MESSAGES [-w WINDOW] "
 	         "[-r RATE] [-k CONC]\n"
 	         "         [--size BYTES] [--channel #C] [--oper NAME:PASS] "
-	         "[--umode +F]",
+	         "[--umode +F]\n"
+	         "         [--inject-loss N] [--inject-dup N] (test the "
+	         "checker: skip/repeat N per sender)",
 	.opts = msg_fanout_opts,
 	.join = true,
 	.setup = msg_setup,
@@ -519,7 +553,8 @@ const struct cb_scenario scenario_fanout = {
 const struct cb_scenario scenario_direct = {
 	.name = "direct",
 	.usage = "direct -P PAIRS -m MESSAGES [-w WINDOW] [-r RATE] "
-	         "[--size BYTES]",
+	         "[--size BYTES]\n"
+	         "         [--inject-loss N] [--inject-dup N]",
 	.opts = msg_direct_opts,
 	.setup = msg_setup,
 	.start = msg_start,
