@@ -120,8 +120,9 @@ msg_opts(struct cb_bench *b, int argc, char **argv)
 		return -1;
 	}
 	if ((uint64_t)b->inject_loss + b->inject_dup >= b->messages) {
-		fprintf(stderr, "chatbench: --inject-loss plus --inject-dup "
-		                "must be below -m\n");
+		fprintf(stderr,
+		    "chatbench: --inject-loss plus --inject-dup "
+		    "must be below -m\n");
 		return -1;
 	}
 	if (b->window == 0)
@@ -240,7 +241,8 @@ msg_setup(struct cb_bench *b)
 			if (c->sender)
 				w->nsenders++;
 			/* What done() waits for; the bitmaps still judge. */
-			w->expected += (uint64_t)(b->messages - b->inject_loss) *
+			w->expected +=
+			    (uint64_t)(b->messages - b->inject_loss) *
 			    (msg_direct ? 1 : b->senders - (c->sender ? 1 : 0));
 		}
 	}
