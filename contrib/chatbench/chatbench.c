@@ -209,6 +209,16 @@ cb_server_cpu(void)
 	return (long)(ut + st);
 }
 
+/* CPU time of this process (all threads) in nanoseconds. */
+uint64_t
+cb_self_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Server CPU use in percent of one core between two readings. */
 double
 cb_cpu_pct(long c0, long c1, uint64_t t0, uint64_t t1)
@@ -403,6 +413,7 @@ main(int argc, char **argv)
 	cb.deadline = cb.t_start + (uint64_t)(cb.max_seconds * 1e9);
 	cb_run_workers();
 	cb.cpu_end = cb_server_cpu();
+	cb.self_end = cb_self_cpu();
 	cb.t_end = cb_now();
 	return cb.sc->report(&cb);
 }

@@ -138,6 +138,7 @@ struct cb_bench {
 	_Atomic bool abort;
 	uint64_t t_go, t_end;
 	long cpu_start, cpu_go, cpu_end; /* server CPU ticks, -1 unknown */
+	uint64_t self_go, self_end;      /* our own CPU time, ns */
 	long rss_before, rss_after;
 };
 
@@ -167,6 +168,7 @@ void cb_fatal(const char *, ...) __attribute__((format(printf, 1, 2)))
 __attribute__((noreturn));
 void cb_result(const char *, ...) __attribute__((format(printf, 1, 2)));
 long cb_server_cpu(void);
+uint64_t cb_self_cpu(void);
 double cb_cpu_pct(long, long, uint64_t, uint64_t);
 
 /* client.c */

@@ -441,7 +441,7 @@ msg_report(struct cb_bench *b)
 	uint64_t t0 = 0, t1 = 0, sent = 0;
 	uint32_t i, j, shown = 0;
 	bool timeout = false;
-	double secs, cpu;
+	double secs, cpu, self;
 
 	for (i = 0; i < b->jobs; i++) {
 		struct cb_worker *w = &b->worker[i];
@@ -522,17 +522,25 @@ msg_report(struct cb_bench *b)
 	if (cpu >= 0)
 		printf("  server CPU %.0f%% of one core while messages ran\n",
 		    cpu);
+	/* Near 100% per thread, chatbench itself may be the limit. */
+	self = b->t_end > b->t_go ? (double)(b->self_end - b->self_go) * 100 /
+	        (double)(b->t_end - b->t_go)
+	                          : -1;
+	printf(
+	    "  chatbench CPU %.0f%% of one core (%u threads)\n", self, b->jobs);
 	cb_result("clients=%u senders=%u messages=%u window=%u rate=%g "
 	          "seconds=%.3f deliveries=%llu deliveries_per_s=%.0f "
 	          "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f lost=%llu dup=%llu "
-	          "ooo=%llu timeout=%d server_cpu_pct=%.0f",
+	          "ooo=%llu errors=%llu timeout=%d server_cpu_pct=%.0f "
+	          "load_cpu_pct=%.0f",
 	    b->clients, b->senders, b->messages, b->window, b->rate, secs,
 	    (unsigned long long)deliveries,
 	    secs > 0 ? (double)deliveries / secs : 0, cb_hist_pct_ms(&lat, 0.5),
 	    cb_hist_pct_ms(&lat, 0.99), cb_hist_pct_ms(&lat, 1),
 	    (unsigned long long)lost, (unsigned long long)dup,
-	    (unsigned long long)ooo, timeout ? 1 : 0, cpu);
-	return (lost || dup || ooo || timeout) ? 1 : 0;
+	    (unsigned long long)ooo, (unsigned long long)errors,
+	    timeout ? 1 : 0, cpu, self);
+	return (lost || dup || ooo || errors || timeout) ? 1 : 0;
 }
 
 const struct cb_scenario scenario_fanout = {

@@ -126,6 +126,7 @@ worker_barrier(struct cb_worker *w)
 	}
 	if (w->idx == 0) {
 		cb.cpu_go = cb_server_cpu();
+		cb.self_go = cb_self_cpu();
 		cb.t_go = cb_now();
 		atomic_store(&cb.go, true);
 	}
