@@ -292,7 +292,13 @@ conn_flush(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		if (bufferevent_get_enabled(c->bev) & EV_WRITE)
 			continue; /* still draining an earlier queue */
 		out = bufferevent_get_output(c->bev);
+		/*
+		 * A socket bufferevent keeps the start of its output frozen
+		 * except inside its own write callback; thaw it for ours.
+		 */
+		evbuffer_unfreeze(out, 1);
 		n = evbuffer_write(out, bufferevent_getfd(c->bev));
+		evbuffer_freeze(out, 1);
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
 		    errno != EINTR) {
 			snprintf(reason, sizeof reason, "Write error: %s",
@@ -627,7 +633,11 @@ conn_accept(int fd, const char *addr)
 	c->flood_t = c->last_read;
 	TAILQ_INSERT_TAIL(&all_clients, c, entry);
 	bufferevent_setcb(bev, conn_read, conn_drained_write, conn_event, c);
-	/* Writes go through conn_flush; EV_WRITE only while backed up. */
+	/*
+	 * Writes go through conn_flush; EV_WRITE only while backed up. A
+	 * new bufferevent starts with EV_WRITE enabled: turn it off.
+	 */
+	bufferevent_disable(bev, EV_WRITE);
 	bufferevent_enable(bev, EV_READ);
 	send_raw(c, ":%s NOTICE * :*** Welcome to %s. Log in with: NICK "
 		    "yourname, then: USER yourname 0 * :Your Real Name "
