@@ -47,6 +47,9 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +64,7 @@
 
 #define CONN_LINES_PER_EVENT 32
 #define CONN_CLOSE_WAIT 5 /* seconds to drain a closing connection */
+#define CONN_TRIM_THRESHOLD (32 * 1024 * 1024)
 
 static struct clients dead_clients = TAILQ_HEAD_INITIALIZER(dead_clients);
 static struct clients pending_clients =
@@ -651,6 +655,16 @@ conn_init(void)
 {
 	struct timeval one = { 1, 0 };
 
+#ifdef M_TRIM_THRESHOLD
+	/*
+	 * Send queues are chains of small blocks that a busy channel
+	 * allocates and frees by the megabyte. With glibc's default 128 KiB
+	 * trim threshold the heap top went back to the kernel and was
+	 * faulted in again at every burst: a third of the daemon's CPU per
+	 * delivery at saturation. Keep up to 32 MiB of freed heap instead.
+	 */
+	mallopt(M_TRIM_THRESHOLD, CONN_TRIM_THRESHOLD);
+#endif
 	reap_ev = event_new(ev_base, -1, 0, conn_reap, NULL);
 	pend_ev = evtimer_new(ev_base, conn_resume, NULL);
 	tick_ev = event_new(ev_base, -1, EV_PERSIST, conn_tick, NULL);

@@ -1,13 +1,16 @@
 #!/bin/sh
 # Run the standard chatbench scenarios against chatd and each peer IRC
-# server, one after the other in one session, and print a table.
+# server, alternating servers round by round in one session, and print
+# the median of each figure over the rounds.
 #
-#   contrib/bench-all.sh [-q] [SERVER...]
+#   contrib/bench-all.sh [-q] [-r ROUNDS] [SERVER...]
 #
-# SERVER is any of chatd ngircd inspircd hybrid (default: all four; chatd
-# is skipped when $CHATD is not built). -q runs smaller scenarios for a
-# quick look. Every server runs on 127.0.0.1 on a free port, is stopped
-# by its PID (a trap), and every chatbench run is bounded by -t.
+# SERVER is any of chatd ngircd inspircd hybrid (default: all four). -q
+# runs smaller scenarios for a quick look; -r sets the rounds (default 3).
+# In each round every server is started afresh on 127.0.0.1 on a free
+# port, measured, and stopped by its PID (a trap stops a running one on
+# exit); every chatbench run is bounded by -t. The machine is shared, so
+# the rounds alternate servers: a slow minute hurts all of them alike.
 # Environment: CHATBENCH, CHATD, NGIRCD, INSPIRCD, HYBRID, NXDNS, OUT.
 set -u
 
@@ -19,19 +22,40 @@ export CHATD NXDNS
 OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/bench-all.XXXXXX")}
 mkdir -p "$OUT"
 
-# Standard scenarios; -q divides the work by about ten.
-SAT_M=2000
+# Standard scenarios (doc/BENCHMARKS.md). Saturation runs about 2 to 4 s
+# per server: the message count per sender is scaled to its speed.
 LIGHT_M=125
 DIRECT_M=1000
 CONNECT_N=10000
-if [ "${1:-}" = -q ]; then
+rounds=3
+quick=
+while [ $# -gt 0 ]; do
+	case $1 in
+	-q) quick=1; LIGHT_M=50; DIRECT_M=200; CONNECT_N=1000 ;;
+	-r) rounds=${2:?-r needs a number}; shift ;;
+	*) break ;;
+	esac
 	shift
-	SAT_M=200
-	LIGHT_M=50
-	DIRECT_M=200
-	CONNECT_N=1000
-fi
+done
+case $rounds in ''|*[!0-9]*|0) echo "bad -r" >&2; exit 2 ;; esac
 servers=${*:-chatd ngircd inspircd hybrid}
+
+# Messages per sender at saturation, per server.
+sat_m() {
+	case $1 in
+	chatd) m=10000 ;;
+	hybrid) m=1000 ;;
+	*) m=4000 ;;
+	esac
+	[ -n "$quick" ] && m=$((m / 10))
+	echo "$m"
+}
+
+# ngircd lets an IRC operator with user mode +F run 10 commands per loop
+# instead of 3: the senders use it (PEERS.md).
+sat_extra() {
+	[ "$1" = ngircd ] && echo "--oper bench:bench --umode +F"
+}
 
 [ -x "$CHATBENCH" ] || { echo "build chatbench first (make)" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || :
@@ -65,68 +89,85 @@ run() {
 	tag=$1
 	shift
 	"$CHATBENCH" -p "$port" --server "$srv" --pid "$pid" "$@" \
-	    > "$OUT/$srv-$tag.txt" 2>&1
+	    > "$OUT/$srv-$tag-$round.txt" 2>&1
 	rc=$?
-	sed -n 's/^RESULT //p' "$OUT/$srv-$tag.txt" |
-	    sed "s/\$/ tag=$tag rc=$rc/" >> "$OUT/results.txt"
-	sed -n '/^RESULT/!p' "$OUT/$srv-$tag.txt" | head -8
-	echo "  [$srv $tag: exit $rc]"
+	sed -n 's/^RESULT //p' "$OUT/$srv-$tag-$round.txt" |
+	    sed "s/\$/ tag=$tag round=$round rc=$rc/" >> "$OUT/results.txt"
+	grep -E 'deliveries \(|latency|registered|VmRSS|CPU' \
+	    "$OUT/$srv-$tag-$round.txt" | sed "s/^/  $tag: /"
+	[ $rc = 0 ] || echo "  [$srv $tag: exit $rc, see $OUT/$srv-$tag-$round.txt]"
 }
 
 : > "$OUT/results.txt"
-for srv in $servers; do
-	if [ "$srv" = chatd ] && [ ! -x "$CHATD" ]; then
-		echo "== chatd: not built at $CHATD, skipped"
-		continue
-	fi
-	port=$(free_port) || { echo "no free port" >&2; exit 1; }
-	started=$("$here/peers/run-peer.sh" "$srv" "$port") || {
-		echo "== $srv: failed to start, skipped"
-		continue
-	}
-	pid=${started%% *}
-	echo "== $srv on 127.0.0.1:$port (pid $pid, config ${started#* })"
-	# connect first, so the memory per client is measured on a fresh server
-	run connect -t 200 connect -n "$CONNECT_N" -k 100
-	run saturation -t 90 fanout -c 200 -s 10 -m "$SAT_M" -w 256
-	run light -t 30 fanout -c 200 -s 10 -m "$LIGHT_M" -r 25
-	run direct -t 30 direct -P 100 -m "$DIRECT_M" -w 1
-	kill "$pid" 2>/dev/null
-	pid=
+{
+	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') x $(nproc)"
+	echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$OUT/conditions.txt"
+round=1
+while [ $round -le "$rounds" ]; do
+	for srv in $servers; do
+		port=$(free_port) || { echo "no free port" >&2; exit 1; }
+		started=$("$here/peers/run-peer.sh" "$srv" "$port") || {
+			echo "== $srv: failed to start, skipped"
+			continue
+		}
+		pid=${started%% *}
+		echo "== round $round: $srv on 127.0.0.1:$port (pid $pid, ${started#* })"
+		# connect first: memory per client on a fresh server
+		run connect -t 300 connect -n "$CONNECT_N" -k 100
+		# shellcheck disable=SC2046
+		run saturation -t 120 fanout -c 200 -s 10 -m "$(sat_m "$srv")" \
+		    -w 256 $(sat_extra "$srv")
+		run light -t 60 fanout -c 200 -s 10 -m "$LIGHT_M" -r 25
+		run direct -t 60 direct -P 100 -m "$DIRECT_M" -w 1
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		pid=
+		rm -rf "${started#* }"
+	done
+	round=$((round + 1))
 done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/conditions.txt"
 
-# One row per server, the headline figure of each scenario.
+# One row per server: the median over the rounds of each headline figure.
 echo
 awk '
-function v(line, key,   m) {
-	if (match(line, " " key "=[^ ]*")) {
-		m = substr(line, RSTART + length(key) + 2, RLENGTH - length(key) - 2)
-		return m
-	}
-	return "-"
+function v(line, key) {
+	if (match(line, " " key "=[^ ]*"))
+		return substr(line, RSTART + length(key) + 2, RLENGTH - length(key) - 2)
+	return ""
+}
+function add(s, k, x) { if (x != "") { n[s, k]++; val[s, k, n[s, k]] = x + 0 } }
+function med(s, k,   i, j, t, c) {
+	c = n[s, k]
+	if (c == 0) return "-"
+	for (i = 1; i <= c; i++) a[i] = val[s, k, i]
+	for (i = 2; i <= c; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+	return (c % 2) ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
 }
 {
 	s = v($0, "server"); t = v($0, "tag")
-	if (!(s in seen)) { seen[s] = 1; order[n++] = s }
-	ok = (v($0, "rc") == "0") ? "" : "!"
+	if (!(s in seen)) { seen[s] = 1; order[ns++] = s }
+	if (v($0, "rc") != "0") bad[s] = 1
 	if (t == "saturation") {
-		sat[s] = sprintf("%.2fM%s", v($0, "deliveries_per_s") / 1e6, ok)
-		satcpu[s] = v($0, "server_cpu_pct") "%"
+		add(s, "sat", v($0, "deliveries_per_s")); add(s, "satcpu", v($0, "server_cpu_pct"))
+		add(s, "gencpu", v($0, "load_cpu_pct"))
 	} else if (t == "light") {
-		light[s] = sprintf("%s/%s%s", v($0, "p50_ms"), v($0, "p99_ms"), ok)
+		add(s, "l50", v($0, "p50_ms")); add(s, "l99", v($0, "p99_ms"))
 	} else if (t == "direct") {
-		dir[s] = sprintf("%.0fk/%s%s", v($0, "deliveries_per_s") / 1e3, v($0, "p99_ms"), ok)
+		add(s, "dir", v($0, "deliveries_per_s")); add(s, "d99", v($0, "p99_ms"))
 	} else if (t == "connect") {
-		con[s] = sprintf("%s%s", v($0, "registrations_per_s"), ok)
-		mem[s] = v($0, "kib_per_client")
+		add(s, "con", v($0, "registrations_per_s")); add(s, "mem", v($0, "kib_per_client"))
 	}
 }
 END {
-	printf "%-22s %12s %8s %16s %18s %10s %9s\n", "server", "fanout sat", "srv cpu", "light p50/p99 ms", "direct msg/s,p99ms", "connect/s", "KiB/conn"
-	for (i = 0; i < n; i++) {
+	printf "medians over the rounds\n"
+	printf "%-12s %11s %6s %6s %14s %13s %9s %9s %8s\n", "server", "fanout/s", "srvcpu", "gencpu", "light p50/p99", "direct/s p99", "reg/s", "KiB/cl", "ok"
+	for (i = 0; i < ns; i++) {
 		s = order[i]
-		printf "%-22s %12s %8s %16s %18s %10s %9s\n", s, sat[s], satcpu[s], light[s], dir[s], con[s], mem[s]
+		printf "%-12s %11.0f %5s%% %5s%% %6s/%-7s %7.0f %5s %9.0f %9s %8s\n", s, med(s, "sat"), med(s, "satcpu"), med(s, "gencpu"), med(s, "l50"), med(s, "l99"), med(s, "dir"), med(s, "d99"), med(s, "con"), med(s, "mem"), (s in bad) ? "FAILED" : "yes"
 	}
-	print "(! marks a run that reported loss, duplicates, errors or a timeout)"
-}' "$OUT/results.txt"
+	print "(ok: every run reported nothing lost, duplicated or out of order)"
+}' "$OUT/results.txt" | tee "$OUT/table.txt"
 echo "raw results: $OUT/results.txt"
