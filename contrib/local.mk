@@ -20,9 +20,12 @@ contrib_chatbench_chatbench_SOURCES = \
 	contrib/chatbench/chatbench.c \
 	contrib/chatbench/client.c \
 	contrib/chatbench/connect.c \
+	contrib/chatbench/file.c \
 	contrib/chatbench/msg.c \
 	contrib/chatbench/worker.c
-contrib_chatbench_chatbench_LDADD = -lpthread
+# OpenSSL's libcrypto for SHA-256 and base64 in the file scenario.
+contrib_chatbench_chatbench_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+contrib_chatbench_chatbench_LDADD = $(OPENSSL_LIBS) -lpthread
 
 # Answers ircd-hybrid's reverse lookups on loopback (see run-peer.sh).
 noinst_PROGRAMS += contrib/peers/nxdns

@@ -22,17 +22,6 @@
 
 struct cb_bench cb;
 
-/*
- * Not implemented yet: a later issue adds file transfer (SENDFILE). The
- * entry is here so the command line and the RESULT format are reserved;
- * a file scenario fills in opts/setup/start/done/report like msg.c does,
- * and may add an on_line hook for the transfer's own numerics.
- */
-static const struct cb_scenario scenario_file = {
-	.name = "file",
-	.usage = "file -c CLIENTS -S BYTES      (not implemented yet)",
-};
-
 static const struct cb_scenario *const cb_scenarios[] = {
 	&scenario_fanout,
 	&scenario_direct,

@@ -61,7 +61,7 @@ struct cb_client {
 	unsigned nicktries;
 
 	char *in;
-	size_t inlen;
+	size_t inlen, incap;
 	char *out;
 	size_t outoff, outlen, outcap;
 	bool wantout; /* EPOLLOUT armed */
@@ -154,6 +154,13 @@ struct cb_scenario {
 	bool (*done)(struct cb_worker *);
 	void (*on_privmsg)(
 	    struct cb_client *, const char *, const char *, uint64_t);
+	/* Optional: any other line first; true if it was handled. */
+	bool (*on_line)(struct cb_client *, char *, uint64_t);
+	/* Queue a sender's next lines (after EPOLLOUT or an ack). */
+	void (*pump)(struct cb_client *, uint64_t);
+	/* Wake senders whose time has come; the next timeout in ns. */
+	uint64_t (*next_due)(struct cb_worker *, uint64_t);
+	size_t inbuf; /* input buffer per client, 0: CB_INBUF */
 	int (*report)(struct cb_bench *);
 };
 
@@ -194,5 +201,8 @@ uint64_t msg_next_due(struct cb_worker *, uint64_t);
 
 /* connect.c */
 extern const struct cb_scenario scenario_connect;
+
+/* file.c */
+extern const struct cb_scenario scenario_file;
 
 #endif

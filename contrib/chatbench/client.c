@@ -25,7 +25,8 @@ client_init(struct cb_client *c, uint32_t id, size_t outcap)
 	c->fd = -1;
 	c->id = id;
 	c->state = CB_IDLE;
-	c->in = malloc(CB_INBUF);
+	c->incap = cb.sc->inbuf ? cb.sc->inbuf : CB_INBUF;
+	c->in = malloc(c->incap);
 	c->out = malloc(outcap);
 	c->outcap = outcap;
 	if (c->in == NULL || c->out == NULL)
@@ -320,6 +321,8 @@ client_line(struct cb_client *c, char *line, uint64_t now)
 	int npar;
 
 	c->w->lines++;
+	if (cb.sc->on_line != NULL && cb.sc->on_line(c, line, now))
+		return;
 	/* Fast path: channel and private messages carry the payload. */
 	if (line[0] == ':') {
 		char *sp = strchr(line, ' ');
@@ -356,7 +359,7 @@ client_read(struct cb_client *c, uint64_t now)
 
 	/* Bounded: a flooding server cannot keep us here forever. */
 	for (loops = 0; loops < 64 && c->state != CB_DEAD; loops++) {
-		n = read(c->fd, c->in + c->inlen, CB_INBUF - c->inlen);
+		n = read(c->fd, c->in + c->inlen, c->incap - c->inlen);
 		if (n == 0) {
 			client_kill(c, "server closed the connection");
 			return;
@@ -382,13 +385,13 @@ client_read(struct cb_client *c, uint64_t now)
 			p = nl + 1;
 		}
 		c->inlen = (size_t)(end - p);
-		if (c->inlen == CB_INBUF) {
+		if (c->inlen == c->incap) {
 			client_kill(c, "line longer than the input buffer");
 			return;
 		}
 		if (c->inlen > 0 && p != c->in)
 			memmove(c->in, p, c->inlen);
-		if ((size_t)n < CB_INBUF / 2)
+		if ((size_t)n < c->incap / 2)
 			break;
 	}
 }

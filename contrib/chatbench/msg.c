@@ -557,6 +557,8 @@ const struct cb_scenario scenario_fanout = {
 	.start = msg_start,
 	.done = msg_done,
 	.on_privmsg = msg_on_privmsg,
+	.pump = msg_pump,
+	.next_due = msg_next_due,
 	.report = msg_report,
 };
 
@@ -570,5 +572,7 @@ const struct cb_scenario scenario_direct = {
 	.start = msg_start,
 	.done = msg_done,
 	.on_privmsg = msg_on_privmsg,
+	.pump = msg_pump,
+	.next_due = msg_next_due,
 	.report = msg_report,
 };

@@ -25,7 +25,8 @@ worker_pump(struct cb_worker *w, uint64_t now)
 		w->dirty = c->nextdirty;
 		c->dirty = false;
 		c->nextdirty = NULL;
-		msg_pump(c, now);
+		if (cb.sc->pump != NULL)
+			cb.sc->pump(c, now);
 	}
 }
 
@@ -91,11 +92,11 @@ worker_connect(struct cb_worker *w)
 		while (w->started < w->count && w->inflight < conc)
 			client_start(&cb.client[w->first + w->started++]);
 		dead = worker_dead(w);
-		if (w->started == w->count && w->ready + dead >= w->count)
-			return true;
 		/* Only connect survives failed clients: it counts them. */
 		if (dead > 0 && cb.sc != &scenario_connect)
 			return false;
+		if (w->started == w->count && w->ready + dead >= w->count)
+			return true;
 		if (atomic_load(&cb.abort))
 			return false;
 		now = cb_now();
@@ -156,7 +157,8 @@ worker_measure(struct cb_worker *w)
 		now = cb_now();
 		if (worker_left(now, 1) == 0)
 			return false;
-		due = msg_next_due(w, now);
+		due = cb.sc->next_due != NULL ? cb.sc->next_due(w, now)
+		                              : 1000000000u;
 		if (!worker_poll(w, worker_left(now, due)))
 			return false;
 	}
