@@ -94,7 +94,8 @@ run() {
 	sed -n 's/^RESULT //p' "$OUT/$srv-$tag-$round.txt" |
 	    sed "s/\$/ tag=$tag round=$round rc=$rc/" >> "$OUT/results.txt"
 	grep -E 'deliveries \(|latency|registered|VmRSS|CPU' \
-	    "$OUT/$srv-$tag-$round.txt" | sed "s/^/  $tag: /"
+	    "$OUT/$srv-$tag-$round.txt" | grep -v '^RESULT' |
+	    sed "s/^/  $tag: /"
 	[ $rc = 0 ] || echo "  [$srv $tag: exit $rc, see $OUT/$srv-$tag-$round.txt]"
 }
 
@@ -104,27 +105,43 @@ run() {
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') x $(nproc)"
 	echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/conditions.txt"
+# Start $srv on a free port: sets port, pid and dir; false on failure.
+start_server() {
+	port=$(free_port) || { echo "no free port" >&2; exit 1; }
+	started=$("$here/peers/run-peer.sh" "$srv" "$port") || {
+		echo "== $srv: failed to start, skipped"
+		return 1
+	}
+	pid=${started%% *}
+	dir=${started#* }
+	echo "== round $round: $srv on 127.0.0.1:$port (pid $pid, $dir)"
+}
+
+# Stop the server started last, by its PID, and remove its directory.
+stop_server() {
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	pid=
+	rm -rf "$dir"
+}
+
 round=1
 while [ $round -le "$rounds" ]; do
 	for srv in $servers; do
-		port=$(free_port) || { echo "no free port" >&2; exit 1; }
-		started=$("$here/peers/run-peer.sh" "$srv" "$port") || {
-			echo "== $srv: failed to start, skipped"
-			continue
-		}
-		pid=${started%% *}
-		echo "== round $round: $srv on 127.0.0.1:$port (pid $pid, ${started#* })"
-		# connect first: memory per client on a fresh server
+		# connect on a fresh server (memory per client), then a fresh
+		# server again for the messages: 10,000 departures leave some
+		# servers busy or stuck for a while (ngircd once kept 34 of
+		# 200 new clients waiting for two minutes).
+		start_server || continue
 		run connect -t 300 connect -n "$CONNECT_N" -k 100
+		stop_server
+		start_server || continue
 		# shellcheck disable=SC2046
 		run saturation -t 120 fanout -c 200 -s 10 -m "$(sat_m "$srv")" \
 		    -w 256 $(sat_extra "$srv")
 		run light -t 60 fanout -c 200 -s 10 -m "$LIGHT_M" -r 25
 		run direct -t 60 direct -P 100 -m "$DIRECT_M" -w 1
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		pid=
-		rm -rf "${started#* }"
+		stop_server
 	done
 	round=$((round + 1))
 done
