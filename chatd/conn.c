@@ -287,7 +287,7 @@ conn_flush(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 	struct client *c;
 	struct evbuffer *out;
 	char reason[128];
-	int n;
+	int n, err;
 
 	while ((c = TAILQ_FIRST(&flush_clients)) != NULL) {
 		conn_unflush(c);
@@ -302,11 +302,12 @@ conn_flush(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		 */
 		evbuffer_unfreeze(out, 1);
 		n = evbuffer_write(out, bufferevent_getfd(c->bev));
+		err = errno;
 		evbuffer_freeze(out, 1);
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
-		    errno != EINTR) {
+		if (n < 0 && err != EAGAIN && err != EWOULDBLOCK &&
+		    err != EINTR) {
 			snprintf(reason, sizeof reason, "Write error: %s",
-			    strerror(errno));
+			    strerror(err));
 			conn_close(c, reason);
 			continue;
 		}
