@@ -7,8 +7,9 @@
 #
 # SERVER is any of chatd ngircd inspircd hybrid (default: all four). -q
 # runs smaller scenarios for a quick look; -r sets the rounds (default 3);
-# -s picks scenarios among "connect saturation light direct" (default all;
-# connect takes minutes on ngircd and InspIRCd).
+# -s picks scenarios among "connect saturation light direct file" (default
+# all; connect takes minutes on ngircd and InspIRCd; file, a 100 MiB
+# SENDFILE transfer, runs on chatd only: the peers have no SENDFILE).
 # In each round every server is started afresh on 127.0.0.1 on a free
 # port, measured, and stopped by its PID (a trap stops a running one on
 # exit); every chatbench run is bounded by -t. The machine is shared, so
@@ -29,12 +30,13 @@ mkdir -p "$OUT"
 LIGHT_M=125
 DIRECT_M=1000
 CONNECT_N=10000
+FILE_S=104857600
 rounds=3
-scenarios="connect saturation light direct"
+scenarios="connect saturation light direct file"
 quick=
 while [ $# -gt 0 ]; do
 	case $1 in
-	-q) quick=1; LIGHT_M=50; DIRECT_M=200; CONNECT_N=1000 ;;
+	-q) quick=1; LIGHT_M=50; DIRECT_M=200; CONNECT_N=1000; FILE_S=10485760 ;;
 	-r) rounds=${2:?-r needs a number}; shift ;;
 	-s) scenarios=${2:?-s needs scenarios}; shift ;;
 	*) break ;;
@@ -151,6 +153,7 @@ while [ $round -le "$rounds" ]; do
 		    -w 256 $(sat_extra "$srv")
 		run light -t 60 fanout -c 200 -s 10 -m "$LIGHT_M" -r 25
 		run direct -t 60 direct -P 100 -m "$DIRECT_M" -w 1
+		[ "$srv" = chatd ] && run file -t 120 file -S "$FILE_S"
 		stop_server
 	done
 	round=$((round + 1))
@@ -184,6 +187,9 @@ function med(s, k,   i, j, t, c) {
 		add(s, "l50", v($0, "p50_ms")); add(s, "l99", v($0, "p99_ms"))
 	} else if (t == "direct") {
 		add(s, "dir", v($0, "deliveries_per_s")); add(s, "d99", v($0, "p99_ms"))
+	} else if (t == "file") {
+		add(s, "fmb", v($0, "mb_per_s")); add(s, "fraw", v($0, "raw_mb_per_s"))
+		add(s, "fping", v($0, "ping_p99_ms"))
 	} else if (t == "connect") {
 		add(s, "con", v($0, "registrations_per_s")); add(s, "mem", v($0, "kib_per_client"))
 	}
@@ -195,6 +201,9 @@ END {
 		s = order[i]
 		printf "%-12s %11s %5s%% %5s%% %6s/%-7s %7s %5s %9s %9s %8s\n", s, med(s, "sat"), med(s, "satcpu"), med(s, "gencpu"), med(s, "l50"), med(s, "l99"), med(s, "dir"), med(s, "d99"), med(s, "con"), med(s, "mem"), (s in bad) ? "FAILED" : "yes"
 	}
+	for (i = 0; i < ns; i++)
+		if (n[order[i], "fmb"] > 0)
+			printf "%s file: %s MB/s end to end, raw TCP %s MB/s, ping-pong p99 %s ms\n", order[i], med(order[i], "fmb"), med(order[i], "fraw"), med(order[i], "fping")
 	print "(ok: every run exited 0: nothing lost, duplicated or out of order,"
 	print " no client failed; FAILED: see the raw results for which run)"
 }' "$OUT/results.txt" | tee "$OUT/table.txt"
