@@ -32,6 +32,7 @@ struct evbuffer;
 struct channel;
 struct client;
 struct conn_ip;
+struct store_msg;
 
 /* Configuration, reloaded on SIGHUP (listeners are not rebound). */
 struct config_str {
@@ -74,6 +75,14 @@ struct config {
 	size_t file_quota;	/* bytes a user may keep stored */
 	unsigned file_upload_timeout; /* seconds before an idle upload goes */
 	unsigned file_keep;	/* seconds a stored file is offered */
+	/* Accounts, history and TLS (account.c, history.c, listen.c). */
+	unsigned nick_grace;	 /* seconds to log in before a rename */
+	unsigned history_days;	 /* channel history kept, 0: none kept */
+	unsigned max_offline;	 /* offline messages kept per account */
+	unsigned plaintext_passwords; /* 1: allow over plain TCP anywhere */
+	struct config_strs listen_tls;
+	char *tls_cert;
+	char *tls_key;
 };
 
 /* A channel member. */
@@ -137,6 +146,8 @@ RB_HEAD(channels, channel);
 #define CLIENT_SKIPLINE 0x800	/* dropping the rest of an overlong line */
 #define CLIENT_OPERWAIT 0x1000	/* an OPER password is being checked */
 #define CLIENT_FLUSH 0x2000	/* on the flush list (output to write) */
+#define CLIENT_TLS 0x4000	/* connected through a TLS listener */
+#define CLIENT_AUTHBUSY 0x8000	/* a login or registration is running */
 
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
@@ -159,6 +170,18 @@ RB_HEAD(channels, channel);
 #define CAP_MSGID 0x20000 /* pseudo: message-ids need message-tags */
 #define CAP_TTT 0x40000	  /* chatd/ttt: machine lines only, no NOTICEs */
 #define CAP_SENDFILE 0x80000
+#define CAP_CHATHISTORY 0x100000
+#define CAP_ACCOUNTREG 0x200000
+
+/*
+ * A weak pointer to a client for work that finishes later (a password
+ * hash, a database job): client_free() sets client to NULL.
+ */
+struct client_ref {
+	struct client *client;
+	LIST_ENTRY(client_ref) entry;
+};
+LIST_HEAD(client_refs, client_ref);
 
 struct client {
 	uint64_t id;
@@ -186,6 +209,9 @@ struct client {
 	struct conn_ip *ip;           /* connections from the same address */
 	size_t skipped;           /* bytes of the overlong line being skipped */
 	struct evbuffer *capture; /* replies held for labeled-response */
+	struct client_refs refs;      /* weak pointers to this client */
+	char *sasl_mech;	      /* SASL: mechanism chosen, or NULL */
+	char *sasl_buf;		      /* SASL: base64 received so far */
 	RB_ENTRY(client) nick_entry;
 	TAILQ_ENTRY(client) entry;	 /* all clients */
 	TAILQ_ENTRY(client) dead_entry;	 /* dead list */
@@ -294,6 +320,8 @@ const char *client_name(struct client *);
 void client_prefix(struct client *, char *buf, size_t len);
 void client_timer_check(struct client *, int64_t now);
 RB_PROTOTYPE(nicks, client, nick_entry, client_nick_cmp);
+void client_ref_set(struct client_ref *, struct client *);
+void client_ref_clear(struct client_ref *);
 
 /* channel.c */
 struct channel *channel_find(const char *name);
@@ -327,6 +355,8 @@ void route_channel_ops(struct channel *, struct client *except,
 void route_peers(struct client *, bool self, const struct rline *);
 void route_all(const struct rline *);
 void route_time_tag(char *buf, size_t len);
+void route_peers_cap(struct client *, bool self, uint32_t cap,
+    const struct rline *);
 
 /* send.c: replies to the client that asked. */
 void send_raw(struct client *, const char *fmt, ...) PRINTFLIKE(2, 3);
@@ -420,6 +450,50 @@ void ttt_free_all(void);
 const char *ttt_cap_value(void);
 void ttt_stats_record(const char *key, enum ttt_outcome);
 bool ttt_stats_get(const char *key, struct ttt_stats *);
+/* workq.c: a thread pool for CPU-heavy jobs. */
+void workq_init(void);
+void workq_add(void (*work)(void *), void (*done)(void *), void *arg);
+unsigned workq_count(void);
+void workq_free(void);
+
+/* account.c: accounts, logins, reserved nicks, offline messages. */
+int account_init(char **cause);
+void account_free_all(void);
+bool account_exists(const char *name);
+const char *account_display(const char *name);
+int64_t account_last_seen(const char *name);
+bool account_password_allowed(struct client *);
+void account_register(struct client *, const char *name, const char *email,
+    const char *password);
+void account_login(struct client *, const char *name, const char *password,
+    bool sasl);
+void account_logout(struct client *);
+void account_set_password(struct client *, const char *old,
+    const char *new);
+void account_welcome(struct client *);
+void account_nick_changed(struct client *);
+void account_client_exit(struct client *);
+bool account_offline_message(struct client *, const char *target,
+    const char *cmd, const char *text, const char *msgid, int64_t time_ms);
+void account_whois_offline(struct client *, const char *nick);
+
+/* cmd-account.c */
+enum cmd_result cmd_register(struct client *, struct chat_msg *);
+enum cmd_result cmd_login(struct client *, struct chat_msg *);
+enum cmd_result cmd_logout(struct client *, struct chat_msg *);
+enum cmd_result cmd_password(struct client *, struct chat_msg *);
+enum cmd_result cmd_authenticate(struct client *, struct chat_msg *);
+
+/* history.c: channel history, CHATHISTORY and HISTORY. */
+void history_init(void);
+void history_free(void);
+void history_record(struct client *, struct channel *, const char *cmd,
+    const char *text, const char *msgid, int64_t time_ms);
+void history_format_time(int64_t time_ms, bool iso, char *buf, size_t len);
+void history_deliver(struct client *, const char *batch, const char *to,
+    const struct store_msg *, bool tags_ok);
+enum cmd_result cmd_chathistory(struct client *, struct chat_msg *);
+enum cmd_result cmd_history(struct client *, struct chat_msg *);
 
 /* cmd-oper.c */
 enum cmd_result cmd_die(struct client *, struct chat_msg *);

@@ -33,6 +33,7 @@ client_new(struct bufferevent *bev, const char *addr)
 	c->signon = time(NULL);
 	c->last_active = c->signon;
 	TAILQ_INIT(&c->channels);
+	LIST_INIT(&c->refs);
 	nclients++;
 	nunregistered++;
 	return c;
@@ -42,6 +43,12 @@ client_new(struct bufferevent *bev, const char *addr)
 void
 client_free(struct client *c)
 {
+	struct client_ref *r;
+
+	while ((r = LIST_FIRST(&c->refs)) != NULL)
+		client_ref_clear(r);
+	free(c->sasl_mech);
+	free(c->sasl_buf);
 	free(c->realname);
 	free(c->host);
 	free(c->away);
@@ -73,6 +80,27 @@ client_set_nick(struct client *c, const char *nick)
 	chat_casefold(c->fold, nick, sizeof c->fold);
 	RB_INSERT(nicks, &nick_tree, c);
 	c->flags |= CLIENT_NICK;
+	if (c->flags & CLIENT_REGISTERED)
+		account_nick_changed(c);
+}
+
+/* Point a weak reference at a client (or at nothing). */
+void
+client_ref_set(struct client_ref *r, struct client *c)
+{
+	r->client = c;
+	if (c != NULL)
+		LIST_INSERT_HEAD(&c->refs, r, entry);
+}
+
+/* Detach a weak reference; its client pointer becomes NULL. */
+void
+client_ref_clear(struct client_ref *r)
+{
+	if (r->client == NULL)
+		return;
+	LIST_REMOVE(r, entry);
+	r->client = NULL;
 }
 
 /* The client's nick, or "*" before it has one. */
@@ -108,6 +136,7 @@ client_try_register(struct client *c)
 	presence_online(c);
 	ttt_client_online(c);
 	file_client_online(c);
+	account_welcome(c);
 }
 
 /* A client leaves: its peers see QUIT, its state goes away. */
@@ -117,6 +146,7 @@ client_exit(struct client *c, const char *reason)
 	struct rline rl;
 	char prefix[CHAT_LINE_MAX];
 
+	account_client_exit(c);
 	if (c->flags & CLIENT_REGISTERED) {
 		client_prefix(c, prefix, sizeof prefix);
 		route_init(&rl, NULL, prefix, "QUIT :%s",

@@ -251,8 +251,7 @@ cmd_whois(struct client *c, struct chat_msg *m)
 	nick = m->argv[m->argc - 1];
 	if ((o = client_find(nick)) == NULL ||
 	    !(o->flags & CLIENT_REGISTERED)) {
-		SEND_NUMERIC(c, ERR_NOSUCHNICK, nick);
-		SEND_NUMERIC(c, RPL_ENDOFWHOIS, nick);
+		account_whois_offline(c, nick);
 		return CMD_OK;
 	}
 	SEND_NUMERIC(c, RPL_WHOISUSER, o->nick, o->user, o->host,

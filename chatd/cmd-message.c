@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <sys/time.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,16 +40,26 @@ message_channel_refused(struct client *c, struct channel *ch)
 	return NULL;
 }
 
-/* The tags every relayed message carries: time and a message id. */
+/*
+ * The tags every relayed message carries: time, a message id (kept with
+ * the message in history) and the sender's account.
+ */
 static void
-message_tags(char *buf, size_t len)
+message_tags(struct client *c, char *buf, size_t len, char *msgid,
+    size_t idlen, int64_t *time_ms)
 {
 	static uint64_t counter;
+	struct timeval tv;
 	char when[64];
 
-	route_time_tag(when, sizeof when);
-	snprintf(buf, len, "%s;msgid=%llx-%llx", when,
-	    (unsigned long long)start_time, (unsigned long long)++counter);
+	gettimeofday(&tv, NULL);
+	*time_ms = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	history_format_time(*time_ms, true, when, sizeof when);
+	snprintf(msgid, idlen, "%llx-%llx", (unsigned long long)start_time,
+	    (unsigned long long)++counter);
+	snprintf(buf, len, "time=%s;msgid=%s%s%s", when, msgid,
+	    c->account != NULL ? ";account=" : "",
+	    c->account != NULL ? c->account : "");
 }
 
 /* Append the sender's client-only tags to tags (at most 4094 bytes). */
@@ -90,11 +102,12 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 	struct client *to;
 	struct member *mb;
 	struct rline rl;
-	char prefix[CHAT_LINE_MAX], tags[CHAT_TAGS_MAX];
+	char prefix[CHAT_LINE_MAX], tags[CHAT_TAGS_MAX], msgid[64];
 	const char *why;
+	int64_t time_ms;
 
 	client_prefix(c, prefix, sizeof prefix);
-	message_tags(tags, sizeof tags);
+	message_tags(c, tags, sizeof tags, msgid, sizeof msgid, &time_ms);
 	message_client_tags(m, tags, sizeof tags);
 	if (text == NULL) {
 		if (chat_is_channel(target)) {
@@ -140,9 +153,13 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 		route_init(&rl, tags, prefix, "%s %s :%s", cmd, ch->name,
 		    text);
 		route_channel(ch, c, &rl);
+		history_record(c, ch, cmd, text, msgid, time_ms);
 	} else {
 		if ((to = client_find(target)) == NULL ||
 		    !(to->flags & CLIENT_REGISTERED)) {
+			if (account_offline_message(c, target, cmd, text,
+			    msgid, time_ms))
+				return;
 			SEND_NUMERIC(c, ERR_NOSUCHNICK, target);
 			return;
 		}

@@ -15,17 +15,22 @@ static const struct {
 	uint32_t flag;
 	const char *value;
 } cap_table[] = {
+	{ "account-notify", CAP_ACCOUNT_NOTIFY, NULL },
+	{ "account-tag", CAP_ACCOUNT_TAG, NULL },
 	{ "away-notify", CAP_AWAY_NOTIFY, NULL },
 	{ "batch", CAP_BATCH, NULL },
 	{ "cap-notify", CAP_CAP_NOTIFY, NULL },
 	{ "chatd/sendfile", CAP_SENDFILE, NULL }, /* file_cap_value() */
 	{ "chatd/ttt", CAP_TTT, NULL }, /* value: ttt_cap_value() */
+	{ "draft/account-registration", CAP_ACCOUNTREG, "before-connect" },
+	{ "draft/chathistory", CAP_CHATHISTORY, NULL },
 	{ "echo-message", CAP_ECHO_MESSAGE, NULL },
 	{ "extended-join", CAP_EXTENDED_JOIN, NULL },
 	{ "invite-notify", CAP_INVITE_NOTIFY, NULL },
 	{ "labeled-response", CAP_LABELED_RESPONSE, NULL },
 	{ "message-tags", CAP_MESSAGE_TAGS, NULL },
 	{ "multi-prefix", CAP_MULTI_PREFIX, NULL },
+	{ "sasl", CAP_SASL, "PLAIN" },
 	{ "server-time", CAP_SERVER_TIME, NULL },
 	{ "userhost-in-names", CAP_USERHOST_IN_NAMES, NULL },
 };
@@ -317,7 +322,7 @@ send_isupport(struct client *c)
 	char tokens[3][CHAT_LINE_MAX];
 
 	snprintf(tokens[0], sizeof tokens[0],
-	    "AWAYLEN=%d CASEMAPPING=%s CHANLIMIT=#:%u CHANMODES=b,k,l,imnst "
+	    "AWAYLEN=%d CASEMAPPING=%s CHANLIMIT=#:%u CHATHISTORY=100 CHANMODES=b,k,l,imnst "
 	    "CHANNELLEN=%d CHANTYPES=# ELIST=MU KICKLEN=%d MAXLIST=b:100 "
 	    "MODES=4",
 	    CHAT_AWAY_MAX, CHAT_CASEMAPPING, cfg->max_channels, CHAT_CHAN_MAX,

@@ -39,22 +39,30 @@ static const struct config_key config_keys[] = {
 	    86400 },
 	{ "flood-burst", CONFIG_UINT, OFF(flood_burst), 1, 100000 },
 	{ "flood-rate", CONFIG_UINT, OFF(flood_rate), 1, 100000 },
+	{ "history-days", CONFIG_UINT, OFF(history_days), 0, 36500 },
 	{ "listen", CONFIG_LIST, OFF(listen), 0, 0 },
+	{ "listen-tls", CONFIG_LIST, OFF(listen_tls), 0, 0 },
 	{ "log-level", CONFIG_LEVEL, OFF(log_level), 0, 0 },
 	{ "max-channels", CONFIG_UINT, OFF(max_channels), 1, 10000 },
 	{ "max-clients", CONFIG_UINT, OFF(max_clients), 1, 10000000 },
 	{ "max-conn-rate", CONFIG_UINT, OFF(max_conn_rate), 1, 1000000 },
 	{ "max-monitor", CONFIG_UINT, OFF(max_monitor), 0, 100000 },
+	{ "max-offline", CONFIG_UINT, OFF(max_offline), 0, 1000000 },
 	{ "max-per-ip", CONFIG_UINT, OFF(max_per_ip), 1, 10000000 },
 	{ "motd-file", CONFIG_STR, OFF(motd_file), 0, 0 },
 	{ "network-name", CONFIG_STR, OFF(network_name), 0, 0 },
+	{ "nick-grace", CONFIG_UINT, OFF(nick_grace), 0, 86400 },
 	{ "oper", CONFIG_LIST, OFF(opers), 0, 0 },
 	{ "ping-interval", CONFIG_UINT, OFF(ping_interval), 1, 86400 },
 	{ "ping-timeout", CONFIG_UINT, OFF(ping_timeout), 1, 86400 },
+	{ "plaintext-passwords", CONFIG_UINT, OFF(plaintext_passwords), 0,
+	    1 },
 	{ "recvq", CONFIG_SIZE, OFF(recvq), 1024, 1ULL << 30 },
 	{ "registration-timeout", CONFIG_UINT, OFF(reg_timeout), 1, 3600 },
 	{ "sendq", CONFIG_SIZE, OFF(sendq), 4096, 1ULL << 32 },
 	{ "server-name", CONFIG_STR, OFF(server_name), 0, 0 },
+	{ "tls-cert", CONFIG_STR, OFF(tls_cert), 0, 0 },
+	{ "tls-key", CONFIG_STR, OFF(tls_key), 0, 0 },
 	{ "trusted-host", CONFIG_LIST, OFF(trusted), 0, 0 },
 	{ "ttt-grace", CONFIG_UINT, OFF(ttt_grace), 0, 86400 },
 	{ "ttt-invite-timeout", CONFIG_UINT, OFF(ttt_invite_timeout), 1, 86400 },
@@ -77,6 +85,10 @@ config_new(void)
 	TAILQ_INIT(&c->trusted);
 	TAILQ_INIT(&c->opers);
 	TAILQ_INIT(&c->motd);
+	TAILQ_INIT(&c->listen_tls);
+	c->nick_grace = 60;
+	c->history_days = 30;
+	c->max_offline = 200;
 	c->max_clients = 100000;
 	c->max_per_ip = 10;
 	c->max_conn_rate = 10;
@@ -131,6 +143,9 @@ config_free(struct config *c)
 	config_free_strs(&c->trusted);
 	config_free_strs(&c->opers);
 	config_free_strs(&c->motd);
+	config_free_strs(&c->listen_tls);
+	free(c->tls_cert);
+	free(c->tls_key);
 	free(c);
 }
 

@@ -2,9 +2,12 @@ noinst_LIBRARIES += chatd/libchatd.a
 chatd_libchatd_a_SOURCES = \
 	chatd/chatd.h \
 	chatd/numeric-fmt.h \
+	chatd/store.h \
+	chatd/account.c \
 	chatd/channel.c \
 	chatd/client.c \
 	chatd/cmd.c \
+	chatd/cmd-account.c \
 	chatd/cmd-channel.c \
 	chatd/cmd-info.c \
 	chatd/cmd-message.c \
@@ -16,6 +19,7 @@ chatd_libchatd_a_SOURCES = \
 	chatd/file.c \
 	chatd/filechunk.c \
 	chatd/globals.c \
+	chatd/history.c \
 	chatd/label.c \
 	chatd/listen.c \
 	chatd/log.c \
@@ -24,7 +28,9 @@ chatd_libchatd_a_SOURCES = \
 	chatd/route.c \
 	chatd/send.c \
 	chatd/ttt.c \
+	chatd/store.c \
 	chatd/worker.c \
+	chatd/workq.c \
 	chatd/xmalloc.c
 CHATD_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"' \
 	-DLOCALSTATEDIR='"$(localstatedir)"' -DPKGDATADIR='"$(pkgdatadir)"'

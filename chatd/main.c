@@ -16,6 +16,7 @@
 #include <event2/event.h>
 
 #include "chatd.h"
+#include "store.h"
 
 static struct event *sig_term, *sig_int, *sig_hup;
 static struct config_strs opt_listen = TAILQ_HEAD_INITIALIZER(opt_listen);
@@ -221,6 +222,12 @@ main(int argc, char **argv)
 		fatalx("event_base_new failed");
 	conn_init();
 	file_init();
+	if (store_open(cfg->data_dir, &cause) != 0)
+		fatalx("store: %s", cause);
+	workq_init();
+	if (account_init(&cause) != 0)
+		fatalx("store: %s", cause);
+	history_init();
 	TAILQ_FOREACH(s, &cfg->listen, entry) {
 		if (listen_add(s->value, &cause) != 0)
 			fatalx("%s", cause);
@@ -238,6 +245,10 @@ main(int argc, char **argv)
 
 	file_free();
 	worker_free();
+	workq_free();
+	store_close();
+	history_free();
+	account_free_all();
 	channel_free_all();
 	presence_free_all();
 	ttt_free_all();

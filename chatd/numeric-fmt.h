@@ -42,6 +42,7 @@
 #define NUMERIC_FMT_317 "%s %lld %lld :seconds idle, signon time"
 #define NUMERIC_FMT_318 "%s :End of WHOIS list"
 #define NUMERIC_FMT_319 "%s :%s"
+#define NUMERIC_FMT_320 "%s :%s"
 #define NUMERIC_FMT_321 "Channel :Users  Name"
 #define NUMERIC_FMT_322 "%s %u :%s"
 #define NUMERIC_FMT_323 ":End of LIST"

@@ -104,25 +104,36 @@ void
 route_client(struct client *c, const struct rline *rl)
 {
 	const char *t, *end;
-	char tag[64];
+	char tag[128];
 	size_t n;
+	int i;
 
 	if (rl->tagslen == 0 || (c->caps & CAP_MESSAGE_TAGS)) {
 		conn_write(c, rl->buf, rl->len);
 		return;
 	}
-	/* server-time alone: only the time tag, if the line has one. */
-	if ((c->caps & CAP_SERVER_TIME) &&
-	    (t = route_find_tag(rl, "time")) != NULL) {
+	/*
+	 * server-time or account-tag without message-tags: only the time
+	 * and account tags, those asked for and present.
+	 */
+	n = 0;
+	for (i = 0; i < 2; i++) {
+		if (!(c->caps & (i == 0 ? CAP_SERVER_TIME : CAP_ACCOUNT_TAG)) ||
+		    (t = route_find_tag(rl, i == 0 ? "time" : "account")) ==
+			NULL)
+			continue;
 		end = t + strcspn(t, "; ");
-		n = (size_t)(end - t);
-		if (n + 3 <= sizeof tag) {
-			tag[0] = '@';
-			memcpy(tag + 1, t, n);
-			tag[n + 1] = ' ';
-			if (!conn_write(c, tag, n + 2))
-				return;
-		}
+		if (n + (size_t)(end - t) + 3 > sizeof tag)
+			continue;
+		tag[n] = n == 0 ? '@' : ';';
+		n++;
+		memcpy(tag + n, t, (size_t)(end - t));
+		n += (size_t)(end - t);
+	}
+	if (n > 0) {
+		tag[n++] = ' ';
+		if (!conn_write(c, tag, n))
+			return;
 	}
 	conn_write(c, rl->buf + rl->tagslen, rl->len - rl->tagslen);
 }
@@ -191,6 +202,28 @@ route_peers(struct client *c, bool self, const struct rline *rl)
 				continue;
 			m->client->serial = serial;
 			route_client(m->client, rl);
+		}
+	}
+}
+
+/* Like route_peers, but only to clients with a capability. */
+void
+route_peers_cap(struct client *c, bool self, uint32_t cap,
+    const struct rline *rl)
+{
+	struct member *um, *m;
+	uint64_t serial = ++route_serial;
+
+	c->serial = serial;
+	if (self && (c->caps & cap))
+		route_client(c, rl);
+	TAILQ_FOREACH(um, &c->channels, uentry) {
+		TAILQ_FOREACH(m, &um->channel->members, centry) {
+			if (m->client->serial == serial)
+				continue;
+			m->client->serial = serial;
+			if (m->client->caps & cap)
+				route_client(m->client, rl);
 		}
 	}
 }

@@ -1,0 +1,1065 @@
+/*
+ * Accounts: registration, login (LOGIN and SASL PLAIN), password changes,
+ * throttling of failed logins, registered nicks kept for their owners,
+ * and private messages kept for registered users who are offline.
+ *
+ * Every account is also held in memory (a tree by folded name) so that
+ * NICK, PRIVMSG and WHOIS can tell at once whether a name is registered;
+ * the store is written through and read back at start. Passwords are
+ * hashed with Argon2id (OWASP's first recommended setting: 19 MiB, two
+ * passes, one lane) on the workq threads, never on the event loop; the
+ * clear password is wiped as soon as the hash is made or checked.
+ */
+
+#include "config.h"
+
+#include <sys/random.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <argon2.h>
+#include <event2/event.h>
+
+#include "chatd.h"
+#include "store.h"
+
+#define ACCOUNT_T_COST 2
+#define ACCOUNT_M_COST 19456 /* KiB */
+#define ACCOUNT_LANES 1
+#define ACCOUNT_SALT_LEN 16
+#define ACCOUNT_HASH_LEN 32
+#define ACCOUNT_PASS_MIN 8
+#define ACCOUNT_PASS_MAX 128
+#define ACCOUNT_EMAIL_MAX 254
+#define ACCOUNT_OFFLINE_BATCH 100
+
+/* Failed logins: free tries, then a delay doubling up to a cap. */
+#define THROTTLE_FREE_ACCOUNT 5
+#define THROTTLE_FREE_ADDR 20
+#define THROTTLE_BASE 15 /* seconds after the free tries */
+#define THROTTLE_MAX 900
+#define THROTTLE_FORGET 3600
+#define THROTTLE_ENTRIES 10000
+
+struct account {
+	char fold[CHAT_NICK_MAX + 1];
+	char *name;
+	char *email;
+	char *hash;
+	int64_t created;
+	int64_t last_seen;
+	bool pending;     /* being registered: not usable yet */
+	unsigned offline; /* messages stored since start (a cap) */
+	RB_ENTRY(account) entry;
+};
+RB_HEAD(accounts, account);
+
+struct throttle {
+	char key[64]; /* "a:account" or "h:address" */
+	unsigned fails;
+	time_t until;
+	time_t last;
+	RB_ENTRY(throttle) entry;
+};
+RB_HEAD(throttles, throttle);
+
+/* A password job: hashing (register, new password) or checking. */
+enum account_op_kind { OP_REGISTER, OP_LOGIN, OP_PASSWORD };
+struct account_op {
+	enum account_op_kind kind;
+	struct client_ref ref;
+	bool sasl;
+	char *name;
+	char *email;
+	char *password;    /* wiped after use */
+	char *newpassword; /* PASSWORD: the new one */
+	char *hash;        /* to check against, or made */
+	char *addr;
+	int ok;
+};
+
+/* A nick someone uses without owning it, and when to take it back. */
+struct account_guest {
+	struct client_ref ref;
+	char nick[CHAT_NICK_MAX + 1];
+	time_t deadline;
+	TAILQ_ENTRY(account_guest) entry;
+};
+TAILQ_HEAD(account_guests, account_guest);
+
+static struct accounts account_tree = RB_INITIALIZER(&account_tree);
+static struct throttles throttle_tree = RB_INITIALIZER(&throttle_tree);
+static unsigned nthrottles;
+static struct account_guests guests = TAILQ_HEAD_INITIALIZER(guests);
+static struct event *account_tick_ev;
+
+/* Compare accounts by folded name. */
+static int
+account_cmp(struct account *a, struct account *b)
+{
+	return strcmp(a->fold, b->fold);
+}
+RB_PROTOTYPE(accounts, account, entry, account_cmp);
+RB_GENERATE(accounts, account, entry, account_cmp);
+
+/* Compare throttle entries by key. */
+static int
+throttle_cmp(struct throttle *a, struct throttle *b)
+{
+	return strcmp(a->key, b->key);
+}
+RB_PROTOTYPE(throttles, throttle, entry, throttle_cmp);
+RB_GENERATE(throttles, throttle, entry, throttle_cmp);
+
+/* Find an account, pending ones included. */
+static struct account *
+account_find_any(const char *name)
+{
+	struct account find;
+
+	chat_casefold(find.fold, name, sizeof find.fold);
+	return RB_FIND(accounts, &account_tree, &find);
+}
+
+/* Find a registered (committed) account. */
+static struct account *
+account_find(const char *name)
+{
+	struct account *a = account_find_any(name);
+
+	return a != NULL && !a->pending ? a : NULL;
+}
+
+/* Whether an account with this name is registered. */
+bool
+account_exists(const char *name)
+{
+	return account_find(name) != NULL;
+}
+
+/* The account's name as registered, or NULL. */
+const char *
+account_display(const char *name)
+{
+	struct account *a = account_find(name);
+
+	return a != NULL ? a->name : NULL;
+}
+
+/* When the account was last seen (Unix seconds), 0 if never or unknown. */
+int64_t
+account_last_seen(const char *name)
+{
+	struct account *a = account_find(name);
+
+	return a != NULL ? a->last_seen : 0;
+}
+
+/* Add an account to the tree. */
+static struct account *
+account_insert(const char *name, const char *email, const char *hash,
+    int64_t created, int64_t last_seen)
+{
+	struct account *a = xcalloc(1, sizeof *a);
+
+	chat_casefold(a->fold, name, sizeof a->fold);
+	a->name = xstrdup(name);
+	a->email = email != NULL ? xstrdup(email) : NULL;
+	a->hash = hash != NULL ? xstrdup(hash) : NULL;
+	a->created = created;
+	a->last_seen = last_seen;
+	if (RB_INSERT(accounts, &account_tree, a) != NULL) {
+		free(a->name);
+		free(a->email);
+		free(a->hash);
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* Remove and free an account. */
+static void
+account_remove(struct account *a)
+{
+	RB_REMOVE(accounts, &account_tree, a);
+	free(a->name);
+	free(a->email);
+	free(a->hash);
+	free(a);
+}
+
+/* store_account_load callback. */
+static void
+account_loaded(const struct store_account *sa, void *arg)
+{
+	unsigned *n = arg;
+
+	if (account_insert(sa->name, sa->email, sa->hash, sa->created,
+	        sa->last_seen) != NULL)
+		(*n)++;
+}
+
+static void account_tick(evutil_socket_t, short, void *);
+
+/* Load the accounts and start the guest-rename timer. */
+int
+account_init(char **cause)
+{
+	struct timeval one = { 1, 0 };
+	unsigned n = 0;
+
+	if (store_account_load(account_loaded, &n) != 0) {
+		xasprintf(cause, "loading accounts failed");
+		return -1;
+	}
+	log_info("%u accounts loaded", n);
+	account_tick_ev =
+	    event_new(ev_base, -1, EV_PERSIST, account_tick, NULL);
+	event_add(account_tick_ev, &one);
+	return 0;
+}
+
+/* Free the accounts, throttles and guest timers. */
+void
+account_free_all(void)
+{
+	struct account *a;
+	struct throttle *t;
+	struct account_guest *g;
+
+	while ((a = RB_MIN(accounts, &account_tree)) != NULL)
+		account_remove(a);
+	while ((t = RB_MIN(throttles, &throttle_tree)) != NULL) {
+		RB_REMOVE(throttles, &throttle_tree, t);
+		free(t);
+	}
+	nthrottles = 0;
+	while ((g = TAILQ_FIRST(&guests)) != NULL) {
+		TAILQ_REMOVE(&guests, g, entry);
+		client_ref_clear(&g->ref);
+		free(g);
+	}
+	if (account_tick_ev != NULL) {
+		event_free(account_tick_ev);
+		account_tick_ev = NULL;
+	}
+}
+
+/* Whether a password may be sent over this connection. */
+bool
+account_password_allowed(struct client *c)
+{
+	if (c->flags & CLIENT_TLS)
+		return true;
+	if (cfg->plaintext_passwords)
+		return true;
+	return strncmp(c->host, "127.", 4) == 0 || strcmp(c->host, "::1") == 0;
+}
+
+/* The throttle entry for a key, created if asked. */
+static struct throttle *
+throttle_get(const char *kind, const char *what, bool create)
+{
+	struct throttle find, *t, *t1;
+	time_t now = time(NULL);
+
+	snprintf(find.key, sizeof find.key, "%s:%s", kind, what);
+	chat_casefold(find.key, find.key, sizeof find.key);
+	if ((t = RB_FIND(throttles, &throttle_tree, &find)) != NULL || !create)
+		return t;
+	if (nthrottles >= THROTTLE_ENTRIES) {
+		/* Forget the old ones; if none is old, the oldest are. */
+		RB_FOREACH_SAFE(t, throttles, &throttle_tree, t1) {
+			if (now - t->last > THROTTLE_FORGET ||
+			    nthrottles >= THROTTLE_ENTRIES) {
+				RB_REMOVE(throttles, &throttle_tree, t);
+				free(t);
+				nthrottles--;
+			}
+		}
+	}
+	t = xcalloc(1, sizeof *t);
+	memcpy(t->key, find.key, sizeof t->key);
+	RB_INSERT(throttles, &throttle_tree, t);
+	nthrottles++;
+	return t;
+}
+
+/* Seconds until a login for this account from this address is allowed. */
+static time_t
+throttle_wait(const char *name, const char *addr)
+{
+	struct throttle *t;
+	time_t now = time(NULL), wait = 0;
+
+	if ((t = throttle_get("a", name, false)) != NULL && t->until > now)
+		wait = t->until - now;
+	if ((t = throttle_get("h", addr, false)) != NULL &&
+	    t->until - now > wait)
+		wait = t->until - now;
+	return wait;
+}
+
+/* Count a failure against one key. */
+static void
+throttle_fail_one(const char *kind, const char *what, unsigned free_tries)
+{
+	struct throttle *t = throttle_get(kind, what, true);
+	time_t now = time(NULL), delay;
+	unsigned shift;
+
+	if (now - t->last > THROTTLE_FORGET)
+		t->fails = 0;
+	t->last = now;
+	if (++t->fails < free_tries)
+		return;
+	shift = t->fails - free_tries;
+	delay = shift > 6 ? THROTTLE_MAX : (time_t)THROTTLE_BASE << shift;
+	if (delay > THROTTLE_MAX)
+		delay = THROTTLE_MAX;
+	t->until = now + delay;
+}
+
+/* A failed login: count it for the account and the address. */
+static void
+throttle_fail(const char *name, const char *addr)
+{
+	if (name != NULL)
+		throttle_fail_one("a", name, THROTTLE_FREE_ACCOUNT);
+	throttle_fail_one("h", addr, THROTTLE_FREE_ADDR);
+}
+
+/* A successful login clears the account's count. */
+static void
+throttle_ok(const char *name)
+{
+	struct throttle *t;
+
+	if ((t = throttle_get("a", name, false)) != NULL) {
+		RB_REMOVE(throttles, &throttle_tree, t);
+		free(t);
+		nthrottles--;
+	}
+}
+
+/* Wipe and free a secret. */
+static void
+account_wipe(char **p)
+{
+	if (*p == NULL)
+		return;
+	explicit_bzero(*p, strlen(*p));
+	free(*p);
+	*p = NULL;
+}
+
+/* A new password job bound to a client. */
+static struct account_op *
+account_op_new(struct client *c, enum account_op_kind kind)
+{
+	struct account_op *op = xcalloc(1, sizeof *op);
+
+	op->kind = kind;
+	client_ref_set(&op->ref, c);
+	op->addr = xstrdup(c->host);
+	c->flags |= CLIENT_AUTHBUSY;
+	return op;
+}
+
+/* Free a password job; its client may take another. */
+static void
+account_op_free(struct account_op *op)
+{
+	if (op->ref.client != NULL)
+		op->ref.client->flags &= ~CLIENT_AUTHBUSY;
+	client_ref_clear(&op->ref);
+	account_wipe(&op->password);
+	account_wipe(&op->newpassword);
+	free(op->name);
+	free(op->email);
+	free(op->hash);
+	free(op->addr);
+	free(op);
+}
+
+/* Argon2id-hash a password into a new encoded string, or NULL. */
+static char *
+account_hash(const char *password)
+{
+	unsigned char salt[ACCOUNT_SALT_LEN];
+	size_t len;
+	char *enc;
+
+	if (getrandom(salt, sizeof salt, 0) != (ssize_t)sizeof salt)
+		return NULL;
+	len = argon2_encodedlen(ACCOUNT_T_COST, ACCOUNT_M_COST, ACCOUNT_LANES,
+	    sizeof salt, ACCOUNT_HASH_LEN, Argon2_id);
+	enc = xmalloc(len);
+	if (argon2id_hash_encoded(ACCOUNT_T_COST, ACCOUNT_M_COST, ACCOUNT_LANES,
+	        password, strlen(password), salt, sizeof salt, ACCOUNT_HASH_LEN,
+	        enc, len) != ARGON2_OK) {
+		free(enc);
+		return NULL;
+	}
+	return enc;
+}
+
+/* Worker: do the Argon2id part of a job (no chatd state touched). */
+static void
+account_work(void *arg)
+{
+	struct account_op *op = arg;
+
+	switch (op->kind) {
+	case OP_REGISTER:
+		op->hash = account_hash(op->password);
+		op->ok = op->hash != NULL;
+		break;
+	case OP_LOGIN:
+		op->ok = argon2id_verify(op->hash, op->password,
+		             strlen(op->password)) == ARGON2_OK;
+		break;
+	case OP_PASSWORD:
+		op->ok = argon2id_verify(op->hash, op->password,
+		             strlen(op->password)) == ARGON2_OK;
+		free(op->hash);
+		op->hash = NULL;
+		if (op->ok &&
+		    (op->hash = account_hash(op->newpassword)) == NULL)
+			op->ok = -1;
+		break;
+	}
+	account_wipe(&op->password);
+	account_wipe(&op->newpassword);
+}
+
+/* Tell c's peers (and c) with account-notify about its account. */
+static void
+account_notify(struct client *c)
+{
+	struct rline rl;
+	char prefix[CHAT_LINE_MAX];
+
+	if (!(c->flags & CLIENT_REGISTERED))
+		return;
+	client_prefix(c, prefix, sizeof prefix);
+	route_init(&rl, NULL, prefix, "ACCOUNT %s",
+	    c->account != NULL ? c->account : "*");
+	route_peers_cap(c, true, CAP_ACCOUNT_NOTIFY, &rl);
+}
+
+static void account_offline_deliver(struct client *);
+
+/* c is now logged in as a. */
+static void
+account_logged_in(struct client *c, struct account *a, bool sasl)
+{
+	char prefix[CHAT_LINE_MAX];
+
+	replace_str(&c->account, a->name);
+	client_prefix(c, prefix, sizeof prefix);
+	SEND_NUMERIC(c, RPL_LOGGEDIN, prefix, a->name, a->name);
+	if (sasl)
+		SEND_NUMERIC(c, RPL_SASLSUCCESS);
+	account_notify(c);
+	if (c->flags & CLIENT_REGISTERED)
+		account_offline_deliver(c);
+}
+
+/* Whether a password is acceptable; if not, the FAIL code and text. */
+static bool
+account_password_ok(
+    const char *name, const char *pw, const char **code, const char **why)
+{
+	size_t len = strlen(pw), i;
+
+	if (len > ACCOUNT_PASS_MAX) {
+		*code = "UNACCEPTABLE_PASSWORD";
+		*why = "Passwords can be at most 128 bytes long";
+		return false;
+	}
+	if (len < ACCOUNT_PASS_MIN) {
+		*code = "WEAK_PASSWORD";
+		*why = "Passwords must be at least 8 characters long";
+		return false;
+	}
+	for (i = 1; i < len && pw[i] == pw[0]; i++)
+		/* nothing */;
+	if (i == len || (name != NULL && chat_casecmp(name, pw) == 0)) {
+		*code = "WEAK_PASSWORD";
+		*why = "That password is too easy to guess";
+		return false;
+	}
+	return true;
+}
+
+/* The store committed (or refused) a new account. */
+static void
+account_register_stored(int err, void *arg)
+{
+	struct account_op *op = arg;
+	struct client *c = op->ref.client;
+	struct account *a = account_find_any(op->name);
+
+	if (a == NULL || !a->pending) {
+		account_op_free(op);
+		return;
+	}
+	if (err != STORE_OK) {
+		log_warn("registering %s: %s", op->name, store_strerror(err));
+		account_remove(a);
+		if (c != NULL && err == STORE_EXISTS)
+			send_fail(c, "REGISTER", "ACCOUNT_EXISTS", op->name,
+			    "Account already exists");
+		else if (c != NULL)
+			send_fail(c, "REGISTER", "TEMPORARILY_UNAVAILABLE",
+			    op->name,
+			    "Could not save the account (%s), try "
+			    "again later",
+			    store_strerror(err));
+		account_op_free(op);
+		return;
+	}
+	a->pending = false;
+	a->hash = op->hash;
+	op->hash = NULL;
+	log_info("account %s registered from %s", a->name, op->addr);
+	if (c != NULL) {
+		if (c->account == NULL)
+			account_logged_in(c, a, false);
+		send_raw(c, ":%s REGISTER SUCCESS %s :Account created",
+		    cfg->server_name, a->name);
+	}
+	account_op_free(op);
+}
+
+/* The new account's password is hashed: write the account. */
+static void
+account_register_hashed(struct account_op *op)
+{
+	struct store_account sa;
+	struct client *c = op->ref.client;
+
+	if (!op->ok) {
+		account_remove(account_find_any(op->name));
+		if (c != NULL)
+			send_fail(c, "REGISTER", "TEMPORARILY_UNAVAILABLE",
+			    op->name, "Could not hash the password");
+		account_op_free(op);
+		return;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.name = op->name;
+	sa.email = op->email;
+	sa.hash = op->hash;
+	sa.created = time(NULL);
+	store_account_add(&sa, account_register_stored, op);
+}
+
+/* REGISTER <account|*> <email|*> <password>. */
+void
+account_register(
+    struct client *c, const char *name, const char *email, const char *password)
+{
+	struct account_op *op;
+	struct client *other;
+	const char *code, *why;
+	char fold[8];
+
+	if (strcmp(name, "*") == 0) {
+		if (!(c->flags & CLIENT_NICK)) {
+			send_fail(c, "REGISTER", "NEED_NICK", "*",
+			    "Choose a nick first, or name the account");
+			return;
+		}
+		name = c->nick;
+	}
+	if (c->account != NULL) {
+		send_fail(c, "REGISTER", "ALREADY_AUTHENTICATED", name,
+		    "You are already logged in as %s", c->account);
+		return;
+	}
+	chat_casefold(fold, name, sizeof fold);
+	if (!chat_nick_valid(name, CHAT_NICK_MAX) ||
+	    strncmp(fold, "guest", 5) == 0) {
+		send_fail(c, "REGISTER", "BAD_ACCOUNT_NAME", "*",
+		    "Account names follow the rules for nicks and may not "
+		    "start with Guest");
+		return;
+	}
+	if (account_find_any(name) != NULL) {
+		send_fail(c, "REGISTER", "ACCOUNT_EXISTS", name,
+		    "Account already exists");
+		return;
+	}
+	if ((other = client_find(name)) != NULL && other != c) {
+		send_fail(c, "REGISTER", "BAD_ACCOUNT_NAME", name,
+		    "Someone else is using that nick right now");
+		return;
+	}
+	if (strcmp(email, "*") != 0 &&
+	    (strlen(email) > ACCOUNT_EMAIL_MAX || strchr(email, '@') == NULL ||
+	        strpbrk(email, " ,") != NULL || email[0] == '@')) {
+		send_fail(c, "REGISTER", "INVALID_EMAIL", name,
+		    "That is not an email address (use * for none)");
+		return;
+	}
+	if (!account_password_allowed(c)) {
+		send_fail(c, "REGISTER", "INSECURE_CONNECTION", name,
+		    "Passwords are only accepted over TLS here");
+		return;
+	}
+	if (!account_password_ok(name, password, &code, &why)) {
+		send_fail(c, "REGISTER", code, name, "%s", why);
+		return;
+	}
+	if (c->flags & CLIENT_AUTHBUSY) {
+		send_fail(c, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
+		    "Another login or registration is still running");
+		return;
+	}
+	/* Reserve the name while hashing so nobody else takes it. */
+	account_insert(name, NULL, NULL, 0, 0)->pending = true;
+	op = account_op_new(c, OP_REGISTER);
+	op->name = xstrdup(name);
+	op->email = strcmp(email, "*") != 0 ? xstrdup(email) : NULL;
+	op->password = xstrdup(password);
+	workq_add(account_work, (void (*)(void *))account_register_hashed, op);
+}
+
+/* Say a login failed, in the way the client asked. */
+static void PRINTFLIKE(4, 5) account_login_fail(
+    struct client *c, bool sasl, const char *code, const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (sasl) {
+		send_notice(c, "%s", text);
+		SEND_NUMERIC(c, ERR_SASLFAIL);
+	} else
+		send_fail(c, "LOGIN", code, NULL, "%s", text);
+}
+
+/* A password check for LOGIN or SASL finished. */
+static void
+account_login_checked(struct account_op *op)
+{
+	struct client *c = op->ref.client;
+	struct account *a = account_find(op->name);
+
+	if (op->ok && a != NULL)
+		throttle_ok(a->name);
+	else
+		throttle_fail(a != NULL ? a->name : NULL, op->addr);
+	if (c == NULL) {
+		account_op_free(op);
+		return;
+	}
+	if (!op->ok || a == NULL) {
+		log_info("failed login for %s from %s", op->name, op->addr);
+		account_login_fail(c, op->sasl, "INVALID_CREDENTIALS",
+		    "Wrong account name or password");
+	} else if (c->account != NULL)
+		account_login_fail(c, op->sasl, "ALREADY_AUTHENTICATED",
+		    "You are already logged in as %s", c->account);
+	else
+		account_logged_in(c, a, op->sasl);
+	account_op_free(op);
+}
+
+/* LOGIN <account> <password>, or SASL PLAIN's credentials. */
+void
+account_login(
+    struct client *c, const char *name, const char *password, bool sasl)
+{
+	struct account_op *op;
+	struct account *a;
+	time_t wait;
+
+	if (c->account != NULL) {
+		if (sasl)
+			SEND_NUMERIC(c, ERR_SASLALREADY);
+		else
+			send_fail(c, "LOGIN", "ALREADY_AUTHENTICATED", NULL,
+			    "You are already logged in as %s", c->account);
+		return;
+	}
+	if (!account_password_allowed(c)) {
+		account_login_fail(c, sasl, "INSECURE_CONNECTION",
+		    "Passwords are only accepted over TLS here");
+		return;
+	}
+	if (c->flags & CLIENT_AUTHBUSY) {
+		account_login_fail(c, sasl, "TEMPORARILY_UNAVAILABLE",
+		    "Another login or registration is still running");
+		return;
+	}
+	if ((wait = throttle_wait(name, c->host)) > 0) {
+		account_login_fail(c, sasl, "RATE_LIMITED",
+		    "Too many failed logins; try again in %lld seconds",
+		    (long long)wait);
+		return;
+	}
+	if (strlen(password) > ACCOUNT_PASS_MAX ||
+	    (a = account_find(name)) == NULL) {
+		throttle_fail(NULL, c->host);
+		log_info("failed login for unknown %s from %s", name, c->host);
+		account_login_fail(c, sasl, "INVALID_CREDENTIALS",
+		    "Wrong account name or password");
+		return;
+	}
+	op = account_op_new(c, OP_LOGIN);
+	op->sasl = sasl;
+	op->name = xstrdup(a->name);
+	op->hash = xstrdup(a->hash);
+	op->password = xstrdup(password);
+	workq_add(account_work, (void (*)(void *))account_login_checked, op);
+}
+
+/* LOGOUT: forget the account; a reserved nick must be given up. */
+void
+account_logout(struct client *c)
+{
+	char prefix[CHAT_LINE_MAX];
+	struct account *a;
+
+	if (c->account == NULL) {
+		send_fail(c, "LOGOUT", "NOT_LOGGED_IN", NULL,
+		    "You are not logged in");
+		return;
+	}
+	if ((a = account_find(c->account)) != NULL) {
+		a->last_seen = time(NULL);
+		store_account_seen(a->name, a->last_seen);
+	}
+	free(c->account);
+	c->account = NULL;
+	client_prefix(c, prefix, sizeof prefix);
+	SEND_NUMERIC(c, RPL_LOGGEDOUT, prefix);
+	account_notify(c);
+	if (c->flags & CLIENT_REGISTERED)
+		account_nick_changed(c);
+}
+
+/* The store saved (or not) a changed password. */
+static void
+account_password_stored(int err, void *arg)
+{
+	struct account_op *op = arg;
+	struct client *c = op->ref.client;
+	struct account *a = account_find(op->name);
+
+	if (err == STORE_OK && a != NULL) {
+		free(a->hash);
+		a->hash = op->hash;
+		op->hash = NULL;
+		if (c != NULL)
+			send_notice(
+			    c, "Password changed for account %s", op->name);
+	} else if (c != NULL)
+		send_fail(c, "PASSWORD", "TEMPORARILY_UNAVAILABLE", NULL,
+		    "Could not save the password (%s)", store_strerror(err));
+	account_op_free(op);
+}
+
+/* The old password was checked and the new one hashed. */
+static void
+account_password_checked(struct account_op *op)
+{
+	struct client *c = op->ref.client;
+
+	if (op->ok != 1) {
+		if (op->ok == 0)
+			throttle_fail(op->name, op->addr);
+		if (c != NULL && op->ok == 0)
+			send_fail(c, "PASSWORD", "INVALID_CREDENTIALS", NULL,
+			    "The current password is wrong");
+		else if (c != NULL)
+			send_fail(c, "PASSWORD", "TEMPORARILY_UNAVAILABLE",
+			    NULL, "Could not hash the password");
+		account_op_free(op);
+		return;
+	}
+	store_account_set_hash(op->name, op->hash, account_password_stored, op);
+}
+
+/* PASSWORD <old> <new>. */
+void
+account_set_password(struct client *c, const char *old, const char *new)
+{
+	struct account_op *op;
+	struct account *a;
+	const char *code, *why;
+
+	if (c->account == NULL || (a = account_find(c->account)) == NULL) {
+		send_fail(c, "PASSWORD", "NOT_LOGGED_IN", NULL, "Log in first");
+		return;
+	}
+	if (!account_password_allowed(c)) {
+		send_fail(c, "PASSWORD", "INSECURE_CONNECTION", NULL,
+		    "Passwords are only accepted over TLS here");
+		return;
+	}
+	if (!account_password_ok(a->name, new, &code, &why)) {
+		send_fail(c, "PASSWORD", code, NULL, "%s", why);
+		return;
+	}
+	if (c->flags & CLIENT_AUTHBUSY) {
+		send_fail(c, "PASSWORD", "TEMPORARILY_UNAVAILABLE", NULL,
+		    "Another login or registration is still running");
+		return;
+	}
+	if (throttle_wait(a->name, c->host) > 0 ||
+	    strlen(old) > ACCOUNT_PASS_MAX) {
+		send_fail(c, "PASSWORD", "RATE_LIMITED", NULL,
+		    "Too many failed attempts; try again later");
+		return;
+	}
+	op = account_op_new(c, OP_PASSWORD);
+	op->name = xstrdup(a->name);
+	op->hash = xstrdup(a->hash);
+	op->password = xstrdup(old);
+	op->newpassword = xstrdup(new);
+	workq_add(account_work, (void (*)(void *))account_password_checked, op);
+}
+
+/* Registration completed: deliver offline messages, check the nick. */
+void
+account_welcome(struct client *c)
+{
+	if (c->account != NULL)
+		account_offline_deliver(c);
+	account_nick_changed(c);
+}
+
+/* c now has a nick: if it is someone's account, start the grace timer. */
+void
+account_nick_changed(struct client *c)
+{
+	struct account_guest *g;
+	struct account *a;
+
+	if ((a = account_find(c->nick)) == NULL)
+		return;
+	if (c->account != NULL && chat_casecmp(c->account, a->name) == 0)
+		return;
+	g = xcalloc(1, sizeof *g);
+	client_ref_set(&g->ref, c);
+	strlcpy(g->nick, c->nick, sizeof g->nick);
+	g->deadline = time(NULL) + cfg->nick_grace;
+	TAILQ_INSERT_TAIL(&guests, g, entry);
+	send_notice(c,
+	    "The nick %s is registered. Log in with: LOGIN %s "
+	    "<password> within %u seconds, or your nick will be "
+	    "changed.",
+	    a->name, a->name, cfg->nick_grace);
+}
+
+/* Rename a client who kept a nick it does not own. */
+static void
+account_rename(struct client *c)
+{
+	struct rline rl;
+	char prefix[CHAT_LINE_MAX], old[CHAT_NICK_MAX + 1];
+	char nick[CHAT_NICK_MAX + 1];
+	uint32_t r;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (getrandom(&r, sizeof r, 0) != sizeof r)
+			r = (uint32_t)c->id * 7919u + (uint32_t)i;
+		snprintf(nick, sizeof nick, "Guest%05u", r % 100000);
+		if (client_find(nick) == NULL)
+			break;
+	}
+	if (i == 100)
+		snprintf(
+		    nick, sizeof nick, "Guest%llu", (unsigned long long)c->id);
+	send_notice(c,
+	    "Your nick is being changed to %s: %s belongs to a "
+	    "registered account",
+	    nick, c->nick);
+	client_prefix(c, prefix, sizeof prefix);
+	strlcpy(old, c->nick, sizeof old);
+	route_init(&rl, NULL, prefix, "NICK :%s", nick);
+	route_peers(c, true, &rl);
+	client_set_nick(c, nick);
+	presence_offline(c, old);
+	presence_online(c);
+}
+
+/* Once a second: rename those whose grace period ran out. */
+static void
+account_tick(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
+{
+	struct account_guest *g, *g1;
+	struct client *c;
+	time_t now = time(NULL);
+	bool same;
+
+	TAILQ_FOREACH_SAFE(g, &guests, entry, g1) {
+		c = g->ref.client;
+		if (c != NULL && g->deadline > now)
+			continue;
+		same = c != NULL && chat_casecmp(c->nick, g->nick) == 0;
+		TAILQ_REMOVE(&guests, g, entry);
+		client_ref_clear(&g->ref);
+		free(g);
+		if (!same || (c->flags & CLIENT_DEAD))
+			continue;
+		if (!account_exists(c->nick) ||
+		    (c->account != NULL &&
+		        chat_casecmp(c->account, c->nick) == 0))
+			continue;
+		account_rename(c);
+	}
+}
+
+/* A client leaves: remember when its account was last seen. */
+void
+account_client_exit(struct client *c)
+{
+	struct account *a;
+
+	if (c->account == NULL || (a = account_find(c->account)) == NULL)
+		return;
+	a->last_seen = time(NULL);
+	store_account_seen(a->name, a->last_seen);
+}
+
+/* Who is waiting for an offline message to be stored. */
+struct account_offline_op {
+	struct client_ref ref;
+	char target[CHAT_NICK_MAX + 1];
+};
+
+/* An offline message was stored (or not): tell the sender. */
+static void
+account_offline_stored(int err, void *arg)
+{
+	struct account_offline_op *op = arg;
+	struct client *c = op->ref.client;
+
+	if (c != NULL && err == STORE_OK)
+		send_notice(c,
+		    "%s is offline; your message is stored and "
+		    "will be delivered when they log in",
+		    op->target);
+	else if (c != NULL)
+		send_fail(c, "PRIVMSG", "TEMPORARILY_UNAVAILABLE", op->target,
+		    "%s is offline and the message could not be stored (%s)",
+		    op->target, store_strerror(err));
+	client_ref_clear(&op->ref);
+	free(op);
+}
+
+/* PRIVMSG to a nick nobody uses: keep it if it is an account. */
+bool
+account_offline_message(struct client *c, const char *target, const char *cmd,
+    const char *text, const char *msgid, int64_t time_ms)
+{
+	struct account_offline_op *op;
+	struct store_msg m;
+	struct account *a;
+	char prefix[CHAT_LINE_MAX];
+
+	if (strcmp(cmd, "PRIVMSG") != 0 || (a = account_find(target)) == NULL)
+		return false;
+	if (a->offline >= cfg->max_offline) {
+		send_fail(c, "PRIVMSG", "MAILBOX_FULL", a->name,
+		    "%s is offline and has too many messages waiting", a->name);
+		return true;
+	}
+	a->offline++;
+	client_prefix(c, prefix, sizeof prefix);
+	memset(&m, 0, sizeof m);
+	m.time_ms = time_ms;
+	m.target = a->name;
+	m.msgid = msgid;
+	m.source = prefix;
+	m.account = c->account;
+	m.command = cmd;
+	m.text = text;
+	op = xcalloc(1, sizeof *op);
+	client_ref_set(&op->ref, c);
+	strlcpy(op->target, a->name, sizeof op->target);
+	store_offline_add(&m, account_offline_stored, op);
+	return true;
+}
+
+/* Offline messages fetched: deliver them, then delete them. */
+static void
+account_offline_fetched(
+    int err, const struct store_msg *msgs, size_t n, void *arg)
+{
+	struct client_ref *ref = arg;
+	struct client *c = ref->client;
+	struct account *a;
+	size_t i;
+
+	client_ref_clear(ref);
+	free(ref);
+	if (c == NULL || c->account == NULL || (c->flags & CLIENT_DEAD))
+		return; /* kept for the next login */
+	if (err != STORE_OK) {
+		send_notice(c, "Your offline messages could not be read (%s)",
+		    store_strerror(err));
+		return;
+	}
+	if (n == 0)
+		return;
+	send_notice(c, "%zu message%s arrived while you were offline:", n,
+	    n == 1 ? "" : "s");
+	for (i = 0; i < n; i++)
+		history_deliver(c, NULL, c->nick, &msgs[i], true);
+	if ((a = account_find(c->account)) != NULL)
+		a->offline = 0;
+	/* Delivered (queued to the socket): now they can go. */
+	store_offline_delete(c->account, msgs[n - 1].id, NULL, NULL);
+	if (n == ACCOUNT_OFFLINE_BATCH)
+		account_offline_deliver(c);
+}
+
+/* Fetch and deliver a logged-in, registered client's offline messages. */
+static void
+account_offline_deliver(struct client *c)
+{
+	struct client_ref *ref = xcalloc(1, sizeof *ref);
+
+	client_ref_set(ref, c);
+	store_offline_fetch(
+	    c->account, ACCOUNT_OFFLINE_BATCH, account_offline_fetched, ref);
+}
+
+/* WHOIS of a registered account nobody is using. */
+void
+account_whois_offline(struct client *c, const char *nick)
+{
+	struct account *a = account_find(nick);
+	char when[64], text[128];
+
+	if (a == NULL) {
+		SEND_NUMERIC(c, ERR_NOSUCHNICK, nick);
+		SEND_NUMERIC(c, RPL_ENDOFWHOIS, nick);
+		return;
+	}
+	SEND_NUMERIC(c, RPL_WHOISUSER, a->name, a->name, "offline",
+	    "registered account");
+	if (a->last_seen > 0) {
+		history_format_time(
+		    a->last_seen * 1000, false, when, sizeof when);
+		snprintf(text, sizeof text, "is offline, last seen %s", when);
+	} else
+		snprintf(text, sizeof text, "is offline, never seen");
+	SEND_NUMERIC(c, RPL_WHOISSPECIAL, a->name, text);
+	SEND_NUMERIC(c, RPL_ENDOFWHOIS, a->name);
+}

@@ -1,0 +1,420 @@
+/*
+ * Channel history: every channel message is written to the store (not
+ * waited for: history is a convenience, unlike an offline message), kept
+ * for history-days days, and replayed by IRCv3 CHATHISTORY or by the
+ * simpler HISTORY for netcat users. Replayed and offline messages carry
+ * their original time: a server-time tag for clients that asked for tags,
+ * a "[YYYY-MM-DD HH:MM:SS UTC]" prefix on the text for everyone else.
+ */
+
+#include "config.h"
+
+#include <sys/time.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "chatd.h"
+#include "store.h"
+
+#define HISTORY_MAX 100    /* messages per request */
+#define HISTORY_DEFAULT 20 /* HISTORY without a count */
+#define HISTORY_EXPIRE_EVERY 3600
+
+/* A history request waiting for the store. */
+struct history_op {
+	struct client_ref ref;
+	char target[CHAT_CHAN_MAX + 1];
+	char sub[16];
+	bool plain; /* HISTORY, not CHATHISTORY */
+};
+
+static struct event *history_expire_ev;
+static uint64_t history_batch_id;
+
+/* Format a time in ms: ISO 8601 for tags, or readable for people. */
+void
+history_format_time(int64_t time_ms, bool iso, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t t = (time_t)(time_ms / 1000);
+	char when[32];
+
+	gmtime_r(&t, &tm);
+	if (iso) {
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(buf, len, "%s.%03dZ", when, (int)(time_ms % 1000));
+	} else
+		strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+/* Drop history older than the retention period. */
+static void
+history_expire(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
+{
+	struct timeval tv;
+	int64_t now;
+
+	gettimeofday(&tv, NULL);
+	now = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	store_history_expire(now - (int64_t)cfg->history_days * 86400000);
+}
+
+/* Start the retention timer and expire once now. */
+void
+history_init(void)
+{
+	struct timeval every = { HISTORY_EXPIRE_EVERY, 0 };
+
+	history_expire_ev =
+	    event_new(ev_base, -1, EV_PERSIST, history_expire, NULL);
+	event_add(history_expire_ev, &every);
+	history_expire(-1, 0, NULL);
+}
+
+/* Stop the retention timer. */
+void
+history_free(void)
+{
+	if (history_expire_ev != NULL)
+		event_free(history_expire_ev);
+	history_expire_ev = NULL;
+}
+
+/* Keep a channel message. */
+void
+history_record(struct client *c, struct channel *ch, const char *cmd,
+    const char *text, const char *msgid, int64_t time_ms)
+{
+	struct store_msg m;
+	char prefix[CHAT_LINE_MAX];
+
+	if (cfg->history_days == 0)
+		return;
+	client_prefix(c, prefix, sizeof prefix);
+	memset(&m, 0, sizeof m);
+	m.time_ms = time_ms;
+	m.target = ch->name;
+	m.msgid = msgid;
+	m.source = prefix;
+	m.account = c->account;
+	m.command = cmd;
+	m.text = text;
+	store_history_add(&m);
+}
+
+/* Send one stored message to c, addressed to "to", with its time. */
+void
+history_deliver(struct client *c, const char *batch, const char *to,
+    const struct store_msg *m, bool tags_ok)
+{
+	struct rline rl;
+	char tags[256], when[64], text[CHAT_LINE_MAX];
+	const char *body = m->text;
+	size_t n;
+
+	if (tags_ok && (c->caps & (CAP_SERVER_TIME | CAP_MESSAGE_TAGS))) {
+		history_format_time(m->time_ms, true, when, sizeof when);
+		n = (size_t)snprintf(tags, sizeof tags, "time=%s", when);
+		if (m->msgid != NULL && n < sizeof tags)
+			n += (size_t)snprintf(
+			    tags + n, sizeof tags - n, ";msgid=%s", m->msgid);
+		if (m->account != NULL && n < sizeof tags)
+			n += (size_t)snprintf(tags + n, sizeof tags - n,
+			    ";account=%s", m->account);
+		if (batch != NULL && n < sizeof tags)
+			snprintf(tags + n, sizeof tags - n, ";batch=%s", batch);
+		route_init(
+		    &rl, tags, m->source, "%s %s :%s", m->command, to, body);
+	} else {
+		history_format_time(m->time_ms, false, when, sizeof when);
+		if (strncmp(body, "\001ACTION ", 8) == 0)
+			snprintf(text, sizeof text, "\001ACTION [%s] %s", when,
+			    body + 8);
+		else
+			snprintf(text, sizeof text, "[%s] %s", when, body);
+		route_init(
+		    &rl, NULL, m->source, "%s %s :%s", m->command, to, text);
+	}
+	route_client(c, &rl);
+}
+
+/* The store answered a CHATHISTORY or HISTORY query. */
+static void
+history_done(int err, const struct store_msg *msgs, size_t n, void *arg)
+{
+	struct history_op *op = arg;
+	struct client *c = op->ref.client;
+	char batch[32];
+	bool batched;
+	size_t i;
+
+	client_ref_clear(&op->ref);
+	if (c == NULL || (c->flags & CLIENT_DEAD))
+		goto out;
+	if (err == STORE_NOTFOUND) {
+		send_fail(c, "CHATHISTORY", "INVALID_MSGREFTYPE", op->sub,
+		    "No message with that msgid in %s", op->target);
+		goto out;
+	}
+	if (err != STORE_OK) {
+		send_fail(c, op->plain ? "HISTORY" : "CHATHISTORY",
+		    "MESSAGE_ERROR", op->target, "Could not read history (%s)",
+		    store_strerror(err));
+		goto out;
+	}
+	if (op->plain)
+		send_notice(c, "*** History of %s: %zu message%s", op->target,
+		    n, n == 1 ? "" : "s");
+	batched = (c->caps & CAP_BATCH) != 0;
+	if (batched) {
+		snprintf(batch, sizeof batch, "h%llu",
+		    (unsigned long long)++history_batch_id);
+		send_raw(c, ":%s BATCH +%s chathistory %s", cfg->server_name,
+		    batch, op->target);
+	}
+	for (i = 0; i < n; i++)
+		history_deliver(
+		    c, batched ? batch : NULL, op->target, &msgs[i], true);
+	if (batched)
+		send_raw(c, ":%s BATCH -%s", cfg->server_name, batch);
+	if (op->plain)
+		send_notice(c, "*** End of history of %s", op->target);
+out:
+	free(op);
+}
+
+/* Parse "timestamp=...", "msgid=..." or "*" (if star_ok). */
+static bool
+history_ref(const char *s, struct store_ref *ref, bool star_ok)
+{
+	struct tm tm;
+	int ms = 0, n = 0;
+	time_t t;
+
+	memset(ref, 0, sizeof *ref);
+	if (strcmp(s, "*") == 0 && star_ok) {
+		ref->time_ms = -1;
+		return true;
+	}
+	if (strncmp(s, "msgid=", 6) == 0 && s[6] != '\0') {
+		ref->msgid = s + 6;
+		return true;
+	}
+	if (strncmp(s, "timestamp=", 10) != 0)
+		return false;
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s + 10, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+	        &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
+		return false;
+	s += 10 + n;
+	if (*s == '.') {
+		if (sscanf(s + 1, "%3d%n", &ms, &n) != 1 || ms < 0)
+			return false;
+		s += 1 + n;
+	}
+	if (strcmp(s, "Z") != 0 && *s != '\0')
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return false;
+	ref->time_ms = (int64_t)t * 1000 + ms;
+	return true;
+}
+
+/* Whether c may read target's history; answers FAIL if not. */
+static struct channel *
+history_target(
+    struct client *c, const char *cmd, const char *sub, const char *target)
+{
+	struct channel *ch;
+
+	if (!chat_is_channel(target) || (ch = channel_find(target)) == NULL ||
+	    channel_member(ch, c) == NULL) {
+		send_fail(c, cmd, "INVALID_TARGET", sub,
+		    "%s: join the channel first (only channel history is "
+		    "kept)",
+		    target);
+		return NULL;
+	}
+	return ch;
+}
+
+/* Start a history query for a client. */
+static void
+history_query(struct client *c, struct channel *ch, const char *sub,
+    enum store_hq_kind kind, const struct store_ref *a,
+    const struct store_ref *b, size_t limit, bool plain)
+{
+	struct history_op *op = xcalloc(1, sizeof *op);
+
+	client_ref_set(&op->ref, c);
+	strlcpy(op->target, ch->name, sizeof op->target);
+	strlcpy(op->sub, sub, sizeof op->sub);
+	op->plain = plain;
+	store_history_query(ch->name, kind, a, b, limit, history_done, op);
+}
+
+/* The store listed targets with history (CHATHISTORY TARGETS). */
+static void
+history_targets_done(int err, const char *const *targets, const int64_t *times,
+    size_t n, void *arg)
+{
+	struct client_ref *ref = arg;
+	struct client *c = ref->client;
+	char batch[32], when[64], tags[64];
+	struct rline rl;
+	size_t i;
+
+	client_ref_clear(ref);
+	free(ref);
+	if (c == NULL || (c->flags & CLIENT_DEAD))
+		return;
+	if (err != STORE_OK) {
+		send_fail(c, "CHATHISTORY", "MESSAGE_ERROR", "TARGETS",
+		    "Could not read history (%s)", store_strerror(err));
+		return;
+	}
+	snprintf(batch, sizeof batch, "h%llu",
+	    (unsigned long long)++history_batch_id);
+	if (c->caps & CAP_BATCH)
+		send_raw(c, ":%s BATCH +%s draft/chathistory-targets",
+		    cfg->server_name, batch);
+	for (i = 0; i < n; i++) {
+		history_format_time(times[i], true, when, sizeof when);
+		snprintf(tags, sizeof tags, "batch=%s", batch);
+		route_init(&rl, (c->caps & CAP_BATCH) ? tags : NULL,
+		    cfg->server_name, "CHATHISTORY TARGETS %s %s", targets[i],
+		    when);
+		route_client(c, &rl);
+	}
+	if (c->caps & CAP_BATCH)
+		send_raw(c, ":%s BATCH -%s", cfg->server_name, batch);
+}
+
+/* CHATHISTORY TARGETS <timestamp> <timestamp> <limit>. */
+static void
+history_cmd_targets(struct client *c, struct chat_msg *m, size_t limit)
+{
+	struct store_ref a, b;
+	struct member *mb;
+	struct client_ref *ref;
+	const char **names;
+	size_t n = 0;
+	int64_t lo, hi;
+
+	if (!history_ref(m->argv[1], &a, false) || a.msgid != NULL ||
+	    !history_ref(m->argv[2], &b, false) || b.msgid != NULL) {
+		send_fail(c, "CHATHISTORY", "INVALID_PARAMS", "TARGETS",
+		    "TARGETS takes two timestamp= references");
+		return;
+	}
+	lo = a.time_ms < b.time_ms ? a.time_ms : b.time_ms;
+	hi = a.time_ms < b.time_ms ? b.time_ms : a.time_ms;
+	names = xcalloc(c->nchannels + 1, sizeof *names);
+	TAILQ_FOREACH(mb, &c->channels, uentry) {
+		if (n < c->nchannels)
+			names[n++] = mb->channel->name;
+	}
+	ref = xcalloc(1, sizeof *ref);
+	client_ref_set(ref, c);
+	store_history_targets(
+	    names, n, lo, hi, limit, history_targets_done, ref);
+	free(names);
+}
+
+/* CHATHISTORY <subcommand> <target> <refs...> <limit>. */
+enum cmd_result
+cmd_chathistory(struct client *c, struct chat_msg *m)
+{
+	static const struct {
+		const char *name;
+		enum store_hq_kind kind;
+	} subs[] = {
+		{ "LATEST", STORE_HQ_LATEST },
+		{ "BEFORE", STORE_HQ_BEFORE },
+		{ "AFTER", STORE_HQ_AFTER },
+		{ "AROUND", STORE_HQ_AROUND },
+		{ "BETWEEN", STORE_HQ_BETWEEN },
+	};
+	const char *sub = m->argv[0];
+	struct store_ref a, b;
+	struct channel *ch;
+	long limit;
+	size_t i;
+	int need;
+	char *end;
+
+	need = strcasecmp(sub, "BETWEEN") == 0 ? 5 : 4;
+	if (m->argc < need) {
+		send_fail(c, "CHATHISTORY", "NEED_MORE_PARAMS", sub,
+		    "Missing parameters");
+		return CMD_OK;
+	}
+	limit = strtol(m->argv[need - 1], &end, 10);
+	if (*end != '\0' || limit < 1) {
+		send_fail(c, "CHATHISTORY", "INVALID_PARAMS", sub,
+		    "The limit must be a positive number");
+		return CMD_OK;
+	}
+	if (limit > HISTORY_MAX)
+		limit = HISTORY_MAX;
+	if (strcasecmp(sub, "TARGETS") == 0) {
+		history_cmd_targets(c, m, (size_t)limit);
+		return CMD_OK;
+	}
+	for (i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+		if (strcasecmp(sub, subs[i].name) == 0)
+			break;
+	}
+	if (i == sizeof subs / sizeof subs[0]) {
+		send_fail(c, "CHATHISTORY", "INVALID_PARAMS", sub,
+		    "Unknown subcommand");
+		return CMD_OK;
+	}
+	if ((ch = history_target(c, "CHATHISTORY", subs[i].name, m->argv[1])) ==
+	    NULL)
+		return CMD_OK;
+	if (!history_ref(m->argv[2], &a, subs[i].kind == STORE_HQ_LATEST) ||
+	    (need == 5 && !history_ref(m->argv[3], &b, false))) {
+		send_fail(c, "CHATHISTORY", "INVALID_PARAMS", subs[i].name,
+		    "References are msgid=ID or timestamp=YYYY-MM-DDThh:mm:"
+		    "ss.sssZ");
+		return CMD_OK;
+	}
+	history_query(c, ch, subs[i].name, subs[i].kind, &a,
+	    need == 5 ? &b : NULL, (size_t)limit, false);
+	return CMD_OK;
+}
+
+/* HISTORY <#channel> [count]: the latest messages, for netcat users. */
+enum cmd_result
+cmd_history(struct client *c, struct chat_msg *m)
+{
+	struct store_ref a = { NULL, -1 };
+	struct channel *ch;
+	long count = HISTORY_DEFAULT;
+	char *end;
+
+	if (m->argc > 1) {
+		count = strtol(m->argv[1], &end, 10);
+		if (*end != '\0' || count < 1) {
+			send_fail(c, "HISTORY", "INVALID_PARAMS", m->argv[1],
+			    "The count must be a positive number");
+			return CMD_OK;
+		}
+		if (count > HISTORY_MAX)
+			count = HISTORY_MAX;
+	}
+	if ((ch = history_target(c, "HISTORY", m->argv[0], m->argv[0])) == NULL)
+		return CMD_OK;
+	history_query(
+	    c, ch, "LATEST", STORE_HQ_LATEST, &a, NULL, (size_t)count, true);
+	return CMD_OK;
+}
