@@ -99,3 +99,9 @@ EXTRA_DIST += tests/integration/irc-rehash.sh
 # chatd --hash-password, chatd -t on oper lines, OPER with a made hash.
 TESTS += tests/integration/irc-passwd.sh
 EXTRA_DIST += tests/integration/irc-passwd.sh
+
+# Accounts, offline messages, history and the store (issue 4).
+check_PROGRAMS += tests/integration/store-load
+tests_integration_store_load_SOURCES = tests/integration/store-load.c
+TESTS += tests/integration/store-durability.sh
+EXTRA_DIST += tests/integration/store-durability.sh
