@@ -105,3 +105,7 @@ check_PROGRAMS += tests/integration/store-load
 tests_integration_store_load_SOURCES = tests/integration/store-load.c
 TESTS += tests/integration/store-durability.sh
 EXTRA_DIST += tests/integration/store-durability.sh
+TESTS += tests/integration/offline-restart.sh
+EXTRA_DIST += tests/integration/run-restart.sh \
+	tests/integration/offline-restart.sh \
+	tests/integration/offline-restart.chat
