@@ -109,3 +109,5 @@ TESTS += tests/integration/offline-restart.sh
 EXTRA_DIST += tests/integration/run-restart.sh \
 	tests/integration/offline-restart.sh \
 	tests/integration/offline-restart.chat
+TESTS += tests/integration/accounts.chat tests/integration/history.chat
+EXTRA_DIST += tests/integration/accounts.chat tests/integration/history.chat
