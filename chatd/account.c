@@ -254,10 +254,14 @@ account_free_all(void)
 bool
 account_password_allowed(struct client *c)
 {
+	const char *mode = cfg->plaintext_passwords;
+
 	if (c->flags & CLIENT_TLS)
 		return true;
-	if (cfg->plaintext_passwords)
+	if (strcmp(mode, "always") == 0)
 		return true;
+	if (strcmp(mode, "never") == 0)
+		return false;
 	return strncmp(c->host, "127.", 4) == 0 || strcmp(c->host, "::1") == 0;
 }
 

@@ -79,7 +79,7 @@ struct config {
 	unsigned nick_grace;	 /* seconds to log in before a rename */
 	unsigned history_days;	 /* channel history kept, 0: none kept */
 	unsigned max_offline;	 /* offline messages kept per account */
-	unsigned plaintext_passwords; /* 1: allow over plain TCP anywhere */
+	char *plaintext_passwords; /* never, loopback or always */
 	struct config_strs listen_tls;
 	char *tls_cert;
 	char *tls_key;
@@ -295,13 +295,14 @@ const char *config_default_data_dir(void);
 
 /* listen.c */
 int listen_add(const char *spec, char **cause);
+int listen_add_tls(const char *spec, char **cause);
 void listen_free_all(void);
 
 /* conn.c */
 void conn_init(void);
 void conn_wake(struct client *);
 void conn_free(void);
-void conn_accept(int fd, const char *addr);
+void conn_accept(int fd, const char *addr, void *tls_ctx);
 void conn_kill(struct client *, const char *reason);
 void conn_close(struct client *, const char *reason);
 bool conn_write(struct client *, const char *buf, size_t len);

@@ -55,8 +55,7 @@ static const struct config_key config_keys[] = {
 	{ "oper", CONFIG_LIST, OFF(opers), 0, 0 },
 	{ "ping-interval", CONFIG_UINT, OFF(ping_interval), 1, 86400 },
 	{ "ping-timeout", CONFIG_UINT, OFF(ping_timeout), 1, 86400 },
-	{ "plaintext-passwords", CONFIG_UINT, OFF(plaintext_passwords), 0,
-	    1 },
+	{ "plaintext-passwords", CONFIG_STR, OFF(plaintext_passwords), 0, 0 },
 	{ "recvq", CONFIG_SIZE, OFF(recvq), 1024, 1ULL << 30 },
 	{ "registration-timeout", CONFIG_UINT, OFF(reg_timeout), 1, 3600 },
 	{ "sendq", CONFIG_SIZE, OFF(sendq), 4096, 1ULL << 32 },
@@ -89,6 +88,7 @@ config_new(void)
 	c->nick_grace = 60;
 	c->history_days = 30;
 	c->max_offline = 200;
+	c->plaintext_passwords = xstrdup("loopback");
 	c->max_clients = 100000;
 	c->max_per_ip = 10;
 	c->max_conn_rate = 10;
@@ -144,6 +144,7 @@ config_free(struct config *c)
 	config_free_strs(&c->opers);
 	config_free_strs(&c->motd);
 	config_free_strs(&c->listen_tls);
+	free(c->plaintext_passwords);
 	free(c->tls_cert);
 	free(c->tls_key);
 	free(c);
@@ -344,6 +345,13 @@ config_load(struct config *c, const char *path, char **cause)
 		return -1;
 	}
 	config_read_motd(c);
+	if (strcmp(c->plaintext_passwords, "never") != 0 &&
+	    strcmp(c->plaintext_passwords, "loopback") != 0 &&
+	    strcmp(c->plaintext_passwords, "always") != 0) {
+		xasprintf(cause, "%s: plaintext-passwords must be never, "
+		    "loopback or always", path);
+		return -1;
+	}
 	return 0;
 }
 

@@ -58,7 +58,10 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "chatd.h"
 
@@ -295,6 +298,11 @@ conn_flush(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 			continue;
 		if (bufferevent_get_enabled(c->bev) & EV_WRITE)
 			continue; /* still draining an earlier queue */
+		if (c->flags & CLIENT_TLS) {
+			/* OpenSSL must write it: raw bytes break the stream. */
+			bufferevent_enable(c->bev, EV_WRITE);
+			continue;
+		}
 		out = bufferevent_get_output(c->bev);
 		/*
 		 * A socket bufferevent keeps the start of its output frozen
@@ -494,7 +502,18 @@ conn_event(struct bufferevent *bev UNUSED, short what, void *arg)
 {
 	struct client *c = arg;
 	char reason[128];
+	unsigned long e;
 
+	if (what & BEV_EVENT_CONNECTED)
+		return; /* the TLS handshake is done */
+	if ((c->flags & CLIENT_TLS) && (what & BEV_EVENT_ERROR) &&
+	    (e = bufferevent_get_openssl_error(c->bev)) != 0) {
+		snprintf(reason, sizeof reason, "TLS error: %s",
+		    ERR_reason_error_string(e) != NULL ?
+			ERR_reason_error_string(e) : "unknown");
+		conn_close(c, reason);
+		return;
+	}
 	if (what & BEV_EVENT_EOF)
 		snprintf(reason, sizeof reason, "Connection closed");
 	else
@@ -591,11 +610,12 @@ conn_ip_admit(struct conn_ip *ip, int64_t now)
 	return NULL;
 }
 
-/* Accept a new socket as a client. */
+/* Accept a new socket as a client; tls_ctx (an SSL_CTX) for TLS. */
 void
-conn_accept(int fd, const char *addr)
+conn_accept(int fd, const char *addr, void *tls_ctx)
 {
 	struct bufferevent *bev;
+	SSL *ssl;
 	struct client *c;
 	int one = 1;
 	struct conn_ip *ip = NULL;
@@ -622,12 +642,24 @@ conn_accept(int fd, const char *addr)
 	 */
 	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
 		log_debug("TCP_NODELAY on %s: %s", addr, strerror(errno));
-	bev = bufferevent_socket_new(ev_base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (tls_ctx != NULL) {
+		if ((ssl = SSL_new(tls_ctx)) == NULL) {
+			close(fd);
+			return;
+		}
+		bev = bufferevent_openssl_socket_new(ev_base, fd, ssl,
+		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+		if (bev != NULL)
+			bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	} else
+		bev = bufferevent_socket_new(ev_base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		close(fd);
 		return;
 	}
 	c = client_new(bev, addr);
+	if (tls_ctx != NULL)
+		c->flags |= CLIENT_TLS;
 	if (trusted)
 		c->flags |= CLIENT_TRUSTED;
 	if (ip != NULL) {
@@ -694,8 +726,11 @@ conn_shutdown(const char *reason)
 	while ((c = TAILQ_FIRST(&closing_clients)) != NULL) {
 		TAILQ_REMOVE(&closing_clients, c, entry);
 		out = bufferevent_get_output(c->bev);
-		evbuffer_unfreeze(out, 1);
-		evbuffer_write(out, bufferevent_getfd(c->bev));
+		/* Raw bytes on a TLS socket would corrupt the stream. */
+		if (!(c->flags & CLIENT_TLS)) {
+			evbuffer_unfreeze(out, 1);
+			evbuffer_write(out, bufferevent_getfd(c->bev));
+		}
 		conn_destroy(c);
 	}
 }

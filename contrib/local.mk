@@ -37,3 +37,6 @@ EXTRA_DIST += \
 	doc/BENCHMARKS.md \
 	contrib/peers/run-peer.sh \
 	contrib/bench-all.sh
+
+# A self-signed certificate for trying the TLS listener (issue 4).
+EXTRA_DIST += contrib/mkcert

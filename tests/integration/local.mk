@@ -111,3 +111,5 @@ EXTRA_DIST += tests/integration/run-restart.sh \
 	tests/integration/offline-restart.chat
 TESTS += tests/integration/accounts.chat tests/integration/history.chat
 EXTRA_DIST += tests/integration/accounts.chat tests/integration/history.chat
+TESTS += tests/integration/tls.sh
+EXTRA_DIST += tests/integration/tls.sh
