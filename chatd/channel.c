@@ -69,6 +69,7 @@ channel_destroy(struct channel *ch)
 	free(ch->key);
 	free(ch->topic);
 	free(ch->topic_setter);
+	chanreg_free(ch);
 	free(ch);
 }
 
@@ -120,7 +121,7 @@ channel_leave(struct member *m)
 	ch->nmembers--;
 	c->nchannels--;
 	free(m);
-	if (ch->nmembers == 0)
+	if (ch->nmembers == 0 && ch->owner == NULL)
 		channel_destroy(ch);
 }
 

@@ -127,6 +127,9 @@ struct channel {
 	struct members members;
 	struct masks bans;
 	struct masks invites; /* casefolded nicks invited */
+	char *owner;	/* account owning a persistent channel (chanreg.c) */
+	char *admins;	/* its admin accounts, one per line */
+	char *saved;	/* its state as last written to the store */
 	RB_ENTRY(channel) entry;
 };
 RB_HEAD(channels, channel);
@@ -484,6 +487,15 @@ enum cmd_result cmd_login(struct client *, struct chat_msg *);
 enum cmd_result cmd_logout(struct client *, struct chat_msg *);
 enum cmd_result cmd_password(struct client *, struct chat_msg *);
 enum cmd_result cmd_authenticate(struct client *, struct chat_msg *);
+
+/* chanreg.c: persistent channels owned by accounts. */
+int chanreg_init(char **cause);
+void chanreg_free(struct channel *);
+bool chanreg_admin(struct channel *, struct client *);
+int chanreg_member_modes(struct channel *, struct client *);
+void chanreg_created(struct channel *, struct client *);
+void chanreg_after(const char *cmd, struct chat_msg *);
+enum cmd_result cmd_chanadmin(struct client *, struct chat_msg *);
 
 /* history.c: channel history, CHATHISTORY and HISTORY. */
 void history_init(void);

@@ -136,10 +136,11 @@ channel_join_one(struct client *c, const char *name, const char *key)
 	if ((ch = channel_find(name)) == NULL) {
 		ch = channel_create(name);
 		channel_join(ch, c, MEMBER_OP);
+		chanreg_created(ch, c);
 	} else {
 		if (channel_member(ch, c) != NULL)
 			return;
-		invited = channel_invited(ch, c);
+		invited = channel_invited(ch, c) || chanreg_admin(ch, c);
 		if (!invited) {
 			if (channel_banned(ch, c)) {
 				SEND_NUMERIC(c, ERR_BANNEDFROMCHAN, ch->name);
@@ -161,7 +162,7 @@ channel_join_one(struct client *c, const char *name, const char *key)
 			}
 		}
 		channel_invite_del(ch, c->nick);
-		channel_join(ch, c, 0);
+		channel_join(ch, c, chanreg_member_modes(ch, c));
 	}
 	channel_announce_join(c, ch);
 	channel_send_topic(c, ch, false);

@@ -32,6 +32,12 @@ const struct cmd_entry cmd_table[] = {
 	    .exec = cmd_cap,
 	    .usage = "CAP LS [302] | LIST | REQ :caps | END",
 	    .help = "IRCv3 capability negotiation." },
+	{ .name = "CHANADMIN", .min = 1, .max = 2, .flags = CMD_REG,
+	    .cost = 2, .exec = cmd_chanadmin,
+	    .usage = "CHANADMIN <#channel> [+account|-account]",
+	    .help = "Show who owns a persistent channel and its admins; the "
+		    "owner adds (+) or removes (-) admins, who get operator "
+		    "status when they join." },
 	{ .name = "CHATHISTORY", .min = 1, .max = 5, .flags = CMD_REG,
 	    .cost = 2, .exec = cmd_chathistory,
 	    .usage = "CHATHISTORY LATEST|BEFORE|AFTER|AROUND <#channel> "
@@ -208,6 +214,7 @@ static enum cmd_result
 cmd_run(struct client *c, struct chat_msg *m)
 {
 	const struct cmd_entry *ce = cmd_find(m->command);
+	enum cmd_result res;
 
 	/* Every line costs, mistakes too: 421s are not free to ask for. */
 	if (ce == NULL)
@@ -236,7 +243,9 @@ cmd_run(struct client *c, struct chat_msg *m)
 	}
 	if (ce->max >= 0 && m->argc > ce->max)
 		m->argc = ce->max;
-	return ce->exec(c, m);
+	res = ce->exec(c, m);
+	chanreg_after(ce->name, m);
+	return res;
 }
 
 /* Parse one input line and run its command. */

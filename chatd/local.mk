@@ -5,6 +5,7 @@ chatd_libchatd_a_SOURCES = \
 	chatd/store.h \
 	chatd/account.c \
 	chatd/channel.c \
+	chatd/chanreg.c \
 	chatd/client.c \
 	chatd/cmd.c \
 	chatd/cmd-account.c \

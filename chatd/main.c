@@ -225,7 +225,7 @@ main(int argc, char **argv)
 	if (store_open(cfg->data_dir, &cause) != 0)
 		fatalx("store: %s", cause);
 	workq_init();
-	if (account_init(&cause) != 0)
+	if (account_init(&cause) != 0 || chanreg_init(&cause) != 0)
 		fatalx("store: %s", cause);
 	history_init();
 	TAILQ_FOREACH(s, &cfg->listen, entry) {

@@ -1,0 +1,353 @@
+/*
+ * Persistent channels: a channel created by a logged-in user belongs to
+ * that account. Its modes, key, limit, topic, bans and invitations are
+ * written to the store whenever they change, and it is recreated (empty)
+ * when chatd starts, so it outlives restarts and its last member. The
+ * owner and the admins it names get operator status when they join and
+ * pass +i, +k, +l and bans; the owner adds and removes admins with
+ * CHANADMIN.
+ *
+ * Changes are found by comparison rather than by hooks in every handler:
+ * after a command that can change a channel, each persistent channel it
+ * names is serialised and saved if that differs from what was saved last.
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "chatd.h"
+#include "store.h"
+
+/* Append "line\n" to a growing string. */
+static void
+chanreg_append(char **s, size_t *len, const char *line)
+{
+	size_t n = strlen(line);
+
+	*s = xrealloc(*s, *len + n + 2);
+	memcpy(*s + *len, line, n);
+	(*s)[*len + n] = '\n';
+	*len += n + 1;
+	(*s)[*len] = '\0';
+}
+
+/* The store's view of a channel; the strings returned must be freed. */
+static char *
+chanreg_snapshot(
+    struct channel *ch, struct store_channel *sc, char **bans, char **invites)
+{
+	struct mask *m;
+	char line[CHAT_LINE_MAX], *all;
+	size_t blen = 0, ilen = 0;
+
+	*bans = xstrdup("");
+	*invites = xstrdup("");
+	TAILQ_FOREACH(m, &ch->bans, entry) {
+		snprintf(line, sizeof line, "%s %s %lld", m->mask,
+		    m->setter != NULL ? m->setter : "*", (long long)m->when);
+		chanreg_append(bans, &blen, line);
+	}
+	TAILQ_FOREACH(m, &ch->invites, entry)
+		chanreg_append(invites, &ilen, m->mask);
+	memset(sc, 0, sizeof *sc);
+	sc->name = ch->name;
+	sc->owner = ch->owner;
+	sc->modes = ch->modes;
+	sc->key = (ch->modes & CHAN_KEY) ? ch->key : NULL;
+	sc->limit = ch->limit;
+	sc->topic = ch->topic;
+	sc->topic_setter = ch->topic_setter;
+	sc->topic_time = ch->topic_time;
+	sc->created = ch->created;
+	sc->admins = ch->admins != NULL ? ch->admins : "";
+	sc->bans = *bans;
+	sc->invites = *invites;
+	xasprintf(&all, "%s\n%d\n%s\n%u\n%s\n%s\n%lld\n%s\n--\n%s--\n%s",
+	    sc->owner, sc->modes, sc->key != NULL ? sc->key : "", sc->limit,
+	    sc->topic != NULL ? sc->topic : "",
+	    sc->topic_setter != NULL ? sc->topic_setter : "",
+	    (long long)sc->topic_time, sc->admins, sc->bans, sc->invites);
+	return all;
+}
+
+/* The store saved (or failed to save) a channel. */
+static void
+chanreg_saved(int err, void *arg)
+{
+	char *name = arg;
+
+	if (err != STORE_OK)
+		log_warn("saving channel %s: %s", name, store_strerror(err));
+	free(name);
+}
+
+/* Write a persistent channel if it changed since it was last written. */
+static void
+chanreg_save(struct channel *ch)
+{
+	struct store_channel sc;
+	char *bans, *invites, *all;
+
+	if (ch->owner == NULL)
+		return;
+	all = chanreg_snapshot(ch, &sc, &bans, &invites);
+	if (ch->saved == NULL || strcmp(all, ch->saved) != 0) {
+		store_channel_put(&sc, chanreg_saved, xstrdup(ch->name));
+		free(ch->saved);
+		ch->saved = all;
+	} else
+		free(all);
+	free(bans);
+	free(invites);
+}
+
+/* Parse "mask setter when" lines into a list of masks. */
+static void
+chanreg_load_masks(struct masks *l, const char *text, bool bans)
+{
+	char *copy, *line, *last, *sp;
+	struct mask *m;
+
+	if (text == NULL)
+		return;
+	copy = xstrdup(text);
+	for (line = strtok_r(copy, "\n", &last); line != NULL;
+	     line = strtok_r(NULL, "\n", &last)) {
+		m = xcalloc(1, sizeof *m);
+		if (bans && (sp = strchr(line, ' ')) != NULL) {
+			*sp++ = '\0';
+			m->setter = xstrdup(sp);
+			if ((sp = strchr(m->setter, ' ')) != NULL) {
+				*sp++ = '\0';
+				m->when = (time_t)strtoll(sp, NULL, 10);
+			}
+		}
+		m->mask = xstrdup(line);
+		if (!bans)
+			m->when = time(NULL);
+		TAILQ_INSERT_TAIL(l, m, entry);
+	}
+	free(copy);
+}
+
+/* store_channel_load callback: recreate one channel, empty. */
+static void
+chanreg_loaded(const struct store_channel *sc, void *arg)
+{
+	struct channel *ch;
+	struct store_channel tmp;
+	char *b, *i;
+	unsigned *n = arg;
+
+	if (!chat_chan_valid(sc->name, CHAT_CHAN_MAX) ||
+	    channel_find(sc->name) != NULL)
+		return;
+	ch = channel_create(sc->name);
+	ch->owner = xstrdup(sc->owner);
+	ch->admins = xstrdup(sc->admins != NULL ? sc->admins : "");
+	ch->modes = sc->modes;
+	if (sc->key != NULL && *sc->key != '\0')
+		ch->key = xstrdup(sc->key);
+	else
+		ch->modes &= ~CHAN_KEY;
+	ch->limit = sc->limit;
+	if (sc->topic != NULL && *sc->topic != '\0') {
+		ch->topic = xstrdup(sc->topic);
+		ch->topic_setter =
+		    xstrdup(sc->topic_setter != NULL ? sc->topic_setter : "*");
+		ch->topic_time = (time_t)sc->topic_time;
+	}
+	ch->created = (time_t)sc->created;
+	chanreg_load_masks(&ch->bans, sc->bans, true);
+	chanreg_load_masks(&ch->invites, sc->invites, false);
+	ch->saved = chanreg_snapshot(ch, &tmp, &b, &i);
+	free(b);
+	free(i);
+	(*n)++;
+}
+
+/* Recreate the persistent channels (start-up). */
+int
+chanreg_init(char **cause)
+{
+	unsigned n = 0;
+
+	if (store_channel_load(chanreg_loaded, &n) != 0) {
+		xasprintf(cause, "loading channels failed");
+		return -1;
+	}
+	log_info("%u persistent channels loaded", n);
+	return 0;
+}
+
+/* Free what a channel holds for persistence (channel_destroy). */
+void
+chanreg_free(struct channel *ch)
+{
+	free(ch->owner);
+	free(ch->admins);
+	free(ch->saved);
+}
+
+/* Whether an account is in a newline-separated list. */
+static bool
+chanreg_listed(const char *list, const char *account)
+{
+	const char *p = list, *nl;
+	size_t len = strlen(account);
+
+	while (p != NULL && *p != '\0') {
+		nl = strchr(p, '\n');
+		if ((size_t)(nl != NULL ? nl - p : (ptrdiff_t)strlen(p)) ==
+		        len &&
+		    strncasecmp(p, account, len) == 0)
+			return true;
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+/* Whether c is logged in as ch's owner or one of its admins. */
+bool
+chanreg_admin(struct channel *ch, struct client *c)
+{
+	if (ch->owner == NULL || c->account == NULL)
+		return false;
+	return chat_casecmp(ch->owner, c->account) == 0 ||
+	    chanreg_listed(ch->admins, c->account);
+}
+
+/* The member modes c gets when joining an existing channel. */
+int
+chanreg_member_modes(struct channel *ch, struct client *c)
+{
+	return chanreg_admin(ch, c) ? MEMBER_OP : 0;
+}
+
+/* c just created ch: if logged in, c's account owns it from now on. */
+void
+chanreg_created(struct channel *ch, struct client *c)
+{
+	if (c->account == NULL)
+		return;
+	ch->owner = xstrdup(c->account);
+	ch->admins = xstrdup("");
+	chanreg_save(ch);
+	send_notice(c,
+	    "%s is registered to your account %s: its settings "
+	    "are kept across restarts",
+	    ch->name, c->account);
+}
+
+/* After a command: save the persistent channels it may have changed. */
+void
+chanreg_after(const char *cmd, struct chat_msg *m)
+{
+	char names[CHAT_LINE_MAX], *name, *last;
+	struct channel *ch;
+	int arg;
+
+	if (strcasecmp(cmd, "INVITE") == 0)
+		arg = 1;
+	else if (strcasecmp(cmd, "JOIN") == 0 || strcasecmp(cmd, "MODE") == 0 ||
+	    strcasecmp(cmd, "TOPIC") == 0)
+		arg = 0;
+	else
+		return;
+	if (m->argc <= arg)
+		return;
+	strlcpy(names, m->argv[arg], sizeof names);
+	for (name = strtok_r(names, ",", &last); name != NULL;
+	     name = strtok_r(NULL, ",", &last)) {
+		if ((ch = channel_find(name)) != NULL)
+			chanreg_save(ch);
+	}
+}
+
+/* Remove account from a newline-separated list; true if it was there. */
+static bool
+chanreg_unlist(char **list, const char *account)
+{
+	char *copy, *line, *last, *out = xstrdup("");
+	size_t len = 0;
+	bool found = false;
+
+	copy = xstrdup(*list);
+	for (line = strtok_r(copy, "\n", &last); line != NULL;
+	     line = strtok_r(NULL, "\n", &last)) {
+		if (chat_casecmp(line, account) == 0)
+			found = true;
+		else
+			chanreg_append(&out, &len, line);
+	}
+	free(copy);
+	free(*list);
+	*list = out;
+	return found;
+}
+
+/* CHANADMIN <#channel> [+account|-account]. */
+enum cmd_result
+cmd_chanadmin(struct client *c, struct chat_msg *m)
+{
+	struct channel *ch;
+	const char *arg, *name;
+	char list[CHAT_LINE_MAX], *p;
+	size_t len;
+
+	if ((ch = channel_find(m->argv[0])) == NULL || ch->owner == NULL) {
+		send_fail(c, "CHANADMIN", "NOT_REGISTERED", m->argv[0],
+		    "%s is not a persistent channel", m->argv[0]);
+		return CMD_OK;
+	}
+	if (m->argc < 2) {
+		strlcpy(list, ch->admins, sizeof list);
+		for (p = list; (p = strchr(p, '\n')) != NULL; p++)
+			*p = ' ';
+		len = strlen(list);
+		if (len > 0 && list[len - 1] == ' ')
+			list[len - 1] = '\0';
+		send_notice(c, "%s is owned by %s; admins: %s", ch->name,
+		    ch->owner, list[0] != '\0' ? list : "(none)");
+		return CMD_OK;
+	}
+	arg = m->argv[1];
+	if (c->account == NULL || chat_casecmp(c->account, ch->owner) != 0) {
+		send_fail(c, "CHANADMIN", "NOT_OWNER", ch->name,
+		    "Only the owner (%s) can change the admins", ch->owner);
+		return CMD_OK;
+	}
+	if ((*arg != '+' && *arg != '-') || arg[1] == '\0') {
+		send_fail(c, "CHANADMIN", "INVALID_PARAMS", ch->name,
+		    "Use +account to add an admin, -account to remove one");
+		return CMD_OK;
+	}
+	if (*arg == '-') {
+		if (!chanreg_unlist(&ch->admins, arg + 1))
+			send_fail(c, "CHANADMIN", "NOT_ADMIN", arg + 1,
+			    "%s is not an admin of %s", arg + 1, ch->name);
+		else
+			send_notice(c, "%s is no longer an admin of %s",
+			    arg + 1, ch->name);
+		chanreg_save(ch);
+		return CMD_OK;
+	}
+	if ((name = account_display(arg + 1)) == NULL) {
+		send_fail(c, "CHANADMIN", "NO_SUCH_ACCOUNT", arg + 1,
+		    "There is no account %s", arg + 1);
+		return CMD_OK;
+	}
+	if (chat_casecmp(name, ch->owner) != 0 &&
+	    !chanreg_listed(ch->admins, name)) {
+		len = strlen(ch->admins);
+		chanreg_append(&ch->admins, &len, name);
+	}
+	chanreg_save(ch);
+	send_notice(c, "%s is now an admin of %s", name, ch->name);
+	return CMD_OK;
+}
