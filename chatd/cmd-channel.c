@@ -123,7 +123,7 @@ static void
 channel_join_one(struct client *c, const char *name, const char *key)
 {
 	struct channel *ch;
-	bool invited;
+	bool invited, created = false;
 
 	if (!chat_chan_valid(name, CHAT_CHAN_MAX)) {
 		SEND_NUMERIC(c, ERR_BADCHANMASK, name);
@@ -136,7 +136,7 @@ channel_join_one(struct client *c, const char *name, const char *key)
 	if ((ch = channel_find(name)) == NULL) {
 		ch = channel_create(name);
 		channel_join(ch, c, MEMBER_OP);
-		chanreg_created(ch, c);
+		created = true;
 	} else {
 		if (channel_member(ch, c) != NULL)
 			return;
@@ -167,6 +167,8 @@ channel_join_one(struct client *c, const char *name, const char *key)
 	channel_announce_join(c, ch);
 	channel_send_topic(c, ch, false);
 	channel_send_names(c, ch);
+	if (created)
+		chanreg_created(ch, c);
 }
 
 /* Leave every channel; with a reason, members see a PART first. */
