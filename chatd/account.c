@@ -952,7 +952,11 @@ account_offline_stored(int err, void *arg)
 {
 	struct account_offline_op *op = arg;
 	struct client *c = op->ref.client;
+	struct account *a;
 
+	if (err != STORE_OK && (a = account_find(op->target)) != NULL &&
+	    a->offline > 0)
+		a->offline--;
 	if (c != NULL && err == STORE_OK)
 		send_notice(c,
 		    "%s is offline; your message is stored and "

@@ -116,3 +116,5 @@ EXTRA_DIST += tests/integration/tls.sh
 TESTS += tests/integration/channels-restart.sh
 EXTRA_DIST += tests/integration/channels-restart.sh \
 	tests/integration/restart-channels.chat
+TESTS += tests/integration/store-locked.sh
+EXTRA_DIST += tests/integration/store-locked.sh
