@@ -39,3 +39,11 @@ TESTS += tests/unit/test-oper
 tests_unit_test_oper_CPPFLAGS = $(CHATD_CPPFLAGS) -I$(top_srcdir)/tests
 tests_unit_test_oper_CFLAGS = $(CHATD_CFLAGS)
 tests_unit_test_oper_LDADD = tests/libtap.a $(CHATD_LIBS)
+
+# The store (chatd/store.c) through its interface (issue 4).
+check_PROGRAMS += tests/unit/test-store
+TESTS += tests/unit/test-store
+tests_unit_test_store_SOURCES = tests/unit/test-store.c
+tests_unit_test_store_CPPFLAGS = $(CHATD_CPPFLAGS) -I$(top_srcdir)/tests
+tests_unit_test_store_CFLAGS = $(CHATD_CFLAGS)
+tests_unit_test_store_LDADD = $(CHATD_LIBS) tests/libtap.a
