@@ -246,6 +246,11 @@ main(int argc, char **argv)
 
 	if (event_base_dispatch(ev_base) < 0)
 		status = 1;
+	/*
+	 * One more pass for callbacks made active during shutdown: a TLS
+	 * bufferevent freed then is only released (with its SSL) by them.
+	 */
+	event_base_loop(ev_base, EVLOOP_NONBLOCK);
 
 	file_free();
 	worker_free();
