@@ -79,6 +79,7 @@ struct config {
 	unsigned nick_grace;	 /* seconds to log in before a rename */
 	unsigned history_days;	 /* channel history kept, 0: none kept */
 	unsigned max_offline;	 /* offline messages kept per account */
+	size_t store_max_size;	 /* bytes the database may grow to, 0: any */
 	char *plaintext_passwords; /* never, loopback or always */
 	struct config_strs listen_tls;
 	char *tls_cert;

@@ -60,6 +60,7 @@ static const struct config_key config_keys[] = {
 	{ "registration-timeout", CONFIG_UINT, OFF(reg_timeout), 1, 3600 },
 	{ "sendq", CONFIG_SIZE, OFF(sendq), 4096, 1ULL << 32 },
 	{ "server-name", CONFIG_STR, OFF(server_name), 0, 0 },
+	{ "store-max-size", CONFIG_SIZE, OFF(store_max_size), 0, 1ULL << 50 },
 	{ "tls-cert", CONFIG_STR, OFF(tls_cert), 0, 0 },
 	{ "tls-key", CONFIG_STR, OFF(tls_key), 0, 0 },
 	{ "trusted-host", CONFIG_LIST, OFF(trusted), 0, 0 },

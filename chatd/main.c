@@ -222,7 +222,7 @@ main(int argc, char **argv)
 		fatalx("event_base_new failed");
 	conn_init();
 	file_init();
-	if (store_open(cfg->data_dir, &cause) != 0)
+	if (store_open(cfg->data_dir, cfg->store_max_size, &cause) != 0)
 		fatalx("store: %s", cause);
 	workq_init();
 	if (account_init(&cause) != 0 || chanreg_init(&cause) != 0)

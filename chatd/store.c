@@ -240,44 +240,67 @@ store_job_free(struct store_job *j)
 	free(j);
 }
 
-/* Run a batch of jobs, the writes in one transaction. */
+/* Mark the writes from first up to (not including) last as failed. */
+static void
+store_fail_since(struct store_job *first, struct store_job *last, int err)
+{
+	struct store_job *j;
+
+	for (j = first; j != NULL && j != last; j = TAILQ_NEXT(j, entry)) {
+		if (j->write && j->err == STORE_OK)
+			j->err = err;
+	}
+}
+
+/*
+ * Run a batch of jobs, the writes in one transaction, each in a savepoint
+ * so a failing job is undone alone. After some errors (a full disk, an
+ * I/O error) SQLite rolls the whole transaction back by itself: then the
+ * writes before it are lost too and are reported failed, and the rest of
+ * the batch goes on in a new transaction.
+ */
 static void
 store_run_batch(struct store_jobs *batch)
 {
-	struct store_job *j;
-	bool writes = false;
+	struct store_job *j, *first = NULL;
 	int rc, err;
 
-	TAILQ_FOREACH(j, batch, entry)
-		writes |= j->write;
-	if (writes && (rc = store_exec("BEGIN IMMEDIATE")) != SQLITE_OK) {
-		err = store_map(rc);
-		TAILQ_FOREACH(j, batch, entry)
-			j->err = j->write ? err : j->run(j);
-		return;
-	}
 	TAILQ_FOREACH(j, batch, entry) {
 		if (!j->write) {
 			j->err = j->run(j);
 			continue;
 		}
+		if (first == NULL) {
+			if ((rc = store_exec("BEGIN IMMEDIATE")) != SQLITE_OK) {
+				j->err = store_map(rc);
+				continue;
+			}
+			first = j;
+		}
 		if ((rc = store_exec("SAVEPOINT job")) != SQLITE_OK) {
 			j->err = store_map(rc);
 			continue;
 		}
-		if ((j->err = j->run(j)) != STORE_OK)
-			store_exec("ROLLBACK TO job");
+		if ((j->err = j->run(j)) == STORE_OK) {
+			store_exec("RELEASE job");
+			continue;
+		}
+		if (sqlite3_get_autocommit(store_db)) {
+			/* SQLite rolled the transaction back. */
+			store_fail_since(first, j, j->err);
+			first = NULL;
+			continue;
+		}
+		store_exec("ROLLBACK TO job");
 		store_exec("RELEASE job");
 	}
-	if (!writes)
+	if (first == NULL)
 		return;
 	if ((rc = store_exec("COMMIT")) != SQLITE_OK) {
 		err = store_map(rc);
-		store_exec("ROLLBACK");
-		TAILQ_FOREACH(j, batch, entry) {
-			if (j->write && j->err == STORE_OK)
-				j->err = err != STORE_OK ? err : STORE_IO;
-		}
+		if (!sqlite3_get_autocommit(store_db))
+			store_exec("ROLLBACK");
+		store_fail_since(first, NULL, err != STORE_OK ? err : STORE_IO);
 	}
 }
 
@@ -449,11 +472,17 @@ fail:
 	return -1;
 }
 
-/* Open (creating if needed) dir/chatd.db and start the worker. */
+/*
+ * Open (creating if needed) dir/chatd.db and start the worker. A non-zero
+ * max_bytes caps the database's size: writes past it fail with STORE_FULL,
+ * as they would on a full disk.
+ */
 int
-store_open(const char *dir, char **cause)
+store_open(const char *dir, uint64_t max_bytes, char **cause)
 {
-	char *path;
+	char *path, sql[64];
+	sqlite3_stmt *st;
+	int64_t page = 4096;
 	int rc;
 
 	xasprintf(&path, "%s/chatd.db", dir);
@@ -484,6 +513,14 @@ store_open(const char *dir, char **cause)
 		return -1;
 	}
 	free(path);
+	if (max_bytes > 0 && (st = store_prepare("PRAGMA page_size")) != NULL) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			page = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		snprintf(sql, sizeof sql, "PRAGMA max_page_count = %llu",
+		    (unsigned long long)(max_bytes / (uint64_t)page + 1));
+		store_exec(sql);
+	}
 	if (pipe2(store_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
 		fatal("pipe");
 	store_ev = event_new(

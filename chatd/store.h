@@ -90,7 +90,7 @@ typedef void (*store_targets_cb)(int err, const char *const *targets,
     const int64_t *times_ms, size_t n, void *arg);
 
 /* store.c */
-int store_open(const char *dir, char **cause);
+int store_open(const char *dir, uint64_t max_bytes, char **cause);
 void store_close(void);
 const char *store_strerror(int err);
 size_t store_queue_len(void);

@@ -118,3 +118,5 @@ EXTRA_DIST += tests/integration/channels-restart.sh \
 	tests/integration/restart-channels.chat
 TESTS += tests/integration/store-locked.sh
 EXTRA_DIST += tests/integration/store-locked.sh
+TESTS += tests/integration/store-full.sh
+EXTRA_DIST += tests/integration/store-full.sh

@@ -177,7 +177,7 @@ main(void)
 	timeout_ev = evtimer_new(ev_base, on_timeout, NULL);
 	if (mkdtemp(dir) == NULL)
 		return 99;
-	is_int(store_open(dir, &cause), 0, "store_open creates chatd.db");
+	is_int(store_open(dir, 0, &cause), 0, "store_open creates chatd.db");
 
 	/* Accounts: unique without regard to case. */
 	memset(&a, 0, sizeof a);
@@ -285,7 +285,7 @@ main(void)
 
 	/* Everything is there after a reopen. */
 	store_close();
-	is_int(store_open(dir, &cause), 0, "store_open again");
+	is_int(store_open(dir, 0, &cause), 0, "store_open again");
 	acc[0] = '\0';
 	store_account_load(on_account, acc);
 	is_str(acc, "Alice $argon2id$y", "the account and its new hash");
@@ -306,7 +306,7 @@ main(void)
 		sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
 		sqlite3_close(db);
 	}
-	is_int(store_open(dir, &cause), -1, "a newer schema is refused");
+	is_int(store_open(dir, 0, &cause), -1, "a newer schema is refused");
 	ok(cause != NULL && strstr(cause, "newer") != NULL, "because: %s",
 	    cause != NULL ? cause : "(none)");
 	free(cause);
