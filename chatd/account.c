@@ -15,6 +15,7 @@
 
 #include <sys/random.h>
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ struct account {
 	int64_t created;
 	int64_t last_seen;
 	bool pending;     /* being registered: not usable yet */
-	unsigned offline; /* messages stored since start (a cap) */
+	unsigned offline; /* messages waiting, for max-offline */
 	RB_ENTRY(account) entry;
 };
 RB_HEAD(accounts, account);
@@ -204,6 +205,16 @@ account_loaded(const struct store_account *sa, void *arg)
 		(*n)++;
 }
 
+/* store_offline_count callback: how many messages wait for an account. */
+static void
+account_counted(const char *name, size_t n, void *arg UNUSED)
+{
+	struct account *a = account_find(name);
+
+	if (a != NULL)
+		a->offline = n > UINT_MAX ? UINT_MAX : (unsigned)n;
+}
+
 static void account_tick(evutil_socket_t, short, void *);
 
 /* Load the accounts and start the guest-rename timer. */
@@ -213,7 +224,8 @@ account_init(char **cause)
 	struct timeval one = { 1, 0 };
 	unsigned n = 0;
 
-	if (store_account_load(account_loaded, &n) != 0) {
+	if (store_account_load(account_loaded, &n) != 0 ||
+	    store_offline_count(account_counted, NULL) != 0) {
 		xasprintf(cause, "loading accounts failed");
 		return -1;
 	}
@@ -1030,7 +1042,7 @@ account_offline_fetched(
 	for (i = 0; i < n; i++)
 		history_deliver(c, NULL, c->nick, &msgs[i], true);
 	if ((a = account_find(c->account)) != NULL)
-		a->offline = 0;
+		a->offline -= n < a->offline ? (unsigned)n : a->offline;
 	/* Delivered (queued to the socket): now they can go. */
 	store_offline_delete(c->account, msgs[n - 1].id, NULL, NULL);
 	if (n == ACCOUNT_OFFLINE_BATCH)

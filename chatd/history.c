@@ -25,6 +25,7 @@
 #define HISTORY_MAX 100    /* messages per request */
 #define HISTORY_DEFAULT 20 /* HISTORY without a count */
 #define HISTORY_EXPIRE_EVERY 3600
+#define HISTORY_QUEUE_MAX 10000 /* store jobs waiting: skip history beyond */
 
 /* A history request waiting for the store. */
 struct history_op {
@@ -36,6 +37,7 @@ struct history_op {
 
 static struct event *history_expire_ev;
 static uint64_t history_batch_id;
+static bool history_dropping;
 
 /* Format a time in ms: ISO 8601 for tags, or readable for people. */
 void
@@ -96,6 +98,19 @@ history_record(struct client *c, struct channel *ch, const char *cmd,
 
 	if (cfg->history_days == 0)
 		return;
+	/*
+	 * History is a convenience: if the disk cannot keep up, drop it
+	 * rather than let the queue (and memory) grow without bound.
+	 */
+	if (store_queue_len() > HISTORY_QUEUE_MAX) {
+		if (!history_dropping)
+			log_warn("store queue over %d jobs: channel history "
+			         "not recorded until it drains",
+			    HISTORY_QUEUE_MAX);
+		history_dropping = true;
+		return;
+	}
+	history_dropping = false;
 	client_prefix(c, prefix, sizeof prefix);
 	memset(&m, 0, sizeof m);
 	m.time_ms = time_ms;

@@ -794,6 +794,27 @@ store_collect(struct store_job *j, sqlite3_stmt *st, bool reverse)
 	"id, time_ms, target, msgid, source, account, " \
 	"command, text"
 
+/* Call cb with the number of offline messages of each account (start-up). */
+int
+store_offline_count(
+    void (*cb)(const char *account, size_t n, void *), void *arg)
+{
+	sqlite3_stmt *st;
+	const char *t;
+	int rc;
+
+	st = store_prepare("SELECT target, count(*) FROM offline "
+	                   "GROUP BY target");
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((t = (const char *)sqlite3_column_text(st, 0)) != NULL)
+			cb(t, (size_t)sqlite3_column_int64(st, 1), arg);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Worker: the oldest offline messages for an account. */
 static int
 store_run_offline_fetch(struct store_job *j)

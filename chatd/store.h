@@ -103,6 +103,8 @@ void store_account_set_hash(
 void store_account_seen(const char *name, int64_t when);
 
 void store_offline_add(const struct store_msg *, store_done_cb, void *);
+int store_offline_count(
+    void (*cb)(const char *account, size_t n, void *), void *arg);
 void store_offline_fetch(
     const char *account, size_t max, store_msgs_cb, void *);
 void store_offline_delete(
