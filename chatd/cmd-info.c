@@ -279,6 +279,8 @@ cmd_whois(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, RPL_WHOISOPERATOR, o->nick);
 	if (o->account != NULL)
 		SEND_NUMERIC(c, RPL_WHOISACCOUNT, o->nick, o->account);
+	if (o->flags & CLIENT_TLS)
+		SEND_NUMERIC(c, RPL_WHOISSECURE, o->nick);
 	SEND_NUMERIC(c, RPL_WHOISIDLE, o->nick,
 	    (long long)(time(NULL) - o->last_active), (long long)o->signon);
 	SEND_NUMERIC(c, RPL_ENDOFWHOIS, o->nick);

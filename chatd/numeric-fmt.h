@@ -115,6 +115,7 @@
 #define NUMERIC_FMT_524 "%s :No help available on this topic"
 #define NUMERIC_FMT_525 "%s :Key is not well-formed"
 #define NUMERIC_FMT_696 "%s %c %s :%s"
+#define NUMERIC_FMT_671 "%s :is using a secure connection"
 #define NUMERIC_FMT_723 "%s :Insufficient oper privileges."
 
 #define NUMERIC_FMT_730 ":%s"

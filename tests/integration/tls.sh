@@ -114,6 +114,12 @@ p> REGISTER pete * petes-password
 p~ :chatd.test FAIL REGISTER INSECURE_CONNECTION pete :*
 p> LOGIN tina tinas-password
 p< :chatd.test FAIL LOGIN INSECURE_CONNECTION :*
+p> WHOIS tina
+p~ :chatd.test 330 pete tina tina :is logged in as
+p< :chatd.test 671 pete tina :is using a secure connection
+p> WHOIS pete
+p~ :chatd.test 318 pete pete :*
+p! *671 pete pete*
 p> JOIN #tls
 p~ :chatd.test 366 pete #tls :*
 p> PRIVMSG #tls :hello from plain TCP
