@@ -556,8 +556,9 @@ account_register_stored(int err, void *arg)
 
 /* The new account's password is hashed: write the account. */
 static void
-account_register_hashed(struct account_op *op)
+account_register_hashed(void *arg)
 {
+	struct account_op *op = arg;
 	struct store_account sa;
 	struct client *c = op->ref.client;
 
@@ -645,7 +646,7 @@ account_register(
 	op->name = xstrdup(name);
 	op->email = strcmp(email, "*") != 0 ? xstrdup(email) : NULL;
 	op->password = xstrdup(password);
-	workq_add(account_work, (void (*)(void *))account_register_hashed, op);
+	workq_add(account_work, account_register_hashed, op);
 }
 
 /* Say a login failed, in the way the client asked. */
@@ -667,8 +668,9 @@ static void PRINTFLIKE(4, 5) account_login_fail(
 
 /* A password check for LOGIN or SASL finished. */
 static void
-account_login_checked(struct account_op *op)
+account_login_checked(void *arg)
 {
+	struct account_op *op = arg;
 	struct client *c = op->ref.client;
 	struct account *a = account_find(op->name);
 
@@ -738,7 +740,7 @@ account_login(
 	op->name = xstrdup(a->name);
 	op->hash = xstrdup(a->hash);
 	op->password = xstrdup(password);
-	workq_add(account_work, (void (*)(void *))account_login_checked, op);
+	workq_add(account_work, account_login_checked, op);
 }
 
 /* LOGOUT: forget the account; a reserved nick must be given up. */
@@ -789,8 +791,9 @@ account_password_stored(int err, void *arg)
 
 /* The old password was checked and the new one hashed. */
 static void
-account_password_checked(struct account_op *op)
+account_password_checked(void *arg)
 {
+	struct account_op *op = arg;
 	struct client *c = op->ref.client;
 
 	if (op->ok != 1) {
@@ -845,7 +848,7 @@ account_set_password(struct client *c, const char *old, const char *new)
 	op->hash = xstrdup(a->hash);
 	op->password = xstrdup(old);
 	op->newpassword = xstrdup(new);
-	workq_add(account_work, (void (*)(void *))account_password_checked, op);
+	workq_add(account_work, account_password_checked, op);
 }
 
 /* Registration completed: deliver offline messages, check the nick. */
