@@ -776,6 +776,31 @@ gchat_connection_account_registered (GchatConnection *self)
   self->register_account = FALSE;
 }
 
+/** gchat_connection_get_account: the account gchat logs in as, or NULL (anonymous). */
+const char *
+gchat_connection_get_account (GchatConnection *self)
+{
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), NULL);
+  return self->account;
+}
+
+/**
+ * gchat_connection_set_password:
+ * Log in with @password from the next connection on (after a password change),
+ * keeping the account; the old password is wiped from memory.
+ */
+void
+gchat_connection_set_password (GchatConnection *self, const char *password)
+{
+  g_return_if_fail (GCHAT_IS_CONNECTION (self));
+  if (self->account == NULL)
+    return;
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_free (self->password);
+  self->password = g_strdup (password != NULL ? password : "");
+}
+
 /** gchat_connection_get_logged_in: whether the server said we are logged in (900). */
 gboolean
 gchat_connection_get_logged_in (GchatConnection *self)

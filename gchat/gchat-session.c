@@ -38,6 +38,7 @@ struct _GchatSession
   GchatConversation *server;
   GchatConversation *active;
   char              *status;
+  char              *old_password; /* put back if a PASSWORD change fails */
   char              *host;
   guint16            port;
   gboolean           tls;
@@ -570,6 +571,11 @@ handle_standard_reply (GchatSession *self, const struct chat_msg *m, const char 
   if (strcmp (m->command, "FAIL") == 0) {
     /* A refused transfer also says so on its own row. */
     gchat_session_sendfile_fail (self, m);
+    if (g_ascii_strcasecmp (cmd, "PASSWORD") == 0 && self->old_password != NULL) {
+      /* The change did not happen: keep logging in with the old one. */
+      gchat_connection_set_password (self->conn, self->old_password);
+      g_clear_pointer (&self->old_password, g_free);
+    }
     text = g_strdup_printf ("%s failed: %s", cmd, last_arg (m));
     gchat_session_error (self, NULL, text);
   } else {
@@ -2077,6 +2083,46 @@ gchat_session_quote (GchatSession *self, const char *raw, GError **error)
   return TRUE;
 }
 
+/**
+ * gchat_session_change_password:
+ * Ask the server to change the account's password. Later reconnects use
+ * @new_password; a FAIL PASSWORD puts @old_password back.
+ */
+gboolean
+gchat_session_change_password (GchatSession *self,
+                               const char   *old_password,
+                               const char   *new_password,
+                               GError      **error)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  if (!gchat_connection_get_logged_in (self->conn))
+    return gchat_session_fail (self, error, "Log in to an account first to change its password");
+  if (old_password == NULL || new_password == NULL || *new_password == '\0')
+    return gchat_session_fail (self, error, "Type the old and the new password");
+  if (!gchat_connection_sendv (self->conn, "PASSWORD", old_password, new_password, NULL))
+    return gchat_session_fail (self, error, "Could not send: the send queue is full");
+  g_free (self->old_password);
+  self->old_password = g_strdup (old_password);
+  gchat_connection_set_password (self->conn, new_password);
+  return TRUE;
+}
+
+/**
+ * gchat_session_logout:
+ * Log out of the account and stay connected; reconnects are anonymous.
+ */
+gboolean
+gchat_session_logout (GchatSession *self, GError **error)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  if (!gchat_connection_get_logged_in (self->conn))
+    return gchat_session_fail (self, error, "You are not logged in");
+  if (!gchat_connection_sendv (self->conn, "LOGOUT", NULL))
+    return gchat_session_fail (self, error, "Could not send: the send queue is full");
+  gchat_connection_set_account (self->conn, NULL, NULL, FALSE);
+  return TRUE;
+}
+
 /* Run a parsed command (everything but plain text). */
 static gboolean
 gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
@@ -2230,6 +2276,10 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
                                           error);
     case GCHAT_COMMAND_QUOTE:
       return gchat_session_quote (self, a0, error);
+    case GCHAT_COMMAND_PASSWORD:
+      return gchat_session_change_password (self, a0, a1, error);
+    case GCHAT_COMMAND_LOGOUT:
+      return gchat_session_logout (self, error);
     case GCHAT_COMMAND_SAY:
     case GCHAT_COMMAND_ME:
     case GCHAT_COMMAND_CLOSE:
@@ -2459,6 +2509,7 @@ gchat_session_finalize (GObject *object)
   GchatSession *self = GCHAT_SESSION (object);
 
   g_free (self->status);
+  g_free (self->old_password);
   g_free (self->host);
   g_free (self->nick);
   g_free (self->realname);

@@ -26,6 +26,7 @@ struct _GchatWindow
 {
   GtkApplicationWindow parent_instance;
 
+  gboolean account_fresh; /* the config's account is not handed to the connection yet */
   GtkToggleButton *sidebar_button;
   GtkLabel        *title_label;
   GtkLabel        *status_label;
@@ -667,10 +668,16 @@ gchat_window_connect (GchatWindow *self)
 
   g_return_if_fail (GCHAT_IS_WINDOW (self));
   c = self->config;
-  gchat_connection_set_account (gchat_session_get_connection (self->session),
-                                c->account,
-                                c->password,
-                                c->register_account);
+  /*
+   * Only new settings go to the connection: it knows better after a
+   * REGISTER (log in next time), /password or /logout.
+   */
+  if (self->account_fresh)
+    gchat_connection_set_account (gchat_session_get_connection (self->session),
+                                  c->account,
+                                  c->password,
+                                  c->register_account);
+  self->account_fresh = FALSE;
   gchat_session_connect (self->session, c->host, c->port, c->tls, c->nick, c->realname);
 }
 
@@ -681,6 +688,7 @@ on_connect_submitted (GchatConnectDialog *dialog, GchatWindow *self)
   g_autoptr (GError) error = NULL;
 
   gchat_connect_dialog_fill (dialog, self->config);
+  self->account_fresh = TRUE;
   if (!gchat_config_save (self->config, &error))
     gchat_window_show_error (self, error->message);
   gchat_window_connect (self);
@@ -1325,6 +1333,7 @@ gchat_window_new (GtkApplication *app, GchatConfig *config)
   GchatWindow *self = g_object_new (GCHAT_TYPE_WINDOW, "application", app, NULL);
 
   self->config = config;
+  self->account_fresh = TRUE;
   for (guint i = 0; config->contacts != NULL && config->contacts[i] != NULL; i++)
     if (chat_nick_valid (config->contacts[i], CHAT_NICK_MAX))
       gchat_session_add_contact (self->session, config->contacts[i]);
