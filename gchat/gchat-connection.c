@@ -51,6 +51,7 @@ struct _GchatConnection
   char                *password;
   gboolean             register_account;
   gboolean             sasl_pending;
+  gboolean             sasl_tried; /* this connection already tried the password */
   gboolean             logged_in;
   GHashTable          *isupport;
   GHashTable          *caps;
@@ -107,6 +108,7 @@ gchat_connection_teardown (GchatConnection *self)
   self->closing = FALSE;
   self->cap_open = FALSE;
   self->sasl_pending = FALSE;
+  self->sasl_tried = FALSE;
   self->logged_in = FALSE;
   self->nick_attempts = 0;
   chat_linebuf_init (&self->linebuf, self->linestore, GCHAT_CONNECTION_LINE_MAX + 1);
@@ -202,6 +204,7 @@ gchat_connection_handle_cap (GchatConnection *self, const struct chat_msg *m)
         !self->sasl_pending) {
       /* Registration stays on hold until the server answers 903 or 904. */
       self->sasl_pending = TRUE;
+      self->sasl_tried = TRUE;
       gchat_connection_sendv (self, "AUTHENTICATE", "PLAIN", NULL);
       return;
     }
@@ -263,7 +266,7 @@ gchat_connection_sasl_plain (GchatConnection *self, const struct chat_msg *m)
     gchat_connection_sendv (self, "AUTHENTICATE", "+", NULL);
 }
 
-/* After the welcome: register the account, or log in when SASL did not. */
+/* After the welcome: register the account, or log in when SASL was not offered. */
 static void
 gchat_connection_login (GchatConnection *self)
 {
@@ -273,7 +276,9 @@ gchat_connection_login (GchatConnection *self)
     gchat_connection_sendv (self, "REGISTER", self->account, "*", self->password, NULL);
     return;
   }
-  if (!self->logged_in)
+  /* A refused SASL login is not tried again with LOGIN: that would count twice
+   * towards the server's limit on failed logins. */
+  if (!self->logged_in && !self->sasl_tried)
     gchat_connection_sendv (self, "LOGIN", self->account, self->password, NULL);
 }
 

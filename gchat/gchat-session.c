@@ -1364,6 +1364,14 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
         return;
       }
       break;
+    case ERR_NICKLOCKED:
+    case ERR_SASLFAIL:
+    case ERR_SASLTOOLONG:
+    case ERR_SASLABORTED:
+    case ERR_SASLALREADY:
+      /* Login errors are numbered above 900, but are errors all the same. */
+      gchat_session_numeric_error (self, num, m);
+      return;
     default:
       break;
   }

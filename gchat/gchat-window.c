@@ -27,6 +27,7 @@ struct _GchatWindow
   GtkApplicationWindow parent_instance;
 
   gboolean account_fresh; /* the config's account is not handed to the connection yet */
+  gboolean login_error;   /* the info bar says why logging in failed: keep it once connected */
   GtkToggleButton *sidebar_button;
   GtkLabel        *title_label;
   GtkLabel        *status_label;
@@ -578,6 +579,9 @@ gchat_window_get_error (GchatWindow *self)
 static void
 on_server_error (GchatSession *session, const char *text, GchatWindow *self)
 {
+  GchatConnectionState state = gchat_connection_get_state (gchat_session_get_connection (session));
+
+  self->login_error = state == GCHAT_CONNECTION_REGISTERING;
   gchat_window_show_error (self, text);
 }
 
@@ -636,8 +640,11 @@ on_session_state (GObject *object, GParamSpec *pspec, GchatWindow *self)
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "disconnect");
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), state != GCHAT_CONNECTION_DISCONNECTED);
-  if (state == GCHAT_CONNECTION_CONNECTED)
+  /* Connecting again ends the last connection's trouble, not a refused login. */
+  if (state == GCHAT_CONNECTION_CONNECTED && !self->login_error)
     gtk_revealer_set_reveal_child (self->infobar_revealer, FALSE);
+  if (state != GCHAT_CONNECTION_CONNECTED)
+    self->login_error = FALSE;
   if (self->quitting && state == GCHAT_CONNECTION_DISCONNECTED)
     gtk_window_destroy (GTK_WINDOW (self));
 }

@@ -414,8 +414,18 @@ test_offline_message (void)
 static void
 test_wrong_password (void)
 {
+  GListModel *notes;
+
   reconnect_as ("dana", "not-danas-password");
-  g_assert_true (wait_for (error_shown, (gpointer) "wrong account name or password"));
+  if (!wait_for (error_shown, (gpointer) "rong account name or password")) {
+    notes = gchat_conversation_get_messages (gchat_session_get_server (session));
+    for (guint i = 0; i < g_list_model_get_n_items (notes); i++) {
+      g_autoptr (GchatMessage) msg = g_list_model_get_item (notes, i);
+
+      g_test_message ("server: %s", gchat_message_get_text (msg));
+    }
+    g_error ("no error in words; the info bar says “%s”", gchat_window_get_error (window));
+  }
   g_assert_false (gchat_connection_get_logged_in (gchat_session_get_connection (session)));
 }
 
