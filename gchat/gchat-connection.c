@@ -21,7 +21,10 @@
 #define NICK_ATTEMPTS_MAX 8
 
 /* Capabilities gchat understands; others offered by the server are ignored. */
-static const char *const wanted_caps[] = { "away-notify",
+static const char *const wanted_caps[] = { "account-notify",
+                                           "account-tag",
+                                           "away-notify",
+                                           "extended-join",
                                            "multi-prefix",
                                            "server-time",
                                            "chatd/ttt",

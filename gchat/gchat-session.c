@@ -281,6 +281,10 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
     kind = GCHAT_MESSAGE_INFO; /* server notices are notes, not chat */
   msg = gchat_message_new (kind, nick, text, FALSE);
   gchat_session_stamp (msg, m);
+  if (to_channel && nick != NULL && chat_msg_tag (m, "account", NULL) != NULL &&
+      gchat_conversation_find_member (conv, nick) != NULL)
+    gchat_member_set_account (gchat_conversation_find_member (conv, nick),
+                              chat_msg_tag (m, "account", NULL));
   if (to_channel && mentions (text, gchat_connection_get_nick (self->conn)))
     gchat_message_set_highlight (msg, TRUE);
   gchat_conversation_add (conv, msg);
@@ -314,6 +318,30 @@ gchat_session_request_history (GchatSession *self, const char *target)
     gchat_connection_sendv (self->conn, "CHATHISTORY", "LATEST", target, "*", "50", NULL);
 }
 
+/* @nick is logged in as @account (NULL or "*": logged out) in every shared group. */
+static void
+gchat_session_member_account (GchatSession *self, const char *nick, const char *account)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+    GchatMember *member = gchat_conversation_find_member (c, nick);
+
+    if (member != NULL)
+      gchat_member_set_account (member, account);
+  }
+}
+
+/* ACCOUNT name|* (account-notify): someone in a shared group logged in or out. */
+static void
+handle_account (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  if (m->argc < 1 || nick == NULL)
+    return;
+  gchat_session_member_account (self, nick, m->argv[0]);
+}
+
 /* JOIN: ours opens the group; someone else's adds a member. */
 static void
 handle_join (GchatSession *self, const struct chat_msg *m, const char *nick)
@@ -343,6 +371,9 @@ handle_join (GchatSession *self, const struct chat_msg *m, const char *nick)
     if (conv == NULL)
       return;
     gchat_conversation_add_member (conv, nick, NULL);
+    /* extended-join: JOIN #channel account|* :realname */
+    if (m->argc >= 3)
+      gchat_member_set_account (gchat_conversation_find_member (conv, nick), m->argv[1]);
     gchat_session_presence_seen (self, nick, GCHAT_PRESENCE_ONLINE);
     text = g_strdup_printf ("%s joined", nick);
   }
@@ -971,6 +1002,7 @@ struct handler_entry
 };
 
 static const struct handler_entry handlers[] = {
+  { "ACCOUNT", handle_account },
   { "AWAY", handle_away },     { "ERROR", handle_error },       { "FAIL", handle_standard_reply },
   { "INVITE", handle_invite }, { "JOIN", handle_join },         { "KICK", handle_kick },
   { "MODE", handle_mode },     { "NICK", handle_nick },         { "NOTE", handle_standard_reply },
@@ -1292,11 +1324,17 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
         gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
       }
       return;
+    case RPL_WHOISACCOUNT:
+      if (m->argc > 3) {
+        gchat_session_member_account (self, m->argv[1], m->argv[2]);
+        text = g_strdup_printf ("%s is logged in as %s", m->argv[1], m->argv[2]);
+        gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
+      }
+      return;
     case RPL_WHOISSERVER:
     case RPL_WHOISOPERATOR:
     case RPL_WHOISIDLE:
     case RPL_WHOISCHANNELS:
-    case RPL_WHOISACCOUNT:
     case RPL_WHOISREGNICK:
     case RPL_WHOISHOST:
     case RPL_WHOISACTUALLY:

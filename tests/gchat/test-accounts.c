@@ -377,6 +377,62 @@ test_history (void)
   screenshot ("gchat-history.png");
 }
 
+/* Condition: the conversation shown has a note containing the text. */
+static gboolean
+note_says (gpointer data)
+{
+  return conv_find (gchat_window_get_shown (window), data) != NULL || server_says (data);
+}
+
+typedef struct
+{
+  const char *nick;
+  const char *account; /* NULL: logged out */
+} AccountWait;
+
+/* Condition: member nick of #hist is logged in as account (or not at all). */
+static gboolean
+member_account_is (gpointer data)
+{
+  AccountWait *w = data;
+  GchatMember *member = gchat_conversation_find_member (gchat_session_find (session, "#hist"), w->nick);
+
+  return member != NULL && g_strcmp0 (gchat_member_get_account (member), w->account) == 0;
+}
+
+/* Step: members show whether they are logged in, and follow logins and logouts. */
+static void
+test_member_account (void)
+{
+  RawClient   fay = { 0 };
+  AccountWait erin_in = { "erin", "erin" };
+  AccountWait erin_out = { "erin", NULL };
+  AccountWait fay_in = { "fay", "fay" };
+
+  g_assert_true (wait_for (member_account_is, &erin_out));
+  raw_send (&erin, "REGISTER erin * erins-password");
+  raw_expect (&erin, "*REGISTER SUCCESS erin*");
+  g_assert_true (wait_for (member_account_is, &erin_in));   /* account-notify */
+  raw_send (&erin, "LOGOUT");
+  g_assert_true (wait_for (member_account_is, &erin_out));
+  raw_send (&erin, "LOGIN erin erins-password");
+  g_assert_true (wait_for (member_account_is, &erin_in));
+  raw_connect (&fay, "fay");
+  raw_send (&fay, "REGISTER fay * fays-password");
+  raw_expect (&fay, "*REGISTER SUCCESS fay*");
+  raw_send (&fay, "JOIN #hist");
+  g_assert_true (wait_for (member_account_is, &fay_in));    /* extended-join */
+  /* WHOIS shows the account in words (330). */
+  g_assert_true (gchat_session_run (session, "/quote WHOIS fay", NULL));
+  g_assert_true (wait_for (note_says, (gpointer) "fay is logged in as fay"));
+  raw_send (&fay, "QUIT");
+  g_cancellable_cancel (fay.cancel);
+  g_clear_object (&fay.in);
+  g_clear_object (&fay.conn);
+  g_clear_object (&fay.cancel);
+  g_ptr_array_unref (fay.lines);
+}
+
 /* Condition: a private conversation with erin has the offline message. */
 static gboolean
 offline_message_shown (gpointer data)
@@ -479,6 +535,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/accounts/register", test_register);
   g_test_add_func ("/accounts/history", test_history);
+  g_test_add_func ("/accounts/member-account", test_member_account);
   g_test_add_func ("/accounts/offline-message", test_offline_message);
   g_test_add_func ("/accounts/wrong-password", test_wrong_password);
   g_test_add_func ("/accounts/password-logout", test_password_logout);
