@@ -1002,13 +1002,13 @@ struct handler_entry
 };
 
 static const struct handler_entry handlers[] = {
-  { "ACCOUNT", handle_account },
-  { "AWAY", handle_away },     { "ERROR", handle_error },       { "FAIL", handle_standard_reply },
-  { "INVITE", handle_invite }, { "JOIN", handle_join },         { "KICK", handle_kick },
-  { "MODE", handle_mode },     { "NICK", handle_nick },         { "NOTE", handle_standard_reply },
-  { "NOTICE", handle_notice }, { "PART", handle_part },         { "PRIVMSG", handle_privmsg },
-  { "QUIT", handle_quit },     { "REGISTER", handle_register }, { "SENDFILE", handle_sendfile },
-  { "TOPIC", handle_topic },   { "TTT", handle_ttt },           { "WARN", handle_standard_reply },
+  { "ACCOUNT", handle_account },     { "AWAY", handle_away },     { "ERROR", handle_error },
+  { "FAIL", handle_standard_reply }, { "INVITE", handle_invite }, { "JOIN", handle_join },
+  { "KICK", handle_kick },           { "MODE", handle_mode },     { "NICK", handle_nick },
+  { "NOTE", handle_standard_reply }, { "NOTICE", handle_notice }, { "PART", handle_part },
+  { "PRIVMSG", handle_privmsg },     { "QUIT", handle_quit },     { "REGISTER", handle_register },
+  { "SENDFILE", handle_sendfile },   { "TOPIC", handle_topic },   { "TTT", handle_ttt },
+  { "WARN", handle_standard_reply },
 };
 
 /* bsearch comparator over the handler table. */

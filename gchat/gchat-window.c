@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "gchat-password-dialog.h"
+
 #include "chat.h"
 #include "gchat-command.h"
 #include "gchat-connect-dialog.h"
@@ -755,6 +757,51 @@ disconnect_activated (GSimpleAction *action, GVariant *param, gpointer user_data
   gchat_session_disconnect (self->session);
 }
 
+/* The password dialog was submitted: send PASSWORD, or say why not. */
+static void
+on_password_submitted (GchatPasswordDialog *dialog, gboolean *done, GchatWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  *done = gchat_session_change_password (self->session,
+                                         gchat_password_dialog_get_old (dialog),
+                                         gchat_password_dialog_get_new (dialog),
+                                         &error);
+  if (!*done)
+    gchat_password_dialog_set_problem (dialog, error->message);
+}
+
+/** gchat_window_show_password_dialog: ask for the old and the new password. */
+void
+gchat_window_show_password_dialog (GchatWindow *self)
+{
+  GchatPasswordDialog *dialog =
+    gchat_password_dialog_new (GTK_WINDOW (self),
+                               gchat_connection_get_account (
+                                 gchat_session_get_connection (self->session)));
+
+  g_signal_connect_object (dialog, "submitted", G_CALLBACK (on_password_submitted), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* chat.change-password */
+static void
+change_password_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  gchat_window_show_password_dialog (user_data);
+}
+
+/* chat.logout: leave the account, stay in the chat. */
+static void
+logout_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!gchat_session_logout (self->session, &error))
+    gchat_window_show_error (self, error->message);
+}
+
 /* chat.join-dialog */
 static void
 join_dialog_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -1059,6 +1106,8 @@ static const GActionEntry window_actions[] = {
   { .name = "connect", .activate = connect_activated },
   { .name = "disconnect", .activate = disconnect_activated },
   { .name = "join-dialog", .activate = join_dialog_activated },
+  { .name = "change-password", .activate = change_password_activated },
+  { .name = "logout", .activate = logout_activated },
   { .name = "part", .activate = part_activated },
   { .name = "close", .activate = close_activated },
   { .name = "query", .activate = query_activated, .parameter_type = "s" },

@@ -13,6 +13,7 @@
 #include "gchat-application.h"
 #include "gchat-connect-dialog.h"
 #include "gchat-message-row.h"
+#include "gchat-password-dialog.h"
 #include "gchat-window.h"
 
 /* Every wait ends after this long. */
@@ -395,7 +396,8 @@ static gboolean
 member_account_is (gpointer data)
 {
   AccountWait *w = data;
-  GchatMember *member = gchat_conversation_find_member (gchat_session_find (session, "#hist"), w->nick);
+  GchatMember *member =
+    gchat_conversation_find_member (gchat_session_find (session, "#hist"), w->nick);
 
   return member != NULL && g_strcmp0 (gchat_member_get_account (member), w->account) == 0;
 }
@@ -412,7 +414,7 @@ test_member_account (void)
   g_assert_true (wait_for (member_account_is, &erin_out));
   raw_send (&erin, "REGISTER erin * erins-password");
   raw_expect (&erin, "*REGISTER SUCCESS erin*");
-  g_assert_true (wait_for (member_account_is, &erin_in));   /* account-notify */
+  g_assert_true (wait_for (member_account_is, &erin_in)); /* account-notify */
   raw_send (&erin, "LOGOUT");
   g_assert_true (wait_for (member_account_is, &erin_out));
   raw_send (&erin, "LOGIN erin erins-password");
@@ -421,7 +423,7 @@ test_member_account (void)
   raw_send (&fay, "REGISTER fay * fays-password");
   raw_expect (&fay, "*REGISTER SUCCESS fay*");
   raw_send (&fay, "JOIN #hist");
-  g_assert_true (wait_for (member_account_is, &fay_in));    /* extended-join */
+  g_assert_true (wait_for (member_account_is, &fay_in)); /* extended-join */
   /* WHOIS shows the account in words (330). */
   g_assert_true (gchat_session_run (session, "/quote WHOIS fay", NULL));
   g_assert_true (wait_for (note_says, (gpointer) "fay is logged in as fay"));
@@ -485,22 +487,55 @@ test_wrong_password (void)
   g_assert_false (gchat_connection_get_logged_in (gchat_session_get_connection (session)));
 }
 
-/* Step: /password changes it (the next login uses the new one), /logout logs out. */
+/* The open password dialog, or NULL. */
+static GtkWidget *
+find_password_dialog (void)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
+    g_autoptr (GtkWidget) w = g_list_model_get_item (tops, i);
+
+    if (GCHAT_IS_PASSWORD_DIALOG (w))
+      return w;
+  }
+  return NULL;
+}
+
+/*
+ * Step: a wrong old password is refused in words; the dialog changes it (the
+ * next login uses the new one); the menu's "Log out" logs out.
+ */
 static void
 test_password_logout (void)
 {
   g_autoptr (GError) error = NULL;
+  GtkWidget *dialog;
+  GtkWidget *change;
+  GtkWidget *problem;
 
   reconnect_as ("dana", "danas-password");
   g_assert_true (wait_for (logged_in, NULL));
   g_assert_true (gchat_session_run (session, "/password wrong-old-one danas-new-password", &error));
   g_assert_no_error (error);
   g_assert_true (wait_for (error_shown, (gpointer) "PASSWORD failed"));
-  g_assert_true (gchat_session_run (session, "/password danas-password danas-new-password", &error));
-  g_assert_no_error (error);
+  /* The same through the menu's dialog, as a person would. */
+  gchat_window_show_password_dialog (window);
+  dialog = find_password_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "old_entry")), "danas-password");
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "new_entry")), "danas-new-password");
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "repeat_entry")), "danas-new-passwort");
+  change = find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)), "change_button");
+  g_signal_emit_by_name (change, "clicked");
+  problem = find_by_id (dialog, "problem_label");
+  g_assert_true (gtk_widget_get_visible (problem));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (problem)), ==, "The two new passwords differ.");
+  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "repeat_entry")), "danas-new-password");
+  g_signal_emit_by_name (change, "clicked");
+  g_assert_null (find_password_dialog ());
   g_assert_true (wait_for (server_says, (gpointer) "Password changed"));
-  g_assert_true (gchat_session_run (session, "/logout", &error));
-  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.logout", NULL));
   g_assert_true (wait_for (server_says, (gpointer) "You are logged out"));
   g_assert_false (gchat_connection_get_logged_in (gchat_session_get_connection (session)));
   reconnect_as ("dana", "danas-new-password");
