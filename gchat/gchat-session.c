@@ -279,7 +279,9 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   }
   if (source_is_server (m) && kind == GCHAT_MESSAGE_NOTICE)
     kind = GCHAT_MESSAGE_INFO; /* server notices are notes, not chat */
-  msg = gchat_message_new (kind, nick, text, FALSE);
+  /* Our own lines come back only from history: show them as ours. */
+  msg =
+    gchat_message_new (kind, nick, text, nick != NULL && gchat_connection_is_me (self->conn, nick));
   gchat_session_stamp (msg, m);
   if (to_channel && nick != NULL && chat_msg_tag (m, "account", NULL) != NULL &&
       gchat_conversation_find_member (conv, nick) != NULL)

@@ -374,6 +374,14 @@ test_history (void)
   g_assert_false (gchat_message_get_own (first));
   g_assert_cmpint (g_date_time_compare (gchat_message_get_time (first), before), >=, 0);
   g_assert_cmpint (g_date_time_compare (gchat_message_get_time (first), after), <, 0);
+  /* Older than the join, so shown above it. */
+  {
+    GListModel *messages = gchat_conversation_get_messages (conv);
+    g_autoptr (GchatMessage) last =
+      g_list_model_get_item (messages, g_list_model_get_n_items (messages) - 1);
+
+    g_assert_cmpstr (gchat_message_get_text (last), ==, "You joined #hist");
+  }
   g_assert_true (wait_for (row_shown, (gpointer) "second, before dana came"));
   screenshot ("gchat-history.png");
 }
