@@ -333,6 +333,8 @@ gchat_session_member_account (GchatSession *self, const char *nick, const char *
     if (member != NULL)
       gchat_member_set_account (member, account);
   }
+  if (gchat_session_find_contact (self, nick) != NULL)
+    gchat_contact_set_account (gchat_session_find_contact (self, nick), account);
 }
 
 /* ACCOUNT name|* (account-notify): someone in a shared group logged in or out. */

@@ -48,6 +48,14 @@ wait_for (gboolean (*cond) (gpointer), gpointer data)
   return TRUE;
 }
 
+/* Let pending redraws and idles run (bounded). */
+static void
+drain (void)
+{
+  for (int i = 0; i < 200 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
 /* Save a screenshot of the screen when GCHAT_SHOT_DIR asks for it. */
 static void
 screenshot (const char *name)
@@ -420,9 +428,19 @@ test_member_account (void)
   AccountWait fay_in = { "fay", "fay" };
 
   g_assert_true (wait_for (member_account_is, &erin_out));
+  gchat_session_add_contact (session, "erin");
   raw_send (&erin, "REGISTER erin * erins-password");
   raw_expect (&erin, "*REGISTER SUCCESS erin*");
   g_assert_true (wait_for (member_account_is, &erin_in)); /* account-notify */
+  /* The contact follows too, in its sidebar row's tooltip and accessible label. */
+  g_assert_cmpstr (gchat_contact_get_account (gchat_session_find_contact (session, "erin")),
+                   ==,
+                   "erin");
+  drain ();
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (
+                     GTK_WIDGET (gchat_window_find_contact_row (window, "erin"))),
+                   ==,
+                   "online, logged in as erin");
   raw_send (&erin, "LOGOUT");
   g_assert_true (wait_for (member_account_is, &erin_out));
   raw_send (&erin, "LOGIN erin erins-password");
