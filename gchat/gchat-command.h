@@ -23,6 +23,8 @@ typedef enum {
   GCHAT_COMMAND_SENDFILE,
   GCHAT_COMMAND_TTT,
   GCHAT_COMMAND_HELP,
+  GCHAT_COMMAND_PASSWORD,
+  GCHAT_COMMAND_LOGOUT,
 } GchatCommandId;
 
 /* A parsed command: up to three arguments, the last one keeps the rest. */

@@ -21,11 +21,10 @@
 #define NICK_ATTEMPTS_MAX 8
 
 /* Capabilities gchat understands; others offered by the server are ignored. */
-static const char *const wanted_caps[] = { "away-notify",
-                                           "multi-prefix",
-                                           "server-time",
-                                           "chatd/ttt",
-                                           NULL };
+static const char *const wanted_caps[] = { "account-notify", "account-tag",
+                                           "away-notify",    "extended-join",
+                                           "multi-prefix",   "server-time",
+                                           "chatd/ttt",      NULL };
 
 struct _GchatConnection
 {
@@ -51,6 +50,7 @@ struct _GchatConnection
   char                *password;
   gboolean             register_account;
   gboolean             sasl_pending;
+  gboolean             sasl_tried; /* this connection already tried the password */
   gboolean             logged_in;
   GHashTable          *isupport;
   GHashTable          *caps;
@@ -107,6 +107,7 @@ gchat_connection_teardown (GchatConnection *self)
   self->closing = FALSE;
   self->cap_open = FALSE;
   self->sasl_pending = FALSE;
+  self->sasl_tried = FALSE;
   self->logged_in = FALSE;
   self->nick_attempts = 0;
   chat_linebuf_init (&self->linebuf, self->linestore, GCHAT_CONNECTION_LINE_MAX + 1);
@@ -202,6 +203,7 @@ gchat_connection_handle_cap (GchatConnection *self, const struct chat_msg *m)
         !self->sasl_pending) {
       /* Registration stays on hold until the server answers 903 or 904. */
       self->sasl_pending = TRUE;
+      self->sasl_tried = TRUE;
       gchat_connection_sendv (self, "AUTHENTICATE", "PLAIN", NULL);
       return;
     }
@@ -263,7 +265,7 @@ gchat_connection_sasl_plain (GchatConnection *self, const struct chat_msg *m)
     gchat_connection_sendv (self, "AUTHENTICATE", "+", NULL);
 }
 
-/* After the welcome: register the account, or log in when SASL did not. */
+/* After the welcome: register the account, or log in when SASL was not offered. */
 static void
 gchat_connection_login (GchatConnection *self)
 {
@@ -273,7 +275,9 @@ gchat_connection_login (GchatConnection *self)
     gchat_connection_sendv (self, "REGISTER", self->account, "*", self->password, NULL);
     return;
   }
-  if (!self->logged_in)
+  /* A refused SASL login is not tried again with LOGIN: that would count twice
+   * towards the server's limit on failed logins. */
+  if (!self->logged_in && !self->sasl_tried)
     gchat_connection_sendv (self, "LOGIN", self->account, self->password, NULL);
 }
 
@@ -774,6 +778,31 @@ gchat_connection_account_registered (GchatConnection *self)
 {
   g_return_if_fail (GCHAT_IS_CONNECTION (self));
   self->register_account = FALSE;
+}
+
+/** gchat_connection_get_account: the account gchat logs in as, or NULL (anonymous). */
+const char *
+gchat_connection_get_account (GchatConnection *self)
+{
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), NULL);
+  return self->account;
+}
+
+/**
+ * gchat_connection_set_password:
+ * Log in with @password from the next connection on (after a password change),
+ * keeping the account; the old password is wiped from memory.
+ */
+void
+gchat_connection_set_password (GchatConnection *self, const char *password)
+{
+  g_return_if_fail (GCHAT_IS_CONNECTION (self));
+  if (self->account == NULL)
+    return;
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_free (self->password);
+  self->password = g_strdup (password != NULL ? password : "");
 }
 
 /** gchat_connection_get_logged_in: whether the server said we are logged in (900). */

@@ -14,6 +14,7 @@ struct _GchatContact
   char         *nick;
   GchatPresence presence;
   char         *away_message;
+  char         *account; /* logged in as this account, or NULL (not known or not logged in) */
 };
 
 G_DEFINE_FINAL_TYPE (GchatContact, gchat_contact, G_TYPE_OBJECT)
@@ -25,7 +26,7 @@ G_DEFINE_ENUM_TYPE (GchatPresence,
                     G_DEFINE_ENUM_VALUE (GCHAT_PRESENCE_AWAY, "away"),
                     G_DEFINE_ENUM_VALUE (GCHAT_PRESENCE_OFFLINE, "offline"))
 
-enum { PROP_0, PROP_NICK, PROP_PRESENCE, LAST_PROP };
+enum { PROP_0, PROP_NICK, PROP_PRESENCE, PROP_ACCOUNT, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
@@ -36,6 +37,7 @@ gchat_contact_finalize (GObject *object)
 
   g_free (self->nick);
   g_free (self->away_message);
+  g_free (self->account);
   G_OBJECT_CLASS (gchat_contact_parent_class)->finalize (object);
 }
 
@@ -50,6 +52,9 @@ gchat_contact_get_property (GObject *object, guint prop_id, GValue *value, GPara
       break;
     case PROP_PRESENCE:
       g_value_set_enum (value, self->presence);
+      break;
+    case PROP_ACCOUNT:
+      g_value_set_string (value, self->account);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -74,6 +79,9 @@ gchat_contact_class_init (GchatContactClass *klass)
                                              GCHAT_TYPE_PRESENCE,
                                              GCHAT_PRESENCE_UNKNOWN,
                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatContact:account: the account the contact is logged in as, or NULL. */
+  pspecs[PROP_ACCOUNT] =
+    g_param_spec_string ("account", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, LAST_PROP, pspecs);
 }
 
@@ -129,6 +137,8 @@ gchat_contact_set_presence (GchatContact *self, GchatPresence presence)
     return;
   self->presence = presence;
   g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_PRESENCE]);
+  if (presence == GCHAT_PRESENCE_OFFLINE)
+    gchat_contact_set_account (self, NULL); /* whoever comes back logs in again */
 }
 
 /** gchat_contact_get_away_message: the away text, or NULL. */
@@ -163,4 +173,26 @@ gchat_presence_to_string (GchatPresence presence)
     default:
       return "unknown";
   }
+}
+
+/** gchat_contact_get_account: the account the contact is logged in as, or NULL. */
+const char *
+gchat_contact_get_account (GchatContact *self)
+{
+  g_return_val_if_fail (GCHAT_IS_CONTACT (self), NULL);
+  return self->account;
+}
+
+/** gchat_contact_set_account: follow a login (@account) or logout (NULL or "*"). */
+void
+gchat_contact_set_account (GchatContact *self, const char *account)
+{
+  g_return_if_fail (GCHAT_IS_CONTACT (self));
+  if (account != NULL && (*account == '\0' || g_strcmp0 (account, "*") == 0))
+    account = NULL;
+  if (g_strcmp0 (self->account, account) == 0)
+    return;
+  g_free (self->account);
+  self->account = g_strdup (account);
+  g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_ACCOUNT]);
 }

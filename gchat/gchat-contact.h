@@ -25,6 +25,8 @@ GchatPresence gchat_contact_get_presence (GchatContact *self);
 void          gchat_contact_set_presence (GchatContact *self, GchatPresence presence);
 const char   *gchat_contact_get_away_message (GchatContact *self);
 void          gchat_contact_set_away_message (GchatContact *self, const char *message);
+const char   *gchat_contact_get_account (GchatContact *self);
+void          gchat_contact_set_account (GchatContact *self, const char *account);
 const char   *gchat_presence_to_string (GchatPresence presence);
 
 G_END_DECLS

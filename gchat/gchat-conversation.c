@@ -290,9 +290,24 @@ void
 gchat_conversation_add (GchatConversation *self, GchatMessage *message)
 {
   guint n;
+  guint at;
 
   g_return_if_fail (GCHAT_IS_CONVERSATION (self));
-  g_list_store_append (self->messages, message);
+  /*
+   * Messages carry their server time: history loaded after "You joined"
+   * goes before the lines that are newer than it (a bounded walk back).
+   * Within a second the order of arrival wins, so that the server's clock
+   * against ours never swaps live lines.
+   */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  for (at = n; at > 0 && n - at < GCHAT_CONVERSATION_SCROLLBACK; at--) {
+    g_autoptr (GchatMessage) prev = g_list_model_get_item (G_LIST_MODEL (self->messages), at - 1);
+
+    if (g_date_time_difference (gchat_message_get_time (prev), gchat_message_get_time (message)) <=
+        G_TIME_SPAN_SECOND)
+      break;
+  }
+  g_list_store_insert (self->messages, at, message);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
   if (n > GCHAT_CONVERSATION_SCROLLBACK)
     g_list_store_splice (self->messages, 0, n - GCHAT_CONVERSATION_SCROLLBACK, NULL, 0);

@@ -86,7 +86,29 @@ setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_da
   gtk_list_item_set_child (item, box);
 }
 
-/* Factory: show one member and give its menu button a fresh menu. */
+static void bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data);
+
+/* A member logged in or out, or went away: show the row again. */
+static void
+on_member_changed (GchatMember *member, GParamSpec *pspec, GtkListItem *item)
+{
+  GchatMemberList *self = g_object_get_data (G_OBJECT (item), "gchat-member-list");
+
+  if (gtk_list_item_get_item (item) == (gpointer)member && self != NULL)
+    bind_cb (NULL, item, self);
+}
+
+/* The row no longer shows @member: stop following it. */
+static void
+unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GObject *member = gtk_list_item_get_item (item);
+
+  if (member != NULL)
+    g_signal_handlers_disconnect_by_func (member, on_member_changed, item);
+}
+
+/* Factory: show one member (symbol, nick, login) and give its menu button a fresh menu. */
 static void
 bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
@@ -101,8 +123,14 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_dat
   g_autoptr (GMenuModel) model = gchat_member_list_menu_for (self, name);
   g_autofree char *menu_label = g_strdup_printf ("Actions for %s", name);
   g_autofree char *row_label = NULL;
+  g_autofree char *account_text = NULL;
   gboolean         admin = self->session != NULL && gchat_session_is_admin (self->session, member);
 
+  if (factory != NULL) {
+    g_object_set_data (G_OBJECT (item), "gchat-member-list", self);
+    g_signal_connect (member, "notify::account", G_CALLBACK (on_member_changed), item);
+    g_signal_connect (member, "notify::away", G_CALLBACK (on_member_changed), item);
+  }
   gtk_label_set_text (GTK_LABEL (prefix), symbol);
   gtk_label_set_text (GTK_LABEL (nick), name);
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu), model);
@@ -111,10 +139,19 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_dat
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   menu_label,
                                   -1);
-  row_label = g_strdup_printf ("%s%s%s",
+  account_text = gchat_member_get_account (member) != NULL
+    ? g_strdup_printf (", logged in as %s", gchat_member_get_account (member))
+    : g_strdup ("");
+  row_label = g_strdup_printf ("%s%s%s%s",
                                name,
                                admin ? ", admin" : "",
-                               gchat_member_get_away (member) ? ", away" : "");
+                               gchat_member_get_away (member) ? ", away" : "",
+                               account_text);
+  gtk_widget_set_tooltip_text (nick, *account_text != '\0' ? account_text + 2 : "Not logged in");
+  if (gchat_member_get_account (member) != NULL)
+    gtk_widget_add_css_class (nick, "member-account");
+  else
+    gtk_widget_remove_css_class (nick, "member-account");
   gtk_accessible_update_property (GTK_ACCESSIBLE (box),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   row_label,
@@ -229,6 +266,7 @@ gchat_member_list_init (GchatMemberList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
   gtk_list_view_set_factory (self->view, factory);
 }
 

@@ -15,11 +15,12 @@ struct _GchatMember
   char    *nick;
   char    *prefixes;
   gboolean away;
+  char    *account; /* logged in as this account, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (GchatMember, gchat_member, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_NICK, PROP_PREFIXES, PROP_AWAY, LAST_PROP };
+enum { PROP_0, PROP_NICK, PROP_PREFIXES, PROP_AWAY, PROP_ACCOUNT, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
@@ -30,6 +31,7 @@ gchat_member_finalize (GObject *object)
 
   g_free (self->nick);
   g_free (self->prefixes);
+  g_free (self->account);
   G_OBJECT_CLASS (gchat_member_parent_class)->finalize (object);
 }
 
@@ -47,6 +49,9 @@ gchat_member_get_property (GObject *object, guint prop_id, GValue *value, GParam
       break;
     case PROP_AWAY:
       g_value_set_boolean (value, self->away);
+      break;
+    case PROP_ACCOUNT:
+      g_value_set_string (value, self->account);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -70,6 +75,9 @@ gchat_member_class_init (GchatMemberClass *klass)
   /** GchatMember:away: whether the member is marked away. */
   pspecs[PROP_AWAY] =
     g_param_spec_boolean ("away", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatMember:account: the account the member is logged in as, or NULL. */
+  pspecs[PROP_ACCOUNT] =
+    g_param_spec_string ("account", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, LAST_PROP, pspecs);
 }
 
@@ -157,4 +165,26 @@ gchat_member_set_away (GchatMember *self, gboolean away)
     return;
   self->away = away;
   g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_AWAY]);
+}
+
+/** gchat_member_get_account: the account the member is logged in as, or NULL. */
+const char *
+gchat_member_get_account (GchatMember *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MEMBER (self), NULL);
+  return self->account;
+}
+
+/** gchat_member_set_account: follow a login (@account) or logout (NULL or "*"). */
+void
+gchat_member_set_account (GchatMember *self, const char *account)
+{
+  g_return_if_fail (GCHAT_IS_MEMBER (self));
+  if (account != NULL && (*account == '\0' || strcmp (account, "*") == 0))
+    account = NULL;
+  if (g_strcmp0 (self->account, account) == 0)
+    return;
+  g_free (self->account);
+  self->account = g_strdup (account);
+  g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_ACCOUNT]);
 }

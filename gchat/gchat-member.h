@@ -16,5 +16,7 @@ void         gchat_member_set_prefixes (GchatMember *self, const char *prefixes)
 gboolean     gchat_member_has_prefix (GchatMember *self, char symbol);
 gboolean     gchat_member_get_away (GchatMember *self);
 void         gchat_member_set_away (GchatMember *self, gboolean away);
+const char  *gchat_member_get_account (GchatMember *self);
+void         gchat_member_set_account (GchatMember *self, const char *account);
 
 G_END_DECLS

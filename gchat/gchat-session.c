@@ -38,6 +38,7 @@ struct _GchatSession
   GchatConversation *server;
   GchatConversation *active;
   char              *status;
+  char              *old_password; /* put back if a PASSWORD change fails */
   char              *host;
   guint16            port;
   gboolean           tls;
@@ -278,8 +279,14 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   }
   if (source_is_server (m) && kind == GCHAT_MESSAGE_NOTICE)
     kind = GCHAT_MESSAGE_INFO; /* server notices are notes, not chat */
-  msg = gchat_message_new (kind, nick, text, FALSE);
+  /* Our own lines come back only from history: show them as ours. */
+  msg =
+    gchat_message_new (kind, nick, text, nick != NULL && gchat_connection_is_me (self->conn, nick));
   gchat_session_stamp (msg, m);
+  if (to_channel && nick != NULL && chat_msg_tag (m, "account", NULL) != NULL &&
+      gchat_conversation_find_member (conv, nick) != NULL)
+    gchat_member_set_account (gchat_conversation_find_member (conv, nick),
+                              chat_msg_tag (m, "account", NULL));
   if (to_channel && mentions (text, gchat_connection_get_nick (self->conn)))
     gchat_message_set_highlight (msg, TRUE);
   gchat_conversation_add (conv, msg);
@@ -313,6 +320,32 @@ gchat_session_request_history (GchatSession *self, const char *target)
     gchat_connection_sendv (self->conn, "CHATHISTORY", "LATEST", target, "*", "50", NULL);
 }
 
+/* @nick is logged in as @account (NULL or "*": logged out) in every shared group. */
+static void
+gchat_session_member_account (GchatSession *self, const char *nick, const char *account)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+    GchatMember *member = gchat_conversation_find_member (c, nick);
+
+    if (member != NULL)
+      gchat_member_set_account (member, account);
+  }
+  if (gchat_session_find_contact (self, nick) != NULL)
+    gchat_contact_set_account (gchat_session_find_contact (self, nick), account);
+}
+
+/* ACCOUNT name|* (account-notify): someone in a shared group logged in or out. */
+static void
+handle_account (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  if (m->argc < 1 || nick == NULL)
+    return;
+  gchat_session_member_account (self, nick, m->argv[0]);
+}
+
 /* JOIN: ours opens the group; someone else's adds a member. */
 static void
 handle_join (GchatSession *self, const struct chat_msg *m, const char *nick)
@@ -342,6 +375,9 @@ handle_join (GchatSession *self, const struct chat_msg *m, const char *nick)
     if (conv == NULL)
       return;
     gchat_conversation_add_member (conv, nick, NULL);
+    /* extended-join: JOIN #channel account|* :realname */
+    if (m->argc >= 3)
+      gchat_member_set_account (gchat_conversation_find_member (conv, nick), m->argv[1]);
     gchat_session_presence_seen (self, nick, GCHAT_PRESENCE_ONLINE);
     text = g_strdup_printf ("%s joined", nick);
   }
@@ -570,6 +606,11 @@ handle_standard_reply (GchatSession *self, const struct chat_msg *m, const char 
   if (strcmp (m->command, "FAIL") == 0) {
     /* A refused transfer also says so on its own row. */
     gchat_session_sendfile_fail (self, m);
+    if (g_ascii_strcasecmp (cmd, "PASSWORD") == 0 && self->old_password != NULL) {
+      /* The change did not happen: keep logging in with the old one. */
+      gchat_connection_set_password (self->conn, self->old_password);
+      g_clear_pointer (&self->old_password, g_free);
+    }
     text = g_strdup_printf ("%s failed: %s", cmd, last_arg (m));
     gchat_session_error (self, NULL, text);
   } else {
@@ -965,12 +1006,13 @@ struct handler_entry
 };
 
 static const struct handler_entry handlers[] = {
-  { "AWAY", handle_away },     { "ERROR", handle_error },       { "FAIL", handle_standard_reply },
-  { "INVITE", handle_invite }, { "JOIN", handle_join },         { "KICK", handle_kick },
-  { "MODE", handle_mode },     { "NICK", handle_nick },         { "NOTE", handle_standard_reply },
-  { "NOTICE", handle_notice }, { "PART", handle_part },         { "PRIVMSG", handle_privmsg },
-  { "QUIT", handle_quit },     { "REGISTER", handle_register }, { "SENDFILE", handle_sendfile },
-  { "TOPIC", handle_topic },   { "TTT", handle_ttt },           { "WARN", handle_standard_reply },
+  { "ACCOUNT", handle_account },     { "AWAY", handle_away },     { "ERROR", handle_error },
+  { "FAIL", handle_standard_reply }, { "INVITE", handle_invite }, { "JOIN", handle_join },
+  { "KICK", handle_kick },           { "MODE", handle_mode },     { "NICK", handle_nick },
+  { "NOTE", handle_standard_reply }, { "NOTICE", handle_notice }, { "PART", handle_part },
+  { "PRIVMSG", handle_privmsg },     { "QUIT", handle_quit },     { "REGISTER", handle_register },
+  { "SENDFILE", handle_sendfile },   { "TOPIC", handle_topic },   { "TTT", handle_ttt },
+  { "WARN", handle_standard_reply },
 };
 
 /* bsearch comparator over the handler table. */
@@ -1286,11 +1328,17 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
         gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
       }
       return;
+    case RPL_WHOISACCOUNT:
+      if (m->argc > 3) {
+        gchat_session_member_account (self, m->argv[1], m->argv[2]);
+        text = g_strdup_printf ("%s is logged in as %s", m->argv[1], m->argv[2]);
+        gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
+      }
+      return;
     case RPL_WHOISSERVER:
     case RPL_WHOISOPERATOR:
     case RPL_WHOISIDLE:
     case RPL_WHOISCHANNELS:
-    case RPL_WHOISACCOUNT:
     case RPL_WHOISREGNICK:
     case RPL_WHOISHOST:
     case RPL_WHOISACTUALLY:
@@ -1358,6 +1406,14 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
         return;
       }
       break;
+    case ERR_NICKLOCKED:
+    case ERR_SASLFAIL:
+    case ERR_SASLTOOLONG:
+    case ERR_SASLABORTED:
+    case ERR_SASLALREADY:
+      /* Login errors are numbered above 900, but are errors all the same. */
+      gchat_session_numeric_error (self, num, m);
+      return;
     default:
       break;
   }
@@ -2077,6 +2133,46 @@ gchat_session_quote (GchatSession *self, const char *raw, GError **error)
   return TRUE;
 }
 
+/**
+ * gchat_session_change_password:
+ * Ask the server to change the account's password. Later reconnects use
+ * @new_password; a FAIL PASSWORD puts @old_password back.
+ */
+gboolean
+gchat_session_change_password (GchatSession *self,
+                               const char   *old_password,
+                               const char   *new_password,
+                               GError      **error)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  if (!gchat_connection_get_logged_in (self->conn))
+    return gchat_session_fail (self, error, "Log in to an account first to change its password");
+  if (old_password == NULL || new_password == NULL || *new_password == '\0')
+    return gchat_session_fail (self, error, "Type the old and the new password");
+  if (!gchat_connection_sendv (self->conn, "PASSWORD", old_password, new_password, NULL))
+    return gchat_session_fail (self, error, "Could not send: the send queue is full");
+  g_free (self->old_password);
+  self->old_password = g_strdup (old_password);
+  gchat_connection_set_password (self->conn, new_password);
+  return TRUE;
+}
+
+/**
+ * gchat_session_logout:
+ * Log out of the account and stay connected; reconnects are anonymous.
+ */
+gboolean
+gchat_session_logout (GchatSession *self, GError **error)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  if (!gchat_connection_get_logged_in (self->conn))
+    return gchat_session_fail (self, error, "You are not logged in");
+  if (!gchat_connection_sendv (self->conn, "LOGOUT", NULL))
+    return gchat_session_fail (self, error, "Could not send: the send queue is full");
+  gchat_connection_set_account (self->conn, NULL, NULL, FALSE);
+  return TRUE;
+}
+
 /* Run a parsed command (everything but plain text). */
 static gboolean
 gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
@@ -2230,6 +2326,10 @@ gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
                                           error);
     case GCHAT_COMMAND_QUOTE:
       return gchat_session_quote (self, a0, error);
+    case GCHAT_COMMAND_PASSWORD:
+      return gchat_session_change_password (self, a0, a1, error);
+    case GCHAT_COMMAND_LOGOUT:
+      return gchat_session_logout (self, error);
     case GCHAT_COMMAND_SAY:
     case GCHAT_COMMAND_ME:
     case GCHAT_COMMAND_CLOSE:
@@ -2459,6 +2559,7 @@ gchat_session_finalize (GObject *object)
   GchatSession *self = GCHAT_SESSION (object);
 
   g_free (self->status);
+  g_free (self->old_password);
   g_free (self->host);
   g_free (self->nick);
   g_free (self->realname);

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "gchat-sidebar-row.h"
 
 struct _GchatSidebarRow
@@ -53,15 +55,20 @@ gchat_sidebar_row_sync_contact (GchatSidebarRow *self)
   static const char *const classes[] = { "unknown", "online", "away", "offline" };
   GchatPresence            p = gchat_contact_get_presence (self->contact);
   g_autofree char         *a11y = NULL;
+  const char              *account;
 
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self->icon_label), classes[i]);
   gtk_widget_add_css_class (GTK_WIDGET (self->icon_label), gchat_presence_to_string (p));
   gtk_label_set_text (self->name_label, gchat_contact_get_nick (self->contact));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), gchat_presence_to_string (p));
-  a11y = g_strdup_printf ("%s, %s",
+  account = gchat_contact_get_account (self->contact);
+  a11y = g_strdup_printf ("%s, %s%s%s",
                           gchat_contact_get_nick (self->contact),
-                          gchat_presence_to_string (p));
+                          gchat_presence_to_string (p),
+                          account != NULL ? ", logged in as " : "",
+                          account != NULL ? account : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
+                               a11y + strlen (gchat_contact_get_nick (self->contact)) + 2);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 }
 

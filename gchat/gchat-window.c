@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "gchat-password-dialog.h"
+
 #include "chat.h"
 #include "gchat-command.h"
 #include "gchat-connect-dialog.h"
@@ -26,6 +28,8 @@ struct _GchatWindow
 {
   GtkApplicationWindow parent_instance;
 
+  gboolean account_fresh; /* the config's account is not handed to the connection yet */
+  gboolean login_error;   /* the info bar says why logging in failed: keep it once connected */
   GtkToggleButton *sidebar_button;
   GtkLabel        *title_label;
   GtkLabel        *status_label;
@@ -577,6 +581,9 @@ gchat_window_get_error (GchatWindow *self)
 static void
 on_server_error (GchatSession *session, const char *text, GchatWindow *self)
 {
+  GchatConnectionState state = gchat_connection_get_state (gchat_session_get_connection (session));
+
+  self->login_error = state == GCHAT_CONNECTION_REGISTERING;
   gchat_window_show_error (self, text);
 }
 
@@ -635,8 +642,11 @@ on_session_state (GObject *object, GParamSpec *pspec, GchatWindow *self)
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "disconnect");
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), state != GCHAT_CONNECTION_DISCONNECTED);
-  if (state == GCHAT_CONNECTION_CONNECTED)
+  /* Connecting again ends the last connection's trouble, not a refused login. */
+  if (state == GCHAT_CONNECTION_CONNECTED && !self->login_error)
     gtk_revealer_set_reveal_child (self->infobar_revealer, FALSE);
+  if (state != GCHAT_CONNECTION_CONNECTED)
+    self->login_error = FALSE;
   if (self->quitting && state == GCHAT_CONNECTION_DISCONNECTED)
     gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -667,10 +677,16 @@ gchat_window_connect (GchatWindow *self)
 
   g_return_if_fail (GCHAT_IS_WINDOW (self));
   c = self->config;
-  gchat_connection_set_account (gchat_session_get_connection (self->session),
-                                c->account,
-                                c->password,
-                                c->register_account);
+  /*
+   * Only new settings go to the connection: it knows better after a
+   * REGISTER (log in next time), /password or /logout.
+   */
+  if (self->account_fresh)
+    gchat_connection_set_account (gchat_session_get_connection (self->session),
+                                  c->account,
+                                  c->password,
+                                  c->register_account);
+  self->account_fresh = FALSE;
   gchat_session_connect (self->session, c->host, c->port, c->tls, c->nick, c->realname);
 }
 
@@ -681,6 +697,7 @@ on_connect_submitted (GchatConnectDialog *dialog, GchatWindow *self)
   g_autoptr (GError) error = NULL;
 
   gchat_connect_dialog_fill (dialog, self->config);
+  self->account_fresh = TRUE;
   if (!gchat_config_save (self->config, &error))
     gchat_window_show_error (self, error->message);
   gchat_window_connect (self);
@@ -738,6 +755,51 @@ disconnect_activated (GSimpleAction *action, GVariant *param, gpointer user_data
   GchatWindow *self = user_data;
 
   gchat_session_disconnect (self->session);
+}
+
+/* The password dialog was submitted: send PASSWORD, or say why not. */
+static void
+on_password_submitted (GchatPasswordDialog *dialog, gboolean *done, GchatWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  *done = gchat_session_change_password (self->session,
+                                         gchat_password_dialog_get_old (dialog),
+                                         gchat_password_dialog_get_new (dialog),
+                                         &error);
+  if (!*done)
+    gchat_password_dialog_set_problem (dialog, error->message);
+}
+
+/** gchat_window_show_password_dialog: ask for the old and the new password. */
+void
+gchat_window_show_password_dialog (GchatWindow *self)
+{
+  GchatPasswordDialog *dialog =
+    gchat_password_dialog_new (GTK_WINDOW (self),
+                               gchat_connection_get_account (
+                                 gchat_session_get_connection (self->session)));
+
+  g_signal_connect_object (dialog, "submitted", G_CALLBACK (on_password_submitted), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* chat.change-password */
+static void
+change_password_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  gchat_window_show_password_dialog (user_data);
+}
+
+/* chat.logout: leave the account, stay in the chat. */
+static void
+logout_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!gchat_session_logout (self->session, &error))
+    gchat_window_show_error (self, error->message);
 }
 
 /* chat.join-dialog */
@@ -1044,6 +1106,8 @@ static const GActionEntry window_actions[] = {
   { .name = "connect", .activate = connect_activated },
   { .name = "disconnect", .activate = disconnect_activated },
   { .name = "join-dialog", .activate = join_dialog_activated },
+  { .name = "change-password", .activate = change_password_activated },
+  { .name = "logout", .activate = logout_activated },
   { .name = "part", .activate = part_activated },
   { .name = "close", .activate = close_activated },
   { .name = "query", .activate = query_activated, .parameter_type = "s" },
@@ -1325,6 +1389,7 @@ gchat_window_new (GtkApplication *app, GchatConfig *config)
   GchatWindow *self = g_object_new (GCHAT_TYPE_WINDOW, "application", app, NULL);
 
   self->config = config;
+  self->account_fresh = TRUE;
   for (guint i = 0; config->contacts != NULL && config->contacts[i] != NULL; i++)
     if (chat_nick_valid (config->contacts[i], CHAT_NICK_MAX))
       gchat_session_add_contact (self->session, config->contacts[i]);

@@ -21,6 +21,7 @@ GchatSession      *gchat_window_get_session (GchatWindow *self);
 void               gchat_window_connect (GchatWindow *self);
 void               gchat_window_show_connect_dialog (GchatWindow *self);
 void               gchat_window_show_join_dialog (GchatWindow *self);
+void               gchat_window_show_password_dialog (GchatWindow *self);
 void               gchat_window_select_conversation (GchatWindow *self, GchatConversation *conv);
 gboolean           gchat_window_show_by_name (GchatWindow *self, const char *name);
 void               gchat_window_show_error (GchatWindow *self, const char *text);

@@ -5,6 +5,7 @@ gchat_ui_files = \
 	gchat/gchat-message-row.ui \
 	gchat/gchat-connect-dialog.ui \
 	gchat/gchat-join-dialog.ui \
+	gchat/gchat-password-dialog.ui \
 	gchat/gchat-member-list.ui \
 	gchat/gchat-sidebar-row.ui \
 	gchat/gchat-game-board.ui \
@@ -34,6 +35,7 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-game-board.c gchat/gchat-game-board.h \
 	gchat/gchat-group-info.c gchat/gchat-group-info.h \
 	gchat/gchat-join-dialog.c gchat/gchat-join-dialog.h \
+	gchat/gchat-password-dialog.c gchat/gchat-password-dialog.h \
 	gchat/gchat-member.c gchat/gchat-member.h \
 	gchat/gchat-member-list.c gchat/gchat-member-list.h \
 	gchat/gchat-message.c gchat/gchat-message.h \

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Run tests/gchat/test-gui under a private Xvfb and session bus, against a
+# Run tests/gchat/test-gui (or the test program named by GCHAT_TEST_PROGRAM) under a private Xvfb and session bus, against a
 # real chatd on an ephemeral loopback port. Prints the test's TAP.
 # Environment: CHATD and top_builddir (set by AM_TESTS_ENVIRONMENT);
 # GCHAT_SHOT_DIR, when set, makes the test save screenshots there.
@@ -89,7 +89,7 @@ if [ -n "${ASAN_OPTIONS:-}" ]; then
 	export ASAN_OPTIONS
 fi
 
-test_gui="$top_builddir/tests/gchat/test-gui"
+test_gui="$top_builddir/tests/gchat/${GCHAT_TEST_PROGRAM:-test-gui}"
 if command -v dbus-run-session >/dev/null 2>&1; then
 	dbus-run-session -- "$test_gui"
 else

@@ -6,8 +6,9 @@ if BUILD_GCHAT
 GCHAT_TEST_CPPFLAGS = $(GCHAT_CPPFLAGS)
 GCHAT_TEST_CFLAGS = $(GCHAT_CFLAGS)
 
-check_PROGRAMS += tests/gchat/test-model tests/gchat/test-gui
-TESTS += tests/gchat/test-model tests/gchat/gui.sh
+check_PROGRAMS += tests/gchat/test-model tests/gchat/test-gui tests/gchat/test-accounts
+TESTS += tests/gchat/test-model tests/gchat/gui.sh tests/gchat/accounts.sh
+EXTRA_DIST += tests/gchat/accounts.sh
 
 tests_gchat_test_model_SOURCES = tests/gchat/test-model.c
 tests_gchat_test_model_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
@@ -18,6 +19,11 @@ tests_gchat_test_gui_SOURCES = tests/gchat/test-gui.c
 tests_gchat_test_gui_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_test_gui_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_gui_LDADD = $(GCHAT_LIBS)
+
+tests_gchat_test_accounts_SOURCES = tests/gchat/test-accounts.c
+tests_gchat_test_accounts_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_accounts_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_accounts_LDADD = $(GCHAT_LIBS)
 else
 TESTS += tests/gchat/skip.sh
 endif

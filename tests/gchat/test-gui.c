@@ -20,6 +20,7 @@
 #include "gchat-transfer-row.h"
 #include "gchat-join-dialog.h"
 #include "gchat-message-row.h"
+#include "gchat-password-dialog.h"
 #include "gchat-window.h"
 
 /* Every wait ends after this long. */
@@ -1162,6 +1163,7 @@ test_accessible_labels (void)
   GchatConfig config = { .host = (char *)"127.0.0.1", .port = 6667, .nick = (char *)"alice" };
   GtkWidget  *connect = GTK_WIDGET (gchat_connect_dialog_new (GTK_WINDOW (window), &config));
   GtkWidget  *join = GTK_WIDGET (gchat_join_dialog_new (GTK_WINDOW (window)));
+  GtkWidget  *password = GTK_WIDGET (gchat_password_dialog_new (GTK_WINDOW (window), "alice"));
 
   gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
   drain ();
@@ -1171,8 +1173,11 @@ test_accessible_labels (void)
   audit_labels (gtk_window_get_titlebar (GTK_WINDOW (connect)), bad);
   audit_labels (join, bad);
   audit_labels (gtk_window_get_titlebar (GTK_WINDOW (join)), bad);
+  audit_labels (password, bad);
+  audit_labels (gtk_window_get_titlebar (GTK_WINDOW (password)), bad);
   gtk_window_destroy (GTK_WINDOW (connect));
   gtk_window_destroy (GTK_WINDOW (join));
+  gtk_window_destroy (GTK_WINDOW (password));
   if (bad->len > 0)
     g_error ("controls without an accessible name:%s", bad->str);
   g_test_message ("%u controls have accessible names", audited);
