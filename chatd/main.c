@@ -265,6 +265,13 @@ main(int argc, char **argv)
 	event_free(sig_term);
 	event_free(sig_int);
 	event_free(sig_hup);
+	/*
+	 * Shutting down already: a second SIGTERM (a supervisor, or DIE
+	 * followed by a stop) must not turn a clean exit into a kill.
+	 */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	event_base_free(ev_base);
 	libevent_global_shutdown();
 	config_free(cfg);
