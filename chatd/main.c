@@ -225,7 +225,8 @@ main(int argc, char **argv)
 	if (store_open(cfg->data_dir, cfg->store_max_size, &cause) != 0)
 		fatalx("store: %s", cause);
 	workq_init();
-	if (account_init(&cause) != 0 || chanreg_init(&cause) != 0)
+	if (account_init(&cause) != 0 || chanreg_init(&cause) != 0 ||
+	    ttt_stats_init(&cause) != 0 || file_load(&cause) != 0)
 		fatalx("store: %s", cause);
 	history_init();
 	TAILQ_FOREACH(s, &cfg->listen, entry) {
