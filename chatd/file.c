@@ -448,7 +448,7 @@ file_saved(int err, void *arg UNUSED)
  * recipient.
  */
 static void
-file_save(struct file_xfer *x)
+file_save(struct file_xfer *x, store_done_cb done, void *arg)
 {
 	struct evbuffer *b = evbuffer_new();
 	struct file_rcpt *r;
@@ -467,7 +467,7 @@ file_save(struct file_xfer *x)
 	}
 	snprintf(key, sizeof key, "%llu", (unsigned long long)x->id);
 	store_kv_put(FILE_STORE_NS, key, evbuffer_pullup(b, -1),
-	    evbuffer_get_length(b), file_saved, NULL);
+	    evbuffer_get_length(b), done != NULL ? done : file_saved, arg);
 	evbuffer_free(b);
 }
 
@@ -575,7 +575,7 @@ file_status(struct file_xfer *x, struct file_rcpt *r)
 	struct client *rc = file_key_client(r->key);
 	const char *what = file_rstate_names[r->state];
 
-	file_save(x);
+	file_save(x, NULL, NULL);
 	file_send(sender, "STATUS %llu %s %s", (unsigned long long)x->id,
 	    r->nick, what);
 	if (rc != sender)
@@ -614,7 +614,9 @@ file_errno_code(int err)
 	return "IO_ERROR";
 }
 
-/* A stored file: choose the recipients and offer it to them. */
+static void file_stored_saved(int, void *);
+
+/* A stored file: choose the recipients, save, then offer it to them. */
 static void
 file_stored(struct file_xfer *x)
 {
@@ -646,9 +648,33 @@ file_stored(struct file_xfer *x)
 		strlcpy(r->nick, x->target, sizeof r->nick);
 	}
 	x->nrcpts = n;
-	file_save(x);
+	x->njobs++; /* held until the store has it */
+	file_save(x, file_stored_saved, x);
+}
+
+/*
+ * The stored transfer's row is on disk (or could not be written): now
+ * tell the sender and offer it, so that what was announced survives a
+ * crash.
+ */
+static void
+file_stored_saved(int err, void *arg)
+{
+	struct file_xfer *x = arg;
+	size_t n;
+
+	if (err != STORE_OK)
+		log_warn("file %llu: not saved, lost at restart: %s",
+		    (unsigned long long)x->id, store_strerror(err));
+	if (--x->njobs == 0 && x->state == FILE_DEAD) {
+		file_xfer_free(x);
+		return;
+	}
+	if (x->state != FILE_STORED)
+		return; /* cancelled meanwhile */
 	file_send(file_sender(x), "STORED %llu %llu %s %zu",
-	    (unsigned long long)x->id, (unsigned long long)x->size, x->hash, n);
+	    (unsigned long long)x->id, (unsigned long long)x->size, x->hash,
+	    x->nrcpts);
 	for (n = 0; n < x->nrcpts; n++) {
 		/* An offline user gets it when they come back or log in. */
 		file_send_offer(x, file_key_client(x->rcpts[n].key));

@@ -253,10 +253,11 @@ main(int argc, char **argv)
 	 */
 	event_base_loop(ev_base, EVLOOP_NONBLOCK);
 
-	file_free();
 	worker_free();
 	workq_free();
+	/* Before file_free: the store's last callbacks may hold transfers. */
 	store_close();
+	file_free();
 	history_free();
 	account_free_all();
 	channel_free_all();
