@@ -1430,8 +1430,12 @@ file_client_exit(struct client *c)
 		}
 	}
 	TAILQ_FOREACH_SAFE(dl, &file_dls, entry, dl1) {
-		if (dl->c == c)
-			file_dl_close(dl);
+		if (dl->c != c)
+			continue;
+		/* Keep how far it got, for ACCEPT after a restart. */
+		if (dl->r != NULL && dl->x->state == FILE_STORED)
+			file_save(dl->x, NULL, NULL);
+		file_dl_close(dl);
 	}
 }
 

@@ -125,3 +125,5 @@ EXTRA_DIST += tests/integration/store-full.sh
 TESTS += tests/integration/persist-restart.sh
 EXTRA_DIST += tests/integration/persist-restart.sh \
 	tests/integration/restart-persist.chat
+TESTS += tests/integration/sendfile-restart.sh
+EXTRA_DIST += tests/integration/sendfile-restart.sh
