@@ -57,6 +57,7 @@ start_chatd()
 	# reader is slow), never cut off with "Max SendQ exceeded".
 	printf 'server-name chatd.test\nfile-upload-timeout 30\nsendq 300k\n' \
 	    >"$dir/chatd.conf"
+	echo "${extra_conf:-}" >>"$dir/chatd.conf"
 	: >"$dir/chatd.log"
 	(
 		[ -z "${2:-}" ] || ulimit -f "$2"
@@ -134,6 +135,7 @@ wait_job()
 cd "$tmp" || exit 99
 head -c 500000 /dev/urandom >file.bin
 sum=$(sha256sum <file.bin | cut -d ' ' -f 1)
+stored_at=$(date +%s)
 
 start_chatd data
 
@@ -178,6 +180,21 @@ for f in send.out get1.out get2.out get3.out; do
 done
 
 stop_chatd "after the restart"
+
+# With file-keep 1, a second later the transfer has expired: the next
+# start removes it and its file.
+i=0
+while [ $i -lt 100 ] && [ "$(date +%s)" -le $((stored_at + 1)) ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+extra_conf='file-keep 1'
+start_chatd data
+grep -q 'file 1 expired' "$tmp/data/chatd.log"
+point $? "an expired transfer is dropped at start"
+point $([ ! -e "$tmp/data/files/$sum" ]; echo $?) \
+    "and its stored file is removed"
+stop_chatd "with file-keep 1"
 
 echo "1..$n"
 exit $failed
