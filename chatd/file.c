@@ -1546,7 +1546,7 @@ bad:
 
 /* store_kv_load callback: bring back one stored transfer, or drop it. */
 static void
-file_loaded(const char *key, const void *value, size_t len, void *arg)
+file_loaded(const char *key, const void *value, size_t len, void *arg UNUSED)
 {
 	time_t now = time(NULL);
 	struct file_xfer *x = NULL;
@@ -1554,7 +1554,6 @@ file_loaded(const char *key, const void *value, size_t len, void *arg)
 	uint64_t id;
 	char *text;
 
-	(void)arg;
 	text = xmalloc(len + 1);
 	memcpy(text, value, len);
 	text[len] = '\0';
