@@ -127,3 +127,5 @@ EXTRA_DIST += tests/integration/persist-restart.sh \
 	tests/integration/restart-persist.chat
 TESTS += tests/integration/sendfile-restart.sh
 EXTRA_DIST += tests/integration/sendfile-restart.sh
+TESTS += tests/integration/ttt-login.chat
+EXTRA_DIST += tests/integration/ttt-login.chat
