@@ -32,8 +32,9 @@
  * (sender, recipients and their state, name, size, hash, type, time) is a
  * row in the store's key-value space, written whenever it changes;
  * file_load() reads them back at start-up and removes expired transfers
- * and files nothing refers to. Uploads still in progress are not kept: a
- * restart removes their partial files, and the sender starts again.
+ * and files nothing refers to. An upload in progress has a row too: after
+ * a restart its partial file is hashed again and the sender continues
+ * after the bytes on disk, as after a dropped connection.
  */
 
 #include "config.h"
@@ -443,9 +444,9 @@ file_saved(int err, void *arg UNUSED)
 }
 
 /*
- * Write a stored transfer's metadata to the store (the whole row each
- * time; it is small): a first line of fields, the name, then one line per
- * recipient.
+ * Write a transfer's metadata to the store (the whole row each time; it
+ * is small): a first line of fields (S for stored, U for uploading), the
+ * name, then one line per recipient.
  */
 static void
 file_save(struct file_xfer *x, store_done_cb done, void *arg)
@@ -457,9 +458,10 @@ file_save(struct file_xfer *x, store_done_cb done, void *arg)
 
 	if (b == NULL)
 		fatalx("evbuffer_new failed");
-	evbuffer_add_printf(b, "1 %s %s %s %llu %s %s %lld\n%s\n", x->owner,
-	    x->from, x->target, (unsigned long long)x->size, x->hash, x->mime,
-	    (long long)x->touched, x->name);
+	evbuffer_add_printf(b, "1 %c %s %s %s %s %llu %s %s %lld\n%s\n",
+	    x->state == FILE_STORED ? 'S' : 'U', x->owner, x->from, x->target,
+	    x->tokey[0] != '\0' ? x->tokey : "-", (unsigned long long)x->size,
+	    x->hash, x->mime, (long long)x->touched, x->name);
 	for (i = 0; i < x->nrcpts; i++) {
 		r = &x->rcpts[i];
 		evbuffer_add_printf(b, "%s %d %llu %s\n", r->key, (int)r->state,
@@ -503,8 +505,7 @@ file_xfer_remove(struct file_xfer *x)
 		if (x->rcpts[i].dl != NULL)
 			file_dl_close(x->rcpts[i].dl);
 	}
-	if (old == FILE_STORED)
-		file_forget(x->id);
+	file_forget(x->id);
 	if (old == FILE_UPLOADING)
 		file_unlink(x, x->tmppath);
 	else if (old == FILE_STORED && !file_blob_used(x, x->hash))
@@ -1203,6 +1204,7 @@ file_offer(struct client *c, const char *target, const char *name,
 	x->uploader = c;
 	x->touched = time(NULL);
 	TAILQ_INSERT_TAIL(&file_xfers, x, entry);
+	file_save(x, NULL, NULL); /* so that it can resume after a restart */
 	file_send(c, "UPLOAD %llu 0 :%s", (unsigned long long)x->id, x->name);
 	if (size == 0)
 		file_commit(x);
@@ -1462,21 +1464,35 @@ file_tick(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 	}
 }
 
-/* Remove the regular files in a directory (partial uploads at start-up). */
+/* Whether a loaded upload writes to this partial file (start-up). */
+static bool
+file_part_used(const char *path)
+{
+	struct file_xfer *x;
+
+	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if (x->state == FILE_UPLOADING && strcmp(x->tmppath, path) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Remove the partial files no upload continues (start-up). */
 static void
-file_clear_dir(const char *path)
+file_sweep_tmp(void)
 {
 	DIR *d;
 	struct dirent *de;
 	char file[4096];
 
-	if ((d = opendir(path)) == NULL)
+	if ((d = opendir(file_tmpdir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+		if ((de->d_type != DT_REG && de->d_type != DT_UNKNOWN) ||
+		    de->d_name[0] == '.')
 			continue;
-		snprintf(file, sizeof file, "%s/%s", path, de->d_name);
-		if (de->d_name[0] != '.')
+		snprintf(file, sizeof file, "%s/%s", file_tmpdir, de->d_name);
+		if (!file_part_used(file))
 			unlink(file);
 	}
 	closedir(d);
@@ -1495,6 +1511,7 @@ file_parse(uint64_t id, char *text)
 	unsigned long long size, acked;
 	long long touched;
 	int version, state, n;
+	char kind;
 	size_t cap = 0;
 
 	x->id = id;
@@ -1504,11 +1521,14 @@ file_parse(uint64_t id, char *text)
 		goto bad;
 	*next++ = '\0';
 	/* The widths follow the buffers' sizes. */
-	if (sscanf(text, "%d %32s %30s %50s %llu %64s %100s %lld%n", &version,
-	        x->owner, x->from, x->target, &size, x->hash, x->mimebuf,
-	        &touched, &n) != 8 ||
-	    version != 1 || text[n] != '\0' || !filechunk_hash_valid(x->hash))
+	if (sscanf(text, "%d %c %32s %30s %50s %32s %llu %64s %100s %lld%n",
+	        &version, &kind, x->owner, x->from, x->target, x->tokey, &size,
+	        x->hash, x->mimebuf, &touched, &n) != 10 ||
+	    version != 1 || (kind != 'S' && kind != 'U') || text[n] != '\0' ||
+	    !filechunk_hash_valid(x->hash))
 		goto bad;
+	if (strcmp(x->tokey, "-") == 0)
+		x->tokey[0] = '\0';
 	x->size = size;
 	x->received = x->written = size;
 	x->touched = (time_t)touched;
@@ -1536,7 +1556,9 @@ file_parse(uint64_t id, char *text)
 		x->nrcpts++;
 	}
 	xasprintf(&x->path, "%s/%s", file_dir, x->hash);
-	x->state = FILE_STORED;
+	xasprintf(&x->tmppath, "%s/%llu.part", file_tmpdir,
+	    (unsigned long long)x->id);
+	x->state = kind == 'S' ? FILE_STORED : FILE_UPLOADING;
 	return x;
 bad:
 	free(x->rcpts);
@@ -1544,10 +1566,57 @@ bad:
 	return NULL;
 }
 
+/*
+ * Take up an upload cut by a restart: hash its partial file again (at
+ * start-up, before clients are accepted) so that it continues after the
+ * bytes on disk. -1 if the partial file is gone or too long.
+ */
+static int
+file_reopen(struct file_xfer *x)
+{
+	char buf[65536];
+	ssize_t n;
+	size_t k;
+
+	if ((x->fd = open(x->tmppath, O_RDWR | O_CLOEXEC)) < 0)
+		return -1;
+	if ((x->md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(x->md, EVP_sha256(), NULL) != 1)
+		fatalx("EVP_DigestInit_ex failed");
+	x->received = 0;
+	while ((n = read(x->fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || x->received + (uint64_t)n > x->size)
+			return -1;
+		if (x->received < FILE_HEAD) {
+			k = FILE_HEAD - (size_t)x->received;
+			if (k > (size_t)n)
+				k = (size_t)n;
+			memcpy(x->head + x->received, buf, k);
+			x->headlen = (size_t)x->received + k;
+		}
+		if (EVP_DigestUpdate(x->md, buf, (size_t)n) != 1)
+			fatalx("EVP_DigestUpdate failed");
+		x->received += (uint64_t)n;
+	}
+	x->written = x->received;
+	x->mime = "-";
+	x->touched = time(NULL);
+	return 0;
+}
+
+/* Rows of transfers not taken up at start-up. */
+struct file_dropped {
+	char **keys;
+	size_t n;
+};
+
 /* store_kv_load callback: bring back one stored transfer, or drop it. */
 static void
-file_loaded(const char *key, const void *value, size_t len, void *arg UNUSED)
+file_loaded(const char *key, const void *value, size_t len, void *arg)
 {
+	struct file_dropped *dropped = arg;
 	time_t now = time(NULL);
 	struct file_xfer *x = NULL;
 	struct stat sb;
@@ -1562,7 +1631,15 @@ file_loaded(const char *key, const void *value, size_t len, void *arg UNUSED)
 	free(text);
 	if (x == NULL)
 		log_warn("file %s: damaged record dropped", key);
-	else if (now - x->touched >= (time_t)cfg->file_keep)
+	else if (x->state == FILE_UPLOADING) {
+		if (file_reopen(x) == 0) {
+			TAILQ_INSERT_TAIL(&file_xfers, x, entry);
+			if (id >= file_next_id)
+				file_next_id = id + 1;
+			return;
+		}
+		log_info("file %s: the partial upload is gone", key);
+	} else if (now - x->touched >= (time_t)cfg->file_keep)
 		log_info("file %s expired", key);
 	else if (stat(x->path, &sb) != 0 || (uint64_t)sb.st_size != x->size)
 		log_warn("file %s: %s is missing; dropped", key, x->path);
@@ -1573,44 +1650,70 @@ file_loaded(const char *key, const void *value, size_t len, void *arg UNUSED)
 		return;
 	}
 	if (x != NULL) {
+		if (x->fd >= 0)
+			close(x->fd);
+		EVP_MD_CTX_free(x->md);
 		free(x->path);
+		free(x->tmppath);
 		free(x->rcpts);
 		free(x);
 	}
-	store_kv_delete(FILE_STORE_NS, key, NULL, NULL);
+	/* Deleted once the loading query is finished. */
+	dropped->keys =
+	    xrealloc(dropped->keys, (dropped->n + 1) * sizeof *dropped->keys);
+	dropped->keys[dropped->n++] = xstrdup(key);
 }
 
 /*
- * Read the stored transfers back (start-up, after the store is open) and
- * remove stored files that no transfer refers to any more: those of
- * transfers that expired while chatd was down, or were removed just
- * before a crash.
+ * Read the transfers back (start-up, after the store is open): stored
+ * files, and uploads to continue. Remove the files no transfer refers to
+ * any more: those of transfers that expired while chatd was down, or
+ * were removed just before a crash.
  */
 int
 file_load(char **cause)
 {
+	struct file_dropped dropped = { NULL, 0 };
+	struct file_xfer *x;
 	DIR *d;
 	struct dirent *de;
 	char path[4096];
 	unsigned n = 0;
+	size_t i;
+	int rc;
 
-	if (store_kv_load(FILE_STORE_NS, file_loaded, NULL) != 0) {
+	rc = store_kv_load(FILE_STORE_NS, file_loaded, &dropped);
+	for (i = 0; i < dropped.n; i++) {
+		store_kv_delete(FILE_STORE_NS, dropped.keys[i], NULL, NULL);
+		free(dropped.keys[i]);
+	}
+	free(dropped.keys);
+	if (rc != 0) {
 		*cause = xstrdup("cannot read the stored file transfers");
 		return -1;
 	}
-	if ((d = opendir(file_dir)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
-		if ((de->d_type != DT_REG && de->d_type != DT_UNKNOWN) ||
-		    de->d_name[0] == '.' || file_blob_used(NULL, de->d_name))
-			continue;
-		snprintf(path, sizeof path, "%s/%s", file_dir, de->d_name);
-		if (unlink(path) == 0)
-			n++;
+	file_sweep_tmp();
+	if ((d = opendir(file_dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if ((de->d_type != DT_REG &&
+			        de->d_type != DT_UNKNOWN) ||
+			    de->d_name[0] == '.' ||
+			    file_blob_used(NULL, de->d_name))
+				continue;
+			snprintf(
+			    path, sizeof path, "%s/%s", file_dir, de->d_name);
+			if (unlink(path) == 0)
+				n++;
+		}
+		closedir(d);
 	}
-	closedir(d);
 	if (n > 0)
 		log_info("removed %u stored files nothing refers to", n);
+	/* An upload whose last chunk was written before the restart. */
+	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if (x->state == FILE_UPLOADING && x->received == x->size)
+			file_commit(x);
+	}
 	return 0;
 }
 
@@ -1625,8 +1728,6 @@ file_init(void)
 	if ((mkdir(file_dir, 0700) != 0 && errno != EEXIST) ||
 	    (mkdir(file_tmpdir, 0700) != 0 && errno != EEXIST))
 		fatal("mkdir %s", file_tmpdir);
-	/* Uploads in progress do not survive a restart (see file_load). */
-	file_clear_dir(file_tmpdir);
 	/* Over a file size limit, write() fails with EFBIG: DISK_FULL. */
 	signal(SIGXFSZ, SIG_IGN);
 	if (pipe2(file_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
@@ -1667,8 +1768,7 @@ file_free(void)
 		free(dl);
 	}
 	while ((x = TAILQ_FIRST(&file_xfers)) != NULL) {
-		if (x->state == FILE_UPLOADING || x->state == FILE_VERIFYING)
-			unlink(x->tmppath);
+		/* A partial upload stays: file_load takes it up again. */
 		file_xfer_free(x);
 	}
 	event_free(file_done_ev);
