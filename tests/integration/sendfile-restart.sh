@@ -2,7 +2,8 @@
 # Stored files across a restart of chatd, end to end with contrib/chatfile:
 # a multi-chunk binary file stored, half downloaded, chatd restarted, then
 # the download resumed and the file fetched again whole, both checked with
-# SHA-256; a stored file nothing refers to is removed at start. TAP output.
+# SHA-256; an upload cut by a restart continues; a stored file nothing
+# refers to and an expired one are removed at start. TAP output.
 
 set -u
 : "${CHATD:?CHATD is not set}"
@@ -176,6 +177,35 @@ point $? "the file is fetched again whole after the restart"
 [ "$(sha256sum <whole.bin | cut -d ' ' -f 1)" = "$sum" ]
 point $? "that copy has the SHA-256 of the file"
 for f in send.out get1.out get2.out get3.out; do
+	diag_file $f
+done
+
+
+# An upload cut by the connection, then by a restart, continues after it.
+head -c 800000 /dev/urandom >up.bin
+# carol is online for the SENDFILE; she gives up after 2 s without news.
+sh "$chatfile" -p "$port" -t 2 -n carol -o up.got get >get4.out 2>&1 &
+getpid=$!
+pids="$pids $getpid"
+wait_for get4.out 'waiting for an offer'
+cf -n dan -s 100000 send carol up.bin >send4.out 2>&1
+point $([ $? -eq 3 ]; echo $?) "an upload stopped partway"
+wait_job $getpid
+stop_chatd "during an upload"
+start_chatd data
+cf -n carol -o up.got get >get5.out 2>&1 &
+getpid=$!
+pids="$pids $getpid"
+wait_for get5.out 'waiting for an offer'
+cf -n dan send carol up.bin >send5.out 2>&1
+point $? "the upload finished after the restart"
+grep -q 'resuming upload 2 at [1-9]' send5.out
+point $? "it resumed where the server got to, not at 0"
+wait_job $getpid
+point $rc "the recipient got it"
+cmp -s up.bin up.got
+point $? "the received bytes are the sent bytes"
+for f in send4.out send5.out get5.out; do
 	diag_file $f
 done
 
