@@ -1157,6 +1157,12 @@ file_offer(struct client *c, const char *target, const char *name,
 			file_send(c, "UPLOAD %llu %llu :%s",
 			    (unsigned long long)x->id,
 			    (unsigned long long)x->received, x->name);
+			/*
+			 * All of it was written before a restart: check and
+			 * offer it now, to the channel's members of now.
+			 */
+			if (x->received == x->size && x->nwrites == 0)
+				file_commit(x);
 			return;
 		}
 	}
@@ -1674,7 +1680,6 @@ int
 file_load(char **cause)
 {
 	struct file_dropped dropped = { NULL, 0 };
-	struct file_xfer *x;
 	DIR *d;
 	struct dirent *de;
 	char path[4096];
@@ -1709,11 +1714,6 @@ file_load(char **cause)
 	}
 	if (n > 0)
 		log_info("removed %u stored files nothing refers to", n);
-	/* An upload whose last chunk was written before the restart. */
-	TAILQ_FOREACH(x, &file_xfers, entry) {
-		if (x->state == FILE_UPLOADING && x->received == x->size)
-			file_commit(x);
-	}
 	return 0;
 }
 
