@@ -483,8 +483,12 @@ account_logged_in(struct client *c, struct account *a, bool sasl)
 	if (sasl)
 		SEND_NUMERIC(c, RPL_SASLSUCCESS);
 	account_notify(c);
-	if (c->flags & CLIENT_REGISTERED)
+	if (c->flags & CLIENT_REGISTERED) {
 		account_offline_deliver(c);
+		/* Games and files wait for the account, not the nick. */
+		ttt_client_online(c);
+		file_client_online(c);
+	}
 }
 
 /* Whether a password is acceptable; if not, the FAIL code and text. */

@@ -455,6 +455,7 @@ void ttt_free_all(void);
 const char *ttt_cap_value(void);
 void ttt_stats_record(const char *key, enum ttt_outcome);
 bool ttt_stats_get(const char *key, struct ttt_stats *);
+int ttt_stats_init(char **cause);
 /* workq.c: a thread pool for CPU-heavy jobs. */
 void workq_init(void);
 void workq_add(void (*work)(void *), void (*done)(void *), void *arg);
@@ -585,6 +586,7 @@ bool filechunk_window_done(const struct filechunk_window *);
 
 /* file.c: SENDFILE transfers, the file store and its worker thread. */
 void file_init(void);
+int file_load(char **cause);
 void file_free(void);
 const char *file_cap_value(void);
 size_t file_input_allowance(struct client *);

@@ -23,12 +23,18 @@
  * of the receiver's ACKs, and never more than half the send queue, so a
  * slow receiver is paced instead of hitting "Max SendQ exceeded".
  *
- * Who may do what is decided by file_key(): the casefolded nick today.
- * When accounts land, it returns the account name and offers to users
- * who are offline wait for them in file_client_online() (see there).
+ * Who may do what is decided by file_key(): "~" and the folded account
+ * for a logged-in client, else the folded nick. Offers to users who are
+ * offline wait for them in file_client_online(), called when a client
+ * registers or logs in.
  *
- * State is in memory: a restart forgets transfers, so file_init() clears
- * the store.
+ * Stored files outlive a restart: each stored transfer's metadata
+ * (sender, recipients and their state, name, size, hash, type, time) is a
+ * row in the store's key-value space, written whenever it changes;
+ * file_load() reads them back at start-up and removes expired transfers
+ * and files nothing refers to. An upload in progress has a row too: after
+ * a restart its partial file is hashed again and the sender continues
+ * after the bytes on disk, as after a dropped connection.
  */
 
 #include "config.h"
@@ -50,12 +56,17 @@
 #include <openssl/evp.h>
 
 #include "chatd.h"
+#include "store.h"
 
 #define FILE_JOBS_MAX 256  /* write jobs queued, all uploads together */
 #define FILE_UPLOADS_MAX 8 /* uploads in progress per user (open files) */
 #define FILE_XFERS_MAX 100 /* transfers per user, even of empty files */
 #define FILE_HEAD 512      /* first bytes kept for the MIME guess */
 #define FILE_B64_MAX (FILE_CHUNK / 3 * 4)
+#define FILE_KEY_MAX (CHAT_NICK_MAX + 2) /* "~" account, or a nick */
+#define FILE_MIME_MAX 100
+/* The store's key-value namespace of stored transfers, keyed by id. */
+#define FILE_STORE_NS "file"
 
 enum file_state { FILE_UPLOADING, FILE_VERIFYING, FILE_STORED, FILE_DEAD };
 enum file_rstate { RCPT_OFFERED, RCPT_ACCEPTED, RCPT_DECLINED, RCPT_COMPLETE };
@@ -78,7 +89,7 @@ TAILQ_HEAD(file_dls, file_dl);
 
 /* A recipient of a stored file. */
 struct file_rcpt {
-	char key[CHAT_NICK_MAX + 1];
+	char key[FILE_KEY_MAX + 1];
 	char nick[CHAT_NICK_MAX + 1];
 	enum file_rstate state;
 	uint64_t acked;
@@ -89,7 +100,9 @@ struct file_rcpt {
 struct file_xfer {
 	uint64_t id;
 	enum file_state state;
-	char owner[CHAT_NICK_MAX + 1]; /* file_key() of the sender */
+	char owner[FILE_KEY_MAX + 1];    /* file_key() of the sender */
+	char tokey[FILE_KEY_MAX + 1];    /* file_key() of a private target */
+	char mimebuf[FILE_MIME_MAX + 1]; /* mime, when read from the store */
 	char from[CHAT_NICK_MAX + 1];
 	char target[CHAT_CHAN_MAX + 1];
 	char name[FILE_NAME_MAX + 1];
@@ -151,23 +164,51 @@ static struct event *file_done_ev, *file_tick_ev;
 static void file_dl_close(struct file_dl *);
 static void file_send(struct client *, const char *, ...) PRINTFLIKE(2, 3);
 
-/* Who a client is for file ownership (the account, once there are any). */
+/* The key of an account: "~" (never in a nick) and the folded name. */
+static void
+file_account_key(char *buf, size_t len, const char *account)
+{
+	char fold[CHAT_NICK_MAX + 1];
+
+	chat_casefold(fold, account, sizeof fold);
+	snprintf(buf, len, "~%s", fold);
+}
+
+/*
+ * Who a client is for file ownership: its account when logged in, else
+ * its nick. The result is valid until the next call.
+ */
 static const char *
 file_key(struct client *c)
 {
-	return c->fold;
+	static char key[FILE_KEY_MAX + 1];
+
+	if (c->account == NULL)
+		return c->fold;
+	file_account_key(key, sizeof key, c->account);
+	return key;
 }
 
-/* The connection of the user with this key, if online. */
+/* The connection of the user with this key, if online (the first one). */
 static struct client *
 file_key_client(const char *key)
 {
-	struct client *c = client_find(key);
+	struct client *c;
 
-	if (c == NULL || !(c->flags & CLIENT_REGISTERED) ||
-	    (c->flags & CLIENT_DEAD))
-		return NULL;
-	return c;
+	if (key[0] != '~') {
+		c = client_find(key);
+		if (c == NULL || !(c->flags & CLIENT_REGISTERED) ||
+		    (c->flags & CLIENT_DEAD))
+			return NULL;
+		return c;
+	}
+	TAILQ_FOREACH(c, &all_clients, entry) {
+		if ((c->flags & CLIENT_REGISTERED) &&
+		    !(c->flags & CLIENT_DEAD) && c->account != NULL &&
+		    strcmp(file_key(c), key) == 0)
+			return c;
+	}
+	return NULL;
 }
 
 /* Write all of buf at off (the worker). */
@@ -394,6 +435,54 @@ file_blob_used(struct file_xfer *skip, const char *hash)
 	return false;
 }
 
+/* A transfer's row could not be written: the log says so. */
+static void
+file_saved(int err, void *arg UNUSED)
+{
+	if (err != STORE_OK)
+		log_warn("file: transfer not saved: %s", store_strerror(err));
+}
+
+/*
+ * Write a transfer's metadata to the store (the whole row each time; it
+ * is small): a first line of fields (S for stored, U for uploading), the
+ * name, then one line per recipient.
+ */
+static void
+file_save(struct file_xfer *x, store_done_cb done, void *arg)
+{
+	struct evbuffer *b = evbuffer_new();
+	struct file_rcpt *r;
+	char key[32];
+	size_t i;
+
+	if (b == NULL)
+		fatalx("evbuffer_new failed");
+	evbuffer_add_printf(b, "1 %c %s %s %s %s %llu %s %s %lld\n%s\n",
+	    x->state == FILE_STORED ? 'S' : 'U', x->owner, x->from, x->target,
+	    x->tokey[0] != '\0' ? x->tokey : "-", (unsigned long long)x->size,
+	    x->hash, x->mime, (long long)x->touched, x->name);
+	for (i = 0; i < x->nrcpts; i++) {
+		r = &x->rcpts[i];
+		evbuffer_add_printf(b, "%s %d %llu %s\n", r->key, (int)r->state,
+		    (unsigned long long)r->acked, r->nick);
+	}
+	snprintf(key, sizeof key, "%llu", (unsigned long long)x->id);
+	store_kv_put(FILE_STORE_NS, key, evbuffer_pullup(b, -1),
+	    evbuffer_get_length(b), done != NULL ? done : file_saved, arg);
+	evbuffer_free(b);
+}
+
+/* Remove a transfer's row from the store. */
+static void
+file_forget(uint64_t id)
+{
+	char key[32];
+
+	snprintf(key, sizeof key, "%llu", (unsigned long long)id);
+	store_kv_delete(FILE_STORE_NS, key, file_saved, NULL);
+}
+
 /* End a transfer: stop its streams, remove its file, free it when idle. */
 static void
 file_xfer_remove(struct file_xfer *x)
@@ -416,6 +505,7 @@ file_xfer_remove(struct file_xfer *x)
 		if (x->rcpts[i].dl != NULL)
 			file_dl_close(x->rcpts[i].dl);
 	}
+	file_forget(x->id);
 	if (old == FILE_UPLOADING)
 		file_unlink(x, x->tmppath);
 	else if (old == FILE_STORED && !file_blob_used(x, x->hash))
@@ -486,6 +576,7 @@ file_status(struct file_xfer *x, struct file_rcpt *r)
 	struct client *rc = file_key_client(r->key);
 	const char *what = file_rstate_names[r->state];
 
+	file_save(x, NULL, NULL);
 	file_send(sender, "STATUS %llu %s %s", (unsigned long long)x->id,
 	    r->nick, what);
 	if (rc != sender)
@@ -524,7 +615,9 @@ file_errno_code(int err)
 	return "IO_ERROR";
 }
 
-/* A stored file: choose the recipients and offer it to them. */
+static void file_stored_saved(int, void *);
+
+/* A stored file: choose the recipients, save, then offer it to them. */
 static void
 file_stored(struct file_xfer *x)
 {
@@ -552,14 +645,39 @@ file_stored(struct file_xfer *x)
 	} else {
 		x->rcpts = xcalloc(1, sizeof *x->rcpts);
 		r = &x->rcpts[n++];
-		chat_casefold(r->key, x->target, sizeof r->key);
+		strlcpy(r->key, x->tokey, sizeof r->key);
 		strlcpy(r->nick, x->target, sizeof r->nick);
 	}
 	x->nrcpts = n;
+	x->njobs++; /* held until the store has it */
+	file_save(x, file_stored_saved, x);
+}
+
+/*
+ * The stored transfer's row is on disk (or could not be written): now
+ * tell the sender and offer it, so that what was announced survives a
+ * crash.
+ */
+static void
+file_stored_saved(int err, void *arg)
+{
+	struct file_xfer *x = arg;
+	size_t n;
+
+	if (err != STORE_OK)
+		log_warn("file %llu: not saved, lost at restart: %s",
+		    (unsigned long long)x->id, store_strerror(err));
+	if (--x->njobs == 0 && x->state == FILE_DEAD) {
+		file_xfer_free(x);
+		return;
+	}
+	if (x->state != FILE_STORED)
+		return; /* cancelled meanwhile */
 	file_send(file_sender(x), "STORED %llu %llu %s %zu",
-	    (unsigned long long)x->id, (unsigned long long)x->size, x->hash, n);
+	    (unsigned long long)x->id, (unsigned long long)x->size, x->hash,
+	    x->nrcpts);
 	for (n = 0; n < x->nrcpts; n++) {
-		/* An offline nick gets it when it comes back. */
+		/* An offline user gets it when they come back or log in. */
 		file_send_offer(x, file_key_client(x->rcpts[n].key));
 	}
 	log_info("file %llu from %s stored: %s, %llu bytes, %zu recipients",
@@ -972,6 +1090,8 @@ file_offer(struct client *c, const char *target, const char *name,
 	struct member *m;
 	struct client *to = NULL;
 	struct file_xfer *x;
+	const char *account;
+	char tokey[FILE_KEY_MAX + 1] = "";
 	uint64_t size, used;
 	unsigned nxfers, nuploads;
 	int fd;
@@ -1008,12 +1128,18 @@ file_offer(struct client *c, const char *target, const char *name,
 		target = ch->name;
 	} else {
 		to = client_find(target);
-		if (to == NULL || !(to->flags & CLIENT_REGISTERED)) {
+		if (to != NULL && (to->flags & CLIENT_REGISTERED)) {
+			target = to->nick;
+			strlcpy(tokey, file_key(to), sizeof tokey);
+		} else if ((account = account_display(target)) != NULL) {
+			/* Registered but offline: offered at their login. */
+			target = account;
+			file_account_key(tokey, sizeof tokey, account);
+		} else {
 			send_fail(c, "SENDFILE", "NO_SUCH_NICK", target,
 			    "No such nick");
 			return;
 		}
-		target = to->nick;
 	}
 	/* The same file to the same target again: resume. */
 	TAILQ_FOREACH(x, &file_xfers, entry) {
@@ -1031,6 +1157,12 @@ file_offer(struct client *c, const char *target, const char *name,
 			file_send(c, "UPLOAD %llu %llu :%s",
 			    (unsigned long long)x->id,
 			    (unsigned long long)x->received, x->name);
+			/*
+			 * All of it was written before a restart: check and
+			 * offer it now, to the channel's members of now.
+			 */
+			if (x->received == x->size && x->nwrites == 0)
+				file_commit(x);
 			return;
 		}
 	}
@@ -1070,6 +1202,7 @@ file_offer(struct client *c, const char *target, const char *name,
 	strlcpy(x->owner, file_key(c), sizeof x->owner);
 	strlcpy(x->from, c->nick, sizeof x->from);
 	strlcpy(x->target, target, sizeof x->target);
+	strlcpy(x->tokey, tokey, sizeof x->tokey);
 	filechunk_sanitize_name(x->name, sizeof x->name, name);
 	strlcpy(x->hash, hash, sizeof x->hash);
 	x->mime = "-";
@@ -1077,6 +1210,7 @@ file_offer(struct client *c, const char *target, const char *name,
 	x->uploader = c;
 	x->touched = time(NULL);
 	TAILQ_INSERT_TAIL(&file_xfers, x, entry);
+	file_save(x, NULL, NULL); /* so that it can resume after a restart */
 	file_send(c, "UPLOAD %llu 0 :%s", (unsigned long long)x->id, x->name);
 	if (size == 0)
 		file_commit(x);
@@ -1269,10 +1403,9 @@ file_list(struct client *c)
 }
 
 /*
- * A user came online: offer again what waits for them (offers made while
- * they were away, downloads they did not finish). Keyed on the nick for
- * now; when accounts land, file_key() becomes the account and this is
- * where offline offers to registered users are delivered at login.
+ * A user came online (registered, or logged in): offer again what waits
+ * for them (offers made while they were away or before a restart,
+ * downloads they did not finish).
  */
 void
 file_client_online(struct client *c)
@@ -1305,8 +1438,12 @@ file_client_exit(struct client *c)
 		}
 	}
 	TAILQ_FOREACH_SAFE(dl, &file_dls, entry, dl1) {
-		if (dl->c == c)
-			file_dl_close(dl);
+		if (dl->c != c)
+			continue;
+		/* Keep how far it got, for ACCEPT after a restart. */
+		if (dl->r != NULL && dl->x->state == FILE_STORED)
+			file_save(dl->x, NULL, NULL);
+		file_dl_close(dl);
 	}
 }
 
@@ -1333,24 +1470,251 @@ file_tick(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 	}
 }
 
-/* Remove the regular files in a directory (the store at start-up). */
+/* Whether a loaded upload writes to this partial file (start-up). */
+static bool
+file_part_used(const char *path)
+{
+	struct file_xfer *x;
+
+	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if (x->state == FILE_UPLOADING && strcmp(x->tmppath, path) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Remove the partial files no upload continues (start-up). */
 static void
-file_clear_dir(const char *path)
+file_sweep_tmp(void)
 {
 	DIR *d;
 	struct dirent *de;
 	char file[4096];
 
-	if ((d = opendir(path)) == NULL)
+	if ((d = opendir(file_tmpdir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+		if ((de->d_type != DT_REG && de->d_type != DT_UNKNOWN) ||
+		    de->d_name[0] == '.')
 			continue;
-		snprintf(file, sizeof file, "%s/%s", path, de->d_name);
-		if (de->d_name[0] != '.')
+		snprintf(file, sizeof file, "%s/%s", file_tmpdir, de->d_name);
+		if (!file_part_used(file))
 			unlink(file);
 	}
 	closedir(d);
+}
+
+/*
+ * Parse one stored transfer's row (see file_save) into a new transfer;
+ * NULL if it is damaged.
+ */
+static struct file_xfer *
+file_parse(uint64_t id, char *text)
+{
+	struct file_xfer *x = xcalloc(1, sizeof *x);
+	struct file_rcpt *r;
+	char *line, *next, *p;
+	unsigned long long size, acked;
+	long long touched;
+	int version, state, n;
+	char kind;
+	size_t cap = 0;
+
+	x->id = id;
+	x->fd = -1;
+	x->mime = x->mimebuf;
+	if ((next = strchr(text, '\n')) == NULL)
+		goto bad;
+	*next++ = '\0';
+	/* The widths follow the buffers' sizes. */
+	if (sscanf(text, "%d %c %32s %30s %50s %32s %llu %64s %100s %lld%n",
+	        &version, &kind, x->owner, x->from, x->target, x->tokey, &size,
+	        x->hash, x->mimebuf, &touched, &n) != 10 ||
+	    version != 1 || (kind != 'S' && kind != 'U') || text[n] != '\0' ||
+	    !filechunk_hash_valid(x->hash))
+		goto bad;
+	if (strcmp(x->tokey, "-") == 0)
+		x->tokey[0] = '\0';
+	x->size = size;
+	x->received = x->written = size;
+	x->touched = (time_t)touched;
+	if ((p = strchr(next, '\n')) == NULL)
+		goto bad;
+	*p++ = '\0';
+	strlcpy(x->name, next, sizeof x->name);
+	for (line = p; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) == NULL)
+			goto bad;
+		*next++ = '\0';
+		if (x->nrcpts == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			x->rcpts = xrealloc(x->rcpts, cap * sizeof *x->rcpts);
+		}
+		r = &x->rcpts[x->nrcpts];
+		memset(r, 0, sizeof *r);
+		if (sscanf(line, "%32s %d %llu %30s%n", r->key, &state, &acked,
+		        r->nick, &n) != 4 ||
+		    line[n] != '\0' || state < RCPT_OFFERED ||
+		    state > RCPT_COMPLETE || acked > size)
+			goto bad;
+		r->state = (enum file_rstate)state;
+		r->acked = acked;
+		x->nrcpts++;
+	}
+	xasprintf(&x->path, "%s/%s", file_dir, x->hash);
+	xasprintf(&x->tmppath, "%s/%llu.part", file_tmpdir,
+	    (unsigned long long)x->id);
+	x->state = kind == 'S' ? FILE_STORED : FILE_UPLOADING;
+	return x;
+bad:
+	free(x->rcpts);
+	free(x);
+	return NULL;
+}
+
+/*
+ * Take up an upload cut by a restart: hash its partial file again (at
+ * start-up, before clients are accepted) so that it continues after the
+ * bytes on disk. -1 if the partial file is gone or too long.
+ */
+static int
+file_reopen(struct file_xfer *x)
+{
+	char buf[65536];
+	ssize_t n;
+	size_t k;
+
+	if ((x->fd = open(x->tmppath, O_RDWR | O_CLOEXEC)) < 0)
+		return -1;
+	if ((x->md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(x->md, EVP_sha256(), NULL) != 1)
+		fatalx("EVP_DigestInit_ex failed");
+	x->received = 0;
+	while ((n = read(x->fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || x->received + (uint64_t)n > x->size)
+			return -1;
+		if (x->received < FILE_HEAD) {
+			k = FILE_HEAD - (size_t)x->received;
+			if (k > (size_t)n)
+				k = (size_t)n;
+			memcpy(x->head + x->received, buf, k);
+			x->headlen = (size_t)x->received + k;
+		}
+		if (EVP_DigestUpdate(x->md, buf, (size_t)n) != 1)
+			fatalx("EVP_DigestUpdate failed");
+		x->received += (uint64_t)n;
+	}
+	x->written = x->received;
+	x->mime = "-";
+	x->touched = time(NULL);
+	return 0;
+}
+
+/* Rows of transfers not taken up at start-up. */
+struct file_dropped {
+	char **keys;
+	size_t n;
+};
+
+/* store_kv_load callback: bring back one stored transfer, or drop it. */
+static void
+file_loaded(const char *key, const void *value, size_t len, void *arg)
+{
+	struct file_dropped *dropped = arg;
+	time_t now = time(NULL);
+	struct file_xfer *x = NULL;
+	struct stat sb;
+	uint64_t id;
+	char *text;
+
+	text = xmalloc(len + 1);
+	memcpy(text, value, len);
+	text[len] = '\0';
+	if (filechunk_parse_u64(key, &id) == 0 && id > 0)
+		x = file_parse(id, text);
+	free(text);
+	if (x == NULL)
+		log_warn("file %s: damaged record dropped", key);
+	else if (x->state == FILE_UPLOADING) {
+		if (file_reopen(x) == 0) {
+			TAILQ_INSERT_TAIL(&file_xfers, x, entry);
+			if (id >= file_next_id)
+				file_next_id = id + 1;
+			return;
+		}
+		log_info("file %s: the partial upload is gone", key);
+	} else if (now - x->touched >= (time_t)cfg->file_keep)
+		log_info("file %s expired", key);
+	else if (stat(x->path, &sb) != 0 || (uint64_t)sb.st_size != x->size)
+		log_warn("file %s: %s is missing; dropped", key, x->path);
+	else {
+		TAILQ_INSERT_TAIL(&file_xfers, x, entry);
+		if (id >= file_next_id)
+			file_next_id = id + 1;
+		return;
+	}
+	if (x != NULL) {
+		if (x->fd >= 0)
+			close(x->fd);
+		EVP_MD_CTX_free(x->md);
+		free(x->path);
+		free(x->tmppath);
+		free(x->rcpts);
+		free(x);
+	}
+	/* Deleted once the loading query is finished. */
+	dropped->keys =
+	    xrealloc(dropped->keys, (dropped->n + 1) * sizeof *dropped->keys);
+	dropped->keys[dropped->n++] = xstrdup(key);
+}
+
+/*
+ * Read the transfers back (start-up, after the store is open): stored
+ * files, and uploads to continue. Remove the files no transfer refers to
+ * any more: those of transfers that expired while chatd was down, or
+ * were removed just before a crash.
+ */
+int
+file_load(char **cause)
+{
+	struct file_dropped dropped = { NULL, 0 };
+	DIR *d;
+	struct dirent *de;
+	char path[4096];
+	unsigned n = 0;
+	size_t i;
+	int rc;
+
+	rc = store_kv_load(FILE_STORE_NS, file_loaded, &dropped);
+	for (i = 0; i < dropped.n; i++) {
+		store_kv_delete(FILE_STORE_NS, dropped.keys[i], NULL, NULL);
+		free(dropped.keys[i]);
+	}
+	free(dropped.keys);
+	if (rc != 0) {
+		*cause = xstrdup("cannot read the stored file transfers");
+		return -1;
+	}
+	file_sweep_tmp();
+	if ((d = opendir(file_dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if ((de->d_type != DT_REG &&
+			        de->d_type != DT_UNKNOWN) ||
+			    de->d_name[0] == '.' ||
+			    file_blob_used(NULL, de->d_name))
+				continue;
+			snprintf(
+			    path, sizeof path, "%s/%s", file_dir, de->d_name);
+			if (unlink(path) == 0)
+				n++;
+		}
+		closedir(d);
+	}
+	if (n > 0)
+		log_info("removed %u stored files nothing refers to", n);
+	return 0;
 }
 
 /* Set up the store, the worker and the timers. */
@@ -1364,9 +1728,6 @@ file_init(void)
 	if ((mkdir(file_dir, 0700) != 0 && errno != EEXIST) ||
 	    (mkdir(file_tmpdir, 0700) != 0 && errno != EEXIST))
 		fatal("mkdir %s", file_tmpdir);
-	/* Nothing survives a restart yet, so nothing on disk is wanted. */
-	file_clear_dir(file_tmpdir);
-	file_clear_dir(file_dir);
 	/* Over a file size limit, write() fails with EFBIG: DISK_FULL. */
 	signal(SIGXFSZ, SIG_IGN);
 	if (pipe2(file_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
@@ -1407,8 +1768,7 @@ file_free(void)
 		free(dl);
 	}
 	while ((x = TAILQ_FIRST(&file_xfers)) != NULL) {
-		if (x->state == FILE_UPLOADING || x->state == FILE_VERIFYING)
-			unlink(x->tmppath);
+		/* A partial upload stays: file_load takes it up again. */
 		file_xfer_free(x);
 	}
 	event_free(file_done_ev);

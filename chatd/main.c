@@ -225,7 +225,8 @@ main(int argc, char **argv)
 	if (store_open(cfg->data_dir, cfg->store_max_size, &cause) != 0)
 		fatalx("store: %s", cause);
 	workq_init();
-	if (account_init(&cause) != 0 || chanreg_init(&cause) != 0)
+	if (account_init(&cause) != 0 || chanreg_init(&cause) != 0 ||
+	    ttt_stats_init(&cause) != 0 || file_load(&cause) != 0)
 		fatalx("store: %s", cause);
 	history_init();
 	TAILQ_FOREACH(s, &cfg->listen, entry) {
@@ -252,10 +253,11 @@ main(int argc, char **argv)
 	 */
 	event_base_loop(ev_base, EVLOOP_NONBLOCK);
 
-	file_free();
 	worker_free();
 	workq_free();
+	/* Before file_free: the store's last callbacks may hold transfers. */
 	store_close();
+	file_free();
 	history_free();
 	account_free_all();
 	channel_free_all();

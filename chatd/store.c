@@ -1347,3 +1347,27 @@ store_kv_delete(const char *ns, const char *key, store_done_cb done, void *arg)
 	j->s[1] = xstrdup("DELETE FROM kv WHERE ns = ?1 AND key = ?2");
 	store_submit(j);
 }
+
+/* Call cb for every pair in a namespace (start-up only). */
+int
+store_kv_load(const char *ns,
+    void (*cb)(const char *key, const void *value, size_t len, void *),
+    void *arg)
+{
+	sqlite3_stmt *st;
+	const char *key;
+	int rc;
+
+	st = store_prepare("SELECT key, value FROM kv WHERE ns = ?");
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, ns);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		key = (const char *)sqlite3_column_text(st, 0);
+		if (key != NULL)
+			cb(key, sqlite3_column_blob(st, 1),
+			    (size_t)sqlite3_column_bytes(st, 1), arg);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -127,6 +127,9 @@ void store_kv_put(const char *ns, const char *key, const void *value,
     size_t len, store_done_cb, void *);
 void store_kv_get(const char *ns, const char *key, store_kv_cb, void *);
 void store_kv_delete(const char *ns, const char *key, store_done_cb, void *);
+int store_kv_load(const char *ns,
+    void (*cb)(const char *key, const void *value, size_t len, void *),
+    void *arg);
 
 void store_sync(store_done_cb, void *);
 

@@ -23,11 +23,14 @@
 #include <event2/event.h>
 
 #include "chatd.h"
+#include "store.h"
 
 /* Finished games kept per player for BOARD and REMATCH. */
 #define TTT_KEEP_FINISHED 5
 /* Expired invitations remembered to answer EXPIRED instead of NO_INVITE. */
 #define TTT_EXPIRED_RING 64
+/* The store's key-value namespace of registered players' records. */
+#define TTT_STATS_NS "ttt-stats"
 
 enum ttt_state { TTT_INVITED, TTT_PLAYING, TTT_OVER };
 
@@ -91,8 +94,9 @@ RB_GENERATE(ttt_stats_tree, ttt_stats_entry, entry, ttt_stats_cmp);
 
 /*
  * The key a player's statistics are kept under: the account when the
- * client has one, else (until accounts exist) "nick:" and the folded nick,
- * so a registered name and a nick never share a record.
+ * client has one (kept in the store), else "nick:" and the folded nick
+ * (kept in memory until a restart), so a registered name and a nick never
+ * share a record.
  */
 static void
 ttt_stats_key(char *buf, size_t len, const char *account, const char *nick)
@@ -107,9 +111,9 @@ ttt_stats_key(char *buf, size_t len, const char *account, const char *nick)
 	snprintf(buf, len, "nick:%s", fold);
 }
 
-/* Add one outcome to a player's record (the future store's write). */
-void
-ttt_stats_record(const char *key, enum ttt_outcome outcome)
+/* The record under a key, created empty if needed. */
+static struct ttt_stats_entry *
+ttt_stats_entry(const char *key)
 {
 	struct ttt_stats_entry find, *e;
 
@@ -119,6 +123,64 @@ ttt_stats_record(const char *key, enum ttt_outcome outcome)
 		strlcpy(e->key, key, sizeof e->key);
 		RB_INSERT(ttt_stats_tree, &ttt_stats_tree, e);
 	}
+	return e;
+}
+
+/* A stored record could not be written: say so in the log only. */
+static void
+ttt_stats_stored(int err, void *arg UNUSED)
+{
+	if (err != STORE_OK)
+		log_warn("ttt: statistics not saved: %s", store_strerror(err));
+}
+
+/* store_kv_load callback: one account's record as "wins losses draws". */
+static void
+ttt_stats_loaded(
+    const char *account, const void *value, size_t len, void *arg UNUSED)
+{
+	struct ttt_stats_entry *e;
+	char buf[64], key[CHAT_NICK_MAX + 16];
+	unsigned w, l, d;
+
+	if (len >= sizeof buf)
+		return;
+	memcpy(buf, value, len);
+	buf[len] = '\0';
+	if (sscanf(buf, "%u %u %u", &w, &l, &d) != 3 ||
+	    account_display(account) == NULL)
+		return; /* damaged, or the account is gone */
+	snprintf(key, sizeof key, "account:%s", account_display(account));
+	e = ttt_stats_entry(key);
+	e->st.wins = w;
+	e->st.losses = l;
+	e->st.draws = d;
+}
+
+/*
+ * Read the records of registered players (start-up, after the accounts).
+ * They are few and small, so all of them are kept in memory: TTT STATS is
+ * then answered at once, and a record is always written whole from the
+ * one copy that is up to date.
+ */
+int
+ttt_stats_init(char **cause)
+{
+	if (store_kv_load(TTT_STATS_NS, ttt_stats_loaded, NULL) != 0) {
+		*cause = xstrdup("cannot read tic-tac-toe statistics");
+		return -1;
+	}
+	return 0;
+}
+
+/* Add one outcome to a player's record; an account's goes to the store. */
+void
+ttt_stats_record(const char *key, enum ttt_outcome outcome)
+{
+	struct ttt_stats_entry *e = ttt_stats_entry(key);
+	char value[64];
+	int len;
+
 	switch (outcome) {
 	case TTT_WIN:
 		e->st.wins++;
@@ -130,6 +192,12 @@ ttt_stats_record(const char *key, enum ttt_outcome outcome)
 		e->st.draws++;
 		break;
 	}
+	if (strncmp(key, "account:", 8) != 0)
+		return;
+	len = snprintf(value, sizeof value, "%u %u %u", e->st.wins,
+	    e->st.losses, e->st.draws);
+	store_kv_put(
+	    TTT_STATS_NS, key + 8, value, (size_t)len, ttt_stats_stored, NULL);
 }
 
 /* Read a player's record; false when there is none. */
@@ -1005,19 +1073,25 @@ ttt_stats(struct client *c, const char *nick)
 {
 	struct client *t;
 	struct ttt_stats st;
+	const char *account;
 	char key[CHAT_NICK_MAX + 16];
 	bool known;
 
 	if (nick == NULL)
 		nick = c->nick;
 	t = client_find(nick);
-	if (t != NULL && (t->flags & CLIENT_REGISTERED))
+	if (t != NULL && (t->flags & CLIENT_REGISTERED)) {
 		nick = t->nick;
-	else
+		account = t->account;
+	} else {
+		/* Nobody online: a registered player's record, if any. */
 		t = NULL;
-	ttt_stats_key(key, sizeof key, t != NULL ? t->account : NULL, nick);
+		if ((account = account_display(nick)) != NULL)
+			nick = account;
+	}
+	ttt_stats_key(key, sizeof key, account, nick);
 	known = ttt_stats_get(key, &st);
-	if (!known && t == NULL) {
+	if (!known && t == NULL && account == NULL) {
 		send_fail(c, "TTT", "NO_SUCH_NICK", nick,
 		    "No such nick and no record");
 		return;

@@ -120,3 +120,12 @@ TESTS += tests/integration/store-locked.sh
 EXTRA_DIST += tests/integration/store-locked.sh
 TESTS += tests/integration/store-full.sh
 EXTRA_DIST += tests/integration/store-full.sh
+
+# TTT statistics and stored files across a restart (branch persist).
+TESTS += tests/integration/persist-restart.sh
+EXTRA_DIST += tests/integration/persist-restart.sh \
+	tests/integration/restart-persist.chat
+TESTS += tests/integration/sendfile-restart.sh
+EXTRA_DIST += tests/integration/sendfile-restart.sh
+TESTS += tests/integration/ttt-login.chat
+EXTRA_DIST += tests/integration/ttt-login.chat
