@@ -219,8 +219,8 @@ channel_mode_string(struct channel *ch, bool show_key, char *buf, size_t len)
 		strlcat(args, show_key ? ch->key : "*", sizeof args);
 	}
 	if (ch->modes & CHAN_LIMIT) {
-		snprintf(args + strlen(args), sizeof args - strlen(args),
-		    " %u", ch->limit);
+		snprintf(args + strlen(args), sizeof args - strlen(args), " %u",
+		    ch->limit);
 	}
 	snprintf(buf, len, "%s%s", flags, args);
 }

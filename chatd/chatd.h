@@ -48,7 +48,7 @@ struct config {
 	char *data_dir;
 	char *motd_file;
 	struct config_strs motd; /* motd_file's lines, read at (re)load */
-	bool motd_missing;	 /* motd_file is set but unreadable */
+	bool motd_missing;       /* motd_file is set but unreadable */
 	char *admin_name;
 	char *admin_email;
 	char *admin_location;
@@ -58,28 +58,28 @@ struct config {
 	unsigned max_clients;
 	unsigned max_per_ip;
 	unsigned max_conn_rate; /* new connections per second per address */
-	unsigned max_channels;	/* channels a client may be in */
-	size_t sendq;		/* output bytes queued before a kill */
-	size_t recvq;		/* input bytes buffered before a kill */
+	unsigned max_channels;  /* channels a client may be in */
+	size_t sendq;           /* output bytes queued before a kill */
+	size_t recvq;           /* input bytes buffered before a kill */
 	unsigned ping_interval; /* seconds idle before the server PINGs */
-	unsigned ping_timeout;	/* seconds more to answer it */
-	unsigned reg_timeout;	/* seconds to finish registration */
-	unsigned flood_burst;	/* command cost allowed at once */
-	unsigned flood_rate;	/* cost refilled per second */
+	unsigned ping_timeout;  /* seconds more to answer it */
+	unsigned reg_timeout;   /* seconds to finish registration */
+	unsigned flood_burst;   /* command cost allowed at once */
+	unsigned flood_rate;    /* cost refilled per second */
 	unsigned max_monitor;
 	int log_level;
-	unsigned ttt_invite_timeout; /* seconds an invitation stays open */
-	unsigned ttt_grace;	     /* seconds a gone player may come back */
-	unsigned ttt_max_games;	     /* open games + invitations per user */
-	size_t file_max_size;	/* largest SENDFILE upload */
-	size_t file_quota;	/* bytes a user may keep stored */
+	unsigned ttt_invite_timeout;  /* seconds an invitation stays open */
+	unsigned ttt_grace;           /* seconds a gone player may come back */
+	unsigned ttt_max_games;       /* open games + invitations per user */
+	size_t file_max_size;         /* largest SENDFILE upload */
+	size_t file_quota;            /* bytes a user may keep stored */
 	unsigned file_upload_timeout; /* seconds before an idle upload goes */
-	unsigned file_keep;	/* seconds a stored file is offered */
+	unsigned file_keep;           /* seconds a stored file is offered */
 	/* Accounts, history and TLS (account.c, history.c, listen.c). */
-	unsigned nick_grace;	 /* seconds to log in before a rename */
-	unsigned history_days;	 /* channel history kept, 0: none kept */
-	unsigned max_offline;	 /* offline messages kept per account */
-	size_t store_max_size;	 /* bytes the database may grow to, 0: any */
+	unsigned nick_grace;       /* seconds to log in before a rename */
+	unsigned history_days;     /* channel history kept, 0: none kept */
+	unsigned max_offline;      /* offline messages kept per account */
+	size_t store_max_size;     /* bytes the database may grow to, 0: any */
 	char *plaintext_passwords; /* never, loopback or always */
 	struct config_strs listen_tls;
 	char *tls_cert;
@@ -128,30 +128,30 @@ struct channel {
 	struct members members;
 	struct masks bans;
 	struct masks invites; /* casefolded nicks invited */
-	char *owner;	/* account owning a persistent channel (chanreg.c) */
-	char *admins;	/* its admin accounts, one per line */
-	char *saved;	/* its state as last written to the store */
+	char *owner;  /* account owning a persistent channel (chanreg.c) */
+	char *admins; /* its admin accounts, one per line */
+	char *saved;  /* its state as last written to the store */
 	RB_ENTRY(channel) entry;
 };
 RB_HEAD(channels, channel);
 
 /* Registration and lifetime flags of a client. */
-#define CLIENT_NICK 0x1		/* NICK received */
-#define CLIENT_USER 0x2		/* USER received */
+#define CLIENT_NICK 0x1 /* NICK received */
+#define CLIENT_USER 0x2 /* USER received */
 #define CLIENT_REGISTERED 0x4
-#define CLIENT_DEAD 0x8		/* on the dead list, reaped soon */
-#define CLIENT_PINGED 0x10	/* idle PING sent, waiting for PONG */
-#define CLIENT_CAPNEG 0x20	/* CAP negotiation holds registration */
+#define CLIENT_DEAD 0x8    /* on the dead list, reaped soon */
+#define CLIENT_PINGED 0x10 /* idle PING sent, waiting for PONG */
+#define CLIENT_CAPNEG 0x20 /* CAP negotiation holds registration */
 #define CLIENT_OPER 0x40
 #define CLIENT_INVISIBLE 0x80
-#define CLIENT_TRUSTED 0x100	/* no flood control */
-#define CLIENT_PENDING 0x200	/* on the pending list (lines to run) */
-#define CLIENT_CLOSING 0x400	/* draining output before close */
-#define CLIENT_SKIPLINE 0x800	/* dropping the rest of an overlong line */
-#define CLIENT_OPERWAIT 0x1000	/* an OPER password is being checked */
-#define CLIENT_FLUSH 0x2000	/* on the flush list (output to write) */
-#define CLIENT_TLS 0x4000	/* connected through a TLS listener */
-#define CLIENT_AUTHBUSY 0x8000	/* a login or registration is running */
+#define CLIENT_TRUSTED 0x100   /* no flood control */
+#define CLIENT_PENDING 0x200   /* on the pending list (lines to run) */
+#define CLIENT_CLOSING 0x400   /* draining output before close */
+#define CLIENT_SKIPLINE 0x800  /* dropping the rest of an overlong line */
+#define CLIENT_OPERWAIT 0x1000 /* an OPER password is being checked */
+#define CLIENT_FLUSH 0x2000    /* on the flush list (output to write) */
+#define CLIENT_TLS 0x4000      /* connected through a TLS listener */
+#define CLIENT_AUTHBUSY 0x8000 /* a login or registration is running */
 
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
@@ -172,7 +172,7 @@ RB_HEAD(channels, channel);
 #define CAP_ACCOUNT_TAG 0x8000
 #define CAP_SASL 0x10000
 #define CAP_MSGID 0x20000 /* pseudo: message-ids need message-tags */
-#define CAP_TTT 0x40000	  /* chatd/ttt: machine lines only, no NOTICEs */
+#define CAP_TTT 0x40000   /* chatd/ttt: machine lines only, no NOTICEs */
 #define CAP_SENDFILE 0x80000
 #define CAP_CHATHISTORY 0x100000
 #define CAP_ACCOUNTREG 0x200000
@@ -196,30 +196,30 @@ struct client {
 	char fold[CHAT_NICK_MAX + 1];
 	char user[CHAT_USER_MAX + 1];
 	char *realname;
-	char *host;	  /* shown host: the address */
+	char *host; /* shown host: the address */
 	char *away;
 	char *account;
 	char *quit_reason;
-	char *label;	  /* labeled-response: current command's label */
+	char *label; /* labeled-response: current command's label */
 	time_t signon;
 	time_t last_active; /* last PRIVMSG/NOTICE, for WHOIS idle */
 	int64_t last_read;  /* monotonic ms of the last input */
 	int64_t flood_t;    /* virtual time of the flood budget, ms */
 	unsigned nchannels;
 	unsigned cap_version;
-	uint64_t serial;    /* last broadcast serial seen */
+	uint64_t serial; /* last broadcast serial seen */
 	struct members channels;
 	struct presence_watch *watch; /* MONITOR list, see presence.c */
 	struct conn_ip *ip;           /* connections from the same address */
 	size_t skipped;           /* bytes of the overlong line being skipped */
 	struct evbuffer *capture; /* replies held for labeled-response */
-	struct client_refs refs;      /* weak pointers to this client */
-	char *sasl_mech;	      /* SASL: mechanism chosen, or NULL */
-	char *sasl_buf;		      /* SASL: base64 received so far */
+	struct client_refs refs;  /* weak pointers to this client */
+	char *sasl_mech;          /* SASL: mechanism chosen, or NULL */
+	char *sasl_buf;           /* SASL: base64 received so far */
 	RB_ENTRY(client) nick_entry;
-	TAILQ_ENTRY(client) entry;	 /* all clients */
-	TAILQ_ENTRY(client) dead_entry;	 /* dead list */
-	TAILQ_ENTRY(client) pend_entry;	 /* pending list */
+	TAILQ_ENTRY(client) entry;       /* all clients */
+	TAILQ_ENTRY(client) dead_entry;  /* dead list */
+	TAILQ_ENTRY(client) pend_entry;  /* pending list */
 	TAILQ_ENTRY(client) flush_entry; /* flush list, see conn.c */
 };
 TAILQ_HEAD(clients, client);
@@ -339,8 +339,8 @@ bool channel_banned(struct channel *, struct client *);
 bool channel_invited(struct channel *, struct client *);
 void channel_invite_add(struct channel *, const char *nick);
 void channel_invite_del(struct channel *, const char *nick);
-void channel_mode_string(struct channel *, bool show_key, char *buf,
-    size_t len);
+void channel_mode_string(
+    struct channel *, bool show_key, char *buf, size_t len);
 const char *channel_prefix(struct member *, bool multi);
 void channel_free_all(void);
 RB_PROTOTYPE(channels, channel, entry, channel_cmp);
@@ -353,15 +353,15 @@ void route_vinit(struct rline *, const char *tags, const char *source,
 void route_client(struct client *, const struct rline *);
 void route_bytes(struct client *, const char *buf, size_t len);
 bool route_nick(const char *nick, const struct rline *);
-void route_channel(struct channel *, struct client *except,
-    const struct rline *);
-void route_channel_ops(struct channel *, struct client *except,
-    const struct rline *);
+void route_channel(
+    struct channel *, struct client *except, const struct rline *);
+void route_channel_ops(
+    struct channel *, struct client *except, const struct rline *);
 void route_peers(struct client *, bool self, const struct rline *);
 void route_all(const struct rline *);
 void route_time_tag(char *buf, size_t len);
-void route_peers_cap(struct client *, bool self, uint32_t cap,
-    const struct rline *);
+void route_peers_cap(
+    struct client *, bool self, uint32_t cap, const struct rline *);
 
 /* send.c: replies to the client that asked. */
 void send_raw(struct client *, const char *fmt, ...) PRINTFLIKE(2, 3);
@@ -374,7 +374,8 @@ void send_warn(struct client *, const char *cmd, const char *code,
 void send_note(struct client *, const char *cmd, const char *code,
     const char *fmt, ...) PRINTFLIKE(4, 5);
 void send_notice(struct client *, const char *fmt, ...) PRINTFLIKE(2, 3);
-#define SEND_NUMERIC(c, n, ...) send_numeric(c, n, NUMERIC_FMT(n), ##__VA_ARGS__)
+#define SEND_NUMERIC(c, n, ...) \
+	send_numeric(c, n, NUMERIC_FMT(n), ##__VA_ARGS__)
 
 /* presence.c: who is online, who watches whom (MONITOR). */
 void presence_online(struct client *);
@@ -469,13 +470,12 @@ bool account_exists(const char *name);
 const char *account_display(const char *name);
 int64_t account_last_seen(const char *name);
 bool account_password_allowed(struct client *);
-void account_register(struct client *, const char *name, const char *email,
-    const char *password);
-void account_login(struct client *, const char *name, const char *password,
-    bool sasl);
+void account_register(
+    struct client *, const char *name, const char *email, const char *password);
+void account_login(
+    struct client *, const char *name, const char *password, bool sasl);
 void account_logout(struct client *);
-void account_set_password(struct client *, const char *old,
-    const char *new);
+void account_set_password(struct client *, const char *old, const char *new);
 void account_welcome(struct client *);
 void account_nick_changed(struct client *);
 void account_client_exit(struct client *);
@@ -538,8 +538,8 @@ int chatd_rehash(char **cause);
 void chatd_die(const char *reason);
 
 /* filechunk.c: the pure part of SENDFILE (tests/unit/test-filechunk.c). */
-#define FILE_CHUNK 49152	/* bytes per DATA line (base64: 65536) */
-#define FILE_WINDOW 8		/* unacknowledged chunks in flight */
+#define FILE_CHUNK 49152            /* bytes per DATA line (base64: 65536) */
+#define FILE_WINDOW 8               /* unacknowledged chunks in flight */
 #define FILE_LINE_MAX (65536 + 512) /* a DATA line, CR LF included */
 #define FILE_NAME_MAX 200
 #define FILE_HASH_HEX 64
@@ -560,28 +560,27 @@ struct filechunk_data {
 struct filechunk_window {
 	uint64_t size;
 	uint64_t acked; /* the receiver has [0, acked) */
-	uint64_t sent;	/* chunks up to here are on their way */
+	uint64_t sent;  /* chunks up to here are on their way */
 	size_t chunk;
 	unsigned window;
 };
 size_t filechunk_b64_encode(char *dst, const unsigned char *src, size_t len);
-ssize_t filechunk_b64_decode(unsigned char *dst, const char *src,
-    size_t len);
+ssize_t filechunk_b64_decode(unsigned char *dst, const char *src, size_t len);
 int filechunk_parse_u64(const char *s, uint64_t *out);
 bool filechunk_hash_valid(char *hex);
 bool filechunk_is_data(const char *head, size_t len);
 int filechunk_parse_data(char *line, size_t len, struct filechunk_data *);
 void filechunk_sanitize_name(char *dst, size_t size, const char *name);
-const char *filechunk_mime(const unsigned char *head, size_t len,
-    const char *name);
-enum filechunk_err filechunk_upload_check(uint64_t expect, uint64_t size,
-    uint64_t off, size_t len);
+const char *filechunk_mime(
+    const unsigned char *head, size_t len, const char *name);
+enum filechunk_err filechunk_upload_check(
+    uint64_t expect, uint64_t size, uint64_t off, size_t len);
 void filechunk_window_init(struct filechunk_window *, uint64_t size,
     uint64_t start, size_t chunk, unsigned window);
-bool filechunk_window_next(struct filechunk_window *, uint64_t *off,
-    size_t *len);
-enum filechunk_err filechunk_window_ack(struct filechunk_window *,
-    uint64_t off);
+bool filechunk_window_next(
+    struct filechunk_window *, uint64_t *off, size_t *len);
+enum filechunk_err filechunk_window_ack(
+    struct filechunk_window *, uint64_t off);
 bool filechunk_window_done(const struct filechunk_window *);
 
 /* file.c: SENDFILE transfers, the file store and its worker thread. */

@@ -205,7 +205,7 @@ cmd_join(struct client *c, struct chat_msg *m)
 	strlcpy(keys, m->argc > 1 ? m->argv[1] : "", sizeof keys);
 	key = strtok_r(keys, ",", &l2);
 	for (name = strtok_r(names, ",", &l1); name != NULL;
-	    name = strtok_r(NULL, ",", &l1)) {
+	     name = strtok_r(NULL, ",", &l1)) {
 		channel_join_one(c, name, key);
 		if (key != NULL)
 			key = strtok_r(NULL, ",", &l2);
@@ -228,7 +228,7 @@ cmd_part(struct client *c, struct chat_msg *m)
 	client_prefix(c, prefix, sizeof prefix);
 	strlcpy(names, m->argv[0], sizeof names);
 	for (name = strtok_r(names, ",", &last); name != NULL;
-	    name = strtok_r(NULL, ",", &last)) {
+	     name = strtok_r(NULL, ",", &last)) {
 		if ((ch = channel_need(c, name)) == NULL)
 			continue;
 		if ((mb = channel_member(ch, c)) == NULL) {
@@ -236,8 +236,8 @@ cmd_part(struct client *c, struct chat_msg *m)
 			continue;
 		}
 		if (*reason != '\0')
-			route_init(&rl, NULL, prefix, "PART %s :%s", ch->name,
-			    reason);
+			route_init(
+			    &rl, NULL, prefix, "PART %s :%s", ch->name, reason);
 		else
 			route_init(&rl, NULL, prefix, "PART %s", ch->name);
 		route_channel(ch, NULL, &rl);
@@ -305,7 +305,7 @@ cmd_names(struct client *c, struct chat_msg *m)
 	}
 	strlcpy(names, m->argv[0], sizeof names);
 	for (name = strtok_r(names, ",", &last); name != NULL;
-	    name = strtok_r(NULL, ",", &last)) {
+	     name = strtok_r(NULL, ",", &last)) {
 		if ((ch = channel_find(name)) != NULL)
 			channel_send_names(c, ch);
 		else
@@ -322,7 +322,8 @@ cmd_kick(struct client *c, struct chat_msg *m)
 	struct client *victim;
 	struct member *vm;
 	struct rline rl;
-	char nicks[CHAT_LINE_MAX], prefix[CHAT_LINE_MAX], reason[CHAT_KICK_MAX + 1];
+	char nicks[CHAT_LINE_MAX], prefix[CHAT_LINE_MAX],
+	    reason[CHAT_KICK_MAX + 1];
 	char *nick, *last;
 	int n = 0;
 	bool last_member;
@@ -331,13 +332,14 @@ cmd_kick(struct client *c, struct chat_msg *m)
 		return CMD_OK;
 	if (channel_need_op(c, ch) == NULL)
 		return CMD_OK;
-	strlcpy(reason, m->argc > 2 && *m->argv[2] != '\0' ? m->argv[2] :
-	    c->nick, sizeof reason);
+	strlcpy(reason,
+	    m->argc > 2 && *m->argv[2] != '\0' ? m->argv[2] : c->nick,
+	    sizeof reason);
 	reason[chat_utf8_cut(reason, strlen(reason), CHAT_KICK_MAX)] = '\0';
 	client_prefix(c, prefix, sizeof prefix);
 	strlcpy(nicks, m->argv[1], sizeof nicks);
 	for (nick = strtok_r(nicks, ",", &last); nick != NULL;
-	    nick = strtok_r(NULL, ",", &last)) {
+	     nick = strtok_r(NULL, ",", &last)) {
 		if (++n > 4) {
 			/* TARGMAX KICK:4, answered as PRIVMSG does. */
 			SEND_NUMERIC(c, ERR_UNKNOWNERROR, "KICK",
@@ -349,8 +351,8 @@ cmd_kick(struct client *c, struct chat_msg *m)
 			continue;
 		}
 		if ((vm = channel_member(ch, victim)) == NULL) {
-			SEND_NUMERIC(c, ERR_USERNOTINCHANNEL, victim->nick,
-			    ch->name);
+			SEND_NUMERIC(
+			    c, ERR_USERNOTINCHANNEL, victim->nick, ch->name);
 			continue;
 		}
 		route_init(&rl, NULL, prefix, "KICK %s %s :%s", ch->name,
@@ -440,7 +442,7 @@ cmd_list(struct client *c, struct chat_msg *m)
 		if (!any) {
 			strlcpy(filters, m->argv[0], sizeof filters);
 			for (f = strtok_r(filters, ",", &last); f != NULL;
-			    f = strtok_r(NULL, ",", &last)) {
+			     f = strtok_r(NULL, ",", &last)) {
 				if (channel_list_match(ch, f)) {
 					any = true;
 					break;
@@ -459,8 +461,8 @@ cmd_list(struct client *c, struct chat_msg *m)
 static void
 channel_ban_mask(const char *arg, char *buf, size_t len)
 {
-	if (strncmp(arg, "$a:", 3) == 0 || (strchr(arg, '!') != NULL &&
-	    strchr(arg, '@') != NULL))
+	if (strncmp(arg, "$a:", 3) == 0 ||
+	    (strchr(arg, '!') != NULL && strchr(arg, '@') != NULL))
 		snprintf(buf, len, "%s", arg);
 	else if (strchr(arg, '@') != NULL)
 		snprintf(buf, len, "*!%s", arg);
@@ -472,8 +474,8 @@ channel_ban_mask(const char *arg, char *buf, size_t len)
 
 /* Add or remove a ban; returns whether anything changed. */
 static bool
-channel_ban_change(struct client *c, struct channel *ch, bool add,
-    const char *mask)
+channel_ban_change(
+    struct client *c, struct channel *ch, bool add, const char *mask)
 {
 	struct mask *b;
 	unsigned n = 0;
@@ -493,8 +495,8 @@ channel_ban_change(struct client *c, struct channel *ch, bool add,
 	if (!add)
 		return false;
 	if (n >= 100) {
-		SEND_NUMERIC(c, ERR_UNKNOWNERROR, ch->name,
-		    "Ban list is full (100)");
+		SEND_NUMERIC(
+		    c, ERR_UNKNOWNERROR, ch->name, "Ban list is full (100)");
 		return false;
 	}
 	b = xcalloc(1, sizeof *b);
@@ -507,8 +509,8 @@ channel_ban_change(struct client *c, struct channel *ch, bool add,
 
 /* Append one applied change to the outgoing MODE line. */
 static void
-mode_add(char *modes, size_t mlen, char *args, size_t alen, char *dir,
-    bool add, char letter, const char *arg)
+mode_add(char *modes, size_t mlen, char *args, size_t alen, char *dir, bool add,
+    char letter, const char *arg)
 {
 	char s[3] = { 0 };
 
@@ -543,8 +545,8 @@ mode_channel(struct client *c, struct channel *ch, struct chat_msg *m)
 	if (m->argc < 2) {
 		channel_mode_string(ch, mb != NULL, buf, sizeof buf);
 		SEND_NUMERIC(c, RPL_CHANNELMODEIS, ch->name, buf);
-		SEND_NUMERIC(c, RPL_CREATIONTIME, ch->name,
-		    (long long)ch->created);
+		SEND_NUMERIC(
+		    c, RPL_CREATIONTIME, ch->name, (long long)ch->created);
 		return;
 	}
 	/* A lone "b" (or "+b") lists bans; anyone may look. */
@@ -614,11 +616,11 @@ mode_channel(struct client *c, struct channel *ch, struct chat_msg *m)
 						    ch->name, b->mask,
 						    b->setter,
 						    (long long)b->when);
-					SEND_NUMERIC(c, RPL_ENDOFBANLIST,
-					    ch->name);
+					SEND_NUMERIC(
+					    c, RPL_ENDOFBANLIST, ch->name);
 				} else if (!(*p == 'k' && !add))
-					SEND_NUMERIC(c, ERR_NEEDMOREPARAMS,
-					    "MODE");
+					SEND_NUMERIC(
+					    c, ERR_NEEDMOREPARAMS, "MODE");
 				if (*p == 'k' && !add && (ch->modes & CHAN_KEY))
 					goto unset_key;
 				continue;
@@ -634,8 +636,8 @@ unset_key:
 				if (!(ch->modes & CHAN_KEY))
 					break;
 				ch->modes &= ~CHAN_KEY;
-				mode_add(modes, sizeof modes, args,
-				    sizeof args, &dir, false, 'k', "*");
+				mode_add(modes, sizeof modes, args, sizeof args,
+				    &dir, false, 'k', "*");
 				replace_str(&ch->key, NULL);
 				break;
 			}
@@ -654,14 +656,14 @@ unset_key:
 				if (!(ch->modes & CHAN_LIMIT))
 					break;
 				ch->modes &= ~CHAN_LIMIT;
-				mode_add(modes, sizeof modes, args,
-				    sizeof args, &dir, false, 'l', NULL);
+				mode_add(modes, sizeof modes, args, sizeof args,
+				    &dir, false, 'l', NULL);
 				break;
 			}
 			lim = strtoul(arg, &end, 10);
 			if (*end != '\0' || lim == 0 || lim > 100000) {
-				SEND_NUMERIC(c, ERR_INVALIDMODEPARAM,
-				    ch->name, 'l', arg,
+				SEND_NUMERIC(c, ERR_INVALIDMODEPARAM, ch->name,
+				    'l', arg,
 				    "Limit must be a number from 1 to 100000");
 				break;
 			}
@@ -696,8 +698,8 @@ unset_key:
 			channel_ban_mask(arg, buf, sizeof buf);
 			changed = channel_ban_change(c, ch, add, buf);
 			if (changed)
-				mode_add(modes, sizeof modes, args,
-				    sizeof args, &dir, add, 'b', buf);
+				mode_add(modes, sizeof modes, args, sizeof args,
+				    &dir, add, 'b', buf);
 			break;
 		}
 	}
@@ -746,16 +748,16 @@ mode_user(struct client *c, struct chat_msg *m)
 				c->flags &= ~CLIENT_INVISIBLE;
 				ninvisible--;
 			}
-			mode_add(modes, sizeof modes, dummy, sizeof dummy,
-			    &dir, add, 'i', NULL);
+			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
+			    add, 'i', NULL);
 			break;
 		case 'o':
 			if (add || !(c->flags & CLIENT_OPER))
 				break;
 			c->flags &= ~CLIENT_OPER;
 			nopers--;
-			mode_add(modes, sizeof modes, dummy, sizeof dummy,
-			    &dir, false, 'o', NULL);
+			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
+			    false, 'o', NULL);
 			break;
 		default:
 			SEND_NUMERIC(c, ERR_UMODEUNKNOWNFLAG);

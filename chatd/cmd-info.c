@@ -82,8 +82,8 @@ cmd_help(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, RPL_ENDOFHELP, ce->name);
 		return CMD_OK;
 	}
-	SEND_NUMERIC(c, RPL_HELPSTART, "*",
-	    "Commands (HELP <command> for details):");
+	SEND_NUMERIC(
+	    c, RPL_HELPSTART, "*", "Commands (HELP <command> for details):");
 	for (i = 0; i < cmd_count; i++) {
 		if ((cmd_table[i].flags & CMD_OPER) &&
 		    !(c->flags & CLIENT_OPER))
@@ -165,17 +165,17 @@ cmd_info(struct client *c, struct chat_msg *m UNUSED)
 
 /* One 352 line. */
 static void
-who_reply(struct client *c, const char *chan, struct client *o,
-    struct member *mb)
+who_reply(
+    struct client *c, const char *chan, struct client *o, struct member *mb)
 {
 	char flags[8];
 
 	snprintf(flags, sizeof flags, "%c%s%s", o->away != NULL ? 'G' : 'H',
 	    (o->flags & CLIENT_OPER) ? "*" : "",
-	    mb != NULL ? channel_prefix(mb,
-	    (c->caps & CAP_MULTI_PREFIX) != 0) : "");
-	SEND_NUMERIC(c, RPL_WHOREPLY, chan, o->user, o->host,
-	    cfg->server_name, o->nick, flags, o->realname);
+	    mb != NULL ? channel_prefix(mb, (c->caps & CAP_MULTI_PREFIX) != 0)
+	               : "");
+	SEND_NUMERIC(c, RPL_WHOREPLY, chan, o->user, o->host, cfg->server_name,
+	    o->nick, flags, o->realname);
 }
 
 /* Whether c may see o (shares a channel, or o is not invisible). */
@@ -208,11 +208,11 @@ cmd_who(struct client *c, struct chat_msg *m)
 	if (chat_is_channel(mask)) {
 		if ((ch = channel_find(mask)) != NULL &&
 		    (!(ch->modes & CHAN_SECRET) ||
-		    channel_member(ch, c) != NULL)) {
+		        channel_member(ch, c) != NULL)) {
 			in = channel_member(ch, c) != NULL;
 			TAILQ_FOREACH(mb, &ch->members, centry) {
-				if (in || !(mb->client->flags &
-				    CLIENT_INVISIBLE))
+				if (in ||
+				    !(mb->client->flags & CLIENT_INVISIBLE))
 					who_reply(c, ch->name, mb->client, mb);
 			}
 		}
@@ -254,8 +254,7 @@ cmd_whois(struct client *c, struct chat_msg *m)
 		account_whois_offline(c, nick);
 		return CMD_OK;
 	}
-	SEND_NUMERIC(c, RPL_WHOISUSER, o->nick, o->user, o->host,
-	    o->realname);
+	SEND_NUMERIC(c, RPL_WHOISUSER, o->nick, o->user, o->host, o->realname);
 	TAILQ_FOREACH(mb, &o->channels, uentry) {
 		if ((mb->channel->modes & CHAN_SECRET) &&
 		    channel_member(mb->channel, c) == NULL)
@@ -271,8 +270,8 @@ cmd_whois(struct client *c, struct chat_msg *m)
 	}
 	if (list[0] != '\0')
 		SEND_NUMERIC(c, RPL_WHOISCHANNELS, o->nick, list);
-	SEND_NUMERIC(c, RPL_WHOISSERVER, o->nick, cfg->server_name,
-	    cfg->network_name);
+	SEND_NUMERIC(
+	    c, RPL_WHOISSERVER, o->nick, cfg->server_name, cfg->network_name);
 	if (o->away != NULL)
 		SEND_NUMERIC(c, RPL_AWAY, o->nick, o->away);
 	if (o->flags & CLIENT_OPER)
@@ -298,7 +297,7 @@ cmd_ison(struct client *c, struct chat_msg *m)
 	for (i = 0; i < m->argc; i++) {
 		strlcpy(words, m->argv[i], sizeof words);
 		for (w = strtok_r(words, " ", &last); w != NULL;
-		    w = strtok_r(NULL, " ", &last)) {
+		     w = strtok_r(NULL, " ", &last)) {
 			if ((o = client_find(w)) == NULL ||
 			    !(o->flags & CLIENT_REGISTERED))
 				continue;
@@ -442,7 +441,7 @@ cmd_monitor(struct client *c, struct chat_msg *m)
 		st.on[0] = st.off[0] = '\0';
 		strlcpy(targets, m->argv[1], sizeof targets);
 		for (t = strtok_r(targets, ",", &last); t != NULL;
-		    t = strtok_r(NULL, ",", &last)) {
+		     t = strtok_r(NULL, ",", &last)) {
 			if (!chat_nick_valid(t, CHAT_NICK_MAX))
 				continue;
 			if (!presence_watch_add(c, t)) {
@@ -451,8 +450,8 @@ cmd_monitor(struct client *c, struct chat_msg *m)
 					strlcat(rest, ",", sizeof rest);
 					strlcat(rest, last, sizeof rest);
 				}
-				SEND_NUMERIC(c, ERR_MONLISTFULL,
-				    cfg->max_monitor, rest);
+				SEND_NUMERIC(
+				    c, ERR_MONLISTFULL, cfg->max_monitor, rest);
 				break;
 			}
 			monitor_status_one(c, t, &st);
@@ -465,7 +464,7 @@ cmd_monitor(struct client *c, struct chat_msg *m)
 	case '-':
 		strlcpy(targets, m->argv[1], sizeof targets);
 		for (t = strtok_r(targets, ",", &last); t != NULL;
-		    t = strtok_r(NULL, ",", &last))
+		     t = strtok_r(NULL, ",", &last))
 			presence_watch_del(c, t);
 		break;
 	case 'C':

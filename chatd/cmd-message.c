@@ -45,8 +45,8 @@ message_channel_refused(struct client *c, struct channel *ch)
  * the message in history) and the sender's account.
  */
 static void
-message_tags(struct client *c, char *buf, size_t len, char *msgid,
-    size_t idlen, int64_t *time_ms)
+message_tags(struct client *c, char *buf, size_t len, char *msgid, size_t idlen,
+    int64_t *time_ms)
 {
 	static uint64_t counter;
 	struct timeval tv;
@@ -116,8 +116,8 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 				return;
 			}
 			if ((why = message_channel_refused(c, ch)) != NULL) {
-				SEND_NUMERIC(c, ERR_CANNOTSENDTOCHAN,
-				    ch->name, why);
+				SEND_NUMERIC(
+				    c, ERR_CANNOTSENDTOCHAN, ch->name, why);
 				return;
 			}
 			route_init(&rl, tags, prefix, "TAGMSG %s", ch->name);
@@ -150,21 +150,19 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 			SEND_NUMERIC(c, ERR_CANNOTSENDTOCHAN, ch->name, why);
 			return;
 		}
-		route_init(&rl, tags, prefix, "%s %s :%s", cmd, ch->name,
-		    text);
+		route_init(&rl, tags, prefix, "%s %s :%s", cmd, ch->name, text);
 		route_channel(ch, c, &rl);
 		history_record(c, ch, cmd, text, msgid, time_ms);
 	} else {
 		if ((to = client_find(target)) == NULL ||
 		    !(to->flags & CLIENT_REGISTERED)) {
-			if (account_offline_message(c, target, cmd, text,
-			    msgid, time_ms))
+			if (account_offline_message(
+			        c, target, cmd, text, msgid, time_ms))
 				return;
 			SEND_NUMERIC(c, ERR_NOSUCHNICK, target);
 			return;
 		}
-		route_init(&rl, tags, prefix, "%s %s :%s", cmd, to->nick,
-		    text);
+		route_init(&rl, tags, prefix, "%s %s :%s", cmd, to->nick, text);
 		route_client(to, &rl);
 		if (!notice && to->away != NULL)
 			SEND_NUMERIC(c, RPL_AWAY, to->nick, to->away);
@@ -192,7 +190,7 @@ message_send(struct client *c, struct chat_msg *m, bool notice)
 	c->last_active = time(NULL);
 	strlcpy(targets, m->argv[0], sizeof targets);
 	for (t = strtok_r(targets, ",", &last); t != NULL;
-	    t = strtok_r(NULL, ",", &last)) {
+	     t = strtok_r(NULL, ",", &last)) {
 		if (++n > 4) {
 			SEND_NUMERIC(c, ERR_UNKNOWNERROR, cmd,
 			    "Too many targets (at most 4)");

@@ -21,7 +21,7 @@ static const struct {
 	{ "batch", CAP_BATCH, NULL },
 	{ "cap-notify", CAP_CAP_NOTIFY, NULL },
 	{ "chatd/sendfile", CAP_SENDFILE, NULL }, /* file_cap_value() */
-	{ "chatd/ttt", CAP_TTT, NULL }, /* value: ttt_cap_value() */
+	{ "chatd/ttt", CAP_TTT, NULL },           /* value: ttt_cap_value() */
 	{ "draft/account-registration", CAP_ACCOUNTREG, "before-connect" },
 	{ "draft/chathistory", CAP_CHATHISTORY, NULL },
 	{ "echo-message", CAP_ECHO_MESSAGE, NULL },
@@ -173,7 +173,7 @@ cmd_cap(struct client *c, struct chat_msg *m)
 			c->flags |= CLIENT_CAPNEG;
 		strlcpy(req, m->argv[1], sizeof req);
 		for (tok = strtok_r(req, " ", &last); tok != NULL;
-		    tok = strtok_r(NULL, " ", &last)) {
+		     tok = strtok_r(NULL, " ", &last)) {
 			minus = *tok == '-';
 			/* cap-notify cannot be turned off after LS 302. */
 			if ((idx = cap_find(tok + minus)) < 0 ||
@@ -271,8 +271,8 @@ cmd_user(struct client *c, struct chat_msg *m)
 		return CMD_OK;
 	}
 	c->realname = xstrndup(m->argv[3], CHAT_REAL_MAX);
-	c->realname[chat_utf8_cut(c->realname, strlen(c->realname),
-	    CHAT_REAL_MAX)] = '\0';
+	c->realname[chat_utf8_cut(
+	    c->realname, strlen(c->realname), CHAT_REAL_MAX)] = '\0';
 	c->flags |= CLIENT_USER;
 	client_try_register(c);
 	return CMD_OK;
@@ -331,10 +331,9 @@ send_isupport(struct client *c)
 	    "MONITOR=%u NETWORK=%s NICKLEN=%d PREFIX=(ov)@+ "
 	    "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,KICK:4,NAMES:1,WHOIS:1,"
 	    "MONITOR: TOPICLEN=%d",
-	    cfg->max_monitor, cfg->network_name, CHAT_NICK_MAX,
-	    CHAT_TOPIC_MAX);
-	snprintf(tokens[2], sizeof tokens[2], "USERLEN=%d UTF8ONLY",
-	    CHAT_USER_MAX);
+	    cfg->max_monitor, cfg->network_name, CHAT_NICK_MAX, CHAT_TOPIC_MAX);
+	snprintf(
+	    tokens[2], sizeof tokens[2], "USERLEN=%d UTF8ONLY", CHAT_USER_MAX);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[0]);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[1]);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[2]);

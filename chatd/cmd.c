@@ -17,6 +17,8 @@
 #define ANY (CMD_UNREG | CMD_REG)
 
 /* Sorted by name; a unit test checks. */
+/* One compact entry per command reads better than clang-format's. */
+/* clang-format off */
 const struct cmd_entry cmd_table[] = {
 	{ .name = "ADMIN", .min = 0, .max = 1, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_admin, .usage = "ADMIN",
@@ -192,6 +194,7 @@ const struct cmd_entry cmd_table[] = {
 	    .exec = cmd_whois, .usage = "WHOIS <nick>",
 	    .help = "Show who someone is: host, channels, idle time, away." },
 };
+/* clang-format on */
 const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
 
 /* bsearch comparator: name against an entry. */
@@ -205,8 +208,8 @@ cmd_cmp(const void *key, const void *entry)
 const struct cmd_entry *
 cmd_find(const char *name)
 {
-	return bsearch(name, cmd_table, cmd_count, sizeof cmd_table[0],
-	    cmd_cmp);
+	return bsearch(
+	    name, cmd_table, cmd_count, sizeof cmd_table[0], cmd_cmp);
 }
 
 /* Run a parsed command: the table's checks, then its handler. */

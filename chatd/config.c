@@ -15,8 +15,13 @@
 
 #include "chatd.h"
 
-enum config_type { CONFIG_STR, CONFIG_UINT, CONFIG_SIZE, CONFIG_LIST,
-	CONFIG_LEVEL };
+enum config_type {
+	CONFIG_STR,
+	CONFIG_UINT,
+	CONFIG_SIZE,
+	CONFIG_LIST,
+	CONFIG_LEVEL
+};
 
 struct config_key {
 	const char *name;
@@ -65,7 +70,8 @@ static const struct config_key config_keys[] = {
 	{ "tls-key", CONFIG_STR, OFF(tls_key), 0, 0 },
 	{ "trusted-host", CONFIG_LIST, OFF(trusted), 0, 0 },
 	{ "ttt-grace", CONFIG_UINT, OFF(ttt_grace), 0, 86400 },
-	{ "ttt-invite-timeout", CONFIG_UINT, OFF(ttt_invite_timeout), 1, 86400 },
+	{ "ttt-invite-timeout", CONFIG_UINT, OFF(ttt_invite_timeout), 1,
+	    86400 },
 	{ "ttt-max-games", CONFIG_UINT, OFF(ttt_max_games), 1, 1000 },
 };
 #undef OFF
@@ -198,8 +204,7 @@ config_number(const char *v, unsigned long long *out)
 
 /* Set one key; returns -1 with *cause on error. */
 static int
-config_set(struct config *c, const char *key, const char *value,
-    char **cause)
+config_set(struct config *c, const char *key, const char *value, char **cause)
 {
 	const struct config_key *k = NULL;
 	unsigned long long n;
@@ -235,10 +240,10 @@ config_set(struct config *c, const char *key, const char *value,
 		return -1;
 	case CONFIG_UINT:
 	case CONFIG_SIZE:
-		if (config_number(value, &n) != 0 || n < k->min ||
-		    n > k->max) {
-			xasprintf(cause, "%s: \"%s\" is not a number in %llu..%llu",
-			    key, value, k->min, k->max);
+		if (config_number(value, &n) != 0 || n < k->min || n > k->max) {
+			xasprintf(cause,
+			    "%s: \"%s\" is not a number in %llu..%llu", key,
+			    value, k->min, k->max);
 			return -1;
 		}
 		if (k->type == CONFIG_UINT)
@@ -349,8 +354,10 @@ config_load(struct config *c, const char *path, char **cause)
 	if (strcmp(c->plaintext_passwords, "never") != 0 &&
 	    strcmp(c->plaintext_passwords, "loopback") != 0 &&
 	    strcmp(c->plaintext_passwords, "always") != 0) {
-		xasprintf(cause, "%s: plaintext-passwords must be never, "
-		    "loopback or always", path);
+		xasprintf(cause,
+		    "%s: plaintext-passwords must be never, "
+		    "loopback or always",
+		    path);
 		return -1;
 	}
 	return 0;

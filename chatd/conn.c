@@ -70,10 +70,8 @@
 #define CONN_TRIM_THRESHOLD (32 * 1024 * 1024)
 
 static struct clients dead_clients = TAILQ_HEAD_INITIALIZER(dead_clients);
-static struct clients pending_clients =
-    TAILQ_HEAD_INITIALIZER(pending_clients);
-static struct clients closing_clients =
-    TAILQ_HEAD_INITIALIZER(closing_clients);
+static struct clients pending_clients = TAILQ_HEAD_INITIALIZER(pending_clients);
+static struct clients closing_clients = TAILQ_HEAD_INITIALIZER(closing_clients);
 static struct clients flush_clients = TAILQ_HEAD_INITIALIZER(flush_clients);
 static struct event *reap_ev, *pend_ev, *tick_ev, *flush_ev;
 
@@ -206,8 +204,8 @@ conn_reap(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		n = snprintf(line, sizeof line, "ERROR :Closing Link: %s (%s)",
 		    c->host, c->quit_reason);
 		if (n > CHAT_LINE_MAX - 2)
-			n = (int)chat_utf8_cut(line, (size_t)n,
-			    CHAT_LINE_MAX - 2);
+			n = (int)chat_utf8_cut(
+			    line, (size_t)n, CHAT_LINE_MAX - 2);
 		memcpy(line + n, "\r\n", 2);
 		out = bufferevent_get_output(c->bev);
 		evbuffer_add(out, line, (size_t)n + 2);
@@ -216,8 +214,8 @@ conn_reap(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		TAILQ_INSERT_TAIL(&closing_clients, c, entry);
 		bufferevent_disable(c->bev, EV_READ);
 		bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
-		bufferevent_setcb(c->bev, NULL, conn_drained, conn_drain_event,
-		    c);
+		bufferevent_setcb(
+		    c->bev, NULL, conn_drained, conn_drain_event, c);
 		bufferevent_enable(c->bev, EV_WRITE);
 	}
 }
@@ -255,8 +253,9 @@ conn_write(struct client *c, const char *buf, size_t len)
 	out = bufferevent_get_output(c->bev);
 	if (c->capture != NULL) {
 		/* Held for a labeled response; it still counts as sendq. */
-		if (evbuffer_get_length(out) +
-		    evbuffer_get_length(c->capture) + len > cfg->sendq) {
+		if (evbuffer_get_length(out) + evbuffer_get_length(c->capture) +
+		        len >
+		    cfg->sendq) {
 			conn_close(c, "Max SendQ exceeded");
 			return false;
 		}
@@ -455,7 +454,8 @@ conn_process(struct client *c)
 		}
 		if (data && (size_t)eol.pos <= FILE_LINE_MAX - 1) {
 			if (!file_data_line(c, in, (size_t)eol.pos)) {
-				/* Waits for the worker; bounded like a flood. */
+				/* Waits for the worker; bounded like a flood.
+				 */
 				if (len > cfg->recvq + file_input_allowance(c))
 					conn_kill(c, "Excess Flood");
 				return;
@@ -489,7 +489,7 @@ conn_read(struct bufferevent *bev UNUSED, void *arg)
 		/* It waits for its turn or its budget; input keeps coming. */
 		if (!(c->flags & CLIENT_TRUSTED) &&
 		    evbuffer_get_length(bufferevent_get_input(c->bev)) >
-		    cfg->recvq + file_input_allowance(c))
+		        cfg->recvq + file_input_allowance(c))
 			conn_kill(c, "Excess Flood");
 		return;
 	}
@@ -509,8 +509,9 @@ conn_event(struct bufferevent *bev UNUSED, short what, void *arg)
 	if ((c->flags & CLIENT_TLS) && (what & BEV_EVENT_ERROR) &&
 	    (e = bufferevent_get_openssl_error(c->bev)) != 0) {
 		snprintf(reason, sizeof reason, "TLS error: %s",
-		    ERR_reason_error_string(e) != NULL ?
-			ERR_reason_error_string(e) : "unknown");
+		    ERR_reason_error_string(e) != NULL
+		        ? ERR_reason_error_string(e)
+		        : "unknown");
 		conn_close(c, reason);
 		return;
 	}
@@ -652,7 +653,8 @@ conn_accept(int fd, const char *addr, void *tls_ctx)
 		if (bev != NULL)
 			bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 	} else
-		bev = bufferevent_socket_new(ev_base, fd, BEV_OPT_CLOSE_ON_FREE);
+		bev =
+		    bufferevent_socket_new(ev_base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		close(fd);
 		return;
@@ -676,9 +678,10 @@ conn_accept(int fd, const char *addr, void *tls_ctx)
 	 */
 	bufferevent_disable(bev, EV_WRITE);
 	bufferevent_enable(bev, EV_READ);
-	send_raw(c, ":%s NOTICE * :*** Welcome to %s. Log in with: NICK "
-		    "yourname, then: USER yourname 0 * :Your Real Name "
-		    "(HELP lists commands)",
+	send_raw(c,
+	    ":%s NOTICE * :*** Welcome to %s. Log in with: NICK "
+	    "yourname, then: USER yourname 0 * :Your Real Name "
+	    "(HELP lists commands)",
 	    cfg->server_name, cfg->server_name);
 }
 

@@ -37,8 +37,8 @@ static SSL_CTX *listen_tls_ctx;
 
 /* Format a socket address as ADDR:PORT (IPv6 in brackets). */
 static void
-listen_addr_string(const struct sockaddr *sa, char *buf, size_t len,
-    char *host, size_t hostlen)
+listen_addr_string(const struct sockaddr *sa, char *buf, size_t len, char *host,
+    size_t hostlen)
 {
 	char a[INET6_ADDRSTRLEN] = "?";
 	unsigned port = 0;
@@ -121,10 +121,11 @@ listen_tls_init(char **cause)
 		SSL_CTX_free(ctx);
 		return -1;
 	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->tls_key,
-	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
-		xasprintf(cause, "tls-key %s: %s", cfg->tls_key,
-		    listen_ssl_error());
+	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->tls_key, SSL_FILETYPE_PEM) !=
+	        1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		xasprintf(
+		    cause, "tls-key %s: %s", cfg->tls_key, listen_ssl_error());
 		SSL_CTX_free(ctx);
 		return -1;
 	}
@@ -140,8 +141,7 @@ listen_error(struct evconnlistener *lev UNUSED, void *arg UNUSED)
 	struct timeval one = { 1, 0 };
 	int err = EVUTIL_SOCKET_ERROR();
 
-	if (err == EMFILE || err == ENFILE || err == ENOBUFS ||
-	    err == ENOMEM) {
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
 		log_warn("accept: %s; pausing listeners for 1s",
 		    evutil_socket_error_to_string(err));
 		TAILQ_FOREACH(l, &listeners, entry)
@@ -177,8 +177,8 @@ listen_open(const char *spec, bool tls, char **cause)
 	if (any_port)
 		buf[strlen(buf) - 1] = '1';
 	memset(&ss, 0, sizeof ss);
-	if (evutil_parse_sockaddr_port(buf, (struct sockaddr *)&ss,
-	    &sslen) != 0) {
+	if (evutil_parse_sockaddr_port(buf, (struct sockaddr *)&ss, &sslen) !=
+	    0) {
 		xasprintf(cause, "bad listen address \"%s\"", spec);
 		return -1;
 	}

@@ -24,8 +24,7 @@ static char *opt_data_dir;
 static int opt_level = -1;
 
 /* Print usage and exit. */
-static void __attribute__((noreturn))
-usage(int status)
+static void __attribute__((noreturn)) usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: chatd [-dtv] [-f chatd.conf] [--listen ADDR:PORT]... "
@@ -108,8 +107,8 @@ chatd_rehash(char **cause)
 	char *caps;
 
 	if ((n = load_config(cfg->path, true, cause)) == NULL) {
-		log_warn("reload failed, keeping the old configuration: %s",
-		    *cause);
+		log_warn(
+		    "reload failed, keeping the old configuration: %s", *cause);
 		return -1;
 	}
 	replace_str(&n->data_dir, cfg->data_dir);
@@ -145,8 +144,8 @@ on_signal(evutil_socket_t sig, short events UNUSED, void *arg UNUSED)
 			free(cause);
 		break;
 	default:
-		chatd_die(sig == SIGTERM ? "Server terminating" :
-		    "Server interrupted");
+		chatd_die(sig == SIGTERM ? "Server terminating"
+		                         : "Server interrupted");
 		break;
 	}
 }
@@ -172,8 +171,8 @@ main(int argc, char **argv)
 	char *cause = NULL;
 	int ch, status = 0;
 
-	while ((ch = getopt_long(argc, argv, "f:l:D:dtvh", longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:l:D:dtvh", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'f':
 			path = optarg;

@@ -120,7 +120,7 @@ route_client(struct client *c, const struct rline *rl)
 	for (i = 0; i < 2; i++) {
 		if (!(c->caps & (i == 0 ? CAP_SERVER_TIME : CAP_ACCOUNT_TAG)) ||
 		    (t = route_find_tag(rl, i == 0 ? "time" : "account")) ==
-			NULL)
+		        NULL)
 			continue;
 		end = t + strcspn(t, "; ");
 		if (n + (size_t)(end - t) + 3 > sizeof tag)
@@ -162,8 +162,7 @@ route_nick(const char *nick, const struct rline *rl)
 
 /* Deliver to every member of a channel but one. */
 void
-route_channel(struct channel *ch, struct client *except,
-    const struct rline *rl)
+route_channel(struct channel *ch, struct client *except, const struct rline *rl)
 {
 	struct member *m;
 
@@ -175,8 +174,8 @@ route_channel(struct channel *ch, struct client *except,
 
 /* Deliver to the operators of a channel but one. */
 void
-route_channel_ops(struct channel *ch, struct client *except,
-    const struct rline *rl)
+route_channel_ops(
+    struct channel *ch, struct client *except, const struct rline *rl)
 {
 	struct member *m;
 
@@ -208,8 +207,8 @@ route_peers(struct client *c, bool self, const struct rline *rl)
 
 /* Like route_peers, but only to clients with a capability. */
 void
-route_peers_cap(struct client *c, bool self, uint32_t cap,
-    const struct rline *rl)
+route_peers_cap(
+    struct client *c, bool self, uint32_t cap, const struct rline *rl)
 {
 	struct member *um, *m;
 	uint64_t serial = ++route_serial;

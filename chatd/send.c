@@ -107,7 +107,7 @@ send_notice(struct client *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	route_init(&rl, NULL, cfg->server_name, "NOTICE %s :%s",
-	    client_name(c), text);
+	route_init(
+	    &rl, NULL, cfg->server_name, "NOTICE %s :%s", client_name(c), text);
 	route_client(c, &rl);
 }

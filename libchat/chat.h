@@ -40,7 +40,7 @@ struct chat_tag {
 struct chat_msg {
 	size_t ntags;
 	struct chat_tag tags[CHAT_TAGS_N];
-	char *source;	/* without the ':', or NULL */
+	char *source; /* without the ':', or NULL */
 	char *command;
 	int argc;
 	char *argv[CHAT_PARAMS_MAX];
@@ -49,8 +49,8 @@ struct chat_msg {
 
 enum chat_parse_err {
 	CHAT_PARSE_OK = 0,
-	CHAT_PARSE_EMPTY = -1,	    /* nothing but spaces */
-	CHAT_PARSE_NUL = -2,	    /* a NUL byte in the line */
+	CHAT_PARSE_EMPTY = -1,      /* nothing but spaces */
+	CHAT_PARSE_NUL = -2,        /* a NUL byte in the line */
 	CHAT_PARSE_TAGS_LONG = -3,  /* tag section over CHAT_TAGS_MAX */
 	CHAT_PARSE_LINE_LONG = -4,  /* rest over CHAT_LINE_MAX - 2 */
 	CHAT_PARSE_NO_COMMAND = -5, /* tags or source but no command */
@@ -73,8 +73,8 @@ enum chat_parse_err {
 int chat_msg_parse(struct chat_msg *m, char *line, size_t len);
 
 /** The value of tag key in m, or NULL; *present tells if the key exists. */
-const char *chat_msg_tag(const struct chat_msg *m, const char *key,
-    bool *present);
+const char *chat_msg_tag(
+    const struct chat_msg *m, const char *key, bool *present);
 
 /** A short English text for an enum chat_parse_err. */
 const char *chat_parse_strerror(int err);
@@ -97,8 +97,8 @@ const char *chat_parse_strerror(int err);
  * parameter is ever cut, and only at a UTF-8 character boundary.
  */
 int chat_msg_format(char *buf, size_t size, const char *tags,
-    const char *source, const char *command, int argc,
-    const char *const *argv, bool *truncated);
+    const char *source, const char *command, int argc, const char *const *argv,
+    bool *truncated);
 
 /**
  * Make an already built line (no tags, no CR LF, length len) fit: cut its
@@ -157,10 +157,10 @@ bool chat_mask_match(const char *mask, const char *str);
  * Lines end in LF (an optional CR before it is dropped).
  */
 struct chat_linebuf {
-	char *buf;	/* caller's storage */
-	size_t size;	/* its size: longest accepted line plus one */
-	size_t len;	/* bytes held */
-	bool overflow;	/* skipping the rest of an overlong line */
+	char *buf;     /* caller's storage */
+	size_t size;   /* its size: longest accepted line plus one */
+	size_t len;    /* bytes held */
+	bool overflow; /* skipping the rest of an overlong line */
 };
 
 /** Set up a splitter over caller storage. */
@@ -172,10 +172,8 @@ void chat_linebuf_init(struct chat_linebuf *lb, char *storage, size_t size);
  * once with toolong = true and their text cut. Returns bytes consumed
  * (always len).
  */
-size_t chat_linebuf_feed(struct chat_linebuf *lb, const char *data,
-    size_t len,
-    void (*cb)(void *arg, char *line, size_t linelen, bool toolong),
-    void *arg);
+size_t chat_linebuf_feed(struct chat_linebuf *lb, const char *data, size_t len,
+    void (*cb)(void *arg, char *line, size_t linelen, bool toolong), void *arg);
 
 /*
  * Tic-tac-toe rules (pure). Cells are 0..8, row by row from the top left;
@@ -190,16 +188,16 @@ enum chat_ttt_result {
 
 enum chat_ttt_err {
 	CHAT_TTT_OK = 0,
-	CHAT_TTT_ERR_OVER = -1,	   /* the game has ended */
-	CHAT_TTT_ERR_TURN = -2,	   /* not this mark's turn */
-	CHAT_TTT_ERR_RANGE = -3,   /* no such cell */
-	CHAT_TTT_ERR_TAKEN = -4,   /* cell occupied */
-	CHAT_TTT_ERR_PLAYER = -5   /* mark is neither 'X' nor 'O' */
+	CHAT_TTT_ERR_OVER = -1,  /* the game has ended */
+	CHAT_TTT_ERR_TURN = -2,  /* not this mark's turn */
+	CHAT_TTT_ERR_RANGE = -3, /* no such cell */
+	CHAT_TTT_ERR_TAKEN = -4, /* cell occupied */
+	CHAT_TTT_ERR_PLAYER = -5 /* mark is neither 'X' nor 'O' */
 };
 
 struct chat_ttt {
-	char cell[9];	/* 'X', 'O' or '.' */
-	char turn;	/* 'X' or 'O' */
+	char cell[9]; /* 'X', 'O' or '.' */
+	char turn;    /* 'X' or 'O' */
 	int moves;
 	enum chat_ttt_result result;
 };
