@@ -6,3 +6,7 @@ include tests/unit/local.mk
 include tests/integration/local.mk
 include tests/fuzz/local.mk
 include tests/gchat/local.mk
+
+# Code formatting (make format fixes what this finds).
+TESTS += tests/format.sh
+EXTRA_DIST += tests/format.sh
