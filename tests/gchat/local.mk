@@ -5,22 +5,24 @@ EXTRA_DIST += tests/gchat/gui.sh tests/gchat/skip.sh tests/gchat/.clang-format
 if BUILD_GCHAT
 GCHAT_TEST_CPPFLAGS = $(GCHAT_CPPFLAGS)
 GCHAT_TEST_CFLAGS = $(GCHAT_CFLAGS)
+# The harness every gchat test shares (waits, a raw client, widget lookups).
+GCHAT_TEST_COMMON = tests/gchat/gui-common.c tests/gchat/gui-common.h
 
 check_PROGRAMS += tests/gchat/test-model tests/gchat/test-gui tests/gchat/test-accounts
 TESTS += tests/gchat/test-model tests/gchat/gui.sh tests/gchat/accounts.sh
 EXTRA_DIST += tests/gchat/accounts.sh
 
-tests_gchat_test_model_SOURCES = tests/gchat/test-model.c
+tests_gchat_test_model_SOURCES = tests/gchat/test-model.c $(GCHAT_TEST_COMMON)
 tests_gchat_test_model_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_test_model_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_model_LDADD = $(GCHAT_LIBS)
 
-tests_gchat_test_gui_SOURCES = tests/gchat/test-gui.c
+tests_gchat_test_gui_SOURCES = tests/gchat/test-gui.c $(GCHAT_TEST_COMMON)
 tests_gchat_test_gui_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_test_gui_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_gui_LDADD = $(GCHAT_LIBS)
 
-tests_gchat_test_accounts_SOURCES = tests/gchat/test-accounts.c
+tests_gchat_test_accounts_SOURCES = tests/gchat/test-accounts.c $(GCHAT_TEST_COMMON)
 tests_gchat_test_accounts_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_test_accounts_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_accounts_LDADD = $(GCHAT_LIBS)

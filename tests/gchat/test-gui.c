@@ -22,18 +22,7 @@
 #include "gchat-message-row.h"
 #include "gchat-password-dialog.h"
 #include "gchat-window.h"
-
-/* Every wait ends after this long. */
-#define WAIT_MS 10000
-
-typedef struct
-{
-  GSocketConnection *conn;
-  GDataInputStream  *in;
-  GOutputStream     *out;
-  GCancellable      *cancel;
-  GPtrArray         *lines;
-} RawClient;
+#include "gui-common.h"
 
 static GchatApplication *app;
 static GchatWindow      *window;
@@ -43,182 +32,11 @@ static guint16           port;
 
 static GtkMenuButton *find_menu_button (GtkWidget *widget, const char *label);
 
-/* Spin the main loop until @cond holds or WAIT_MS passes. */
-static gboolean
-wait_for (gboolean (*cond) (gpointer), gpointer data)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
-
-  while (!cond (data)) {
-    if (g_get_monotonic_time () > end)
-      return FALSE;
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-  }
-  return TRUE;
-}
-
-/* Let pending redraws and idles run (bounded). */
-static void
-drain (void)
-{
-  for (int i = 0; i < 200 && g_main_context_iteration (NULL, FALSE); i++)
-    ;
-}
-
-/* Save a screenshot of the screen when GCHAT_SHOT_DIR asks for it. */
-static void
-screenshot (const char *name)
-{
-  const char      *dir = g_getenv ("GCHAT_SHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autofree char *cmd = NULL;
-  gint64           end = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
-
-  if (dir == NULL)
-    return;
-  while (g_get_monotonic_time () < end) {
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (5000);
-  }
-  path = g_build_filename (dir, name, NULL);
-  cmd = g_strdup_printf ("import -window root -trim +repage %s", path);
-  if (!g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL))
-    g_test_message ("could not save %s", path);
-}
-
-/* Raw client: keep reading lines into bob.lines. */
-static void
-raw_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  RawClient *c = user_data;
-  g_autoptr (GError) error = NULL;
-  char *line =
-    g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
-
-  if (line == NULL)
-    return;
-  g_strchomp (line);
-  g_ptr_array_add (c->lines, line);
-  if (g_str_has_prefix (line, "PING ")) {
-    g_autofree char *pong = g_strdup_printf ("PONG %s\r\n", line + 5);
-
-    g_output_stream_write_all (c->out, pong, strlen (pong), NULL, NULL, NULL);
-  }
-  g_data_input_stream_read_line_async (c->in, G_PRIORITY_DEFAULT, c->cancel, raw_read_cb, c);
-}
-
-/* Raw client: send one line (CR LF added). */
-static void
-raw_send (RawClient *c, const char *line)
-{
-  g_autofree char *wire = g_strconcat (line, "\r\n", NULL);
-
-  g_assert_true (g_output_stream_write_all (c->out, wire, strlen (wire), NULL, NULL, NULL));
-}
-
-typedef struct
-{
-  RawClient  *client;
-  const char *glob;
-} RawWait;
-
-/* Condition: a line received by the raw client matches the glob. */
-static gboolean
-raw_seen (gpointer data)
-{
-  RawWait *w = data;
-
-  for (guint i = 0; i < w->client->lines->len; i++)
-    if (g_pattern_match_simple (w->glob, g_ptr_array_index (w->client->lines, i)))
-      return TRUE;
-  return FALSE;
-}
-
-/* Wait until the raw client received a line matching @glob. */
-static void
-raw_expect (RawClient *c, const char *glob)
-{
-  RawWait w = { c, glob };
-
-  if (!wait_for (raw_seen, &w)) {
-    for (guint i = 0; i < c->lines->len; i++)
-      g_test_message ("bob got: %s", (char *)g_ptr_array_index (c->lines, i));
-    g_error ("bob never got a line matching “%s”", glob);
-  }
-}
-
-/* Connect the raw client to chatd and register it as @nick. */
-static void
-raw_connect (RawClient *c, const char *nick)
-{
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *nick_line = g_strdup_printf ("NICK %s", nick);
-  g_autofree char *user_line = g_strdup_printf ("USER %s 0 * :Raw %s", nick, nick);
-
-  c->conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
-  g_assert_no_error (error);
-  c->in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (c->conn)));
-  g_data_input_stream_set_newline_type (c->in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
-  c->out = g_io_stream_get_output_stream (G_IO_STREAM (c->conn));
-  c->cancel = g_cancellable_new ();
-  c->lines = g_ptr_array_new_with_free_func (g_free);
-  g_data_input_stream_read_line_async (c->in, G_PRIORITY_DEFAULT, c->cancel, raw_read_cb, c);
-  raw_send (c, nick_line);
-  raw_send (c, user_line);
-  raw_expect (c, ":* 001 *");
-}
-
-/* Condition: the session is connected. */
-static gboolean
-is_connected (gpointer data)
-{
-  return gchat_connection_get_state (gchat_session_get_connection (session)) ==
-    GCHAT_CONNECTION_CONNECTED;
-}
-
-/* The message rows the list view currently shows. */
-static void
-collect_rows (GtkWidget *widget, GPtrArray *rows)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child)) {
-    if (GCHAT_IS_MESSAGE_ROW (child))
-      g_ptr_array_add (rows, child);
-    else
-      collect_rows (child, rows);
-  }
-}
-
-/* The shown row whose text is @text, or NULL. */
-static GchatMessageRow *
-find_row (const char *text)
-{
-  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
-
-  collect_rows (GTK_WIDGET (gchat_window_get_message_view (window)), rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (g_strcmp0 (gchat_message_row_get_text (rows->pdata[i]), text) == 0)
-      return rows->pdata[i];
-  return NULL;
-}
-
 /* Condition: a row with the text is on screen. */
 static gboolean
 row_shown (gpointer data)
 {
-  return find_row (data) != NULL;
-}
-
-/* Type @text into the entry and press Enter. */
-static void
-type_line (const char *text)
-{
-  GtkEntry *entry = gchat_window_get_entry (window);
-
-  gtk_editable_set_text (GTK_EDITABLE (entry), text);
-  g_signal_emit_by_name (entry, "activate");
+  return gui_find_row (window, data) != NULL;
 }
 
 /* Step 1: the window connects to chatd and says so. */
@@ -237,7 +55,7 @@ test_connect (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
   gtk_window_present (GTK_WINDOW (window));
   gchat_window_connect (window);
-  g_assert_true (wait_for (is_connected, NULL));
+  g_assert_true (gui_wait_for (gui_is_connected, session));
   status = gchat_session_get_status (session);
   g_assert_nonnull (strstr (status, "Connected to 127.0.0.1 as alice"));
   gtk_test_accessible_assert_property (gchat_window_get_entry (window),
@@ -261,8 +79,8 @@ test_contact_online (void)
   GchatSidebarRow *row;
 
   gchat_session_add_contact (session, "bob");
-  raw_connect (&bob, "bob");
-  g_assert_true (wait_for (bob_presence_is, GINT_TO_POINTER (GCHAT_PRESENCE_ONLINE)));
+  gui_raw_connect (&bob, port, "bob");
+  g_assert_true (gui_wait_for (bob_presence_is, GINT_TO_POINTER (GCHAT_PRESENCE_ONLINE)));
   row = gchat_window_find_contact_row (window, "bob");
   g_assert_nonnull (row);
   gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, "bob, online");
@@ -305,17 +123,17 @@ test_join_group (void)
 {
   GchatConversation *conv;
 
-  type_line ("/join #test");
-  g_assert_true (wait_for (test_group_shown, NULL));
+  gui_type_line (window, "/join #test");
+  g_assert_true (gui_wait_for (test_group_shown, NULL));
   conv = gchat_session_find (session, "#test");
   g_assert_nonnull (gchat_window_find_row (window, conv));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gchat_window_get_entry (window))), ==, "");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gchat_window_get_members_button (window))));
-  type_line ("/topic Plans for Friday: picnic or museum?");
-  g_assert_true (wait_for (topic_is, (gpointer) "Plans for Friday: picnic or museum?"));
-  raw_send (&bob, "JOIN #test");
-  raw_expect (&bob, ":chatd.local 366 bob #test *");
-  g_assert_true (wait_for (member_count_is, GINT_TO_POINTER (2)));
+  gui_type_line (window, "/topic Plans for Friday: picnic or museum?");
+  g_assert_true (gui_wait_for (topic_is, (gpointer) "Plans for Friday: picnic or museum?"));
+  gui_raw_send (&bob, "JOIN #test");
+  gui_raw_expect (&bob, ":chatd.local 366 bob #test *");
+  g_assert_true (gui_wait_for (member_count_is, GINT_TO_POINTER (2)));
 }
 
 /* Step 4: our message reaches bob; bob's reaches us and is shown. */
@@ -327,17 +145,17 @@ test_messages (void)
   g_autoptr (GchatMessage) last = NULL;
   GchatMessageRow *row;
 
-  type_line ("hello bob, from gchat");
-  raw_expect (&bob, ":alice!*PRIVMSG #test :hello bob, from gchat");
+  gui_type_line (window, "hello bob, from gchat");
+  gui_raw_expect (&bob, ":alice!*PRIVMSG #test :hello bob, from gchat");
   last = g_list_model_get_item (msgs, g_list_model_get_n_items (msgs) - 1);
   g_assert_true (gchat_message_get_own (last));
-  g_assert_true (wait_for (row_shown, (gpointer) "hello bob, from gchat"));
-  row = find_row ("hello bob, from gchat");
+  g_assert_true (gui_wait_for (row_shown, (gpointer) "hello bob, from gchat"));
+  row = gui_find_row (window, "hello bob, from gchat");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "own"));
 
-  raw_send (&bob, "PRIVMSG #test :hi alice, raw bob here");
-  g_assert_true (wait_for (row_shown, (gpointer) "hi alice, raw bob here"));
-  row = find_row ("hi alice, raw bob here");
+  gui_raw_send (&bob, "PRIVMSG #test :hi alice, raw bob here");
+  g_assert_true (gui_wait_for (row_shown, (gpointer) "hi alice, raw bob here"));
+  row = gui_find_row (window, "hi alice, raw bob here");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "other"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "highlight"));
   g_assert_cmpstr (gchat_message_get_nick (gchat_message_row_get_message (row)), ==, "bob");
@@ -367,7 +185,7 @@ test_messages (void)
                    ==,
                    "bob: ");
   gtk_editable_set_text (GTK_EDITABLE (gchat_window_get_entry (window)), "");
-  screenshot ("gchat-main.png");
+  gui_screenshot ("gchat-main.png");
 }
 
 /* Whether @model has an item with the label. */
@@ -422,7 +240,7 @@ static GtkMenuButton *
 open_member_menu (const char *label)
 {
   GtkMenuButton *button = NULL;
-  gint64         end = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  gint64         end = g_get_monotonic_time () + GUI_WAIT_MS * G_TIME_SPAN_MILLISECOND;
 
   while (button == NULL && g_get_monotonic_time () < end) {
     button = find_menu_button (GTK_WIDGET (gchat_window_get_member_list (window)), label);
@@ -460,8 +278,8 @@ test_admin_menu (void)
   g_assert_true (menu_has (menu, "Remove from group"));
   g_assert_true (menu_has (menu, "Ban from group"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.make-admin", "s", "bob"));
-  raw_expect (&bob, ":alice!* MODE #test +o bob");
-  g_assert_true (wait_for (bob_is_admin, NULL));
+  gui_raw_expect (&bob, ":alice!* MODE #test +o bob");
+  g_assert_true (gui_wait_for (bob_is_admin, NULL));
   g_clear_object (&menu);
   menu = gchat_member_list_menu_for (list, "bob");
   g_assert_true (menu_has (menu, "Remove admin rights"));
@@ -473,8 +291,8 @@ test_admin_menu (void)
   /* Open bob's menu as a person would, and find its admin items on screen. */
   popup = open_member_menu ("Actions for bob");
   g_assert_nonnull (popup);
-  g_assert_true (wait_for (popover_mapped, popup));
-  screenshot ("gchat-admin.png");
+  g_assert_true (gui_wait_for (popover_mapped, popup));
+  gui_screenshot ("gchat-admin.png");
   gtk_menu_button_popdown (popup);
 }
 
@@ -494,8 +312,8 @@ test_private_unread (void)
   GchatConversation *conv;
   GchatSidebarRow   *row;
 
-  raw_send (&bob, "PRIVMSG alice :a private word");
-  g_assert_true (wait_for (bob_query_unread, NULL));
+  gui_raw_send (&bob, "PRIVMSG alice :a private word");
+  g_assert_true (gui_wait_for (bob_query_unread, NULL));
   conv = gchat_session_find (session, "bob");
   row = gchat_window_find_row (window, conv);
   g_assert_nonnull (row);
@@ -505,39 +323,7 @@ test_private_unread (void)
   g_assert_true (gchat_window_get_shown (window) == conv);
   g_assert_cmpuint (gchat_conversation_get_unread (conv), ==, 0);
   g_assert_null (gchat_sidebar_row_get_badge (row));
-  g_assert_true (wait_for (row_shown, (gpointer) "a private word"));
-}
-
-/* The widget with the buildable id @id under @root (popovers included), or NULL. */
-static GtkWidget *
-find_by_id (GtkWidget *root, const char *id)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child)) {
-    GtkWidget *found;
-
-    if (GTK_IS_BUILDABLE (child) &&
-        g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (child)), id) == 0)
-      return child;
-    if ((found = find_by_id (child, id)) != NULL)
-      return found;
-  }
-  return NULL;
-}
-
-/* The open join dialog, or NULL. */
-static GtkWidget *
-find_join_dialog (void)
-{
-  GListModel *tops = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
-    g_autoptr (GtkWidget) w = g_list_model_get_item (tops, i);
-
-    if (GCHAT_IS_JOIN_DIALOG (w))
-      return w; /* the toplevel list keeps it alive */
-  }
-  return NULL;
+  g_assert_true (gui_wait_for (row_shown, (gpointer) "a private word"));
 }
 
 /* Condition: we are an admin of #club and it is invite-only with a key. */
@@ -581,7 +367,7 @@ groups_listed (gpointer data)
 static gboolean
 join_dialog_closed (gpointer data)
 {
-  return find_join_dialog () == NULL;
+  return gui_find_toplevel (GCHAT_TYPE_JOIN_DIALOG) == NULL;
 }
 
 /* Condition: #club has two members. */
@@ -600,38 +386,40 @@ test_private_group (void)
   GtkWidget *dialog;
 
   gchat_window_show_join_dialog (window);
-  dialog = find_join_dialog ();
+  dialog = gui_find_toplevel (GCHAT_TYPE_JOIN_DIALOG);
   g_assert_nonnull (dialog);
   /* The server's groups are offered; picking one fills in its name. */
-  g_assert_true (wait_for (groups_listed, dialog));
+  g_assert_true (gui_wait_for (groups_listed, dialog));
   g_signal_emit_by_name (gchat_join_dialog_get_groups_list (GCHAT_JOIN_DIALOG (dialog)),
                          "row-activated",
                          gtk_list_box_get_row_at_index (gchat_join_dialog_get_groups_list (
                                                           GCHAT_JOIN_DIALOG (dialog)),
                                                         0));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_by_id (dialog, "name_entry"))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gui_find_by_id (dialog, "name_entry"))),
                    ==,
                    "#test");
-  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "name_entry")), "club");
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_by_id (dialog, "private_check")), TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "key_entry")), "s3cret");
-  g_signal_emit_by_name (find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)), "join_button"),
+  gtk_editable_set_text (GTK_EDITABLE (gui_find_by_id (dialog, "name_entry")), "club");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (gui_find_by_id (dialog, "private_check")), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (gui_find_by_id (dialog, "key_entry")), "s3cret");
+  g_signal_emit_by_name (gui_find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)),
+                                         "join_button"),
                          "clicked");
-  g_assert_true (wait_for (join_dialog_closed, NULL));
-  g_assert_true (wait_for (club_is_private, NULL));
+  g_assert_true (gui_wait_for (join_dialog_closed, NULL));
+  g_assert_true (gui_wait_for (club_is_private, NULL));
   g_assert_true (gchat_window_get_shown (window) == gchat_session_find (session, "#club"));
 
   /* Without an invitation bob is refused. */
-  raw_send (&bob, "JOIN #club");
-  raw_expect (&bob, ":chatd.local 47? bob #club *");
+  gui_raw_send (&bob, "JOIN #club");
+  gui_raw_expect (&bob, ":chatd.local 47? bob #club *");
 
   /* The invite popover sends INVITE; bob comes in with the key. */
-  gtk_editable_set_text (GTK_EDITABLE (find_by_id (GTK_WIDGET (window), "invite_entry")), "bob");
-  g_signal_emit_by_name (find_by_id (GTK_WIDGET (window), "invite_entry"), "activate");
-  raw_expect (&bob, ":alice!* INVITE bob *#club");
-  raw_send (&bob, "JOIN #club s3cret");
-  raw_expect (&bob, ":bob!* JOIN *#club*");
-  g_assert_true (wait_for (club_has_two, NULL));
+  gtk_editable_set_text (GTK_EDITABLE (gui_find_by_id (GTK_WIDGET (window), "invite_entry")),
+                         "bob");
+  g_signal_emit_by_name (gui_find_by_id (GTK_WIDGET (window), "invite_entry"), "activate");
+  gui_raw_expect (&bob, ":alice!* INVITE bob *#club");
+  gui_raw_send (&bob, "JOIN #club s3cret");
+  gui_raw_expect (&bob, ":bob!* JOIN *#club*");
+  g_assert_true (gui_wait_for (club_has_two, NULL));
 }
 
 /* The board shown on screen, or NULL. */
@@ -640,7 +428,7 @@ find_board (void)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
 
-  collect_rows (GTK_WIDGET (gchat_window_get_message_view (window)), rows);
+  gui_collect_rows (GTK_WIDGET (gchat_window_get_message_view (window)), rows);
   for (guint i = 0; i < rows->len; i++) {
     GtkWidget *w = gchat_message_row_get_item_widget (rows->pdata[i]);
 
@@ -674,16 +462,6 @@ find_button (GtkWidget *w, const char *label)
   return NULL;
 }
 
-/* The first line the raw client received that matches @glob, or NULL. */
-static const char *
-raw_find (RawClient *c, const char *glob)
-{
-  for (guint i = 0; i < c->lines->len; i++)
-    if (g_pattern_match_simple (glob, g_ptr_array_index (c->lines, i)))
-      return g_ptr_array_index (c->lines, i);
-  return NULL;
-}
-
 typedef struct
 {
   GchatGameBoard *board;
@@ -705,7 +483,7 @@ expect_board (GchatGameBoard *board, const char *status)
 {
   BoardWait w = { board, status };
 
-  if (!wait_for (board_says, &w))
+  if (!gui_wait_for (board_says, &w))
     g_error ("the board says “%s”, not “%s”", gchat_game_board_get_status (board), status);
 }
 
@@ -735,28 +513,28 @@ test_game (void)
   const char      *invite;
 
   g_assert_true (gchat_window_show_by_name (window, "bob"));
-  type_line ("/ttt bob");
-  raw_expect (&bob, ":* TTT INVITE * alice bob x pending");
-  invite = raw_find (&bob, ":* TTT INVITE * alice bob x pending");
+  gui_type_line (window, "/ttt bob");
+  gui_raw_expect (&bob, ":* TTT INVITE * alice bob x pending");
+  invite = gui_lines_find (bob.lines, ":* TTT INVITE * alice bob x pending");
   fields = g_strsplit (invite, " ", -1);
-  g_assert_true (wait_for (board_shown, NULL));
+  g_assert_true (gui_wait_for (board_shown, NULL));
   board = find_board ();
   expect_board (board, "Waiting for bob to accept");
   g_assert_nonnull (find_button (GTK_WIDGET (board), "_Withdraw"));
   g_assert_null (find_button (GTK_WIDGET (board), "_Accept"));
 
   accept = g_strdup_printf ("TTT ACCEPT %s", fields[3]);
-  raw_send (&bob, accept);
+  gui_raw_send (&bob, accept);
   expect_board (board, "Your turn (you are X)");
   click_cell (board, 4);
   glob = g_strdup_printf (":* TTT STATE %s alice bob ----x---- bob playing -*", fields[3]);
-  raw_expect (&bob, glob);
+  gui_raw_expect (&bob, glob);
   expect_board (board, "bob's turn (you are X)");
   g_assert_cmpstr (gtk_button_get_label (gchat_game_board_get_cell (board, 4)), ==, "X");
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gchat_game_board_get_cell (board, 0))));
 
   move = g_strdup_printf ("TTT MOVE %s 1", fields[3]);
-  raw_send (&bob, move);
+  gui_raw_send (&bob, move);
   expect_board (board, "Your turn (you are X)");
   g_assert_cmpstr (gtk_button_get_label (gchat_game_board_get_cell (board, 0)), ==, "O");
   gtk_test_accessible_assert_property (gchat_game_board_get_cell (board, 0),
@@ -766,15 +544,15 @@ test_game (void)
   expect_board (board, "bob's turn (you are X)");
   g_free (move);
   move = g_strdup_printf ("TTT MOVE %s 9", fields[3]);
-  raw_send (&bob, move);
+  gui_raw_send (&bob, move);
   expect_board (board, "Your turn (you are X)");
   click_cell (board, 6);
   expect_board (board, "You won");
   g_assert_nonnull (find_button (GTK_WIDGET (board), "_Rematch"));
   g_free (glob);
   glob = g_strdup_printf (":* TTT STATE %s alice bob o-x-x-x-o - x line*", fields[3]);
-  raw_expect (&bob, glob);
-  screenshot ("gchat-game.png");
+  gui_raw_expect (&bob, glob);
+  gui_screenshot ("gchat-game.png");
 }
 
 /* Condition: the row's transfer is done. */
@@ -790,7 +568,7 @@ find_transfer_row (void)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
 
-  collect_rows (GTK_WIDGET (gchat_window_get_message_view (window)), rows);
+  gui_collect_rows (GTK_WIDGET (gchat_window_get_message_view (window)), rows);
   for (guint i = 0; i < rows->len; i++) {
     GtkWidget *w = gchat_message_row_get_item_widget (rows->pdata[i]);
 
@@ -851,22 +629,22 @@ test_receive_image (void)
 
   g_assert_true (gchat_window_show_by_name (window, "bob"));
   offer = g_strdup_printf ("SENDFILE alice holiday.png %" G_GSIZE_FORMAT " %s", size, sha);
-  raw_send (&bob, offer);
-  raw_expect (&bob, ":* SENDFILE UPLOAD * 0 :holiday.png");
-  fields = g_strsplit (raw_find (&bob, ":* SENDFILE UPLOAD * 0 :holiday.png"), " ", -1);
+  gui_raw_send (&bob, offer);
+  gui_raw_expect (&bob, ":* SENDFILE UPLOAD * 0 :holiday.png");
+  fields = g_strsplit (gui_lines_find (bob.lines, ":* SENDFILE UPLOAD * 0 :holiday.png"), " ", -1);
   b64 = g_base64_encode (data, size);
   data_line = g_strdup_printf ("SENDFILE DATA %s 0 %s", fields[3], b64);
-  raw_send (&bob, data_line);
-  raw_expect (&bob, ":* SENDFILE STORED *");
+  gui_raw_send (&bob, data_line);
+  gui_raw_expect (&bob, ":* SENDFILE STORED *");
 
-  g_assert_true (wait_for (transfer_shown, NULL));
+  g_assert_true (gui_wait_for (transfer_shown, NULL));
   row = find_transfer_row ();
   g_assert_true (
     g_str_has_prefix (gchat_transfer_row_get_status (row), "bob offers a file: PNG image, "));
   g_signal_emit_by_name (find_button (GTK_WIDGET (row), "_Accept"), "clicked");
   glob = g_strdup_printf (":* SENDFILE STATUS %s alice COMPLETE", fields[3]);
-  raw_expect (&bob, glob);
-  g_assert_true (wait_for (transfer_done, row));
+  gui_raw_expect (&bob, glob);
+  g_assert_true (gui_wait_for (transfer_done, row));
   g_assert_true (g_str_has_prefix (gchat_transfer_row_get_status (row), "Received: PNG image, "));
   picture = gchat_transfer_row_get_picture (row);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picture)));
@@ -882,8 +660,8 @@ test_receive_image (void)
   full = g_list_model_get_item (gtk_window_get_toplevels (), n_windows);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (full)), ==, "holiday.png");
   gtk_window_destroy (GTK_WINDOW (full));
-  drain ();
-  screenshot ("gchat-file.png");
+  gui_drain ();
+  gui_screenshot ("gchat-file.png");
 }
 
 /* Condition: the transfer of the row is done. */
@@ -915,9 +693,9 @@ test_send_file (void)
 
   g_assert_true (g_file_set_contents (path, "meeting at noon\n", -1, NULL));
   g_assert_true (gchat_window_show_by_name (window, "bob"));
-  type_line (cmd);
-  raw_expect (&bob, glob);
-  g_assert_true (wait_for (sent_done, NULL));
+  gui_type_line (window, cmd);
+  gui_raw_expect (&bob, glob);
+  g_assert_true (gui_wait_for (sent_done, NULL));
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -926,8 +704,8 @@ test_send_file (void)
 static void
 test_contact_offline (void)
 {
-  raw_send (&bob, "QUIT :bye");
-  g_assert_true (wait_for (bob_presence_is, GINT_TO_POINTER (GCHAT_PRESENCE_OFFLINE)));
+  gui_raw_send (&bob, "QUIT :bye");
+  g_assert_true (gui_wait_for (bob_presence_is, GINT_TO_POINTER (GCHAT_PRESENCE_OFFLINE)));
   gtk_test_accessible_assert_property (gchat_window_find_contact_row (window, "bob"),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "bob, offline");
@@ -955,10 +733,10 @@ test_away (void)
 {
   /* The menu's check item activates the stateful action, which toggles. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.away", NULL));
-  g_assert_true (wait_for (away_is, GINT_TO_POINTER (TRUE)));
+  g_assert_true (gui_wait_for (away_is, GINT_TO_POINTER (TRUE)));
   g_assert_true (g_str_has_suffix (gchat_session_get_status (session), ", away"));
-  type_line ("/away");
-  g_assert_true (wait_for (away_is, GINT_TO_POINTER (FALSE)));
+  gui_type_line (window, "/away");
+  g_assert_true (gui_wait_for (away_is, GINT_TO_POINTER (FALSE)));
   g_assert_false (g_str_has_suffix (gchat_session_get_status (session), ", away"));
 }
 
@@ -967,8 +745,8 @@ static void
 test_server_error (void)
 {
   g_assert_true (gchat_window_show_by_name (window, "#test"));
-  type_line ("/kick nobody");
-  g_assert_true (wait_for (error_mentions, (gpointer) "nobody"));
+  gui_type_line (window, "/kick nobody");
+  g_assert_true (gui_wait_for (error_mentions, (gpointer) "nobody"));
   g_test_message ("error shown: %s", gchat_window_get_error (window));
 }
 
@@ -986,7 +764,7 @@ rejoined (gpointer data)
   GchatConversation *test = gchat_session_find (session, "#test");
   GchatConversation *club = gchat_session_find (session, "#club");
 
-  return is_connected (NULL) && gchat_conversation_get_joined (test) &&
+  return gui_is_connected (session) && gchat_conversation_get_joined (test) &&
     gchat_conversation_get_joined (club);
 }
 
@@ -1003,26 +781,11 @@ test_reconnect (void)
 
   g_assert_nonnull (sock);
   g_assert_true (g_socket_shutdown (sock, TRUE, TRUE, NULL));
-  g_assert_true (wait_for (status_mentions, (gpointer) "reconnecting in 1 s"));
+  g_assert_true (gui_wait_for (status_mentions, (gpointer) "reconnecting in 1 s"));
   g_assert_false (gchat_conversation_get_joined (test));
   g_assert_nonnull (gchat_window_get_error (window));
-  g_assert_true (wait_for (rejoined, NULL));
-  g_assert_true (wait_for (status_mentions, (gpointer) "Connected to 127.0.0.1 as alice"));
-}
-
-/* The open connect dialog, or NULL. */
-static GtkWidget *
-find_connect_dialog (void)
-{
-  GListModel *tops = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
-    g_autoptr (GtkWidget) w = g_list_model_get_item (tops, i);
-
-    if (GCHAT_IS_CONNECT_DIALOG (w))
-      return w;
-  }
-  return NULL;
+  g_assert_true (gui_wait_for (rejoined, NULL));
+  g_assert_true (gui_wait_for (status_mentions, (gpointer) "Connected to 127.0.0.1 as alice"));
 }
 
 /*
@@ -1038,25 +801,25 @@ test_connect_dialog (void)
   GtkWidget       *problem;
 
   gchat_window_show_connect_dialog (window);
-  dialog = find_connect_dialog ();
+  dialog = gui_find_toplevel (GCHAT_TYPE_CONNECT_DIALOG);
   g_assert_nonnull (dialog);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_by_id (dialog, "host_entry"))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gui_find_by_id (dialog, "host_entry"))),
                    ==,
                    "127.0.0.1");
-  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "nick_entry")), "9lives");
-  g_signal_emit_by_name (find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)),
-                                     "connect_button"),
+  gtk_editable_set_text (GTK_EDITABLE (gui_find_by_id (dialog, "nick_entry")), "9lives");
+  g_signal_emit_by_name (gui_find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)),
+                                         "connect_button"),
                          "clicked");
-  problem = find_by_id (dialog, "problem_label");
+  problem = gui_find_by_id (dialog, "problem_label");
   g_assert_true (gtk_widget_get_visible (problem));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "nick"));
-  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "nick_entry")), "alicia");
-  gtk_editable_set_text (GTK_EDITABLE (find_by_id (dialog, "realname_entry")), "Alicia Test");
-  g_signal_emit_by_name (find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)),
-                                     "connect_button"),
+  gtk_editable_set_text (GTK_EDITABLE (gui_find_by_id (dialog, "nick_entry")), "alicia");
+  gtk_editable_set_text (GTK_EDITABLE (gui_find_by_id (dialog, "realname_entry")), "Alicia Test");
+  g_signal_emit_by_name (gui_find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)),
+                                         "connect_button"),
                          "clicked");
-  g_assert_null (find_connect_dialog ());
-  g_assert_true (wait_for (status_mentions, (gpointer) "Connected to 127.0.0.1 as alicia"));
+  g_assert_null (gui_find_toplevel (GCHAT_TYPE_CONNECT_DIALOG));
+  g_assert_true (gui_wait_for (status_mentions, (gpointer) "Connected to 127.0.0.1 as alicia"));
   g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
   g_assert_nonnull (strstr (saved, "nick=alicia"));
   g_assert_nonnull (strstr (saved, "realname=Alicia Test"));
@@ -1076,13 +839,13 @@ test_close (void)
 {
   RawClient carol = { 0 };
 
-  raw_connect (&carol, "carol");
-  raw_send (&carol, "JOIN #test");
-  raw_expect (&carol, ":chatd.local 366 carol #test *");
+  gui_raw_connect (&carol, port, "carol");
+  gui_raw_send (&carol, "JOIN #test");
+  gui_raw_expect (&carol, ":chatd.local 366 carol #test *");
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
   gtk_window_close (GTK_WINDOW (window));
-  raw_expect (&carol, ":alicia!* QUIT :*Leaving*");
-  g_assert_true (wait_for (window_gone, NULL));
+  gui_raw_expect (&carol, ":alicia!* QUIT :*Leaving*");
+  g_assert_true (gui_wait_for (window_gone, NULL));
   g_cancellable_cancel (carol.cancel);
   g_clear_object (&carol.in);
   g_clear_object (&carol.conn);
@@ -1103,11 +866,11 @@ test_narrow (void)
 {
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 600);
   gtk_widget_queue_resize (GTK_WIDGET (window));
-  g_assert_true (wait_for (is_narrow, GINT_TO_POINTER (TRUE)));
-  drain ();
-  screenshot ("gchat-narrow.png");
+  g_assert_true (gui_wait_for (is_narrow, GINT_TO_POINTER (TRUE)));
+  gui_drain ();
+  gui_screenshot ("gchat-narrow.png");
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
-  g_assert_true (wait_for (is_narrow, GINT_TO_POINTER (FALSE)));
+  g_assert_true (gui_wait_for (is_narrow, GINT_TO_POINTER (FALSE)));
 }
 
 /* Whether @w has a name for assistive technology. */
@@ -1166,7 +929,7 @@ test_accessible_labels (void)
   GtkWidget  *password = GTK_WIDGET (gchat_password_dialog_new (GTK_WINDOW (window), "alice"));
 
   gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
-  drain ();
+  gui_drain ();
   audit_labels (GTK_WIDGET (window), bad);
   audit_labels (gtk_window_get_titlebar (GTK_WINDOW (window)), bad);
   audit_labels (connect, bad);
@@ -1187,29 +950,11 @@ test_accessible_labels (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  const char *port_env = g_getenv ("GCHAT_TEST_PORT");
-  int         n;
-  char      **v;
-  int         status;
+  int status;
 
-  for (int i = 0; i < argc; i++)
-    g_ptr_array_add (args, argv[i]);
-  g_ptr_array_add (args, (char *)"--tap");
-  g_ptr_array_add (args, NULL);
-  n = (int)args->len - 1;
-  v = (char **)args->pdata;
-  gtk_test_init (&n, &v, NULL);
-  /*
-   * Criticals stay fatal (G_DEBUG=fatal-criticals); warnings do not, because
-   * GIO warns when no notification daemon runs, as under Xvfb.
-   */
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  if (port_env == NULL) {
-    g_print ("1..0 # SKIP run through gui.sh (GCHAT_TEST_PORT is not set)\n");
+  port = gui_test_init (argc, argv);
+  if (port == 0)
     return 0;
-  }
-  port = (guint16)atoi (port_env);
   app = gchat_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 

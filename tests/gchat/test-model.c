@@ -12,6 +12,7 @@
 #include "gchat-command.h"
 #include "gchat-config.h"
 #include "gchat-session.h"
+#include "gui-common.h"
 
 typedef struct
 {
@@ -361,21 +362,6 @@ test_private_group (Fixture *f, gconstpointer data)
   g_assert_true (sent_matches (f, "MODE #secret +k k3y"));
 }
 
-/* Spin the default main context until @cond holds or 10 s pass. */
-static gboolean
-wait_for (gboolean (*cond) (gpointer), gpointer data)
-{
-  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-
-  while (!cond (data)) {
-    if (g_get_monotonic_time () > end)
-      return FALSE;
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  }
-  return TRUE;
-}
-
 /* The connect dialog's fields survive a restart; the password never hits the disk. */
 static void
 test_config_roundtrip (void)
@@ -447,14 +433,14 @@ test_reconnect_backoff (void)
   g_socket_listener_close (listener);
 
   gchat_session_connect (session, "127.0.0.1", port, FALSE, "alice", NULL);
-  if (!wait_for (status_mentions, args))
+  if (!gui_wait_for (status_mentions, args))
     g_error ("status: %s", gchat_session_get_status (session));
   g_assert_cmpuint (g_list_model_get_n_items (msgs), >, 0);
   note = g_list_model_get_item (msgs, g_list_model_get_n_items (msgs) - 1);
   g_assert_cmpint (gchat_message_get_kind (note), ==, GCHAT_MESSAGE_ERROR);
   g_assert_nonnull (strstr (gchat_message_get_text (note), "Could not connect to 127.0.0.1"));
   args[1] = (gpointer) "reconnecting in 2 s";
-  g_assert_true (wait_for (status_mentions, args));
+  g_assert_true (gui_wait_for (status_mentions, args));
   gchat_session_disconnect (session);
   g_assert_cmpstr (gchat_session_get_status (session), ==, "Offline");
 }
@@ -497,35 +483,11 @@ fake_accept_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_data_input_stream_read_line_async (fs->in, G_PRIORITY_DEFAULT, fs->cancel, fake_read_cb, fs);
 }
 
-typedef struct
-{
-  FakeServer *fs;
-  const char *glob;
-} FakeWait;
-
-/* Condition: gchat sent a line matching the glob. */
-static gboolean
-fake_got (gpointer data)
-{
-  FakeWait *w = data;
-
-  for (guint i = 0; i < w->fs->lines->len; i++)
-    if (g_pattern_match_simple (w->glob, g_ptr_array_index (w->fs->lines, i)))
-      return TRUE;
-  return FALSE;
-}
-
 /* Wait for gchat to send a line matching @glob. */
 static void
 fake_expect (FakeServer *fs, const char *glob)
 {
-  FakeWait w = { fs, glob };
-
-  if (!wait_for (fake_got, &w)) {
-    for (guint i = 0; i < fs->lines->len; i++)
-      g_test_message ("gchat sent: %s", (char *)g_ptr_array_index (fs->lines, i));
-    g_error ("gchat never sent “%s”", glob);
-  }
+  gui_lines_expect (fs->lines, glob, "gchat");
 }
 
 /* Send raw bytes to gchat (no CR LF added, so lines can be split). */
@@ -586,7 +548,7 @@ test_sasl_and_lines (void)
   fake_expect (&fs, "CAP REQ :multi-prefix sasl");
   fake_write (&fs, ":srv CAP alice ACK :multi-prefix sasl\r\n");
   fake_expect (&fs, "AUTHENTICATE PLAIN");
-  g_assert_false (fake_got (&(FakeWait){ &fs, "CAP END" }));
+  g_assert_null (gui_lines_find (fs.lines, "CAP END"));
   fake_write (&fs, "AUTHENTICATE +\r\n");
   auth = g_base64_encode ((const guchar *)"alice\0alice\0secret", 18);
   auth_line = g_strdup_printf ("AUTHENTICATE %s", auth);
@@ -599,12 +561,12 @@ test_sasl_and_lines (void)
   fake_write (&fs, "ice :Welcome to the fake");
   fake_write (&fs, " server\r\n:srv 005 alice MONITOR=10 :are supported\r\nPING :tok");
   fake_write (&fs, "en\r\n");
-  g_assert_true (wait_for (conn_connected, conn));
+  g_assert_true (gui_wait_for (conn_connected, conn));
   fake_expect (&fs, "PONG token");
-  g_assert_true (wait_for (server_log_has, args));
+  g_assert_true (gui_wait_for (server_log_has, args));
   g_assert_true (gchat_connection_get_logged_in (conn));
   g_assert_nonnull (strstr (gchat_session_get_status (session), "(logged in)"));
-  g_assert_false (fake_got (&(FakeWait){ &fs, "LOGIN *" }));
+  g_assert_null (gui_lines_find (fs.lines, "LOGIN *"));
   g_assert_true (gchat_connection_has_cap (conn, "multi-prefix"));
 
   /* Writes keep their order through the queue. */
@@ -627,7 +589,7 @@ test_sasl_and_lines (void)
   args[1] = (gpointer) "Disconnected: The server closed the connection";
   fake_write (&fs, "ERROR :Closing link (bye)\r\n");
   g_io_stream_close (G_IO_STREAM (fs.conn), NULL, NULL);
-  g_assert_true (wait_for (server_log_has, args));
+  g_assert_true (gui_wait_for (server_log_has, args));
   args[1] = (gpointer) "The server closed the connection: Closing link (bye)";
   g_assert_true (server_log_has (args));
   g_assert_nonnull (strstr (gchat_session_get_status (session), "reconnecting"));
@@ -915,7 +877,7 @@ test_transfer_upload (Fixture *f, gconstpointer data)
   /* The path has a space: "/sendfile bob <path>" keeps the rest of the line. */
   g_assert_true (gchat_session_run (f->session, cmd, NULL));
   args[1] = offer;
-  g_assert_true (wait_for (fixture_sent, args));
+  g_assert_true (gui_wait_for (fixture_sent, args));
   feed (f, ":chatd.test SENDFILE UPLOAD u1 0 :big_file.bin");
   t = gchat_session_find_transfer (f->session, "u1");
   g_assert_nonnull (t);
@@ -939,7 +901,7 @@ test_transfer_upload (Fixture *f, gconstpointer data)
 
   /* A refused upload fails on its row, in words. */
   g_assert_true (gchat_session_run (f->session, cmd, NULL));
-  g_assert_true (wait_for (two_transfers, f->session));
+  g_assert_true (gui_wait_for (two_transfers, f->session));
   feed (f, ":chatd.test SENDFILE UPLOAD u2 0 :big_file.bin");
   t = gchat_session_find_transfer (f->session, "u2");
   g_assert_nonnull (t);
