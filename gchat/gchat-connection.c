@@ -504,6 +504,25 @@ gchat_connection_pump (GchatConnection *self)
                                    g_object_ref (self));
 }
 
+/*
+ * Queue the @len bytes of @line (CR LF included) and announce it through
+ * ::line-sent without the CR LF, which overwrites @line. Without a socket
+ * the line is only announced. Returns: FALSE when the queue is full.
+ */
+static gboolean
+gchat_connection_queue (GchatConnection *self, char *line, gsize len)
+{
+  if (self->out != NULL) {
+    if (g_queue_get_length (&self->outq) >= GCHAT_CONNECTION_QUEUE_MAX)
+      return FALSE;
+    g_queue_push_tail (&self->outq, g_bytes_new (line, len));
+  }
+  line[len - 2] = '\0';
+  g_signal_emit (self, signals[SIG_LINE_SENT], 0, line);
+  gchat_connection_pump (self);
+  return TRUE;
+}
+
 /**
  * gchat_connection_send:
  * Format a line with chat_msg_format and queue it. Without a socket the line
@@ -524,15 +543,7 @@ gchat_connection_send (GchatConnection   *self,
   n = chat_msg_format (buf, sizeof buf, NULL, NULL, command, argc, argv, &truncated);
   if (n < 2)
     return FALSE;
-  if (self->out != NULL) {
-    if (g_queue_get_length (&self->outq) >= GCHAT_CONNECTION_QUEUE_MAX)
-      return FALSE;
-    g_queue_push_tail (&self->outq, g_bytes_new (buf, n));
-  }
-  buf[n - 2] = '\0';
-  g_signal_emit (self, signals[SIG_LINE_SENT], 0, buf);
-  gchat_connection_pump (self);
-  return TRUE;
+  return gchat_connection_queue (self, buf, n);
 }
 
 /**
@@ -551,15 +562,7 @@ gchat_connection_send_data (GchatConnection *self, const char *id, guint64 offse
   g_return_val_if_fail (GCHAT_IS_CONNECTION (self), FALSE);
   if (len > gchat_connection_get_max_line (self))
     return FALSE;
-  if (self->out != NULL) {
-    if (g_queue_get_length (&self->outq) >= GCHAT_CONNECTION_QUEUE_MAX)
-      return FALSE;
-    g_queue_push_tail (&self->outq, g_bytes_new (line, len));
-  }
-  line[len - 2] = '\0';
-  g_signal_emit (self, signals[SIG_LINE_SENT], 0, line);
-  gchat_connection_pump (self);
-  return TRUE;
+  return gchat_connection_queue (self, line, len);
 }
 
 /** gchat_connection_get_cap_value: the value the server offered with capability @cap ("" for none),
