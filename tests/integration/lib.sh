@@ -4,10 +4,21 @@
 #                                    $tmp/chatd.conf; sets chatd_pid, port
 #   chatd_stop                       SIGTERM and wait (bounded); returns
 #                                    chatd's exit status
+#   chatd_kill                       SIGKILL and reap chatd (crash tests)
+#   chatd_cleanup                    for an EXIT trap: kill chatd, rm $tmp
 #   wait_log PATTERN                 wait (at most 10 s) for a log line
-#   ok COND DESCRIPTION              print a TAP test point
+#   log_port PATTERN                 print the port of the first log line
+#                                    "PATTERN <address>:<port>"
+#   ok COND DESCRIPTION...           print a TAP test point
+#   bail MESSAGE                     "Bail out!", chatd's log, exit 1
+#   chat_ok DESCRIPTION FILE [chat-expect options...]
+#                                    run transcript FILE against $port as a
+#                                    TAP point; its output as comments if
+#                                    it fails
 #
 # The caller sets $tmp (a private directory) and writes $tmp/chatd.conf.
+# It may set chatd_data (the data directory, default $tmp) and chatd_log
+# (the log, default $tmp/chatd.log) before chatd_start.
 # Only the chatd started here is ever signalled, by its PID.
 
 : "${CHATD:?CHATD is not set}"
@@ -17,13 +28,16 @@ port=
 tap_n=0
 tap_failed=0
 
+# A TAP test point: passed if $1 is 0; the rest of the words describe it.
 ok()
 {
+	_cond=$1
+	shift
 	tap_n=$((tap_n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $tap_n - $2"
+	if [ "$_cond" = 0 ]; then
+		echo "ok $tap_n - $*"
 	else
-		echo "not ok $tap_n - $2"
+		echo "not ok $tap_n - $*"
 		tap_failed=1
 	fi
 }
@@ -39,22 +53,31 @@ wait_log()
 {
 	_i=0
 	while [ $_i -lt 200 ]; do
-		grep -q -e "$1" "$tmp/chatd.log" 2>/dev/null && return 0
+		grep -q -e "$1" "${chatd_log:-$tmp/chatd.log}" 2>/dev/null &&
+		    return 0
 		sleep 0.05
 		_i=$((_i + 1))
 	done
 	return 1
 }
 
+# Print the port of the first log line that reads "$1 <address>:<port>".
+log_port()
+{
+	sed -n "s/.*$1 [^ ]*:\\([0-9][0-9]*\\).*/\\1/p" \
+	    "${chatd_log:-$tmp/chatd.log}" | head -n 1
+}
+
 chatd_start()
 {
-	: >"$tmp/chatd.log"
-	"$CHATD" -d --listen 127.0.0.1:0 --data-dir "$tmp" \
-	    -f "$tmp/chatd.conf" "$@" </dev/null >>"$tmp/chatd.log" 2>&1 &
+	_log=${chatd_log:-$tmp/chatd.log}
+	: >"$_log"
+	"$CHATD" -d --listen 127.0.0.1:0 --data-dir "${chatd_data:-$tmp}" \
+	    -f "$tmp/chatd.conf" "$@" </dev/null >>"$_log" 2>&1 &
 	chatd_pid=$!
 	wait_log 'listening on 127.0.0.1:' || return 1
 	port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9][0-9]*\).*/\1/p' \
-	    "$tmp/chatd.log" | tail -n 1)
+	    "$_log" | tail -n 1)
 }
 
 chatd_stop()
@@ -73,13 +96,41 @@ chatd_stop()
 	return $_rc
 }
 
+# Give up the whole test: TAP's "Bail out!" with chatd's log as comments.
+bail()
+{
+	echo "Bail out! $1"
+	sed 's/^/# /' "${chatd_log:-$tmp/chatd.log}" 2>/dev/null
+	exit 1
+}
+
+# Kill our chatd at once, as a crash would, and reap it.
+chatd_kill()
+{
+	[ -n "$chatd_pid" ] || return 0
+	kill -KILL "$chatd_pid" 2>/dev/null
+	wait "$chatd_pid" 2>/dev/null
+	chatd_pid=
+}
+
+# Run the transcript $2 against $port (options for chat-expect after it)
+# as the TAP point $1; on failure its output follows as comments.
+chat_ok()
+{
+	_desc=$1
+	_file=$2
+	shift 2
+	"$CHAT_EXPECT" "$@" -p "$port" "$_file" >"${_file%.chat}.tap"
+	_rc=$?
+	ok $_rc "$_desc"
+	[ $_rc -eq 0 ] || sed 's/^/# /' "${_file%.chat}.tap"
+	return $_rc
+}
+
 # Cleanup for an EXIT trap: kill our chatd if still running, remove $tmp.
 chatd_cleanup()
 {
-	if [ -n "$chatd_pid" ]; then
-		kill -KILL "$chatd_pid" 2>/dev/null
-		wait "$chatd_pid" 2>/dev/null
-	fi
+	chatd_kill
 	if [ "${CHAT_KEEP:-0}" = 1 ]; then
 		echo "# kept $tmp" >&2
 	else

@@ -5,10 +5,11 @@
 # acknowledged before the kill is in the database and that SQLite's
 # integrity check passes. Several rounds, each bounded in time.
 #
-# Environment: CHATD, top_builddir (set by AM_TESTS_ENVIRONMENT).
+# Environment: CHATD, CHAT_EXPECT, top_srcdir, top_builddir (set by
+# AM_TESTS_ENVIRONMENT).
 
 set -u
-: "${CHATD:?CHATD is not set}"
+: "${top_srcdir:?top_srcdir is not set}"
 : "${top_builddir:?top_builddir is not set}"
 load="$top_builddir/tests/integration/store-load"
 rounds=4
@@ -19,61 +20,28 @@ if ! command -v sqlite3 >/dev/null 2>&1; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/chat-durable.XXXXXX") || exit 99
-chatd_pid=
+. "$top_srcdir/tests/integration/lib.sh"
 load_pid=
 
 cleanup()
 {
 	[ -n "$load_pid" ] && kill -KILL "$load_pid" 2>/dev/null
-	if [ -n "$chatd_pid" ]; then
-		kill -KILL "$chatd_pid" 2>/dev/null
-		wait "$chatd_pid" 2>/dev/null
-	fi
-	if [ "${CHAT_KEEP:-0}" = 1 ]; then
-		echo "# kept $tmp" >&2
-	else
-		rm -rf "$tmp"
-	fi
+	chatd_cleanup
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
 printf 'server-name chatd.test\ntrusted-host 127.0.0.1\n' >"$tmp/chatd.conf"
-mkdir "$tmp/data"
-db="$tmp/data/chatd.db"
+chatd_data=$tmp/data
+mkdir "$chatd_data"
+db="$chatd_data/chatd.db"
 : >"$tmp/acked"
 
-# True while $1 is alive and not a zombie waiting to be reaped.
-alive()
-{
-	kill -0 "$1" 2>/dev/null || return 1
-	if [ -r "/proc/$1/stat" ]; then
-		state=$(sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)
-		[ "$state" != Z ] || return 1
-	fi
-	return 0
-}
-
-# Start chatd on the shared data directory; sets chatd_pid and port.
+# Start chatd on the shared data directory, logging to chatd.$1.log.
 start_chatd()
 {
-	log="$tmp/chatd.$1.log"
-	"$CHATD" -d --listen 127.0.0.1:0 --data-dir "$tmp/data" \
-	    -f "$tmp/chatd.conf" </dev/null >"$log" 2>&1 &
-	chatd_pid=$!
-	port=
-	i=0
-	while [ $i -lt 200 ]; do
-		port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\).*/\1/p' \
-		    "$log" | head -n 1)
-		[ -n "$port" ] && return 0
-		alive "$chatd_pid" || break
-		sleep 0.05
-		i=$((i + 1))
-	done
-	echo "Bail out! chatd did not start"
-	sed 's/^/# /' "$log"
-	exit 1
+	chatd_log="$tmp/chatd.$1.log"
+	chatd_start || bail "chatd did not start"
 }
 
 # A quoted SQL list of the second fields of lines starting with $1.
@@ -126,32 +94,21 @@ while [ $r -le $rounds ]; do
 	ms=$(awk -v s="$seed$r" 'BEGIN { srand(s); printf "%d",
 	    300 + rand() * 1700 }')
 	sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
-	kill -KILL "$chatd_pid"
-	wait "$chatd_pid" 2>/dev/null
-	chatd_pid=
+	chatd_kill
 	wait "$load_pid"
 	load_pid=
 	cat "$tmp/acked.$r" >>"$tmp/acked"
 	# Restart on the same directory (SQLite recovers the WAL), check.
 	start_chatd "$r.restart"
 	check "$r" "round $r, kill -9 after ${ms} ms"
-	kill -KILL "$chatd_pid"
-	wait "$chatd_pid" 2>/dev/null
-	chatd_pid=
+	chatd_kill
 	r=$((r + 1))
 done
 
 # Finally a clean start and stop on the data that survived all that.
 start_chatd final
-kill -TERM "$chatd_pid"
-i=0
-while [ $i -lt 200 ] && alive "$chatd_pid"; do
-	sleep 0.05
-	i=$((i + 1))
-done
-wait "$chatd_pid"
+chatd_stop
 rc=$?
-chatd_pid=
 total=$(grep -c '^A ' "$tmp/acked")
 if [ $rc -eq 0 ] && [ "$total" -gt 0 ] &&
     grep -q 'accounts loaded' "$tmp/chatd.final.log"; then

@@ -4,11 +4,10 @@
 # store's busy timeout) and nothing is half-written: once the lock is
 # gone the same registration succeeds. The chat goes on meanwhile.
 #
-# Environment: CHATD, CHAT_EXPECT (set by AM_TESTS_ENVIRONMENT).
+# Environment: CHATD, CHAT_EXPECT, top_srcdir (AM_TESTS_ENVIRONMENT).
 
 set -u
-: "${CHATD:?CHATD is not set}"
-: "${CHAT_EXPECT:?CHAT_EXPECT is not set}"
+: "${top_srcdir:?top_srcdir is not set}"
 
 if ! command -v sqlite3 >/dev/null 2>&1; then
 	echo "1..0 # SKIP the sqlite3 command-line tool is not installed"
@@ -16,54 +15,28 @@ if ! command -v sqlite3 >/dev/null 2>&1; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/chat-locked.XXXXXX") || exit 99
-chatd_pid=
+. "$top_srcdir/tests/integration/lib.sh"
 lock_pid=
 
 cleanup()
 {
 	exec 4>&- 2>/dev/null
 	[ -n "$lock_pid" ] && kill -KILL "$lock_pid" 2>/dev/null
-	if [ -n "$chatd_pid" ]; then
-		kill -KILL "$chatd_pid" 2>/dev/null
-		wait "$chatd_pid" 2>/dev/null
-	fi
-	if [ "${CHAT_KEEP:-0}" = 1 ]; then
-		echo "# kept $tmp" >&2
-	else
-		rm -rf "$tmp"
-	fi
+	chatd_cleanup
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
 echo "1..4"
 printf 'server-name chatd.test\n' >"$tmp/chatd.conf"
-: >"$tmp/chatd.log"
-"$CHATD" -d --listen 127.0.0.1:0 --data-dir "$tmp" -f "$tmp/chatd.conf" \
-    </dev/null >"$tmp/chatd.log" 2>&1 &
-chatd_pid=$!
-i=0
-port=
-while [ $i -lt 200 ]; do
-	port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\).*/\1/p' \
-	    "$tmp/chatd.log" | head -n 1)
-	[ -n "$port" ] && break
-	sleep 0.05
-	i=$((i + 1))
-done
-[ -n "$port" ] || { echo "Bail out! chatd did not start"; exit 1; }
+chatd_start || bail "chatd did not start"
 
 # First an account to send offline messages to.
 cat >"$tmp/1.chat" <<'EOT'
 a> REGISTER lena * lenas-password
 a~ :chatd.test REGISTER SUCCESS lena :*
 EOT
-if "$CHAT_EXPECT" -p "$port" "$tmp/1.chat" >"$tmp/1.tap"; then
-	echo "ok 1 - an account is registered"
-else
-	echo "not ok 1 - an account is registered"
-	sed 's/^/# /' "$tmp/1.tap"
-fi
+chat_ok "an account is registered" "$tmp/1.chat"
 
 # Another process takes the write lock and keeps it.
 mkfifo "$tmp/lock.in"
@@ -97,12 +70,7 @@ a> WHOIS mo
 a~ :chatd.test 318 mo mo :*
 a! *330 mo mo*
 EOT
-if "$CHAT_EXPECT" -p "$port" "$tmp/2.chat" >"$tmp/2.tap"; then
-	echo "ok 2 - while locked: FAIL replies, and others still chat"
-else
-	echo "not ok 2 - while locked: FAIL replies, and others still chat"
-	sed 's/^/# /' "$tmp/2.tap"
-fi
+chat_ok "while locked: FAIL replies, and others still chat" "$tmp/2.chat"
 
 echo 'ROLLBACK;' >&4
 exec 4>&-
@@ -118,23 +86,13 @@ a~ :chatd.test REGISTER SUCCESS mo :*
 a> PRIVMSG lena :are you there?
 a~ :chatd.test NOTICE mo :lena is offline; your message is stored*
 EOT
-if "$CHAT_EXPECT" -p "$port" "$tmp/3.chat" >"$tmp/3.tap"; then
-	echo "ok 3 - after the lock: the same registration succeeds"
-else
-	echo "not ok 3 - after the lock: the same registration succeeds"
-	sed 's/^/# /' "$tmp/3.tap"
-fi
+chat_ok "after the lock: the same registration succeeds" "$tmp/3.chat"
 
-kill -TERM "$chatd_pid"
-wait "$chatd_pid"
+chatd_stop
 rc=$?
-chatd_pid=
-if [ $rc -eq 0 ] && [ "$(sqlite3 "$tmp/chatd.db" \
+[ $rc -eq 0 ] && [ "$(sqlite3 "$tmp/chatd.db" \
     "SELECT count(*) FROM account WHERE fold = 'mo';")" = 1 ] &&
     [ "$(sqlite3 "$tmp/chatd.db" 'SELECT count(*) FROM offline;')" = 1 ]
-then
-	echo "ok 4 - clean exit; exactly one account mo and one message stored"
-else
-	echo "not ok 4 - exit status $rc or wrong rows"
-	sed 's/^/# /' "$tmp/chatd.log"
-fi
+stored=$?
+ok $stored "clean exit (status $rc); exactly one account mo and one message stored"
+[ $stored -eq 0 ] || sed 's/^/# /' "$tmp/chatd.log"
