@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "chat.h"
+#include "gchat-dialog.h"
 #include "gchat-connect-dialog.h"
 
 struct _GchatConnectDialog
@@ -87,18 +88,10 @@ on_connect_button_clicked_cb (GtkButton *button, GchatConnectDialog *self)
   g_autofree char *problem = NULL;
 
   if (!gchat_connect_dialog_validate (self, &problem)) {
-    gtk_label_set_text (self->problem_label, problem);
-    gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
+    gchat_dialog_show_problem (self->problem_label, problem);
     return;
   }
   g_signal_emit (self, signals[SIG_SUBMITTED], 0);
-  gtk_window_destroy (GTK_WINDOW (self));
-}
-
-/* Cancel: just close. */
-static void
-on_cancel_button_clicked_cb (GtkButton *button, GchatConnectDialog *self)
-{
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -107,8 +100,7 @@ gchat_connect_dialog_class_init (GchatConnectDialogClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/chatd/Gchat/gchat-connect-dialog.ui");
+  gchat_dialog_class_setup (widget_class, "/org/chatd/Gchat/gchat-connect-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, host_entry);
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, port_spin);
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, tls_check);
@@ -119,19 +111,9 @@ gchat_connect_dialog_class_init (GchatConnectDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, register_check);
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, problem_label);
   gtk_widget_class_bind_template_callback (widget_class, on_connect_button_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_cancel_button_clicked_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 
   /** GchatConnectDialog::submitted: the user pressed Connect with valid fields. */
-  signals[SIG_SUBMITTED] = g_signal_new ("submitted",
-                                         G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST,
-                                         0,
-                                         NULL,
-                                         NULL,
-                                         NULL,
-                                         G_TYPE_NONE,
-                                         0);
+  signals[SIG_SUBMITTED] = gchat_dialog_submitted_signal (G_TYPE_FROM_CLASS (klass), FALSE);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "gchat-group-info.h"
+#include "gchat-dialog.h"
 #include "gchat-join-dialog.h"
 
 struct _GchatJoinDialog
@@ -50,8 +51,7 @@ gchat_join_dialog_get_private (GchatJoinDialog *self)
 void
 gchat_join_dialog_set_problem (GchatJoinDialog *self, const char *problem)
 {
-  gtk_label_set_text (self->problem_label, problem);
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), problem != NULL);
+  gchat_dialog_show_problem (self->problem_label, problem);
 }
 
 /* Join: a handler returning TRUE means it worked and the dialog can go. */
@@ -123,20 +123,12 @@ gchat_join_dialog_get_groups_list (GchatJoinDialog *self)
   return self->groups_list;
 }
 
-/* Cancel: just close. */
-static void
-on_cancel_button_clicked_cb (GtkButton *button, GchatJoinDialog *self)
-{
-  gtk_window_destroy (GTK_WINDOW (self));
-}
-
 static void
 gchat_join_dialog_class_init (GchatJoinDialogClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/chatd/Gchat/gchat-join-dialog.ui");
+  gchat_dialog_class_setup (widget_class, "/org/chatd/Gchat/gchat-join-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, name_entry);
   gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, private_check);
   gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, key_entry);
@@ -144,20 +136,9 @@ gchat_join_dialog_class_init (GchatJoinDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GchatJoinDialog, groups_list);
   gtk_widget_class_bind_template_callback (widget_class, on_groups_list_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_join_button_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_cancel_button_clicked_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 
   /** GchatJoinDialog::submitted: Join pressed; set *done (a gboolean *) to TRUE to close. */
-  signals[SIG_SUBMITTED] = g_signal_new ("submitted",
-                                         G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST,
-                                         0,
-                                         NULL,
-                                         NULL,
-                                         NULL,
-                                         G_TYPE_NONE,
-                                         1,
-                                         G_TYPE_POINTER);
+  signals[SIG_SUBMITTED] = gchat_dialog_submitted_signal (G_TYPE_FROM_CLASS (klass), TRUE);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "gchat-dialog.h"
 #include "gchat-password-dialog.h"
 
 /* chatd's minimum (doc/PROTOCOL.md, Accounts); the server checks the rest. */
@@ -47,8 +48,7 @@ gchat_password_dialog_get_new (GchatPasswordDialog *self)
 void
 gchat_password_dialog_set_problem (GchatPasswordDialog *self, const char *problem)
 {
-  gtk_label_set_text (self->problem_label, problem != NULL ? problem : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), problem != NULL);
+  gchat_dialog_show_problem (self->problem_label, problem);
 }
 
 /* Change: check what can be checked here, then let the window send it. */
@@ -75,40 +75,21 @@ on_change_button_clicked_cb (GtkButton *button, GchatPasswordDialog *self)
     gtk_window_destroy (GTK_WINDOW (self));
 }
 
-/* Cancel: just close. */
-static void
-on_cancel_button_clicked_cb (GtkButton *button, GchatPasswordDialog *self)
-{
-  gtk_window_destroy (GTK_WINDOW (self));
-}
-
 static void
 gchat_password_dialog_class_init (GchatPasswordDialogClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/chatd/Gchat/gchat-password-dialog.ui");
+  gchat_dialog_class_setup (widget_class, "/org/chatd/Gchat/gchat-password-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, GchatPasswordDialog, account_label);
   gtk_widget_class_bind_template_child (widget_class, GchatPasswordDialog, old_entry);
   gtk_widget_class_bind_template_child (widget_class, GchatPasswordDialog, new_entry);
   gtk_widget_class_bind_template_child (widget_class, GchatPasswordDialog, repeat_entry);
   gtk_widget_class_bind_template_child (widget_class, GchatPasswordDialog, problem_label);
   gtk_widget_class_bind_template_callback (widget_class, on_change_button_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_cancel_button_clicked_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 
   /** GchatPasswordDialog::submitted: Change pressed; set *done (a gboolean *) to TRUE to close. */
-  signals[SIG_SUBMITTED] = g_signal_new ("submitted",
-                                         G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST,
-                                         0,
-                                         NULL,
-                                         NULL,
-                                         NULL,
-                                         G_TYPE_NONE,
-                                         1,
-                                         G_TYPE_POINTER);
+  signals[SIG_SUBMITTED] = gchat_dialog_submitted_signal (G_TYPE_FROM_CLASS (klass), TRUE);
 }
 
 static void

@@ -31,6 +31,7 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-connection.c gchat/gchat-connection.h \
 	gchat/gchat-contact.c gchat/gchat-contact.h \
 	gchat/gchat-conversation.c gchat/gchat-conversation.h \
+	gchat/gchat-dialog.c gchat/gchat-dialog.h \
 	gchat/gchat-game.c gchat/gchat-game.h \
 	gchat/gchat-game-board.c gchat/gchat-game-board.h \
 	gchat/gchat-group-info.c gchat/gchat-group-info.h \

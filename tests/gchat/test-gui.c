@@ -947,6 +947,31 @@ test_accessible_labels (void)
   g_assert_cmpuint (audited, >=, 25);
 }
 
+/* Cancel closes each dialog; the dialogs share that code (gchat-dialog.c). */
+static void
+test_dialog_cancel (void)
+{
+  GchatConfig config = { .host = (char *)"127.0.0.1", .port = 6667, .nick = (char *)"alice" };
+  GtkWidget  *dialogs[] = {
+     GTK_WIDGET (gchat_connect_dialog_new (GTK_WINDOW (window), &config)),
+     GTK_WIDGET (gchat_join_dialog_new (GTK_WINDOW (window))),
+     GTK_WIDGET (gchat_password_dialog_new (GTK_WINDOW (window), "alice")),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dialogs); i++) {
+    GType      type = G_OBJECT_TYPE (dialogs[i]);
+    GtkWidget *cancel = gui_find_by_id (dialogs[i], "cancel_button");
+
+    if (cancel == NULL)
+      cancel = gui_find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialogs[i])), "cancel_button");
+    g_assert_nonnull (cancel);
+    gtk_window_present (GTK_WINDOW (dialogs[i]));
+    g_assert_true (gui_find_toplevel (type) == dialogs[i]);
+    g_signal_emit_by_name (cancel, "clicked");
+    g_assert_null (gui_find_toplevel (type));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -974,6 +999,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/reconnect", test_reconnect);
   g_test_add_func ("/gui/narrow", test_narrow);
   g_test_add_func ("/gui/accessible-labels", test_accessible_labels);
+  g_test_add_func ("/gui/dialog-cancel", test_dialog_cancel);
   g_test_add_func ("/gui/connect-dialog", test_connect_dialog);
   g_test_add_func ("/gui/close", test_close);
   status = g_test_run ();
