@@ -13,15 +13,17 @@
 static GPtrArray *gui_args;
 
 /*
- * Start GTest in TAP mode with fatal criticals; return the chatd port that
- * gui.sh passes, or 0 (after printing a TAP skip) when run without it.
+ * Start GTest in TAP mode with fatal criticals and register a gchat
+ * application; *port is the chatd port that gui.sh passes. Returns: the
+ * application, or NULL (after printing a TAP skip) when run without gui.sh.
  */
-guint16
-gui_test_init (int argc, char **argv)
+GchatApplication *
+gui_test_init (int argc, char **argv, guint16 *port)
 {
-  const char *port_env = g_getenv ("GCHAT_TEST_PORT");
-  int         n;
-  char      **v;
+  const char       *port_env = g_getenv ("GCHAT_TEST_PORT");
+  int               n;
+  char            **v;
+  GchatApplication *app;
 
   gui_args = g_ptr_array_new ();
   for (int i = 0; i < argc; i++)
@@ -38,9 +40,12 @@ gui_test_init (int argc, char **argv)
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   if (port_env == NULL) {
     g_print ("1..0 # SKIP run through gui.sh (GCHAT_TEST_PORT is not set)\n");
-    return 0;
+    return NULL;
   }
-  return (guint16)atoi (port_env);
+  *port = (guint16)atoi (port_env);
+  app = gchat_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  return app;
 }
 
 /* Spin the main loop until @cond holds or GUI_WAIT_MS passes. */

@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "gchat-application.h"
 #include "gchat-message-row.h"
 #include "gchat-session.h"
 #include "gchat-window.h"
@@ -24,18 +25,18 @@ typedef struct
   GPtrArray         *lines;
 } RawClient;
 
-guint16          gui_test_init (int argc, char **argv);
-gboolean         gui_wait_for (gboolean (*cond) (gpointer), gpointer data);
-void             gui_drain (void);
-void             gui_screenshot (const char *name);
-const char      *gui_lines_find (GPtrArray *lines, const char *glob);
-void             gui_lines_expect (GPtrArray *lines, const char *glob, const char *who);
-void             gui_raw_connect (RawClient *c, guint16 port, const char *nick);
-void             gui_raw_send (RawClient *c, const char *line);
-void             gui_raw_expect (RawClient *c, const char *glob);
-gboolean         gui_is_connected (gpointer session);
-void             gui_collect_rows (GtkWidget *widget, GPtrArray *rows);
-GchatMessageRow *gui_find_row (GchatWindow *window, const char *text);
-void             gui_type_line (GchatWindow *window, const char *text);
-GtkWidget       *gui_find_by_id (GtkWidget *root, const char *id);
-GtkWidget       *gui_find_toplevel (GType type);
+GchatApplication *gui_test_init (int argc, char **argv, guint16 *port);
+gboolean          gui_wait_for (gboolean (*cond) (gpointer), gpointer data);
+void              gui_drain (void);
+void              gui_screenshot (const char *name);
+const char       *gui_lines_find (GPtrArray *lines, const char *glob);
+void              gui_lines_expect (GPtrArray *lines, const char *glob, const char *who);
+void              gui_raw_connect (RawClient *c, guint16 port, const char *nick);
+void              gui_raw_send (RawClient *c, const char *line);
+void              gui_raw_expect (RawClient *c, const char *glob);
+gboolean          gui_is_connected (gpointer session);
+void              gui_collect_rows (GtkWidget *widget, GPtrArray *rows);
+GchatMessageRow  *gui_find_row (GchatWindow *window, const char *text);
+void              gui_type_line (GchatWindow *window, const char *text);
+GtkWidget        *gui_find_by_id (GtkWidget *root, const char *id);
+GtkWidget        *gui_find_toplevel (GType type);

@@ -348,11 +348,9 @@ main (int argc, char **argv)
 {
   int status;
 
-  port = gui_test_init (argc, argv);
-  if (port == 0)
+  app = gui_test_init (argc, argv, &port);
+  if (app == NULL)
     return 0;
-  app = gchat_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 
   g_test_add_func ("/accounts/register", test_register);
   g_test_add_func ("/accounts/history", test_history);

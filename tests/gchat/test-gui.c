@@ -977,11 +977,9 @@ main (int argc, char **argv)
 {
   int status;
 
-  port = gui_test_init (argc, argv);
-  if (port == 0)
+  app = gui_test_init (argc, argv, &port);
+  if (app == NULL)
     return 0;
-  app = gchat_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 
   g_test_add_func ("/gui/connect", test_connect);
   g_test_add_func ("/gui/contact-online", test_contact_online);
