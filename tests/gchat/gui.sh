@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run tests/gchat/test-gui (or the test program named by GCHAT_TEST_PROGRAM) under a private Xvfb and session bus, against a
 # real chatd on an ephemeral loopback port. Prints the test's TAP.
-# Environment: CHATD and top_builddir (set by AM_TESTS_ENVIRONMENT);
+# Environment: CHATD, CHAT_EXPECT, top_srcdir and top_builddir (set by
+# AM_TESTS_ENVIRONMENT);
 # GCHAT_SHOT_DIR, when set, makes the test save screenshots there.
 
 set -u
@@ -13,17 +14,18 @@ if ! command -v Xvfb >/dev/null 2>&1; then
 	exit 0
 fi
 
-polls=200	# 50 ms each: 10 s to start chatd or Xvfb
+polls=200	# 50 ms each: 10 s to start Xvfb
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gchat-gui.XXXXXX") || exit 99
-chatd_pid=
+. "${top_srcdir:-.}/tests/integration/lib.sh"
 xvfb_pid=
 
 cleanup()
 {
-	for pid in $xvfb_pid $chatd_pid; do
-		kill -TERM "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
+	if [ -n "$xvfb_pid" ]; then
+		kill -TERM "$xvfb_pid" 2>/dev/null
+		wait "$xvfb_pid" 2>/dev/null
+	fi
+	chatd_stop
 	if [ "${GCHAT_KEEP:-0}" = 1 ]; then
 		echo "# kept $tmp" >&2
 	else
@@ -33,25 +35,9 @@ cleanup()
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
-bail()
-{
-	echo "Bail out! $1"
-	[ -f "$2" ] && sed 's/^/# /' "$2"
-	exit 1
-}
-
-"$CHATD" -d --listen 127.0.0.1:0 --data-dir "$tmp" </dev/null >"$tmp/chatd.log" 2>&1 &
-chatd_pid=$!
-port=
-i=0
-while [ $i -lt $polls ]; do
-	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$tmp/chatd.log" | head -n 1)
-	[ -n "$port" ] && break
-	kill -0 "$chatd_pid" 2>/dev/null || break
-	sleep 0.05
-	i=$((i + 1))
-done
-[ -n "$port" ] || bail "chatd did not start" "$tmp/chatd.log"
+# chatd with its defaults (an empty configuration file).
+: >"$tmp/chatd.conf"
+chatd_start || bail "chatd did not start"
 
 # -displayfd writes the display number once the server accepts clients.
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" \
@@ -66,7 +52,10 @@ while [ $i -lt $polls ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
-[ -n "$display" ] || bail "Xvfb did not start" "$tmp/xvfb.log"
+if [ -z "$display" ]; then
+	sed 's/^/# /' "$tmp/xvfb.log"
+	bail "Xvfb did not start"
+fi
 
 mkdir -p "$tmp/config" "$tmp/runtime"
 chmod 700 "$tmp/runtime"
