@@ -462,36 +462,47 @@ find_button (GtkWidget *w, const char *label)
   return NULL;
 }
 
-typedef struct
-{
-  GchatGameBoard *board;
-  const char     *status;
-} BoardWait;
+/*
+ * The message view is a GtkListView: it may rebind or recycle the row
+ * holding the board whenever the list changes, so the board is looked up
+ * afresh every time instead of keeping a widget pointer across waits.
+ */
 
-/* Condition: the board's status line reads @status. */
+/* Condition: the board on screen says @data. */
 static gboolean
 board_says (gpointer data)
 {
-  BoardWait *w = data;
+  GchatGameBoard *board = find_board ();
 
-  return g_strcmp0 (gchat_game_board_get_status (w->board), w->status) == 0;
+  return board != NULL && g_strcmp0 (gchat_game_board_get_status (board), data) == 0;
 }
 
 /* Wait until the board says @status. */
 static void
-expect_board (GchatGameBoard *board, const char *status)
+expect_board (const char *status)
 {
-  BoardWait w = { board, status };
+  GchatGameBoard *board;
 
-  if (!gui_wait_for (board_says, &w))
-    g_error ("the board says “%s”, not “%s”", gchat_game_board_get_status (board), status);
+  if (!gui_wait_for (board_says, (gpointer)status)) {
+    board = find_board ();
+    g_error ("the board says “%s”, not “%s”",
+             board != NULL ? gchat_game_board_get_status (board) : "(no board)",
+             status);
+  }
+}
+
+/* The label of cell @i (0..8) of the board on screen. */
+static const char *
+cell_label (int i)
+{
+  return gtk_button_get_label (gchat_game_board_get_cell (find_board (), i));
 }
 
 /* Click cell @i (0..8) as a person would. */
 static void
-click_cell (GchatGameBoard *board, int i)
+click_cell (int i)
 {
-  GtkButton *cell = gchat_game_board_get_cell (board, i);
+  GtkButton *cell = gchat_game_board_get_cell (find_board (), i);
 
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (cell)));
   g_signal_emit_by_name (cell, "clicked");
@@ -505,7 +516,6 @@ click_cell (GchatGameBoard *board, int i)
 static void
 test_game (void)
 {
-  GchatGameBoard *board;
   g_auto (GStrv) fields = NULL;
   g_autofree char *accept = NULL;
   g_autofree char *glob = NULL;
@@ -518,37 +528,37 @@ test_game (void)
   invite = gui_lines_find (bob.lines, ":* TTT INVITE * alice bob x pending");
   fields = g_strsplit (invite, " ", -1);
   g_assert_true (gui_wait_for (board_shown, NULL));
-  board = find_board ();
-  expect_board (board, "Waiting for bob to accept");
-  g_assert_nonnull (find_button (GTK_WIDGET (board), "_Withdraw"));
-  g_assert_null (find_button (GTK_WIDGET (board), "_Accept"));
+  expect_board ("Waiting for bob to accept");
+  g_assert_nonnull (find_button (GTK_WIDGET (find_board ()), "_Withdraw"));
+  g_assert_null (find_button (GTK_WIDGET (find_board ()), "_Accept"));
 
   accept = g_strdup_printf ("TTT ACCEPT %s", fields[3]);
   gui_raw_send (&bob, accept);
-  expect_board (board, "Your turn (you are X)");
-  click_cell (board, 4);
+  expect_board ("Your turn (you are X)");
+  click_cell (4);
   glob = g_strdup_printf (":* TTT STATE %s alice bob ----x---- bob playing -*", fields[3]);
   gui_raw_expect (&bob, glob);
-  expect_board (board, "bob's turn (you are X)");
-  g_assert_cmpstr (gtk_button_get_label (gchat_game_board_get_cell (board, 4)), ==, "X");
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gchat_game_board_get_cell (board, 0))));
+  expect_board ("bob's turn (you are X)");
+  g_assert_cmpstr (cell_label (4), ==, "X");
+  g_assert_false (
+    gtk_widget_get_sensitive (GTK_WIDGET (gchat_game_board_get_cell (find_board (), 0))));
 
   move = g_strdup_printf ("TTT MOVE %s 1", fields[3]);
   gui_raw_send (&bob, move);
-  expect_board (board, "Your turn (you are X)");
-  g_assert_cmpstr (gtk_button_get_label (gchat_game_board_get_cell (board, 0)), ==, "O");
-  gtk_test_accessible_assert_property (gchat_game_board_get_cell (board, 0),
+  expect_board ("Your turn (you are X)");
+  g_assert_cmpstr (cell_label (0), ==, "O");
+  gtk_test_accessible_assert_property (gchat_game_board_get_cell (find_board (), 0),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Row 1, column 1: O");
-  click_cell (board, 2);
-  expect_board (board, "bob's turn (you are X)");
+  click_cell (2);
+  expect_board ("bob's turn (you are X)");
   g_free (move);
   move = g_strdup_printf ("TTT MOVE %s 9", fields[3]);
   gui_raw_send (&bob, move);
-  expect_board (board, "Your turn (you are X)");
-  click_cell (board, 6);
-  expect_board (board, "You won");
-  g_assert_nonnull (find_button (GTK_WIDGET (board), "_Rematch"));
+  expect_board ("Your turn (you are X)");
+  click_cell (6);
+  expect_board ("You won");
+  g_assert_nonnull (find_button (GTK_WIDGET (find_board ()), "_Rematch"));
   g_free (glob);
   glob = g_strdup_printf (":* TTT STATE %s alice bob o-x-x-x-o - x line*", fields[3]);
   gui_raw_expect (&bob, glob);
