@@ -522,12 +522,6 @@ void label_end(struct client *);
 char *label_defer(struct client *);
 void label_resume(struct client *, char *label);
 
-/* worker.c: slow work (password hashing) off the event loop. */
-void worker_run(
-    void (*work)(void *), void (*done)(void *, bool cancelled), void *arg);
-unsigned worker_pending(void);
-void worker_free(void);
-
 /* passwd.c: Argon2id password hashes. */
 char *passwd_hash(const char *password, char **cause);
 bool passwd_verify(const char *encoded, const char *password);

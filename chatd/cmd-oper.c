@@ -54,18 +54,22 @@ oper_work(void *arg)
 	oc->ok = passwd_verify(oc->hash, oc->password);
 }
 
+/* Checks queued or running: each holds a worker for tens of ms. */
+static unsigned oper_pending;
+
 /* Back on the loop: grant operator status or refuse. */
 static void
-oper_done(void *arg, bool cancelled)
+oper_done(void *arg)
 {
 	struct oper_check *oc = arg;
 	struct client *c;
 
+	oper_pending--;
 	TAILQ_FOREACH(c, &all_clients, entry) {
 		if (c->id == oc->id)
 			break;
 	}
-	if (c != NULL && !cancelled && !(c->flags & CLIENT_DEAD)) {
+	if (c != NULL && !(c->flags & CLIENT_DEAD)) {
 		c->flags &= ~CLIENT_OPERWAIT;
 		if (oc->label != NULL) {
 			label_resume(c, oc->label);
@@ -108,8 +112,7 @@ cmd_oper(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, ERR_NOOPERHOST);
 		return CMD_OK;
 	}
-	if ((c->flags & CLIENT_OPERWAIT) ||
-	    worker_pending() >= OPER_MAX_PENDING) {
+	if ((c->flags & CLIENT_OPERWAIT) || oper_pending >= OPER_MAX_PENDING) {
 		send_fail(c, "OPER", "TEMPORARILY_UNAVAILABLE", NULL,
 		    "Another password check is running; try again");
 		return CMD_OK;
@@ -122,7 +125,8 @@ cmd_oper(struct client *c, struct chat_msg *m)
 	explicit_bzero(m->argv[1], strlen(m->argv[1]));
 	oc->label = label_defer(c);
 	c->flags |= CLIENT_OPERWAIT;
-	worker_run(oper_work, oper_done, oc);
+	oper_pending++;
+	workq_add(oper_work, oper_done, oc);
 	return CMD_OK;
 }
 

@@ -30,7 +30,6 @@ chatd_libchatd_a_SOURCES = \
 	chatd/send.c \
 	chatd/ttt.c \
 	chatd/store.c \
-	chatd/worker.c \
 	chatd/workq.c \
 	chatd/xmalloc.c
 CHATD_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"' \

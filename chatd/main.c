@@ -252,7 +252,6 @@ main(int argc, char **argv)
 	 */
 	event_base_loop(ev_base, EVLOOP_NONBLOCK);
 
-	worker_free();
 	workq_free();
 	/* Before file_free: the store's last callbacks may hold transfers. */
 	store_close();

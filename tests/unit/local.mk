@@ -33,7 +33,7 @@ tests_unit_test_filechunk_LDADD = chatd/libchatd.a $(UNIT_LDADD) $(LIBBSD_LIBS)
 tests_unit_test_filechunk_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_filechunk_CFLAGS = $(CHATD_CFLAGS)
 
-# chatd pieces without sockets: command table, password hashes, worker.
+# chatd pieces without sockets: command table, password hashes, work queue.
 check_PROGRAMS += tests/unit/test-oper
 TESTS += tests/unit/test-oper
 tests_unit_test_oper_CPPFLAGS = $(CHATD_CPPFLAGS) -I$(top_srcdir)/tests

@@ -33,7 +33,6 @@ struct job {
 	const char *password;
 	bool ok;
 	bool done;
-	bool cancelled;
 };
 
 /* On the worker thread. */
@@ -47,12 +46,11 @@ job_work(void *arg)
 
 /* Back on the loop. */
 static void
-job_done(void *arg, bool cancelled)
+job_done(void *arg)
 {
 	struct job *j = arg;
 
 	j->done = true;
-	j->cancelled = cancelled;
 }
 
 /* The command table is sorted, documented and marks operator commands. */
@@ -120,7 +118,7 @@ test_passwd(void)
 	free(h2);
 }
 
-/* The worker runs jobs off the loop and reports back on it. */
+/* The work queue runs jobs off the loop and reports back on it. */
 static void
 test_worker(void)
 {
@@ -133,16 +131,16 @@ test_worker(void)
 	good.hash = bad.hash = hash;
 	good.password = "pw";
 	bad.password = "wrong";
-	worker_run(job_work, job_done, &good);
-	worker_run(job_work, job_done, &bad);
-	is_int(worker_pending(), 2, "two jobs pending");
+	workq_init();
+	workq_add(job_work, job_done, &good);
+	workq_add(job_work, job_done, &bad);
+	is_int(workq_count(), 2, "two jobs pending");
 	while ((!good.done || !bad.done) && rounds++ < 200)
 		event_base_loop(ev_base, EVLOOP_ONCE);
 	ok(good.done && bad.done, "both jobs came back to the loop");
 	ok(good.ok && !bad.ok, "each with its own result");
-	ok(!good.cancelled && !bad.cancelled, "neither was cancelled");
-	is_int(worker_pending(), 0, "nothing pending");
-	worker_free();
+	is_int(workq_count(), 0, "nothing pending");
+	workq_free();
 	event_base_free(ev_base);
 	ev_base = NULL;
 	free(hash);
