@@ -784,6 +784,8 @@ handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
 #define UPLOAD_CHUNK_SMALL 300
 /* Chunks in flight when the server does not say. */
 #define UPLOAD_WINDOW_DEFAULT 8
+/* How much of a file to send is hashed per read. */
+#define SEND_FILE_HASH_PIECE (256 * 1024)
 
 /** gchat_session_find_transfer: the transfer with our key or the server's id (borrowed). */
 GchatTransfer *
@@ -831,35 +833,125 @@ gchat_session_transfer_conversation (GchatSession *self, GchatTransfer *t)
   return conv != NULL ? conv : gchat_session_note_target (self);
 }
 
-/* Write upload chunks while the window has room; sizes from chatd/sendfile. */
+/* The bytes of one upload chunk, as big as chatd/sendfile and maxline allow. */
+static guint64
+gchat_session_upload_chunk (GchatSession *self)
+{
+  guint64 chunk =
+    gchat_connection_get_cap_number (self->conn, "chatd/sendfile", "chunk", UPLOAD_CHUNK_SMALL);
+
+  /* The whole DATA line must fit the server's maxline. */
+  chunk = MIN (chunk, (gchat_connection_get_max_line (self->conn) - 64) / 4 * 3);
+  return MAX (chunk, 3);
+}
+
+static void gchat_session_pump_upload (GchatSession *self, GchatTransfer *t);
+
+typedef struct
+{
+  GchatSession  *self;
+  GchatTransfer *transfer;
+} UploadRead;
+
+/* A chunk came from the file: queue it and read on while the window has room. */
+static void
+upload_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  UploadRead *r = user_data;
+  g_autoptr (GchatSession) self = r->self;
+  g_autoptr (GchatTransfer) t = r->transfer;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) chunk = NULL;
+
+  g_free (r);
+  gchat_transfer_set_reading (t, FALSE);
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (gchat_transfer_is_over (t) || self->conn == NULL)
+    return;
+  if (chunk == NULL) {
+    g_autofree char *text = g_strdup_printf ("Cannot read the file: %s", error->message);
+
+    gchat_transfer_fail (t, text);
+    return;
+  }
+  if (g_bytes_get_size (chunk) == 0) {
+    gchat_transfer_fail (t, "The file became shorter while it was sent");
+    return;
+  }
+  gchat_transfer_set_pending (t, chunk);
+  gchat_session_pump_upload (self, t);
+}
+
+/*
+ * Keep the upload going: queue the chunk already read, then read the next
+ * one from the file (one read in flight) while fewer than window chunks
+ * are unacknowledged; memory stays at about one window.
+ */
 static void
 gchat_session_pump_upload (GchatSession *self, GchatTransfer *t)
 {
-  GBytes *bytes = gchat_transfer_get_upload (t);
-  guint64 chunk =
-    gchat_connection_get_cap_number (self->conn, "chatd/sendfile", "chunk", UPLOAD_CHUNK_SMALL);
-  guint64 window =
+  GInputStream *stream = gchat_transfer_get_upload (t);
+  guint64       chunk = gchat_session_upload_chunk (self);
+  guint64       window =
     gchat_connection_get_cap_number (self->conn, "chatd/sendfile", "window", UPLOAD_WINDOW_DEFAULT);
-  const guchar *data;
-  gsize         size;
+  guint64 size = gchat_transfer_get_size (t);
+  g_autoptr (GBytes) pending = NULL;
+  UploadRead *r;
 
-  if (bytes == NULL || gchat_transfer_get_id (t) == NULL || gchat_transfer_is_over (t))
+  if (stream == NULL || gchat_transfer_get_id (t) == NULL || gchat_transfer_is_over (t) ||
+      gchat_transfer_get_reading (t))
     return;
-  /* The whole DATA line must fit the server's maxline. */
-  chunk = MIN (chunk, (gchat_connection_get_max_line (self->conn) - 64) / 4 * 3);
-  chunk = MAX (chunk, 3);
   window = MAX (window, 1);
-  data = g_bytes_get_data (bytes, &size);
-  while (gchat_transfer_get_sent (t) < size &&
-         gchat_transfer_get_sent (t) - gchat_transfer_get_done (t) < chunk * window) {
+  pending = gchat_transfer_take_pending (t);
+  if (pending != NULL) {
     guint64          off = gchat_transfer_get_sent (t);
-    gsize            len = (gsize)MIN (chunk, size - off);
-    g_autofree char *b64 = g_base64_encode (data + off, len);
+    gsize            len = g_bytes_get_size (pending);
+    g_autofree char *b64 = NULL;
 
-    if (!gchat_connection_send_data (self->conn, gchat_transfer_get_id (t), off, b64))
-      break; /* the queue is full: the next ACK pumps again */
+    if (len > size - off) {
+      gchat_transfer_fail (t, "The file grew while it was sent");
+      return;
+    }
+    b64 = g_base64_encode (g_bytes_get_data (pending, NULL), len);
+    if (!gchat_connection_send_data (self->conn, gchat_transfer_get_id (t), off, b64)) {
+      /* The queue is full: keep the chunk, the next ACK pumps again. */
+      gchat_transfer_set_pending (t, pending);
+      return;
+    }
     gchat_transfer_set_sent (t, off + len);
   }
+  if (gchat_transfer_get_sent (t) >= size ||
+      gchat_transfer_get_sent (t) - gchat_transfer_get_done (t) >= chunk * window)
+    return;
+  r = g_new0 (UploadRead, 1);
+  r->self = g_object_ref (self);
+  r->transfer = g_object_ref (t);
+  gchat_transfer_set_reading (t, TRUE);
+  g_input_stream_read_bytes_async (stream,
+                                   (gsize)MIN (chunk, size - gchat_transfer_get_sent (t)),
+                                   G_PRIORITY_DEFAULT,
+                                   NULL,
+                                   upload_read_cb,
+                                   r);
+}
+
+/* The server takes our upload from @offset: move the file there and start. */
+static void
+gchat_session_start_upload (GchatSession *self, GchatTransfer *t, guint64 offset)
+{
+  GInputStream *stream = gchat_transfer_get_upload (t);
+  g_autoptr (GError) error = NULL;
+
+  gchat_transfer_set_sent (t, offset);
+  if (!gchat_transfer_sent (t, offset))
+    return;
+  /* A seek on a local file is an lseek: it does not wait for the disk. */
+  if (stream == NULL || !G_IS_SEEKABLE (stream) ||
+      !g_seekable_seek (G_SEEKABLE (stream), (goffset)offset, G_SEEK_SET, NULL, &error)) {
+    gchat_transfer_fail (t, "Cannot go back in the file to resume it");
+    return;
+  }
+  gchat_session_pump_upload (self, t);
 }
 
 /* Our upload named @t's recipient @nick as @state (ACCEPTED, DECLINED, COMPLETE, CANCELLED). */
@@ -923,9 +1015,7 @@ handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
           gchat_transfer_get_id (w) != NULL || gchat_transfer_is_over (w))
         continue;
       gchat_transfer_set_id (w, m->argv[1]);
-      gchat_transfer_set_sent (w, offset);
-      if (gchat_transfer_sent (w, offset))
-        gchat_session_pump_upload (self, w);
+      gchat_session_start_upload (self, w, offset);
       return;
     }
   }
@@ -1990,51 +2080,124 @@ gchat_session_get_games (GchatSession *self)
 }
 
 
+/* Hashing a file to send: it is read twice, once here and once to upload. */
 typedef struct
 {
   GchatSession *self;
   char         *target;
+  GFile        *file;
+  GInputStream *stream;
+  GChecksum    *checksum;
+  guint64       size;
+  guint64       max;
 } SendFileData;
 
-/* The file to send is in memory: hash it, offer it, show it. */
+/* Drop the state of a file being hashed. */
 static void
-send_file_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+send_file_data_free (SendFileData *d)
 {
-  SendFileData *d = user_data;
-  g_autoptr (GchatSession) self = d->self;
-  g_autofree char *target = d->target;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *sha = NULL;
-  g_autofree char *size = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (GchatTransfer) t = NULL;
-  gsize len = 0;
-
+  g_object_unref (d->self);
+  g_free (d->target);
+  g_object_unref (d->file);
+  g_clear_object (&d->stream);
+  g_checksum_free (d->checksum);
   g_free (d);
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &len, NULL, &error)) {
-    g_autofree char *text = g_strdup_printf ("Cannot read the file: %s", error->message);
+}
 
-    gchat_session_error (self, NULL, text);
+/* Hashing stopped on @message: say so in the error bar. */
+static void
+send_file_error (SendFileData *d, const char *message)
+{
+  g_autofree char *text = g_strdup_printf ("Cannot read the file: %s", message);
+
+  gchat_session_error (d->self, NULL, text);
+  send_file_data_free (d);
+}
+
+/* The file is hashed: rewind it, offer it with SENDFILE, show it. */
+static void
+send_file_offer (SendFileData *d)
+{
+  GchatSession    *self = d->self;
+  g_autofree char *name = g_file_get_basename (d->file);
+  g_autofree char *size = g_strdup_printf ("%" G_GUINT64_FORMAT, d->size);
+  const char      *sha = g_checksum_get_string (d->checksum);
+  g_autoptr (GchatTransfer) t = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_CONNECTED) {
+    send_file_error (d, "not connected any more");
     return;
   }
-  if (len > GCHAT_TRANSFER_KEEP_MAX) {
-    gchat_session_error (self,
-                         NULL,
-                         "That file is too big for this version of gchat (at most 64 MiB)");
+  if (!g_seekable_seek (G_SEEKABLE (d->stream), 0, G_SEEK_SET, NULL, &error)) {
+    send_file_error (d, error->message);
     return;
   }
-  name = g_file_get_basename (G_FILE (source));
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-  sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
-  t = gchat_transfer_new (GCHAT_TRANSFER_SEND, NULL, target, name, len, sha);
-  gchat_transfer_set_upload (t, bytes);
-  size = g_strdup_printf ("%" G_GSIZE_FORMAT, len);
+  t = gchat_transfer_new (GCHAT_TRANSFER_SEND, NULL, d->target, name, d->size, sha);
+  gchat_transfer_set_upload (t, d->stream);
   /* Names cannot carry spaces on the wire; the server sanitises the rest. */
   g_strdelimit (name, " ", '_');
-  gchat_connection_sendv (self->conn, "SENDFILE", "TO", target, name, size, sha, NULL);
-  gchat_session_add_transfer (self, t, target, gchat_connection_get_nick (self->conn), TRUE);
+  gchat_connection_sendv (self->conn, "SENDFILE", "TO", d->target, name, size, sha, NULL);
+  gchat_session_add_transfer (self, t, d->target, gchat_connection_get_nick (self->conn), TRUE);
+  send_file_data_free (d);
+}
+
+/* Another piece of the file to hash; the next read, or the offer at the end. */
+static void
+send_file_hash_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SendFileData *d = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) piece =
+    g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  gsize len;
+
+  if (piece == NULL) {
+    send_file_error (d, error->message);
+    return;
+  }
+  len = g_bytes_get_size (piece);
+  if (len == 0) {
+    send_file_offer (d);
+    return;
+  }
+  g_checksum_update (d->checksum, g_bytes_get_data (piece, NULL), len);
+  d->size += len;
+  if (d->size > d->max) {
+    g_autofree char *max = gchat_transfer_format_size (d->max);
+    g_autofree char *text =
+      g_strdup_printf ("That file is too big (the server takes at most %s)", max);
+
+    gchat_session_error (d->self, NULL, text);
+    send_file_data_free (d);
+    return;
+  }
+  g_input_stream_read_bytes_async (d->stream,
+                                   SEND_FILE_HASH_PIECE,
+                                   G_PRIORITY_DEFAULT,
+                                   NULL,
+                                   send_file_hash_cb,
+                                   d);
+}
+
+/* The file to send is open: hash it piece by piece. */
+static void
+send_file_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SendFileData *d = user_data;
+  g_autoptr (GError) error = NULL;
+
+  d->stream = G_INPUT_STREAM (g_file_read_finish (G_FILE (source), result, &error));
+  if (d->stream == NULL) {
+    send_file_error (d, error->message);
+    return;
+  }
+  g_input_stream_read_bytes_async (d->stream,
+                                   SEND_FILE_HASH_PIECE,
+                                   G_PRIORITY_DEFAULT,
+                                   NULL,
+                                   send_file_hash_cb,
+                                   d);
 }
 
 /**
@@ -2054,7 +2217,11 @@ gchat_session_send_file (GchatSession *self, const char *target, GFile *file, GE
   d = g_new0 (SendFileData, 1);
   d->self = g_object_ref (self);
   d->target = g_strdup (target);
-  g_file_load_contents_async (file, NULL, send_file_loaded_cb, d);
+  d->file = g_object_ref (file);
+  d->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  /* Without chatd/sendfile the server states no limit: it refuses with FAIL. */
+  d->max = gchat_connection_get_cap_number (self->conn, "chatd/sendfile", "maxsize", G_MAXUINT64);
+  g_file_read_async (file, G_PRIORITY_DEFAULT, NULL, send_file_opened_cb, d);
   return TRUE;
 }
 

@@ -27,8 +27,10 @@ struct _GchatTransfer
   guint64                size;
   guint64                done;
   GByteArray            *data;
-  GBytes                *upload; /* what we send */
-  guint64                sent;   /* sent so far (acknowledged or not) */
+  GInputStream          *upload;  /* the file we send, positioned at @sent */
+  GBytes                *pending; /* a chunk read but not yet queued */
+  gboolean               reading; /* a chunk read is in flight */
+  guint64                sent;    /* sent so far (acknowledged or not) */
   GChecksum             *checksum;
 };
 
@@ -60,7 +62,8 @@ gchat_transfer_finalize (GObject *object)
   g_free (self->sha256);
   g_free (self->error);
   g_clear_pointer (&self->data, g_byte_array_unref);
-  g_clear_pointer (&self->upload, g_bytes_unref);
+  g_clear_object (&self->upload);
+  g_clear_pointer (&self->pending, g_bytes_unref);
   g_clear_pointer (&self->checksum, g_checksum_free);
   G_OBJECT_CLASS (gchat_transfer_parent_class)->finalize (object);
 }
@@ -260,19 +263,48 @@ gchat_transfer_is_image (GchatTransfer *self)
   return FALSE;
 }
 
-/** gchat_transfer_set_upload: the bytes of a file we send. */
+/** gchat_transfer_set_upload: the open file we send, read chunk by chunk. */
 void
-gchat_transfer_set_upload (GchatTransfer *self, GBytes *bytes)
+gchat_transfer_set_upload (GchatTransfer *self, GInputStream *stream)
 {
-  g_clear_pointer (&self->upload, g_bytes_unref);
-  self->upload = g_bytes_ref (bytes);
+  g_clear_object (&self->upload);
+  self->upload = stream != NULL ? g_object_ref (stream) : NULL;
 }
 
-/** gchat_transfer_get_upload: the bytes we send, or NULL. */
-GBytes *
+/** gchat_transfer_get_upload: the stream we send from, or NULL. */
+GInputStream *
 gchat_transfer_get_upload (GchatTransfer *self)
 {
   return self->upload;
+}
+
+/** gchat_transfer_get_reading: whether a chunk read from the file is in flight. */
+gboolean
+gchat_transfer_get_reading (GchatTransfer *self)
+{
+  return self->reading;
+}
+
+/** gchat_transfer_set_reading: a chunk read started or ended. */
+void
+gchat_transfer_set_reading (GchatTransfer *self, gboolean reading)
+{
+  self->reading = reading;
+}
+
+/** gchat_transfer_take_pending: the chunk read but not yet queued (or NULL); ours now. */
+GBytes *
+gchat_transfer_take_pending (GchatTransfer *self)
+{
+  return g_steal_pointer (&self->pending);
+}
+
+/** gchat_transfer_set_pending: keep a read chunk the connection could not take yet. */
+void
+gchat_transfer_set_pending (GchatTransfer *self, GBytes *chunk)
+{
+  g_clear_pointer (&self->pending, g_bytes_unref);
+  self->pending = chunk != NULL ? g_bytes_ref (chunk) : NULL;
 }
 
 /** gchat_transfer_get_sent: how far our upload has been written (acknowledged or not). */
@@ -298,6 +330,16 @@ gchat_transfer_get_bytes (GchatTransfer *self)
   return g_bytes_new (self->data->data, self->data->len);
 }
 
+/* Over: let go of the file we sent from and any chunk still held. */
+static void
+gchat_transfer_release (GchatTransfer *self)
+{
+  if (self->upload != NULL)
+    g_input_stream_close_async (self->upload, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&self->upload);
+  g_clear_pointer (&self->pending, g_bytes_unref);
+}
+
 /** gchat_transfer_set_state: accepted, cancelled, declined ... (not past the end). */
 void
 gchat_transfer_set_state (GchatTransfer *self, GchatTransferState state)
@@ -305,6 +347,8 @@ gchat_transfer_set_state (GchatTransfer *self, GchatTransferState state)
   if (self->state == state || gchat_transfer_is_over (self))
     return;
   self->state = state;
+  if (gchat_transfer_is_over (self))
+    gchat_transfer_release (self);
   gchat_transfer_changed (self);
 }
 
@@ -318,6 +362,7 @@ gchat_transfer_fail (GchatTransfer *self, const char *error)
   self->error = g_strdup (error);
   self->state = GCHAT_TRANSFER_FAILED;
   g_clear_pointer (&self->data, g_byte_array_unref);
+  gchat_transfer_release (self);
   gchat_transfer_changed (self);
 }
 
@@ -385,6 +430,7 @@ gchat_transfer_finish (GchatTransfer *self)
     return FALSE;
   }
   self->state = GCHAT_TRANSFER_DONE;
+  gchat_transfer_release (self);
   gchat_transfer_changed (self);
   return TRUE;
 }

@@ -881,14 +881,21 @@ test_transfer_upload (Fixture *f, gconstpointer data)
   feed (f, ":chatd.test SENDFILE UPLOAD u1 0 :big_file.bin");
   t = gchat_session_find_transfer (f->session, "u1");
   g_assert_nonnull (t);
+  /* Chunks are read from the file asynchronously: wait for the window's last. */
+  args[1] = (gpointer) "SENDFILE DATA u1 2100 *";
+  g_assert_true (gui_wait_for (fixture_sent, args));
+  gui_drain ();
   for (guint i = 0; i < f->sent->len; i++)
     chunks += g_str_has_prefix (g_ptr_array_index (f->sent, i), "SENDFILE DATA u1 ");
   g_assert_cmpuint (chunks, ==, 8); /* the window, not the whole file */
   feed (f, ":chatd.test SENDFILE ACK u1 2400");
-  g_assert_true (sent_matches (f, "SENDFILE DATA u1 4500 *"));
+  args[1] = (gpointer) "SENDFILE DATA u1 4500 *";
+  g_assert_true (gui_wait_for (fixture_sent, args));
+  gui_drain ();
   g_assert_false (sent_matches (f, "SENDFILE DATA u1 4800 *"));
   feed (f, ":chatd.test SENDFILE ACK u1 4800");
-  g_assert_true (sent_matches (f, "SENDFILE DATA u1 4800 *"));
+  args[1] = (gpointer) "SENDFILE DATA u1 4800 *";
+  g_assert_true (gui_wait_for (fixture_sent, args));
   feed (f, ":chatd.test SENDFILE ACK u1 5000");
   g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_ACTIVE);
   stored = g_strdup_printf (":chatd.test SENDFILE STORED u1 5000 %s 1", sha);
