@@ -710,6 +710,199 @@ test_send_file (void)
   g_rmdir (dir);
 }
 
+/* Bytes of a big test file: more than one window of chunks, not random. */
+#define BIG_FILE_SIZE (3 * 1024 * 1024 + 12345)
+
+/* Write a file of BIG_FILE_SIZE bytes at @path; its SHA-256 in hex. */
+static char *
+make_big_file (const char *path)
+{
+  g_autofree guchar *content = g_malloc (BIG_FILE_SIZE);
+  guint32            x = 2463534242u;
+
+  for (gsize i = 0; i < BIG_FILE_SIZE; i++) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    content[i] = (guchar)x;
+  }
+  g_assert_true (g_file_set_contents (path, (const char *)content, BIG_FILE_SIZE, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, content, BIG_FILE_SIZE);
+}
+
+/* Bob fetching a file chunk by chunk: where he is in his lines and the file. */
+typedef struct
+{
+  const char    *id;
+  guint          next_line;
+  guint64        received;
+  GOutputStream *out;
+  GChecksum     *checksum;
+} BobDownload;
+
+/* Condition: bob stored and acknowledged every DATA line so far; all arrived. */
+static gboolean
+bob_downloaded (gpointer data)
+{
+  BobDownload *d = data;
+
+  for (; d->next_line < bob.lines->len; d->next_line++) {
+    g_auto (GStrv) w = g_strsplit (g_ptr_array_index (bob.lines, d->next_line), " ", 6);
+    g_autofree guchar *chunk = NULL;
+    g_autofree char   *ack = NULL;
+    gsize              len = 0;
+
+    if (g_strv_length (w) < 6 || strcmp (w[1], "SENDFILE") != 0 || strcmp (w[2], "DATA") != 0 ||
+        strcmp (w[3], d->id) != 0)
+      continue;
+    g_assert_cmpuint (g_ascii_strtoull (w[4], NULL, 10), ==, d->received);
+    chunk = g_base64_decode (w[5][0] == ':' ? w[5] + 1 : w[5], &len);
+    g_assert_true (g_output_stream_write_all (d->out, chunk, len, NULL, NULL, NULL));
+    g_checksum_update (d->checksum, chunk, len);
+    d->received += len;
+    ack = g_strdup_printf ("SENDFILE ACK %s %" G_GUINT64_FORMAT, d->id, d->received);
+    gui_raw_send (&bob, ack);
+  }
+  return d->received == BIG_FILE_SIZE;
+}
+
+/*
+ * Step: /sendfile streams a file of several windows from disk; bob fetches
+ * it chunk by chunk into a file and its SHA-256 on disk is the original's.
+ */
+static void
+test_send_big_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("gchat-big-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "big.bin", NULL);
+  g_autofree char *copy = g_build_filename (dir, "bob.bin", NULL);
+  g_autofree char *cmd = g_strdup_printf ("/sendfile %s", path);
+  g_autofree char *sha = make_big_file (path);
+  g_autofree char *glob =
+    g_strdup_printf (":* SENDFILE OFFER * alice bob %d %s application/octet-stream :big.bin",
+                     BIG_FILE_SIZE,
+                     sha);
+  g_autofree char *accept = NULL;
+  g_autofree char *on_disk = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (copy);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) offer = NULL;
+  BobDownload d = { 0 };
+  gchar      *contents = NULL;
+  gsize       len = 0;
+
+  g_assert_true (gchat_window_show_by_name (window, "bob"));
+  gui_type_line (window, cmd);
+  gui_raw_expect (&bob, glob);
+  offer = g_strsplit (gui_lines_find (bob.lines, glob), " ", -1);
+  d.id = offer[3];
+  d.checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  d.out = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error));
+  g_assert_no_error (error);
+  accept = g_strdup_printf ("SENDFILE ACCEPT %s", d.id);
+  gui_raw_send (&bob, accept);
+  g_assert_true (gui_wait_for (bob_downloaded, &d));
+  g_assert_true (g_output_stream_close (d.out, NULL, NULL));
+  g_assert_cmpstr (g_checksum_get_string (d.checksum), ==, sha);
+  g_assert_true (g_file_get_contents (copy, &contents, &len, NULL));
+  g_assert_cmpuint (len, ==, BIG_FILE_SIZE);
+  on_disk = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)contents, len);
+  g_free (contents);
+  g_assert_cmpstr (on_disk, ==, sha);
+  g_object_unref (d.out);
+  g_checksum_free (d.checksum);
+  g_unlink (copy);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Condition: the transfer @data is over. */
+static gboolean
+transfer_over (gpointer data)
+{
+  return gchat_transfer_is_over (data);
+}
+
+/* Bob sending a file: what he sent and what the server acknowledged. */
+typedef struct
+{
+  const char   *id;
+  const guchar *content;
+  gsize         size;
+  gsize         sent;
+  gsize         acked;
+  guint         next_line;
+} BobUpload;
+
+/* Condition: bob kept a window of 8 chunks in flight until all was acknowledged. */
+static gboolean
+bob_uploaded (gpointer data)
+{
+  BobUpload *u = data;
+
+  for (; u->next_line < bob.lines->len; u->next_line++) {
+    g_auto (GStrv) w = g_strsplit (g_ptr_array_index (bob.lines, u->next_line), " ", 6);
+
+    if (g_strv_length (w) >= 5 && strcmp (w[1], "SENDFILE") == 0 && strcmp (w[2], "ACK") == 0 &&
+        strcmp (w[3], u->id) == 0)
+      u->acked = (gsize)g_ascii_strtoull (w[4], NULL, 10);
+  }
+  while (u->sent < u->size && u->sent - u->acked < 8 * 49152) {
+    gsize            n = MIN (49152, u->size - u->sent);
+    g_autofree char *b64 = g_base64_encode (u->content + u->sent, n);
+    g_autofree char *line =
+      g_strdup_printf ("SENDFILE DATA %s %" G_GSIZE_FORMAT " %s", u->id, u->sent, b64);
+
+    gui_raw_send (&bob, line);
+    u->sent += n;
+  }
+  return u->acked == u->size;
+}
+
+/*
+ * Step: bob uploads a file of several windows; gchat downloads it with
+ * acknowledged chunks and it arrives whole, with the announced SHA-256.
+ */
+static void
+test_receive_big_file (void)
+{
+  g_autofree char   *dir = g_dir_make_tmp ("gchat-bigin-XXXXXX", NULL);
+  g_autofree char   *path = g_build_filename (dir, "in.bin", NULL);
+  g_autofree char   *sha = make_big_file (path);
+  g_autofree char   *offer = g_strdup_printf ("SENDFILE alice in.bin %d %s", BIG_FILE_SIZE, sha);
+  g_autofree char   *stored = NULL;
+  g_autofree guchar *content = NULL;
+  g_autofree char   *got = NULL;
+  g_auto (GStrv) fields = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  BobUpload      up = { 0 };
+  GchatTransfer *t;
+  gsize          size = 0;
+
+  g_assert_true (g_file_get_contents (path, (char **)&content, &size, NULL));
+  gui_raw_send (&bob, offer);
+  gui_raw_expect (&bob, ":* SENDFILE UPLOAD * 0 :in.bin");
+  fields = g_strsplit (gui_lines_find (bob.lines, ":* SENDFILE UPLOAD * 0 :in.bin"), " ", -1);
+  up.id = fields[3];
+  up.content = content;
+  up.size = size;
+  g_assert_true (gui_wait_for (bob_uploaded, &up));
+  stored = g_strdup_printf (":* SENDFILE STORED %s *", fields[3]);
+  gui_raw_expect (&bob, stored);
+  g_assert_true (gui_wait_for (transfer_shown, NULL));
+  t = gchat_session_find_transfer (session, fields[3]);
+  g_assert_nonnull (t);
+  gchat_session_transfer_answer (session, gchat_transfer_get_key (t), TRUE);
+  g_assert_true (gui_wait_for (transfer_over, t));
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_DONE);
+  bytes = gchat_transfer_get_bytes (t);
+  g_assert_nonnull (bytes);
+  got = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_assert_cmpstr (got, ==, sha);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Step 7: bob quits; the contact turns offline, live. */
 static void
 test_contact_offline (void)
@@ -1000,6 +1193,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/game", test_game);
   g_test_add_func ("/gui/receive-image", test_receive_image);
   g_test_add_func ("/gui/send-file", test_send_file);
+  g_test_add_func ("/gui/send-big-file", test_send_big_file);
+  g_test_add_func ("/gui/receive-big-file", test_receive_big_file);
   g_test_add_func ("/gui/private-group", test_private_group);
   g_test_add_func ("/gui/contact-offline", test_contact_offline);
   g_test_add_func ("/gui/server-error", test_server_error);
