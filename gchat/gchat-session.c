@@ -34,6 +34,7 @@ struct _GchatSession
   GListStore        *contacts;
   GListStore        *games;
   GListStore        *transfers;
+  char              *download_dir; /* NULL: the XDG download folder */
   GListStore        *group_list;
   GchatConversation *server;
   GchatConversation *active;
@@ -984,6 +985,43 @@ gchat_session_transfer_status (GchatSession  *self,
                                text);
 }
 
+/* More of a download is on disk: acknowledge exactly that much. */
+static void
+gchat_session_transfer_written (GchatSession *self, GchatTransfer *t)
+{
+  g_autofree char *acked = g_strdup_printf ("%" G_GUINT64_FORMAT, gchat_transfer_get_written (t));
+
+  gchat_connection_sendv (self->conn, "SENDFILE", "ACK", gchat_transfer_get_id (t), acked, NULL);
+}
+
+/* Where an accepted download goes: its name in the download folder, not taken yet. */
+static GFile *
+gchat_session_download_file (GchatSession *self, GchatTransfer *t)
+{
+  const char      *dir = self->download_dir;
+  const char      *name = gchat_transfer_get_name (t);
+  const char      *dot = strrchr (name, '.');
+  g_autofree char *stem =
+    g_strndup (name, dot != NULL && dot != name ? (gsize)(dot - name) : strlen (name));
+  const char *ext = dot != NULL && dot != name ? dot : "";
+  GFile      *file = NULL;
+
+  if (dir == NULL)
+    dir = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+  if (dir == NULL)
+    dir = g_get_home_dir ();
+  /* A stat is quick; a name already there gets " (2)", " (3)" ... */
+  for (guint i = 1; i <= 100; i++) {
+    g_autofree char *base = i == 1 ? g_strdup (name) : g_strdup_printf ("%s (%u)%s", stem, i, ext);
+
+    g_clear_object (&file);
+    file = g_file_new_build_filename (dir, base, NULL);
+    if (!g_file_query_exists (file, NULL))
+      break;
+  }
+  return file;
+}
+
 /*
  * SENDFILE from the server (doc/PROTOCOL.md, "File transfer"):
  *   SENDFILE UPLOAD <id> <offset> :<name>      our offer was taken: upload
@@ -1038,6 +1076,11 @@ handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
                                 m->argv[7],
                                 g_ascii_strtoull (m->argv[4], NULL, 10),
                                 m->argv[5]);
+    g_signal_connect_object (fresh,
+                             "written",
+                             G_CALLBACK (gchat_session_transfer_written),
+                             self,
+                             G_CONNECT_SWAPPED);
     gchat_session_add_transfer (self,
                                 fresh,
                                 chat_is_channel (to) ? to : m->argv[2],
@@ -1054,16 +1097,12 @@ handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
     gsize              len = 0;
     g_autofree guchar *data = g_base64_decode (m->argv[3], &len);
     guint64            offset = g_ascii_strtoull (m->argv[2], NULL, 10);
-    g_autofree char   *acked = NULL;
 
     if (!gchat_transfer_receive (t, offset, data, len)) {
       gchat_connection_sendv (self->conn, "SENDFILE", "DECLINE", m->argv[1], NULL);
       return;
     }
-    acked = g_strdup_printf ("%" G_GUINT64_FORMAT, gchat_transfer_get_done (t));
-    gchat_connection_sendv (self->conn, "SENDFILE", "ACK", m->argv[1], acked, NULL);
-    if (gchat_transfer_get_done (t) == gchat_transfer_get_size (t))
-      gchat_transfer_finish (t); /* checks the SHA-256 */
+    /* Chunks are acknowledged once written (gchat_session_transfer_written). */
     return;
   }
   if (g_ascii_strcasecmp (sub, "STATUS") == 0 && m->argc >= 4 && t != NULL) {
@@ -2238,6 +2277,11 @@ gchat_session_transfer_answer (GchatSession *self, const char *key, gboolean acc
                           accept ? "ACCEPT" : "DECLINE",
                           gchat_transfer_get_id (t),
                           NULL);
+  if (accept) {
+    g_autoptr (GFile) dest = gchat_session_download_file (self, t);
+
+    gchat_transfer_set_destination (t, dest);
+  }
   gchat_transfer_set_state (t, accept ? GCHAT_TRANSFER_ACTIVE : GCHAT_TRANSFER_DECLINED);
 }
 
@@ -2262,6 +2306,14 @@ gchat_session_transfer_cancel (GchatSession *self, const char *key)
                             gchat_transfer_get_id (t),
                             NULL);
   gchat_transfer_set_state (t, GCHAT_TRANSFER_CANCELLED);
+}
+
+/** gchat_session_set_download_dir: where accepted files go (NULL: the download folder). */
+void
+gchat_session_set_download_dir (GchatSession *self, const char *dir)
+{
+  g_free (self->download_dir);
+  self->download_dir = g_strdup (dir);
 }
 
 /** gchat_session_get_transfers: every transfer of this session (GchatTransfer). */
@@ -2716,6 +2768,7 @@ gchat_session_dispose (GObject *object)
   g_clear_object (&self->contacts);
   g_clear_object (&self->games);
   g_clear_object (&self->transfers);
+  g_clear_pointer (&self->download_dir, g_free);
   g_clear_object (&self->group_list);
   G_OBJECT_CLASS (gchat_session_parent_class)->dispose (object);
 }

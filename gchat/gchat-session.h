@@ -26,6 +26,7 @@ GchatConversation *gchat_session_find (GchatSession *self, const char *name);
 GchatConversation *gchat_session_open_query (GchatSession *self, const char *nick, gboolean focus);
 void               gchat_session_close_conversation (GchatSession *self, GchatConversation *conv);
 void               gchat_session_set_active (GchatSession *self, GchatConversation *conv);
+void               gchat_session_set_download_dir (GchatSession *self, const char *dir);
 GchatConversation *gchat_session_get_active (GchatSession *self);
 void               gchat_session_connect (GchatSession *self,
                                           const char   *host,

@@ -31,13 +31,14 @@ G_DEFINE_FINAL_TYPE (GchatTransferRow, gchat_transfer_row, GTK_TYPE_BOX)
 static void
 gchat_transfer_row_load_texture (GchatTransferRow *self)
 {
-  g_autoptr (GBytes) bytes = NULL;
+  GFile *file = gchat_transfer_get_file (self->transfer);
   g_autoptr (GError) error = NULL;
 
-  if (self->texture != NULL || !gchat_transfer_is_image (self->transfer) ||
-      (bytes = gchat_transfer_get_bytes (self->transfer)) == NULL)
+  /* Only pictures of a sensible size: decoding one takes a moment. */
+  if (self->texture != NULL || !gchat_transfer_is_image (self->transfer) || file == NULL ||
+      gchat_transfer_get_size (self->transfer) > GCHAT_TRANSFER_PREVIEW_MAX)
     return;
-  self->texture = gdk_texture_new_from_bytes (bytes, &error);
+  self->texture = gdk_texture_new_from_file (file, &error);
   if (self->texture == NULL) {
     g_debug ("no preview for %s: %s", gchat_transfer_get_name (self->transfer), error->message);
     return;

@@ -26,7 +26,14 @@ struct _GchatTransfer
   char                  *error;
   guint64                size;
   guint64                done;
-  GByteArray            *data;
+  GFile                 *dest; /* where a download ends up */
+  GFile                 *part; /* the file it is written to meanwhile */
+  GOutputStream         *out;
+  GCancellable          *cancel;
+  GQueue                 writes; /* chunks received, not yet written (GBytes) */
+  GBytes                *writing_chunk;
+  guint64                written;
+  gboolean               closing;
   GInputStream          *upload;  /* the file we send, positioned at @sent */
   GBytes                *pending; /* a chunk read but not yet queued */
   gboolean               reading; /* a chunk read is in flight */
@@ -46,7 +53,7 @@ G_DEFINE_ENUM_TYPE (GchatTransferState,
                     G_DEFINE_ENUM_VALUE (GCHAT_TRANSFER_CANCELLED, "cancelled"),
                     G_DEFINE_ENUM_VALUE (GCHAT_TRANSFER_DECLINED, "declined"))
 
-enum { SIG_CHANGED, LAST_SIGNAL };
+enum { SIG_CHANGED, SIG_WRITTEN, LAST_SIGNAL };
 
 static guint signals[LAST_SIGNAL];
 
@@ -61,7 +68,13 @@ gchat_transfer_finalize (GObject *object)
   g_free (self->name);
   g_free (self->sha256);
   g_free (self->error);
-  g_clear_pointer (&self->data, g_byte_array_unref);
+  g_cancellable_cancel (self->cancel);
+  g_clear_object (&self->cancel);
+  g_queue_clear_full (&self->writes, (GDestroyNotify)g_bytes_unref);
+  g_clear_pointer (&self->writing_chunk, g_bytes_unref);
+  g_clear_object (&self->out);
+  g_clear_object (&self->dest);
+  g_clear_object (&self->part);
   g_clear_object (&self->upload);
   g_clear_pointer (&self->pending, g_bytes_unref);
   g_clear_pointer (&self->checksum, g_checksum_free);
@@ -83,12 +96,24 @@ gchat_transfer_class_init (GchatTransferClass *klass)
                                        NULL,
                                        G_TYPE_NONE,
                                        0);
+  /** GchatTransfer::written: more of a download is on disk (see get_written). */
+  signals[SIG_WRITTEN] = g_signal_new ("written",
+                                       G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST,
+                                       0,
+                                       NULL,
+                                       NULL,
+                                       NULL,
+                                       G_TYPE_NONE,
+                                       0);
 }
 
 static void
 gchat_transfer_init (GchatTransfer *self)
 {
   self->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  self->cancel = g_cancellable_new ();
+  g_queue_init (&self->writes);
 }
 
 /**
@@ -145,8 +170,6 @@ gchat_transfer_new (GchatTransferDirection direction,
   self->name = gchat_transfer_sanitize_name (name);
   self->size = size;
   self->sha256 = g_ascii_strdown (sha256 != NULL ? sha256 : "", -1);
-  if (direction == GCHAT_TRANSFER_RECEIVE && size <= GCHAT_TRANSFER_KEEP_MAX)
-    self->data = g_byte_array_sized_new ((guint)size);
   return self;
 }
 
@@ -321,13 +344,18 @@ gchat_transfer_set_sent (GchatTransfer *self, guint64 sent)
   self->sent = MIN (sent, self->size);
 }
 
-/** gchat_transfer_get_bytes: a finished download's bytes (if kept), or NULL. */
-GBytes *
-gchat_transfer_get_bytes (GchatTransfer *self)
+/** gchat_transfer_get_file: a finished download's file on disk, or NULL. */
+GFile *
+gchat_transfer_get_file (GchatTransfer *self)
 {
-  if (self->state != GCHAT_TRANSFER_DONE || self->data == NULL)
-    return NULL;
-  return g_bytes_new (self->data->data, self->data->len);
+  return self->state == GCHAT_TRANSFER_DONE ? self->dest : NULL;
+}
+
+/** gchat_transfer_get_written: bytes of a download written to disk so far. */
+guint64
+gchat_transfer_get_written (GchatTransfer *self)
+{
+  return self->written;
 }
 
 /* Over: let go of the file we sent from and any chunk still held. */
@@ -338,6 +366,14 @@ gchat_transfer_release (GchatTransfer *self)
     g_input_stream_close_async (self->upload, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
   g_clear_object (&self->upload);
   g_clear_pointer (&self->pending, g_bytes_unref);
+  g_cancellable_cancel (self->cancel);
+  g_queue_clear_full (&self->writes, (GDestroyNotify)g_bytes_unref);
+  if (self->out != NULL)
+    g_output_stream_close_async (self->out, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&self->out);
+  /* An unfinished download leaves nothing behind. */
+  if (self->part != NULL && self->state != GCHAT_TRANSFER_DONE)
+    g_file_delete_async (self->part, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
 }
 
 /** gchat_transfer_set_state: accepted, cancelled, declined ... (not past the end). */
@@ -361,9 +397,160 @@ gchat_transfer_fail (GchatTransfer *self, const char *error)
   g_free (self->error);
   self->error = g_strdup (error);
   self->state = GCHAT_TRANSFER_FAILED;
-  g_clear_pointer (&self->data, g_byte_array_unref);
   gchat_transfer_release (self);
   gchat_transfer_changed (self);
+}
+
+static void gchat_transfer_write_next (GchatTransfer *self);
+
+/* The verified download is in place: done. */
+static void
+gchat_transfer_moved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GchatTransfer) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_move_finish (G_FILE (source), result, &error)) {
+    g_autofree char *text = g_strdup_printf ("Cannot save the file: %s", error->message);
+
+    gchat_transfer_fail (self, text);
+    return;
+  }
+  if (gchat_transfer_is_over (self))
+    return;
+  self->state = GCHAT_TRANSFER_DONE;
+  gchat_transfer_changed (self);
+}
+
+/* The download file is closed: give it its real name. */
+static void
+gchat_transfer_closed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GchatTransfer) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error)) {
+    g_autofree char *text = g_strdup_printf ("Cannot write the file: %s", error->message);
+
+    gchat_transfer_fail (self, text);
+    return;
+  }
+  g_file_move_async (self->part,
+                     self->dest,
+                     G_FILE_COPY_NONE,
+                     G_PRIORITY_DEFAULT,
+                     self->cancel,
+                     NULL,
+                     NULL,
+                     gchat_transfer_moved_cb,
+                     g_object_ref (self));
+}
+
+/* A chunk is on disk: acknowledge it (via "written") and write the next. */
+static void
+gchat_transfer_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GchatTransfer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) chunk = g_steal_pointer (&self->writing_chunk);
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error)) {
+    g_autofree char *text = g_strdup_printf ("Cannot write the file: %s", error->message);
+
+    gchat_transfer_fail (self, text);
+    return;
+  }
+  if (gchat_transfer_is_over (self))
+    return;
+  self->written += g_bytes_get_size (chunk);
+  g_signal_emit (self, signals[SIG_WRITTEN], 0);
+  gchat_transfer_write_next (self);
+}
+
+/*
+ * Write received chunks in order, one write in flight; once every byte is
+ * written and the SHA-256 matches, close the file and rename it into place.
+ */
+static void
+gchat_transfer_write_next (GchatTransfer *self)
+{
+  if (self->out == NULL || self->writing_chunk != NULL || self->closing ||
+      gchat_transfer_is_over (self))
+    return;
+  if (!g_queue_is_empty (&self->writes)) {
+    gsize         len;
+    gconstpointer data;
+
+    self->writing_chunk = g_queue_pop_head (&self->writes);
+    data = g_bytes_get_data (self->writing_chunk, &len);
+    g_output_stream_write_all_async (self->out,
+                                     data,
+                                     len,
+                                     G_PRIORITY_DEFAULT,
+                                     self->cancel,
+                                     gchat_transfer_written_cb,
+                                     g_object_ref (self));
+    return;
+  }
+  if (self->written != self->size)
+    return;
+  if (g_ascii_strcasecmp (g_checksum_get_string (self->checksum), self->sha256) != 0) {
+    gchat_transfer_fail (self, "The file is damaged (its SHA-256 does not match)");
+    return;
+  }
+  self->closing = TRUE;
+  g_output_stream_close_async (self->out,
+                               G_PRIORITY_DEFAULT,
+                               self->cancel,
+                               gchat_transfer_closed_cb,
+                               g_object_ref (self));
+}
+
+/* The file to download into is open: write what already arrived. */
+static void
+gchat_transfer_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GchatTransfer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  GFileOutputStream *out = g_file_replace_finish (G_FILE (source), result, &error);
+
+  if (out == NULL) {
+    g_autofree char *text = g_strdup_printf ("Cannot write the file: %s", error->message);
+
+    gchat_transfer_fail (self, text);
+    return;
+  }
+  self->out = G_OUTPUT_STREAM (out);
+  if (gchat_transfer_is_over (self)) {
+    gchat_transfer_release (self);
+    return;
+  }
+  gchat_transfer_write_next (self);
+}
+
+/**
+ * gchat_transfer_set_destination:
+ * Download into @dest: the bytes go to a hidden file next to it, which is
+ * renamed to @dest once complete and verified.
+ */
+void
+gchat_transfer_set_destination (GchatTransfer *self, GFile *dest)
+{
+  g_autoptr (GFile) dir = g_file_get_parent (dest);
+  g_autofree char *base = g_file_get_basename (dest);
+  g_autofree char *part = g_strdup_printf (".%s.part", base);
+
+  g_return_if_fail (self->dest == NULL);
+  self->dest = g_object_ref (dest);
+  self->part = g_file_get_child (dir, part);
+  g_file_replace_async (self->part,
+                        NULL,
+                        FALSE,
+                        G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                        G_PRIORITY_DEFAULT,
+                        self->cancel,
+                        gchat_transfer_opened_cb,
+                        g_object_ref (self));
 }
 
 /**
@@ -386,10 +573,12 @@ gchat_transfer_receive (GchatTransfer *self, guint64 offset, const void *data, g
     return FALSE;
   }
   g_checksum_update (self->checksum, data, len);
-  if (self->data != NULL)
-    g_byte_array_append (self->data, data, (guint)len);
   self->done += len;
   self->state = GCHAT_TRANSFER_ACTIVE;
+  if (self->dest != NULL) {
+    g_queue_push_tail (&self->writes, g_bytes_new (data, len));
+    gchat_transfer_write_next (self);
+  }
   gchat_transfer_changed (self);
   return TRUE;
 }
@@ -424,6 +613,8 @@ gchat_transfer_finish (GchatTransfer *self)
     gchat_transfer_fail (self, "The transfer ended before all the data arrived");
     return FALSE;
   }
+  if (self->dest != NULL)
+    return TRUE; /* the writer finishes it once the file is on disk */
   if (self->direction == GCHAT_TRANSFER_RECEIVE &&
       g_ascii_strcasecmp (g_checksum_get_string (self->checksum), self->sha256) != 0) {
     gchat_transfer_fail (self, "The file is damaged (its SHA-256 does not match)");
@@ -435,13 +626,11 @@ gchat_transfer_finish (GchatTransfer *self)
   return TRUE;
 }
 
-/** gchat_transfer_get_kind: what the file is, in words ("PNG image"), from its name and bytes. */
+/** gchat_transfer_get_kind: what the file is, in words ("PNG image"), from its name. */
 char *
 gchat_transfer_get_kind (GchatTransfer *self)
 {
-  const guchar    *head = self->data != NULL && self->data->len > 0 ? self->data->data : NULL;
-  gsize            head_len = head != NULL ? MIN (self->data->len, 4096) : 0;
-  g_autofree char *type = g_content_type_guess (self->name, head, head_len, NULL);
+  g_autofree char *type = g_content_type_guess (self->name, NULL, 0, NULL);
 
   return g_content_type_get_description (type);
 }

@@ -26,8 +26,8 @@ GType gchat_transfer_state_get_type (void);
 #define GCHAT_TYPE_TRANSFER (gchat_transfer_get_type ())
 G_DECLARE_FINAL_TYPE (GchatTransfer, gchat_transfer, GCHAT, TRANSFER, GObject)
 
-/* Received files up to this size are kept in memory for previews and "save as". */
-#define GCHAT_TRANSFER_KEEP_MAX (64 * 1024 * 1024)
+/* Received images up to this size get a thumbnail. */
+#define GCHAT_TRANSFER_PREVIEW_MAX (32 * 1024 * 1024)
 
 GchatTransfer         *gchat_transfer_new (GchatTransferDirection direction,
                                            const char            *id,
@@ -49,7 +49,9 @@ const char            *gchat_transfer_get_error (GchatTransfer *self);
 double                 gchat_transfer_get_fraction (GchatTransfer *self);
 gboolean               gchat_transfer_is_over (GchatTransfer *self);
 gboolean               gchat_transfer_is_image (GchatTransfer *self);
-GBytes                *gchat_transfer_get_bytes (GchatTransfer *self);
+GFile                 *gchat_transfer_get_file (GchatTransfer *self);
+guint64                gchat_transfer_get_written (GchatTransfer *self);
+void                   gchat_transfer_set_destination (GchatTransfer *self, GFile *dest);
 void                   gchat_transfer_set_upload (GchatTransfer *self, GInputStream *stream);
 GInputStream          *gchat_transfer_get_upload (GchatTransfer *self);
 gboolean               gchat_transfer_get_reading (GchatTransfer *self);

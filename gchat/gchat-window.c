@@ -975,40 +975,41 @@ transfer_cancel_activated (GSimpleAction *action, GVariant *param, gpointer user
   gchat_session_transfer_cancel (self->session, g_variant_get_string (param, NULL));
 }
 
-/* The received file was written (or not). */
+/* The received file was copied (or not). */
 static void
-save_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+save_copied_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GchatWindow) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error)) {
+  if (!g_file_copy_finish (G_FILE (source), result, &error)) {
     g_autofree char *text = g_strdup_printf ("Could not save the file: %s", error->message);
 
     gchat_window_show_error (self, text);
   }
 }
 
-/* The save dialog answered: write the bytes there. */
+/* The save dialog answered: copy the received file there. */
 static void
 on_save_response (GtkNativeDialog *dialog, int response, gpointer user_data)
 {
   GchatWindow   *self = user_data;
   GchatTransfer *t = g_object_get_data (G_OBJECT (dialog), "gchat-transfer");
   g_autoptr (GFile) file = NULL;
-  g_autoptr (GBytes) bytes = NULL;
+  GFile *received;
 
   if (response == GTK_RESPONSE_ACCEPT && t != NULL &&
       (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL &&
-      (bytes = gchat_transfer_get_bytes (t)) != NULL)
-    g_file_replace_contents_bytes_async (file,
-                                         bytes,
-                                         NULL,
-                                         FALSE,
-                                         G_FILE_CREATE_NONE,
-                                         NULL,
-                                         save_written_cb,
-                                         g_object_ref (self));
+      (received = gchat_transfer_get_file (t)) != NULL && !g_file_equal (received, file))
+    g_file_copy_async (received,
+                       file,
+                       G_FILE_COPY_OVERWRITE,
+                       G_PRIORITY_DEFAULT,
+                       NULL,
+                       NULL,
+                       NULL,
+                       save_copied_cb,
+                       g_object_ref (self));
   g_object_unref (dialog);
 }
 

@@ -27,6 +27,7 @@
 static GchatApplication *app;
 static GchatWindow      *window;
 static GchatSession     *session;
+static char             *download_dir; /* accepted files go here */
 static RawClient         bob;
 static guint16           port;
 
@@ -52,6 +53,9 @@ test_connect (void)
   config->realname = g_strdup ("Alice Test");
   window = gchat_window_new (GTK_APPLICATION (app), config);
   session = gchat_window_get_session (window);
+  download_dir = g_dir_make_tmp ("gchat-downloads-XXXXXX", NULL);
+  g_assert_nonnull (download_dir);
+  gchat_session_set_download_dir (session, download_dir);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
   gtk_window_present (GTK_WINDOW (window));
   gchat_window_connect (window);
@@ -874,10 +878,13 @@ test_receive_big_file (void)
   g_autofree guchar *content = NULL;
   g_autofree char   *got = NULL;
   g_auto (GStrv) fields = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  BobUpload      up = { 0 };
-  GchatTransfer *t;
-  gsize          size = 0;
+  g_autofree char *received = NULL;
+  g_autofree char *part = NULL;
+  char            *data = NULL;
+  gsize            len = 0;
+  BobUpload        up = { 0 };
+  GchatTransfer   *t;
+  gsize            size = 0;
 
   g_assert_true (g_file_get_contents (path, (char **)&content, &size, NULL));
   gui_raw_send (&bob, offer);
@@ -895,10 +902,18 @@ test_receive_big_file (void)
   gchat_session_transfer_answer (session, gchat_transfer_get_key (t), TRUE);
   g_assert_true (gui_wait_for (transfer_over, t));
   g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_DONE);
-  bytes = gchat_transfer_get_bytes (t);
-  g_assert_nonnull (bytes);
-  got = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  /* The download was written next to its final name, then renamed. */
+  g_assert_nonnull (gchat_transfer_get_file (t));
+  received = g_file_get_path (gchat_transfer_get_file (t));
+  g_assert_true (g_str_has_prefix (received, download_dir));
+  g_assert_true (g_file_get_contents (received, &data, &len, NULL));
+  got = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)data, len);
+  g_free (data);
+  g_assert_cmpuint (len, ==, BIG_FILE_SIZE);
   g_assert_cmpstr (got, ==, sha);
+  part = g_build_filename (download_dir, ".in.bin.part", NULL);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_unlink (received);
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -1209,5 +1224,17 @@ main (int argc, char **argv)
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);
+  if (download_dir != NULL) {
+    g_autoptr (GDir) dir = g_dir_open (download_dir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+      g_autofree char *path = g_build_filename (download_dir, name, NULL);
+
+      g_unlink (path);
+    }
+    g_rmdir (download_dir);
+    g_free (download_dir);
+  }
   return status;
 }

@@ -19,6 +19,7 @@ typedef struct
   GchatSession    *session;
   GchatConnection *conn;
   GPtrArray       *sent;
+  char            *dir; /* downloads go here */
 } Fixture;
 
 /* ::line-sent: remember what gchat would have written. */
@@ -65,6 +66,8 @@ static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   f->session = gchat_session_new ();
+  f->dir = g_dir_make_tmp ("gchat-dl-XXXXXX", NULL);
+  gchat_session_set_download_dir (f->session, f->dir);
   f->conn = gchat_session_get_connection (f->session);
   f->sent = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (f->conn, "line-sent", G_CALLBACK (on_line_sent), f);
@@ -77,8 +80,18 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
+  g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
   g_clear_object (&f->session);
   g_ptr_array_unref (f->sent);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *path = g_build_filename (f->dir, name, NULL);
+
+    g_unlink (path);
+  }
+  g_rmdir (f->dir);
+  g_free (f->dir);
 }
 
 /* Slash commands: arguments, "the rest of the line", errors with usage. */
@@ -730,7 +743,6 @@ test_transfer_model (void)
     gchat_transfer_new (GCHAT_TRANSFER_RECEIVE, "f3", "bob", "", 3, sha);
   g_autoptr (GchatTransfer) up =
     gchat_transfer_new (GCHAT_TRANSFER_SEND, NULL, "bob", "a.txt", 10, sha);
-  g_autoptr (GBytes) bytes = NULL;
   g_autofree char *desc = NULL;
   g_autofree char *name = gchat_transfer_sanitize_name ("..");
 
@@ -743,11 +755,10 @@ test_transfer_model (void)
   g_assert_cmpfloat_with_epsilon (gchat_transfer_get_fraction (t), 5.0 / 11.0, 1e-9);
   desc = gchat_transfer_describe (t);
   g_assert_cmpstr (desc, ==, "Received 5 bytes of 11 bytes");
-  g_assert_null (gchat_transfer_get_bytes (t));
   g_assert_true (gchat_transfer_receive (t, 5, data + 5, 6));
   g_assert_true (gchat_transfer_finish (t));
-  bytes = gchat_transfer_get_bytes (t);
-  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), data, 11);
+  /* Without a destination nothing is written: bookkeeping only. */
+  g_assert_null (gchat_transfer_get_file (t));
 
   /* Wrong hash, out of order, too much: failed with a reason. */
   g_assert_true (gchat_transfer_receive (bad, 0, "abcd", 4));
@@ -767,6 +778,20 @@ test_transfer_model (void)
   g_assert_true (gchat_transfer_sent (up, 4));
   g_assert_false (gchat_transfer_sent (up, 2));
   g_assert_cmpint (gchat_transfer_get_state (up), ==, GCHAT_TRANSFER_FAILED);
+}
+
+/* Condition: the fixture sent a line matching @data. */
+static gboolean
+fixture_sent (gpointer data)
+{
+  return sent_matches (((gpointer *)data)[0], ((gpointer *)data)[1]);
+}
+
+/* Condition: the transfer @data is done (its file renamed into place). */
+static gboolean
+transfer_is_done (gpointer data)
+{
+  return gchat_transfer_get_state (data) == GCHAT_TRANSFER_DONE;
 }
 
 /* SENDFILE lines: an offer, accept, chunks with acks, the hash check. */
@@ -791,6 +816,10 @@ test_transfer_session (Fixture *f, gconstpointer data)
   g_autofree char   *big_data = g_strdup_printf (":chatd.test SENDFILE DATA 12 0 %s", big_b64);
   GchatTransfer     *t;
   GchatConversation *bob;
+  gpointer           args[2] = { f, NULL };
+  g_autofree char   *path = NULL;
+  g_autofree char   *got = NULL;
+  gsize              len = 0;
 
   feed (f, offer);
   t = gchat_session_find_transfer (f->session, "9");
@@ -805,11 +834,17 @@ test_transfer_session (Fixture *f, gconstpointer data)
   feed (f, ":chatd.test SENDFILE STATUS 9 alice ACCEPTED");
   feed (f, ":chatd.test SENDFILE BEGIN 9 0 19");
   feed (f, l1);
-  g_assert_true (sent_matches (f, "SENDFILE ACK 9 10"));
+  /* A chunk is acknowledged once it is written to the file. */
+  args[1] = (gpointer) "SENDFILE ACK 9 10";
+  g_assert_true (gui_wait_for (fixture_sent, args));
   g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_ACTIVE);
   feed (f, l2);
-  g_assert_true (sent_matches (f, "SENDFILE ACK 9 19"));
-  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_DONE);
+  args[1] = (gpointer) "SENDFILE ACK 9 19";
+  g_assert_true (gui_wait_for (fixture_sent, args));
+  g_assert_true (gui_wait_for (transfer_is_done, t));
+  path = g_build_filename (f->dir, "fox.txt", NULL);
+  g_assert_true (g_file_get_contents (path, &got, &len, NULL));
+  g_assert_cmpmem (got, len, content, 19);
 
   /* A chunk at the wrong offset stops the download. */
   feed (f, ":chatd.test SENDFILE OFFER 10 bob alice 100 00 application/octet-stream :other.bin");
@@ -828,8 +863,9 @@ test_transfer_session (Fixture *f, gconstpointer data)
   gchat_session_transfer_answer (f->session, gchat_transfer_get_key (t), TRUE);
   g_assert_cmpuint (strlen (big_data), >, 1000);
   feed (f, big_data);
-  g_assert_true (sent_matches (f, "SENDFILE ACK 12 1000"));
-  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_DONE);
+  args[1] = (gpointer) "SENDFILE ACK 12 1000";
+  g_assert_true (gui_wait_for (fixture_sent, args));
+  g_assert_true (gui_wait_for (transfer_is_done, t));
 
   /* The sender withdraws an offer. */
   feed (f, ":chatd.test SENDFILE OFFER 13 bob alice 5 00 text/plain :x.txt");
@@ -838,13 +874,6 @@ test_transfer_session (Fixture *f, gconstpointer data)
                    ==,
                    GCHAT_TRANSFER_CANCELLED);
   g_assert_cmpuint (g_list_model_get_n_items (gchat_session_get_transfers (f->session)), ==, 4);
-}
-
-/* Condition: the fixture sent a line matching @data. */
-static gboolean
-fixture_sent (gpointer data)
-{
-  return sent_matches (((gpointer *)data)[0], ((gpointer *)data)[1]);
 }
 
 /* Condition: the session has two transfers. */
