@@ -994,6 +994,22 @@ gchat_session_transfer_written (GchatSession *self, GchatTransfer *t)
   gchat_connection_sendv (self->conn, "SENDFILE", "ACK", gchat_transfer_get_id (t), acked, NULL);
 }
 
+/* Whether a download still in progress is going to @file. */
+static gboolean
+gchat_session_download_taken (GchatSession *self, GFile *file)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatTransfer) t = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
+    GFile *dest = gchat_transfer_get_destination (t);
+
+    if (dest != NULL && !gchat_transfer_is_over (t) && g_file_equal (dest, file))
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* Where an accepted download goes: its name in the download folder, not taken yet. */
 static GFile *
 gchat_session_download_file (GchatSession *self, GchatTransfer *t)
@@ -1016,7 +1032,7 @@ gchat_session_download_file (GchatSession *self, GchatTransfer *t)
 
     g_clear_object (&file);
     file = g_file_new_build_filename (dir, base, NULL);
-    if (!g_file_query_exists (file, NULL))
+    if (!g_file_query_exists (file, NULL) && !gchat_session_download_taken (self, file))
       break;
   }
   return file;

@@ -351,6 +351,13 @@ gchat_transfer_get_file (GchatTransfer *self)
   return self->state == GCHAT_TRANSFER_DONE ? self->dest : NULL;
 }
 
+/** gchat_transfer_get_destination: where a download goes (once accepted), or NULL. */
+GFile *
+gchat_transfer_get_destination (GchatTransfer *self)
+{
+  return self->dest;
+}
+
 /** gchat_transfer_get_written: bytes of a download written to disk so far. */
 guint64
 gchat_transfer_get_written (GchatTransfer *self)
@@ -538,7 +545,7 @@ gchat_transfer_set_destination (GchatTransfer *self, GFile *dest)
 {
   g_autoptr (GFile) dir = g_file_get_parent (dest);
   g_autofree char *base = g_file_get_basename (dest);
-  g_autofree char *part = g_strdup_printf (".%s.part", base);
+  g_autofree char *part = g_strdup_printf (".%s.%s.part", base, self->key);
 
   g_return_if_fail (self->dest == NULL);
   self->dest = g_object_ref (dest);

@@ -51,6 +51,7 @@ gboolean               gchat_transfer_is_over (GchatTransfer *self);
 gboolean               gchat_transfer_is_image (GchatTransfer *self);
 GFile                 *gchat_transfer_get_file (GchatTransfer *self);
 guint64                gchat_transfer_get_written (GchatTransfer *self);
+GFile                 *gchat_transfer_get_destination (GchatTransfer *self);
 void                   gchat_transfer_set_destination (GchatTransfer *self, GFile *dest);
 void                   gchat_transfer_set_upload (GchatTransfer *self, GInputStream *stream);
 GInputStream          *gchat_transfer_get_upload (GchatTransfer *self);

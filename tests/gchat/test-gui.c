@@ -911,7 +911,7 @@ test_receive_big_file (void)
   g_free (data);
   g_assert_cmpuint (len, ==, BIG_FILE_SIZE);
   g_assert_cmpstr (got, ==, sha);
-  part = g_build_filename (download_dir, ".in.bin.part", NULL);
+  part = g_strdup_printf ("%s/.in.bin.%s.part", download_dir, gchat_transfer_get_key (t));
   g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
   g_unlink (received);
   g_unlink (path);

@@ -819,6 +819,7 @@ test_transfer_session (Fixture *f, gconstpointer data)
   gpointer           args[2] = { f, NULL };
   g_autofree char   *path = NULL;
   g_autofree char   *got = NULL;
+  g_autofree char   *base = NULL;
   gsize              len = 0;
 
   feed (f, offer);
@@ -874,6 +875,14 @@ test_transfer_session (Fixture *f, gconstpointer data)
                    ==,
                    GCHAT_TRANSFER_CANCELLED);
   g_assert_cmpuint (g_list_model_get_n_items (gchat_session_get_transfers (f->session)), ==, 4);
+
+  /* A second file of the same name does not overwrite the first. */
+  feed (f, ":chatd.test SENDFILE OFFER 14 bob alice 5 00 text/plain :fox.txt");
+  t = gchat_session_find_transfer (f->session, "14");
+  gchat_session_transfer_answer (f->session, gchat_transfer_get_key (t), TRUE);
+  base = g_file_get_basename (gchat_transfer_get_destination (t));
+  g_assert_cmpstr (base, ==, "fox (2).txt");
+  gchat_session_transfer_cancel (f->session, gchat_transfer_get_key (t));
 }
 
 /* Condition: the session has two transfers. */
