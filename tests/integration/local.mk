@@ -63,13 +63,13 @@ TESTS += \
 	tests/integration/sendfile-group.chat \
 	tests/integration/sendfile-errors.chat \
 	tests/integration/sendfile-resume.chat \
-	tests/integration/sendfile.sh
+	tests/integration/sendfile-chatfile.sh
 EXTRA_DIST += \
 	tests/integration/sendfile.chat \
 	tests/integration/sendfile-group.chat \
 	tests/integration/sendfile-errors.chat \
 	tests/integration/sendfile-resume.chat \
-	tests/integration/sendfile.sh
+	tests/integration/sendfile-chatfile.sh
 
 # Issue 3: the full IRC command set, IRCv3, operators, flood control.
 IRC_CHAT_TESTS = \
@@ -126,6 +126,7 @@ TESTS += tests/integration/persist-restart.sh
 EXTRA_DIST += tests/integration/persist-restart.sh \
 	tests/integration/restart-persist.chat
 TESTS += tests/integration/sendfile-restart.sh
-EXTRA_DIST += tests/integration/sendfile-restart.sh
+EXTRA_DIST += tests/integration/sendfile-restart.sh \
+	tests/integration/sendfile-lib.sh
 TESTS += tests/integration/ttt-login.chat
 EXTRA_DIST += tests/integration/ttt-login.chat
