@@ -10,3 +10,7 @@ include tests/gchat/local.mk
 # Code formatting (make format fixes what this finds).
 TESTS += tests/format.sh
 EXTRA_DIST += tests/format.sh
+
+# No two tests may share a .log/.trs name.
+TESTS += tests/test-names.sh
+EXTRA_DIST += tests/test-names.sh
