@@ -68,7 +68,7 @@ G_DEFINE_ENUM_TYPE (GchatConnectionState,
                     G_DEFINE_ENUM_VALUE (GCHAT_CONNECTION_REGISTERING, "registering"),
                     G_DEFINE_ENUM_VALUE (GCHAT_CONNECTION_CONNECTED, "connected"))
 
-enum { PROP_0, PROP_STATE, PROP_NICK, LAST_PROP };
+enum { PROP_0, PROP_STATE, PROP_NICK, PROP_LOGGED_IN, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
@@ -86,6 +86,16 @@ gchat_connection_set_state (GchatConnection *self, GchatConnectionState state)
     return;
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_STATE]);
+}
+
+/* Record whether the server says we are logged in; tell listeners on change. */
+static void
+gchat_connection_set_logged_in (GchatConnection *self, gboolean logged_in)
+{
+  if (self->logged_in == logged_in)
+    return;
+  self->logged_in = logged_in;
+  g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_LOGGED_IN]);
 }
 
 /* Drop the socket and everything tied to it, without signalling. */
@@ -304,10 +314,10 @@ gchat_connection_handle (GchatConnection *self, const struct chat_msg *m)
         gchat_connection_login (self);
         break;
       case RPL_LOGGEDIN:
-        self->logged_in = TRUE;
+        gchat_connection_set_logged_in (self, TRUE);
         break;
       case RPL_LOGGEDOUT:
-        self->logged_in = FALSE;
+        gchat_connection_set_logged_in (self, FALSE);
         break;
       case RPL_SASLSUCCESS:
       case ERR_SASLFAIL:
@@ -968,6 +978,9 @@ gchat_connection_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_NICK:
       g_value_set_string (value, self->nick);
       break;
+    case PROP_LOGGED_IN:
+      g_value_set_boolean (value, self->logged_in);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -992,6 +1005,12 @@ gchat_connection_class_init (GchatConnectionClass *klass)
   /** GchatConnection:nick: our nick on the server. */
   pspecs[PROP_NICK] =
     g_param_spec_string ("nick", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatConnection:logged-in: whether the server said we are logged in. */
+  pspecs[PROP_LOGGED_IN] = g_param_spec_boolean ("logged-in",
+                                                 NULL,
+                                                 NULL,
+                                                 FALSE,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, LAST_PROP, pspecs);
 
   /**

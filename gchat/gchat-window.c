@@ -567,6 +567,14 @@ gchat_window_show_error (GchatWindow *self, const char *text)
   gtk_revealer_set_reveal_child (self->infobar_revealer, TRUE);
 }
 
+/** gchat_window_get_actions: the window's "chat." actions (tests read their enabled state). */
+GActionGroup *
+gchat_window_get_actions (GchatWindow *self)
+{
+  g_return_val_if_fail (GCHAT_IS_WINDOW (self), NULL);
+  return G_ACTION_GROUP (self->actions);
+}
+
 /** gchat_window_get_error: the info bar text, or NULL when hidden (tests read it). */
 const char *
 gchat_window_get_error (GchatWindow *self)
@@ -633,6 +641,21 @@ on_notify_message (GchatSession      *session,
   g_application_send_notification (app, "gchat-message", n);
 }
 
+/* Account actions only make sense while the server says we are logged in. */
+static void
+on_logged_in (GObject *object, GParamSpec *pspec, GchatWindow *self)
+{
+  GchatConnection *conn = gchat_session_get_connection (self->session);
+  gboolean         logged_in = gchat_connection_get_state (conn) == GCHAT_CONNECTION_CONNECTED &&
+    gchat_connection_get_logged_in (conn);
+  GAction *action;
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "change-password");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), logged_in);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "logout");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), logged_in);
+}
+
 /* Connection state: which actions make sense; finish a pending close. */
 static void
 on_session_state (GObject *object, GParamSpec *pspec, GchatWindow *self)
@@ -642,6 +665,7 @@ on_session_state (GObject *object, GParamSpec *pspec, GchatWindow *self)
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "disconnect");
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), state != GCHAT_CONNECTION_DISCONNECTED);
+  on_logged_in (NULL, NULL, self);
   /* Connecting again ends the last connection's trouble, not a refused login. */
   if (state == GCHAT_CONNECTION_CONNECTED && !self->login_error)
     gtk_revealer_set_reveal_child (self->infobar_revealer, FALSE);
@@ -1379,6 +1403,11 @@ gchat_window_init (GchatWindow *self)
   g_signal_connect (self->session, "notify-message", G_CALLBACK (on_notify_message), self);
   g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_state), self);
   g_signal_connect (self->session, "notify::away", G_CALLBACK (on_session_away), self);
+  g_signal_connect_object (gchat_session_get_connection (self->session),
+                           "notify::logged-in",
+                           G_CALLBACK (on_logged_in),
+                           self,
+                           0);
   on_session_state (NULL, NULL, self);
   gchat_window_select_conversation (self, gchat_session_get_server (self->session));
 }

@@ -26,6 +26,7 @@ void               gchat_window_select_conversation (GchatWindow *self, GchatCon
 gboolean           gchat_window_show_by_name (GchatWindow *self, const char *name);
 void               gchat_window_show_error (GchatWindow *self, const char *text);
 const char        *gchat_window_get_error (GchatWindow *self);
+GActionGroup      *gchat_window_get_actions (GchatWindow *self);
 GchatConversation *gchat_window_get_shown (GchatWindow *self);
 GtkEntry          *gchat_window_get_entry (GchatWindow *self);
 GtkListView       *gchat_window_get_message_view (GchatWindow *self);

@@ -63,6 +63,16 @@ logged_in (gpointer data)
     gchat_connection_get_logged_in (gchat_session_get_connection (session));
 }
 
+/* Assert that the account actions are enabled exactly while logged in. */
+static void
+assert_account_actions (gboolean enabled)
+{
+  GActionGroup *actions = gchat_window_get_actions (window);
+
+  g_assert_cmpint (g_action_group_get_action_enabled (actions, "change-password"), ==, enabled);
+  g_assert_cmpint (g_action_group_get_action_enabled (actions, "logout"), ==, enabled);
+}
+
 /* Condition: the info bar shows text containing data. */
 static gboolean
 error_shown (gpointer data)
@@ -299,6 +309,7 @@ test_wrong_password (void)
     g_error ("no error in words; the info bar says “%s”", gchat_window_get_error (window));
   }
   g_assert_false (gchat_connection_get_logged_in (gchat_session_get_connection (session)));
+  assert_account_actions (FALSE);
 }
 
 /*
@@ -315,6 +326,7 @@ test_password_logout (void)
 
   reconnect_as ("dana", "danas-password");
   g_assert_true (gui_wait_for (logged_in, NULL));
+  assert_account_actions (TRUE);
   g_assert_true (gchat_session_run (session, "/password wrong-old-one danas-new-password", &error));
   g_assert_no_error (error);
   g_assert_true (gui_wait_for (error_shown, (gpointer) "PASSWORD failed"));
@@ -339,8 +351,10 @@ test_password_logout (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.logout", NULL));
   g_assert_true (gui_wait_for (server_says, (gpointer) "You are logged out"));
   g_assert_false (gchat_connection_get_logged_in (gchat_session_get_connection (session)));
+  assert_account_actions (FALSE);
   reconnect_as ("dana", "danas-new-password");
   g_assert_true (gui_wait_for (logged_in, NULL));
+  assert_account_actions (TRUE);
 }
 
 int
