@@ -818,6 +818,14 @@ gchat_connection_set_password (GchatConnection *self, const char *password)
   self->password = g_strdup (password != NULL ? password : "");
 }
 
+/** gchat_connection_get_password: the password the next login uses, or NULL without an account. */
+const char *
+gchat_connection_get_password (GchatConnection *self)
+{
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), NULL);
+  return self->account != NULL ? self->password : NULL;
+}
+
 /** gchat_connection_get_logged_in: whether the server said we are logged in (900). */
 gboolean
 gchat_connection_get_logged_in (GchatConnection *self)

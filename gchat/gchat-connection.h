@@ -50,6 +50,7 @@ void                 gchat_connection_set_account (GchatConnection *self,
 void                 gchat_connection_account_registered (GchatConnection *self);
 const char          *gchat_connection_get_account (GchatConnection *self);
 void                 gchat_connection_set_password (GchatConnection *self, const char *password);
+const char          *gchat_connection_get_password (GchatConnection *self);
 gboolean             gchat_connection_get_logged_in (GchatConnection *self);
 void                 gchat_connection_quit (GchatConnection *self, const char *reason);
 void                 gchat_connection_close (GchatConnection *self);

@@ -731,7 +731,22 @@ on_connect_submitted (GchatConnectDialog *dialog, GchatWindow *self)
 void
 gchat_window_show_connect_dialog (GchatWindow *self)
 {
-  GchatConnectDialog *dialog = gchat_connect_dialog_new (GTK_WINDOW (self), self->config);
+  GchatConnectDialog *dialog;
+
+  /*
+   * Once handed over, the connection knows the password better: a /logout
+   * drops it and a password change replaces it. Never offer a stale one.
+   */
+  if (!self->account_fresh) {
+    const char *password =
+      gchat_connection_get_password (gchat_session_get_connection (self->session));
+
+    if (self->config->password != NULL)
+      memset (self->config->password, 0, strlen (self->config->password));
+    g_free (self->config->password);
+    self->config->password = g_strdup (password);
+  }
+  dialog = gchat_connect_dialog_new (GTK_WINDOW (self), self->config);
 
   g_signal_connect_object (dialog, "submitted", G_CALLBACK (on_connect_submitted), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -73,6 +73,22 @@ assert_account_actions (gboolean enabled)
   g_assert_cmpint (g_action_group_get_action_enabled (actions, "logout"), ==, enabled);
 }
 
+/* The password the connect dialog offers now (the dialog is closed again). */
+static char *
+dialog_password (void)
+{
+  GtkWidget *dialog;
+  char      *password;
+
+  gchat_window_show_connect_dialog (window);
+  dialog = gui_find_toplevel (GCHAT_TYPE_CONNECT_DIALOG);
+  g_assert_nonnull (dialog);
+  password =
+    g_strdup (gtk_editable_get_text (GTK_EDITABLE (gui_find_by_id (dialog, "password_entry"))));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  return password;
+}
+
 /* Condition: the info bar shows text containing data. */
 static gboolean
 error_shown (gpointer data)
@@ -323,6 +339,7 @@ test_password_logout (void)
   GtkWidget *dialog;
   GtkWidget *change;
   GtkWidget *problem;
+  char      *password;
 
   reconnect_as ("dana", "danas-password");
   g_assert_true (gui_wait_for (logged_in, NULL));
@@ -348,10 +365,18 @@ test_password_logout (void)
   g_signal_emit_by_name (change, "clicked");
   g_assert_null (gui_find_toplevel (GCHAT_TYPE_PASSWORD_DIALOG));
   g_assert_true (gui_wait_for (server_says, (gpointer) "Password changed"));
+  /* The connect dialog offers the new password, not the old one. */
+  password = dialog_password ();
+  g_assert_cmpstr (password, ==, "danas-new-password");
+  g_free (password);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.logout", NULL));
   g_assert_true (gui_wait_for (server_says, (gpointer) "You are logged out"));
   g_assert_false (gchat_connection_get_logged_in (gchat_session_get_connection (session)));
   assert_account_actions (FALSE);
+  /* Logged out: the connect dialog no longer offers the password. */
+  password = dialog_password ();
+  g_assert_cmpstr (password, ==, "");
+  g_free (password);
   reconnect_as ("dana", "danas-new-password");
   g_assert_true (gui_wait_for (logged_in, NULL));
   assert_account_actions (TRUE);
