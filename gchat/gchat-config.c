@@ -15,6 +15,7 @@
 
 #define GROUP_SERVER "server"
 #define GROUP_CONTACTS "contacts"
+#define GROUP_TRUST "trust"
 #define DEFAULT_PORT 6667
 
 /** gchat_config_path: where the key file lives. */
@@ -65,6 +66,8 @@ gchat_config_save (const GchatConfig *config, GError **error)
   g_autofree char *path = gchat_config_path ();
   g_autofree char *dir = g_path_get_dirname (path);
 
+  /* Keep groups written elsewhere, such as the trusted certificates. */
+  g_key_file_load_from_file (kf, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
   if (g_mkdir_with_parents (dir, 0700) != 0) {
     g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "Cannot create %s", dir);
     return FALSE;
@@ -100,4 +103,33 @@ gchat_config_free (GchatConfig *config)
   g_free (config->password);
   g_strfreev (config->contacts);
   g_free (config);
+}
+
+/** gchat_config_get_trusted: the SHA-256 fingerprint trusted for @peer (host:port), or NULL. */
+char *
+gchat_config_get_trusted (const char *peer)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autofree char *path = gchat_config_path ();
+
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
+    return NULL;
+  return g_key_file_get_string (kf, GROUP_TRUST, peer, NULL);
+}
+
+/** gchat_config_set_trusted: remember @fingerprint as the certificate of @peer. */
+gboolean
+gchat_config_set_trusted (const char *peer, const char *fingerprint, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autofree char *path = gchat_config_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "Cannot create %s", dir);
+    return FALSE;
+  }
+  g_key_file_load_from_file (kf, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
+  g_key_file_set_string (kf, GROUP_TRUST, peer, fingerprint);
+  return g_key_file_save_to_file (kf, path, error);
 }

@@ -23,6 +23,8 @@ GchatConfig *gchat_config_load (void);
 gboolean     gchat_config_save (const GchatConfig *config, GError **error);
 void         gchat_config_free (GchatConfig *config);
 char        *gchat_config_path (void);
+char        *gchat_config_get_trusted (const char *peer);
+gboolean     gchat_config_set_trusted (const char *peer, const char *fingerprint, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GchatConfig, gchat_config_free)
 

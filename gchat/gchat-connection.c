@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "gchat-config.h"
 #include "gchat-connection.h"
 #include "numeric.h"
 
@@ -57,6 +58,9 @@ struct _GchatConnection
   GHashTable          *caps_offered; /* name -> value ("" for none) */
   char                *prefix_modes;
   char                *prefix_symbols;
+  char                *tls_peer;        /* host:port of a TLS connect */
+  char                *tls_fingerprint; /* refused certificate's SHA-256, or NULL */
+  gboolean             tls_changed;     /* another fingerprint was trusted */
 };
 
 G_DEFINE_FINAL_TYPE (GchatConnection, gchat_connection, G_TYPE_OBJECT)
@@ -72,7 +76,13 @@ enum { PROP_0, PROP_STATE, PROP_NICK, PROP_LOGGED_IN, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
-enum { SIG_MESSAGE_RECEIVED, SIG_LINE_SENT, SIG_DISCONNECTED, LAST_SIGNAL };
+enum {
+  SIG_MESSAGE_RECEIVED,
+  SIG_LINE_SENT,
+  SIG_DISCONNECTED,
+  SIG_CERTIFICATE_UNKNOWN,
+  LAST_SIGNAL
+};
 
 static guint signals[LAST_SIGNAL];
 
@@ -636,6 +646,70 @@ gchat_connection_sendv (GchatConnection *self, const char *command, ...)
   return gchat_connection_send (self, command, argc, argv);
 }
 
+/**
+ * gchat_connection_fingerprint:
+ * The SHA-256 of @cert's DER form, as colon-separated upper-case hex.
+ */
+char *
+gchat_connection_fingerprint (GTlsCertificate *cert)
+{
+  g_autoptr (GByteArray) der = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_object_get (cert, "certificate", &der, NULL);
+  if (der != NULL) {
+    g_autofree char *hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+
+    for (gsize i = 0; hex[i] != '\0' && hex[i + 1] != '\0'; i += 2)
+      g_string_append_printf (out,
+                              "%s%c%c",
+                              i > 0 ? ":" : "",
+                              g_ascii_toupper (hex[i]),
+                              g_ascii_toupper (hex[i + 1]));
+  }
+  return g_string_free (out, FALSE);
+}
+
+/* Trust on first use: accept only the certificate the user trusted before;
+ * remember any other one so the window can ask once the handshake fails. */
+static gboolean
+accept_certificate_cb (GTlsConnection      *conn,
+                       GTlsCertificate     *cert,
+                       GTlsCertificateFlags errors,
+                       gpointer             user_data)
+{
+  GchatConnection *self = user_data;
+  g_autofree char *fp = gchat_connection_fingerprint (cert);
+  g_autofree char *known = gchat_config_get_trusted (self->tls_peer);
+
+  (void)conn;
+  (void)errors;
+  if (known != NULL && g_ascii_strcasecmp (known, fp) == 0)
+    return TRUE;
+  g_free (self->tls_fingerprint);
+  self->tls_fingerprint = g_steal_pointer (&fp);
+  self->tls_changed = known != NULL;
+  return FALSE;
+}
+
+/* Watch the TLS handshake begin so our certificate check runs. */
+static void
+client_event_cb (GSocketClient      *client,
+                 GSocketClientEvent  event,
+                 GSocketConnectable *connectable,
+                 GIOStream          *connection,
+                 gpointer            user_data)
+{
+  (void)client;
+  (void)connectable;
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING && G_IS_TLS_CLIENT_CONNECTION (connection))
+    g_signal_connect_object (connection,
+                             "accept-certificate",
+                             G_CALLBACK (accept_certificate_cb),
+                             user_data,
+                             0);
+}
+
 /* The TCP (and TLS) connection is up: register and start reading. */
 static void
 connect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -650,6 +724,13 @@ connect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       gchat_connection_teardown (self);
       gchat_connection_set_state (self, GCHAT_CONNECTION_DISCONNECTED);
+      if (self->tls_fingerprint != NULL)
+        g_signal_emit (self,
+                       signals[SIG_CERTIFICATE_UNKNOWN],
+                       0,
+                       self->tls_peer,
+                       self->tls_fingerprint,
+                       self->tls_changed);
     }
     g_task_return_error (task, g_steal_pointer (&error));
     return;
@@ -699,6 +780,12 @@ gchat_connection_connect_async (GchatConnection    *self,
   self->realname = g_strdup (realname != NULL && *realname != '\0' ? realname : nick);
   self->client = g_socket_client_new ();
   g_socket_client_set_tls (self->client, tls);
+  g_free (self->tls_peer);
+  self->tls_peer = g_strdup_printf ("%s:%u", host, port);
+  g_clear_pointer (&self->tls_fingerprint, g_free);
+  self->tls_changed = FALSE;
+  if (tls)
+    g_signal_connect_object (self->client, "event", G_CALLBACK (client_event_cb), self, 0);
   g_socket_client_set_timeout (self->client, 30);
   gchat_connection_set_state (self, GCHAT_CONNECTION_CONNECTING);
   g_socket_client_connect_to_host_async (self->client,
@@ -967,6 +1054,8 @@ gchat_connection_finalize (GObject *object)
   gchat_connection_set_account (self, NULL, NULL, FALSE);
   g_free (self->prefix_modes);
   g_free (self->prefix_symbols);
+  g_free (self->tls_peer);
+  g_free (self->tls_fingerprint);
   g_hash_table_unref (self->isupport);
   g_hash_table_unref (self->caps);
   g_hash_table_unref (self->caps_offered);
@@ -1057,6 +1146,24 @@ gchat_connection_class_init (GchatConnectionClass *klass)
                                             G_TYPE_NONE,
                                             1,
                                             G_TYPE_STRING);
+  /**
+   * GchatConnection::certificate-unknown:
+   * A TLS connect failed on a certificate not trusted for host:port; the
+   * arguments are host:port, its SHA-256 fingerprint and whether another
+   * fingerprint was trusted for that peer (the certificate changed).
+   */
+  signals[SIG_CERTIFICATE_UNKNOWN] = g_signal_new ("certificate-unknown",
+                                                   G_TYPE_FROM_CLASS (klass),
+                                                   G_SIGNAL_RUN_LAST,
+                                                   0,
+                                                   NULL,
+                                                   NULL,
+                                                   NULL,
+                                                   G_TYPE_NONE,
+                                                   3,
+                                                   G_TYPE_STRING,
+                                                   G_TYPE_STRING,
+                                                   G_TYPE_BOOLEAN);
 }
 
 static void

@@ -31,6 +31,7 @@ G_DECLARE_FINAL_TYPE (GchatConnection, gchat_connection, GCHAT, CONNECTION, GObj
 #define GCHAT_CONNECTION_QUEUE_MAX 2000
 
 GchatConnection     *gchat_connection_new (void);
+char                *gchat_connection_fingerprint (GTlsCertificate *cert);
 void                 gchat_connection_connect_async (GchatConnection    *self,
                                                      const char         *host,
                                                      guint16             port,
