@@ -1179,6 +1179,15 @@ gchat_connection_init (GchatConnection *self)
   chat_linebuf_init (&self->linebuf, self->linestore, GCHAT_CONNECTION_LINE_MAX + 1);
 }
 
+/** gchat_connection_get_refused_fingerprint: the certificate the last TLS connect refused, or NULL.
+ */
+const char *
+gchat_connection_get_refused_fingerprint (GchatConnection *self)
+{
+  g_return_val_if_fail (GCHAT_IS_CONNECTION (self), NULL);
+  return self->tls_fingerprint;
+}
+
 /** gchat_connection_new: a disconnected connection. */
 GchatConnection *
 gchat_connection_new (void)

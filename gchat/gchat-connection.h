@@ -32,6 +32,7 @@ G_DECLARE_FINAL_TYPE (GchatConnection, gchat_connection, GCHAT, CONNECTION, GObj
 
 GchatConnection     *gchat_connection_new (void);
 char                *gchat_connection_fingerprint (GTlsCertificate *cert);
+const char          *gchat_connection_get_refused_fingerprint (GchatConnection *self);
 void                 gchat_connection_connect_async (GchatConnection    *self,
                                                      const char         *host,
                                                      guint16             port,

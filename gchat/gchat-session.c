@@ -1725,6 +1725,12 @@ connect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  if (gchat_connection_get_refused_fingerprint (GCHAT_CONNECTION (source)) != NULL) {
+    /* The window asks the user about the certificate; retrying cannot help. */
+    self->want_connected = FALSE;
+    gchat_session_update_status (self);
+    return;
+  }
   {
     g_autofree char *text =
       g_strdup_printf ("Could not connect to %s:%u: %s", self->host, self->port, error->message);

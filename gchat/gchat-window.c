@@ -585,6 +585,67 @@ gchat_window_get_error (GchatWindow *self)
   return gtk_label_get_text (self->infobar_label);
 }
 
+/* The trust dialog was answered: Trust saves the fingerprint and reconnects. */
+static void
+on_trust_response (GtkDialog *dialog, int response, GchatWindow *self)
+{
+  const char *peer = g_object_get_data (G_OBJECT (dialog), "gchat-peer");
+  const char *fp = g_object_get_data (G_OBJECT (dialog), "gchat-fingerprint");
+  g_autoptr (GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT) {
+    if (gchat_config_set_trusted (peer, fp, &error))
+      gchat_window_connect (self);
+    else
+      gchat_window_show_error (self, error->message);
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* A TLS server showed a certificate we do not trust: ask, or warn if it changed. */
+static void
+on_certificate_unknown (GchatConnection *conn,
+                        const char      *peer,
+                        const char      *fingerprint,
+                        gboolean         changed,
+                        GchatWindow     *self)
+{
+  GtkWidget *dialog;
+
+  (void)conn;
+  if (changed) {
+    g_autofree char *text = g_strdup_printf (
+      "The certificate of %s changed since you trusted it (SHA-256 now %s); not connecting. "
+      "Remove its line from the [trust] group of %s only if you know why it changed.",
+      peer,
+      fingerprint,
+      "gchat.ini");
+
+    gchat_window_show_error (self, text);
+    return;
+  }
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                   GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION,
+                                   GTK_BUTTONS_NONE,
+                                   "Trust this certificate for %s?",
+                                   peer);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            "SHA-256: %s",
+                                            fingerprint);
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog),
+                          "_Cancel",
+                          GTK_RESPONSE_CANCEL,
+                          "_Trust",
+                          GTK_RESPONSE_ACCEPT,
+                          NULL);
+  gtk_widget_set_name (dialog, "trust-dialog");
+  g_object_set_data_full (G_OBJECT (dialog), "gchat-peer", g_strdup (peer), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "gchat-fingerprint", g_strdup (fingerprint), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_trust_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* The session reports an error from the server, in words. */
 static void
 on_server_error (GchatSession *session, const char *text, GchatWindow *self)
@@ -1411,6 +1472,11 @@ gchat_window_init (GchatWindow *self)
                           "label",
                           G_BINDING_SYNC_CREATE);
   g_signal_connect (self->session, "server-error", G_CALLBACK (on_server_error), self);
+  g_signal_connect_object (gchat_session_get_connection (self->session),
+                           "certificate-unknown",
+                           G_CALLBACK (on_certificate_unknown),
+                           self,
+                           0);
   g_signal_connect (self->session,
                     "conversation-opened",
                     G_CALLBACK (on_conversation_opened),
