@@ -37,7 +37,22 @@ trap 'exit 1' HUP INT TERM
 
 # chatd with its defaults (an empty configuration file).
 : >"$tmp/chatd.conf"
+# GCHAT_TEST_TLS=1 adds a TLS listener with a fresh self-signed certificate
+# (its port in GCHAT_TEST_TLS_PORT); without openssl the port stays unset.
+tls_port=
+if [ "${GCHAT_TEST_TLS:-0}" = 1 ] && command -v openssl >/dev/null 2>&1; then
+	"${top_srcdir:-.}/contrib/mkcert" "$tmp/tls" >/dev/null ||
+	    bail "contrib/mkcert failed"
+	printf 'listen-tls 127.0.0.1:0\ntls-cert %s\ntls-key %s\n' \
+	    "$tmp/tls/chatd-cert.pem" "$tmp/tls/chatd-key.pem" >"$tmp/chatd.conf"
+fi
 chatd_start || bail "chatd did not start"
+if [ -s "$tmp/chatd.conf" ]; then
+	wait_log 'listening with TLS on' || bail "no TLS listener"
+	tls_port=$(log_port 'listening with TLS on')
+fi
+GCHAT_TEST_TLS_PORT=$tls_port
+export GCHAT_TEST_TLS_PORT
 
 # -displayfd writes the display number once the server accepts clients.
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" \

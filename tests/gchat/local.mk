@@ -26,6 +26,15 @@ tests_gchat_test_accounts_SOURCES = tests/gchat/test-accounts.c $(GCHAT_TEST_COM
 tests_gchat_test_accounts_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_test_accounts_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_accounts_LDADD = $(GCHAT_LIBS)
+
+# TLS with trust on first use: gui.sh adds a TLS listener (GCHAT_TEST_TLS).
+check_PROGRAMS += tests/gchat/test-tls
+TESTS += tests/gchat/tls.sh
+EXTRA_DIST += tests/gchat/tls.sh
+tests_gchat_test_tls_SOURCES = tests/gchat/test-tls.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_tls_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_tls_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_tls_LDADD = $(GCHAT_LIBS)
 else
 TESTS += tests/gchat/skip.sh
 endif

@@ -1,0 +1,92 @@
+/*
+ * test-tls.c: gchat over chatd's TLS listener (started by gui.sh with a
+ * fresh self-signed certificate, port in GCHAT_TEST_TLS_PORT). The first
+ * connect asks whether to trust the certificate; Trust saves its
+ * fingerprint and reconnects, and a message reaches a plain-TCP raw client.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gchat-application.h"
+#include "gchat-config.h"
+#include "gchat-window.h"
+#include "gui-common.h"
+
+static GchatApplication *app;
+static GchatWindow      *window;
+static GchatSession     *session;
+static RawClient         erin;
+static guint16           port;
+
+/* Condition: the trust question is on screen. */
+static gboolean
+trust_dialog_shown (gpointer data)
+{
+  (void)data;
+  return gui_find_toplevel (GTK_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+/* Step: trust the certificate on first use, then talk over TLS. */
+static void
+test_trust (void)
+{
+  const char      *tls_env = g_getenv ("GCHAT_TEST_TLS_PORT");
+  GchatConfig     *config;
+  GtkWidget       *dialog;
+  GtkWidget       *trust;
+  g_autofree char *peer = NULL;
+  g_autofree char *fp = NULL;
+
+  if (tls_env == NULL || *tls_env == '\0') {
+    g_test_skip ("openssl is missing: no TLS listener");
+    return;
+  }
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ())) {
+    g_test_skip ("GIO has no TLS backend (glib-networking)");
+    return;
+  }
+  gui_raw_connect (&erin, port, "erin");
+  config = g_new0 (GchatConfig, 1);
+  config->host = g_strdup ("127.0.0.1");
+  config->port = (guint16)atoi (tls_env);
+  config->tls = TRUE;
+  config->nick = g_strdup ("tess");
+  window = gchat_window_new (GTK_APPLICATION (app), config);
+  session = gchat_window_get_session (window);
+  gtk_window_present (GTK_WINDOW (window));
+  gchat_window_connect (window);
+  g_assert_true (gui_wait_for (trust_dialog_shown, NULL));
+  dialog = gui_find_toplevel (GTK_TYPE_MESSAGE_DIALOG);
+  gui_screenshot ("gchat-trust.png");
+  trust = gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_assert_nonnull (trust);
+  g_signal_emit_by_name (trust, "clicked");
+  g_assert_true (gui_wait_for (gui_is_connected, session));
+  peer = g_strdup_printf ("127.0.0.1:%s", tls_env);
+  fp = gchat_config_get_trusted (peer);
+  g_assert_nonnull (fp);
+  gchat_connection_sendv (gchat_session_get_connection (session),
+                          "PRIVMSG",
+                          "erin",
+                          "hello over TLS",
+                          NULL);
+  gui_raw_expect (&erin, ":tess!* PRIVMSG erin :hello over TLS");
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  app = gui_test_init (argc, argv, &port);
+  if (app == NULL)
+    return 0;
+  g_test_add_func ("/tls/trust", test_trust);
+  status = g_test_run ();
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  return status;
+}
