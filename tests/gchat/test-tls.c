@@ -2,7 +2,8 @@
  * test-tls.c: gchat over chatd's TLS listener (started by gui.sh with a
  * fresh self-signed certificate, port in GCHAT_TEST_TLS_PORT). The first
  * connect asks whether to trust the certificate; Trust saves its
- * fingerprint and reconnects, and a message reaches a plain-TCP raw client.
+ * fingerprint and reconnects, and a message reaches a plain-TCP raw client;
+ * a changed certificate is then refused in words.
  */
 #include "config.h"
 
@@ -75,6 +76,46 @@ test_trust (void)
   gui_raw_expect (&erin, ":tess!* PRIVMSG erin :hello over TLS");
 }
 
+/* Condition: the info bar says the certificate changed. */
+static gboolean
+changed_shown (gpointer data)
+{
+  const char *text = gchat_window_get_error (window);
+
+  (void)data;
+  return text != NULL && strstr (text, "changed") != NULL;
+}
+
+/* Condition: offline. */
+static gboolean
+is_disconnected (gpointer data)
+{
+  (void)data;
+  return gchat_connection_get_state (gchat_session_get_connection (session)) ==
+    GCHAT_CONNECTION_DISCONNECTED;
+}
+
+/* Step: a different certificate than the trusted one is refused in words. */
+static void
+test_changed (void)
+{
+  const char      *tls_env = g_getenv ("GCHAT_TEST_TLS_PORT");
+  g_autofree char *peer = NULL;
+
+  if (window == NULL || !gui_is_connected (session)) {
+    g_test_skip ("no TLS connection to start from");
+    return;
+  }
+  peer = g_strdup_printf ("127.0.0.1:%s", tls_env);
+  g_assert_true (gchat_config_set_trusted (peer, "00:11:22", NULL));
+  gchat_connection_quit (gchat_session_get_connection (session), "bye");
+  g_assert_true (gui_wait_for (is_disconnected, NULL));
+  gchat_window_connect (window);
+  g_assert_true (gui_wait_for (changed_shown, NULL));
+  g_assert_null (gui_find_toplevel (GTK_TYPE_MESSAGE_DIALOG));
+  g_assert_true (is_disconnected (NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -84,6 +125,7 @@ main (int argc, char **argv)
   if (app == NULL)
     return 0;
   g_test_add_func ("/tls/trust", test_trust);
+  g_test_add_func ("/tls/changed", test_changed);
   status = g_test_run ();
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
