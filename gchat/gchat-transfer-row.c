@@ -1,7 +1,7 @@
 /*
  * gchat-transfer-row.c: shows a GchatTransfer: name, a thumbnail for a
- * received image (decoded from the received bytes with GdkTexture; a click
- * opens it full size), the progress in words and as a bar, and the buttons
+ * received image (decoded from the received file on a worker thread; a
+ * click opens it full size), the progress in words and as a bar, and the buttons
  * that make sense now. Buttons fire the window's chat.transfer-* actions
  * with the transfer id, so the row never talks to the session.
  */
@@ -23,28 +23,62 @@ struct _GchatTransferRow
   GtkWidget      *cancel_button;
   GchatTransfer  *transfer;
   GdkTexture     *texture;
+  GCancellable   *loading; /* the thumbnail being decoded, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (GchatTransferRow, gchat_transfer_row, GTK_TYPE_BOX)
 
-/* A received image becomes a texture once, when it is complete. */
+/* On a worker thread: decode the image file (GdkTexture is thread-safe). */
+static void
+load_texture_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError     *error = NULL;
+  GdkTexture *texture = gdk_texture_new_from_file (G_FILE (data), &error);
+
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+/* Back on the main loop: show the thumbnail, unless the row moved on. */
+static void
+load_texture_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GchatTransferRow *self = GCHAT_TRANSFER_ROW (source);
+  g_autoptr (GError) error = NULL;
+  GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (texture == NULL) {
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_debug ("no preview: %s", error->message);
+    return;
+  }
+  g_clear_object (&self->loading);
+  g_clear_object (&self->texture);
+  self->texture = texture;
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->picture), TRUE);
+}
+
+/*
+ * A received image becomes a texture once, when it is complete. Decoding
+ * a large picture takes a while, so it runs on a thread, never on the UI.
+ */
 static void
 gchat_transfer_row_load_texture (GchatTransferRow *self)
 {
   GFile *file = gchat_transfer_get_file (self->transfer);
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
 
-  /* Only pictures of a sensible size: decoding one takes a moment. */
-  if (self->texture != NULL || !gchat_transfer_is_image (self->transfer) || file == NULL ||
-      gchat_transfer_get_size (self->transfer) > GCHAT_TRANSFER_PREVIEW_MAX)
+  /* Only pictures of a sensible size. */
+  if (self->texture != NULL || self->loading != NULL || !gchat_transfer_is_image (self->transfer) ||
+      file == NULL || gchat_transfer_get_size (self->transfer) > GCHAT_TRANSFER_PREVIEW_MAX)
     return;
-  self->texture = gdk_texture_new_from_file (file, &error);
-  if (self->texture == NULL) {
-    g_debug ("no preview for %s: %s", gchat_transfer_get_name (self->transfer), error->message);
-    return;
-  }
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->texture));
-  gtk_widget_set_visible (GTK_WIDGET (self->picture), TRUE);
+  self->loading = g_cancellable_new ();
+  task = g_task_new (self, self->loading, load_texture_done, NULL);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, load_texture_thread);
 }
 
 /* Show the transfer's state. */
@@ -141,6 +175,9 @@ gchat_transfer_row_dispose (GObject *object)
   if (self->transfer != NULL)
     g_signal_handlers_disconnect_by_data (self->transfer, self);
   g_clear_object (&self->transfer);
+  if (self->loading != NULL)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
   g_clear_object (&self->texture);
   gtk_widget_dispose_template (GTK_WIDGET (self), GCHAT_TYPE_TRANSFER_ROW);
   G_OBJECT_CLASS (gchat_transfer_row_parent_class)->dispose (object);

@@ -569,6 +569,13 @@ test_game (void)
   gui_screenshot ("gchat-game.png");
 }
 
+/* Condition: the widget @data is visible. */
+static gboolean
+widget_visible (gpointer data)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (data));
+}
+
 /* Condition: the row's transfer is done. */
 static gboolean
 transfer_done (gpointer data)
@@ -661,7 +668,8 @@ test_receive_image (void)
   g_assert_true (gui_wait_for (transfer_done, row));
   g_assert_true (g_str_has_prefix (gchat_transfer_row_get_status (row), "Received: PNG image, "));
   picture = gchat_transfer_row_get_picture (row);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picture)));
+  /* The thumbnail is decoded on a worker thread: wait for it. */
+  g_assert_true (gui_wait_for (widget_visible, picture));
   paintable = gtk_picture_get_paintable (picture);
   g_assert_nonnull (paintable);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 160);
