@@ -353,6 +353,13 @@ conn_wake(struct client *c)
 		conn_pend(c, false);
 }
 
+/* The most input a waiting client may have buffered before Excess Flood. */
+static size_t
+conn_input_max(struct client *c)
+{
+	return cfg->recvq + file_input_allowance(c);
+}
+
 /* Whether the line at the front of the input is an upload chunk. */
 static bool
 conn_is_data(struct evbuffer *in, size_t len)
@@ -437,7 +444,7 @@ conn_process(struct client *c)
 			return;
 		}
 		if (conn_throttled(c, now)) {
-			if (len > cfg->recvq + file_input_allowance(c)) {
+			if (len > conn_input_max(c)) {
 				conn_kill(c, "Excess Flood");
 				return;
 			}
@@ -456,7 +463,7 @@ conn_process(struct client *c)
 			if (!file_data_line(c, in, (size_t)eol.pos)) {
 				/* Waits for the worker; bounded like a flood.
 				 */
-				if (len > cfg->recvq + file_input_allowance(c))
+				if (len > conn_input_max(c))
 					conn_kill(c, "Excess Flood");
 				return;
 			}
@@ -489,7 +496,7 @@ conn_read(struct bufferevent *bev UNUSED, void *arg)
 		/* It waits for its turn or its budget; input keeps coming. */
 		if (!(c->flags & CLIENT_TRUSTED) &&
 		    evbuffer_get_length(bufferevent_get_input(c->bev)) >
-		        cfg->recvq + file_input_allowance(c))
+		        conn_input_max(c))
 			conn_kill(c, "Excess Flood");
 		return;
 	}

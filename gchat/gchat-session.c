@@ -2844,10 +2844,10 @@ gchat_session_class_init (GchatSessionClass *klass)
   /** GchatSession:status: the connection state in words, for the header bar. */
   pspecs[PROP_STATUS] =
     g_param_spec_string ("status", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  /** GchatSession:state: the connection state. */
   /** GchatSession:away: whether the server has us marked away. */
   pspecs[PROP_AWAY] =
     g_param_spec_boolean ("away", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatSession:state: the connection state. */
   pspecs[PROP_STATE] = g_param_spec_enum ("state",
                                           NULL,
                                           NULL,
