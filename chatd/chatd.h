@@ -353,6 +353,7 @@ void route_vinit(struct rline *, const char *tags, const char *source,
 void route_client(struct client *, const struct rline *);
 void route_bytes(struct client *, const char *buf, size_t len);
 bool route_nick(const char *nick, const struct rline *);
+size_t route_account(const char *account, const struct rline *);
 void route_channel(
     struct channel *, struct client *except, const struct rline *);
 void route_channel_ops(

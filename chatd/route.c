@@ -160,6 +160,26 @@ route_nick(const char *nick, const struct rline *rl)
 	return true;
 }
 
+/*
+ * Deliver to every registered client logged in to an account, whatever
+ * nick it uses; the number reached (0: the account is not in use).
+ */
+size_t
+route_account(const char *account, const struct rline *rl)
+{
+	struct client *c;
+	size_t n = 0;
+
+	TAILQ_FOREACH(c, &all_clients, entry) {
+		if ((c->flags & CLIENT_REGISTERED) && c->account != NULL &&
+		    chat_casecmp(c->account, account) == 0) {
+			route_client(c, rl);
+			n++;
+		}
+	}
+	return n;
+}
+
 /* Deliver to every member of a channel but one. */
 void
 route_channel(struct channel *ch, struct client *except, const struct rline *rl)
