@@ -176,6 +176,7 @@ RB_HEAD(channels, channel);
 #define CAP_SENDFILE 0x80000
 #define CAP_CHATHISTORY 0x100000
 #define CAP_ACCOUNTREG 0x200000
+#define CAP_EXTENDED_MONITOR 0x400000
 
 /*
  * A weak pointer to a client for work that finishes later (a password
@@ -387,6 +388,8 @@ void presence_watch_clear(struct client *);
 size_t presence_watch_count(struct client *);
 void presence_watch_list(struct client *,
     void (*cb)(struct client *, const char *nick, void *), void *arg);
+void presence_watchers(
+    const char *nick, void (*)(struct client *, void *), void *);
 void presence_free_all(void);
 
 /* cmd.c */

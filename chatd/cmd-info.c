@@ -340,9 +340,7 @@ enum cmd_result
 cmd_away(struct client *c, struct chat_msg *m)
 {
 	struct rline rl;
-	struct member *um, *mb;
 	char prefix[CHAT_LINE_MAX], msg[CHAT_AWAY_MAX + 1];
-	uint64_t serial;
 
 	client_prefix(c, prefix, sizeof prefix);
 	if (m->argc < 1 || *m->argv[0] == '\0') {
@@ -360,17 +358,8 @@ cmd_away(struct client *c, struct chat_msg *m)
 			    strlen(msg));
 		route_init(&rl, NULL, prefix, "AWAY :%s", msg);
 	}
-	/* away-notify: only peers that asked for it. */
-	serial = c->serial = (uint64_t)conn_now_ms() << 20 | c->id;
-	TAILQ_FOREACH(um, &c->channels, uentry) {
-		TAILQ_FOREACH(mb, &um->channel->members, centry) {
-			if (mb->client == c || mb->client->serial == serial ||
-			    !(mb->client->caps & CAP_AWAY_NOTIFY))
-				continue;
-			mb->client->serial = serial;
-			route_client(mb->client, &rl);
-		}
-	}
+	/* away-notify: only peers (and watchers) that asked for it. */
+	route_peers_cap(c, false, CAP_AWAY_NOTIFY, &rl);
 	return CMD_OK;
 }
 

@@ -191,6 +191,20 @@ presence_watch_list(struct client *c,
 		cb(c, l->target->nick, arg);
 }
 
+/* Call cb for every client watching nick. */
+void
+presence_watchers(
+    const char *nick, void (*cb)(struct client *, void *), void *arg)
+{
+	struct presence_target *t = presence_find(nick);
+	struct presence_link *l;
+
+	if (t == NULL)
+		return;
+	TAILQ_FOREACH(l, &t->links, tentry)
+		cb(l->client, arg);
+}
+
 /* Nothing is left once every client is gone; kept for symmetry. */
 void
 presence_free_all(void)

@@ -225,26 +225,46 @@ route_peers(struct client *c, bool self, const struct rline *rl)
 	}
 }
 
-/* Like route_peers, but only to clients with a capability. */
+/* One delivery of route_peers_cap, shared with the MONITOR watchers. */
+struct route_cap {
+	uint64_t serial;
+	uint32_t cap;
+	const struct rline *rl;
+};
+
+/* Deliver to c once, if it has the capability. */
+static void
+route_cap_one(struct client *c, void *arg)
+{
+	struct route_cap *rc = arg;
+
+	if (c->serial == rc->serial)
+		return;
+	c->serial = rc->serial;
+	if ((c->caps & rc->cap) == rc->cap)
+		route_client(c, rc->rl);
+}
+
+/*
+ * Like route_peers, but only to clients with a capability; clients with
+ * extended-monitor that MONITOR c get it too, as if they shared a channel.
+ */
 void
 route_peers_cap(
     struct client *c, bool self, uint32_t cap, const struct rline *rl)
 {
+	struct route_cap rc = { ++route_serial, cap, rl };
 	struct member *um, *m;
-	uint64_t serial = ++route_serial;
 
-	c->serial = serial;
-	if (self && (c->caps & cap))
-		route_client(c, rl);
+	if (self)
+		route_cap_one(c, &rc);
+	c->serial = rc.serial;
 	TAILQ_FOREACH(um, &c->channels, uentry) {
-		TAILQ_FOREACH(m, &um->channel->members, centry) {
-			if (m->client->serial == serial)
-				continue;
-			m->client->serial = serial;
-			if (m->client->caps & cap)
-				route_client(m->client, rl);
-		}
+		TAILQ_FOREACH(m, &um->channel->members, centry)
+			route_cap_one(m->client, &rc);
 	}
+	rc.cap |= CAP_EXTENDED_MONITOR;
+	presence_watchers(c->nick, route_cap_one, &rc);
 }
 
 /* Deliver to every registered client. */

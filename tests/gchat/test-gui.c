@@ -76,7 +76,7 @@ bob_presence_is (gpointer data)
   return c != NULL && gchat_contact_get_presence (c) == (GchatPresence)GPOINTER_TO_INT (data);
 }
 
-/* Step 2: a contact is followed with MONITOR and comes online. */
+/* Step 2: a contact is followed with MONITOR, comes online, goes away and back. */
 static void
 test_contact_online (void)
 {
@@ -89,6 +89,15 @@ test_contact_online (void)
   g_assert_nonnull (row);
   gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, "bob, online");
   g_assert_nonnull (find_menu_button (GTK_WIDGET (row), "Actions for contact bob"));
+
+  /* bob shares no group with us yet: away comes through extended-monitor. */
+  gui_raw_send (&bob, "AWAY :lunch");
+  g_assert_true (gui_wait_for (bob_presence_is, GINT_TO_POINTER (GCHAT_PRESENCE_AWAY)));
+  g_assert_cmpstr (gchat_contact_get_away_message (gchat_session_find_contact (session, "bob")),
+                   ==,
+                   "lunch");
+  gui_raw_send (&bob, "AWAY");
+  g_assert_true (gui_wait_for (bob_presence_is, GINT_TO_POINTER (GCHAT_PRESENCE_ONLINE)));
 }
 
 /* Condition: we are in #test and it is on screen. */
