@@ -1046,8 +1046,11 @@ account_offline_fetched(
 		return;
 	send_notice(c, "%zu message%s arrived while you were offline:", n,
 	    n == 1 ? "" : "s");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		history_deliver(c, NULL, c->nick, &msgs[i], true);
+		/* Delivered: now part of the conversation's history. */
+		history_record_stored(&msgs[i], c->account);
+	}
 	if ((a = account_find(c->account)) != NULL)
 		a->offline -= n < a->offline ? (unsigned)n : a->offline;
 	/* Delivered (queued to the socket): now they can go. */

@@ -77,7 +77,7 @@ struct config {
 	unsigned file_keep;           /* seconds a stored file is offered */
 	/* Accounts, history and TLS (account.c, history.c, listen.c). */
 	unsigned nick_grace;       /* seconds to log in before a rename */
-	unsigned history_days;     /* channel history kept, 0: none kept */
+	unsigned history_days;     /* history kept, 0: none kept */
 	unsigned max_offline;      /* offline messages kept per account */
 	size_t store_max_size;     /* bytes the database may grow to, 0: any */
 	char *plaintext_passwords; /* never, loopback or always */
@@ -503,11 +503,14 @@ void chanreg_created(struct channel *, struct client *);
 void chanreg_after(const char *cmd, struct chat_msg *);
 enum cmd_result cmd_chanadmin(struct client *, struct chat_msg *);
 
-/* history.c: channel history, CHATHISTORY and HISTORY. */
+/* history.c: channel and private history, CHATHISTORY and HISTORY. */
 void history_init(void);
 void history_free(void);
 void history_record(struct client *, struct channel *, const char *cmd,
     const char *text, const char *msgid, int64_t time_ms);
+void history_record_private(struct client *, const char *to_account,
+    const char *cmd, const char *text, const char *msgid, int64_t time_ms);
+void history_record_stored(const struct store_msg *, const char *to_account);
 void history_format_time(int64_t time_ms, bool iso, char *buf, size_t len);
 void history_deliver(struct client *, const char *batch, const char *to,
     const struct store_msg *, bool tags_ok);

@@ -161,6 +161,8 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 			    &rl, tags, prefix, "%s %s :%s", cmd, target, text);
 			if (account_exists(target) &&
 			    route_account(target, &rl) > 0) {
+				history_record_private(
+				    c, target, cmd, text, msgid, time_ms);
 				if (c->caps & CAP_ECHO_MESSAGE)
 					route_client(c, &rl);
 				return;
@@ -173,6 +175,8 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 		}
 		route_init(&rl, tags, prefix, "%s %s :%s", cmd, to->nick, text);
 		route_client(to, &rl);
+		history_record_private(
+		    c, to->account, cmd, text, msgid, time_ms);
 		if (!notice && to->away != NULL)
 			SEND_NUMERIC(c, RPL_AWAY, to->nick, to->away);
 	}

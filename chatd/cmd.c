@@ -42,10 +42,11 @@ const struct cmd_entry cmd_table[] = {
 		    "status when they join." },
 	{ .name = "CHATHISTORY", .min = 1, .max = 5, .flags = CMD_REG,
 	    .cost = 2, .exec = cmd_chathistory,
-	    .usage = "CHATHISTORY LATEST|BEFORE|AFTER|AROUND <#channel> "
-		     "<ref> <limit> | BETWEEN <#channel> <ref> <ref> <limit> "
-		     "| TARGETS <ref> <ref> <limit>",
-	    .help = "IRCv3 channel history; a ref is * (LATEST only), "
+	    .usage = "CHATHISTORY LATEST|BEFORE|AFTER|AROUND <#channel|nick> "
+		     "<ref> <limit> | BETWEEN <#channel|nick> <ref> <ref> "
+		     "<limit> | TARGETS <ref> <ref> <limit>",
+	    .help = "IRCv3 history of a channel or of a private conversation "
+		    "between accounts; a ref is * (LATEST only), "
 		    "msgid=ID or timestamp=YYYY-MM-DDThh:mm:ss.sssZ." },
 	{ .name = "DIE", .min = 0, .max = 1, .flags = CMD_REG | CMD_OPER,
 	    .cost = 1, .exec = cmd_die, .usage = "DIE [:reason]",
@@ -54,9 +55,9 @@ const struct cmd_entry cmd_table[] = {
 	    .exec = cmd_help, .usage = "HELP [command]",
 	    .help = "List commands, or explain one." },
 	{ .name = "HISTORY", .min = 1, .max = 2, .flags = CMD_REG, .cost = 2,
-	    .exec = cmd_history, .usage = "HISTORY <#channel> [count]",
-	    .help = "Show a channel's latest messages (20, at most 100), "
-		    "with their times." },
+	    .exec = cmd_history, .usage = "HISTORY <#channel|nick> [count]",
+	    .help = "Show the latest messages of a channel or of a private "
+		    "conversation (20, at most 100), with their times." },
 	{ .name = "INFO", .min = 0, .max = 1, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_info, .usage = "INFO",
 	    .help = "Show information about this server software." },

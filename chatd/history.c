@@ -1,10 +1,13 @@
 /*
- * Channel history: every channel message is written to the store (not
- * waited for: history is a convenience, unlike an offline message), kept
- * for history-days days, and replayed by IRCv3 CHATHISTORY or by the
- * simpler HISTORY for netcat users. Replayed and offline messages carry
- * their original time: a server-time tag for clients that asked for tags,
- * a "[YYYY-MM-DD HH:MM:SS UTC]" prefix on the text for everyone else.
+ * History: every channel message, and every private message between two
+ * logged-in accounts, is written to the store (not waited for: history is
+ * a convenience, unlike an offline message), kept for history-days days,
+ * and replayed by IRCv3 CHATHISTORY or by the simpler HISTORY for netcat
+ * users. A private conversation is keyed by both accounts, so either side
+ * (from any nick) reads the same one; nicks without an account have none,
+ * since whoever takes the nick next would read it. Replayed and offline
+ * messages carry their original time: a server-time tag for clients that asked
+ * for tags, a "[YYYY-MM-DD HH:MM:SS UTC]" prefix on the text for everyone else.
  */
 
 #include "config.h"
@@ -26,13 +29,16 @@
 #define HISTORY_DEFAULT 20 /* HISTORY without a count */
 #define HISTORY_EXPIRE_EVERY 3600
 #define HISTORY_QUEUE_MAX 10000 /* store jobs waiting: skip history beyond */
+#define HISTORY_KEY_MAX (2 * CHAT_NICK_MAX + 3) /* "@a@b" or a channel */
 
 /* A history request waiting for the store. */
 struct history_op {
 	struct client_ref ref;
-	char target[CHAT_CHAN_MAX + 1];
+	char key[HISTORY_KEY_MAX];      /* what the store knows it by */
+	char target[CHAT_CHAN_MAX + 1]; /* the channel or nick asked for */
 	char sub[16];
-	bool plain; /* HISTORY, not CHATHISTORY */
+	bool plain;   /* HISTORY, not CHATHISTORY */
+	bool private; /* a conversation with a user, not a channel */
 };
 
 static struct event *history_expire_ev;
@@ -88,14 +94,27 @@ history_free(void)
 	history_expire_ev = NULL;
 }
 
-/* Keep a channel message. */
-void
-history_record(struct client *c, struct channel *ch, const char *cmd,
-    const char *text, const char *msgid, int64_t time_ms)
+/*
+ * The key of the private conversation between two accounts: both folded,
+ * in order, so that either side finds it. No channel name starts with @.
+ */
+static void
+history_private_key(const char *a, const char *b, char *buf, size_t len)
 {
-	struct store_msg m;
-	char prefix[CHAT_LINE_MAX];
+	char fa[CHAT_NICK_MAX + 1], fb[CHAT_NICK_MAX + 1];
 
+	chat_casefold(fa, a, sizeof fa);
+	chat_casefold(fb, b, sizeof fb);
+	if (strcmp(fa, fb) <= 0)
+		snprintf(buf, len, "@%s@%s", fa, fb);
+	else
+		snprintf(buf, len, "@%s@%s", fb, fa);
+}
+
+/* Hand a message to the store under key, unless the store is behind. */
+static void
+history_keep(const char *key, struct store_msg *m)
+{
 	if (cfg->history_days == 0)
 		return;
 	/*
@@ -104,23 +123,70 @@ history_record(struct client *c, struct channel *ch, const char *cmd,
 	 */
 	if (store_queue_len() > HISTORY_QUEUE_MAX) {
 		if (!history_dropping)
-			log_warn("store queue over %d jobs: channel history "
+			log_warn("store queue over %d jobs: history "
 			         "not recorded until it drains",
 			    HISTORY_QUEUE_MAX);
 		history_dropping = true;
 		return;
 	}
 	history_dropping = false;
-	client_prefix(c, prefix, sizeof prefix);
-	memset(&m, 0, sizeof m);
-	m.time_ms = time_ms;
-	m.target = ch->name;
-	m.msgid = msgid;
-	m.source = prefix;
-	m.account = c->account;
-	m.command = cmd;
-	m.text = text;
-	store_history_add(&m);
+	m->target = key;
+	store_history_add(m);
+}
+
+/* A message c sent now, as the store keeps it. */
+static void
+history_msg(struct client *c, struct store_msg *m, char *prefix, size_t len,
+    const char *cmd, const char *text, const char *msgid, int64_t time_ms)
+{
+	client_prefix(c, prefix, len);
+	memset(m, 0, sizeof *m);
+	m->time_ms = time_ms;
+	m->msgid = msgid;
+	m->source = prefix;
+	m->account = c->account;
+	m->command = cmd;
+	m->text = text;
+}
+
+/* Keep a channel message. */
+void
+history_record(struct client *c, struct channel *ch, const char *cmd,
+    const char *text, const char *msgid, int64_t time_ms)
+{
+	struct store_msg m;
+	char prefix[CHAT_LINE_MAX];
+
+	history_msg(c, &m, prefix, sizeof prefix, cmd, text, msgid, time_ms);
+	history_keep(ch->name, &m);
+}
+
+/* Keep a private message c sent to an account, if c is logged in. */
+void
+history_record_private(struct client *c, const char *to_account,
+    const char *cmd, const char *text, const char *msgid, int64_t time_ms)
+{
+	struct store_msg m;
+	char prefix[CHAT_LINE_MAX];
+
+	if (c->account == NULL || to_account == NULL)
+		return;
+	history_msg(c, &m, prefix, sizeof prefix, cmd, text, msgid, time_ms);
+	history_record_stored(&m, to_account);
+}
+
+/* Keep a private message delivered later (an offline one), if m has a sender
+ * account. */
+void
+history_record_stored(const struct store_msg *m, const char *to_account)
+{
+	struct store_msg copy = *m;
+	char key[HISTORY_KEY_MAX];
+
+	if (m->account == NULL)
+		return;
+	history_private_key(m->account, to_account, key, sizeof key);
+	history_keep(key, &copy);
 }
 
 /* Send one stored message to c, addressed to "to", with its time. */
@@ -165,6 +231,7 @@ history_done(int err, const struct store_msg *msgs, size_t n, void *arg)
 {
 	struct history_op *op = arg;
 	struct client *c = op->ref.client;
+	const char *to;
 	char batch[32];
 	bool batched;
 	size_t i;
@@ -193,9 +260,15 @@ history_done(int err, const struct store_msg *msgs, size_t n, void *arg)
 		send_raw(c, ":%s BATCH +%s chathistory %s", cfg->server_name,
 		    batch, op->target);
 	}
-	for (i = 0; i < n; i++)
-		history_deliver(
-		    c, batched ? batch : NULL, op->target, &msgs[i], true);
+	for (i = 0; i < n; i++) {
+		/* Private: what c sent goes to the peer, the rest to c. */
+		to = op->target;
+		if (op->private &&
+		    (msgs[i].account == NULL || c->account == NULL ||
+		        chat_casecmp(msgs[i].account, c->account) != 0))
+			to = c->nick;
+		history_deliver(c, batched ? batch : NULL, to, &msgs[i], true);
+	}
 	if (batched)
 		send_raw(c, ":%s BATCH -%s", cfg->server_name, batch);
 	if (op->plain)
@@ -243,37 +316,67 @@ history_ref(const char *s, struct store_ref *ref, bool star_ok)
 	return true;
 }
 
-/* Whether c may read target's history; answers FAIL if not. */
-static struct channel *
-history_target(
-    struct client *c, const char *cmd, const char *sub, const char *target)
+/*
+ * Whose history target names, for c: a channel c is in, or a user (by
+ * nick, or an account nobody uses) when both sides have accounts. Fills
+ * op's key and target; answers FAIL and returns false if c may not read it.
+ */
+static bool
+history_target(struct client *c, const char *cmd, const char *sub,
+    const char *target, struct history_op *op)
 {
 	struct channel *ch;
+	struct client *peer;
+	const char *account = NULL;
 
-	if (!chat_is_channel(target) || (ch = channel_find(target)) == NULL ||
-	    channel_member(ch, c) == NULL) {
-		send_fail(c, cmd, "INVALID_TARGET", sub,
-		    "%s: join the channel first (only channel history is "
-		    "kept)",
-		    target);
-		return NULL;
+	if (chat_is_channel(target)) {
+		if ((ch = channel_find(target)) == NULL ||
+		    channel_member(ch, c) == NULL) {
+			send_fail(c, cmd, "INVALID_TARGET", sub,
+			    "%s: join the channel first", target);
+			return false;
+		}
+		strlcpy(op->key, ch->name, sizeof op->key);
+		strlcpy(op->target, ch->name, sizeof op->target);
+		return true;
 	}
-	return ch;
+	if (c->account == NULL) {
+		send_fail(c, cmd, "INVALID_TARGET", sub,
+		    "%s: private history is kept only for logged-in users; "
+		    "log in first",
+		    target);
+		return false;
+	}
+	if ((peer = client_find(target)) != NULL &&
+	    (peer->flags & CLIENT_REGISTERED))
+		account = peer->account;
+	else if (chat_nick_valid(target, CHAT_NICK_MAX) &&
+	    account_exists(target))
+		account = target;
+	if (account == NULL) {
+		send_fail(c, cmd, "INVALID_TARGET", sub,
+		    "%s: no such channel, and no logged-in user or account "
+		    "(private history is kept only between accounts)",
+		    target);
+		return false;
+	}
+	history_private_key(c->account, account, op->key, sizeof op->key);
+	strlcpy(
+	    op->target, peer != NULL ? peer->nick : account, sizeof op->target);
+	op->private = true;
+	return true;
 }
 
-/* Start a history query for a client. */
+/* Start a history query for a client (op filled by history_target). */
 static void
-history_query(struct client *c, struct channel *ch, const char *sub,
+history_query(struct client *c, struct history_op *op, const char *sub,
     enum store_hq_kind kind, const struct store_ref *a,
     const struct store_ref *b, size_t limit, bool plain)
 {
-	struct history_op *op = xcalloc(1, sizeof *op);
-
 	client_ref_set(&op->ref, c);
-	strlcpy(op->target, ch->name, sizeof op->target);
 	strlcpy(op->sub, sub, sizeof op->sub);
 	op->plain = plain;
-	store_history_query(ch->name, kind, a, b, limit, history_done, op);
+	store_history_query(op->key, kind, a, b, limit, history_done, op);
 }
 
 /* The store listed targets with history (CHATHISTORY TARGETS). */
@@ -360,7 +463,7 @@ cmd_chathistory(struct client *c, struct chat_msg *m)
 	};
 	const char *sub = m->argv[0];
 	struct store_ref a, b;
-	struct channel *ch;
+	struct history_op *op;
 	long limit;
 	size_t i;
 	int need;
@@ -393,9 +496,6 @@ cmd_chathistory(struct client *c, struct chat_msg *m)
 		    "Unknown subcommand");
 		return CMD_OK;
 	}
-	if ((ch = history_target(c, "CHATHISTORY", subs[i].name, m->argv[1])) ==
-	    NULL)
-		return CMD_OK;
 	if (!history_ref(m->argv[2], &a, subs[i].kind == STORE_HQ_LATEST) ||
 	    (need == 5 && !history_ref(m->argv[3], &b, false))) {
 		send_fail(c, "CHATHISTORY", "INVALID_PARAMS", subs[i].name,
@@ -403,17 +503,22 @@ cmd_chathistory(struct client *c, struct chat_msg *m)
 		    "ss.sssZ");
 		return CMD_OK;
 	}
-	history_query(c, ch, subs[i].name, subs[i].kind, &a,
+	op = xcalloc(1, sizeof *op);
+	if (!history_target(c, "CHATHISTORY", subs[i].name, m->argv[1], op)) {
+		free(op);
+		return CMD_OK;
+	}
+	history_query(c, op, subs[i].name, subs[i].kind, &a,
 	    need == 5 ? &b : NULL, (size_t)limit, false);
 	return CMD_OK;
 }
 
-/* HISTORY <#channel> [count]: the latest messages, for netcat users. */
+/* HISTORY <#channel|nick> [count]: the latest messages, for netcat users. */
 enum cmd_result
 cmd_history(struct client *c, struct chat_msg *m)
 {
 	struct store_ref a = { NULL, -1 };
-	struct channel *ch;
+	struct history_op *op;
 	long count = HISTORY_DEFAULT;
 	char *end;
 
@@ -427,9 +532,12 @@ cmd_history(struct client *c, struct chat_msg *m)
 		if (count > HISTORY_MAX)
 			count = HISTORY_MAX;
 	}
-	if ((ch = history_target(c, "HISTORY", m->argv[0], m->argv[0])) == NULL)
+	op = xcalloc(1, sizeof *op);
+	if (!history_target(c, "HISTORY", m->argv[0], m->argv[0], op)) {
+		free(op);
 		return CMD_OK;
+	}
 	history_query(
-	    c, ch, "LATEST", STORE_HQ_LATEST, &a, NULL, (size_t)count, true);
+	    c, op, "LATEST", STORE_HQ_LATEST, &a, NULL, (size_t)count, true);
 	return CMD_OK;
 }
