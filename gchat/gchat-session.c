@@ -240,6 +240,7 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   GchatConversation *conv;
   GchatMessageKind   kind = notice ? GCHAT_MESSAGE_NOTICE : GCHAT_MESSAGE_TEXT;
   const char        *target;
+  const char        *peer;
   const char        *text;
   gboolean           to_channel;
 
@@ -248,6 +249,8 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   target = m->argv[0];
   text = m->argv[1];
   to_channel = chat_is_channel (target);
+  /* A private line of ours comes back only from history: it belongs with its target. */
+  peer = nick != NULL && gchat_connection_is_me (self->conn, nick) ? target : nick;
   if (text[0] == '\001') {
     gsize len = strcspn (text + 1, "\001");
 
@@ -272,11 +275,11 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   } else if (source_is_server (m) || nick == NULL) {
     conv = self->server;
   } else if (notice) {
-    conv = gchat_session_find (self, nick);
+    conv = gchat_session_find (self, peer);
     if (conv == NULL)
       conv = gchat_session_note_target (self);
   } else {
-    conv = gchat_session_open_query (self, nick, FALSE);
+    conv = gchat_session_open_query (self, peer, FALSE);
   }
   if (source_is_server (m) && kind == GCHAT_MESSAGE_NOTICE)
     kind = GCHAT_MESSAGE_INFO; /* server notices are notes, not chat */

@@ -308,6 +308,45 @@ test_offline_message (void)
   g_assert_cmpint (g_date_time_difference (gchat_message_get_time (msg), sent), <, G_USEC_PER_SEC);
 }
 
+/* Condition: the erin conversation holds the text in @data. */
+static gboolean
+erin_says (gpointer data)
+{
+  return conv_find (gchat_session_find (session, "erin"), data) != NULL;
+}
+
+/*
+ * Step: once both have accounts, a private conversation is kept by the
+ * server; reopened, it shows both sides again, ours as ours.
+ */
+static void
+test_private_history (void)
+{
+  GchatConversation *conv;
+  GchatMessage      *mine;
+  GchatMessage      *theirs;
+
+  gui_raw_send (&erin, "REGISTER * * erins-password");
+  gui_raw_expect (&erin, "*REGISTER SUCCESS erin*");
+  gui_raw_send (&erin, "PRIVMSG dana :kept this time?");
+  g_assert_true (gui_wait_for (erin_says, (gpointer) "kept this time?"));
+  g_assert_true (gchat_window_show_by_name (window, "erin"));
+  gui_type_line (window, "yes, both of us have accounts");
+  gui_raw_expect (&erin, ":dana!* PRIVMSG erin :yes, both of us have accounts");
+
+  gchat_session_close_conversation (session, gchat_session_find (session, "erin"));
+  g_assert_null (gchat_session_find (session, "erin"));
+  conv = gchat_session_open_query (session, "erin", TRUE);
+  g_assert_true (gui_wait_for (erin_says, (gpointer) "yes, both of us have accounts"));
+  g_assert_true (gui_wait_for (erin_says, (gpointer) "kept this time?"));
+  g_assert_null (gchat_session_find (session, "dana"));
+  mine = conv_find (conv, "yes, both of us have accounts");
+  theirs = conv_find (conv, "kept this time?");
+  g_assert_true (gchat_message_get_own (mine));
+  g_assert_false (gchat_message_get_own (theirs));
+  g_assert_cmpstr (gchat_message_get_nick (theirs), ==, "erin");
+}
+
 /* Step: a wrong password is said in words, and the chat goes on without the account. */
 static void
 test_wrong_password (void)
@@ -395,6 +434,7 @@ main (int argc, char **argv)
   g_test_add_func ("/accounts/history", test_history);
   g_test_add_func ("/accounts/member-account", test_member_account);
   g_test_add_func ("/accounts/offline-message", test_offline_message);
+  g_test_add_func ("/accounts/private-history", test_private_history);
   g_test_add_func ("/accounts/wrong-password", test_wrong_password);
   g_test_add_func ("/accounts/password-logout", test_password_logout);
   status = g_test_run ();
