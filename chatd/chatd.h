@@ -308,6 +308,7 @@ void conn_init(void);
 void conn_wake(struct client *);
 void conn_free(void);
 void conn_accept(int fd, const char *addr, void *tls_ctx);
+void conn_retrust(void);
 void conn_kill(struct client *, const char *reason);
 void conn_close(struct client *, const char *reason);
 bool conn_write(struct client *, const char *buf, size_t len);

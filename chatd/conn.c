@@ -618,6 +618,34 @@ conn_ip_admit(struct conn_ip *ip, int64_t now)
 	return NULL;
 }
 
+/*
+ * After a reload: clients whose address became trusted leave flood
+ * control and the per-address count; those no longer trusted join them
+ * (they stay connected even past max-per-ip, as if counted on arrival).
+ */
+void
+conn_retrust(void)
+{
+	struct client *c;
+	int64_t now = conn_now_ms();
+	bool trusted;
+
+	TAILQ_FOREACH(c, &all_clients, entry) {
+		trusted = config_trusted(cfg, c->host);
+		if (trusted && !(c->flags & CLIENT_TRUSTED)) {
+			c->flags |= CLIENT_TRUSTED;
+			if (c->ip != NULL)
+				c->ip->count--;
+			c->ip = NULL;
+		} else if (!trusted && (c->flags & CLIENT_TRUSTED)) {
+			c->flags &= ~CLIENT_TRUSTED;
+			c->ip = conn_ip_get(c->host, now);
+			c->ip->count++;
+			c->flood_t = now;
+		}
+	}
+}
+
 /* Accept a new socket as a client; tls_ctx (an SSL_CTX) for TLS. */
 void
 conn_accept(int fd, const char *addr, void *tls_ctx)

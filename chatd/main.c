@@ -116,6 +116,7 @@ chatd_rehash(char **cause)
 	config_free(cfg);
 	cfg = n;
 	log_set_level(cfg->log_level);
+	conn_retrust();
 	log_info("configuration reloaded from %s", cfg->path);
 	cap_notify_changes(caps);
 	free(caps);
