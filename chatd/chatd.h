@@ -152,6 +152,7 @@ RB_HEAD(channels, channel);
 #define CLIENT_FLUSH 0x2000    /* on the flush list (output to write) */
 #define CLIENT_TLS 0x4000      /* connected through a TLS listener */
 #define CLIENT_AUTHBUSY 0x8000 /* a login or registration is running */
+#define CLIENT_EOF 0x10000     /* the peer closed; lines left to run */
 
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1

@@ -403,7 +403,7 @@ conn_throttled(struct client *c, int64_t now)
 
 /* Run the complete lines in a client's input, within the budgets. */
 static void
-conn_process(struct client *c)
+conn_run(struct client *c)
 {
 	struct evbuffer *in;
 	struct evbuffer_ptr eol;
@@ -486,6 +486,27 @@ conn_process(struct client *c)
 	}
 }
 
+/*
+ * Run a client's input; once the peer has closed its side, close the
+ * connection when the last complete line has run (a script piped into
+ * netcat ends with EOF right behind its last lines).
+ */
+static void
+conn_process(struct client *c)
+{
+	struct evbuffer *in;
+	size_t n;
+
+	conn_run(c);
+	if (!(c->flags & CLIENT_EOF) ||
+	    (c->flags & (CLIENT_DEAD | CLIENT_CLOSING | CLIENT_PENDING)))
+		return;
+	in = bufferevent_get_input(c->bev);
+	/* Only half closed, maybe: what the lines answered is still sent. */
+	if (evbuffer_search_eol(in, NULL, &n, EVBUFFER_EOL_LF).pos < 0)
+		conn_kill(c, "Connection closed");
+}
+
 /* Data arrived. */
 static void
 conn_read(struct bufferevent *bev UNUSED, void *arg)
@@ -520,6 +541,14 @@ conn_event(struct bufferevent *bev UNUSED, short what, void *arg)
 		        ? ERR_reason_error_string(e)
 		        : "unknown");
 		conn_close(c, reason);
+		return;
+	}
+	if ((what & BEV_EVENT_EOF) &&
+	    evbuffer_get_length(bufferevent_get_input(c->bev)) > 0 &&
+	    !(c->flags & (CLIENT_DEAD | CLIENT_CLOSING))) {
+		/* Lines still waiting: they run first (conn_process). */
+		c->flags |= CLIENT_EOF;
+		conn_pend(c, false);
 		return;
 	}
 	if (what & BEV_EVENT_EOF)
@@ -619,9 +648,30 @@ conn_ip_admit(struct conn_ip *ip, int64_t now)
 }
 
 /*
+ * Trust a client or not. A trusted client has no flood control, so
+ * nothing would stop its input from outgrowing what the loop processes:
+ * past a read watermark (the most an untrusted client may queue, file
+ * window included) libevent stops reading its socket until the lines
+ * are run, and TCP slows the sender down instead.
+ */
+static void
+conn_set_trusted(struct client *c, bool trusted)
+{
+	if (trusted) {
+		c->flags |= CLIENT_TRUSTED;
+		bufferevent_setwatermark(c->bev, EV_READ, 0,
+		    cfg->recvq + (size_t)(FILE_WINDOW + 1) * FILE_LINE_MAX);
+	} else {
+		c->flags &= ~CLIENT_TRUSTED;
+		bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
+	}
+}
+
+/*
  * After a reload: clients whose address became trusted leave flood
  * control and the per-address count; those no longer trusted join them
  * (they stay connected even past max-per-ip, as if counted on arrival).
+ * Trusted clients get the new recvq in their watermark.
  */
 void
 conn_retrust(void)
@@ -633,16 +683,15 @@ conn_retrust(void)
 	TAILQ_FOREACH(c, &all_clients, entry) {
 		trusted = config_trusted(cfg, c->host);
 		if (trusted && !(c->flags & CLIENT_TRUSTED)) {
-			c->flags |= CLIENT_TRUSTED;
 			if (c->ip != NULL)
 				c->ip->count--;
 			c->ip = NULL;
 		} else if (!trusted && (c->flags & CLIENT_TRUSTED)) {
-			c->flags &= ~CLIENT_TRUSTED;
 			c->ip = conn_ip_get(c->host, now);
 			c->ip->count++;
 			c->flood_t = now;
 		}
+		conn_set_trusted(c, trusted);
 	}
 }
 
@@ -697,8 +746,7 @@ conn_accept(int fd, const char *addr, void *tls_ctx)
 	c = client_new(bev, addr);
 	if (tls_ctx != NULL)
 		c->flags |= CLIENT_TLS;
-	if (trusted)
-		c->flags |= CLIENT_TRUSTED;
+	conn_set_trusted(c, trusted);
 	if (ip != NULL) {
 		c->ip = ip;
 		ip->count++;

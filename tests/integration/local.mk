@@ -94,8 +94,10 @@ EXTRA_DIST += $(IRC_CHAT_TESTS)
 TESTS += tests/integration/irc-irssi.sh
 EXTRA_DIST += tests/integration/irc-irssi.sh
 # A reload announces changed capability values (cap-notify).
-TESTS += tests/integration/irc-rehash.sh tests/integration/irc-retrust.sh
-EXTRA_DIST += tests/integration/irc-rehash.sh tests/integration/irc-retrust.sh
+TESTS += tests/integration/irc-rehash.sh tests/integration/irc-retrust.sh \
+	tests/integration/trusted-input.sh tests/integration/eof.sh
+EXTRA_DIST += tests/integration/irc-rehash.sh tests/integration/irc-retrust.sh \
+	tests/integration/trusted-input.sh tests/integration/eof.sh
 # chatd --hash-password, chatd -t on oper lines, OPER with a made hash.
 TESTS += tests/integration/irc-passwd.sh
 EXTRA_DIST += tests/integration/irc-passwd.sh
