@@ -183,10 +183,11 @@ history_record_stored(const struct store_msg *m, const char *to_account)
 	struct store_msg copy = *m;
 	char key[HISTORY_KEY_MAX];
 
-	if (m->account == NULL)
+	if (m->account == NULL || cfg->history_days == 0)
 		return;
 	history_private_key(m->account, to_account, key, sizeof key);
 	history_keep(key, &copy);
+	store_private_seen(m->account, to_account, m->time_ms);
 }
 
 /* Send one stored message to c, addressed to "to", with its time. */
@@ -348,11 +349,13 @@ history_target(struct client *c, const char *cmd, const char *sub,
 		return false;
 	}
 	if ((peer = client_find(target)) != NULL &&
-	    (peer->flags & CLIENT_REGISTERED))
+	    (peer->flags & CLIENT_REGISTERED) && peer->account != NULL)
 		account = peer->account;
 	else if (chat_nick_valid(target, CHAT_NICK_MAX) &&
-	    account_exists(target))
+	    account_exists(target)) {
 		account = target;
+		peer = NULL; /* someone else holds the account's nick */
+	}
 	if (account == NULL) {
 		send_fail(c, cmd, "INVALID_TARGET", sub,
 		    "%s: no such channel, and no logged-in user or account "
@@ -443,7 +446,7 @@ history_cmd_targets(struct client *c, struct chat_msg *m, size_t limit)
 	ref = xcalloc(1, sizeof *ref);
 	client_ref_set(ref, c);
 	store_history_targets(
-	    names, n, lo, hi, limit, history_targets_done, ref);
+	    names, n, c->account, lo, hi, limit, history_targets_done, ref);
 	free(names);
 }
 

@@ -105,6 +105,10 @@ static const char *const store_migrations[] = {
 	"CREATE TABLE kv ("
 	"  ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
 	"  PRIMARY KEY (ns, key));",
+	/* 2: whom each account has private history with (TARGETS). */
+	"CREATE TABLE private_peer ("
+	"  account TEXT NOT NULL, peer TEXT NOT NULL,"
+	"  last_ms INTEGER NOT NULL, PRIMARY KEY (account, peer));",
 };
 #define STORE_VERSION \
 	((int)(sizeof store_migrations / sizeof store_migrations[0]))
@@ -1042,49 +1046,96 @@ store_history_query(const char *target, enum store_hq_kind kind,
 	store_submit(j);
 }
 
-/* Worker: the latest message time of each target, within a window. */
+/* Add a found target to a TARGETS job, keeping them ordered by time. */
+static void
+store_targets_found(struct store_job *j, size_t *n, char *target, int64_t t)
+{
+	size_t k;
+
+	j->targets = xrealloc(j->targets, (*n + 2) * sizeof *j->targets);
+	j->times = xrealloc(j->times, (*n + 2) * sizeof *j->times);
+	for (k = *n; k > 0 && j->times[k - 1] > t; k--) {
+		j->targets[k] = j->targets[k - 1];
+		j->times[k] = j->times[k - 1];
+	}
+	j->targets[k] = target;
+	j->times[k] = t;
+	j->targets[++*n] = NULL;
+}
+
+/*
+ * Worker: the latest message time of each channel in s (a list of
+ * names), and of each private conversation of account s[1], within a
+ * window; the job's targets become what was found, oldest first.
+ */
 static int
 store_run_history_targets(struct store_job *j)
 {
 	sqlite3_stmt *st;
-	size_t i, k, n = 0;
-	int64_t t;
-	char *tmps;
-	int rc;
+	char **names = j->targets, *fold;
+	size_t i, nnames = j->ntargets, n = 0;
+	int rc = SQLITE_DONE;
 
-	j->times = xcalloc(j->ntargets + 1, sizeof *j->times);
-	for (i = 0; i < j->ntargets; i++) {
+	j->targets = xcalloc(1, sizeof *j->targets);
+	j->times = xcalloc(1, sizeof *j->times);
+	j->ntargets = 0;
+	for (i = 0; i < nnames && rc != SQLITE_ERROR; i++) {
 		st = store_prepare("SELECT MAX(time_ms) FROM history "
 		                   "WHERE target = ? AND time_ms >= ? AND "
 		                   "time_ms <= ?");
 		if (st == NULL)
-			return STORE_IO;
-		tmps = store_fold(j->targets[i]);
-		sqlite3_bind_text(st, 1, tmps, -1, SQLITE_TRANSIENT);
-		free(tmps);
+			break;
+		fold = store_fold(names[i]);
+		sqlite3_bind_text(st, 1, fold, -1, SQLITE_TRANSIENT);
+		free(fold);
 		sqlite3_bind_int64(st, 2, j->n[0]);
 		sqlite3_bind_int64(st, 3, j->n[1]);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW &&
 		    sqlite3_column_type(st, 0) != SQLITE_NULL) {
-			t = sqlite3_column_int64(st, 0);
-			/* Keep the found ones first, ordered by time. */
-			tmps = j->targets[i];
-			for (k = i; k > n; k--)
-				j->targets[k] = j->targets[k - 1];
-			for (k = n; k > 0 && j->times[k - 1] > t; k--) {
-				j->targets[k] = j->targets[k - 1];
-				j->times[k] = j->times[k - 1];
-			}
-			j->targets[k] = tmps;
-			j->times[k] = t;
-			n++;
+			store_targets_found(
+			    j, &n, names[i], sqlite3_column_int64(st, 0));
+			names[i] = NULL;
 		}
 		sqlite3_finalize(st);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			rc = SQLITE_ERROR;
+	}
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	j->ntargets = n;
+	if (i < nnames || rc == SQLITE_ERROR)
+		return STORE_IO;
+	if (j->s[1] != NULL) {
+		st = store_prepare("SELECT peer, last_ms FROM private_peer "
+		                   "WHERE account = ? AND last_ms >= ? AND "
+		                   "last_ms <= ?");
+		if (st == NULL)
+			return STORE_IO;
+		store_bind_text(st, 1, j->s[1]);
+		sqlite3_bind_int64(st, 2, j->n[0]);
+		sqlite3_bind_int64(st, 3, j->n[1]);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			store_targets_found(j, &n,
+			    xstrdup((const char *)sqlite3_column_text(st, 0)),
+			    sqlite3_column_int64(st, 1));
+		sqlite3_finalize(st);
+		j->ntargets = n;
+		if (rc != SQLITE_DONE)
 			return store_map(rc);
 	}
-	j->n[3] = (int64_t)(n < (size_t)j->n[2] ? n : (size_t)j->n[2]);
+	/* The most recent ones, if there are more than asked for. */
+	if (n > (size_t)j->n[2]) {
+		for (i = 0; i < n - (size_t)j->n[2]; i++)
+			free(j->targets[i]);
+		memmove(j->targets, j->targets + i,
+		    ((size_t)j->n[2] + 1) * sizeof *j->targets);
+		memmove(
+		    j->times, j->times + i, (size_t)j->n[2] * sizeof *j->times);
+		j->ntargets = n = (size_t)j->n[2];
+	}
+	j->n[3] = (int64_t)n;
 	return STORE_OK;
 }
 
@@ -1097,11 +1148,15 @@ store_finish_targets(struct store_job *j)
 		    j->err == STORE_OK ? (size_t)j->n[3] : 0, j->arg);
 }
 
-/* Which of targets have messages between two times, oldest first. */
+/*
+ * Which channels (of targets) and which private conversations of account
+ * (folded; NULL for none) have messages between two times, oldest first,
+ * at most limit of the most recent.
+ */
 void
 store_history_targets(const char *const *targets, size_t ntargets,
-    int64_t from_ms, int64_t to_ms, size_t limit, store_targets_cb cb,
-    void *arg)
+    const char *account, int64_t from_ms, int64_t to_ms, size_t limit,
+    store_targets_cb cb, void *arg)
 {
 	struct store_job *j;
 	size_t i;
@@ -1113,9 +1168,46 @@ store_history_targets(const char *const *targets, size_t ntargets,
 	for (i = 0; i < ntargets; i++)
 		j->targets[i] = xstrdup(targets[i]);
 	j->ntargets = ntargets;
+	j->s[1] = account != NULL ? store_fold(account) : NULL;
 	j->n[0] = from_ms;
 	j->n[1] = to_ms;
 	j->n[2] = (int64_t)limit;
+	store_submit(j);
+}
+
+/* Worker: note that two accounts exchanged a private message. */
+static int
+store_run_private_seen(struct store_job *j)
+{
+	sqlite3_stmt *st;
+	int i, err;
+
+	for (i = 0; i < 2; i++) {
+		st = store_prepare(
+		    "INSERT INTO private_peer VALUES (?, ?, ?) "
+		    "ON CONFLICT (account, peer) DO UPDATE "
+		    "SET last_ms = MAX(last_ms, excluded.last_ms)");
+		if (st == NULL)
+			return STORE_IO;
+		store_bind_text(st, 1, j->s[i]);
+		store_bind_text(st, 2, j->s[1 - i]);
+		sqlite3_bind_int64(st, 3, j->n[0]);
+		if ((err = store_step_done(st)) != STORE_OK)
+			return err;
+	}
+	return STORE_OK;
+}
+
+/* Remember that accounts a and b talked privately at time_ms (TARGETS). */
+void
+store_private_seen(const char *a, const char *b, int64_t time_ms)
+{
+	struct store_job *j;
+
+	j = store_job_new(store_run_private_seen, NULL, true, NULL);
+	j->s[0] = store_fold(a);
+	j->s[1] = store_fold(b);
+	j->n[0] = time_ms;
 	store_submit(j);
 }
 
@@ -1124,15 +1216,22 @@ static int
 store_run_history_expire(struct store_job *j)
 {
 	sqlite3_stmt *st;
+	int err;
 
 	if ((st = store_prepare("DELETE FROM history WHERE time_ms < ?")) ==
 	    NULL)
 		return STORE_IO;
 	sqlite3_bind_int64(st, 1, j->n[0]);
+	if ((err = store_step_done(st)) != STORE_OK)
+		return err;
+	if ((st = store_prepare(
+	         "DELETE FROM private_peer WHERE last_ms < ?")) == NULL)
+		return STORE_IO;
+	sqlite3_bind_int64(st, 1, j->n[0]);
 	return store_step_done(st);
 }
 
-/* Forget channel history older than before_ms (no callback). */
+/* Forget history older than before_ms (no callback). */
 void
 store_history_expire(int64_t before_ms)
 {

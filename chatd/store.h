@@ -115,7 +115,9 @@ void store_history_query(const char *target, enum store_hq_kind,
     const struct store_ref *a, const struct store_ref *b, size_t limit,
     store_msgs_cb, void *);
 void store_history_targets(const char *const *targets, size_t ntargets,
-    int64_t from_ms, int64_t to_ms, size_t limit, store_targets_cb, void *);
+    const char *account, int64_t from_ms, int64_t to_ms, size_t limit,
+    store_targets_cb, void *);
+void store_private_seen(const char *a, const char *b, int64_t time_ms);
 void store_history_expire(int64_t before_ms);
 
 int store_channel_load(

@@ -42,8 +42,15 @@ echo "# chatd peak memory before ${before} KiB, after ${after} KiB"
 # The watermark is recvq + 9 file chunks (about 600 KiB); 8 MiB leaves
 # room for the allocator and the sanitizers, and is well under the 18 MB
 # an unbounded buffer would hold.
-[ "$growth" -lt 8192 ]
-ok $? "chatd's peak memory grew by ${growth} KiB (under 8 MiB)"
+if [ "${CHAT_SANITIZED:-0}" = 1 ]; then
+	# ASan holds freed memory in quarantine: the peak grows with the
+	# lines run, not with what is buffered.
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - peak memory # SKIP not measurable under ASan"
+else
+	[ "$growth" -lt 8192 ]
+	ok $? "chatd's peak memory grew by ${growth} KiB (under 8 MiB)"
+fi
 
 chatd_stop
 rc=$?

@@ -237,12 +237,31 @@ main(void)
 	    "BETWEEN two timestamps");
 	query(STORE_HQ_BEFORE, "nope", 0, NULL, 0, 2, "", "unknown msgid");
 	is_int(last_err, STORE_NOTFOUND, "unknown msgid: NOTFOUND");
-	store_history_targets(targets, 3, 0, 10000, 10, on_targets, NULL);
+	store_history_targets(targets, 3, NULL, 0, 10000, 10, on_targets, NULL);
 	run(1);
 	is_str(got, "#u,#t", "TARGETS: those with messages, oldest first");
+	store_private_seen("Ann", "bob", 3000);
+	store_private_seen("ann", "Cy", 1200);
+	store_private_seen("BOB", "ANN", 2000); /* older: keeps 3000 */
+	store_history_targets(
+	    targets, 3, "ANN", 0, 10000, 10, on_targets, NULL);
+	run(1);
+	is_str(got, "cy,#u,bob,#t",
+	    "TARGETS: private conversations too, in time order");
+	store_history_targets(targets, 3, "ann", 0, 10000, 2, on_targets, NULL);
+	run(1);
+	is_str(got, "bob,#t", "TARGETS: the most recent up to the limit");
+	store_history_targets(
+	    NULL, 0, "bob", 2500, 10000, 10, on_targets, NULL);
+	run(1);
+	is_str(
+	    got, "ann", "TARGETS: the other side sees it, within the window");
 	store_history_expire(2500);
 	query(STORE_HQ_LATEST, NULL, -1, NULL, 0, 10, "m3 m4 m5",
 	    "expire drops older lines");
+	store_history_targets(NULL, 0, "ann", 0, 10000, 10, on_targets, NULL);
+	run(1);
+	is_str(got, "bob", "expire drops older private conversations");
 
 	/* Offline messages. */
 	memset(&m, 0, sizeof m);
