@@ -334,7 +334,7 @@ send_isupport(struct client *c)
 	    "MONITOR: TOPICLEN=%d",
 	    cfg->max_monitor, cfg->network_name, CHAT_NICK_MAX, CHAT_TOPIC_MAX);
 	snprintf(
-	    tokens[2], sizeof tokens[2], "USERLEN=%d UTF8ONLY", CHAT_USER_MAX);
+	    tokens[2], sizeof tokens[2], "USERLEN=%d UTF8ONLY WHOX", CHAT_USER_MAX);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[0]);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[1]);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[2]);
