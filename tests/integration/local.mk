@@ -136,3 +136,6 @@ EXTRA_DIST += tests/integration/ttt-login.chat
 # WHOX: WHO <mask> %fields[,token] answers 354 (branch gchat-polish).
 TESTS += tests/integration/irc-whox.chat
 EXTRA_DIST += tests/integration/irc-whox.chat
+# The batch tag reaches clients without message-tags (gchat's history).
+TESTS += tests/integration/history-batch.chat
+EXTRA_DIST += tests/integration/history-batch.chat
