@@ -614,10 +614,9 @@ on_certificate_unknown (GchatConnection *conn,
   if (changed) {
     g_autofree char *text = g_strdup_printf (
       "The certificate of %s changed since you trusted it (SHA-256 now %s); not connecting. "
-      "Remove its line from the [trust] group of %s only if you know why it changed.",
+      "Only if you know why it changed: Connect to a server, Forget trusted certificate.",
       peer,
-      fingerprint,
-      "gchat.ini");
+      fingerprint);
 
     gchat_window_show_error (self, text);
     return;

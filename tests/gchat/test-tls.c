@@ -3,7 +3,8 @@
  * fresh self-signed certificate, port in GCHAT_TEST_TLS_PORT). The first
  * connect asks whether to trust the certificate; Trust saves its
  * fingerprint and reconnects, and a message reaches a plain-TCP raw client;
- * a changed certificate is then refused in words.
+ * a changed certificate is then refused in words; forgetting it from the
+ * connect dialog makes the next connect ask again.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 
 #include "gchat-application.h"
 #include "gchat-config.h"
+#include "gchat-connect-dialog.h"
 #include "gchat-trust-dialog.h"
 #include "gchat-window.h"
 #include "gui-common.h"
@@ -134,6 +136,54 @@ test_changed (void)
   g_assert_true (is_disconnected (NULL));
 }
 
+/*
+ * Step: the connect dialog forgets the (changed) trusted fingerprint; its
+ * button is only sensitive for a server:port with one; connecting asks again.
+ */
+static void
+test_forget (void)
+{
+  const char      *tls_env = g_getenv ("GCHAT_TEST_TLS_PORT");
+  g_autofree char *peer = NULL;
+  GtkWidget       *dialog;
+  GtkWidget       *forget;
+  GtkWidget       *port_spin;
+  GtkWidget       *trust;
+
+  if (window == NULL || tls_env == NULL || !is_disconnected (NULL)) {
+    g_test_skip ("no TLS window to start from");
+    return;
+  }
+  peer = g_strdup_printf ("127.0.0.1:%s", tls_env);
+  g_assert_nonnull (gchat_config_get_trusted (peer));
+  gchat_window_show_connect_dialog (window);
+  dialog = gui_find_toplevel (GCHAT_TYPE_CONNECT_DIALOG);
+  g_assert_nonnull (dialog);
+  forget = gui_find_by_id (dialog, "forget_button");
+  port_spin = gui_find_by_id (dialog, "port_spin");
+  g_assert_true (gtk_widget_get_sensitive (forget));
+  /* Another port has nothing to forget; back to the TLS one. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (port_spin), 1);
+  g_assert_false (gtk_widget_get_sensitive (forget));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (port_spin), atoi (tls_env));
+  g_assert_true (gtk_widget_get_sensitive (forget));
+  gui_screenshot ("gchat-forget.png");
+  g_signal_emit_by_name (forget, "clicked");
+  g_assert_null (gchat_config_get_trusted (peer));
+  g_assert_false (gtk_widget_get_sensitive (forget));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (forget)), ==, "Certificate forgotten");
+  /* Connect again from the dialog: the trust question comes back. */
+  g_signal_emit_by_name (gui_find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)),
+                                         "connect_button"),
+                         "clicked");
+  g_assert_true (gui_wait_for (trust_dialog_shown, NULL));
+  dialog = gui_find_toplevel (GCHAT_TYPE_TRUST_DIALOG);
+  trust = gui_find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)), "trust_button");
+  g_signal_emit_by_name (trust, "clicked");
+  g_assert_true (gui_wait_for (gui_is_connected, session));
+  g_assert_nonnull (gchat_config_get_trusted (peer));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -144,6 +194,7 @@ main (int argc, char **argv)
     return 0;
   g_test_add_func ("/tls/trust", test_trust);
   g_test_add_func ("/tls/changed", test_changed);
+  g_test_add_func ("/tls/forget", test_forget);
   status = g_test_run ();
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
