@@ -140,7 +140,9 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
       } else {
         gtk_label_set_text (self->text_label, text);
       }
-      a11y = g_strdup_printf ("%s%s at %s: %s",
+      /* Dimming is not heard: say that a loaded line is from earlier. */
+      a11y = g_strdup_printf ("%s%s%s at %s: %s",
+                              gchat_message_get_history (message) ? "Earlier: " : "",
                               own ? "You, " : "",
                               nick != NULL ? nick : "",
                               time,

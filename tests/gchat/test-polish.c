@@ -166,6 +166,16 @@ test_history_divider (void)
   row = gui_find_row (window, "said before pam came");
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "history"));
+  {
+    g_autofree char *label = NULL;
+    GchatMessage    *msg = gchat_message_row_get_message (row);
+    g_autofree char *time = g_date_time_format (gchat_message_get_time (msg), "%H:%M");
+
+    label = g_strdup_printf ("Earlier: gus at %s: said before pam came", time);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row),
+                                         GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                         label);
+  }
 
   gui_raw_send (&gus, "PRIVMSG #polish :and this is live");
   g_assert_true (gui_wait_for (row_shown, (gpointer) "and this is live"));
