@@ -163,6 +163,115 @@ cmd_info(struct client *c, struct chat_msg *m UNUSED)
 	return CMD_OK;
 }
 
+/* The fields a WHOX request asked for, in the order 354 sends them. */
+static const char who_fields[] = "tcuihsnfdlaor";
+
+/* A parsed WHOX request: which fields, and the client's token. */
+struct who_query {
+	bool field[sizeof who_fields - 1];
+	char token[4];
+};
+
+/*
+ * Parse "[flags]%fields[,token]" into q; false for a plain WHO.
+ * Unknown field letters are ignored, as the spec asks; a token that is
+ * not 1-3 digits is replaced by "0" so the reply keeps its shape.
+ */
+static bool
+who_parse_query(const char *arg, struct who_query *q)
+{
+	const char *p, *f;
+	size_t n;
+
+	memset(q, 0, sizeof *q);
+	strlcpy(q->token, "0", sizeof q->token);
+	if (arg == NULL || (p = strchr(arg, '%')) == NULL)
+		return false;
+	for (p++; *p != '\0' && *p != ','; p++) {
+		if ((f = strchr(who_fields, *p)) != NULL)
+			q->field[f - who_fields] = true;
+	}
+	if (*p == ',') {
+		n = strlen(++p);
+		if (n >= 1 && n <= 3 && strspn(p, "0123456789") == n)
+			strlcpy(q->token, p, sizeof q->token);
+	}
+	return true;
+}
+
+/* The WHO flags of o: H or G, * for an operator, then @ or +. */
+static void
+who_flags(struct client *c, struct client *o, struct member *mb, char *buf,
+    size_t len)
+{
+	snprintf(buf, len, "%c%s%s", o->away != NULL ? 'G' : 'H',
+	    (o->flags & CLIENT_OPER) ? "*" : "",
+	    mb != NULL ? channel_prefix(mb, (c->caps & CAP_MULTI_PREFIX) != 0)
+	               : "");
+}
+
+/* One 354 line with exactly the fields q asked for. */
+static void
+who_reply_x(struct client *c, const struct who_query *q, const char *chan,
+    struct client *o, struct member *mb)
+{
+	char line[CHAT_LINE_MAX], field[CHAT_LINE_MAX];
+	size_t i;
+
+	line[0] = '\0';
+	for (i = 0; i < sizeof who_fields - 1; i++) {
+		if (!q->field[i])
+			continue;
+		switch (who_fields[i]) {
+		case 't':
+			strlcpy(field, q->token, sizeof field);
+			break;
+		case 'c':
+			strlcpy(field, chan, sizeof field);
+			break;
+		case 'u':
+			strlcpy(field, o->user, sizeof field);
+			break;
+		case 'i':
+		case 'h':
+			strlcpy(field, o->host, sizeof field);
+			break;
+		case 's':
+			strlcpy(field, cfg->server_name, sizeof field);
+			break;
+		case 'n':
+			strlcpy(field, o->nick, sizeof field);
+			break;
+		case 'f':
+			who_flags(c, o, mb, field, sizeof field);
+			break;
+		case 'd':
+			strlcpy(field, "0", sizeof field);
+			break;
+		case 'l':
+			snprintf(field, sizeof field, "%lld",
+			    (long long)(time(NULL) - o->last_active));
+			break;
+		case 'a':
+			strlcpy(field, o->account != NULL ? o->account : "0",
+			    sizeof field);
+			break;
+		case 'o':
+			strlcpy(field, "n/a", sizeof field);
+			break;
+		case 'r':
+			/* The realname may hold spaces: always the trailing. */
+			snprintf(field, sizeof field, ":%s", o->realname);
+			break;
+		}
+		if (line[0] != '\0')
+			strlcat(line, " ", sizeof line);
+		strlcat(line, field, sizeof line);
+	}
+	if (line[0] != '\0') /* "%" alone asks for nothing at all */
+		SEND_NUMERIC(c, RPL_WHOSPCRPL, line);
+}
+
 /* One 352 line. */
 static void
 who_reply(
@@ -170,10 +279,7 @@ who_reply(
 {
 	char flags[8];
 
-	snprintf(flags, sizeof flags, "%c%s%s", o->away != NULL ? 'G' : 'H',
-	    (o->flags & CLIENT_OPER) ? "*" : "",
-	    mb != NULL ? channel_prefix(mb, (c->caps & CAP_MULTI_PREFIX) != 0)
-	               : "");
+	who_flags(c, o, mb, flags, sizeof flags);
 	SEND_NUMERIC(c, RPL_WHOREPLY, chan, o->user, o->host, cfg->server_name,
 	    o->nick, flags, o->realname);
 }
@@ -193,7 +299,21 @@ who_visible(struct client *c, struct client *o)
 	return false;
 }
 
-/* WHO <#chan|mask>. */
+/* A channel o is in that c may see, for WHOX's c field; "*" if none. */
+static const char *
+who_channel(struct client *c, struct client *o)
+{
+	struct member *m;
+
+	TAILQ_FOREACH(m, &o->channels, uentry) {
+		if (!(m->channel->modes & CHAN_SECRET) ||
+		    channel_member(m->channel, c) != NULL)
+			return m->channel->name;
+	}
+	return "*";
+}
+
+/* WHO <#chan|mask> [[flags]%fields[,token]] (WHOX). */
 enum cmd_result
 cmd_who(struct client *c, struct chat_msg *m)
 {
@@ -203,16 +323,23 @@ cmd_who(struct client *c, struct chat_msg *m)
 	char prefix[CHAT_LINE_MAX];
 	const char *mask = m->argc > 0 ? m->argv[0] : "*";
 	int count = 0;
-	bool in;
+	bool in, x;
+	struct who_query q;
 
+	x = who_parse_query(m->argc > 1 ? m->argv[1] : NULL, &q);
 	if (chat_is_channel(mask)) {
 		if ((ch = channel_find(mask)) != NULL &&
 		    (!(ch->modes & CHAN_SECRET) ||
 		        channel_member(ch, c) != NULL)) {
 			in = channel_member(ch, c) != NULL;
 			TAILQ_FOREACH(mb, &ch->members, centry) {
-				if (in ||
-				    !(mb->client->flags & CLIENT_INVISIBLE))
+				if (!in &&
+				    (mb->client->flags & CLIENT_INVISIBLE))
+					continue;
+				if (x)
+					who_reply_x(
+					    c, &q, ch->name, mb->client, mb);
+				else
 					who_reply(c, ch->name, mb->client, mb);
 			}
 		}
@@ -227,7 +354,10 @@ cmd_who(struct client *c, struct chat_msg *m)
 		    !chat_mask_match(mask, prefix) &&
 		    !chat_mask_match(mask, o->host))
 			continue;
-		who_reply(c, "*", o, NULL);
+		if (x)
+			who_reply_x(c, &q, who_channel(c, o), o, NULL);
+		else
+			who_reply(c, "*", o, NULL);
 		if (++count >= 200)
 			break;
 	}

@@ -333,8 +333,8 @@ send_isupport(struct client *c)
 	    "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,KICK:4,NAMES:1,WHOIS:1,"
 	    "MONITOR: TOPICLEN=%d",
 	    cfg->max_monitor, cfg->network_name, CHAT_NICK_MAX, CHAT_TOPIC_MAX);
-	snprintf(
-	    tokens[2], sizeof tokens[2], "USERLEN=%d UTF8ONLY", CHAT_USER_MAX);
+	snprintf(tokens[2], sizeof tokens[2], "USERLEN=%d UTF8ONLY WHOX",
+	    CHAT_USER_MAX);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[0]);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[1]);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[2]);

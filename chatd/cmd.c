@@ -189,8 +189,10 @@ const struct cmd_entry cmd_table[] = {
 	    .exec = cmd_version, .usage = "VERSION",
 	    .help = "Show the server version and features." },
 	{ .name = "WHO", .min = 0, .max = 2, .flags = CMD_REG, .cost = 2,
-	    .exec = cmd_who, .usage = "WHO <#channel|nick|mask>",
-	    .help = "List users matching a channel, nick or mask." },
+	    .exec = cmd_who,
+	    .usage = "WHO <#channel|nick|mask> [%fields[,token]]",
+	    .help = "List users matching a channel, nick or mask; "
+		    "%tcuihsnfdlaor picks fields (WHOX, 354)." },
 	{ .name = "WHOIS", .min = 0, .max = 2, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_whois, .usage = "WHOIS <nick>",
 	    .help = "Show who someone is: host, channels, idle time, away." },

@@ -57,6 +57,7 @@
 #define NUMERIC_FMT_347 "%s :End of invite list"
 #define NUMERIC_FMT_351 "%s %s :%s"
 #define NUMERIC_FMT_352 "%s %s %s %s %s %s :0 %s"
+#define NUMERIC_FMT_354 "%s"
 #define NUMERIC_FMT_353 "%s %s :%s"
 #define NUMERIC_FMT_366 "%s :End of /NAMES list"
 #define NUMERIC_FMT_367 "%s %s %s %lld"

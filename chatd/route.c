@@ -99,6 +99,11 @@ route_find_tag(const struct rline *rl, const char *key)
 	return NULL;
 }
 
+/* The tags a client gets without message-tags, and the cap each needs. */
+static const char *const route_tag_names[] = { "time", "account", "batch" };
+static const uint32_t route_tag_caps[] = { CAP_SERVER_TIME, CAP_ACCOUNT_TAG,
+	CAP_BATCH };
+
 /* Deliver to one local client, with or without tags as it asked. */
 void
 route_client(struct client *c, const struct rline *rl)
@@ -113,14 +118,14 @@ route_client(struct client *c, const struct rline *rl)
 		return;
 	}
 	/*
-	 * server-time or account-tag without message-tags: only the time
-	 * and account tags, those asked for and present.
+	 * server-time, account-tag or batch without message-tags: only the
+	 * time, account and batch tags, those asked for and present (a
+	 * client that asked for batch must see which lines are in one).
 	 */
 	n = 0;
-	for (i = 0; i < 2; i++) {
-		if (!(c->caps & (i == 0 ? CAP_SERVER_TIME : CAP_ACCOUNT_TAG)) ||
-		    (t = route_find_tag(rl, i == 0 ? "time" : "account")) ==
-		        NULL)
+	for (i = 0; i < 3; i++) {
+		if (!(c->caps & route_tag_caps[i]) ||
+		    (t = route_find_tag(rl, route_tag_names[i])) == NULL)
 			continue;
 		end = t + strcspn(t, "; ");
 		if (n + (size_t)(end - t) + 3 > sizeof tag)

@@ -5,3 +5,5 @@ dist_doc_DATA += doc/PROTOCOL.md README.md
 # with GCHAT_SHOT_DIR=doc).
 EXTRA_DIST += doc/gchat.md doc/gchat-main.png doc/gchat-admin.png doc/gchat-narrow.png doc/gchat-game.png doc/gchat-file.png \
 	doc/gchat-account.png doc/gchat-history.png
+# The TLS trust dialog and the history divider (branch gchat-polish).
+EXTRA_DIST += doc/gchat-trust.png doc/gchat-history-divider.png

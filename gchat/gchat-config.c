@@ -133,3 +133,28 @@ gchat_config_set_trusted (const char *peer, const char *fingerprint, GError **er
   g_key_file_set_string (kf, GROUP_TRUST, peer, fingerprint);
   return g_key_file_save_to_file (kf, path, error);
 }
+
+/** gchat_config_peer: the key of a server in [trust]: "host:port". */
+char *
+gchat_config_peer (const char *host, guint16 port)
+{
+  return g_strdup_printf ("%s:%u", host != NULL ? host : "", port);
+}
+
+/**
+ * gchat_config_forget_trusted:
+ * Remove the fingerprint trusted for @peer, so the next TLS connect asks
+ * again. Forgetting a peer that has none succeeds.
+ */
+gboolean
+gchat_config_forget_trusted (const char *peer, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autofree char *path = gchat_config_path ();
+
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_KEEP_COMMENTS, NULL) ||
+      !g_key_file_has_key (kf, GROUP_TRUST, peer, NULL))
+    return TRUE;
+  g_key_file_remove_key (kf, GROUP_TRUST, peer, NULL);
+  return g_key_file_save_to_file (kf, path, error);
+}

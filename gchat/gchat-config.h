@@ -25,6 +25,8 @@ void         gchat_config_free (GchatConfig *config);
 char        *gchat_config_path (void);
 char        *gchat_config_get_trusted (const char *peer);
 gboolean     gchat_config_set_trusted (const char *peer, const char *fingerprint, GError **error);
+char        *gchat_config_peer (const char *host, guint16 port);
+gboolean     gchat_config_forget_trusted (const char *peer, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GchatConfig, gchat_config_free)
 

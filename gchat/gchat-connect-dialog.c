@@ -3,12 +3,15 @@
  * ::submitted when the fields are valid; the window connects and saves them.
  * TLS is offered only when GIO has a TLS backend. An account and password
  * log in (SASL PLAIN or LOGIN); "register" creates the account first.
+ * "Forget trusted certificate" drops the fingerprint gchat trusts for the
+ * server:port shown, so the next TLS connect asks again.
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "chat.h"
+#include "gchat-config.h"
 #include "gchat-dialog.h"
 #include "gchat-connect-dialog.h"
 
@@ -24,6 +27,7 @@ struct _GchatConnectDialog
   GtkEntry         *account_entry;
   GtkPasswordEntry *password_entry;
   GtkCheckButton   *register_check;
+  GtkButton        *forget_button;
   GtkLabel         *problem_label;
 };
 
@@ -81,6 +85,60 @@ gchat_connect_dialog_fill (GchatConnectDialog *self, GchatConfig *config)
   config->register_account = gtk_check_button_get_active (self->register_check);
 }
 
+/* The [trust] key of the server:port in the fields. */
+static char *
+gchat_connect_dialog_peer (GchatConnectDialog *self)
+{
+  return gchat_config_peer (gtk_editable_get_text (GTK_EDITABLE (self->host_entry)),
+                            (guint16)gtk_spin_button_get_value_as_int (self->port_spin));
+}
+
+/* Forget is offered only while the server:port shown has a trusted fingerprint. */
+static void
+gchat_connect_dialog_update_forget (GchatConnectDialog *self)
+{
+  g_autofree char *peer = NULL;
+  g_autofree char *fp = NULL;
+  g_autofree char *tip = NULL;
+
+  if (self->forget_button == NULL || self->port_spin == NULL || self->host_entry == NULL)
+    return; /* still being built */
+  peer = gchat_connect_dialog_peer (self);
+  fp = gchat_config_get_trusted (peer);
+  gtk_button_set_label (self->forget_button, "_Forget trusted certificate");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->forget_button), fp != NULL);
+  if (fp != NULL)
+    tip = g_strdup_printf ("gchat trusts this certificate for %s (SHA-256 %s); forget it to be "
+                           "asked again on the next TLS connect",
+                           peer,
+                           fp);
+  else
+    tip = g_strdup_printf ("No certificate is trusted for %s", peer);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->forget_button), tip);
+}
+
+/* The host or port changed: does the new server have a trusted certificate? */
+static void
+on_peer_changed_cb (GtkWidget *widget, GchatConnectDialog *self)
+{
+  gchat_connect_dialog_update_forget (self);
+}
+
+/* Forget: remove the fingerprint from gchat.ini and say so on the button. */
+static void
+on_forget_button_clicked_cb (GtkButton *button, GchatConnectDialog *self)
+{
+  g_autofree char *peer = gchat_connect_dialog_peer (self);
+  g_autoptr (GError) error = NULL;
+
+  if (!gchat_config_forget_trusted (peer, &error)) {
+    gchat_dialog_show_problem (self->problem_label, error->message);
+    return;
+  }
+  gchat_connect_dialog_update_forget (self);
+  gtk_button_set_label (self->forget_button, "Certificate forgotten");
+}
+
 /* Connect: validate, then hand over to the window. */
 static void
 on_connect_button_clicked_cb (GtkButton *button, GchatConnectDialog *self)
@@ -109,8 +167,11 @@ gchat_connect_dialog_class_init (GchatConnectDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, account_entry);
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, password_entry);
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, register_check);
+  gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, forget_button);
   gtk_widget_class_bind_template_child (widget_class, GchatConnectDialog, problem_label);
   gtk_widget_class_bind_template_callback (widget_class, on_connect_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_peer_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_forget_button_clicked_cb);
 
   /** GchatConnectDialog::submitted: the user pressed Connect with valid fields. */
   signals[SIG_SUBMITTED] = gchat_dialog_submitted_signal (G_TYPE_FROM_CLASS (klass), FALSE);
@@ -146,5 +207,6 @@ gchat_connect_dialog_new (GtkWindow *parent, const GchatConfig *config)
                          config->account ? config->account : "");
   gtk_editable_set_text (GTK_EDITABLE (self->password_entry),
                          config->password ? config->password : "");
+  gchat_connect_dialog_update_forget (self);
   return self;
 }

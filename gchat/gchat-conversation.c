@@ -311,7 +311,9 @@ gchat_conversation_add (GchatConversation *self, GchatMessage *message)
   n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
   if (n > GCHAT_CONVERSATION_SCROLLBACK)
     g_list_store_splice (self->messages, 0, n - GCHAT_CONVERSATION_SCROLLBACK, NULL, 0);
-  if (self->active || gchat_message_get_own (message) || !gchat_message_is_chat (message))
+  /* History was said before we came: it is never news. */
+  if (self->active || gchat_message_get_own (message) || !gchat_message_is_chat (message) ||
+      gchat_message_get_history (message))
     return;
   self->unread++;
   g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_UNREAD]);
@@ -319,6 +321,45 @@ gchat_conversation_add (GchatConversation *self, GchatMessage *message)
     self->mentioned = TRUE;
     g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_MENTIONED]);
   }
+}
+
+/**
+ * gchat_conversation_mark_history_end:
+ * Put the one divider row ("Earlier messages") right after the newest message
+ * loaded from history, so loaded and live lines are told apart; a divider
+ * from an earlier load moves. Nothing happens without history.
+ */
+void
+gchat_conversation_mark_history_end (GchatConversation *self)
+{
+  GListModel *model;
+  guint       n;
+  guint       last = G_MAXUINT;
+  g_autoptr (GchatMessage) divider = NULL;
+
+  g_return_if_fail (GCHAT_IS_CONVERSATION (self));
+  model = G_LIST_MODEL (self->messages);
+  n = g_list_model_get_n_items (model);
+  for (guint i = n; i > 0; i--) {
+    g_autoptr (GchatMessage) msg = g_list_model_get_item (model, i - 1);
+
+    if (gchat_message_get_divider (msg)) {
+      g_list_store_remove (self->messages, i - 1);
+      if (last != G_MAXUINT)
+        last--;
+    } else if (last == G_MAXUINT && gchat_message_get_history (msg)) {
+      last = i - 1;
+    }
+  }
+  if (last == G_MAXUINT)
+    return;
+  {
+    g_autoptr (GchatMessage) prev = g_list_model_get_item (model, last);
+
+    divider = gchat_message_new_divider ("Earlier messages");
+    gchat_message_set_time (divider, gchat_message_get_time (prev));
+  }
+  g_list_store_insert (self->messages, last + 1, divider);
 }
 
 /** gchat_conversation_add_text: append a note without a sender (event, info, error). */

@@ -42,8 +42,8 @@ gchat_nick_color (const char *nick)
   return g_strdup (nick_palette[h % G_N_ELEMENTS (nick_palette)]);
 }
 
-static const char *const kind_classes[] = { "own",    "other",  "event",    "error",
-                                            "action", "notice", "highlight" };
+static const char *const kind_classes[] = { "own",    "other",     "event",   "error",  "action",
+                                            "notice", "highlight", "history", "divider" };
 
 /** gchat_message_row_set_message: show @message (rows are recycled by the list view). */
 void
@@ -67,6 +67,20 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
   for (guint i = 0; i < G_N_ELEMENTS (kind_classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self), kind_classes[i]);
   gtk_label_set_text (self->time_label, time);
+  gtk_label_set_xalign (self->text_label, 0);
+  if (gchat_message_get_history (message))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "history");
+  if (gchat_message_get_divider (message)) {
+    /* A quiet centred rule under the loaded history; no time of its own. */
+    gtk_widget_add_css_class (GTK_WIDGET (self), "divider");
+    gtk_widget_set_visible (self->header, FALSE);
+    gtk_widget_set_halign (self->bubble, GTK_ALIGN_FILL);
+    gtk_widget_set_hexpand (self->bubble, TRUE);
+    gtk_label_set_xalign (self->text_label, 0.5);
+    gtk_label_set_text (self->text_label, text);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+    return;
+  }
   switch (kind) {
     case GCHAT_MESSAGE_EVENT:
     case GCHAT_MESSAGE_INFO:
@@ -126,7 +140,9 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
       } else {
         gtk_label_set_text (self->text_label, text);
       }
-      a11y = g_strdup_printf ("%s%s at %s: %s",
+      /* Dimming is not heard: say that a loaded line is from earlier. */
+      a11y = g_strdup_printf ("%s%s%s at %s: %s",
+                              gchat_message_get_history (message) ? "Earlier: " : "",
                               own ? "You, " : "",
                               nick != NULL ? nick : "",
                               time,

@@ -1,8 +1,9 @@
 /*
  * gchat-message.c: one item in a conversation's list: who, what, when.
  *
- * Immutable after construction except for the highlight flag, so rows can
- * bind without watching for changes.
+ * Immutable after construction except for the highlight and history flags
+ * (set before the message is added), so rows can bind without watching for
+ * changes.
  */
 #include "config.h"
 
@@ -17,6 +18,8 @@ struct _GchatMessage
   char            *text;
   gboolean         own;
   gboolean         highlight;
+  gboolean         history; /* loaded from the server's history, not live */
+  gboolean         divider; /* the row that ends a loaded block of history */
   GDateTime       *time;
   GObject         *item;
 };
@@ -33,7 +36,7 @@ G_DEFINE_ENUM_TYPE (GchatMessageKind,
                     G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_ERROR, "error"),
                     G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_ITEM, "item"))
 
-enum { PROP_0, PROP_KIND, PROP_NICK, PROP_TEXT, PROP_OWN, LAST_PROP };
+enum { PROP_0, PROP_KIND, PROP_NICK, PROP_TEXT, PROP_OWN, PROP_HISTORY, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
@@ -67,6 +70,9 @@ gchat_message_get_property (GObject *object, guint prop_id, GValue *value, GPara
     case PROP_OWN:
       g_value_set_boolean (value, self->own);
       break;
+    case PROP_HISTORY:
+      g_value_set_boolean (value, self->history);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -96,6 +102,9 @@ gchat_message_class_init (GchatMessageClass *klass)
   /** GchatMessage:own: whether we sent it. */
   pspecs[PROP_OWN] =
     g_param_spec_boolean ("own", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatMessage:history: loaded from the server's history (CHATHISTORY), not said live. */
+  pspecs[PROP_HISTORY] =
+    g_param_spec_boolean ("history", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, LAST_PROP, pspecs);
 }
 
@@ -125,6 +134,16 @@ gchat_message_new_item (const char *nick, GObject *item, gboolean own)
   GchatMessage *self = gchat_message_new (GCHAT_MESSAGE_ITEM, nick, NULL, own);
 
   self->item = g_object_ref (item);
+  return self;
+}
+
+/** gchat_message_new_divider: the quiet row that separates loaded history from live chat. */
+GchatMessage *
+gchat_message_new_divider (const char *text)
+{
+  GchatMessage *self = gchat_message_new (GCHAT_MESSAGE_INFO, NULL, text, FALSE);
+
+  self->divider = TRUE;
   return self;
 }
 
@@ -208,4 +227,31 @@ gchat_message_is_chat (GchatMessage *self)
   g_return_val_if_fail (GCHAT_IS_MESSAGE (self), FALSE);
   return self->kind == GCHAT_MESSAGE_TEXT || self->kind == GCHAT_MESSAGE_ACTION ||
     self->kind == GCHAT_MESSAGE_NOTICE || self->kind == GCHAT_MESSAGE_ITEM;
+}
+
+/** gchat_message_get_history: whether it was loaded from history rather than said live. */
+gboolean
+gchat_message_get_history (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), FALSE);
+  return self->history;
+}
+
+/** gchat_message_set_history: mark it as loaded from history (before adding it). */
+void
+gchat_message_set_history (GchatMessage *self, gboolean history)
+{
+  g_return_if_fail (GCHAT_IS_MESSAGE (self));
+  if (self->history == !!history)
+    return;
+  self->history = !!history;
+  g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_HISTORY]);
+}
+
+/** gchat_message_get_divider: whether it is the row that ends a block of history. */
+gboolean
+gchat_message_get_divider (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), FALSE);
+  return self->divider;
 }

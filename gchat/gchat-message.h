@@ -43,5 +43,9 @@ GDateTime       *gchat_message_get_time (GchatMessage *self);
 void             gchat_message_set_time (GchatMessage *self, GDateTime *time);
 GObject         *gchat_message_get_item (GchatMessage *self);
 gboolean         gchat_message_is_chat (GchatMessage *self);
+GchatMessage    *gchat_message_new_divider (const char *text);
+gboolean         gchat_message_get_history (GchatMessage *self);
+void             gchat_message_set_history (GchatMessage *self, gboolean history);
+gboolean         gchat_message_get_divider (GchatMessage *self);
 
 G_END_DECLS

@@ -24,6 +24,8 @@
 /* Room left for ":nick!user@host " that the server puts before relayed text. */
 #define RELAY_PREFIX_RESERVE 120
 #define ISON_INTERVAL_S 30
+/* WHOX token of gchat's own WHO after JOIN: its 354s and 315 stay silent. */
+#define WHOX_TOKEN "152"
 
 struct _GchatSession
 {
@@ -56,6 +58,8 @@ struct _GchatSession
   GHashTable        *pending_keys;
   GHashTable        *pending_private;
   GHashTable        *focus_on_join;
+  GHashTable        *whox_pending;    /* folded channels we sent WHO %tcnfa for */
+  GHashTable        *history_batches; /* open chathistory BATCH id -> target */
 };
 
 G_DEFINE_FINAL_TYPE (GchatSession, gchat_session, G_TYPE_OBJECT)
@@ -239,10 +243,12 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   g_autofree char   *ctcp = NULL;
   GchatConversation *conv;
   GchatMessageKind   kind = notice ? GCHAT_MESSAGE_NOTICE : GCHAT_MESSAGE_TEXT;
-  const char        *target;
-  const char        *peer;
-  const char        *text;
-  gboolean           to_channel;
+  const char        *batch = chat_msg_tag (m, "batch", NULL);
+  gboolean    history = batch != NULL && g_hash_table_contains (self->history_batches, batch);
+  const char *target;
+  const char *peer;
+  const char *text;
+  gboolean    to_channel;
 
   if (m->argc < 2)
     return;
@@ -272,6 +278,10 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
     conv = gchat_session_find (self, target);
     if (conv == NULL)
       conv = self->server;
+  } else if (history) {
+    /* A private history batch names the other side, whoever spoke. */
+    conv =
+      gchat_session_open_query (self, g_hash_table_lookup (self->history_batches, batch), FALSE);
   } else if (source_is_server (m) || nick == NULL) {
     conv = self->server;
   } else if (notice) {
@@ -287,6 +297,12 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   msg =
     gchat_message_new (kind, nick, text, nick != NULL && gchat_connection_is_me (self->conn, nick));
   gchat_session_stamp (msg, m);
+  gchat_message_set_history (msg, history);
+  if (history) {
+    /* Said before we came: no account or presence news, no notification. */
+    gchat_conversation_add (conv, msg);
+    return;
+  }
   if (to_channel && nick != NULL && chat_msg_tag (m, "account", NULL) != NULL &&
       gchat_conversation_find_member (conv, nick) != NULL)
     gchat_member_set_account (gchat_conversation_find_member (conv, nick),
@@ -315,6 +331,29 @@ handle_notice (GchatSession *self, const struct chat_msg *m, const char *nick)
   gchat_session_chat (self, m, nick, TRUE);
 }
 
+/*
+ * BATCH +id chathistory target / BATCH -id: lines tagged with an open
+ * chathistory batch are history; its end puts the divider after them.
+ */
+static void
+handle_batch (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  const char        *target;
+  GchatConversation *conv;
+
+  (void)nick;
+  if (m->argc < 1 || m->argv[0][0] == '\0')
+    return;
+  if (m->argv[0][0] == '+' && m->argc >= 3 && strcmp (m->argv[1], "chathistory") == 0) {
+    g_hash_table_insert (self->history_batches, g_strdup (m->argv[0] + 1), g_strdup (m->argv[2]));
+  } else if (m->argv[0][0] == '-' &&
+             (target = g_hash_table_lookup (self->history_batches, m->argv[0] + 1)) != NULL) {
+    if ((conv = gchat_session_find (self, target)) != NULL)
+      gchat_conversation_mark_history_end (conv);
+    g_hash_table_remove (self->history_batches, m->argv[0] + 1);
+  }
+}
+
 /* Ask for recent lines of @target when the server keeps history. */
 static void
 gchat_session_request_history (GchatSession *self, const char *target)
@@ -322,6 +361,49 @@ gchat_session_request_history (GchatSession *self, const char *target)
   if (gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED &&
       gchat_session_supports (self, "CHATHISTORY"))
     gchat_connection_sendv (self->conn, "CHATHISTORY", "LATEST", target, "*", "50", NULL);
+}
+
+/*
+ * After our JOIN, ask (WHOX) for the account and away flag of everyone already
+ * there: extended-join and account-notify only tell about later changes.
+ */
+static void
+gchat_session_request_whox (GchatSession *self, const char *channel)
+{
+  if (gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_CONNECTED ||
+      !gchat_session_supports (self, "WHOX"))
+    return;
+  g_hash_table_add (self->whox_pending, g_ascii_strdown (channel, -1));
+  gchat_connection_sendv (self->conn, "WHO", channel, "%tcnfa," WHOX_TOKEN, NULL);
+}
+
+/* RPL_WHOSPCRPL to our %tcnfa: token channel nick flags account. */
+static gboolean
+gchat_session_whox_reply (GchatSession *self, const struct chat_msg *m)
+{
+  GchatConversation *conv;
+  GchatMember       *member;
+
+  if (m->argc < 6 || strcmp (m->argv[1], WHOX_TOKEN) != 0)
+    return FALSE;
+  if ((conv = gchat_session_find (self, m->argv[2])) != NULL &&
+      (member = gchat_conversation_find_member (conv, m->argv[3])) != NULL) {
+    gchat_member_set_account (member, strcmp (m->argv[5], "0") == 0 ? NULL : m->argv[5]);
+    gchat_member_set_away (member, m->argv[4][0] == 'G');
+  }
+  return TRUE;
+}
+
+/* RPL_ENDOFWHO: TRUE (stay silent) if it ends one of our own WHOX requests. */
+static gboolean
+gchat_session_whox_end (GchatSession *self, const struct chat_msg *m)
+{
+  g_autofree char *folded = NULL;
+
+  if (m->argc < 2)
+    return FALSE;
+  folded = g_ascii_strdown (m->argv[1], -1);
+  return g_hash_table_remove (self->whox_pending, folded);
 }
 
 /* @nick is logged in as @account (NULL or "*": logged out) in every shared group. */
@@ -373,6 +455,7 @@ handle_join (GchatSession *self, const struct chat_msg *m, const char *nick)
     gchat_conversation_clear_members (conv);
     gchat_conversation_set_joined (conv, TRUE);
     gchat_session_request_history (self, m->argv[0]);
+    gchat_session_request_whox (self, m->argv[0]);
     text = g_strdup_printf ("You joined %s", m->argv[0]);
   } else {
     conv = gchat_session_find (self, m->argv[0]);
@@ -1154,13 +1237,13 @@ struct handler_entry
 };
 
 static const struct handler_entry handlers[] = {
-  { "ACCOUNT", handle_account },     { "AWAY", handle_away },     { "ERROR", handle_error },
-  { "FAIL", handle_standard_reply }, { "INVITE", handle_invite }, { "JOIN", handle_join },
-  { "KICK", handle_kick },           { "MODE", handle_mode },     { "NICK", handle_nick },
-  { "NOTE", handle_standard_reply }, { "NOTICE", handle_notice }, { "PART", handle_part },
-  { "PRIVMSG", handle_privmsg },     { "QUIT", handle_quit },     { "REGISTER", handle_register },
-  { "SENDFILE", handle_sendfile },   { "TOPIC", handle_topic },   { "TTT", handle_ttt },
-  { "WARN", handle_standard_reply },
+  { "ACCOUNT", handle_account },   { "AWAY", handle_away },           { "BATCH", handle_batch },
+  { "ERROR", handle_error },       { "FAIL", handle_standard_reply }, { "INVITE", handle_invite },
+  { "JOIN", handle_join },         { "KICK", handle_kick },           { "MODE", handle_mode },
+  { "NICK", handle_nick },         { "NOTE", handle_standard_reply }, { "NOTICE", handle_notice },
+  { "PART", handle_part },         { "PRIVMSG", handle_privmsg },     { "QUIT", handle_quit },
+  { "REGISTER", handle_register }, { "SENDFILE", handle_sendfile },   { "TOPIC", handle_topic },
+  { "TTT", handle_ttt },           { "WARN", handle_standard_reply },
 };
 
 /* bsearch comparator over the handler table. */
@@ -1422,6 +1505,14 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
     case RPL_NAMREPLY:
       gchat_session_names (self, m);
       return;
+    case RPL_WHOSPCRPL:
+      if (gchat_session_whox_reply (self, m))
+        return;
+      break;
+    case RPL_ENDOFWHO:
+      if (gchat_session_whox_end (self, m))
+        return;
+      break;
     case RPL_ENDOFNAMES:
       gchat_session_names_end (self, m);
       return;
@@ -1705,6 +1796,8 @@ on_disconnected (GchatConnection *conn, const char *reason, gpointer user_data)
     gchat_contact_set_presence (c, GCHAT_PRESENCE_UNKNOWN);
   }
   g_hash_table_remove_all (self->names_fresh);
+  g_hash_table_remove_all (self->whox_pending);
+  g_hash_table_remove_all (self->history_batches);
   if (self->away) {
     self->away = FALSE;
     g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_AWAY]);
@@ -2812,6 +2905,8 @@ gchat_session_finalize (GObject *object)
   g_hash_table_unref (self->pending_keys);
   g_hash_table_unref (self->pending_private);
   g_hash_table_unref (self->focus_on_join);
+  g_hash_table_unref (self->whox_pending);
+  g_hash_table_unref (self->history_batches);
   G_OBJECT_CLASS (gchat_session_parent_class)->finalize (object);
 }
 
@@ -2912,6 +3007,8 @@ gchat_session_init (GchatSession *self)
   self->pending_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending_private = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->focus_on_join = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->whox_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->history_batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   server = gchat_conversation_new (GCHAT_CONVERSATION_SERVER, "Server");
   g_list_store_append (self->conversations, server);
   self->server = server;

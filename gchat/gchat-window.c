@@ -19,6 +19,7 @@
 #include "gchat-member-list.h"
 #include "gchat-message-row.h"
 #include "gchat-sidebar-row.h"
+#include "gchat-trust-dialog.h"
 #include "gchat-window.h"
 
 /* Within this many pixels of the bottom, new messages keep the view at the bottom. */
@@ -585,21 +586,18 @@ gchat_window_get_error (GchatWindow *self)
   return gtk_label_get_text (self->infobar_label);
 }
 
-/* The trust dialog was answered: Trust saves the fingerprint and reconnects. */
+/* "Trust and connect": save the fingerprint, then connect again. */
 static void
-on_trust_response (GtkDialog *dialog, int response, GchatWindow *self)
+on_trust_submitted (GchatTrustDialog *dialog, GchatWindow *self)
 {
-  const char *peer = g_object_get_data (G_OBJECT (dialog), "gchat-peer");
-  const char *fp = g_object_get_data (G_OBJECT (dialog), "gchat-fingerprint");
   g_autoptr (GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT) {
-    if (gchat_config_set_trusted (peer, fp, &error))
-      gchat_window_connect (self);
-    else
-      gchat_window_show_error (self, error->message);
-  }
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (gchat_config_set_trusted (gchat_trust_dialog_get_peer (dialog),
+                                gchat_trust_dialog_get_fingerprint (dialog),
+                                &error))
+    gchat_window_connect (self);
+  else
+    gchat_window_show_error (self, error->message);
 }
 
 /* A TLS server showed a certificate we do not trust: ask, or warn if it changed. */
@@ -610,39 +608,21 @@ on_certificate_unknown (GchatConnection *conn,
                         gboolean         changed,
                         GchatWindow     *self)
 {
-  GtkWidget *dialog;
+  GchatTrustDialog *dialog;
 
   (void)conn;
   if (changed) {
     g_autofree char *text = g_strdup_printf (
       "The certificate of %s changed since you trusted it (SHA-256 now %s); not connecting. "
-      "Remove its line from the [trust] group of %s only if you know why it changed.",
+      "Only if you know why it changed: Connect to a server, Forget trusted certificate.",
       peer,
-      fingerprint,
-      "gchat.ini");
+      fingerprint);
 
     gchat_window_show_error (self, text);
     return;
   }
-  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
-                                   GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION,
-                                   GTK_BUTTONS_NONE,
-                                   "Trust this certificate for %s?",
-                                   peer);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-                                            "SHA-256: %s",
-                                            fingerprint);
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog),
-                          "_Cancel",
-                          GTK_RESPONSE_CANCEL,
-                          "_Trust",
-                          GTK_RESPONSE_ACCEPT,
-                          NULL);
-  gtk_widget_set_name (dialog, "trust-dialog");
-  g_object_set_data_full (G_OBJECT (dialog), "gchat-peer", g_strdup (peer), g_free);
-  g_object_set_data_full (G_OBJECT (dialog), "gchat-fingerprint", g_strdup (fingerprint), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_trust_response), self);
+  dialog = gchat_trust_dialog_new (GTK_WINDOW (self), peer, fingerprint);
+  g_signal_connect (dialog, "submitted", G_CALLBACK (on_trust_submitted), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

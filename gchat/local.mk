@@ -10,6 +10,7 @@ gchat_ui_files = \
 	gchat/gchat-sidebar-row.ui \
 	gchat/gchat-game-board.ui \
 	gchat/gchat-transfer-row.ui \
+	gchat/gchat-trust-dialog.ui \
 	gchat/style.css
 if BUILD_GCHAT
 bin_PROGRAMS += gchat/gchat
@@ -45,6 +46,7 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-sidebar-row.c gchat/gchat-sidebar-row.h \
 	gchat/gchat-transfer.c gchat/gchat-transfer.h \
 	gchat/gchat-transfer-row.c gchat/gchat-transfer-row.h \
+	gchat/gchat-trust-dialog.c gchat/gchat-trust-dialog.h \
 	gchat/gchat-window.c gchat/gchat-window.h
 nodist_gchat_libgchat_a_SOURCES = gchat/gchat-resources.c gchat/gchat-resources.h
 gchat_libgchat_a_CPPFLAGS = $(GCHAT_CPPFLAGS)

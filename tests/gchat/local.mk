@@ -35,6 +35,15 @@ tests_gchat_test_tls_SOURCES = tests/gchat/test-tls.c $(GCHAT_TEST_COMMON)
 tests_gchat_test_tls_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_test_tls_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_tls_LDADD = $(GCHAT_LIBS)
+
+# WHOX accounts after a join, the history divider (branch gchat-polish).
+check_PROGRAMS += tests/gchat/test-polish
+TESTS += tests/gchat/polish.sh
+EXTRA_DIST += tests/gchat/polish.sh
+tests_gchat_test_polish_SOURCES = tests/gchat/test-polish.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_polish_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_polish_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_polish_LDADD = $(GCHAT_LIBS)
 else
 TESTS += tests/gchat/skip.sh
 endif

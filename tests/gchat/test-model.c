@@ -972,6 +972,143 @@ test_register (Fixture *f, gconstpointer data)
   g_assert_true (sent_matches (f, "LOGIN alice pw"));
 }
 
+/* ::notify-message: count notifications. */
+static void
+on_notify_count (GchatSession *session, GchatConversation *conv, GchatMessage *msg, gpointer data)
+{
+  (*(guint *)data)++;
+}
+
+/*
+ * History: lines of a chathistory BATCH carry the history flag, are neither
+ * unread nor notified (even a mention or a private line), and the batch's end
+ * puts one "Earlier messages" divider after them; live lines stay unflagged.
+ */
+static void
+test_history_flag (Fixture *f, gconstpointer data)
+{
+  GchatConversation *room;
+  GchatConversation *bob;
+  GListModel        *msgs;
+  guint              notified = 0;
+  guint              dividers = 0;
+  g_autoptr (GchatMessage) first = NULL;
+  g_autoptr (GchatMessage) second = NULL;
+  g_autoptr (GchatMessage) third = NULL;
+
+  g_signal_connect (f->session, "notify-message", G_CALLBACK (on_notify_count), &notified);
+  feed (f, ":alice!a@h JOIN #room");
+  room = gchat_session_find (f->session, "#room");
+  feed (f, ":chatd.test BATCH +h1 chathistory #room");
+  feed (f, "@time=2020-01-01T10:00:00.000Z;batch=h1 :bob!b@h PRIVMSG #room :alice: old mention");
+  feed (f, "@time=2020-01-01T10:01:00.000Z;batch=h1 :alice!a@h PRIVMSG #room :my old line");
+  feed (f, ":chatd.test BATCH -h1");
+  msgs = gchat_conversation_get_messages (room);
+  /* history, history, divider, "You joined" */
+  g_assert_cmpuint (g_list_model_get_n_items (msgs), ==, 4);
+  first = g_list_model_get_item (msgs, 0);
+  second = g_list_model_get_item (msgs, 1);
+  third = g_list_model_get_item (msgs, 2);
+  g_assert_true (gchat_message_get_history (first));
+  g_assert_true (gchat_message_get_history (second));
+  g_assert_true (gchat_message_get_own (second));
+  g_assert_true (gchat_message_get_divider (third));
+  g_assert_false (gchat_message_get_history (third));
+  g_assert_cmpstr (gchat_message_get_text (third), ==, "Earlier messages");
+  g_assert_false (gchat_message_is_chat (third));
+  g_assert_cmpuint (gchat_conversation_get_unread (room), ==, 0);
+  g_assert_false (gchat_conversation_get_mentioned (room));
+  g_assert_cmpuint (notified, ==, 0);
+
+  /* A live line after the batch: not history, counted, and a mention notifies. */
+  feed (f, ":bob!b@h PRIVMSG #room :alice: live now");
+  g_assert_false (gchat_message_get_history (last_message (room)));
+  g_assert_cmpuint (gchat_conversation_get_unread (room), ==, 1);
+  g_assert_cmpuint (notified, ==, 1);
+
+  /* A second load moves the divider rather than adding another. */
+  feed (f, ":chatd.test BATCH +h2 chathistory #room");
+  feed (f, "@time=2020-01-01T10:02:00.000Z;batch=h2 :bob!b@h PRIVMSG #room :older still");
+  feed (f, ":chatd.test BATCH -h2");
+  for (guint i = 0; i < g_list_model_get_n_items (msgs); i++) {
+    g_autoptr (GchatMessage) m = g_list_model_get_item (msgs, i);
+
+    dividers += gchat_message_get_divider (m);
+  }
+  g_assert_cmpuint (dividers, ==, 1);
+
+  /* Private history goes to the query with the other side, even our own lines. */
+  feed (f, ":chatd.test BATCH +h3 chathistory bob");
+  feed (f, "@time=2020-01-01T11:00:00.000Z;batch=h3 :alice!a@h PRIVMSG bob :I said this");
+  feed (f, "@time=2020-01-01T11:01:00.000Z;batch=h3 :bob!b@h PRIVMSG alice :bob said that");
+  feed (f, ":chatd.test BATCH -h3");
+  g_assert_null (gchat_session_find (f->session, "alice"));
+  bob = gchat_session_find (f->session, "bob");
+  g_assert_nonnull (bob);
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_conversation_get_messages (bob)), ==, 3);
+  g_assert_true (gchat_message_get_divider (last_message (bob)));
+  g_assert_cmpuint (gchat_conversation_get_unread (bob), ==, 0);
+  g_assert_cmpuint (notified, ==, 1);
+  /* A line tagged with a batch that is not history is live. */
+  feed (f, "@batch=zz :bob!b@h PRIVMSG alice :live psst");
+  g_assert_false (gchat_message_get_history (last_message (bob)));
+  g_assert_cmpuint (gchat_conversation_get_unread (bob), ==, 1);
+}
+
+/*
+ * WHOX: after our JOIN gchat asks WHO #chan %tcnfa,<token> when the server
+ * says WHOX, and fills in accounts and away from the 354s, silently.
+ */
+static void
+test_whox (Fixture *f, gconstpointer data)
+{
+  GchatConversation *room;
+  GchatConversation *server = gchat_session_get_server (f->session);
+  GchatMember       *bob;
+  GchatMember       *carol;
+  guint              notes;
+
+  feed (f, ":chatd.test 005 alice WHOX :are supported");
+  feed (f, ":alice!a@h JOIN #room");
+  g_assert_true (sent_matches (f, "WHO #room %tcnfa,*"));
+  room = gchat_session_find (f->session, "#room");
+  feed (f, ":chatd.test 353 alice = #room :@alice bob carol");
+  feed (f, ":chatd.test 366 alice #room :End of /NAMES list");
+  notes = g_list_model_get_n_items (gchat_conversation_get_messages (server));
+  {
+    const char      *who = NULL;
+    g_autofree char *token = NULL;
+    g_autofree char *l1 = NULL;
+    g_autofree char *l2 = NULL;
+    g_autofree char *l3 = NULL;
+
+    for (guint i = 0; i < f->sent->len; i++)
+      if (g_str_has_prefix (g_ptr_array_index (f->sent, i), "WHO #room %tcnfa,"))
+        who = g_ptr_array_index (f->sent, i);
+    token = g_strdup (who + strlen ("WHO #room %tcnfa,"));
+    l1 = g_strdup_printf (":chatd.test 354 alice %s #room alice H@ 0", token);
+    l2 = g_strdup_printf (":chatd.test 354 alice %s #room bob G bobacct", token);
+    l3 = g_strdup_printf (":chatd.test 354 alice %s #room carol H 0", token);
+    feed (f, l1);
+    feed (f, l2);
+    feed (f, l3);
+  }
+  feed (f, ":chatd.test 315 alice #room :End of WHO list");
+  bob = gchat_conversation_find_member (room, "bob");
+  carol = gchat_conversation_find_member (room, "carol");
+  g_assert_cmpstr (gchat_member_get_account (bob), ==, "bobacct");
+  g_assert_true (gchat_member_get_away (bob));
+  g_assert_null (gchat_member_get_account (carol));
+  g_assert_false (gchat_member_get_away (carol));
+  /* Nothing of it in the server log. */
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_conversation_get_messages (server)), ==, notes);
+  /* A WHO the user typed still shows its end. */
+  feed (f, ":chatd.test 315 alice #room :End of WHO list");
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_conversation_get_messages (server)),
+                    ==,
+                    notes + 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1037,5 +1174,12 @@ main (int argc, char **argv)
   g_test_add_func ("/connection/reconnect-backoff", test_reconnect_backoff);
   g_test_add_func ("/connection/sasl-and-lines", test_sasl_and_lines);
   g_test_add ("/session/register", Fixture, NULL, fixture_setup, test_register, fixture_teardown);
+  g_test_add ("/session/history-flag",
+              Fixture,
+              NULL,
+              fixture_setup,
+              test_history_flag,
+              fixture_teardown);
+  g_test_add ("/session/whox", Fixture, NULL, fixture_setup, test_whox, fixture_teardown);
   return g_test_run ();
 }

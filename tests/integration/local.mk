@@ -134,3 +134,10 @@ EXTRA_DIST += tests/integration/sendfile-restart.sh \
 	tests/integration/sendfile-lib.sh
 TESTS += tests/integration/ttt-login.chat
 EXTRA_DIST += tests/integration/ttt-login.chat
+
+# WHOX: WHO <mask> %fields[,token] answers 354 (branch gchat-polish).
+TESTS += tests/integration/irc-whox.chat
+EXTRA_DIST += tests/integration/irc-whox.chat
+# The batch tag reaches clients without message-tags (gchat's history).
+TESTS += tests/integration/history-batch.chat
+EXTRA_DIST += tests/integration/history-batch.chat
