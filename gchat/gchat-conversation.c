@@ -362,6 +362,37 @@ gchat_conversation_mark_history_end (GchatConversation *self)
   g_list_store_insert (self->messages, last + 1, divider);
 }
 
+/**
+ * gchat_conversation_has_copy: whether @message, loaded from history, is
+ * already shown: the same sender and text at the same time (within a
+ * second, or a minute for our own lines, which carry our clock until the
+ * server's comes back). A reconnect loads the latest lines again.
+ */
+gboolean
+gchat_conversation_has_copy (GchatConversation *self, GchatMessage *message)
+{
+  GDateTime *when = gchat_message_get_time (message);
+  gboolean   own = gchat_message_get_own (message);
+  GTimeSpan  slack = own ? 60 * G_TIME_SPAN_SECOND : G_TIME_SPAN_SECOND;
+  guint      n;
+
+  g_return_val_if_fail (GCHAT_IS_CONVERSATION (self), FALSE);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  for (guint i = n; i > 0; i--) {
+    g_autoptr (GchatMessage) m = g_list_model_get_item (G_LIST_MODEL (self->messages), i - 1);
+    GTimeSpan diff = g_date_time_difference (gchat_message_get_time (m), when);
+
+    if (diff < -slack)
+      break; /* older than the window, and so is everything before it */
+    if (diff <= slack && gchat_message_get_kind (m) == gchat_message_get_kind (message) &&
+        gchat_message_get_own (m) == own &&
+        g_strcmp0 (gchat_message_get_text (m), gchat_message_get_text (message)) == 0 &&
+        (own || g_strcmp0 (gchat_message_get_nick (m), gchat_message_get_nick (message)) == 0))
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /** gchat_conversation_add_text: append a note without a sender (event, info, error). */
 void
 gchat_conversation_add_text (GchatConversation *self, GchatMessageKind kind, const char *text)

@@ -300,7 +300,8 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   gchat_message_set_history (msg, history);
   if (history) {
     /* Said before we came: no account or presence news, no notification. */
-    gchat_conversation_add (conv, msg);
+    if (!gchat_conversation_has_copy (conv, msg))
+      gchat_conversation_add (conv, msg);
     return;
   }
   if (to_channel && nick != NULL && chat_msg_tag (m, "account", NULL) != NULL &&

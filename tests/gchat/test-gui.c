@@ -1003,24 +1003,65 @@ rejoined (gpointer data)
     gchat_conversation_get_joined (club);
 }
 
+/* How many messages of @conv have the text @text. */
+static guint
+count_text (GchatConversation *conv, const char *text)
+{
+  GListModel *messages = gchat_conversation_get_messages (conv);
+  guint       count = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (messages); i++) {
+    g_autoptr (GchatMessage) m = g_list_model_get_item (messages, i);
+
+    count += g_strcmp0 (gchat_message_get_text (m), text) == 0;
+  }
+  return count;
+}
+
+/* Condition: #test shows a message with the text in @data. */
+static gboolean
+text_shown (gpointer data)
+{
+  return count_text (gchat_session_find (session, "#test"), data) > 0;
+}
+
+
 /*
  * Step: the network drops (the socket is shut down under gchat). gchat
  * says so, reconnects after a second, and rejoins its groups, the private
- * one with its key.
+ * one with its key; the history loaded again adds no second copy.
  */
 static void
 test_reconnect (void)
 {
   GSocket           *sock = gchat_connection_get_socket (gchat_session_get_connection (session));
   GchatConversation *test = gchat_session_find (session, "#test");
+  RawClient          dave = { 0 };
 
   g_assert_nonnull (sock);
   g_assert_true (g_socket_shutdown (sock, TRUE, TRUE, NULL));
   g_assert_true (gui_wait_for (status_mentions, (gpointer) "reconnecting in 1 s"));
   g_assert_false (gchat_conversation_get_joined (test));
+  /* Said while we are away: the history loaded on rejoining brings it. */
+  gui_raw_connect (&dave, port, "dave");
+  gui_raw_send (&dave, "JOIN #test");
+  gui_raw_expect (&dave, ":* 366 dave #test *");
+  gui_raw_send (&dave, "PRIVMSG #test :said while alice was away");
   g_assert_nonnull (gchat_window_get_error (window));
   g_assert_true (gui_wait_for (rejoined, NULL));
   g_assert_true (gui_wait_for (status_mentions, (gpointer) "Connected to 127.0.0.1 as alice"));
+  /* The newest line of the history batch: the older ones came before it. */
+  g_assert_true (gui_wait_for (text_shown, (gpointer) "said while alice was away"));
+  g_assert_cmpuint (count_text (test, "said while alice was away"), ==, 1);
+  g_assert_cmpuint (count_text (test, "hello bob, from gchat"), ==, 1);
+  g_assert_cmpuint (count_text (test, "hi alice, raw bob here"), ==, 1);
+  gui_raw_send (&dave, "QUIT");
+  gui_raw_expect (&dave, "ERROR *");
+  g_cancellable_cancel (dave.cancel);
+  g_clear_object (&dave.in);
+  g_clear_object (&dave.conn);
+  g_clear_object (&dave.cancel);
+  g_clear_pointer (&dave.lines, g_ptr_array_unref);
 }
 
 /*
