@@ -20,6 +20,7 @@ static const struct {
 	{ "away-notify", CAP_AWAY_NOTIFY, NULL },
 	{ "batch", CAP_BATCH, NULL },
 	{ "cap-notify", CAP_CAP_NOTIFY, NULL },
+	{ "chatd/chanadmin", CAP_CHANADMIN, NULL },
 	{ "chatd/sendfile", CAP_SENDFILE, NULL }, /* file_cap_value() */
 	{ "chatd/ttt", CAP_TTT, NULL },           /* value: ttt_cap_value() */
 	{ "draft/account-registration", CAP_ACCOUNTREG, "before-connect" },
