@@ -22,10 +22,17 @@
 #define NICK_ATTEMPTS_MAX 8
 
 /* Capabilities gchat understands; others offered by the server are ignored. */
-static const char *const wanted_caps[] = {
-  "account-notify",   "account-tag",  "batch",       "away-notify", "extended-join",
-  "extended-monitor", "multi-prefix", "server-time", "chatd/ttt",   NULL
-};
+static const char *const wanted_caps[] = { "account-notify",
+                                           "account-tag",
+                                           "batch",
+                                           "away-notify",
+                                           "extended-join",
+                                           "extended-monitor",
+                                           "multi-prefix",
+                                           "server-time",
+                                           "chatd/ttt",
+                                           "chatd/chanadmin",
+                                           NULL };
 
 struct _GchatConnection
 {
