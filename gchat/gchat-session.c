@@ -1470,7 +1470,7 @@ static const struct handler_entry handlers[] = {
   { "PRIVMSG", handle_privmsg },     { "QUIT", handle_quit },
   { "REGISTER", handle_register },   { "SENDFILE", handle_sendfile },
   { "TOPIC", handle_topic },         { "TTT", handle_ttt },
-  { "WARN", handle_standard_reply },
+  { "WARN", handle_standard_reply }, { "WARN", handle_standard_reply },
 };
 
 /* bsearch comparator over the handler table. */
