@@ -361,8 +361,8 @@ cmd_chanadmin(struct client *c, struct chat_msg *m)
 			send_raw(c, ":%s CHANADMIN %s REMOVED %s",
 			    cfg->server_name, ch->name,
 			    account_display(arg + 1) != NULL
-				? account_display(arg + 1)
-				: arg + 1);
+			        ? account_display(arg + 1)
+			        : arg + 1);
 		else
 			send_notice(c, "%s is no longer an admin of %s",
 			    arg + 1, ch->name);

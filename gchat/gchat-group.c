@@ -32,7 +32,7 @@ struct _GchatGroup
 
 G_DEFINE_FINAL_TYPE (GchatGroup, gchat_group, G_TYPE_OBJECT)
 
-enum { SIG_CHANGED, LAST_SIGNAL };
+enum { SIG_CHANGED, SIG_ADMINS_CHANGED, LAST_SIGNAL };
 
 static guint signals[LAST_SIGNAL];
 
@@ -182,6 +182,24 @@ gchat_group_class_init (GchatGroupClass *klass)
                                        NULL,
                                        G_TYPE_NONE,
                                        0);
+  /** GchatGroup::admins-changed: the registration, the owner or the permanent admins changed. */
+  signals[SIG_ADMINS_CHANGED] = g_signal_new ("admins-changed",
+                                              G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST,
+                                              0,
+                                              NULL,
+                                              NULL,
+                                              NULL,
+                                              G_TYPE_NONE,
+                                              0);
+}
+
+/* The owner or the admins changed: both signals. */
+static void
+gchat_group_admins_changed (GchatGroup *self)
+{
+  g_signal_emit (self, signals[SIG_CHANGED], 0);
+  g_signal_emit (self, signals[SIG_ADMINS_CHANGED], 0);
 }
 
 static void
@@ -441,7 +459,7 @@ gchat_group_chanadmin_line (GchatGroup *self, const char *what, const char *acco
                             (const char *const *)self->admins_pending->pdata);
     g_clear_pointer (&self->admins_pending, g_ptr_array_unref);
     self->registration = GCHAT_GROUP_REGISTRATION_REGISTERED;
-    g_signal_emit (self, signals[SIG_CHANGED], 0);
+    gchat_group_admins_changed (self);
     return TRUE;
   }
   if (account == NULL || *account == '\0')
@@ -460,9 +478,11 @@ gchat_group_chanadmin_line (GchatGroup *self, const char *what, const char *acco
     return TRUE;
   }
   if (g_ascii_strcasecmp (what, "ADDED") == 0) {
-    if (gchat_group_find_admin (self, account) < 0)
+    /* The owner is no admin of their own group; chatd says ADDED all the same. */
+    if (gchat_group_find_admin (self, account) < 0 &&
+        (self->owner == NULL || chat_casecmp (self->owner, account) != 0))
       gtk_string_list_append (self->admins, account);
-    g_signal_emit (self, signals[SIG_CHANGED], 0);
+    gchat_group_admins_changed (self);
     return TRUE;
   }
   if (g_ascii_strcasecmp (what, "REMOVED") == 0) {
@@ -470,7 +490,7 @@ gchat_group_chanadmin_line (GchatGroup *self, const char *what, const char *acco
 
     if (pos >= 0)
       gtk_string_list_remove (self->admins, (guint)pos);
-    g_signal_emit (self, signals[SIG_CHANGED], 0);
+    gchat_group_admins_changed (self);
     return TRUE;
   }
   return FALSE;
@@ -486,5 +506,5 @@ gchat_group_set_not_registered (GchatGroup *self)
                           g_list_model_get_n_items (G_LIST_MODEL (self->admins)),
                           NULL);
   self->registration = GCHAT_GROUP_REGISTRATION_NONE;
-  g_signal_emit (self, signals[SIG_CHANGED], 0);
+  gchat_group_admins_changed (self);
 }

@@ -276,7 +276,7 @@ gchat_member_list_set_conversation (GchatMemberList   *self,
     if (session != NULL && gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_CHANNEL) {
       self->group = g_object_ref (gchat_session_get_group (session, conv));
       self->group_handler = g_signal_connect_swapped (self->group,
-                                                      "changed",
+                                                      "admins-changed",
                                                       G_CALLBACK (gchat_member_list_reload),
                                                       self);
     }
