@@ -558,9 +558,11 @@ test_sasl_and_lines (void)
 
   fake_expect (&fs, "CAP LS 302");
   fake_expect (&fs, "USER alice 0 * Alice");
-  fake_write (&fs, ":srv CAP * LS :multi-prefix sasl=PLAIN unknown-cap\r\n");
-  fake_expect (&fs, "CAP REQ :multi-prefix sasl");
-  fake_write (&fs, ":srv CAP alice ACK :multi-prefix sasl\r\n");
+  /* A list over two lines: the request names what both offered. */
+  fake_write (&fs, ":srv CAP * LS * :multi-prefix sasl=PLAIN unknown-cap\r\n");
+  fake_write (&fs, ":srv CAP * LS :chatd/chanadmin\r\n");
+  fake_expect (&fs, "CAP REQ :multi-prefix chatd/chanadmin sasl");
+  fake_write (&fs, ":srv CAP alice ACK :multi-prefix chatd/chanadmin sasl\r\n");
   fake_expect (&fs, "AUTHENTICATE PLAIN");
   g_assert_null (gui_lines_find (fs.lines, "CAP END"));
   fake_write (&fs, "AUTHENTICATE +\r\n");
