@@ -34,6 +34,8 @@ struct _GchatGroupSettings
   GtkSwitch        *no_outside_switch;
   GtkSwitch        *secret_switch;
   GtkSwitch        *topic_lock_switch;
+  GtkWidget        *action_separator;
+  GtkWidget        *action_bar;
   GtkLabel         *status_label;
   GtkButton        *revert_button;
   GtkButton        *apply_button;
@@ -119,6 +121,9 @@ gchat_group_settings_update_sensitivity (GchatGroupSettings *self)
   gtk_widget_set_visible (GTK_WIDGET (self->limit_spin),
                           gtk_switch_get_active (self->limit_switch));
   gtk_widget_set_visible (GTK_WIDGET (self->readonly_label), !self->editor);
+  /* Read-only: no Apply, no Undo, no bar for them. */
+  gtk_widget_set_visible (self->action_separator, self->editor || !self->filled);
+  gtk_widget_set_visible (self->action_bar, self->editor || !self->filled);
   gtk_widget_set_visible (GTK_WIDGET (self->apply_button), self->editor);
   gtk_widget_set_visible (GTK_WIDGET (self->revert_button), self->editor);
   gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), edit && dirty);
@@ -502,6 +507,8 @@ gchat_group_settings_class_init (GchatGroupSettingsClass *klass)
   CHILD (no_outside_switch);
   CHILD (secret_switch);
   CHILD (topic_lock_switch);
+  CHILD (action_separator);
+  CHILD (action_bar);
   CHILD (status_label);
   CHILD (revert_button);
   CHILD (apply_button);
