@@ -5,7 +5,9 @@
  * when chatd starts, so it outlives restarts and its last member. The
  * owner and the admins it names get operator status when they join and
  * pass +i, +k, +l and bans; the owner adds and removes admins with
- * CHANADMIN.
+ * CHANADMIN. Clients with the chatd/chanadmin capability get machine
+ * lines (CHANADMIN <#channel> OWNER|ADMIN|END|ADDED|REMOVED) instead of
+ * the NOTICEs, which are prose for people.
  *
  * Changes are found by comparison rather than by hooks in every handler:
  * after a command that can change a channel, each persistent channel it
@@ -229,6 +231,23 @@ chanreg_member_modes(struct channel *ch, struct client *c)
 	return chanreg_admin(ch, c) ? MEMBER_OP : 0;
 }
 
+/* The owner and admins of ch as machine lines, OWNER, ADMIN..., END. */
+static void
+chanreg_send_list(struct client *c, struct channel *ch)
+{
+	char *copy, *line, *last;
+
+	send_raw(c, ":%s CHANADMIN %s OWNER %s", cfg->server_name, ch->name,
+	    ch->owner);
+	copy = xstrdup(ch->admins != NULL ? ch->admins : "");
+	for (line = strtok_r(copy, "\n", &last); line != NULL;
+	     line = strtok_r(NULL, "\n", &last))
+		send_raw(c, ":%s CHANADMIN %s ADMIN %s", cfg->server_name,
+		    ch->name, line);
+	free(copy);
+	send_raw(c, ":%s CHANADMIN %s END", cfg->server_name, ch->name);
+}
+
 /* c just created ch: if logged in, c's account owns it from now on. */
 void
 chanreg_created(struct channel *ch, struct client *c)
@@ -238,10 +257,13 @@ chanreg_created(struct channel *ch, struct client *c)
 	ch->owner = xstrdup(c->account);
 	ch->admins = xstrdup("");
 	chanreg_save(ch);
-	send_notice(c,
-	    "%s is registered to your account %s: its settings "
-	    "are kept across restarts",
-	    ch->name, c->account);
+	if (c->caps & CAP_CHANADMIN)
+		chanreg_send_list(c, ch);
+	else
+		send_notice(c,
+		    "%s is registered to your account %s: its settings "
+		    "are kept across restarts",
+		    ch->name, c->account);
 }
 
 /* After a command: save the persistent channels it may have changed. */
@@ -305,6 +327,10 @@ cmd_chanadmin(struct client *c, struct chat_msg *m)
 		    "%s is not a persistent channel", m->argv[0]);
 		return CMD_OK;
 	}
+	if (m->argc < 2 && (c->caps & CAP_CHANADMIN)) {
+		chanreg_send_list(c, ch);
+		return CMD_OK;
+	}
 	if (m->argc < 2) {
 		strlcpy(list, ch->admins, sizeof list);
 		for (p = list; (p = strchr(p, '\n')) != NULL; p++)
@@ -331,6 +357,12 @@ cmd_chanadmin(struct client *c, struct chat_msg *m)
 		if (!chanreg_unlist(&ch->admins, arg + 1))
 			send_fail(c, "CHANADMIN", "NOT_ADMIN", arg + 1,
 			    "%s is not an admin of %s", arg + 1, ch->name);
+		else if (c->caps & CAP_CHANADMIN)
+			send_raw(c, ":%s CHANADMIN %s REMOVED %s",
+			    cfg->server_name, ch->name,
+			    account_display(arg + 1) != NULL
+			        ? account_display(arg + 1)
+			        : arg + 1);
 		else
 			send_notice(c, "%s is no longer an admin of %s",
 			    arg + 1, ch->name);
@@ -348,6 +380,10 @@ cmd_chanadmin(struct client *c, struct chat_msg *m)
 		chanreg_append(&ch->admins, &len, name);
 	}
 	chanreg_save(ch);
-	send_notice(c, "%s is now an admin of %s", name, ch->name);
+	if (c->caps & CAP_CHANADMIN)
+		send_raw(c, ":%s CHANADMIN %s ADDED %s", cfg->server_name,
+		    ch->name, name);
+	else
+		send_notice(c, "%s is now an admin of %s", name, ch->name);
 	return CMD_OK;
 }

@@ -178,6 +178,7 @@ RB_HEAD(channels, channel);
 #define CAP_CHATHISTORY 0x100000
 #define CAP_ACCOUNTREG 0x200000
 #define CAP_EXTENDED_MONITOR 0x400000
+#define CAP_CHANADMIN 0x800000 /* chatd/chanadmin: CHANADMIN lines */
 
 /*
  * A weak pointer to a client for work that finishes later (a password

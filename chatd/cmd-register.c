@@ -20,6 +20,7 @@ static const struct {
 	{ "away-notify", CAP_AWAY_NOTIFY, NULL },
 	{ "batch", CAP_BATCH, NULL },
 	{ "cap-notify", CAP_CAP_NOTIFY, NULL },
+	{ "chatd/chanadmin", CAP_CHANADMIN, NULL },
 	{ "chatd/sendfile", CAP_SENDFILE, NULL }, /* file_cap_value() */
 	{ "chatd/ttt", CAP_TTT, NULL },           /* value: ttt_cap_value() */
 	{ "draft/account-registration", CAP_ACCOUNTREG, "before-connect" },
@@ -117,10 +118,11 @@ cap_notify_changes(const char *old)
 enum cmd_result
 cmd_cap(struct client *c, struct chat_msg *m)
 {
-	char list[CHAT_LINE_MAX], req[CHAT_LINE_MAX], *tok, *last;
+	char list[CHAT_LINE_MAX], req[CHAT_LINE_MAX], item[CHAT_LINE_MAX];
+	char *tok, *last;
 	const char *sub = m->argv[0], *value;
 	uint32_t add = 0, del = 0;
-	size_t i;
+	size_t i, head;
 	int idx;
 	bool minus;
 
@@ -133,21 +135,28 @@ cmd_cap(struct client *c, struct chat_msg *m)
 		/* CAP LS 302 enables cap-notify by itself. */
 		if (c->cap_version >= 302)
 			c->caps |= CAP_CAP_NOTIFY;
+		head = strlen(cfg->server_name) + strlen(client_name(c)) +
+		    strlen(":  CAP  LS * :");
 		for (i = 0; i < CAP_COUNT; i++) {
-			/* 302 clients accept more than one LS line. */
-			if (c->cap_version >= 302 && strlen(list) > 350) {
+			value = c->cap_version >= 302 ? cap_value(i) : NULL;
+			snprintf(item, sizeof item, "%s%s%s", cap_table[i].name,
+			    value != NULL ? "=" : "",
+			    value != NULL ? value : "");
+			/*
+			 * 302 clients accept more than one LS line: split only
+			 * where one line would pass 510 bytes, so that short
+			 * lists stay on one line for simple clients.
+			 */
+			if (c->cap_version >= 302 && list[0] != '\0' &&
+			    head + strlen(list) + 1 + strlen(item) >
+			        CHAT_LINE_MAX - 2) {
 				send_raw(c, ":%s CAP %s LS * :%s",
 				    cfg->server_name, client_name(c), list);
 				list[0] = '\0';
 			}
 			if (list[0] != '\0')
 				strlcat(list, " ", sizeof list);
-			strlcat(list, cap_table[i].name, sizeof list);
-			value = cap_value(i);
-			if (value != NULL && c->cap_version >= 302) {
-				strlcat(list, "=", sizeof list);
-				strlcat(list, value, sizeof list);
-			}
+			strlcat(list, item, sizeof list);
 		}
 		send_raw(c, ":%s CAP %s LS :%s", cfg->server_name,
 		    client_name(c), list);

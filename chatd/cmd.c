@@ -39,7 +39,8 @@ const struct cmd_entry cmd_table[] = {
 	    .usage = "CHANADMIN <#channel> [+account|-account]",
 	    .help = "Show who owns a persistent channel and its admins; the "
 		    "owner adds (+) or removes (-) admins, who get operator "
-		    "status when they join." },
+		    "status when they join. With the chatd/chanadmin "
+		    "capability the answers are CHANADMIN lines." },
 	{ .name = "CHATHISTORY", .min = 1, .max = 5, .flags = CMD_REG,
 	    .cost = 2, .exec = cmd_chathistory,
 	    .usage = "CHATHISTORY LATEST|BEFORE|AFTER|AROUND <#channel|nick> "

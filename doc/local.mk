@@ -7,3 +7,6 @@ EXTRA_DIST += doc/gchat.md doc/gchat-main.png doc/gchat-admin.png doc/gchat-narr
 	doc/gchat-account.png doc/gchat-history.png
 # The TLS trust dialog and the history divider (branch gchat-polish).
 EXTRA_DIST += doc/gchat-trust.png doc/gchat-history-divider.png
+
+# Group settings screenshot (branch gchat-groups).
+EXTRA_DIST += doc/gchat-group-settings.png

@@ -22,10 +22,17 @@
 #define NICK_ATTEMPTS_MAX 8
 
 /* Capabilities gchat understands; others offered by the server are ignored. */
-static const char *const wanted_caps[] = {
-  "account-notify",   "account-tag",  "batch",       "away-notify", "extended-join",
-  "extended-monitor", "multi-prefix", "server-time", "chatd/ttt",   NULL
-};
+static const char *const wanted_caps[] = { "account-notify",
+                                           "account-tag",
+                                           "batch",
+                                           "away-notify",
+                                           "extended-join",
+                                           "extended-monitor",
+                                           "multi-prefix",
+                                           "server-time",
+                                           "chatd/ttt",
+                                           "chatd/chanadmin",
+                                           NULL };
 
 struct _GchatConnection
 {
@@ -194,16 +201,20 @@ gchat_connection_handle_cap (GchatConnection *self, const struct chat_msg *m)
         g_hash_table_insert (self->caps_offered,
                              g_strdup (name),
                              g_strdup (eq != NULL ? eq + 1 : ""));
-
-      if (g_strv_contains (wanted_caps, name) ||
-          (strcmp (name, "sasl") == 0 && self->account != NULL && !self->register_account)) {
-        if (req->len > 0)
-          g_string_append_c (req, ' ');
-        g_string_append (req, name);
-      }
     }
+    /* A list over several lines ("LS * :..."): ask once it is complete. */
     if (more)
       return;
+    for (guint i = 0; wanted_caps[i] != NULL; i++) {
+      if (!g_hash_table_contains (self->caps_offered, wanted_caps[i]))
+        continue;
+      if (req->len > 0)
+        g_string_append_c (req, ' ');
+      g_string_append (req, wanted_caps[i]);
+    }
+    if (g_hash_table_contains (self->caps_offered, "sasl") && self->account != NULL &&
+        !self->register_account)
+      g_string_append (req, req->len > 0 ? " sasl" : "sasl");
     if (req->len > 0)
       gchat_connection_sendv (self, "CAP", "REQ", req->str, NULL);
     else

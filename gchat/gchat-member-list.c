@@ -1,12 +1,17 @@
 /*
  * gchat-member-list.c: a GtkListView over the conversation's members. Each
  * row has a menu: "Send a private message" for everyone, and Kick, Ban and
- * Make (or remove) admin only while we are an operator of the group; our
- * own row offers to leave. The menu items
- * fire the window's chat.* actions with the nick as target.
+ * Make (or remove) admin only while we are an operator of the group; the
+ * owner of a registered group can also make a logged-in member a
+ * permanent admin (by account). Our own row offers to leave. The menu
+ * items fire the window's chat.* actions with the nick (or account) as
+ * target.
  */
 #include "config.h"
 
+#include <string.h>
+
+#include "chat.h"
 #include "gchat-member-list.h"
 
 struct _GchatMemberList
@@ -18,6 +23,8 @@ struct _GchatMemberList
   GchatSession      *session;
   GchatConversation *conv;
   gulong             op_handler;
+  GchatGroup        *group; /* of a channel, for its owner and permanent admins */
+  gulong             group_handler;
   gulong             count_handler;
 };
 
@@ -33,7 +40,43 @@ menu_add (GMenu *menu, const char *label, const char *action, const char *nick)
   g_menu_append_item (menu, item);
 }
 
-/** gchat_member_list_menu_for: the menu for @nick; admin items only when we are operator. */
+/* Whether we own the registered group shown. */
+static gboolean
+gchat_member_list_is_owner (GchatMemberList *self)
+{
+  return self->session != NULL && self->conv != NULL &&
+    gchat_session_is_group_owner (self->session, self->conv);
+}
+
+/*
+ * For the owner: make @member a permanent admin by its account, or no
+ * longer; nothing for someone not logged in, who has no account to name.
+ */
+static void
+gchat_member_list_permanent_item (GchatMemberList *self, GMenu *menu, GchatMember *member)
+{
+  const char      *account = member != NULL ? gchat_member_get_account (member) : NULL;
+  GchatGroup      *group;
+  g_autofree char *label = NULL;
+
+  if (!gchat_member_list_is_owner (self) || self->group == NULL || account == NULL ||
+      strcmp (account, "*") == 0)
+    return;
+  group = self->group;
+  if (gchat_group_get_owner (group) != NULL &&
+      chat_casecmp (gchat_group_get_owner (group), account) == 0)
+    return;
+  if (gchat_group_has_admin (group, account)) {
+    label = g_strdup_printf ("No longer a permanent admin (account %s)", account);
+    menu_add (menu, label, "chat.remove-permanent-admin", account);
+  } else {
+    label = g_strdup_printf ("Make permanent admin (account %s)", account);
+    menu_add (menu, label, "chat.make-permanent-admin", account);
+  }
+}
+
+/** gchat_member_list_menu_for: the menu for @nick; admin items only when we are operator or owner.
+ */
 GMenuModel *
 gchat_member_list_menu_for (GchatMemberList *self, const char *nick)
 {
@@ -50,15 +93,22 @@ gchat_member_list_menu_for (GchatMemberList *self, const char *nick)
   }
   menu_add (menu, "Send a private message", "chat.query", nick);
   menu_add (menu, "Who is this?", "chat.whois", nick);
-  if (self->conv != NULL && gchat_conversation_get_operator (self->conv)) {
+  if (self->conv != NULL &&
+      (gchat_conversation_get_operator (self->conv) || gchat_member_list_is_owner (self))) {
     g_autoptr (GMenu) admin = g_menu_new ();
 
-    if (member != NULL && self->session != NULL && gchat_session_is_admin (self->session, member))
+    if (!gchat_conversation_get_operator (self->conv))
+      ; /* the owner may name permanent admins without being admin now */
+    else if (member != NULL && self->session != NULL &&
+             gchat_session_is_admin (self->session, member))
       menu_add (admin, "Remove admin rights", "chat.remove-admin", nick);
     else
-      menu_add (admin, "Make admin", "chat.make-admin", nick);
-    menu_add (admin, "Remove from group", "chat.kick", nick);
-    menu_add (admin, "Ban from group", "chat.ban", nick);
+      menu_add (admin, "Make admin until they leave", "chat.make-admin", nick);
+    gchat_member_list_permanent_item (self, admin, member);
+    if (gchat_conversation_get_operator (self->conv)) {
+      menu_add (admin, "Remove from group", "chat.kick", nick);
+      menu_add (admin, "Ban from group", "chat.ban", nick);
+    }
     g_menu_append_section (menu, "Admin", G_MENU_MODEL (admin));
   }
   return G_MENU_MODEL (menu);
@@ -212,6 +262,9 @@ gchat_member_list_set_conversation (GchatMemberList   *self,
   g_return_if_fail (GCHAT_IS_MEMBER_LIST (self));
   if (self->conv != NULL) {
     g_clear_signal_handler (&self->op_handler, self->conv);
+    if (self->group != NULL)
+      g_clear_signal_handler (&self->group_handler, self->group);
+    g_clear_object (&self->group);
     g_clear_signal_handler (&self->count_handler, gchat_conversation_get_members (self->conv));
   }
   g_set_object (&self->session, session);
@@ -219,6 +272,14 @@ gchat_member_list_set_conversation (GchatMemberList   *self,
   if (conv != NULL) {
     self->op_handler =
       g_signal_connect (conv, "notify::operator", G_CALLBACK (on_operator_notify), self);
+    /* The owner and the permanent admins change the menus too. */
+    if (session != NULL && gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_CHANNEL) {
+      self->group = g_object_ref (gchat_session_get_group (session, conv));
+      self->group_handler = g_signal_connect_swapped (self->group,
+                                                      "admins-changed",
+                                                      G_CALLBACK (gchat_member_list_reload),
+                                                      self);
+    }
     self->count_handler = g_signal_connect (gchat_conversation_get_members (conv),
                                             "items-changed",
                                             G_CALLBACK (on_members_changed),

@@ -18,6 +18,7 @@
 #include "gchat-command.h"
 #include "gchat-game.h"
 #include "gchat-group-info.h"
+#include "gchat-group.h"
 #include "gchat-transfer.h"
 #include "gchat-session.h"
 
@@ -77,6 +78,12 @@ typedef void (*GchatHandler) (GchatSession *self, const struct chat_msg *m, cons
 static void     gchat_session_update_status (GchatSession *self);
 static gboolean gchat_session_sendfile_fail (GchatSession *self, const struct chat_msg *m);
 static void     gchat_session_presence_seen (GchatSession *self, const char *nick, GchatPresence p);
+static void     gchat_session_group_mode (GchatSession          *self,
+                                          GchatConversation     *conv,
+                                          const char            *nick,
+                                          const struct chat_msg *m);
+static gboolean gchat_session_chanadmin_fail (GchatSession *self, const struct chat_msg *m);
+static void     gchat_session_chanadmin_ask (GchatSession *self, const char *channel);
 
 /* The nick part of a message source ("nick!user@host" -> "nick"). */
 static char *
@@ -457,6 +464,7 @@ handle_join (GchatSession *self, const struct chat_msg *m, const char *nick)
     gchat_conversation_set_joined (conv, TRUE);
     gchat_session_request_history (self, m->argv[0]);
     gchat_session_request_whox (self, m->argv[0]);
+    gchat_session_chanadmin_ask (self, m->argv[0]);
     text = g_strdup_printf ("You joined %s", m->argv[0]);
   } else {
     conv = gchat_session_find (self, m->argv[0]);
@@ -645,6 +653,7 @@ handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
                                                gchat_connection_prefix_for_mode (self->conn, *p),
                                                add);
   }
+  gchat_session_group_mode (self, conv, nick, m);
   gchat_session_update_operator (self, conv);
   gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text->str);
 }
@@ -692,6 +701,8 @@ handle_standard_reply (GchatSession *self, const struct chat_msg *m, const char 
   if (m->argc < 3)
     return;
   if (strcmp (m->command, "FAIL") == 0) {
+    if (gchat_session_chanadmin_fail (self, m))
+      return;
     /* A refused transfer also says so on its own row. */
     gchat_session_sendfile_fail (self, m);
     if (g_ascii_strcasecmp (cmd, "PASSWORD") == 0 && self->old_password != NULL) {
@@ -1230,6 +1241,218 @@ gchat_session_sendfile_fail (GchatSession *self, const struct chat_msg *m)
 }
 
 
+/*
+ * Group administration: the GchatGroup of each group (modes, bans,
+ * permanent admins) is kept on its conversation and fed from here; the
+ * group settings dialog and the member list read it.
+ */
+
+/* How channel mode @mode takes a parameter (GchatModeTypeFunc). */
+static int
+session_mode_type (char mode, gpointer user_data)
+{
+  GchatSession *self = user_data;
+
+  return gchat_connection_chanmode_type (self->conn, mode);
+}
+
+/** gchat_session_get_group: the administration state of group @conv (created on first use). */
+GchatGroup *
+gchat_session_get_group (GchatSession *self, GchatConversation *conv)
+{
+  GchatGroup *group;
+
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  g_return_val_if_fail (GCHAT_IS_CONVERSATION (conv), NULL);
+  group = g_object_get_data (G_OBJECT (conv), "gchat-group");
+  if (group == NULL) {
+    group = gchat_group_new (gchat_conversation_get_name (conv));
+    g_object_set_data_full (G_OBJECT (conv), "gchat-group", group, g_object_unref);
+  }
+  return group;
+}
+
+/* The group called @name, when we have a conversation for it. */
+static GchatGroup *
+gchat_session_group_named (GchatSession *self, const char *name)
+{
+  GchatConversation *conv = gchat_session_find (self, name);
+
+  if (conv == NULL || gchat_conversation_get_kind (conv) != GCHAT_CONVERSATION_CHANNEL)
+    return NULL;
+  return gchat_session_get_group (self, conv);
+}
+
+/* A MODE line for group @conv: its modes and ban list follow. */
+static void
+gchat_session_group_mode (GchatSession          *self,
+                          GchatConversation     *conv,
+                          const char            *nick,
+                          const struct chat_msg *m)
+{
+  gchat_group_apply_mode (gchat_session_get_group (self, conv),
+                          nick,
+                          m->argv[1],
+                          (const char *const *)m->argv + 2,
+                          m->argc - 2,
+                          session_mode_type,
+                          self);
+}
+
+/* 324 (the modes), 367 (a ban) and 368 (end of bans) for a group. */
+static void
+gchat_session_group_numeric (GchatSession *self, int num, const struct chat_msg *m)
+{
+  GchatGroup *group = m->argc > 1 ? gchat_session_group_named (self, m->argv[1]) : NULL;
+
+  if (group == NULL) {
+    g_autofree char *text = numeric_text (m);
+
+    gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
+    return;
+  }
+  if (num == RPL_CHANNELMODEIS && m->argc > 2)
+    gchat_group_set_modes_reply (group,
+                                 m->argv[2],
+                                 (const char *const *)m->argv + 3,
+                                 m->argc - 3,
+                                 session_mode_type,
+                                 self);
+  else if (num == RPL_BANLIST && m->argc > 2)
+    gchat_group_ban_listed (group,
+                            m->argv[2],
+                            m->argc > 3 ? m->argv[3] : NULL,
+                            m->argc > 4 ? g_ascii_strtoll (m->argv[4], NULL, 10) : 0);
+  else if (num == RPL_ENDOFBANLIST)
+    gchat_group_ban_list_end (group);
+}
+
+/* CHANADMIN <#group> OWNER|ADMIN|END|ADDED|REMOVED [account] (chatd/chanadmin). */
+static void
+handle_chanadmin (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  GchatGroup        *group = m->argc > 1 ? gchat_session_group_named (self, m->argv[0]) : NULL;
+  GchatConversation *conv;
+  g_autofree char   *text = NULL;
+
+  if (group == NULL ||
+      !gchat_group_chanadmin_line (group, m->argv[1], m->argc > 2 ? m->argv[2] : NULL))
+    return;
+  if (g_ascii_strcasecmp (m->argv[1], "ADDED") == 0 && m->argc > 2)
+    text = g_strdup_printf ("%s is now a permanent admin of %s", m->argv[2], m->argv[0]);
+  else if (g_ascii_strcasecmp (m->argv[1], "REMOVED") == 0 && m->argc > 2)
+    text = g_strdup_printf ("%s is no longer a permanent admin of %s", m->argv[2], m->argv[0]);
+  if (text != NULL && (conv = gchat_session_find (self, m->argv[0])) != NULL)
+    gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text);
+}
+
+/* FAIL CHANADMIN NOT_REGISTERED <#group>: not an error, the group is just not registered. */
+static gboolean
+gchat_session_chanadmin_fail (GchatSession *self, const struct chat_msg *m)
+{
+  GchatGroup *group;
+
+  if (m->argc < 4 || g_ascii_strcasecmp (m->argv[0], "CHANADMIN") != 0 ||
+      strcmp (m->argv[1], "NOT_REGISTERED") != 0 ||
+      (group = gchat_session_group_named (self, m->argv[2])) == NULL)
+    return FALSE;
+  gchat_group_set_not_registered (group);
+  return TRUE;
+}
+
+/* Ask who owns @channel: only someone logged in can own one, and the menus need to know. */
+static void
+gchat_session_chanadmin_ask (GchatSession *self, const char *channel)
+{
+  if (gchat_connection_has_cap (self->conn, "chatd/chanadmin") &&
+      gchat_connection_get_logged_in (self->conn))
+    gchat_connection_sendv (self->conn, "CHANADMIN", channel, NULL);
+}
+
+/** gchat_session_request_group: ask for @conv's modes, bans and (if possible) permanent admins. */
+void
+gchat_session_request_group (GchatSession *self, GchatConversation *conv)
+{
+  const char *name = gchat_conversation_get_name (conv);
+
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  if (gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_CONNECTED)
+    return;
+  gchat_connection_sendv (self->conn, "MODE", name, NULL);
+  gchat_connection_sendv (self->conn, "MODE", name, "b", NULL);
+  if (gchat_connection_has_cap (self->conn, "chatd/chanadmin"))
+    gchat_connection_sendv (self->conn, "CHANADMIN", name, NULL);
+}
+
+/**
+ * gchat_session_set_group_modes:
+ * Send the MODE lines that change @conv's modes from what the server last
+ * said to @wanted, as few as the server's MODES allows.
+ */
+void
+gchat_session_set_group_modes (GchatSession          *self,
+                               GchatConversation     *conv,
+                               const GchatGroupModes *wanted)
+{
+  const char *max = gchat_connection_get_isupport (self->conn, "MODES");
+  g_autoptr (GPtrArray) lines = NULL;
+
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  lines = gchat_group_modes_diff (gchat_group_get_modes (gchat_session_get_group (self, conv)),
+                                  wanted,
+                                  max != NULL ? (guint)g_ascii_strtoull (max, NULL, 10) : 0);
+  for (guint i = 0; i < lines->len; i++) {
+    g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+    g_auto (GStrv) argv = NULL;
+
+    g_strv_builder_add (b, gchat_conversation_get_name (conv));
+    g_strv_builder_addv (b, (const char **)g_ptr_array_index (lines, i));
+    argv = g_strv_builder_end (b);
+    gchat_connection_send (self->conn,
+                           "MODE",
+                           (int)g_strv_length (argv),
+                           (const char *const *)argv);
+  }
+}
+
+/** gchat_session_set_ban: ban (@add) or unban the mask @mask in @conv. */
+void
+gchat_session_set_ban (GchatSession *self, GchatConversation *conv, const char *mask, gboolean add)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn,
+                          "MODE",
+                          gchat_conversation_get_name (conv),
+                          add ? "+b" : "-b",
+                          mask,
+                          NULL);
+}
+
+/** gchat_session_set_permanent_admin: make @account a permanent admin of @conv, or no more. */
+void
+gchat_session_set_permanent_admin (GchatSession      *self,
+                                   GchatConversation *conv,
+                                   const char        *account,
+                                   gboolean           add)
+{
+  g_autofree char *arg = g_strconcat (add ? "+" : "-", account, NULL);
+
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn, "CHANADMIN", gchat_conversation_get_name (conv), arg, NULL);
+}
+
+/** gchat_session_is_group_owner: whether our account owns the registered group @conv. */
+gboolean
+gchat_session_is_group_owner (GchatSession *self, GchatConversation *conv)
+{
+  GchatGroup *group = g_object_get_data (G_OBJECT (conv), "gchat-group");
+  const char *account = gchat_connection_get_account (self->conn);
+
+  return group != NULL && gchat_connection_get_logged_in (self->conn) && account != NULL &&
+    gchat_group_get_owner (group) != NULL &&
+    chat_casecmp (gchat_group_get_owner (group), account) == 0;
+}
+
 /* Named commands, sorted by name for bsearch. */
 struct handler_entry
 {
@@ -1238,13 +1461,17 @@ struct handler_entry
 };
 
 static const struct handler_entry handlers[] = {
-  { "ACCOUNT", handle_account },   { "AWAY", handle_away },           { "BATCH", handle_batch },
-  { "ERROR", handle_error },       { "FAIL", handle_standard_reply }, { "INVITE", handle_invite },
-  { "JOIN", handle_join },         { "KICK", handle_kick },           { "MODE", handle_mode },
-  { "NICK", handle_nick },         { "NOTE", handle_standard_reply }, { "NOTICE", handle_notice },
-  { "PART", handle_part },         { "PRIVMSG", handle_privmsg },     { "QUIT", handle_quit },
-  { "REGISTER", handle_register }, { "SENDFILE", handle_sendfile },   { "TOPIC", handle_topic },
-  { "TTT", handle_ttt },           { "WARN", handle_standard_reply },
+  { "ACCOUNT", handle_account },     { "AWAY", handle_away },
+  { "BATCH", handle_batch },         { "CHANADMIN", handle_chanadmin },
+  { "ERROR", handle_error },         { "FAIL", handle_standard_reply },
+  { "INVITE", handle_invite },       { "JOIN", handle_join },
+  { "KICK", handle_kick },           { "MODE", handle_mode },
+  { "NICK", handle_nick },           { "NOTE", handle_standard_reply },
+  { "NOTICE", handle_notice },       { "PART", handle_part },
+  { "PRIVMSG", handle_privmsg },     { "QUIT", handle_quit },
+  { "REGISTER", handle_register },   { "SENDFILE", handle_sendfile },
+  { "TOPIC", handle_topic },         { "TTT", handle_ttt },
+  { "WARN", handle_standard_reply }, { "WARN", handle_standard_reply },
 };
 
 /* bsearch comparator over the handler table. */
@@ -1293,6 +1520,13 @@ gchat_session_numeric_error (GchatSession *self, int num, const struct chat_msg 
       break;
     case ERR_NOTONCHANNEL:
       text = g_strdup_printf ("You are not in %s", what);
+      break;
+    case ERR_INVALIDKEY:
+      text = g_strdup_printf (
+        "That key cannot be used for %s: no spaces, commas or colons, at most 32 characters", what);
+      break;
+    case ERR_INVALIDMODEPARAM:
+      text = g_strdup_printf ("%s refused the setting: %s", what, last_arg (m));
       break;
     case ERR_SASLFAIL:
       text = g_strdup ("Login failed: wrong account name or password");
@@ -1514,6 +1748,12 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
       if (gchat_session_whox_end (self, m))
         return;
       break;
+    case RPL_CHANNELMODEIS:
+    case RPL_BANLIST:
+    case RPL_ENDOFBANLIST:
+      /* Asked for by the group settings dialog, which shows them. */
+      gchat_session_group_numeric (self, num, m);
+      return;
     case RPL_ENDOFNAMES:
       gchat_session_names_end (self, m);
       return;

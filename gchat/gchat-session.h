@@ -7,6 +7,7 @@
 #include "gchat-contact.h"
 #include "gchat-conversation.h"
 #include "gchat-game.h"
+#include "gchat-group.h"
 #include "gchat-transfer.h"
 
 G_BEGIN_DECLS
@@ -87,5 +88,21 @@ gboolean       gchat_session_change_password (GchatSession *self,
                                               const char   *new_password,
                                               GError      **error);
 gboolean       gchat_session_logout (GchatSession *self, GError **error);
+
+/* Group administration (gchat-group-settings, the member list). */
+GchatGroup *gchat_session_get_group (GchatSession *self, GchatConversation *conv);
+void        gchat_session_request_group (GchatSession *self, GchatConversation *conv);
+void        gchat_session_set_group_modes (GchatSession          *self,
+                                           GchatConversation     *conv,
+                                           const GchatGroupModes *wanted);
+void        gchat_session_set_ban (GchatSession      *self,
+                                   GchatConversation *conv,
+                                   const char        *mask,
+                                   gboolean           add);
+void        gchat_session_set_permanent_admin (GchatSession      *self,
+                                               GchatConversation *conv,
+                                               const char        *account,
+                                               gboolean           add);
+gboolean    gchat_session_is_group_owner (GchatSession *self, GchatConversation *conv);
 
 G_END_DECLS

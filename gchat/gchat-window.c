@@ -15,6 +15,7 @@
 #include "chat.h"
 #include "gchat-command.h"
 #include "gchat-connect-dialog.h"
+#include "gchat-group-settings.h"
 #include "gchat-join-dialog.h"
 #include "gchat-member-list.h"
 #include "gchat-message-row.h"
@@ -262,6 +263,8 @@ gchat_window_sync_shown (GchatWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), kind == GCHAT_CONVERSATION_QUERY);
   action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "close");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), kind != GCHAT_CONVERSATION_SERVER);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "group-settings");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), channel && joined);
 }
 
 /* The shown conversation changed a property (topic, joined, name). */
@@ -976,6 +979,65 @@ ban_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   gchat_session_kick (self->session, self->shown, nick);
 }
 
+/**
+ * gchat_window_show_group_settings:
+ * Open (or bring up) the settings window of the group on screen.
+ * Returns: (transfer none): the window, or NULL when no group is shown.
+ */
+GtkWidget *
+gchat_window_show_group_settings (GchatWindow *self)
+{
+  GListModel         *tops = gtk_window_get_toplevels ();
+  GchatGroupSettings *dialog;
+
+  if (self->shown == NULL ||
+      gchat_conversation_get_kind (self->shown) != GCHAT_CONVERSATION_CHANNEL)
+    return NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
+    g_autoptr (GtkWidget) w = g_list_model_get_item (tops, i);
+
+    if (GCHAT_IS_GROUP_SETTINGS (w) &&
+        gchat_group_settings_get_conversation (GCHAT_GROUP_SETTINGS (w)) == self->shown) {
+      gtk_window_present (GTK_WINDOW (w));
+      return w;
+    }
+  }
+  dialog = gchat_group_settings_new (GTK_WINDOW (self), self->session, self->shown);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WIDGET (dialog);
+}
+
+/* chat.group-settings */
+static void
+group_settings_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  gchat_window_show_group_settings (user_data);
+}
+
+/* chat.make-permanent-admin(account): CHANADMIN +account in the group on screen. */
+static void
+make_permanent_admin_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gchat_session_set_permanent_admin (self->session,
+                                     self->shown,
+                                     g_variant_get_string (param, NULL),
+                                     TRUE);
+}
+
+/* chat.remove-permanent-admin(account): CHANADMIN -account in the group on screen. */
+static void
+remove_permanent_admin_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gchat_session_set_permanent_admin (self->session,
+                                     self->shown,
+                                     g_variant_get_string (param, NULL),
+                                     FALSE);
+}
+
 /* chat.ttt-challenge: challenge the person of the private conversation on screen. */
 static void
 ttt_challenge_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -1211,6 +1273,13 @@ static const GActionEntry window_actions[] = {
   { .name = "ttt-decline", .activate = ttt_decline_activated, .parameter_type = "s" },
   { .name = "ttt-rematch", .activate = ttt_rematch_activated, .parameter_type = "s" },
   { .name = "ttt-resign", .activate = ttt_resign_activated, .parameter_type = "s" },
+  { .name = "group-settings", .activate = group_settings_activated },
+  { .name = "make-permanent-admin",
+    .activate = make_permanent_admin_activated,
+    .parameter_type = "s" },
+  { .name = "remove-permanent-admin",
+    .activate = remove_permanent_admin_activated,
+    .parameter_type = "s" },
 };
 
 /* Narrow or wide: fold the side panes (run from idle, outside allocation). */

@@ -37,5 +37,6 @@ GchatSidebarRow   *gchat_window_find_contact_row (GchatWindow *self, const char 
 gboolean           gchat_window_complete (GchatWindow *self);
 gboolean           gchat_window_history_step (GchatWindow *self, int step);
 gboolean           gchat_window_get_narrow (GchatWindow *self);
+GtkWidget         *gchat_window_show_group_settings (GchatWindow *self);
 
 G_END_DECLS

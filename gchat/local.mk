@@ -11,6 +11,7 @@ gchat_ui_files = \
 	gchat/gchat-game-board.ui \
 	gchat/gchat-transfer-row.ui \
 	gchat/gchat-trust-dialog.ui \
+	gchat/gchat-group-settings.ui \
 	gchat/style.css
 if BUILD_GCHAT
 bin_PROGRAMS += gchat/gchat
@@ -26,6 +27,7 @@ GCHAT_LIBS = gchat/libgchat.a libchat/libchat.a $(GTK_LIBS)
 
 gchat_libgchat_a_SOURCES = \
 	gchat/gchat-application.c gchat/gchat-application.h \
+	gchat/gchat-ban.c gchat/gchat-ban.h \
 	gchat/gchat-command.c gchat/gchat-command.h \
 	gchat/gchat-config.c gchat/gchat-config.h \
 	gchat/gchat-connect-dialog.c gchat/gchat-connect-dialog.h \
@@ -35,7 +37,9 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-dialog.c gchat/gchat-dialog.h \
 	gchat/gchat-game.c gchat/gchat-game.h \
 	gchat/gchat-game-board.c gchat/gchat-game-board.h \
+	gchat/gchat-group.c gchat/gchat-group.h \
 	gchat/gchat-group-info.c gchat/gchat-group-info.h \
+	gchat/gchat-group-settings.c gchat/gchat-group-settings.h \
 	gchat/gchat-join-dialog.c gchat/gchat-join-dialog.h \
 	gchat/gchat-password-dialog.c gchat/gchat-password-dialog.h \
 	gchat/gchat-member.c gchat/gchat-member.h \

@@ -44,6 +44,14 @@ tests_gchat_test_polish_SOURCES = tests/gchat/test-polish.c $(GCHAT_TEST_COMMON)
 tests_gchat_test_polish_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_test_polish_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_polish_LDADD = $(GCHAT_LIBS)
+# Group administration: settings, bans, permanent admins (branch gchat-groups).
+check_PROGRAMS += tests/gchat/test-groups
+TESTS += tests/gchat/groups.sh
+EXTRA_DIST += tests/gchat/groups.sh
+tests_gchat_test_groups_SOURCES = tests/gchat/test-groups.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_groups_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_groups_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_groups_LDADD = $(GCHAT_LIBS)
 else
 TESTS += tests/gchat/skip.sh
 endif

@@ -287,7 +287,7 @@ test_admin_menu (void)
   menu = gchat_member_list_menu_for (list, "bob");
   g_assert_true (menu_has (menu, "Send a private message"));
   g_assert_true (menu_has (menu, "Who is this?"));
-  g_assert_true (menu_has (menu, "Make admin"));
+  g_assert_true (menu_has (menu, "Make admin until they leave"));
   g_assert_true (menu_has (menu, "Remove from group"));
   g_assert_true (menu_has (menu, "Ban from group"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.make-admin", "s", "bob"));
@@ -296,7 +296,7 @@ test_admin_menu (void)
   g_clear_object (&menu);
   menu = gchat_member_list_menu_for (list, "bob");
   g_assert_true (menu_has (menu, "Remove admin rights"));
-  g_assert_false (menu_has (menu, "Make admin"));
+  g_assert_false (menu_has (menu, "Make admin until they leave"));
   g_clear_object (&menu);
   menu = gchat_member_list_menu_for (list, "alice");
   g_assert_false (menu_has (menu, "Ban from group"));

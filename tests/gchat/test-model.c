@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "gchat-command.h"
+#include "gchat-ban.h"
 #include "gchat-config.h"
 #include "gchat-session.h"
 #include "gui-common.h"
@@ -557,9 +558,11 @@ test_sasl_and_lines (void)
 
   fake_expect (&fs, "CAP LS 302");
   fake_expect (&fs, "USER alice 0 * Alice");
-  fake_write (&fs, ":srv CAP * LS :multi-prefix sasl=PLAIN unknown-cap\r\n");
-  fake_expect (&fs, "CAP REQ :multi-prefix sasl");
-  fake_write (&fs, ":srv CAP alice ACK :multi-prefix sasl\r\n");
+  /* A list over two lines: the request names what both offered. */
+  fake_write (&fs, ":srv CAP * LS * :multi-prefix sasl=PLAIN unknown-cap\r\n");
+  fake_write (&fs, ":srv CAP * LS :chatd/chanadmin\r\n");
+  fake_expect (&fs, "CAP REQ :multi-prefix chatd/chanadmin sasl");
+  fake_write (&fs, ":srv CAP alice ACK :multi-prefix chatd/chanadmin sasl\r\n");
   fake_expect (&fs, "AUTHENTICATE PLAIN");
   g_assert_null (gui_lines_find (fs.lines, "CAP END"));
   fake_write (&fs, "AUTHENTICATE +\r\n");
@@ -1109,6 +1112,211 @@ test_whox (Fixture *f, gconstpointer data)
                     notes + 1);
 }
 
+/* CHANMODES=b,k,l,imnst as a GchatModeTypeFunc. */
+static int
+test_mode_type (char mode, gpointer user_data)
+{
+  return mode == 'b' || mode == 'o' || mode == 'v' ? 1 : mode == 'k' ? 2 : mode == 'l' ? 3 : 0;
+}
+
+/* The diff between two sets of group modes, packed into as few MODE lines as allowed. */
+static void
+test_group_modes_diff (void)
+{
+  GchatGroupModes from = { 0 };
+  GchatGroupModes to = { 0 };
+  g_autoptr (GPtrArray) lines = NULL;
+  char **l;
+
+  from.no_outside = from.topic_lock = TRUE;
+  gchat_group_modes_copy (&to, &from);
+  lines = gchat_group_modes_diff (&from, &to, 4);
+  g_assert_cmpuint (lines->len, ==, 0);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  /* +i, a key and a limit: one line, flags first. */
+  to.invite_only = TRUE;
+  to.key = g_strdup ("sesame");
+  to.limit = 25;
+  to.topic_lock = FALSE;
+  lines = gchat_group_modes_diff (&from, &to, 4);
+  g_assert_cmpuint (lines->len, ==, 1);
+  l = g_ptr_array_index (lines, 0);
+  g_assert_cmpstr (l[0], ==, "+i-t+kl");
+  g_assert_cmpstr (l[1], ==, "sesame");
+  g_assert_cmpstr (l[2], ==, "25");
+  g_assert_null (l[3]);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  /* With MODES=1 the two parameters need two lines. */
+  lines = gchat_group_modes_diff (&from, &to, 1);
+  g_assert_cmpuint (lines->len, ==, 2);
+  l = g_ptr_array_index (lines, 0);
+  g_assert_cmpstr (l[0], ==, "+i-t+k");
+  g_assert_cmpstr (l[1], ==, "sesame");
+  l = g_ptr_array_index (lines, 1);
+  g_assert_cmpstr (l[0], ==, "+l");
+  g_assert_cmpstr (l[1], ==, "25");
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  /* Back again: the key goes with "*", the limit without a parameter. */
+  lines = gchat_group_modes_diff (&to, &from, 4);
+  g_assert_cmpuint (lines->len, ==, 1);
+  l = g_ptr_array_index (lines, 0);
+  g_assert_cmpstr (l[0], ==, "-i+t-kl");
+  g_assert_cmpstr (l[1], ==, "*");
+  g_assert_null (l[2]);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  /* A new key replaces the old one with +k. */
+  g_free (from.key);
+  from.key = g_strdup ("old");
+  from.invite_only = TRUE;
+  from.topic_lock = FALSE;
+  from.limit = 25;
+  lines = gchat_group_modes_diff (&from, &to, 4);
+  g_assert_cmpuint (lines->len, ==, 1);
+  l = g_ptr_array_index (lines, 0);
+  g_assert_cmpstr (l[0], ==, "+k");
+  g_assert_cmpstr (l[1], ==, "sesame");
+  g_assert_false (gchat_group_modes_equal (&from, &to));
+  gchat_group_modes_clear (&from);
+  gchat_group_modes_clear (&to);
+}
+
+/* 324, MODE and 367/368 parsed into a GchatGroup; CHANADMIN lines into its admins. */
+static void
+test_group_model (void)
+{
+  g_autoptr (GchatGroup) group = gchat_group_new ("#g");
+  const char *const      reply[] = { "sesame", "10" };
+  const char *const      change[] = { "*", "x!*@*", "bob" };
+  const char *const      ban[] = { "x!*@*" };
+  const GchatGroupModes *m;
+  g_autoptr (GchatBan) b = NULL;
+
+  g_assert_false (gchat_group_get_modes_known (group));
+  gchat_group_set_modes_reply (group, "+iklnt", reply, 2, test_mode_type, NULL);
+  m = gchat_group_get_modes (group);
+  g_assert_true (gchat_group_get_modes_known (group));
+  g_assert_true (m->invite_only && m->no_outside && m->topic_lock);
+  g_assert_false (m->moderated || m->secret);
+  g_assert_cmpstr (m->key, ==, "sesame");
+  g_assert_cmpuint (m->limit, ==, 10);
+  /* -k takes its parameter, -l none; +b goes to the ban list, +o is skipped. */
+  gchat_group_apply_mode (group, "bob!b@h", "-kl+mbo", change, 3, test_mode_type, NULL);
+  g_assert_null (m->key);
+  g_assert_cmpuint (m->limit, ==, 0);
+  g_assert_true (m->moderated);
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_group_get_bans (group)), ==, 1);
+  b = g_list_model_get_item (gchat_group_get_bans (group), 0);
+  g_assert_cmpstr (gchat_ban_get_mask (b), ==, "x!*@*");
+  g_assert_cmpstr (gchat_ban_get_setter (b), ==, "bob");
+  g_clear_object (&b);
+  gchat_group_apply_mode (group, "bob", "-b", ban, 1, test_mode_type, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_group_get_bans (group)), ==, 0);
+  /* A listing replaces the list at its end. */
+  gchat_group_ban_listed (group, "a!*@*", "carol!c@h", 1700000000);
+  gchat_group_ban_listed (group, "b!*@*", "*", 0);
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_group_get_bans (group)), ==, 0);
+  gchat_group_ban_list_end (group);
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_group_get_bans (group)), ==, 2);
+  b = g_list_model_get_item (gchat_group_get_bans (group), 0);
+  g_assert_cmpstr (gchat_ban_get_setter (b), ==, "carol");
+  g_assert_cmpint (gchat_ban_get_when (b), ==, 1700000000);
+  g_clear_object (&b);
+  b = g_list_model_get_item (gchat_group_get_bans (group), 1);
+  g_assert_null (gchat_ban_get_setter (b));
+  /* Permanent admins. */
+  g_assert_cmpint (gchat_group_get_registration (group), ==, GCHAT_GROUP_REGISTRATION_UNKNOWN);
+  g_assert_true (gchat_group_chanadmin_line (group, "OWNER", "ann"));
+  g_assert_true (gchat_group_chanadmin_line (group, "ADMIN", "bo"));
+  g_assert_true (gchat_group_chanadmin_line (group, "ADMIN", "cy"));
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_group_get_admins (group)), ==, 0);
+  g_assert_true (gchat_group_chanadmin_line (group, "END", NULL));
+  g_assert_cmpint (gchat_group_get_registration (group), ==, GCHAT_GROUP_REGISTRATION_REGISTERED);
+  g_assert_cmpstr (gchat_group_get_owner (group), ==, "ann");
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_group_get_admins (group)), ==, 2);
+  g_assert_true (gchat_group_has_admin (group, "CY"));
+  g_assert_true (gchat_group_chanadmin_line (group, "REMOVED", "cy"));
+  g_assert_false (gchat_group_has_admin (group, "cy"));
+  g_assert_true (gchat_group_chanadmin_line (group, "ADDED", "dee"));
+  g_assert_true (gchat_group_chanadmin_line (group, "ADDED", "dee"));
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_group_get_admins (group)), ==, 2);
+  g_assert_false (gchat_group_chanadmin_line (group, "ADDED", NULL));
+  g_assert_false (gchat_group_chanadmin_line (group, "BOGUS", "x"));
+  gchat_group_set_not_registered (group);
+  g_assert_cmpint (gchat_group_get_registration (group), ==, GCHAT_GROUP_REGISTRATION_NONE);
+  g_assert_null (gchat_group_get_owner (group));
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_group_get_admins (group)), ==, 0);
+}
+
+/* ::server-error: count it. */
+static void
+count_error (GchatSession *session, const char *text, guint *n)
+{
+  (*n)++;
+}
+
+/* The session feeds a group's state from the server's lines and sends the dialog's wishes. */
+static void
+test_group_session (Fixture *f, gconstpointer data)
+{
+  GchatConversation *conv;
+  GchatGroup        *group;
+  GchatGroupModes    wanted = { 0 };
+  guint              errors = 0;
+
+  gchat_connection_set_account (f->conn, "alice", "pw", FALSE);
+  feed (f, ":chatd.test 005 alice MODES=4 :are supported");
+  feed (f, ":alice!a@h JOIN #g");
+  feed (f, ":chatd.test 353 alice = #g :@alice bob");
+  feed (f, ":chatd.test 366 alice #g :End of /NAMES list");
+  conv = gchat_session_find (f->session, "#g");
+  group = gchat_session_get_group (f->session, conv);
+  g_assert_true (gchat_session_get_group (f->session, conv) == group);
+  gchat_session_request_group (f->session, conv);
+  g_assert_true (sent_matches (f, "MODE #g"));
+  g_assert_true (sent_matches (f, "MODE #g b"));
+  feed (f, ":chatd.test 324 alice #g +nt");
+  feed (f, ":chatd.test 329 alice #g 1700000000");
+  feed (f, ":chatd.test 367 alice #g spam!*@* bob 1700000000");
+  feed (f, ":chatd.test 368 alice #g :End of channel ban list");
+  g_assert_true (gchat_group_get_modes_known (group));
+  g_assert_true (gchat_group_get_modes (group)->topic_lock);
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_group_get_bans (group)), ==, 1);
+  /* The replies are not dumped as text into the server log. */
+  g_assert_null (
+    strstr (gchat_message_get_text (last_message (gchat_session_get_server (f->session))),
+            "spam!*@*"));
+  feed (f, ":bob!b@h MODE #g +ib-b x!*@* spam!*@*");
+  g_assert_true (gchat_group_get_modes (group)->invite_only);
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_group_get_bans (group)), ==, 1);
+  /* Apply: only the difference, in one MODE line. */
+  gchat_group_modes_copy (&wanted, gchat_group_get_modes (group));
+  wanted.key = g_strdup ("k1");
+  wanted.limit = 5;
+  wanted.secret = TRUE;
+  gchat_session_set_group_modes (f->session, conv, &wanted);
+  g_assert_true (sent_matches (f, "MODE #g +skl k1 5"));
+  gchat_group_modes_clear (&wanted);
+  gchat_session_set_ban (f->session, conv, "y!*@*", FALSE);
+  g_assert_true (sent_matches (f, "MODE #g -b y!*@*"));
+  gchat_session_set_permanent_admin (f->session, conv, "bob", TRUE);
+  g_assert_true (sent_matches (f, "CHANADMIN #g +bob"));
+  /* Machine lines make us the owner; NOT_REGISTERED is no error. */
+  g_signal_connect (f->session, "server-error", G_CALLBACK (count_error), &errors);
+  feed (f, ":chatd.test 900 alice alice!a@h alice :You are now logged in as alice");
+  feed (f, ":chatd.test CHANADMIN #g OWNER alice");
+  feed (f, ":chatd.test CHANADMIN #g END");
+  g_assert_true (gchat_session_is_group_owner (f->session, conv));
+  feed (f, ":chatd.test CHANADMIN #g ADDED bob");
+  g_assert_true (gchat_group_has_admin (group, "bob"));
+  g_assert_nonnull (
+    strstr (gchat_message_get_text (last_message (conv)), "bob is now a permanent admin"));
+  feed (f, ":chatd.test FAIL CHANADMIN NOT_REGISTERED #g :#g is not a persistent channel");
+  g_assert_cmpint (gchat_group_get_registration (group), ==, GCHAT_GROUP_REGISTRATION_NONE);
+  g_assert_false (gchat_session_is_group_owner (f->session, conv));
+  g_assert_cmpuint (errors, ==, 0);
+  g_signal_handlers_disconnect_by_func (f->session, count_error, &errors);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1181,5 +1389,8 @@ main (int argc, char **argv)
               test_history_flag,
               fixture_teardown);
   g_test_add ("/session/whox", Fixture, NULL, fixture_setup, test_whox, fixture_teardown);
+  g_test_add_func ("/group/modes-diff", test_group_modes_diff);
+  g_test_add_func ("/group/model", test_group_model);
+  g_test_add ("/group/session", Fixture, NULL, fixture_setup, test_group_session, fixture_teardown);
   return g_test_run ();
 }

@@ -141,3 +141,7 @@ EXTRA_DIST += tests/integration/irc-whox.chat
 # The batch tag reaches clients without message-tags (gchat's history).
 TESTS += tests/integration/history-batch.chat
 EXTRA_DIST += tests/integration/history-batch.chat
+
+# CHANADMIN machine lines (chatd/chanadmin capability), branch gchat-groups.
+TESTS += tests/integration/chanadmin.chat
+EXTRA_DIST += tests/integration/chanadmin.chat
