@@ -352,10 +352,8 @@ history_target(struct client *c, const char *cmd, const char *sub,
 	    (peer->flags & CLIENT_REGISTERED) && peer->account != NULL)
 		account = peer->account;
 	else if (chat_nick_valid(target, CHAT_NICK_MAX) &&
-	    account_exists(target)) {
+	    account_exists(target))
 		account = target;
-		peer = NULL; /* someone else holds the account's nick */
-	}
 	if (account == NULL) {
 		send_fail(c, cmd, "INVALID_TARGET", sub,
 		    "%s: no such channel, and no logged-in user or account "
@@ -364,8 +362,8 @@ history_target(struct client *c, const char *cmd, const char *sub,
 		return false;
 	}
 	history_private_key(c->account, account, op->key, sizeof op->key);
-	strlcpy(
-	    op->target, peer != NULL ? peer->nick : account, sizeof op->target);
+	/* Named as asked: the client files the batch under that name. */
+	strlcpy(op->target, target, sizeof op->target);
 	op->private = true;
 	return true;
 }

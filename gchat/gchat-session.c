@@ -1453,6 +1453,22 @@ gchat_session_is_group_owner (GchatSession *self, GchatConversation *conv)
     chat_casecmp (gchat_group_get_owner (group), account) == 0;
 }
 
+/* CHATHISTORY TARGETS target time: a private conversation comes back with its history. */
+static void
+handle_chathistory (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  const char *target;
+
+  if (m->argc < 3 || g_ascii_strcasecmp (m->argv[0], "TARGETS") != 0)
+    return;
+  target = m->argv[1];
+  if (chat_is_channel (target) || !chat_nick_valid (target, CHAT_NICK_MAX) ||
+      gchat_session_find (self, target) != NULL)
+    return;
+  gchat_session_open_query (self, target, FALSE);
+  gchat_session_request_history (self, target);
+}
+
 /* Named commands, sorted by name for bsearch. */
 struct handler_entry
 {
@@ -1461,17 +1477,28 @@ struct handler_entry
 };
 
 static const struct handler_entry handlers[] = {
-  { "ACCOUNT", handle_account },     { "AWAY", handle_away },
-  { "BATCH", handle_batch },         { "CHANADMIN", handle_chanadmin },
-  { "ERROR", handle_error },         { "FAIL", handle_standard_reply },
-  { "INVITE", handle_invite },       { "JOIN", handle_join },
-  { "KICK", handle_kick },           { "MODE", handle_mode },
-  { "NICK", handle_nick },           { "NOTE", handle_standard_reply },
-  { "NOTICE", handle_notice },       { "PART", handle_part },
-  { "PRIVMSG", handle_privmsg },     { "QUIT", handle_quit },
-  { "REGISTER", handle_register },   { "SENDFILE", handle_sendfile },
-  { "TOPIC", handle_topic },         { "TTT", handle_ttt },
-  { "WARN", handle_standard_reply }, { "WARN", handle_standard_reply },
+  { "ACCOUNT", handle_account },
+  { "AWAY", handle_away },
+  { "BATCH", handle_batch },
+  { "CHANADMIN", handle_chanadmin },
+  { "CHATHISTORY", handle_chathistory },
+  { "ERROR", handle_error },
+  { "FAIL", handle_standard_reply },
+  { "INVITE", handle_invite },
+  { "JOIN", handle_join },
+  { "KICK", handle_kick },
+  { "MODE", handle_mode },
+  { "NICK", handle_nick },
+  { "NOTE", handle_standard_reply },
+  { "NOTICE", handle_notice },
+  { "PART", handle_part },
+  { "PRIVMSG", handle_privmsg },
+  { "QUIT", handle_quit },
+  { "REGISTER", handle_register },
+  { "SENDFILE", handle_sendfile },
+  { "TOPIC", handle_topic },
+  { "TTT", handle_ttt },
+  { "WARN", handle_standard_reply },
 };
 
 /* bsearch comparator over the handler table. */
@@ -1678,6 +1705,27 @@ gchat_session_ison_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/*
+ * Logged in with a server that keeps history: ask which private
+ * conversations the account had in the last 30 days (CHATHISTORY
+ * TARGETS), so they are back in the sidebar on any computer.
+ */
+static void
+gchat_session_restore_queries (GchatSession *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) from = g_date_time_add_days (now, -30);
+  g_autoptr (GDateTime) to = g_date_time_add_minutes (now, 1);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  if (!gchat_connection_get_logged_in (self->conn) || !gchat_session_supports (self, "CHATHISTORY"))
+    return;
+  a = g_date_time_format (from, "timestamp=%Y-%m-%dT%H:%M:%S.000Z");
+  b = g_date_time_format (to, "timestamp=%Y-%m-%dT%H:%M:%S.000Z");
+  gchat_connection_sendv (self->conn, "CHATHISTORY", "TARGETS", a, b, "50", NULL);
+}
+
 /* After the welcome: rejoin groups and start following contacts. */
 static void
 gchat_session_welcome (GchatSession *self)
@@ -1828,9 +1876,14 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
       return;
     case RPL_ENDOFWHOIS:
       return;
+    case RPL_ENDOFMOTD:
+      gchat_session_restore_queries (self);
+      break;
     case RPL_LOCALUSERS:
     case RPL_GLOBALUSERS:
     case ERR_NOMOTD:
+      if (num == ERR_NOMOTD)
+        gchat_session_restore_queries (self);
       /* The counts are repeated in the text; a missing MOTD is no error. */
       gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, last_arg (m));
       return;
@@ -1862,6 +1915,9 @@ gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m)
       text = g_strdup_printf ("You are logged in as %s", m->argc > 2 ? m->argv[2] : "?");
       gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, text);
       gchat_session_update_status (self);
+      /* Logged in after the welcome (LOGIN, REGISTER): SASL's comes before. */
+      if (gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED)
+        gchat_session_restore_queries (self);
       return;
     case RPL_LOGGEDOUT:
       gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, "You are logged out");

@@ -347,6 +347,31 @@ test_private_history (void)
   g_assert_cmpstr (gchat_message_get_nick (theirs), ==, "erin");
 }
 
+/*
+ * Step: after logging in again (on this or any computer), the private
+ * conversations of the last month are back in the sidebar with their
+ * history (CHATHISTORY TARGETS), not counted as unread.
+ */
+static void
+test_restore_conversations (void)
+{
+  GchatConnection   *conn = gchat_session_get_connection (session);
+  GchatConversation *conv;
+
+  gchat_session_close_conversation (session, gchat_session_find (session, "erin"));
+  gchat_connection_quit (conn, "moving to another computer");
+  g_assert_true (gui_wait_for (is_disconnected, NULL));
+  gchat_connection_set_account (conn, "dana", "danas-password", FALSE);
+  gchat_window_connect (window);
+  g_assert_true (gui_wait_for (logged_in, NULL));
+  g_assert_true (gui_wait_for (erin_says, (gpointer) "kept this time?"));
+  g_assert_true (gui_wait_for (erin_says, (gpointer) "yes, both of us have accounts"));
+  conv = gchat_session_find (session, "erin");
+  g_assert_cmpint (gchat_conversation_get_kind (conv), ==, GCHAT_CONVERSATION_QUERY);
+  g_assert_cmpuint (gchat_conversation_get_unread (conv), ==, 0);
+  g_assert_true (gchat_message_get_own (conv_find (conv, "yes, both of us have accounts")));
+}
+
 /* Step: a wrong password is said in words, and the chat goes on without the account. */
 static void
 test_wrong_password (void)
@@ -435,6 +460,7 @@ main (int argc, char **argv)
   g_test_add_func ("/accounts/member-account", test_member_account);
   g_test_add_func ("/accounts/offline-message", test_offline_message);
   g_test_add_func ("/accounts/private-history", test_private_history);
+  g_test_add_func ("/accounts/restore-conversations", test_restore_conversations);
   g_test_add_func ("/accounts/wrong-password", test_wrong_password);
   g_test_add_func ("/accounts/password-logout", test_password_logout);
   status = g_test_run ();
