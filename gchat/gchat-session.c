@@ -462,6 +462,7 @@ handle_join (GchatSession *self, const struct chat_msg *m, const char *nick)
       gchat_conversation_set_key (conv, key);
     gchat_conversation_clear_members (conv);
     gchat_conversation_set_joined (conv, TRUE);
+    g_object_set_data (G_OBJECT (conv), "gchat-rejoin", NULL);
     gchat_session_request_history (self, m->argv[0]);
     gchat_session_request_whox (self, m->argv[0]);
     gchat_session_chanadmin_ask (self, m->argv[0]);
@@ -965,7 +966,8 @@ upload_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_free (r);
   gchat_transfer_set_reading (t, FALSE);
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  if (gchat_transfer_is_over (t) || self->conn == NULL)
+  /* Without an id the connection dropped: the resumed upload seeks anew. */
+  if (gchat_transfer_is_over (t) || self->conn == NULL || gchat_transfer_get_id (t) == NULL)
     return;
   if (chunk == NULL) {
     g_autofree char *text = g_strdup_printf ("Cannot read the file: %s", error->message);
@@ -1040,6 +1042,7 @@ gchat_session_start_upload (GchatSession *self, GchatTransfer *t, guint64 offset
 {
   GInputStream *stream = gchat_transfer_get_upload (t);
   g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) stale = gchat_transfer_take_pending (t);
 
   gchat_transfer_set_sent (t, offset);
   if (!gchat_transfer_sent (t, offset))
@@ -1178,6 +1181,15 @@ handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
   }
   if (g_ascii_strcasecmp (sub, "STORED") == 0 && t != NULL) {
     gchat_transfer_finish (t);
+    return;
+  }
+  if (g_ascii_strcasecmp (sub, "OFFER") == 0 && t != NULL &&
+      gchat_transfer_get_direction (t) == GCHAT_TRANSFER_RECEIVE &&
+      gchat_transfer_get_state (t) == GCHAT_TRANSFER_ACTIVE) {
+    /* Offered again after a reconnect: go on from what arrived. */
+    g_autofree char *from = g_strdup_printf ("%" G_GUINT64_FORMAT, gchat_transfer_get_done (t));
+
+    gchat_connection_sendv (self->conn, "SENDFILE", "ACCEPT", m->argv[1], from, NULL);
     return;
   }
   if (g_ascii_strcasecmp (sub, "OFFER") == 0 && m->argc >= 8 && t == NULL) {
@@ -1726,6 +1738,57 @@ gchat_session_restore_queries (GchatSession *self)
   gchat_connection_sendv (self->conn, "CHATHISTORY", "TARGETS", a, b, "50", NULL);
 }
 
+/*
+ * The connection dropped: our unfinished uploads wait, without the id of a
+ * connection that is gone, to be offered again (gchat_session_resume_uploads).
+ */
+static void
+gchat_session_pause_uploads (GchatSession *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatTransfer) t = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
+
+    if (gchat_transfer_get_direction (t) != GCHAT_TRANSFER_SEND || gchat_transfer_is_over (t))
+      continue;
+    gchat_transfer_set_id (t, NULL);
+    gchat_transfer_set_state (t, GCHAT_TRANSFER_WAITING);
+  }
+}
+
+/*
+ * Connected again: offer each unfinished upload with the same SENDFILE
+ * line; the server's UPLOAD reply says where to go on (doc/PROTOCOL.md,
+ * "Interruptions"), and a file it had whole is stored at once.
+ */
+static void
+gchat_session_resume_uploads (GchatSession *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatTransfer) t = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
+    g_autofree char *name = NULL;
+    g_autofree char *size = NULL;
+
+    if (gchat_transfer_get_direction (t) != GCHAT_TRANSFER_SEND || gchat_transfer_is_over (t) ||
+        gchat_transfer_get_id (t) != NULL)
+      continue;
+    name = g_strdup (gchat_transfer_get_name (t));
+    g_strdelimit (name, " ", '_');
+    size = g_strdup_printf ("%" G_GUINT64_FORMAT, gchat_transfer_get_size (t));
+    gchat_connection_sendv (self->conn,
+                            "SENDFILE",
+                            "TO",
+                            gchat_transfer_get_peer (t),
+                            name,
+                            size,
+                            gchat_transfer_get_sha256 (t),
+                            NULL);
+  }
+}
+
 /* After the welcome: rejoin groups and start following contacts. */
 static void
 gchat_session_welcome (GchatSession *self)
@@ -1736,9 +1799,9 @@ gchat_session_welcome (GchatSession *self)
   for (guint i = 0; i < n; i++) {
     g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
 
+    /* The flag stays until the JOIN comes back: a drop before then keeps it. */
     if (g_object_get_data (G_OBJECT (c), "gchat-rejoin") == NULL)
       continue;
-    g_object_set_data (G_OBJECT (c), "gchat-rejoin", NULL);
     if (gchat_conversation_get_key (c) != NULL)
       gchat_connection_sendv (self->conn,
                               "JOIN",
@@ -1764,6 +1827,7 @@ gchat_session_welcome (GchatSession *self)
     self->ison_source = g_timeout_add_seconds (ISON_INTERVAL_S, gchat_session_ison_tick, self);
     gchat_session_ison_tick (self);
   }
+  gchat_session_resume_uploads (self);
   gchat_session_update_status (self);
 }
 
@@ -2073,6 +2137,7 @@ on_disconnected (GchatConnection *conn, const char *reason, gpointer user_data)
   guint            n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
 
   g_clear_handle_id (&self->ison_source, g_source_remove);
+  gchat_session_pause_uploads (self);
   for (guint i = 0; i < n; i++) {
     g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
 

@@ -935,6 +935,139 @@ test_receive_big_file (void)
   g_rmdir (dir);
 }
 
+/* The transfer named @name (borrowed), or NULL. */
+static GchatTransfer *
+transfer_named (const char *name)
+{
+  GListModel *transfers = gchat_session_get_transfers (session);
+
+  for (guint i = 0; i < g_list_model_get_n_items (transfers); i++) {
+    g_autoptr (GchatTransfer) t = g_list_model_get_item (transfers, i);
+
+    if (g_strcmp0 (gchat_transfer_get_name (t), name) == 0)
+      return t;
+  }
+  return NULL;
+}
+
+/* Condition: a transfer named @data exists. */
+static gboolean
+transfer_exists (gpointer data)
+{
+  return transfer_named (data) != NULL;
+}
+
+/* Condition: the transfer named @data has moved some bytes (or is over). */
+static gboolean
+transfer_under_way (gpointer data)
+{
+  GchatTransfer *t = transfer_named (data);
+
+  return t != NULL && (gchat_transfer_get_done (t) > 0 || gchat_transfer_is_over (t));
+}
+
+static gboolean status_mentions (gpointer data);
+
+/* Drop gchat's connection under it, as a network failure would. */
+static void
+drop_connection (void)
+{
+  GSocket *sock = gchat_connection_get_socket (gchat_session_get_connection (session));
+
+  g_assert_nonnull (sock);
+  g_assert_true (g_socket_shutdown (sock, TRUE, TRUE, NULL));
+}
+
+/*
+ * Step: the connection drops in the middle of an upload. After the
+ * automatic reconnect gchat offers the same file again, goes on from where
+ * the server says, and the server stores it (its SHA-256 checked whole).
+ */
+static void
+test_resume_upload (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("gchat-resume-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "resume-up.bin", NULL);
+  g_autofree char *cmd = g_strdup_printf ("/sendfile bob %s", path);
+  g_autofree char *sha = make_big_file (path);
+  g_autofree char *offer =
+    g_strdup_printf (":* SENDFILE OFFER * alice bob %d %s * :resume-up.bin", BIG_FILE_SIZE, sha);
+  g_autofree char *decline = NULL;
+  GchatTransfer   *t;
+
+  gui_type_line (window, cmd);
+  g_assert_true (gui_wait_for (transfer_under_way, (gpointer) "resume-up.bin"));
+  t = transfer_named ("resume-up.bin");
+  g_assert_false (gchat_transfer_is_over (t));
+  g_assert_cmpuint (gchat_transfer_get_done (t), <, BIG_FILE_SIZE);
+  drop_connection ();
+  g_assert_true (gui_wait_for (status_mentions, (gpointer) "reconnecting"));
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_WAITING);
+  g_assert_true (gui_wait_for (transfer_over, t));
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_DONE);
+  gui_raw_expect (&bob, offer);
+  /* bob leaves the offer: it is not what this step is about. */
+  decline = g_strdup_printf ("SENDFILE DECLINE %s", gchat_transfer_get_id (t));
+  gui_raw_send (&bob, decline);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/*
+ * Step: the connection drops in the middle of a download. The server
+ * offers the file again after the reconnect; gchat goes on from the bytes
+ * it has, and the file arrives whole.
+ */
+static void
+test_resume_download (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("gchat-resume-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "resume-down.bin", NULL);
+  g_autofree char *sha = make_big_file (path);
+  g_autofree char *line =
+    g_strdup_printf ("SENDFILE alice resume-down.bin %d %s", BIG_FILE_SIZE, sha);
+  g_autofree guchar *content = NULL;
+  g_autofree char   *stored = NULL;
+  g_autofree char   *received = NULL;
+  g_autofree char   *got = NULL;
+  g_auto (GStrv) fields = NULL;
+  BobUpload      up = { 0 };
+  GchatTransfer *t;
+  char          *data = NULL;
+  gsize          len = 0;
+
+  g_assert_true (g_file_get_contents (path, (char **)&content, &len, NULL));
+  gui_raw_send (&bob, line);
+  gui_raw_expect (&bob, ":* SENDFILE UPLOAD * 0 :resume-down.bin");
+  fields =
+    g_strsplit (gui_lines_find (bob.lines, ":* SENDFILE UPLOAD * 0 :resume-down.bin"), " ", -1);
+  up.id = fields[3];
+  up.content = content;
+  up.size = len;
+  up.next_line = bob.lines->len;
+  g_assert_true (gui_wait_for (bob_uploaded, &up));
+  stored = g_strdup_printf (":* SENDFILE STORED %s *", fields[3]);
+  gui_raw_expect (&bob, stored);
+  g_assert_true (gui_wait_for (transfer_exists, (gpointer) "resume-down.bin"));
+  t = transfer_named ("resume-down.bin");
+  gchat_session_transfer_answer (session, gchat_transfer_get_key (t), TRUE);
+  g_assert_true (gui_wait_for (transfer_under_way, (gpointer) "resume-down.bin"));
+  g_assert_false (gchat_transfer_is_over (t));
+  g_assert_cmpuint (gchat_transfer_get_done (t), <, BIG_FILE_SIZE);
+  drop_connection ();
+  g_assert_true (gui_wait_for (transfer_over, t));
+  g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_DONE);
+  received = g_file_get_path (gchat_transfer_get_file (t));
+  g_assert_true (g_file_get_contents (received, &data, &len, NULL));
+  got = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)data, len);
+  g_free (data);
+  g_assert_cmpuint (len, ==, BIG_FILE_SIZE);
+  g_assert_cmpstr (got, ==, sha);
+  g_unlink (received);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Step 7: bob quits; the contact turns offline, live. */
 static void
 test_contact_offline (void)
@@ -980,7 +1113,8 @@ static void
 test_server_error (void)
 {
   g_assert_true (gchat_window_show_by_name (window, "#test"));
-  gui_type_line (window, "/kick nobody");
+  /* After the reconnects of the resume steps we are no admin any more. */
+  gui_type_line (window, "/invite nobody");
   g_assert_true (gui_wait_for (error_mentions, (gpointer) "nobody"));
   g_test_message ("error shown: %s", gchat_window_get_error (window));
 }
@@ -1268,6 +1402,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/send-file", test_send_file);
   g_test_add_func ("/gui/send-big-file", test_send_big_file);
   g_test_add_func ("/gui/receive-big-file", test_receive_big_file);
+  g_test_add_func ("/gui/resume-upload", test_resume_upload);
+  g_test_add_func ("/gui/resume-download", test_resume_download);
   g_test_add_func ("/gui/private-group", test_private_group);
   g_test_add_func ("/gui/contact-offline", test_contact_offline);
   g_test_add_func ("/gui/server-error", test_server_error);
