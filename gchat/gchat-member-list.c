@@ -75,6 +75,20 @@ gchat_member_list_permanent_item (GchatMemberList *self, GMenu *menu, GchatMembe
   }
 }
 
+/* Game record for everyone; Disconnect from server only while we are a server operator. */
+static void
+gchat_member_list_add_server_items (GMenu *menu, const char *nick)
+{
+  g_autoptr (GMenu) oper = g_menu_new ();
+  g_autoptr (GMenuItem) kill = g_menu_item_new ("Disconnect from server…", NULL);
+
+  menu_add (menu, "Game record", "server.record", nick);
+  g_menu_item_set_action_and_target_value (kill, "server.kill", g_variant_new_string (nick));
+  g_menu_item_set_attribute (kill, "hidden-when", "s", "action-disabled");
+  g_menu_append_item (oper, kill);
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (oper));
+}
+
 /** gchat_member_list_menu_for: the menu for @nick; admin items only when we are operator or owner.
  */
 GMenuModel *
@@ -93,6 +107,7 @@ gchat_member_list_menu_for (GchatMemberList *self, const char *nick)
   }
   menu_add (menu, "Send a private message", "chat.query", nick);
   menu_add (menu, "Who is this?", "chat.whois", nick);
+  gchat_member_list_add_server_items (menu, nick);
   if (self->conv != NULL &&
       (gchat_conversation_get_operator (self->conv) || gchat_member_list_is_owner (self))) {
     g_autoptr (GMenu) admin = g_menu_new ();

@@ -19,6 +19,7 @@
 #include "gchat-game.h"
 #include "gchat-group-info.h"
 #include "gchat-group.h"
+#include "gchat-server-requests.h"
 #include "gchat-transfer.h"
 #include "gchat-session.h"
 
@@ -61,11 +62,12 @@ struct _GchatSession
   GHashTable        *focus_on_join;
   GHashTable        *whox_pending;    /* folded channels we sent WHO %tcnfa for */
   GHashTable        *history_batches; /* open chathistory BATCH id -> target */
+  GchatServerRequests *requests; /* operator, statistics and server information */
 };
 
 G_DEFINE_FINAL_TYPE (GchatSession, gchat_session, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_STATUS, PROP_STATE, PROP_AWAY, LAST_PROP };
+enum { PROP_0, PROP_STATUS, PROP_STATE, PROP_AWAY, PROP_OPERATOR, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
@@ -822,7 +824,8 @@ gchat_session_add_game (GchatSession  *self,
  *   TTT INVITE <id> <from> <to> <from-mark> <status> [<#channel>]
  *   TTT STATE <id> <x> <o> <board> <turn> <result> <how> [<#channel>]
  *   TTT PLAYER <id> <nick> gone <seconds> | back
- * Anything else (STATS, END LIST) is shown as text.
+ * Anything else (END LIST, a STATS the UI did not ask for: the ones it
+ * asked for go to GchatServerRequests first) is shown as text.
  */
 static void
 handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
@@ -1969,6 +1972,9 @@ on_message_received (GchatConnection *conn, gpointer msg, gpointer user_data)
   const struct chat_msg *m = msg;
   g_autofree char       *nick = source_nick (m);
 
+  /* Replies to what a dialog asked for go to that dialog only. */
+  if (gchat_server_requests_feed (self->requests, m))
+    return;
   if (g_ascii_isdigit (m->command[0]) && strlen (m->command) == 3) {
     gchat_session_numeric (self, atoi (m->command), m);
   } else {
@@ -2073,6 +2079,7 @@ on_disconnected (GchatConnection *conn, const char *reason, gpointer user_data)
   guint            n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
 
   g_clear_handle_id (&self->ison_source, g_source_remove);
+  gchat_server_requests_reset (self->requests);
   for (guint i = 0; i < n; i++) {
     g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
 
@@ -3165,6 +3172,29 @@ on_state_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
   g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_STATE]);
 }
 
+/* The server gave or took our operator status. */
+static void
+gchat_session_operator_changed (GchatSession *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_OPERATOR]);
+}
+
+/** gchat_session_get_requests: what the dialogs ask of the server itself (borrowed). */
+GchatServerRequests *
+gchat_session_get_requests (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  return self->requests;
+}
+
+/** gchat_session_get_operator: whether we are a server operator (user mode +o). */
+gboolean
+gchat_session_get_operator (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  return self->requests != NULL && gchat_server_requests_get_operator (self->requests);
+}
+
 static void
 gchat_session_dispose (GObject *object)
 {
@@ -3176,6 +3206,7 @@ gchat_session_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->conn, self);
     gchat_connection_close (self->conn);
   }
+  g_clear_object (&self->requests);
   g_clear_object (&self->conn);
   self->active = NULL;
   self->server = NULL;
@@ -3222,6 +3253,9 @@ gchat_session_get_property (GObject *object, guint prop_id, GValue *value, GPara
     case PROP_STATE:
       g_value_set_enum (value, gchat_connection_get_state (self->conn));
       break;
+    case PROP_OPERATOR:
+      g_value_set_boolean (value, gchat_session_get_operator (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -3249,6 +3283,12 @@ gchat_session_class_init (GchatSessionClass *klass)
                                           GCHAT_TYPE_CONNECTION_STATE,
                                           GCHAT_CONNECTION_DISCONNECTED,
                                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatSession:operator: whether we are a server operator (user mode +o). */
+  pspecs[PROP_OPERATOR] = g_param_spec_boolean ("operator",
+                                                NULL,
+                                                NULL,
+                                                FALSE,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, LAST_PROP, pspecs);
 
   /** GchatSession::conversation-opened: a conversation appeared or was asked for; show it if focus.
@@ -3313,6 +3353,11 @@ gchat_session_init (GchatSession *self)
   g_signal_connect (self->conn, "message-received", G_CALLBACK (on_message_received), self);
   g_signal_connect (self->conn, "disconnected", G_CALLBACK (on_disconnected), self);
   g_signal_connect (self->conn, "notify::state", G_CALLBACK (on_state_notify), self);
+  self->requests = gchat_server_requests_new (self->conn, self->server);
+  g_signal_connect_swapped (self->requests,
+                            "notify::operator",
+                            G_CALLBACK (gchat_session_operator_changed),
+                            self);
 }
 
 /** gchat_session_new: a session with only the server log. */
