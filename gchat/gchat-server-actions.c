@@ -262,6 +262,15 @@ static const GActionEntry server_actions[] = {
   { .name = "info", .activate = info_activated },
 };
 
+/** gchat_server_actions_get: the "server." actions of @window (tests read their state). */
+GActionGroup *
+gchat_server_actions_get (GtkWindow *window)
+{
+  ServerActions *sa = g_object_get_data (G_OBJECT (window), SERVER_ACTIONS_KEY);
+
+  return sa != NULL ? G_ACTION_GROUP (sa->group) : NULL;
+}
+
 /**
  * gchat_server_actions_install:
  * Add the "server." actions to @window for @session (which the window

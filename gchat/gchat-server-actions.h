@@ -10,6 +10,7 @@
 
 G_BEGIN_DECLS
 
-void gchat_server_actions_install (GtkWindow *window, GchatSession *session);
+void          gchat_server_actions_install (GtkWindow *window, GchatSession *session);
+GActionGroup *gchat_server_actions_get (GtkWindow *window);
 
 G_END_DECLS
