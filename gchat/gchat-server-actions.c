@@ -133,7 +133,7 @@ die_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
                      "gchat cannot undo this.",
                      host != NULL ? host : "");
   GchatConfirmDialog *dialog = gchat_confirm_dialog_new (sa->window,
-                                                         "Shut down server",
+                                                         "Shut down",
                                                          "Shut down the whole server?",
                                                          body,
                                                          "Shut Down Server");
@@ -164,7 +164,7 @@ kill_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
     "leave with your reason. They can connect again.",
     nick);
   GchatConfirmDialog *dialog =
-    gchat_confirm_dialog_new (sa->window, "Disconnect from server", heading, body, "Disconnect");
+    gchat_confirm_dialog_new (sa->window, "Disconnect user", heading, body, "Disconnect");
 
   g_object_set_data_full (G_OBJECT (dialog), "gchat-nick", g_strdup (nick), g_free);
   gchat_confirm_dialog_ask_reason (dialog, "_Reason (shown to them and to others)");

@@ -29,6 +29,7 @@ typedef struct
   RequestKind kind;
   char       *token; /* the PING token that closes it */
   char       *nick;  /* KILL victim; STATS subject (NULL: ourselves) */
+  char       *later; /* REHASH: the 382 in words, if no NOTE or FAIL follows */
 } Request;
 
 struct _GchatServerRequests
@@ -64,6 +65,7 @@ request_free (Request *r)
 {
   g_free (r->token);
   g_free (r->nick);
+  g_free (r->later);
   g_free (r);
 }
 
@@ -199,30 +201,46 @@ gchat_server_requests_feed_kill (GchatServerRequests   *self,
   return TRUE;
 }
 
-/* Replies to REHASH: 382, then NOTE or FAIL REHASH; 481. */
+/*
+ * Replies to REHASH: 382 names the file; chatd then says with NOTE or FAIL
+ * REHASH whether it worked, and one message says both (other servers send
+ * only 382, told at the PONG). 481 for non-operators.
+ */
 static gboolean
-gchat_server_requests_feed_rehash (GchatServerRequests *self, const struct chat_msg *m, int num)
+gchat_server_requests_feed_rehash (GchatServerRequests   *self,
+                                   Request               *r,
+                                   const struct chat_msg *m,
+                                   int                    num)
 {
   g_autofree char *text = NULL;
   gboolean         ok = TRUE;
   gboolean standard = (strcmp (m->command, "NOTE") == 0 || strcmp (m->command, "FAIL") == 0) &&
     m->argc > 2 && g_ascii_strcasecmp (m->argv[0], "REHASH") == 0;
 
-  if (num == RPL_REHASHING)
-    text = g_strdup_printf ("The server is reloading its configuration file %s",
-                            m->argc > 2 ? m->argv[1] : "");
-  else if (num == ERR_NOPRIVILEGES) {
+  if (num == RPL_REHASHING) {
+    g_free (r->nick);
+    r->nick = g_strdup (m->argc > 2 ? m->argv[1] : "");
+    g_free (r->later);
+    r->later = g_strdup_printf ("The server is reloading its configuration file %s", r->nick);
+    return TRUE;
+  }
+  if (num == ERR_NOPRIVILEGES) {
     gchat_server_requests_denied (self, GCHAT_SERVER_REPLY_REHASH);
     return TRUE;
-  } else if (standard && strcmp (m->command, "NOTE") == 0)
-    text = g_strdup ("The server reloaded its configuration");
-  else if (standard) {
+  }
+  if (!standard)
+    return FALSE;
+  g_clear_pointer (&r->later, g_free);
+  if (strcmp (m->command, "NOTE") == 0) {
+    text = g_strdup_printf ("The server reloaded its configuration%s%s",
+                            r->nick != NULL && *r->nick != '\0' ? " from " : "",
+                            r->nick != NULL ? r->nick : "");
+  } else {
     ok = FALSE;
     text = g_strdup_printf ("The server could not reload its configuration and keeps the old "
                             "one: %s",
                             last_arg (m));
-  } else
-    return FALSE;
+  }
   gchat_server_requests_reply (self, GCHAT_SERVER_REPLY_REHASH, ok, text);
   return TRUE;
 }
@@ -373,7 +391,7 @@ gchat_server_requests_feed_request (GchatServerRequests   *self,
     case REQ_KILL:
       return gchat_server_requests_feed_kill (self, r, m, num);
     case REQ_REHASH:
-      return gchat_server_requests_feed_rehash (self, m, num);
+      return gchat_server_requests_feed_rehash (self, r, m, num);
     case REQ_DIE:
     case REQ_DEOPER:
       return gchat_server_requests_feed_denied (self, r, m, num);
@@ -427,6 +445,8 @@ gchat_server_requests_feed (GchatServerRequests *self, const struct chat_msg *m)
     return FALSE;
   if (strcmp (m->command, "PONG") == 0 && strcmp (last_arg (m), r->token) == 0) {
     g_queue_pop_head (&self->requests);
+    if (r->later != NULL)
+      gchat_server_requests_reply (self, GCHAT_SERVER_REPLY_REHASH, TRUE, r->later);
     if (r->kind == REQ_INFO) {
       self->info_pending = FALSE;
       g_signal_emit (self, signals[SIG_INFO_CHANGED], 0);

@@ -62,7 +62,9 @@ struct _GchatSession
   GHashTable        *focus_on_join;
   GHashTable        *whox_pending;    /* folded channels we sent WHO %tcnfa for */
   GHashTable        *history_batches; /* open chathistory BATCH id -> target */
-  GchatServerRequests *requests; /* operator, statistics and server information */
+
+  /* Operator status, game statistics and server information. */
+  GchatServerRequests *requests;
 };
 
 G_DEFINE_FINAL_TYPE (GchatSession, gchat_session, G_TYPE_OBJECT)
@@ -3284,11 +3286,8 @@ gchat_session_class_init (GchatSessionClass *klass)
                                           GCHAT_CONNECTION_DISCONNECTED,
                                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   /** GchatSession:operator: whether we are a server operator (user mode +o). */
-  pspecs[PROP_OPERATOR] = g_param_spec_boolean ("operator",
-                                                NULL,
-                                                NULL,
-                                                FALSE,
-                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  pspecs[PROP_OPERATOR] =
+    g_param_spec_boolean ("operator", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, LAST_PROP, pspecs);
 
   /** GchatSession::conversation-opened: a conversation appeared or was asked for; show it if focus.

@@ -54,7 +54,7 @@ gchat_stats_dialog_sync (GchatStatsDialog *self)
   gtk_label_set_text (self->losses_label, self->known ? num[1] : "–");
   gtk_label_set_text (self->draws_label, self->known ? num[2] : "–");
   if (self->known)
-    played = g_strdup_printf ("%u games finished", w + l + d);
+    played = g_strdup_printf (w + l + d == 1 ? "%u game finished" : "%u games finished", w + l + d);
   gtk_label_set_text (self->played_label, played != NULL ? played : "");
 }
 

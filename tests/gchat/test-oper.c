@@ -306,8 +306,7 @@ static void
 test_rehash (void)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "server.rehash", NULL));
-  expect_confirm_says ("reloading its configuration file");
-  expect_confirm_says ("The server reloaded its configuration");
+  expect_confirm_says ("The server reloaded its configuration from chatd.conf");
   gui_screenshot ("gchat-oper-rehash.png");
   close_confirm_dialogs ();
   /* The numeric itself is not repeated as raw text in the server tab. */
