@@ -180,7 +180,7 @@ test_connect (void)
   config->nick = g_strdup ("quin");
   window = gchat_window_new (GTK_APPLICATION (app), config);
   session = gchat_window_get_session (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
   gtk_window_present (GTK_WINDOW (window));
   gchat_window_connect (window);
   g_assert_true (gui_wait_for (gui_is_connected, session));
@@ -440,7 +440,7 @@ test_info (void)
   /* None of it was repeated in the server tab. */
   g_assert_cmpuint (server_tab_count ("Welcome to chatd"), ==, motd_before);
   g_assert_cmpuint (server_tab_count ("There are 3 users"), ==, 0);
-  gui_screenshot ("gchat-server-info.png");
+  gui_screenshot ("gchat-server.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
