@@ -777,6 +777,36 @@ handle_register (GchatSession *self, const struct chat_msg *m, const char *nick)
     gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
 }
 
+/* Ask for the opponent's record, for the board (TTT STATS; chatd/ttt only). */
+static void
+gchat_session_ask_record (GchatSession *self, GchatGame *game)
+{
+  if (gchat_connection_has_cap (self->conn, "chatd/ttt"))
+    gchat_server_requests_stats (self->requests, gchat_game_get_opponent (game));
+}
+
+/* A record arrived (GchatServerRequests::stats): show it on the boards of that opponent. */
+static void
+gchat_session_record_arrived (GchatServerRequests *requests,
+                              const char          *nick,
+                              const char          *error,
+                              GchatSession        *self)
+{
+  guint            w, l, d;
+  g_autofree char *text = NULL;
+  guint            n = g_list_model_get_n_items (G_LIST_MODEL (self->games));
+
+  if (error != NULL || !gchat_server_requests_lookup_stats (requests, nick, &w, &l, &d))
+    return;
+  text = g_strdup_printf ("%s: %u won, %u lost, %u drawn", nick, w, l, d);
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatGame) game = g_list_model_get_item (G_LIST_MODEL (self->games), i);
+
+    if (chat_casecmp (gchat_game_get_opponent (game), nick) == 0)
+      gchat_game_set_record (game, text);
+  }
+}
+
 /** gchat_session_find_game: the game with server id @id (borrowed), or NULL. */
 GchatGame *
 gchat_session_find_game (GchatSession *self, const char *id)
@@ -811,6 +841,7 @@ gchat_session_add_game (GchatSession  *self,
   else
     conv = gchat_session_open_query (self, opponent, FALSE);
   g_list_store_append (self->games, game);
+  gchat_session_ask_record (self, game);
   msg = gchat_message_new_item (theirs ? opponent : gchat_connection_get_nick (self->conn),
                                 G_OBJECT (game),
                                 !theirs);
@@ -855,6 +886,7 @@ handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
   if (g_ascii_strcasecmp (sub, "STATE") == 0 && m->argc >= 8) {
     const char *x = m->argv[2];
     const char *o = m->argv[3];
+    gboolean    was_over;
 
     if (game == NULL)
       game = gchat_session_add_game (self,
@@ -862,8 +894,11 @@ handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
                                      me != NULL && chat_casecmp (x, me) == 0 ? o : x,
                                      GCHAT_GAME_PLAYING,
                                      m->argc > 8 ? m->argv[8] : NULL);
+    was_over = gchat_game_get_state (game) == GCHAT_GAME_OVER;
     if (!gchat_game_update (game, x, o, m->argv[4], m->argv[6], m->argv[7]))
       g_debug ("ignoring an impossible board for game %s", m->argv[1]);
+    else if (!was_over && gchat_game_get_state (game) == GCHAT_GAME_OVER)
+      gchat_session_ask_record (self, game); /* it changed with this result */
     return;
   }
   if (g_ascii_strcasecmp (sub, "PLAYER") == 0 && m->argc >= 4 && game != NULL) {
@@ -1568,6 +1603,9 @@ gchat_session_numeric_error (GchatSession *self, int num, const struct chat_msg 
       break;
     case ERR_PASSWDMISMATCH:
       text = g_strdup ("The server refused the password");
+      break;
+    case ERR_NOPRIVILEGES:
+      text = g_strdup ("The server refused: only server operators may do that");
       break;
     case ERR_YOUREBANNEDCREEP:
       text = g_strdup_printf ("You are banned from this server: %s", last_arg (m));
@@ -3357,6 +3395,7 @@ gchat_session_init (GchatSession *self)
                             "notify::operator",
                             G_CALLBACK (gchat_session_operator_changed),
                             self);
+  g_signal_connect (self->requests, "stats", G_CALLBACK (gchat_session_record_arrived), self);
 }
 
 /** gchat_session_new: a session with only the server log. */

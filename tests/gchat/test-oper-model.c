@@ -90,6 +90,18 @@ last_sent (Fixture *f)
   return g_ptr_array_index (f->sent, f->sent->len - 1);
 }
 
+/* How many sent lines are @line. */
+static guint
+sent_count (Fixture *f, const char *line)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < f->sent->len; i++)
+    if (strcmp (g_ptr_array_index (f->sent, i), line) == 0)
+      n++;
+  return n;
+}
+
 /* The PING token of the last request ("PING gchat-N" was sent last). */
 static char *
 pong_for_last (Fixture *f)
@@ -325,6 +337,39 @@ test_stats (Fixture *f, gconstpointer data)
   g_assert_cmpuint (server_count (f, "No such nick and no record"), ==, 0);
 }
 
+/* A game's board shows the opponent's record, asked for when it starts and ends. */
+static void
+test_game_record (Fixture *f, gconstpointer data)
+{
+  g_autofree char *pong = NULL;
+  GchatGame       *game;
+
+  feed (f, ":chatd.test CAP alice ACK :chatd/ttt");
+  g_assert_true (gchat_connection_has_cap (f->conn, "chatd/ttt"));
+  feed (f, ":chatd.test TTT INVITE 7 bob alice x pending");
+  game = gchat_session_find_game (f->session, "7");
+  g_assert_nonnull (game);
+  g_assert_null (gchat_game_get_record (game));
+  g_assert_cmpstr (g_ptr_array_index (f->sent, f->sent->len - 2), ==, "TTT STATS bob");
+  pong = pong_for_last (f);
+  feed (f, ":chatd.test TTT STATS bob 2 0 1");
+  feed (f, pong);
+  g_assert_cmpstr (gchat_game_get_record (game), ==, "bob: 2 won, 0 lost, 1 drawn");
+
+  /* The game ends: the record changed, so it is asked for again. */
+  feed (f, ":chatd.test TTT STATE 7 bob alice --------- bob playing -");
+  feed (f, ":chatd.test TTT STATE 7 bob alice ----x---- alice playing -");
+  g_assert_cmpuint (sent_count (f, "TTT STATS bob"), ==, 1);
+  feed (f, ":chatd.test TTT STATE 7 bob alice ----x---- - x resign");
+  g_assert_cmpint (gchat_game_get_state (game), ==, GCHAT_GAME_OVER);
+  g_assert_cmpuint (sent_count (f, "TTT STATS bob"), ==, 2);
+  g_free (pong);
+  pong = pong_for_last (f);
+  feed (f, ":chatd.test TTT STATS bob 3 0 1");
+  feed (f, pong);
+  g_assert_cmpstr (gchat_game_get_record (game), ==, "bob: 3 won, 0 lost, 1 drawn");
+}
+
 /* Server information: five commands, one PING; sections filled, nothing in the tab. */
 static void
 test_info (Fixture *f, gconstpointer data)
@@ -429,6 +474,12 @@ main (int argc, char **argv)
               test_commands,
               fixture_teardown);
   g_test_add ("/oper-model/stats", Fixture, NULL, fixture_setup, test_stats, fixture_teardown);
+  g_test_add ("/oper-model/game-record",
+              Fixture,
+              NULL,
+              fixture_setup,
+              test_game_record,
+              fixture_teardown);
   g_test_add ("/oper-model/info", Fixture, NULL, fixture_setup, test_info, fixture_teardown);
   return g_test_run ();
 }

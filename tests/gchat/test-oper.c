@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "gchat-confirm-dialog.h"
+#include "gchat-game-board.h"
 #include "gchat-member-list.h"
 #include "gchat-oper-dialog.h"
 #include "gchat-server-actions.h"
@@ -403,6 +404,49 @@ test_stats (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* The first widget of @type under @root, or NULL. */
+static GtkWidget *
+find_child_of_type (GtkWidget *root, GType type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    GtkWidget *found;
+
+    if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+      return child;
+    if ((found = find_child_of_type (child, type)) != NULL)
+      return found;
+  }
+  return NULL;
+}
+
+/* Condition: the board of a game against ann shows her record. */
+static gboolean
+board_shows_record (gpointer data)
+{
+  GtkWidget *board =
+    find_child_of_type (GTK_WIDGET (gchat_window_get_message_view (window)), GCHAT_TYPE_GAME_BOARD);
+
+  return board != NULL &&
+    g_strcmp0 (gchat_game_board_get_record (GCHAT_GAME_BOARD (board)), data) == 0;
+}
+
+/* Step: challenging ann shows her record on the game board. */
+static void
+test_board_record (void)
+{
+  g_autoptr (GError) error = NULL;
+  const char *record = "ann: 1 won, 0 lost, 0 drawn";
+
+  g_assert_true (gchat_session_ttt_challenge (session, "ann", NULL, &error));
+  g_assert_no_error (error);
+  gui_raw_expect (&ann, "*quin invites ann to tic-tac-toe*");
+  g_assert_true (gchat_window_show_by_name (window, "ann"));
+  g_assert_true (gui_wait_for (board_shows_record, (gpointer)record));
+  gui_screenshot ("gchat-game-record.png");
+  gui_raw_send (&ann, "TTT DECLINE");
+}
+
 /* Condition: the server information dialog has its answers. */
 static gboolean
 info_loaded (gpointer data)
@@ -518,6 +562,7 @@ main (int argc, char **argv)
   g_test_add_func ("/oper/kill", test_kill);
   g_test_add_func ("/oper/rehash", test_rehash);
   g_test_add_func ("/oper/stats", test_stats);
+  g_test_add_func ("/oper/board-record", test_board_record);
   g_test_add_func ("/oper/info", test_info);
   g_test_add_func ("/oper/deoper", test_deoper);
   g_test_add_func ("/oper/die", test_die);
