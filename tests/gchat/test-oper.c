@@ -160,6 +160,73 @@ menu_has_action (GMenuModel *model, const char *action)
   return FALSE;
 }
 
+/* The menu button with tooltip @label under @widget, or NULL. */
+static GtkMenuButton *
+find_menu_button (GtkWidget *widget, const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    GtkMenuButton *found;
+
+    if (GTK_IS_MENU_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), label) == 0)
+      return GTK_MENU_BUTTON (child);
+    if ((found = find_menu_button (child, label)) != NULL)
+      return found;
+  }
+  return NULL;
+}
+
+/* Whether a visible label under @widget reads @text. */
+static gboolean
+shows_label (GtkWidget *widget, const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    if (!gtk_widget_get_visible (child))
+      continue;
+    if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+      return TRUE;
+    if (shows_label (child, text))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Condition: the member menu button in @data has its popover on screen. */
+static gboolean
+popover_mapped (gpointer data)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (data);
+
+  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
+}
+
+/* Pop up rex's member menu; whether it shows "Disconnect from server…". */
+static gboolean
+rex_menu_offers_kill (void)
+{
+  GtkMenuButton *button = NULL;
+  gboolean       shown;
+  gint64         end = g_get_monotonic_time () + GUI_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+  while (button == NULL && g_get_monotonic_time () < end) {
+    button =
+      find_menu_button (GTK_WIDGET (gchat_window_get_member_list (window)), "Actions for rex");
+    if (button == NULL && !g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  }
+  g_assert_nonnull (button);
+  gtk_menu_button_popup (button);
+  g_assert_true (gui_wait_for (popover_mapped, button));
+  gui_drain ();
+  shown =
+    shows_label (GTK_WIDGET (gtk_menu_button_get_popover (button)), "Disconnect from server…");
+  g_assert_true (shows_label (GTK_WIDGET (gtk_menu_button_get_popover (button)), "Game record"));
+  gui_screenshot (shown ? "gchat-oper-member-menu.png" : "gchat-member-menu.png");
+  gtk_menu_button_popdown (button);
+  return shown;
+}
+
 /* Condition: #ops shows rex as a member. */
 static gboolean
 rex_in_ops (gpointer data)
@@ -188,6 +255,9 @@ test_connect (void)
   gui_type_line (window, "/join #ops");
   gui_raw_send (&rex, "JOIN #ops");
   g_assert_true (gui_wait_for (rex_in_ops, NULL));
+  gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
+  /* Not an operator: the member menu has no "Disconnect from server…". */
+  g_assert_false (rex_menu_offers_kill ());
 
   g_assert_false (gchat_session_get_operator (session));
   g_assert_true (action_enabled ("oper"));
@@ -282,7 +352,7 @@ test_kill (void)
 
   g_assert_true (menu_has_action (menu, "server.kill"));
   g_assert_true (menu_has_action (menu, "server.record"));
-  gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
+  g_assert_true (rex_menu_offers_kill ());
 
   /* Cancel first: nothing is sent. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "server.kill", "s", "rex"));
