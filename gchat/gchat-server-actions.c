@@ -246,8 +246,6 @@ on_reply (GchatServerRequests *requests,
 
     g_set_weak_pointer (&sa->result, dialog);
   }
-  if (!ok)
-    gtk_widget_add_css_class (sa->result, "operator-refused");
   gtk_window_present (GTK_WINDOW (sa->result));
 }
 

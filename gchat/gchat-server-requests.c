@@ -83,6 +83,14 @@ from_server (const struct chat_msg *m)
   return m->source == NULL || strchr (m->source, '!') == NULL;
 }
 
+/* Whether lines can be sent now (else a request would wait for a PONG forever). */
+static gboolean
+gchat_server_requests_online (GchatServerRequests *self)
+{
+  return self->conn != NULL &&
+    gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED;
+}
+
 /* Change the operator flag and tell who listens. */
 static void
 gchat_server_requests_set_operator (GchatServerRequests *self, gboolean operator)
@@ -104,7 +112,7 @@ gchat_server_requests_send (GchatServerRequests *self,
 {
   Request *r;
 
-  if (self->conn == NULL)
+  if (!gchat_server_requests_online (self))
     return;
   r = g_new0 (Request, 1);
   r->kind = kind;
@@ -279,7 +287,8 @@ gchat_server_requests_feed_stats (GchatServerRequests *self, Request *r, const s
   }
   if ((strcmp (m->command, "FAIL") == 0 && m->argc > 2 &&
        g_ascii_strcasecmp (m->argv[0], "TTT") == 0) ||
-      (m->argc > 1 && strcmp (m->command, "461") == 0)) {
+      (m->argc > 1 && strcmp (m->command, "461") == 0 &&
+       g_ascii_strcasecmp (m->argv[1], "TTT") == 0)) {
     const char *nick =
       r->nick != NULL || self->conn == NULL ? r->nick : gchat_connection_get_nick (self->conn);
 
@@ -499,8 +508,10 @@ void
 gchat_server_requests_oper (GchatServerRequests *self, const char *name, const char *password)
 {
   g_return_if_fail (GCHAT_IS_SERVER_REQUESTS (self));
-  if (self->conn == NULL)
+  if (!gchat_server_requests_online (self)) {
+    g_signal_emit (self, signals[SIG_OPER_RESULT], 0, FALSE, "Not connected to the server");
     return;
+  }
   self->oper_pending = TRUE;
   gchat_connection_sendv (self->conn, "OPER", name, password, NULL);
 }
@@ -594,8 +605,10 @@ gchat_server_requests_info (GchatServerRequests *self)
     g_string_truncate (self->info[i], 0);
   g_clear_pointer (&self->version, g_free);
   self->users = -1;
-  if (self->conn == NULL)
+  if (!gchat_server_requests_online (self)) {
+    g_signal_emit (self, signals[SIG_INFO_CHANGED], 0);
     return;
+  }
   self->info_pending = TRUE;
   gchat_connection_sendv (self->conn, "VERSION", NULL);
   gchat_connection_sendv (self->conn, "LUSERS", NULL);

@@ -157,6 +157,24 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->stats_error);
 }
 
+/* Offline, nothing is sent and nothing waits for an answer that cannot come. */
+static void
+test_offline (void)
+{
+  g_autoptr (GchatSession) session = gchat_session_new ();
+  GchatServerRequests *requests = gchat_session_get_requests (session);
+  Fixture              f = { 0 };
+
+  g_signal_connect (requests, "oper-result", G_CALLBACK (on_oper_result), &f);
+  gchat_server_requests_oper (requests, "root", "pw");
+  g_assert_cmpint (f.oper_results, ==, 1);
+  g_assert_false (f.oper_ok);
+  g_assert_false (gchat_server_requests_get_oper_pending (requests));
+  gchat_server_requests_info (requests);
+  g_assert_false (gchat_server_requests_get_info_pending (requests));
+  g_free (f.oper_text);
+}
+
 /* OPER: errors in words, +o from MODE or 381, -o from MODE; the property follows. */
 static void
 test_oper (Fixture *f, gconstpointer data)
@@ -466,6 +484,7 @@ main (int argc, char **argv)
   n = (int)args->len - 1;
   v = (char **)args->pdata;
   g_test_init (&n, &v, NULL);
+  g_test_add_func ("/oper-model/offline", test_offline);
   g_test_add ("/oper-model/oper", Fixture, NULL, fixture_setup, test_oper, fixture_teardown);
   g_test_add ("/oper-model/commands",
               Fixture,
