@@ -501,6 +501,13 @@ board_shows_record (gpointer data)
     g_strcmp0 (gchat_game_board_get_record (GCHAT_GAME_BOARD (board)), data) == 0;
 }
 
+/* Condition: the contact menu button with tooltip @data is in the window. */
+static gboolean
+contact_menu_shown (gpointer data)
+{
+  return find_menu_button (GTK_WIDGET (window), data) != NULL;
+}
+
 /* Step: challenging ann shows her record on the game board. */
 static void
 test_board_record (void)
@@ -515,6 +522,14 @@ test_board_record (void)
   g_assert_true (gui_wait_for (board_shows_record, (gpointer)record));
   gui_screenshot ("gchat-game-record.png");
   gui_raw_send (&ann, "TTT DECLINE");
+
+  /* A contact's menu offers the record too. */
+  gchat_session_add_contact (session, "ann");
+  g_assert_true (gui_wait_for (contact_menu_shown, (gpointer) "Actions for contact ann"));
+  g_assert_true (
+    menu_has_action (gtk_menu_button_get_menu_model (
+                       find_menu_button (GTK_WIDGET (window), "Actions for contact ann")),
+                     "server.record"));
 }
 
 /* Condition: the server information dialog has its answers. */
