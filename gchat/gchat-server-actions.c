@@ -10,8 +10,9 @@
  *   server.record(s)     someone else's record
  *   server.info          Server information (GchatServerInfoDialog)
  *
- * The operator actions are enabled only while the session is an operator,
- * and the menus hide them when disabled (hidden-when="action-disabled"). The
+ * The operator actions are enabled only while the session is an operator
+ * (server.oper only while it is not), and the menus hide them when
+ * disabled (hidden-when="action-disabled"). The
  * server's answers to them come back from GchatServerRequests::reply and
  * are shown in words in one message window.
  */

@@ -227,6 +227,26 @@ rex_menu_offers_kill (void)
   return shown;
 }
 
+/* Pop up the main menu; whether it shows the operator item @label (screenshot @shot). */
+static gboolean
+main_menu_shows (const char *label, const char *shot)
+{
+  GtkWidget *button = gui_find_by_id (gtk_window_get_titlebar (GTK_WINDOW (window)), "menu_button");
+  gboolean   shown;
+
+  g_assert_nonnull (button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (gui_wait_for (popover_mapped, button));
+  gui_drain ();
+  g_assert_true (shows_label (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                              "Server information"));
+  shown = shows_label (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))), label);
+  if (shot != NULL)
+    gui_screenshot (shot);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  return shown;
+}
+
 /* Condition: #ops shows rex as a member. */
 static gboolean
 rex_in_ops (gpointer data)
@@ -258,6 +278,8 @@ test_connect (void)
   gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
   /* Not an operator: the member menu has no "Disconnect from server…". */
   g_assert_false (rex_menu_offers_kill ());
+  g_assert_false (main_menu_shows ("Reload server configuration", NULL));
+  g_assert_false (main_menu_shows ("Shut down server…", NULL));
 
   g_assert_false (gchat_session_get_operator (session));
   g_assert_true (action_enabled ("oper"));
@@ -340,6 +362,10 @@ test_oper (void)
   g_assert_true (action_enabled ("deoper"));
   g_assert_false (action_enabled ("oper"));
   g_assert_true (gui_wait_for (server_tab_has, (gpointer) "You are now a server operator"));
+  g_assert_true (main_menu_shows ("Reload server configuration", "gchat-oper-menu.png"));
+  g_assert_true (main_menu_shows ("Shut down server…", NULL));
+  g_assert_true (main_menu_shows ("Give up operator status", NULL));
+  g_assert_false (main_menu_shows ("Become server operator…", NULL));
 }
 
 /* Step: Disconnect from server… in rex's member menu: reason, confirm, KILL. */
@@ -583,6 +609,8 @@ test_deoper (void)
   g_assert_false (action_enabled ("kill"));
   g_assert_false (action_enabled ("die"));
   g_assert_true (action_enabled ("oper"));
+  g_assert_false (main_menu_shows ("Give up operator status", NULL));
+  g_assert_true (main_menu_shows ("Become server operator…", NULL));
 }
 
 /* Condition: nothing listens on chatd's port any more. */
