@@ -10,3 +10,5 @@ EXTRA_DIST += doc/gchat-trust.png doc/gchat-history-divider.png
 
 # Group settings screenshot (branch gchat-groups).
 EXTRA_DIST += doc/gchat-group-settings.png
+# gchat: operators, game statistics and server information.
+EXTRA_DIST += doc/gchat-server.png

@@ -13,6 +13,7 @@ struct _GchatGameBoard
   GtkBox parent_instance;
 
   GtkLabel  *status_label;
+  GtkLabel  *record_label;
   GtkWidget *answer_box;
   GtkWidget *accept_button;
   GtkWidget *decline_button;
@@ -32,6 +33,12 @@ gchat_game_board_sync (GchatGameBoard *self)
   g_autofree char *status = gchat_game_describe (self->game);
 
   gtk_label_set_text (self->status_label, status);
+  gtk_label_set_text (self->record_label,
+                      gchat_game_get_record (self->game) != NULL
+                        ? gchat_game_get_record (self->game)
+                        : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->record_label),
+                          gchat_game_get_record (self->game) != NULL);
   for (int i = 0; i < 9; i++) {
     char             mark = gchat_game_get_cell (self->game, i);
     char             text[2] = { mark == '.' ? '\0' : mark, '\0' };
@@ -92,6 +99,14 @@ gchat_game_board_get_cell (GchatGameBoard *self, int cell)
   return GTK_BUTTON (self->cells[cell]);
 }
 
+/** gchat_game_board_get_record: the opponent's record shown under the status ("" if none). */
+const char *
+gchat_game_board_get_record (GchatGameBoard *self)
+{
+  g_return_val_if_fail (GCHAT_IS_GAME_BOARD (self), NULL);
+  return gtk_label_get_text (self->record_label);
+}
+
 /** gchat_game_board_get_status: the status line shown. */
 const char *
 gchat_game_board_get_status (GchatGameBoard *self)
@@ -123,6 +138,7 @@ gchat_game_board_class_init (GchatGameBoardClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/chatd/Gchat/gchat-game-board.ui");
   gtk_widget_class_bind_template_child (widget_class, GchatGameBoard, status_label);
+  gtk_widget_class_bind_template_child (widget_class, GchatGameBoard, record_label);
   gtk_widget_class_bind_template_child (widget_class, GchatGameBoard, answer_box);
   gtk_widget_class_bind_template_child (widget_class, GchatGameBoard, accept_button);
   gtk_widget_class_bind_template_child (widget_class, GchatGameBoard, decline_button);

@@ -14,5 +14,6 @@ GtkWidget  *gchat_game_board_new (GchatGame *game);
 GchatGame  *gchat_game_board_get_game (GchatGameBoard *self);
 GtkButton  *gchat_game_board_get_cell (GchatGameBoard *self, int cell);
 const char *gchat_game_board_get_status (GchatGameBoard *self);
+const char *gchat_game_board_get_record (GchatGameBoard *self);
 
 G_END_DECLS

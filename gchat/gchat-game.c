@@ -24,6 +24,7 @@ struct _GchatGame
   char           *o_nick;
   char           *how;     /* line, full, resign, forfeit */
   char           *ended;   /* declined, cancelled, expired */
+  char           *record;  /* the opponent's wins, losses and draws in words */
   char            my_mark; /* 'X', 'O', or 0 (not yet known, or watching) */
   GchatGameState  state;
   struct chat_ttt ttt;
@@ -56,6 +57,7 @@ gchat_game_finalize (GObject *object)
   g_free (self->o_nick);
   g_free (self->how);
   g_free (self->ended);
+  g_free (self->record);
   G_OBJECT_CLASS (gchat_game_parent_class)->finalize (object);
 }
 
@@ -118,6 +120,26 @@ gchat_game_get_where (GchatGame *self)
 {
   g_return_val_if_fail (GCHAT_IS_GAME (self), NULL);
   return self->where;
+}
+
+/** gchat_game_get_record: the opponent's record in words (TTT STATS), or NULL. */
+const char *
+gchat_game_get_record (GchatGame *self)
+{
+  g_return_val_if_fail (GCHAT_IS_GAME (self), NULL);
+  return self->record;
+}
+
+/** gchat_game_set_record: the server told the opponent's record (shown on the board). */
+void
+gchat_game_set_record (GchatGame *self, const char *record)
+{
+  g_return_if_fail (GCHAT_IS_GAME (self));
+  if (g_strcmp0 (self->record, record) == 0)
+    return;
+  g_free (self->record);
+  self->record = g_strdup (record);
+  g_signal_emit (self, signals[SIG_CHANGED], 0);
 }
 
 /** gchat_game_set_where: the game is played in a channel. */

@@ -30,6 +30,8 @@ const char          *gchat_game_get_id (GchatGame *self);
 const char          *gchat_game_get_opponent (GchatGame *self);
 const char          *gchat_game_get_where (GchatGame *self);
 void                 gchat_game_set_where (GchatGame *self, const char *where);
+const char          *gchat_game_get_record (GchatGame *self);
+void                 gchat_game_set_record (GchatGame *self, const char *record);
 GchatGameState       gchat_game_get_state (GchatGame *self);
 void                 gchat_game_set_state (GchatGame *self, GchatGameState state);
 void                 gchat_game_end_invitation (GchatGame *self, const char *status);

@@ -3,9 +3,11 @@
  * row has a menu: "Send a private message" for everyone, and Kick, Ban and
  * Make (or remove) admin only while we are an operator of the group; the
  * owner of a registered group can also make a logged-in member a
- * permanent admin (by account). Our own row offers to leave. The menu
- * items fire the window's chat.* actions with the nick (or account) as
- * target.
+ * permanent admin (by account). "Game record" is there for everyone, and
+ * "Disconnect from server…" while we are a server operator (it fires
+ * server.kill and is hidden while that is disabled). Our own row offers
+ * to leave. The menu items fire the window's chat.* (and server.*)
+ * actions with the nick (or account) as target.
  */
 #include "config.h"
 
@@ -75,6 +77,19 @@ gchat_member_list_permanent_item (GchatMemberList *self, GMenu *menu, GchatMembe
   }
 }
 
+/* Disconnect from server, shown only while we are a server operator (server.kill enabled). */
+static void
+gchat_member_list_add_server_items (GMenu *menu, const char *nick)
+{
+  g_autoptr (GMenu) oper = g_menu_new ();
+  g_autoptr (GMenuItem) kill = g_menu_item_new ("Disconnect from server…", NULL);
+
+  g_menu_item_set_action_and_target_value (kill, "server.kill", g_variant_new_string (nick));
+  g_menu_item_set_attribute (kill, "hidden-when", "s", "action-disabled");
+  g_menu_append_item (oper, kill);
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (oper));
+}
+
 /** gchat_member_list_menu_for: the menu for @nick; admin items only when we are operator or owner.
  */
 GMenuModel *
@@ -93,6 +108,7 @@ gchat_member_list_menu_for (GchatMemberList *self, const char *nick)
   }
   menu_add (menu, "Send a private message", "chat.query", nick);
   menu_add (menu, "Who is this?", "chat.whois", nick);
+  menu_add (menu, "Game record", "server.record", nick);
   if (self->conv != NULL &&
       (gchat_conversation_get_operator (self->conv) || gchat_member_list_is_owner (self))) {
     g_autoptr (GMenu) admin = g_menu_new ();
@@ -111,6 +127,7 @@ gchat_member_list_menu_for (GchatMemberList *self, const char *nick)
     }
     g_menu_append_section (menu, "Admin", G_MENU_MODEL (admin));
   }
+  gchat_member_list_add_server_items (menu, nick);
   return G_MENU_MODEL (menu);
 }
 

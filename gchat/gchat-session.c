@@ -19,6 +19,7 @@
 #include "gchat-game.h"
 #include "gchat-group-info.h"
 #include "gchat-group.h"
+#include "gchat-server-requests.h"
 #include "gchat-transfer.h"
 #include "gchat-session.h"
 
@@ -61,11 +62,14 @@ struct _GchatSession
   GHashTable        *focus_on_join;
   GHashTable        *whox_pending;    /* folded channels we sent WHO %tcnfa for */
   GHashTable        *history_batches; /* open chathistory BATCH id -> target */
+
+  /* Operator status, game statistics and server information. */
+  GchatServerRequests *requests;
 };
 
 G_DEFINE_FINAL_TYPE (GchatSession, gchat_session, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_STATUS, PROP_STATE, PROP_AWAY, LAST_PROP };
+enum { PROP_0, PROP_STATUS, PROP_STATE, PROP_AWAY, PROP_OPERATOR, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
@@ -774,6 +778,36 @@ handle_register (GchatSession *self, const struct chat_msg *m, const char *nick)
     gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
 }
 
+/* Ask for the opponent's record, for the board (TTT STATS; chatd/ttt only). */
+static void
+gchat_session_ask_record (GchatSession *self, GchatGame *game)
+{
+  if (gchat_connection_has_cap (self->conn, "chatd/ttt"))
+    gchat_server_requests_stats (self->requests, gchat_game_get_opponent (game));
+}
+
+/* A record arrived (GchatServerRequests::stats): show it on the boards of that opponent. */
+static void
+gchat_session_record_arrived (GchatServerRequests *requests,
+                              const char          *nick,
+                              const char          *error,
+                              GchatSession        *self)
+{
+  guint            w, l, d;
+  g_autofree char *text = NULL;
+  guint            n = g_list_model_get_n_items (G_LIST_MODEL (self->games));
+
+  if (error != NULL || !gchat_server_requests_lookup_stats (requests, nick, &w, &l, &d))
+    return;
+  text = g_strdup_printf ("%s: %u won, %u lost, %u drawn", nick, w, l, d);
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatGame) game = g_list_model_get_item (G_LIST_MODEL (self->games), i);
+
+    if (chat_casecmp (gchat_game_get_opponent (game), nick) == 0)
+      gchat_game_set_record (game, text);
+  }
+}
+
 /** gchat_session_find_game: the game with server id @id (borrowed), or NULL. */
 GchatGame *
 gchat_session_find_game (GchatSession *self, const char *id)
@@ -808,6 +842,7 @@ gchat_session_add_game (GchatSession  *self,
   else
     conv = gchat_session_open_query (self, opponent, FALSE);
   g_list_store_append (self->games, game);
+  gchat_session_ask_record (self, game);
   msg = gchat_message_new_item (theirs ? opponent : gchat_connection_get_nick (self->conn),
                                 G_OBJECT (game),
                                 !theirs);
@@ -823,7 +858,8 @@ gchat_session_add_game (GchatSession  *self,
  *   TTT INVITE <id> <from> <to> <from-mark> <status> [<#channel>]
  *   TTT STATE <id> <x> <o> <board> <turn> <result> <how> [<#channel>]
  *   TTT PLAYER <id> <nick> gone <seconds> | back
- * Anything else (STATS, END LIST) is shown as text.
+ * Anything else (END LIST, a STATS the UI did not ask for: the ones it
+ * asked for go to GchatServerRequests first) is shown as text.
  */
 static void
 handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
@@ -851,6 +887,7 @@ handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
   if (g_ascii_strcasecmp (sub, "STATE") == 0 && m->argc >= 8) {
     const char *x = m->argv[2];
     const char *o = m->argv[3];
+    gboolean    was_over;
 
     if (game == NULL)
       game = gchat_session_add_game (self,
@@ -858,8 +895,11 @@ handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
                                      me != NULL && chat_casecmp (x, me) == 0 ? o : x,
                                      GCHAT_GAME_PLAYING,
                                      m->argc > 8 ? m->argv[8] : NULL);
+    was_over = gchat_game_get_state (game) == GCHAT_GAME_OVER;
     if (!gchat_game_update (game, x, o, m->argv[4], m->argv[6], m->argv[7]))
       g_debug ("ignoring an impossible board for game %s", m->argv[1]);
+    else if (!was_over && gchat_game_get_state (game) == GCHAT_GAME_OVER)
+      gchat_session_ask_record (self, game); /* it changed with this result */
     return;
   }
   if (g_ascii_strcasecmp (sub, "PLAYER") == 0 && m->argc >= 4 && game != NULL) {
@@ -1576,6 +1616,9 @@ gchat_session_numeric_error (GchatSession *self, int num, const struct chat_msg 
     case ERR_PASSWDMISMATCH:
       text = g_strdup ("The server refused the password");
       break;
+    case ERR_NOPRIVILEGES:
+      text = g_strdup ("The server refused: only server operators may do that");
+      break;
     case ERR_YOUREBANNEDCREEP:
       text = g_strdup_printf ("You are banned from this server: %s", last_arg (m));
       break;
@@ -2033,6 +2076,9 @@ on_message_received (GchatConnection *conn, gpointer msg, gpointer user_data)
   const struct chat_msg *m = msg;
   g_autofree char       *nick = source_nick (m);
 
+  /* Replies to what a dialog asked for go to that dialog only. */
+  if (gchat_server_requests_feed (self->requests, m))
+    return;
   if (g_ascii_isdigit (m->command[0]) && strlen (m->command) == 3) {
     gchat_session_numeric (self, atoi (m->command), m);
   } else {
@@ -2138,6 +2184,7 @@ on_disconnected (GchatConnection *conn, const char *reason, gpointer user_data)
 
   g_clear_handle_id (&self->ison_source, g_source_remove);
   gchat_session_pause_uploads (self);
+  gchat_server_requests_reset (self->requests);
   for (guint i = 0; i < n; i++) {
     g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
 
@@ -3230,6 +3277,29 @@ on_state_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
   g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_STATE]);
 }
 
+/* The server gave or took our operator status. */
+static void
+gchat_session_operator_changed (GchatSession *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_OPERATOR]);
+}
+
+/** gchat_session_get_requests: what the dialogs ask of the server itself (borrowed). */
+GchatServerRequests *
+gchat_session_get_requests (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
+  return self->requests;
+}
+
+/** gchat_session_get_operator: whether we are a server operator (user mode +o). */
+gboolean
+gchat_session_get_operator (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  return self->requests != NULL && gchat_server_requests_get_operator (self->requests);
+}
+
 static void
 gchat_session_dispose (GObject *object)
 {
@@ -3241,6 +3311,7 @@ gchat_session_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->conn, self);
     gchat_connection_close (self->conn);
   }
+  g_clear_object (&self->requests);
   g_clear_object (&self->conn);
   self->active = NULL;
   self->server = NULL;
@@ -3287,6 +3358,9 @@ gchat_session_get_property (GObject *object, guint prop_id, GValue *value, GPara
     case PROP_STATE:
       g_value_set_enum (value, gchat_connection_get_state (self->conn));
       break;
+    case PROP_OPERATOR:
+      g_value_set_boolean (value, gchat_session_get_operator (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -3314,6 +3388,9 @@ gchat_session_class_init (GchatSessionClass *klass)
                                           GCHAT_TYPE_CONNECTION_STATE,
                                           GCHAT_CONNECTION_DISCONNECTED,
                                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatSession:operator: whether we are a server operator (user mode +o). */
+  pspecs[PROP_OPERATOR] =
+    g_param_spec_boolean ("operator", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, LAST_PROP, pspecs);
 
   /** GchatSession::conversation-opened: a conversation appeared or was asked for; show it if focus.
@@ -3378,6 +3455,12 @@ gchat_session_init (GchatSession *self)
   g_signal_connect (self->conn, "message-received", G_CALLBACK (on_message_received), self);
   g_signal_connect (self->conn, "disconnected", G_CALLBACK (on_disconnected), self);
   g_signal_connect (self->conn, "notify::state", G_CALLBACK (on_state_notify), self);
+  self->requests = gchat_server_requests_new (self->conn, self->server);
+  g_signal_connect_swapped (self->requests,
+                            "notify::operator",
+                            G_CALLBACK (gchat_session_operator_changed),
+                            self);
+  g_signal_connect (self->requests, "stats", G_CALLBACK (gchat_session_record_arrived), self);
 }
 
 /** gchat_session_new: a session with only the server log. */

@@ -8,6 +8,7 @@
 #include "gchat-conversation.h"
 #include "gchat-game.h"
 #include "gchat-group.h"
+#include "gchat-server-requests.h"
 #include "gchat-transfer.h"
 
 G_BEGIN_DECLS
@@ -88,6 +89,8 @@ gboolean       gchat_session_change_password (GchatSession *self,
                                               const char   *new_password,
                                               GError      **error);
 gboolean       gchat_session_logout (GchatSession *self, GError **error);
+GchatServerRequests *gchat_session_get_requests (GchatSession *self);
+gboolean             gchat_session_get_operator (GchatSession *self);
 
 /* Group administration (gchat-group-settings, the member list). */
 GchatGroup *gchat_session_get_group (GchatSession *self, GchatConversation *conv);

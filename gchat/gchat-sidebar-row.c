@@ -133,7 +133,7 @@ gchat_sidebar_row_new_for_conversation (GchatConversation *conv)
   return GTK_WIDGET (self);
 }
 
-/* A contact row's menu: talk to them, or stop following them. */
+/* A contact row's menu: talk to them, see their game record, or stop following them. */
 static void
 gchat_sidebar_row_contact_menu (GchatSidebarRow *self)
 {
@@ -148,6 +148,12 @@ gchat_sidebar_row_contact_menu (GchatSidebarRow *self)
                                            "chat.remove-contact",
                                            g_variant_new_string (nick));
   g_menu_append_item (menu, query);
+  {
+    g_autoptr (GMenuItem) record = g_menu_item_new ("Game record", NULL);
+
+    g_menu_item_set_action_and_target_value (record, "server.record", g_variant_new_string (nick));
+    g_menu_append_item (menu, record);
+  }
   g_menu_append_item (menu, remove);
   gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), label);

@@ -20,6 +20,7 @@
 #include "gchat-member-list.h"
 #include "gchat-message-row.h"
 #include "gchat-sidebar-row.h"
+#include "gchat-server-actions.h"
 #include "gchat-trust-dialog.h"
 #include "gchat-window.h"
 
@@ -1539,6 +1540,7 @@ gchat_window_init (GchatWindow *self)
                            self,
                            0);
   on_session_state (NULL, NULL, self);
+  gchat_server_actions_install (GTK_WINDOW (self), self->session);
   gchat_window_select_conversation (self, gchat_session_get_server (self->session));
 }
 

@@ -13,6 +13,12 @@ gchat_ui_files = \
 	gchat/gchat-trust-dialog.ui \
 	gchat/gchat-group-settings.ui \
 	gchat/style.css
+# Operator commands, game statistics and server information.
+gchat_ui_files += \
+	gchat/gchat-oper-dialog.ui \
+	gchat/gchat-confirm-dialog.ui \
+	gchat/gchat-stats-dialog.ui \
+	gchat/gchat-server-info-dialog.ui
 if BUILD_GCHAT
 bin_PROGRAMS += gchat/gchat
 noinst_LIBRARIES += gchat/libgchat.a
@@ -52,6 +58,14 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-transfer-row.c gchat/gchat-transfer-row.h \
 	gchat/gchat-trust-dialog.c gchat/gchat-trust-dialog.h \
 	gchat/gchat-window.c gchat/gchat-window.h
+# Operator commands, game statistics and server information.
+gchat_libgchat_a_SOURCES += \
+	gchat/gchat-confirm-dialog.c gchat/gchat-confirm-dialog.h \
+	gchat/gchat-oper-dialog.c gchat/gchat-oper-dialog.h \
+	gchat/gchat-server-actions.c gchat/gchat-server-actions.h \
+	gchat/gchat-server-info-dialog.c gchat/gchat-server-info-dialog.h \
+	gchat/gchat-server-requests.c gchat/gchat-server-requests.h \
+	gchat/gchat-stats-dialog.c gchat/gchat-stats-dialog.h
 nodist_gchat_libgchat_a_SOURCES = gchat/gchat-resources.c gchat/gchat-resources.h
 gchat_libgchat_a_CPPFLAGS = $(GCHAT_CPPFLAGS)
 gchat_libgchat_a_CFLAGS = $(GCHAT_CFLAGS)

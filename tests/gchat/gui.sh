@@ -40,14 +40,26 @@ trap 'exit 1' HUP INT TERM
 # GCHAT_TEST_TLS=1 adds a TLS listener with a fresh self-signed certificate
 # (its port in GCHAT_TEST_TLS_PORT); without openssl the port stays unset.
 tls_port=
+tls_on=0
 if [ "${GCHAT_TEST_TLS:-0}" = 1 ] && command -v openssl >/dev/null 2>&1; then
 	"${top_srcdir:-.}/contrib/mkcert" "$tmp/tls" >/dev/null ||
 	    bail "contrib/mkcert failed"
 	printf 'listen-tls 127.0.0.1:0\ntls-cert %s\ntls-key %s\n' \
 	    "$tmp/tls/chatd-cert.pem" "$tmp/tls/chatd-key.pem" >"$tmp/chatd.conf"
+	tls_on=1
+fi
+# GCHAT_TEST_OPER=1 adds a server operator, hashed by chatd itself; its name
+# and password are passed on in GCHAT_TEST_OPER_NAME and _PASSWORD.
+if [ "${GCHAT_TEST_OPER:-0}" = 1 ]; then
+	GCHAT_TEST_OPER_NAME=root
+	GCHAT_TEST_OPER_PASSWORD=opensesame
+	oper_hash=$(echo "$GCHAT_TEST_OPER_PASSWORD" | "$CHATD" --hash-password) ||
+	    bail "chatd --hash-password failed"
+	printf 'oper %s %s\n' "$GCHAT_TEST_OPER_NAME" "$oper_hash" >>"$tmp/chatd.conf"
+	export GCHAT_TEST_OPER_NAME GCHAT_TEST_OPER_PASSWORD
 fi
 chatd_start || bail "chatd did not start"
-if [ -s "$tmp/chatd.conf" ]; then
+if [ "$tls_on" = 1 ]; then
 	wait_log 'listening with TLS on' || bail "no TLS listener"
 	tls_port=$(log_port 'listening with TLS on')
 fi

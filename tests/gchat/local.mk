@@ -55,3 +55,19 @@ tests_gchat_test_groups_LDADD = $(GCHAT_LIBS)
 else
 TESTS += tests/gchat/skip.sh
 endif
+
+# Operators, game statistics, server information: gui.sh adds an operator
+# to chatd.conf (GCHAT_TEST_OPER).
+EXTRA_DIST += tests/gchat/oper.sh
+if BUILD_GCHAT
+check_PROGRAMS += tests/gchat/test-oper tests/gchat/test-oper-model
+TESTS += tests/gchat/oper.sh tests/gchat/test-oper-model
+tests_gchat_test_oper_model_SOURCES = tests/gchat/test-oper-model.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_oper_model_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_oper_model_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_oper_model_LDADD = $(GCHAT_LIBS)
+tests_gchat_test_oper_SOURCES = tests/gchat/test-oper.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_oper_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_oper_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_oper_LDADD = $(GCHAT_LIBS)
+endif
