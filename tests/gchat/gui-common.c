@@ -267,3 +267,49 @@ gui_find_toplevel (GType type)
   }
   return NULL;
 }
+
+/* Whether @model (or a section of it) has an item whose @attribute (label, action) is @value. */
+gboolean
+gui_menu_has (GMenuModel *model, const char *attribute, const char *value)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++) {
+    g_autofree char *v = NULL;
+    GMenuModel      *section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+    if (section != NULL) {
+      gboolean found = gui_menu_has (section, attribute, value);
+
+      g_object_unref (section);
+      if (found)
+        return TRUE;
+    }
+    if (g_menu_model_get_item_attribute (model, i, attribute, "s", &v) && g_strcmp0 (v, value) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The menu button with the tooltip @label under @widget, or NULL. */
+GtkMenuButton *
+gui_find_menu_button (GtkWidget *widget, const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    GtkMenuButton *found;
+
+    if (GTK_IS_MENU_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), label) == 0)
+      return GTK_MENU_BUTTON (child);
+    if ((found = gui_find_menu_button (child, label)) != NULL)
+      return found;
+  }
+  return NULL;
+}
+
+/* Condition: the menu button in @data has its popover on screen. */
+gboolean
+gui_popover_mapped (gpointer data)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (data);
+
+  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
+}

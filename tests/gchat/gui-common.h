@@ -40,3 +40,6 @@ GchatMessageRow  *gui_find_row (GchatWindow *window, const char *text);
 void              gui_type_line (GchatWindow *window, const char *text);
 GtkWidget        *gui_find_by_id (GtkWidget *root, const char *id);
 GtkWidget        *gui_find_toplevel (GType type);
+gboolean          gui_menu_has (GMenuModel *model, const char *attribute, const char *value);
+GtkMenuButton    *gui_find_menu_button (GtkWidget *widget, const char *label);
+gboolean          gui_popover_mapped (gpointer data);

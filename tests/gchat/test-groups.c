@@ -183,28 +183,6 @@ find_row_button (GtkWidget *widget, const char *key, const char *value)
   return NULL;
 }
 
-/* Whether the menu (or one of its sections) has an item labelled @label. */
-static gboolean
-menu_has (GMenuModel *model, const char *label)
-{
-  for (int i = 0; i < g_menu_model_get_n_items (model); i++) {
-    g_autofree char *l = NULL;
-    GMenuModel      *section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
-
-    if (section != NULL) {
-      gboolean found = menu_has (section, label);
-
-      g_object_unref (section);
-      if (found)
-        return TRUE;
-    }
-    if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &l) &&
-        g_strcmp0 (l, label) == 0)
-      return TRUE;
-  }
-  return FALSE;
-}
-
 /* Condition: the error label of dialog @data is shown. */
 static gboolean
 dialog_error_shown (gpointer data)
@@ -400,7 +378,7 @@ test_admins (void)
                    "Owner: gina (you)");
   /* The member list offers both kinds of admin, worded apart. */
   menu = gchat_member_list_menu_for (list, "ray");
-  g_assert_true (menu_has (menu, "Make permanent admin (account ray)"));
+  g_assert_true (gui_menu_has (menu, G_MENU_ATTRIBUTE_LABEL, "Make permanent admin (account ray)"));
   g_clear_object (&menu);
   gtk_editable_set_text (GTK_EDITABLE (find (dialog, "admin_entry")), "ray");
   g_signal_emit_by_name (find (dialog, "add_admin_button"), "clicked");
@@ -408,7 +386,8 @@ test_admins (void)
   gui_drain ();
   gui_screenshot ("gchat-group-admins.png");
   menu = gchat_member_list_menu_for (list, "ray");
-  g_assert_true (menu_has (menu, "No longer a permanent admin (account ray)"));
+  g_assert_true (
+    gui_menu_has (menu, G_MENU_ATTRIBUTE_LABEL, "No longer a permanent admin (account ray)"));
   g_clear_object (&menu);
   remove = find_row_button (find (dialog, "admins_list"), "gchat-account", "ray");
   g_assert_nonnull (remove);

@@ -31,8 +31,6 @@ static char             *download_dir; /* accepted files go here */
 static RawClient         bob;
 static guint16           port;
 
-static GtkMenuButton *find_menu_button (GtkWidget *widget, const char *label);
-
 /* Condition: a row with the text is on screen. */
 static gboolean
 row_shown (gpointer data)
@@ -88,7 +86,7 @@ test_contact_online (void)
   row = gchat_window_find_contact_row (window, "bob");
   g_assert_nonnull (row);
   gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, "bob, online");
-  g_assert_nonnull (find_menu_button (GTK_WIDGET (row), "Actions for contact bob"));
+  g_assert_nonnull (gui_find_menu_button (GTK_WIDGET (row), "Actions for contact bob"));
 
   /* bob shares no group with us yet: away comes through extended-monitor. */
   gui_raw_send (&bob, "AWAY :lunch");
@@ -201,53 +199,6 @@ test_messages (void)
   gui_screenshot ("gchat-main.png");
 }
 
-/* Whether @model has an item with the label. */
-static gboolean
-menu_has (GMenuModel *model, const char *label)
-{
-  for (int i = 0; i < g_menu_model_get_n_items (model); i++) {
-    g_autofree char *l = NULL;
-    GMenuModel      *section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
-
-    if (section != NULL) {
-      gboolean found = menu_has (section, label);
-
-      g_object_unref (section);
-      if (found)
-        return TRUE;
-    }
-    if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &l) &&
-        g_strcmp0 (l, label) == 0)
-      return TRUE;
-  }
-  return FALSE;
-}
-
-/* Find the menu button labelled @label under @widget. */
-static GtkMenuButton *
-find_menu_button (GtkWidget *widget, const char *label)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child)) {
-    GtkMenuButton *found;
-
-    if (GTK_IS_MENU_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), label) == 0)
-      return GTK_MENU_BUTTON (child);
-    if ((found = find_menu_button (child, label)) != NULL)
-      return found;
-  }
-  return NULL;
-}
-
-/* Condition: the menu button's popover is on screen. */
-static gboolean
-popover_mapped (gpointer data)
-{
-  GtkPopover *popover = gtk_menu_button_get_popover (data);
-
-  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
-}
-
 /* Pop up the member row menu labelled @label. */
 static GtkMenuButton *
 open_member_menu (const char *label)
@@ -256,7 +207,7 @@ open_member_menu (const char *label)
   gint64         end = g_get_monotonic_time () + GUI_WAIT_MS * G_TIME_SPAN_MILLISECOND;
 
   while (button == NULL && g_get_monotonic_time () < end) {
-    button = find_menu_button (GTK_WIDGET (gchat_window_get_member_list (window)), label);
+    button = gui_find_menu_button (GTK_WIDGET (gchat_window_get_member_list (window)), label);
     if (button == NULL && !g_main_context_iteration (NULL, FALSE))
       g_usleep (2000);
   }
@@ -285,26 +236,26 @@ test_admin_menu (void)
 
   gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
   menu = gchat_member_list_menu_for (list, "bob");
-  g_assert_true (menu_has (menu, "Send a private message"));
-  g_assert_true (menu_has (menu, "Who is this?"));
-  g_assert_true (menu_has (menu, "Make admin until they leave"));
-  g_assert_true (menu_has (menu, "Remove from group"));
-  g_assert_true (menu_has (menu, "Ban from group"));
+  g_assert_true (gui_menu_has (menu, G_MENU_ATTRIBUTE_LABEL, "Send a private message"));
+  g_assert_true (gui_menu_has (menu, G_MENU_ATTRIBUTE_LABEL, "Who is this?"));
+  g_assert_true (gui_menu_has (menu, G_MENU_ATTRIBUTE_LABEL, "Make admin until they leave"));
+  g_assert_true (gui_menu_has (menu, G_MENU_ATTRIBUTE_LABEL, "Remove from group"));
+  g_assert_true (gui_menu_has (menu, G_MENU_ATTRIBUTE_LABEL, "Ban from group"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.make-admin", "s", "bob"));
   gui_raw_expect (&bob, ":alice!* MODE #test +o bob");
   g_assert_true (gui_wait_for (bob_is_admin, NULL));
   g_clear_object (&menu);
   menu = gchat_member_list_menu_for (list, "bob");
-  g_assert_true (menu_has (menu, "Remove admin rights"));
-  g_assert_false (menu_has (menu, "Make admin until they leave"));
+  g_assert_true (gui_menu_has (menu, G_MENU_ATTRIBUTE_LABEL, "Remove admin rights"));
+  g_assert_false (gui_menu_has (menu, G_MENU_ATTRIBUTE_LABEL, "Make admin until they leave"));
   g_clear_object (&menu);
   menu = gchat_member_list_menu_for (list, "alice");
-  g_assert_false (menu_has (menu, "Ban from group"));
+  g_assert_false (gui_menu_has (menu, G_MENU_ATTRIBUTE_LABEL, "Ban from group"));
 
   /* Open bob's menu as a person would, and find its admin items on screen. */
   popup = open_member_menu ("Actions for bob");
   g_assert_nonnull (popup);
-  g_assert_true (gui_wait_for (popover_mapped, popup));
+  g_assert_true (gui_wait_for (gui_popover_mapped, popup));
   gui_screenshot ("gchat-admin.png");
   gtk_menu_button_popdown (popup);
 }

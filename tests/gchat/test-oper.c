@@ -138,44 +138,6 @@ operator_is (gpointer data)
   return gchat_session_get_operator (session) == (data != NULL);
 }
 
-/* Whether @model (or a section of it) has an item firing @action. */
-static gboolean
-menu_has_action (GMenuModel *model, const char *action)
-{
-  for (int i = 0; i < g_menu_model_get_n_items (model); i++) {
-    g_autofree char *a = NULL;
-    GMenuModel      *section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
-
-    if (section != NULL) {
-      gboolean found = menu_has_action (section, action);
-
-      g_object_unref (section);
-      if (found)
-        return TRUE;
-    }
-    if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &a) &&
-        g_strcmp0 (a, action) == 0)
-      return TRUE;
-  }
-  return FALSE;
-}
-
-/* The menu button with tooltip @label under @widget, or NULL. */
-static GtkMenuButton *
-find_menu_button (GtkWidget *widget, const char *label)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child)) {
-    GtkMenuButton *found;
-
-    if (GTK_IS_MENU_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), label) == 0)
-      return GTK_MENU_BUTTON (child);
-    if ((found = find_menu_button (child, label)) != NULL)
-      return found;
-  }
-  return NULL;
-}
-
 /* Whether a visible label under @widget reads @text. */
 static gboolean
 shows_label (GtkWidget *widget, const char *text)
@@ -192,15 +154,6 @@ shows_label (GtkWidget *widget, const char *text)
   return FALSE;
 }
 
-/* Condition: the member menu button in @data has its popover on screen. */
-static gboolean
-popover_mapped (gpointer data)
-{
-  GtkPopover *popover = gtk_menu_button_get_popover (data);
-
-  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
-}
-
 /* Pop up rex's member menu; whether it shows "Disconnect from server…". */
 static gboolean
 rex_menu_offers_kill (void)
@@ -211,13 +164,13 @@ rex_menu_offers_kill (void)
 
   while (button == NULL && g_get_monotonic_time () < end) {
     button =
-      find_menu_button (GTK_WIDGET (gchat_window_get_member_list (window)), "Actions for rex");
+      gui_find_menu_button (GTK_WIDGET (gchat_window_get_member_list (window)), "Actions for rex");
     if (button == NULL && !g_main_context_iteration (NULL, FALSE))
       g_usleep (2000);
   }
   g_assert_nonnull (button);
   gtk_menu_button_popup (button);
-  g_assert_true (gui_wait_for (popover_mapped, button));
+  g_assert_true (gui_wait_for (gui_popover_mapped, button));
   gui_drain ();
   shown =
     shows_label (GTK_WIDGET (gtk_menu_button_get_popover (button)), "Disconnect from server…");
@@ -236,7 +189,7 @@ main_menu_shows (const char *label, const char *shot)
 
   g_assert_nonnull (button);
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
-  g_assert_true (gui_wait_for (popover_mapped, button));
+  g_assert_true (gui_wait_for (gui_popover_mapped, button));
   gui_drain ();
   g_assert_true (shows_label (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
                               "Server information"));
@@ -376,8 +329,8 @@ test_kill (void)
   g_autoptr (GMenuModel) menu = gchat_member_list_menu_for (list, "rex");
   GchatConfirmDialog *confirm;
 
-  g_assert_true (menu_has_action (menu, "server.kill"));
-  g_assert_true (menu_has_action (menu, "server.record"));
+  g_assert_true (gui_menu_has (menu, G_MENU_ATTRIBUTE_ACTION, "server.kill"));
+  g_assert_true (gui_menu_has (menu, G_MENU_ATTRIBUTE_ACTION, "server.record"));
   g_assert_true (rex_menu_offers_kill ());
 
   /* Cancel first: nothing is sent. */
@@ -531,7 +484,7 @@ board_shows_record (gpointer data)
 static gboolean
 contact_menu_shown (gpointer data)
 {
-  return find_menu_button (GTK_WIDGET (window), data) != NULL;
+  return gui_find_menu_button (GTK_WIDGET (window), data) != NULL;
 }
 
 /* Step: challenging ann shows her record on the game board. */
@@ -553,9 +506,10 @@ test_board_record (void)
   gchat_session_add_contact (session, "ann");
   g_assert_true (gui_wait_for (contact_menu_shown, (gpointer) "Actions for contact ann"));
   g_assert_true (
-    menu_has_action (gtk_menu_button_get_menu_model (
-                       find_menu_button (GTK_WIDGET (window), "Actions for contact ann")),
-                     "server.record"));
+    gui_menu_has (gtk_menu_button_get_menu_model (
+                    gui_find_menu_button (GTK_WIDGET (window), "Actions for contact ann")),
+                  G_MENU_ATTRIBUTE_ACTION,
+                  "server.record"));
 }
 
 /* Condition: the server information dialog has its answers. */
