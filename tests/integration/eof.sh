@@ -52,13 +52,4 @@ tail -n 2 "$tmp/script.out" | head -n 1 |
 ok $? "the last line was answered before the connection closed"
 tail -n 3 "$tmp/script.out" | sed 's/^/# /'
 
-chatd_stop
-rc=$?
-if [ $rc -eq 0 ] && grep -q -E \
-    'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$tmp/chatd.log"
-then
-	rc=1
-fi
-ok $rc "chatd shut down cleanly"
-[ $tap_failed -eq 0 ] || sed 's/^/# /' "$tmp/chatd.log"
-exit $tap_failed
+chatd_finish

@@ -159,14 +159,7 @@ if [ $rc -ne 0 ]; then
 fi
 
 # chatd must shut down cleanly (and, under sanitizers, without reports).
-chatd_stop
-rc=$?
-if [ $rc -eq 0 ] && grep -q -E \
-    'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$tmp/chatd.log"
-then
-	rc=1
-fi
-ok $rc "chatd shut down cleanly"
+chatd_stop_ok
 failed=$tap_failed
 if [ $failed -ne 0 ]; then
 	echo "# --- irssi screen (control characters removed)"

@@ -93,13 +93,4 @@ rc=$?
 ok $rc "REHASH of a broken file fails with FAIL and keeps the settings"
 [ $rc -eq 0 ] || sed 's/^/# /' "$tmp/oper.tap"
 
-chatd_stop
-rc=$?
-if [ $rc -eq 0 ] && grep -q -E \
-    'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$tmp/chatd.log"
-then
-	rc=1
-fi
-ok $rc "chatd shut down cleanly"
-[ $tap_failed -eq 0 ] || sed 's/^/# /' "$tmp/chatd.log"
-exit $tap_failed
+chatd_finish

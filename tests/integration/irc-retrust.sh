@@ -103,13 +103,4 @@ talk_pid=
 ok $rc "a client whose address became trusted may send 2000 lines at once"
 [ $rc -eq 0 ] || sed 's/^/# /' "$tmp/trust.tap"
 
-chatd_stop
-rc=$?
-if [ $rc -eq 0 ] && grep -q -E \
-    'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$tmp/chatd.log"
-then
-	rc=1
-fi
-ok $rc "chatd shut down cleanly"
-[ $tap_failed -eq 0 ] || sed 's/^/# /' "$tmp/chatd.log"
-exit $tap_failed
+chatd_finish

@@ -96,6 +96,30 @@ chatd_stop()
 	return $_rc
 }
 
+# Stop chatd as the last test point: it must exit with status 0 and, under
+# the sanitizers, without a report in its log.
+chatd_stop_ok()
+{
+	chatd_stop
+	_rc=$?
+	if [ $_rc -eq 0 ] && grep -q -E \
+	    'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' \
+	    "${chatd_log:-$tmp/chatd.log}"
+	then
+		_rc=1
+	fi
+	ok $_rc "chatd shut down cleanly"
+}
+
+# End a test: chatd_stop_ok, chatd's log as comments if anything failed,
+# and the exit status TAP expects.
+chatd_finish()
+{
+	chatd_stop_ok
+	[ $tap_failed -eq 0 ] || sed 's/^/# /' "${chatd_log:-$tmp/chatd.log}"
+	exit $tap_failed
+}
+
 # Give up the whole test: TAP's "Bail out!" with chatd's log as comments.
 bail()
 {

@@ -52,13 +52,4 @@ else
 	ok $? "chatd's peak memory grew by ${growth} KiB (under 8 MiB)"
 fi
 
-chatd_stop
-rc=$?
-if [ $rc -eq 0 ] && grep -q -E \
-    'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$tmp/chatd.log"
-then
-	rc=1
-fi
-ok $rc "chatd shut down cleanly"
-[ $tap_failed -eq 0 ] || sed 's/^/# /' "$tmp/chatd.log"
-exit $tap_failed
+chatd_finish
