@@ -1,6 +1,7 @@
 # Shell helpers for TAP tests that manage chatd themselves (sourced).
 #
-#   chatd_start [chatd options...]   start chatd on 127.0.0.1:0 with
+#   chatd_start [chatd options...]   start chatd on $chatd_host (default
+#                                    127.0.0.1) port 0 with
 #                                    $tmp/chatd.conf; sets chatd_pid, port
 #   chatd_stop                       SIGTERM and wait (bounded); returns
 #                                    chatd's exit status
@@ -17,8 +18,10 @@
 #                                    it fails
 #
 # The caller sets $tmp (a private directory) and writes $tmp/chatd.conf.
-# It may set chatd_data (the data directory, default $tmp) and chatd_log
-# (the log, default $tmp/chatd.log) before chatd_start.
+# It may set chatd_data (the data directory, default $tmp), chatd_log
+# (the log, default $tmp/chatd.log), chatd_host (a loopback address, ::1
+# for IPv6) and chatd_log_keep=1 (append to the log instead of starting it
+# afresh, for restarts) before chatd_start.
 # Only the chatd started here is ever signalled, by its PID.
 
 : "${CHATD:?CHATD is not set}"
@@ -71,13 +74,31 @@ log_port()
 chatd_start()
 {
 	_log=${chatd_log:-$tmp/chatd.log}
-	: >"$_log"
-	"$CHATD" -d --listen 127.0.0.1:0 --data-dir "${chatd_data:-$tmp}" \
+	_host=${chatd_host:-127.0.0.1}
+	case $_host in
+	*:*)	_addr="[$_host]" ;;
+	*)	_addr=$_host ;;
+	esac
+	[ "${chatd_log_keep:-0}" = 1 ] || : >"$_log"
+	# Lines of earlier starts (chatd_log_keep) are not this start's.
+	_seen=$(grep -c 'listening on ' "$_log" 2>/dev/null)
+	_seen=${_seen:-0}
+	"$CHATD" -d --listen "$_addr:0" --data-dir "${chatd_data:-$tmp}" \
 	    -f "$tmp/chatd.conf" "$@" </dev/null >>"$_log" 2>&1 &
 	chatd_pid=$!
-	wait_log 'listening on 127.0.0.1:' || return 1
-	port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9][0-9]*\).*/\1/p' \
-	    "$_log" | tail -n 1)
+	port=
+	_i=0
+	while [ $_i -lt 200 ]; do
+		if [ "$(grep -c 'listening on ' "$_log")" -gt "$_seen" ]; then
+			port=$(grep 'listening on ' "$_log" |
+			    sed -n "$((_seen + 1))s/.*:\([0-9][0-9]*\).*/\1/p")
+			break
+		fi
+		chatd_alive "$chatd_pid" || break
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	[ -n "$port" ]
 }
 
 chatd_stop()
