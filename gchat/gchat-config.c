@@ -16,6 +16,7 @@
 #define GROUP_SERVER "server"
 #define GROUP_CONTACTS "contacts"
 #define GROUP_TRUST "trust"
+#define GROUP_PRIVACY "privacy"
 #define DEFAULT_PORT 6667
 
 /** gchat_config_path: where the key file lives. */
@@ -51,6 +52,9 @@ gchat_config_load (void)
   config->account = g_key_file_get_string (kf, GROUP_SERVER, "account", NULL);
   config->autoconnect = g_key_file_get_boolean (kf, GROUP_SERVER, "autoconnect", NULL);
   config->contacts = g_key_file_get_string_list (kf, GROUP_CONTACTS, "nicks", NULL, NULL);
+  /* Typing notifications go out unless the user turned them off. */
+  config->hide_typing = g_key_file_has_key (kf, GROUP_PRIVACY, "send-typing", NULL) &&
+    !g_key_file_get_boolean (kf, GROUP_PRIVACY, "send-typing", NULL);
   if (config->host == NULL)
     config->host = g_strdup ("localhost");
   if (config->nick == NULL)
@@ -79,6 +83,7 @@ gchat_config_save (const GchatConfig *config, GError **error)
   g_key_file_set_string (kf, GROUP_SERVER, "realname", config->realname ? config->realname : "");
   g_key_file_set_string (kf, GROUP_SERVER, "account", config->account ? config->account : "");
   g_key_file_set_boolean (kf, GROUP_SERVER, "autoconnect", config->autoconnect);
+  g_key_file_set_boolean (kf, GROUP_PRIVACY, "send-typing", !config->hide_typing);
   if (config->contacts != NULL)
     g_key_file_set_string_list (kf,
                                 GROUP_CONTACTS,

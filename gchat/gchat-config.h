@@ -16,6 +16,7 @@ typedef struct
   char    *password;         /* never written to disk */
   gboolean register_account; /* create the account first (not saved) */
   gboolean autoconnect;
+  gboolean hide_typing; /* do not send typing notifications (saved as send-typing) */
   GStrv    contacts;
 } GchatConfig;
 

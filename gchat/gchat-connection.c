@@ -32,6 +32,8 @@ static const char *const wanted_caps[] = { "account-notify",
                                            "server-time",
                                            "chatd/ttt",
                                            "chatd/chanadmin",
+                                           "message-tags",     /* +typing on TAGMSG */
+                                           "labeled-response", /* quiet TAGMSG errors */
                                            NULL };
 
 struct _GchatConnection
@@ -417,6 +419,9 @@ gchat_connection_line (GchatConnection *self, char *line, size_t len)
     return;
   }
   gchat_connection_handle (self, &m);
+  /* Answers to lines sent with the quiet label (typing notices) concern nobody. */
+  if (g_strcmp0 (chat_msg_tag (&m, "label", NULL), GCHAT_CONNECTION_QUIET_LABEL) == 0)
+    return;
   g_signal_emit (self, signals[SIG_MESSAGE_RECEIVED], 0, &m);
 }
 
@@ -566,12 +571,27 @@ gchat_connection_send (GchatConnection   *self,
                        int                argc,
                        const char *const *argv)
 {
+  return gchat_connection_send_tagged (self, NULL, command, argc, argv);
+}
+
+/**
+ * gchat_connection_send_tagged: like gchat_connection_send, with a tag
+ * section (@tags without '@', already escaped; NULL for none), such as
+ * "+typing=active" before a TAGMSG.
+ */
+gboolean
+gchat_connection_send_tagged (GchatConnection   *self,
+                              const char        *tags,
+                              const char        *command,
+                              int                argc,
+                              const char *const *argv)
+{
   char buf[CHAT_WIRE_MAX + 1];
   bool truncated = false;
   int  n;
 
   g_return_val_if_fail (GCHAT_IS_CONNECTION (self), FALSE);
-  n = chat_msg_format (buf, sizeof buf, NULL, NULL, command, argc, argv, &truncated);
+  n = chat_msg_format (buf, sizeof buf, tags, NULL, command, argc, argv, &truncated);
   if (n < 2)
     return FALSE;
   return gchat_connection_queue (self, buf, n);

@@ -25,6 +25,12 @@ G_DECLARE_FINAL_TYPE (GchatConnection, gchat_connection, GCHAT, CONNECTION, GObj
  * as base64 plus its head, chatd/sendfile's maxline) with tags. Longer
  * lines are dropped, so a peer cannot make us buffer without bound.
  */
+/*
+ * A label (labeled-response) for lines whose answers nobody wants, such as
+ * a typing notice to someone who just went offline: those answers are
+ * dropped before ::message-received.
+ */
+#define GCHAT_CONNECTION_QUIET_LABEL "q"
 #define GCHAT_CONNECTION_LINE_MAX (CHAT_TAGS_MAX + 65536 + 1024)
 
 /* Lines waiting to be written; more are refused. */
@@ -60,6 +66,11 @@ gboolean             gchat_connection_send (GchatConnection   *self,
                                             const char        *command,
                                             int                argc,
                                             const char *const *argv);
+gboolean             gchat_connection_send_tagged (GchatConnection   *self,
+                                                   const char        *tags,
+                                                   const char        *command,
+                                                   int                argc,
+                                                   const char *const *argv);
 gboolean             gchat_connection_sendv (GchatConnection *self,
                                              const char      *command,
                                              ...) G_GNUC_NULL_TERMINATED;

@@ -28,6 +28,7 @@ struct _GchatConversation
   GListStore           *members;
   GchatRankFunc         rank;
   gpointer              rank_data;
+  GchatTyping          *typing; /* who else is typing here */
 };
 
 G_DEFINE_FINAL_TYPE (GchatConversation, gchat_conversation, G_TYPE_OBJECT)
@@ -59,6 +60,7 @@ gchat_conversation_dispose (GObject *object)
 
   g_clear_object (&self->messages);
   g_clear_object (&self->members);
+  g_clear_object (&self->typing);
   G_OBJECT_CLASS (gchat_conversation_parent_class)->dispose (object);
 }
 
@@ -142,6 +144,15 @@ gchat_conversation_init (GchatConversation *self)
 {
   self->messages = g_list_store_new (GCHAT_TYPE_MESSAGE);
   self->members = g_list_store_new (GCHAT_TYPE_MEMBER);
+  self->typing = gchat_typing_new ();
+}
+
+/** gchat_conversation_get_typing: who else is typing here (IRCv3 +typing). */
+GchatTyping *
+gchat_conversation_get_typing (GchatConversation *self)
+{
+  g_return_val_if_fail (GCHAT_IS_CONVERSATION (self), NULL);
+  return self->typing;
 }
 
 /** gchat_conversation_new: an empty conversation. */

@@ -5,6 +5,7 @@
 
 #include "gchat-member.h"
 #include "gchat-message.h"
+#include "gchat-typing.h"
 
 G_BEGIN_DECLS
 
@@ -66,5 +67,6 @@ void         gchat_conversation_update_member_prefix (GchatConversation *self,
                                                       char               symbol,
                                                       gboolean           add);
 void         gchat_conversation_clear_members (GchatConversation *self);
+GchatTyping *gchat_conversation_get_typing (GchatConversation *self);
 
 G_END_DECLS

@@ -246,6 +246,59 @@ gchat_session_stamp (GchatMessage *msg, const struct chat_msg *m)
   gchat_message_set_time (msg, utc);
 }
 
+/*
+ * Typing notifications (IRCv3 +typing): the conversation a notice from
+ * @nick to @target is about: the group, or an open private conversation
+ * (a notice alone never opens one). NULL when there is none.
+ */
+static GchatTyping *
+gchat_session_typing_for (GchatSession *self, const char *target, const char *nick)
+{
+  GchatConversation *conv;
+
+  if (nick == NULL || gchat_connection_is_me (self->conn, nick))
+    return NULL;
+  conv = gchat_session_find (self, chat_is_channel (target) ? target : nick);
+  if (conv == NULL || gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_SERVER)
+    return NULL;
+  return gchat_conversation_get_typing (conv);
+}
+
+/* Apply the +typing tag of @m (if any) from @nick to @target. */
+static void
+gchat_session_typing_tag (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  const char  *value = chat_msg_tag (m, "+typing", NULL);
+  GchatTyping *typing;
+
+  if (value != NULL && m->argc > 0 &&
+      (typing = gchat_session_typing_for (self, m->argv[0], nick)) != NULL)
+    gchat_typing_update (typing, nick, value, g_get_monotonic_time ());
+}
+
+/* @nick left every conversation (quit), or is now called @to: typing follows. */
+static void
+gchat_session_typing_gone (GchatSession *self, const char *nick, const char *to)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+
+    if (to != NULL)
+      gchat_typing_rename (gchat_conversation_get_typing (c), nick, to);
+    else
+      gchat_typing_remove (gchat_conversation_get_typing (c), nick);
+  }
+}
+
+/* TAGMSG: only tags; gchat knows +typing and ignores the rest. */
+static void
+handle_tagmsg (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  gchat_session_typing_tag (self, m, nick);
+}
+
 /* PRIVMSG and NOTICE: route to the channel or query, detect mentions. */
 static void
 gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *nick, gboolean notice)
@@ -322,6 +375,10 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   if (to_channel && mentions (text, gchat_connection_get_nick (self->conn)))
     gchat_message_set_highlight (msg, TRUE);
   gchat_conversation_add (conv, msg);
+  /* Their message ends their typing (unless it says otherwise). */
+  if (nick != NULL)
+    gchat_typing_remove (gchat_conversation_get_typing (conv), nick);
+  gchat_session_typing_tag (self, m, nick);
   if (nick != NULL && !source_is_server (m))
     gchat_session_presence_seen (self, nick, GCHAT_PRESENCE_ONLINE);
   if (gchat_message_get_highlight (msg) ||
@@ -497,9 +554,11 @@ handle_part (GchatSession *self, const struct chat_msg *m, const char *nick)
     return;
   if (gchat_connection_is_me (self->conn, nick)) {
     gchat_conversation_set_joined (conv, FALSE);
+    gchat_typing_clear (gchat_conversation_get_typing (conv));
     text = g_strdup_printf ("You left %s", m->argv[0]);
   } else {
     gchat_conversation_remove_member (conv, nick);
+    gchat_typing_remove (gchat_conversation_get_typing (conv), nick);
     if (reason != NULL && *reason != '\0')
       text = g_strdup_printf ("%s left (%s)", nick, reason);
     else
@@ -521,6 +580,7 @@ handle_kick (GchatSession *self, const struct chat_msg *m, const char *nick)
     return;
   if (gchat_connection_is_me (self->conn, m->argv[1])) {
     gchat_conversation_set_joined (conv, FALSE);
+    gchat_typing_clear (gchat_conversation_get_typing (conv));
     text = g_strdup_printf ("%s removed you from %s%s%s%s",
                             by,
                             m->argv[0],
@@ -532,6 +592,7 @@ handle_kick (GchatSession *self, const struct chat_msg *m, const char *nick)
     return;
   }
   gchat_conversation_remove_member (conv, m->argv[1]);
+  gchat_typing_remove (gchat_conversation_get_typing (conv), m->argv[1]);
   text = g_strdup_printf ("%s removed %s%s%s%s",
                           by,
                           m->argv[1],
@@ -561,6 +622,7 @@ handle_quit (GchatSession *self, const struct chat_msg *m, const char *nick)
          gchat_conversation_is_named (c, nick)))
       gchat_conversation_add_text (c, GCHAT_MESSAGE_EVENT, text);
   }
+  gchat_session_typing_gone (self, nick, NULL);
   gchat_session_presence_seen (self, nick, GCHAT_PRESENCE_OFFLINE);
 }
 
@@ -591,6 +653,7 @@ handle_nick (GchatSession *self, const struct chat_msg *m, const char *nick)
     if (query && gchat_session_find (self, to) == NULL)
       gchat_conversation_set_name (c, to);
   }
+  gchat_session_typing_gone (self, nick, to);
   contact = gchat_session_find_contact (self, nick);
   if (contact != NULL && gchat_session_find_contact (self, to) == NULL)
     gchat_contact_set_nick (contact, to);
@@ -1548,6 +1611,7 @@ static const struct handler_entry handlers[] = {
   { "QUIT", handle_quit },
   { "REGISTER", handle_register },
   { "SENDFILE", handle_sendfile },
+  { "TAGMSG", handle_tagmsg },
   { "TOPIC", handle_topic },
   { "TTT", handle_ttt },
   { "WARN", handle_standard_reply },
@@ -2188,6 +2252,7 @@ on_disconnected (GchatConnection *conn, const char *reason, gpointer user_data)
   for (guint i = 0; i < n; i++) {
     g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
 
+    gchat_typing_clear (gchat_conversation_get_typing (c));
     if (gchat_conversation_get_kind (c) == GCHAT_CONVERSATION_CHANNEL &&
         gchat_conversation_get_joined (c)) {
       g_object_set_data (G_OBJECT (c), "gchat-rejoin", GINT_TO_POINTER (1));

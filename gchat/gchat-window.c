@@ -22,6 +22,8 @@
 #include "gchat-sidebar-row.h"
 #include "gchat-server-actions.h"
 #include "gchat-trust-dialog.h"
+#include "gchat-typing-indicator.h"
+#include "gchat-typing-notifier.h"
 #include "gchat-window.h"
 
 /* Within this many pixels of the bottom, new messages keep the view at the bottom. */
@@ -57,6 +59,10 @@ struct _GchatWindow
   GtkEntry        *entry;
   GtkRevealer     *members_revealer;
   GchatMemberList *member_list;
+
+  /* Typing notifications: who else types, and ours (NULL until _new). */
+  GchatTypingIndicator *typing_indicator;
+  GchatTypingNotifier  *typing;
 
   GchatSession       *session;
   GchatConfig        *config;
@@ -383,6 +389,11 @@ gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv)
                                         : NULL);
   gchat_window_sync_shown (self);
   gchat_completion_reset (&self->completion);
+  gchat_typing_indicator_set_typing (self->typing_indicator, gchat_conversation_get_typing (conv));
+  if (self->typing != NULL)
+    gchat_typing_notifier_input (self->typing,
+                                 conv,
+                                 gtk_editable_get_text (GTK_EDITABLE (self->entry)));
 }
 
 /* Message view factory: one GchatMessageRow per visible item. */
@@ -414,6 +425,8 @@ on_entry_activate_cb (GtkEntry *entry, GchatWindow *self)
   gchat_session_set_active (self->session, self->shown);
   if (gchat_session_run (self->session, text, &error)) {
     gchat_window_remember (self, text);
+    if (self->typing != NULL)
+      gchat_typing_notifier_sent (self->typing);
     gtk_editable_set_text (GTK_EDITABLE (entry), "");
     gchat_window_scroll_to_end (self);
   } else if (error != NULL && error->domain == GCHAT_COMMAND_ERROR) {
@@ -434,6 +447,8 @@ on_entry_changed_cb (GtkEditable *editable, GchatWindow *self)
 {
   if (!self->completing)
     gchat_completion_reset (&self->completion);
+  if (self->typing != NULL)
+    gchat_typing_notifier_input (self->typing, self->shown, gtk_editable_get_text (editable));
 }
 
 /** gchat_window_complete: Tab in the entry: complete the nick before the cursor. */
@@ -1406,6 +1421,7 @@ gchat_window_dispose (GObject *object)
   if (self->vadj != NULL)
     g_signal_handlers_disconnect_by_data (self->vadj, self);
   g_clear_object (&self->vadj);
+  g_clear_object (&self->typing);
   gtk_widget_dispose_template (GTK_WIDGET (self), GCHAT_TYPE_WINDOW);
   g_clear_object (&self->session);
   g_clear_object (&self->actions);
@@ -1436,6 +1452,7 @@ gchat_window_class_init (GchatWindowClass *klass)
   window_class->close_request = gchat_window_close_request;
 
   g_type_ensure (GCHAT_TYPE_MEMBER_LIST);
+  g_type_ensure (GCHAT_TYPE_TYPING_INDICATOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/chatd/Gchat/gchat-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, title_label);
@@ -1459,6 +1476,7 @@ gchat_window_class_init (GchatWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, invite_entry);
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, message_view);
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, entry);
+  gtk_widget_class_bind_template_child (widget_class, GchatWindow, typing_indicator);
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, members_revealer);
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, member_list);
   gtk_widget_class_bind_template_callback (widget_class, on_list_row_selected_cb);
@@ -1552,6 +1570,7 @@ gchat_window_new (GtkApplication *app, GchatConfig *config)
 
   self->config = config;
   self->account_fresh = TRUE;
+  self->typing = gchat_typing_notifier_new (GTK_WIDGET (self), self->session, config);
   for (guint i = 0; config->contacts != NULL && config->contacts[i] != NULL; i++)
     if (chat_nick_valid (config->contacts[i], CHAT_NICK_MAX))
       gchat_session_add_contact (self->session, config->contacts[i]);

@@ -19,6 +19,8 @@ gchat_ui_files += \
 	gchat/gchat-confirm-dialog.ui \
 	gchat/gchat-stats-dialog.ui \
 	gchat/gchat-server-info-dialog.ui
+# Typing notifications.
+gchat_ui_files += gchat/gchat-typing-indicator.ui
 if BUILD_GCHAT
 bin_PROGRAMS += gchat/gchat
 noinst_LIBRARIES += gchat/libgchat.a
@@ -66,6 +68,11 @@ gchat_libgchat_a_SOURCES += \
 	gchat/gchat-server-info-dialog.c gchat/gchat-server-info-dialog.h \
 	gchat/gchat-server-requests.c gchat/gchat-server-requests.h \
 	gchat/gchat-stats-dialog.c gchat/gchat-stats-dialog.h
+# Typing notifications.
+gchat_libgchat_a_SOURCES += \
+	gchat/gchat-typing.c gchat/gchat-typing.h \
+	gchat/gchat-typing-indicator.c gchat/gchat-typing-indicator.h \
+	gchat/gchat-typing-notifier.c gchat/gchat-typing-notifier.h
 nodist_gchat_libgchat_a_SOURCES = gchat/gchat-resources.c gchat/gchat-resources.h
 gchat_libgchat_a_CPPFLAGS = $(GCHAT_CPPFLAGS)
 gchat_libgchat_a_CFLAGS = $(GCHAT_CFLAGS)
