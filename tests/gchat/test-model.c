@@ -1317,6 +1317,191 @@ test_group_session (Fixture *f, gconstpointer data)
   g_signal_handlers_disconnect_by_func (f->session, count_error, &errors);
 }
 
+/* Typing, ours: active at most every 3 s, paused after 5 s idle, done once. */
+static void
+test_typing_out (void)
+{
+  GchatTypingOut out;
+  const gint64   s = G_USEC_PER_SEC;
+  const gint64   t0 = 1000 * s;
+
+  gchat_typing_out_init (&out);
+  g_assert_cmpint (gchat_typing_out_pause_at (&out), ==, -1);
+  /* Empty text, commands and clearing an idle entry send nothing. */
+  g_assert_cmpint (gchat_typing_out_input (&out, "", t0), ==, GCHAT_TYPING_NONE);
+  g_assert_cmpint (gchat_typing_out_input (&out, "/join #x", t0), ==, GCHAT_TYPING_NONE);
+  g_assert_cmpint (gchat_typing_out_input (&out, NULL, t0), ==, GCHAT_TYPING_NONE);
+  /* The first key sends active; the next ones within 3 s do not. */
+  g_assert_cmpint (gchat_typing_out_input (&out, "h", t0), ==, GCHAT_TYPING_ACTIVE);
+  g_assert_cmpint (gchat_typing_out_pause_at (&out), ==, t0 + 5 * s);
+  g_assert_cmpint (gchat_typing_out_input (&out, "he", t0 + s), ==, GCHAT_TYPING_NONE);
+  g_assert_cmpint (gchat_typing_out_input (&out, "hel", t0 + 3 * s - 1), ==, GCHAT_TYPING_NONE);
+  g_assert_cmpint (gchat_typing_out_pause_at (&out), ==, t0 + 8 * s - 1);
+  /* 3 s after the last active, still typing: active again (keeps it fresh). */
+  g_assert_cmpint (gchat_typing_out_input (&out, "hell", t0 + 3 * s), ==, GCHAT_TYPING_ACTIVE);
+  /* Idle: nothing before 5 s after the last key, then paused, once. */
+  g_assert_cmpint (gchat_typing_out_idle (&out, t0 + 8 * s - 1), ==, GCHAT_TYPING_NONE);
+  g_assert_cmpint (gchat_typing_out_idle (&out, t0 + 8 * s), ==, GCHAT_TYPING_PAUSED);
+  g_assert_cmpint (gchat_typing_out_idle (&out, t0 + 20 * s), ==, GCHAT_TYPING_NONE);
+  g_assert_cmpint (gchat_typing_out_pause_at (&out), ==, -1);
+  /* A key after the pause is active at once, throttle or not. */
+  g_assert_cmpint (gchat_typing_out_input (&out, "hello", t0 + 9 * s), ==, GCHAT_TYPING_ACTIVE);
+  /* Clearing the entry: done, once. */
+  g_assert_cmpint (gchat_typing_out_input (&out, "", t0 + 10 * s), ==, GCHAT_TYPING_DONE);
+  g_assert_cmpint (gchat_typing_out_input (&out, "", t0 + 11 * s), ==, GCHAT_TYPING_NONE);
+  /* Paused, then the entry cleared: done too. */
+  g_assert_cmpint (gchat_typing_out_input (&out, "x", t0 + 20 * s), ==, GCHAT_TYPING_ACTIVE);
+  g_assert_cmpint (gchat_typing_out_idle (&out, t0 + 25 * s), ==, GCHAT_TYPING_PAUSED);
+  g_assert_cmpint (gchat_typing_out_stop (&out), ==, GCHAT_TYPING_DONE);
+  /* Turning the line into a command is like clearing it. */
+  g_assert_cmpint (gchat_typing_out_input (&out, "y", t0 + 30 * s), ==, GCHAT_TYPING_ACTIVE);
+  g_assert_cmpint (gchat_typing_out_input (&out, "/y", t0 + 30 * s), ==, GCHAT_TYPING_DONE);
+  /* Sending the line: the message says done; nothing more to send. */
+  g_assert_cmpint (gchat_typing_out_input (&out, "z", t0 + 40 * s), ==, GCHAT_TYPING_ACTIVE);
+  gchat_typing_out_sent (&out);
+  g_assert_cmpint (gchat_typing_out_input (&out, "", t0 + 40 * s), ==, GCHAT_TYPING_NONE);
+  g_assert_cmpint (gchat_typing_out_idle (&out, t0 + 60 * s), ==, GCHAT_TYPING_NONE);
+  /* The next line starts afresh, right away. */
+  g_assert_cmpint (gchat_typing_out_input (&out, "a", t0 + 40 * s + 1), ==, GCHAT_TYPING_ACTIVE);
+  g_assert_cmpstr (gchat_typing_state_to_string (GCHAT_TYPING_PAUSED), ==, "paused");
+  g_assert_null (gchat_typing_state_to_string (GCHAT_TYPING_NONE));
+}
+
+/* Typing, others': the words, and expiry 6 s after active, 30 s after paused. */
+static void
+test_typing_in (void)
+{
+  g_autoptr (GchatTyping) t = gchat_typing_new ();
+  const gint64 s = G_USEC_PER_SEC;
+  const gint64 t0 = 5000 * s;
+
+  g_assert_cmpstr (gchat_typing_get_text (t), ==, "");
+  g_assert_cmpint (gchat_typing_next_expiry (t), ==, 0);
+  /* Unknown values and a missing nick change nothing. */
+  g_assert_false (gchat_typing_update (t, "ann", "thinking", t0));
+  g_assert_false (gchat_typing_update (t, "ann", NULL, t0));
+  g_assert_false (gchat_typing_update (t, NULL, "active", t0));
+  g_assert_false (gchat_typing_update (t, "ann", "done", t0));
+  g_assert_true (gchat_typing_update (t, "ann", "active", t0));
+  g_assert_cmpstr (gchat_typing_get_text (t), ==, "ann is typing…");
+  g_assert_cmpint (gchat_typing_next_expiry (t), ==, t0 + 6 * s);
+  g_assert_true (gchat_typing_update (t, "bo", "active", t0 + s));
+  g_assert_cmpstr (gchat_typing_get_text (t), ==, "ann and bo are typing…");
+  g_assert_true (gchat_typing_update (t, "cy", "active", t0 + 2 * s));
+  g_assert_cmpstr (gchat_typing_get_text (t), ==, "3 people are typing…");
+  /* Nicks compare without case; a repeat refreshes, in place. */
+  g_assert_true (gchat_typing_update (t, "ANN", "active", t0 + 3 * s));
+  g_assert_cmpint (gchat_typing_get_state (t, "Ann"), ==, GCHAT_TYPING_ACTIVE);
+  g_assert_cmpint (gchat_typing_next_expiry (t), ==, t0 + 7 * s); /* bo's */
+  /* Paused people are not "typing" but are remembered for 30 s. */
+  g_assert_true (gchat_typing_update (t, "cy", "paused", t0 + 3 * s));
+  g_assert_cmpstr (gchat_typing_get_text (t), ==, "ann and bo are typing…");
+  g_assert_cmpint (gchat_typing_get_state (t, "cy"), ==, GCHAT_TYPING_PAUSED);
+  /* Expiry: nothing before 6 s, bo at 6 s after their active, ann 6 s after theirs. */
+  g_assert_false (gchat_typing_expire (t, t0 + 7 * s - 1));
+  g_assert_true (gchat_typing_expire (t, t0 + 7 * s));
+  g_assert_cmpstr (gchat_typing_get_text (t), ==, "ann is typing…");
+  g_assert_true (gchat_typing_expire (t, t0 + 9 * s));
+  g_assert_cmpstr (gchat_typing_get_text (t), ==, "");
+  g_assert_cmpint (gchat_typing_get_state (t, "ann"), ==, GCHAT_TYPING_NONE);
+  g_assert_cmpint (gchat_typing_next_expiry (t), ==, t0 + 33 * s);
+  g_assert_false (gchat_typing_expire (t, t0 + 33 * s - 1));
+  g_assert_cmpint (gchat_typing_get_state (t, "cy"), ==, GCHAT_TYPING_PAUSED);
+  g_assert_true (gchat_typing_expire (t, t0 + 33 * s));
+  g_assert_cmpint (gchat_typing_next_expiry (t), ==, 0);
+  /* Done, a rename, a removal, clearing. */
+  gchat_typing_update (t, "ann", "active", t0 + 40 * s);
+  g_assert_true (gchat_typing_update (t, "ann", "done", t0 + 41 * s));
+  g_assert_cmpstr (gchat_typing_get_text (t), ==, "");
+  gchat_typing_update (t, "ann", "active", t0 + 42 * s);
+  g_assert_true (gchat_typing_rename (t, "ann", "anna"));
+  g_assert_cmpstr (gchat_typing_get_text (t), ==, "anna is typing…");
+  g_assert_false (gchat_typing_remove (t, "ann"));
+  g_assert_true (gchat_typing_remove (t, "anna"));
+  gchat_typing_update (t, "bo", "active", t0 + 43 * s);
+  gchat_typing_clear (t);
+  g_assert_cmpstr (gchat_typing_get_text (t), ==, "");
+  g_assert_cmpint (gchat_typing_next_expiry (t), ==, 0);
+}
+
+/* Condition: the GchatTyping @data says nobody is typing. */
+static gboolean
+typing_empty (gpointer data)
+{
+  return *gchat_typing_get_text (data) == '\0';
+}
+
+/* Expiry runs from a GLib timeout, without anyone asking (one bounded 6 s wait). */
+static void
+test_typing_timer (void)
+{
+  g_autoptr (GchatTyping) t = gchat_typing_new ();
+  gint64 start = g_get_monotonic_time ();
+
+  gchat_typing_update (t, "ann", "active", start);
+  g_assert_cmpstr (gchat_typing_get_text (t), ==, "ann is typing…");
+  g_assert_true (gui_wait_for (typing_empty, t));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, GCHAT_TYPING_ACTIVE_TTL - 10000);
+}
+
+/* Typing through the session: TAGMSG, messages, nick changes, quits, quiet answers. */
+static void
+test_typing_session (Fixture *f, gconstpointer data)
+{
+  GchatConversation *room;
+  GchatConversation *query;
+  GchatTyping       *typing;
+  guint              n_server;
+
+  feed (f, ":alice!a@h JOIN #room");
+  feed (f, ":ann!a@h JOIN #room");
+  feed (f, ":bo!b@h JOIN #room");
+  room = gchat_session_find (f->session, "#room");
+  typing = gchat_conversation_get_typing (room);
+  /* Tags gchat does not know are ignored, on TAGMSG and on messages. */
+  feed (f, "@time=2026-01-01T00:00:00.000Z;msgid=1;+draft/react=x :ann!a@h TAGMSG #room");
+  g_assert_cmpstr (gchat_typing_get_text (typing), ==, "");
+  feed (f, "@msgid=abc;+draft/reply=1;account=ann :ann!a@h PRIVMSG #room :hi");
+  g_assert_cmpstr (gchat_message_get_text (last_message (room)), ==, "hi");
+  feed (f, "@msgid=2;+typing=active :ann!a@h TAGMSG #room");
+  g_assert_cmpstr (gchat_typing_get_text (typing), ==, "ann is typing…");
+  feed (f, "@+typing=active :bo!b@h TAGMSG #room");
+  g_assert_cmpstr (gchat_typing_get_text (typing), ==, "ann and bo are typing…");
+  /* Their message ends it. */
+  feed (f, "@msgid=3 :ann!a@h PRIVMSG #room :there");
+  g_assert_cmpstr (gchat_typing_get_text (typing), ==, "bo is typing…");
+  /* A nick change follows them; leaving ends it. */
+  feed (f, ":bo!b@h NICK bob");
+  g_assert_cmpstr (gchat_typing_get_text (typing), ==, "bob is typing…");
+  feed (f, ":bob!b@h PART #room");
+  g_assert_cmpstr (gchat_typing_get_text (typing), ==, "");
+  feed (f, "@+typing=paused :ann!a@h TAGMSG #room");
+  g_assert_cmpint (gchat_typing_get_state (typing, "ann"), ==, GCHAT_TYPING_PAUSED);
+  feed (f, ":ann!a@h QUIT :bye");
+  g_assert_cmpint (gchat_typing_get_state (typing, "ann"), ==, GCHAT_TYPING_NONE);
+  /* Private typing reaches an open conversation, but never opens one. */
+  feed (f, "@+typing=active :cy!c@h TAGMSG alice");
+  g_assert_null (gchat_session_find (f->session, "cy"));
+  query = gchat_session_open_query (f->session, "cy", FALSE);
+  feed (f, "@+typing=active :cy!c@h TAGMSG alice");
+  g_assert_cmpstr (gchat_typing_get_text (gchat_conversation_get_typing (query)),
+                   ==,
+                   "cy is typing…");
+  feed (f, "@+typing=done :cy!c@h TAGMSG alice");
+  g_assert_cmpstr (gchat_typing_get_text (gchat_conversation_get_typing (query)), ==, "");
+  /* Answers to our quietly labeled typing notices are dropped, not shown. */
+  n_server = g_list_model_get_n_items (
+    gchat_conversation_get_messages (gchat_session_get_server (f->session)));
+  feed (f,
+        "@label=" GCHAT_CONNECTION_QUIET_LABEL " :chatd.test 401 alice cy :No such nick/channel");
+  feed (f, "@label=" GCHAT_CONNECTION_QUIET_LABEL " :chatd.test ACK");
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_conversation_get_messages (query)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (
+                      gchat_conversation_get_messages (gchat_session_get_server (f->session))),
+                    ==,
+                    n_server);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1392,5 +1577,14 @@ main (int argc, char **argv)
   g_test_add_func ("/group/modes-diff", test_group_modes_diff);
   g_test_add_func ("/group/model", test_group_model);
   g_test_add ("/group/session", Fixture, NULL, fixture_setup, test_group_session, fixture_teardown);
+  g_test_add_func ("/typing/out", test_typing_out);
+  g_test_add_func ("/typing/in", test_typing_in);
+  g_test_add_func ("/typing/timer", test_typing_timer);
+  g_test_add ("/typing/session",
+              Fixture,
+              NULL,
+              fixture_setup,
+              test_typing_session,
+              fixture_teardown);
   return g_test_run ();
 }
