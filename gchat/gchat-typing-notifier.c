@@ -24,6 +24,10 @@ struct _GchatTypingNotifier
   GchatTypingOut      out;
   guint               pause_timer;
   GSimpleActionGroup *group;
+  /* The entry's latest state, applied from an idle (see _input). */
+  guint              pending;
+  GchatConversation *pending_conv;
+  char              *pending_text;
 };
 
 G_DEFINE_FINAL_TYPE (GchatTypingNotifier, gchat_typing_notifier, G_TYPE_OBJECT)
@@ -102,16 +106,12 @@ gchat_typing_notifier_stop (GchatTypingNotifier *self)
   gchat_typing_notifier_send (self, gchat_typing_out_stop (&self->out));
 }
 
-/**
- * gchat_typing_notifier_input: the entry holds @text while @conv is shown
- * (called on every change and when another conversation is shown).
- */
-void
-gchat_typing_notifier_input (GchatTypingNotifier *self, GchatConversation *conv, const char *text)
+/* The entry holds @text while @conv is shown: send what that calls for. */
+static void
+gchat_typing_notifier_apply (GchatTypingNotifier *self, GchatConversation *conv, const char *text)
 {
   gint64 now = g_get_monotonic_time ();
 
-  g_return_if_fail (GCHAT_IS_TYPING_NOTIFIER (self));
   if (conv != self->target) {
     gchat_typing_notifier_stop (self);
     g_set_object (&self->target, conv);
@@ -126,11 +126,52 @@ gchat_typing_notifier_input (GchatTypingNotifier *self, GchatConversation *conv,
   gchat_typing_notifier_arm (self, now);
 }
 
+/* Idle: apply the entry's latest state. */
+static gboolean
+gchat_typing_notifier_pending_cb (gpointer user_data)
+{
+  GchatTypingNotifier *self = user_data;
+  g_autoptr (GchatConversation) conv = g_steal_pointer (&self->pending_conv);
+  g_autofree char *text = g_steal_pointer (&self->pending_text);
+
+  self->pending = 0;
+  gchat_typing_notifier_apply (self, conv, text);
+  return G_SOURCE_REMOVE;
+}
+
+/* Forget an entry state not applied yet. */
+static void
+gchat_typing_notifier_drop_pending (GchatTypingNotifier *self)
+{
+  g_clear_handle_id (&self->pending, g_source_remove);
+  g_clear_object (&self->pending_conv);
+  g_clear_pointer (&self->pending_text, g_free);
+}
+
+/**
+ * gchat_typing_notifier_input: the entry holds @text while @conv is shown
+ * (called on every change and when another conversation is shown). Applied
+ * from an idle, because replacing the text changes it twice (deleted, then
+ * inserted) and the empty moment between must not send done and active.
+ */
+void
+gchat_typing_notifier_input (GchatTypingNotifier *self, GchatConversation *conv, const char *text)
+{
+  g_return_if_fail (GCHAT_IS_TYPING_NOTIFIER (self));
+  g_set_object (&self->pending_conv, conv);
+  g_free (self->pending_text);
+  self->pending_text = g_strdup (text);
+  if (self->pending == 0)
+    self->pending = g_idle_add (gchat_typing_notifier_pending_cb, self);
+}
+
 /** gchat_typing_notifier_sent: the entry's line went out; the message itself says we are done. */
 void
 gchat_typing_notifier_sent (GchatTypingNotifier *self)
 {
   g_return_if_fail (GCHAT_IS_TYPING_NOTIFIER (self));
+  /* Keys typed just before Enter need no notice of their own. */
+  gchat_typing_notifier_drop_pending (self);
   g_clear_handle_id (&self->pause_timer, g_source_remove);
   gchat_typing_out_sent (&self->out);
 }
@@ -180,6 +221,7 @@ gchat_typing_notifier_dispose (GObject *object)
   GchatTypingNotifier *self = GCHAT_TYPING_NOTIFIER (object);
 
   g_clear_handle_id (&self->pause_timer, g_source_remove);
+  gchat_typing_notifier_drop_pending (self);
   g_clear_object (&self->target);
   g_clear_object (&self->session);
   g_clear_object (&self->group);

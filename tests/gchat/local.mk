@@ -71,3 +71,14 @@ tests_gchat_test_oper_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_test_oper_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_oper_LDADD = $(GCHAT_LIBS)
 endif
+
+# Typing notifications (branch gchat-typing).
+EXTRA_DIST += tests/gchat/typing.sh
+if BUILD_GCHAT
+check_PROGRAMS += tests/gchat/test-typing
+TESTS += tests/gchat/typing.sh
+tests_gchat_test_typing_SOURCES = tests/gchat/test-typing.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_typing_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_typing_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_typing_LDADD = $(GCHAT_LIBS)
+endif
