@@ -12,3 +12,5 @@ EXTRA_DIST += doc/gchat-trust.png doc/gchat-history-divider.png
 EXTRA_DIST += doc/gchat-group-settings.png
 # gchat: operators, game statistics and server information.
 EXTRA_DIST += doc/gchat-server.png
+# gchat: typing notifications (branch gchat-typing).
+EXTRA_DIST += doc/gchat-typing.png
