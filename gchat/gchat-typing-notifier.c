@@ -112,10 +112,7 @@ gchat_typing_notifier_apply (GchatTypingNotifier *self, GchatConversation *conv,
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (conv != self->target) {
-    gchat_typing_notifier_stop (self);
-    g_set_object (&self->target, conv);
-  }
+  gchat_typing_notifier_set_target (self, conv);
   if (!gchat_typing_notifier_can_send (self, conv)) {
     /* Nobody heard anything: forget quietly. */
     gchat_typing_out_stop (&self->out);
@@ -163,6 +160,26 @@ gchat_typing_notifier_input (GchatTypingNotifier *self, GchatConversation *conv,
   self->pending_text = g_strdup (text);
   if (self->pending == 0)
     self->pending = g_idle_add (gchat_typing_notifier_pending_cb, self);
+}
+
+/**
+ * gchat_typing_notifier_set_target: another conversation is shown: done
+ * for the one we typed to. A draft kept in the entry is not typing; the
+ * next key is.
+ */
+void
+gchat_typing_notifier_set_target (GchatTypingNotifier *self, GchatConversation *conv)
+{
+  g_return_if_fail (GCHAT_IS_TYPING_NOTIFIER (self));
+  /* Keys typed before the switch belong to the old conversation. */
+  if (self->pending != 0) {
+    g_clear_handle_id (&self->pending, g_source_remove);
+    gchat_typing_notifier_pending_cb (self);
+  }
+  if (conv == self->target)
+    return;
+  gchat_typing_notifier_stop (self);
+  g_set_object (&self->target, conv);
 }
 
 /** gchat_typing_notifier_sent: the entry's line went out; the message itself says we are done. */

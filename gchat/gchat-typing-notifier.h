@@ -18,7 +18,8 @@ GchatTypingNotifier *gchat_typing_notifier_new (GtkWidget    *window,
 void                 gchat_typing_notifier_input (GchatTypingNotifier *self,
                                                   GchatConversation   *conv,
                                                   const char          *text);
-void                 gchat_typing_notifier_sent (GchatTypingNotifier *self);
+void     gchat_typing_notifier_set_target (GchatTypingNotifier *self, GchatConversation *conv);
+void     gchat_typing_notifier_sent (GchatTypingNotifier *self);
 void     gchat_typing_notifier_set_enabled (GchatTypingNotifier *self, gboolean enabled);
 gboolean gchat_typing_notifier_get_enabled (GchatTypingNotifier *self);
 

@@ -391,9 +391,7 @@ gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv)
   gchat_completion_reset (&self->completion);
   gchat_typing_indicator_set_typing (self->typing_indicator, gchat_conversation_get_typing (conv));
   if (self->typing != NULL)
-    gchat_typing_notifier_input (self->typing,
-                                 conv,
-                                 gtk_editable_get_text (GTK_EDITABLE (self->entry)));
+    gchat_typing_notifier_set_target (self->typing, conv);
 }
 
 /* Message view factory: one GchatMessageRow per visible item. */

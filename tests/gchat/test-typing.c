@@ -119,6 +119,21 @@ on_server_error (GchatSession *s, const char *text, gpointer user_data)
     (*(guint *)user_data)++;
 }
 
+typedef struct
+{
+  const char *glob;
+  guint       n;
+} IvyCount;
+
+/* Condition: ivy got at least n lines matching glob. */
+static gboolean
+ivy_has (gpointer data)
+{
+  IvyCount *c = data;
+
+  return ivy_count (c->glob) >= c->n;
+}
+
 /* Type into the entry without pressing Enter, as keystrokes would. */
 static void
 type_into_entry (const char *text)
@@ -272,8 +287,27 @@ test_private (void)
     g_test_skip ("no window from the send step");
     return;
   }
-  query = gchat_session_open_query (session, "ivy", TRUE);
-  g_assert_true (gchat_window_show_by_name (window, "ivy"));
+  /* A draft for the group; showing another conversation says done there. */
+  {
+    IvyCount active = { "@*+typing=active :tia!* TAGMSG #typing", 0 };
+    IvyCount done = { "@*+typing=done :tia!* TAGMSG #typing", 0 };
+
+    active.n = ivy_count (active.glob) + 1;
+    done.n = ivy_count (done.glob) + 1;
+    type_into_entry ("a draft for the group");
+    g_assert_true (gui_wait_for (ivy_has, &active));
+    query = gchat_session_open_query (session, "ivy", TRUE);
+    g_assert_true (gchat_window_show_by_name (window, "ivy"));
+    g_assert_true (gui_wait_for (ivy_has, &done));
+    /*
+     * The draft is still in the entry, but nobody typed to ivy yet: a line
+     * gchat sends after the switch reaches her with no TAGMSG before it.
+     */
+    gui_drain ();
+    gui_type_line (window, "/quote PRIVMSG ivy :marker");
+    gui_raw_expect (&ivy, "*:tia!* PRIVMSG ivy :marker");
+    g_assert_cmpuint (ivy_count ("*TAGMSG ivy"), ==, 0);
+  }
   type_into_entry ("psst");
   gui_raw_expect (&ivy, "@*+typing=active :tia!* TAGMSG ivy");
   type_into_entry ("");
