@@ -1,7 +1,8 @@
 /*
  * gchat-sidebar-row.c: one sidebar entry. For a conversation: its name and
  * an unread badge (red when it mentions us); for a contact: a presence dot
- * that follows the contact live.
+ * that follows the contact live. A conversation where someone is typing
+ * says "typing…" after its name.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@ struct _GchatSidebarRow
   GtkLabel          *icon_label;
   GtkLabel          *name_label;
   GtkLabel          *badge_label;
+  GtkLabel          *typing_label;
   GtkMenuButton     *menu_button;
   GchatConversation *conv;
   GchatContact      *contact;
@@ -31,6 +33,7 @@ gchat_sidebar_row_sync_conversation (GchatSidebarRow *self)
   g_autofree char *badge = g_strdup_printf ("%u", unread);
   g_autofree char *a11y = NULL;
   const char      *name = gchat_conversation_get_name (self->conv);
+  const char      *typing = gchat_typing_get_text (gchat_conversation_get_typing (self->conv));
 
   gtk_label_set_text (self->name_label, name);
   gtk_label_set_text (self->badge_label, badge);
@@ -45,6 +48,14 @@ gchat_sidebar_row_sync_conversation (GchatSidebarRow *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "parted");
   a11y = unread > 0 ? g_strdup_printf ("%s, %u unread", name, unread) : g_strdup (name);
+  gtk_widget_set_visible (GTK_WIDGET (self->typing_label), *typing != '\0');
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->typing_label), typing);
+  if (*typing != '\0') {
+    char *with = g_strdup_printf ("%s, %s", a11y, typing);
+
+    g_free (a11y);
+    a11y = with;
+  }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 }
 
@@ -107,6 +118,7 @@ gchat_sidebar_row_class_init (GchatSidebarRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GchatSidebarRow, icon_label);
   gtk_widget_class_bind_template_child (widget_class, GchatSidebarRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, GchatSidebarRow, badge_label);
+  gtk_widget_class_bind_template_child (widget_class, GchatSidebarRow, typing_label);
   gtk_widget_class_bind_template_child (widget_class, GchatSidebarRow, menu_button);
 }
 
@@ -129,6 +141,11 @@ gchat_sidebar_row_new_for_conversation (GchatConversation *conv)
                         : kind == GCHAT_CONVERSATION_QUERY ? "@"
                                                            : "⌂");
   g_signal_connect_object (conv, "notify", G_CALLBACK (on_notify), self, 0);
+  g_signal_connect_object (gchat_conversation_get_typing (conv),
+                           "notify::text",
+                           G_CALLBACK (on_notify),
+                           self,
+                           0);
   gchat_sidebar_row_sync_conversation (self);
   return GTK_WIDGET (self);
 }

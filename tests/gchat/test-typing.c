@@ -14,6 +14,7 @@
 
 #include "gchat-application.h"
 #include "gchat-config.h"
+#include "gchat-sidebar-row.h"
 #include "gchat-typing-indicator.h"
 #include "gchat-window.h"
 #include "gui-common.h"
@@ -64,6 +65,23 @@ typing_hidden (gpointer data)
 
   (void)data;
   return !gtk_widget_get_visible (GTK_WIDGET (label)) && *gtk_label_get_text (label) == '\0';
+}
+
+/* Condition: the sidebar row of the conversation @data says "typing…". */
+static gboolean
+sidebar_typing (gpointer data)
+{
+  GchatSidebarRow *row = gchat_window_find_row (window, data);
+  GtkWidget       *label = row != NULL ? gui_find_by_id (GTK_WIDGET (row), "typing_label") : NULL;
+
+  return label != NULL && gtk_widget_get_mapped (label);
+}
+
+/* Condition: the sidebar row of the conversation @data does not say "typing…". */
+static gboolean
+sidebar_quiet (gpointer data)
+{
+  return !sidebar_typing (data);
 }
 
 /* Condition: a row with the text is on screen. */
@@ -208,8 +226,16 @@ test_receive (void)
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "ivy is typing…");
+  /* The sidebar row hints it too, for the eye and for screen readers. */
+  g_assert_true (gui_wait_for (sidebar_typing, gchat_session_find (session, "#typing")));
+  gtk_test_accessible_assert_property (gchat_window_find_row (window,
+                                                              gchat_session_find (session,
+                                                                                  "#typing")),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "#typing, ivy is typing…");
   gui_raw_send (&ivy, "@+typing=done TAGMSG #typing");
   g_assert_true (gui_wait_for (typing_hidden, NULL));
+  g_assert_true (gui_wait_for (sidebar_quiet, gchat_session_find (session, "#typing")));
 
   gui_raw_send (&ivy, "@+typing=active TAGMSG #typing");
   g_assert_true (gui_wait_for (typing_shows, (gpointer) "ivy is typing…"));
@@ -314,6 +340,10 @@ test_private (void)
   gui_raw_expect (&ivy, "@*+typing=done :tia!* TAGMSG ivy");
   gui_raw_send (&ivy, "@+typing=active TAGMSG tia");
   g_assert_true (gui_wait_for (typing_shows, (gpointer) "ivy is typing…"));
+  /* Typing in the group too: its sidebar row says so while ivy's is shown. */
+  gui_raw_send (&ivy, "@+typing=active TAGMSG #typing");
+  g_assert_true (gui_wait_for (sidebar_typing, gchat_session_find (session, "#typing")));
+  gui_screenshot ("gchat-typing-sidebar.png");
   gui_raw_send (&ivy, "QUIT :bye");
   g_assert_true (gui_wait_for (typing_hidden, NULL));
   /*
