@@ -263,12 +263,23 @@ test_setting_off (void)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autofree char *path = gchat_config_path ();
+  GtkMenuButton   *menu;
   guint            before;
 
   if (window == NULL) {
     g_test_skip ("no window from the send step");
     return;
   }
+  /* The check item is in the main menu. */
+  menu = gui_find_menu_button (GTK_WIDGET (window), "Main menu");
+  g_assert_nonnull (menu);
+  g_assert_true (gui_menu_has (gtk_menu_button_get_menu_model (menu), "action", "typing.send"));
+  g_assert_true (
+    gui_menu_has (gtk_menu_button_get_menu_model (menu), "label", "Send _typing notifications"));
+  gtk_menu_button_popup (menu);
+  g_assert_true (gui_wait_for (gui_popover_mapped, menu));
+  gui_screenshot ("gchat-typing-menu.png");
+  gtk_menu_button_popdown (menu);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "typing.send", NULL));
   g_assert_true (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL));
   g_assert_false (g_key_file_get_boolean (kf, "privacy", "send-typing", NULL));
