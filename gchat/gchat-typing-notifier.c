@@ -18,6 +18,7 @@ struct _GchatTypingNotifier
 {
   GObject parent_instance;
 
+  GtkWidget          *window; /* weak: holds our action group */
   GchatSession       *session;
   GchatConfig        *config; /* the window's; outlives us */
   GchatConversation  *target; /* where our state was sent, or NULL */
@@ -241,6 +242,12 @@ gchat_typing_notifier_dispose (GObject *object)
   gchat_typing_notifier_drop_pending (self);
   g_clear_object (&self->target);
   g_clear_object (&self->session);
+  /* The window may outlive us briefly: take our actions off it. */
+  if (self->window != NULL) {
+    gtk_widget_insert_action_group (self->window, "typing", NULL);
+    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *)&self->window);
+    self->window = NULL;
+  }
   g_clear_object (&self->group);
   G_OBJECT_CLASS (gchat_typing_notifier_parent_class)->dispose (object);
 }
@@ -279,5 +286,7 @@ gchat_typing_notifier_new (GtkWidget *window, GchatSession *session, GchatConfig
   g_simple_action_set_state (G_SIMPLE_ACTION (action),
                              g_variant_new_boolean (!config->hide_typing));
   gtk_widget_insert_action_group (window, "typing", G_ACTION_GROUP (self->group));
+  self->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&self->window);
   return self;
 }
