@@ -427,9 +427,13 @@ handle_batch (GchatSession *self, const struct chat_msg *m, const char *nick)
 static void
 gchat_session_request_history (GchatSession *self, const char *target)
 {
-  if (gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED &&
-      gchat_session_supports (self, "CHATHISTORY"))
-    gchat_connection_sendv (self->conn, "CHATHISTORY", "LATEST", target, "*", "50", NULL);
+  if (gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_CONNECTED ||
+      !gchat_session_supports (self, "CHATHISTORY"))
+    return;
+  /* The server keeps private conversations only between accounts. */
+  if (!chat_is_channel (target) && !gchat_connection_get_logged_in (self->conn))
+    return;
+  gchat_connection_sendv (self->conn, "CHATHISTORY", "LATEST", target, "*", "50", NULL);
 }
 
 /*
@@ -770,6 +774,10 @@ handle_standard_reply (GchatSession *self, const struct chat_msg *m, const char 
     return;
   if (strcmp (m->command, "FAIL") == 0) {
     if (gchat_session_chanadmin_fail (self, m))
+      return;
+    /* Someone without an account has no private history: nothing to show. */
+    if (g_ascii_strcasecmp (cmd, "CHATHISTORY") == 0 &&
+        g_ascii_strcasecmp (m->argv[1], "INVALID_TARGET") == 0)
       return;
     /* A refused transfer also says so on its own row. */
     gchat_session_sendfile_fail (self, m);
