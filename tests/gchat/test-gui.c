@@ -454,7 +454,26 @@ expect_board (const char *status)
   GchatGameBoard *board;
 
   if (!gui_wait_for (board_says, (gpointer)status)) {
+    g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+    GtkAdjustment *adj =
+      gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (gchat_window_get_message_view (window)));
+    GListModel *msgs = gchat_conversation_get_messages (gchat_window_get_shown (window));
+
     board = find_board ();
+    gui_collect_rows (GTK_WIDGET (gchat_window_get_message_view (window)), rows);
+    /* What the view showed, to tell a missing row from a wrong status. */
+    g_test_message ("shown %s: %u messages, %u rows realized, scrolled %.0f of %.0f (page %.0f)",
+                    gchat_conversation_get_name (gchat_window_get_shown (window)),
+                    g_list_model_get_n_items (msgs),
+                    rows->len,
+                    gtk_adjustment_get_value (adj),
+                    gtk_adjustment_get_upper (adj),
+                    gtk_adjustment_get_page_size (adj));
+    for (guint i = 0; i < g_list_model_get_n_items (msgs); i++) {
+      g_autoptr (GchatMessage) m = g_list_model_get_item (msgs, i);
+
+      g_test_message ("  message %u: %s", i, gchat_message_get_text (m));
+    }
     g_error ("the board says “%s”, not “%s”",
              board != NULL ? gchat_game_board_get_status (board) : "(no board)",
              status);
