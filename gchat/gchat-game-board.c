@@ -25,12 +25,46 @@ struct _GchatGameBoard
 
 G_DEFINE_FINAL_TYPE (GchatGameBoard, gchat_game_board, GTK_TYPE_BOX)
 
+/*
+ * Whether the widget with the keyboard focus, inside the board, is about to
+ * be disabled or hidden for @state: a cell that cannot be played, or a
+ * button that goes away.
+ */
+static gboolean
+gchat_game_board_focus_lost (GchatGameBoard *self, GchatGameState state)
+{
+  GtkRoot   *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    return FALSE;
+  for (int i = 0; i < 9; i++)
+    if (focus == self->cells[i] || gtk_widget_is_ancestor (focus, self->cells[i]))
+      return !gchat_game_can_move (self->game, i);
+  if (focus == self->answer_box || gtk_widget_is_ancestor (focus, self->answer_box))
+    return state != GCHAT_GAME_CHALLENGED && state != GCHAT_GAME_WAITING;
+  if (focus == self->rematch_button || gtk_widget_is_ancestor (focus, self->rematch_button))
+    return state != GCHAT_GAME_OVER;
+  if (focus == self->resign_button || gtk_widget_is_ancestor (focus, self->resign_button))
+    return state != GCHAT_GAME_PLAYING;
+  return FALSE;
+}
+
 /* Show the game's board, status and the buttons that make sense now. */
 static void
 gchat_game_board_sync (GchatGameBoard *self)
 {
   GchatGameState   state = gchat_game_get_state (self->game);
   g_autofree char *status = gchat_game_describe (self->game);
+
+  /*
+   * GTK moves the focus of a widget that is disabled to the next one in
+   * the window, which could select a conversation in the sidebar and
+   * leave the game: the message entry takes it instead.
+   */
+  if (gchat_game_board_focus_lost (self, state) &&
+      !gtk_widget_activate_action (GTK_WIDGET (self), "chat.focus-entry", NULL))
+    gtk_root_set_focus (gtk_widget_get_root (GTK_WIDGET (self)), NULL);
 
   gtk_label_set_text (self->status_label, status);
   gtk_label_set_text (self->record_label,

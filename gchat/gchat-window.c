@@ -1077,6 +1077,15 @@ ttt_move_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   gchat_session_ttt_move (self->session, id, cell);
 }
 
+/* chat.focus-entry: the keyboard goes to the message entry. */
+static void
+focus_entry_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+}
+
 /* chat.ttt-accept(id) */
 static void
 ttt_accept_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -1283,6 +1292,7 @@ static const GActionEntry window_actions[] = {
   { .name = "transfer-cancel", .activate = transfer_cancel_activated, .parameter_type = "s" },
   { .name = "transfer-save", .activate = transfer_save_activated, .parameter_type = "s" },
   { .name = "ttt-move", .activate = ttt_move_activated, .parameter_type = "(si)" },
+  { .name = "focus-entry", .activate = focus_entry_activated },
   { .name = "ttt-accept", .activate = ttt_accept_activated, .parameter_type = "s" },
   { .name = "ttt-decline", .activate = ttt_decline_activated, .parameter_type = "s" },
   { .name = "ttt-rematch", .activate = ttt_rematch_activated, .parameter_type = "s" },

@@ -494,6 +494,8 @@ click_cell (int i)
   GtkButton *cell = gchat_game_board_get_cell (find_board (), i);
 
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (cell)));
+  /* A click gives the button the keyboard focus too. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (cell)));
   g_signal_emit_by_name (cell, "clicked");
 }
 
@@ -528,6 +530,15 @@ test_game (void)
   glob = g_strdup_printf (":* TTT STATE %s alice bob ----x---- bob playing -*", fields[3]);
   gui_raw_expect (&bob, glob);
   expect_board ("bob's turn (you are X)");
+  /* The played cell is disabled: the focus goes to the entry, not the sidebar. */
+  g_assert_true (gchat_window_get_shown (window) == gchat_session_find (session, "bob"));
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+    GtkWidget *entry = GTK_WIDGET (gchat_window_get_entry (window));
+
+    g_assert_nonnull (focus);
+    g_assert_true (focus == entry || gtk_widget_is_ancestor (focus, entry));
+  }
   g_assert_cmpstr (cell_label (4), ==, "X");
   g_assert_false (
     gtk_widget_get_sensitive (GTK_WIDGET (gchat_game_board_get_cell (find_board (), 0))));
