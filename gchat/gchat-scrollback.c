@@ -47,29 +47,37 @@ gchat_scrollback_oldest (GListModel *messages)
 }
 
 /**
+ * gchat_scrollback_time_ref: "timestamp=" for the time of @msg one
+ * millisecond on, so that lines of the same millisecond come too: the
+ * copies among them are skipped on arrival.
+ */
+char *
+gchat_scrollback_time_ref (GchatMessage *msg)
+{
+  GDateTime *when = gchat_message_get_time (msg);
+  /* Drop the microseconds, then step to the next millisecond. */
+  g_autoptr (GDateTime) after =
+    g_date_time_add (when, 1000 - g_date_time_get_microsecond (when) % 1000);
+  g_autofree char *stamp = gchat_scrollback_timestamp (after);
+
+  return g_strconcat ("timestamp=", stamp, NULL);
+}
+
+/**
  * gchat_scrollback_before_ref: the reference for "CHATHISTORY BEFORE", or
- * NULL when nothing is shown yet (ask for the LATEST instead). A msgid is
- * exact; without one (a live line), the time one millisecond later, so
- * that lines of the same millisecond come too: the copies among them are
- * skipped on arrival.
+ * NULL when nothing is shown yet (ask for the LATEST instead): the oldest
+ * line's msgid, which is exact, or else its time (a live line).
  */
 char *
 gchat_scrollback_before_ref (GListModel *messages)
 {
   GchatMessage *oldest = gchat_scrollback_oldest (messages);
-  g_autoptr (GDateTime) after = NULL;
-  g_autofree char *stamp = NULL;
-  GDateTime       *when;
 
   if (oldest == NULL)
     return NULL;
   if (gchat_message_get_msgid (oldest) != NULL)
     return g_strconcat ("msgid=", gchat_message_get_msgid (oldest), NULL);
-  when = gchat_message_get_time (oldest);
-  /* Drop the microseconds, then step to the next millisecond. */
-  after = g_date_time_add (when, 1000 - g_date_time_get_microsecond (when) % 1000);
-  stamp = gchat_scrollback_timestamp (after);
-  return g_strconcat ("timestamp=", stamp, NULL);
+  return gchat_scrollback_time_ref (oldest);
 }
 
 /**

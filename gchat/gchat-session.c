@@ -530,13 +530,11 @@ gchat_session_history_fail (GchatSession *self, const struct chat_msg *m)
   conv = gchat_session_find (self, req->target);
   if (older && !req->by_time && strcmp (m->argv[1], "INVALID_MSGREFTYPE") == 0 && conv != NULL) {
     GchatMessage    *oldest = gchat_scrollback_oldest (gchat_conversation_get_messages (conv));
-    g_autofree char *stamp = NULL;
     g_autofree char *ref = NULL;
 
     g_ptr_array_remove (self->history_requests, req);
     if (oldest != NULL) {
-      stamp = gchat_scrollback_timestamp (gchat_message_get_time (oldest));
-      ref = g_strconcat ("timestamp=", stamp, NULL);
+      ref = gchat_scrollback_time_ref (oldest);
       gchat_session_history_send (self, gchat_conversation_get_name (conv), TRUE, ref);
       return TRUE;
     }
