@@ -21,14 +21,18 @@
 
 struct _GchatScrollbackView
 {
-  GtkListView   *view;
-  GtkAdjustment *vadj;
-  GchatMessage  *anchor; /* the topmost message on screen when loading began */
-  double         anchor_y;
-  double         upper; /* the content's height then */
-  guint          tick;
-  guint          frames;
-  gboolean       coarse; /* moved by the content's growth already */
+  GtkListView            *view;
+  GtkAdjustment          *vadj;
+  GchatMessage           *anchor; /* the topmost message on screen when loading began */
+  double                  anchor_y;
+  double                  upper; /* the content's height then */
+  guint                   tick;
+  guint                   frames;
+  gboolean                coarse; /* moved by the content's growth already */
+  guint                   load_tick;
+  guint                   load_frames;
+  GchatScrollbackViewFunc load;
+  gpointer                load_data;
 };
 
 /**
@@ -66,6 +70,8 @@ gchat_scrollback_view_free (GchatScrollbackView *self)
   if (self == NULL)
     return;
   gchat_scrollback_view_cancel (self);
+  if (self->load_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->view), self->load_tick);
   g_clear_object (&self->vadj);
   g_free (self);
 }
@@ -137,7 +143,8 @@ keep_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 
   self->frames++;
   if (gchat_scrollback_view_find (self, self->anchor, &y) != NULL) {
-    if (fabs (y - self->anchor_y) < 1.0 && self->frames > 2) {
+    /* The first tick comes before the layout of the new lines: not yet. */
+    if (fabs (y - self->anchor_y) < 1.0 && self->frames >= 2) {
       self->tick = 0;
       gchat_scrollback_view_cancel (self);
       return G_SOURCE_REMOVE;
@@ -168,6 +175,39 @@ gchat_scrollback_view_restore (GchatScrollbackView *self)
   self->tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->view), keep_tick, self, NULL);
 }
 
+/* Frame tick: the rows are laid out for the new scroll position: load if still at the top. */
+static gboolean
+load_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  GchatScrollbackView *self = user_data;
+
+  /* Ticks come before the frame's layout: the second sees the first's. */
+  if (++self->load_frames < 2)
+    return G_SOURCE_CONTINUE;
+  self->load_tick = 0;
+  if (gchat_scrollback_view_at_top (self) && self->anchor == NULL)
+    self->load (self->load_data);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gchat_scrollback_view_load_later: the view reached the top: call @load
+ * once the rows are laid out there, so that the message remembered as
+ * read is the one on screen now, not before the scroll.
+ */
+void
+gchat_scrollback_view_load_later (GchatScrollbackView    *self,
+                                  GchatScrollbackViewFunc load,
+                                  gpointer                data)
+{
+  self->load = load;
+  self->load_data = data;
+  if (self->load_tick != 0)
+    return;
+  self->load_frames = 0;
+  self->load_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->view), load_tick, self, NULL);
+}
+
 /** gchat_scrollback_view_cancel: forget the position (another conversation is shown). */
 void
 gchat_scrollback_view_cancel (GchatScrollbackView *self)
@@ -175,6 +215,9 @@ gchat_scrollback_view_cancel (GchatScrollbackView *self)
   if (self->tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->view), self->tick);
   self->tick = 0;
+  if (self->load_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->view), self->load_tick);
+  self->load_tick = 0;
   g_clear_object (&self->anchor);
 }
 

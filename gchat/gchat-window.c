@@ -377,6 +377,16 @@ on_vadj_changed (GtkAdjustment *adj, GchatWindow *self)
     gchat_window_scroll_to_end (self);
 }
 
+/* The view is laid out at the top: ask for the earlier messages of the one shown. */
+static void
+gchat_window_load_older (gpointer data)
+{
+  GchatWindow *self = data;
+
+  if (self->shown != NULL)
+    gchat_session_load_older (self->session, self->shown);
+}
+
 /*
  * The view scrolled: stick to the bottom only while at the bottom. Compare
  * with the height seen before, as GTK may move the value before it tells
@@ -391,9 +401,10 @@ on_vadj_value_changed (GtkAdjustment *adj, GchatWindow *self)
     gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >= upper - STICK_SLACK;
   /* Scrolled to the top by the user (not by a switch or our own moves): load earlier lines. */
   if (self->shown != NULL && self->scroll_tick == 0 &&
+      gchat_conversation_get_scrollback (self->shown) == GCHAT_SCROLLBACK_MORE &&
       !gchat_scrollback_view_busy (self->scrollback) &&
       gchat_scrollback_view_at_top (self->scrollback))
-    gchat_session_load_older (self->session, self->shown);
+    gchat_scrollback_view_load_later (self->scrollback, gchat_window_load_older, self);
 }
 
 /* Show @conv in the message view (without touching the sidebar selection). */
