@@ -176,7 +176,8 @@ gchat_conversation_new (GchatConversationKind kind, const char *name)
   self->kind = kind;
   self->name = g_strdup (name);
   self->joined = kind != GCHAT_CONVERSATION_CHANNEL;
-  self->scrollback = kind == GCHAT_CONVERSATION_SERVER ? GCHAT_SCROLLBACK_NONE : GCHAT_SCROLLBACK_MORE;
+  self->scrollback =
+    kind == GCHAT_CONVERSATION_SERVER ? GCHAT_SCROLLBACK_NONE : GCHAT_SCROLLBACK_MORE;
   return self;
 }
 

@@ -63,7 +63,9 @@ struct _GchatSession
   GHashTable        *focus_on_join;
   GHashTable        *whox_pending;    /* folded channels we sent WHO %tcnfa for */
   GHashTable        *history_batches; /* open chathistory BATCH id -> target */
-  GPtrArray         *history_requests; /* GchatHistoryRequest: one per target */
+
+  /* CHATHISTORY requests in flight (GchatHistoryRequest), at most one per target. */
+  GPtrArray *history_requests;
 
   /* Operator status, game statistics and server information. */
   GchatServerRequests *requests;
@@ -243,12 +245,12 @@ mentions (const char *text, const char *nick)
  */
 typedef struct
 {
-  char     *target;
-  char     *batch;    /* the answer's BATCH id, once it opened */
-  gboolean  older;    /* BEFORE: the lines go above the ones shown */
-  gboolean  by_time;  /* asked with timestamp= (after an unknown msgid) */
-  guint     received; /* lines in the answer, copies included */
-  GPtrArray *lines;   /* BEFORE: the messages so far, oldest first */
+  char      *target;
+  char      *batch;    /* the answer's BATCH id, once it opened */
+  gboolean   older;    /* BEFORE: the lines go above the ones shown */
+  gboolean   by_time;  /* asked with timestamp= (after an unknown msgid) */
+  guint      received; /* lines in the answer, copies included */
+  GPtrArray *lines;    /* BEFORE: the messages so far, oldest first */
 } GchatHistoryRequest;
 
 /* Free a request. */
@@ -270,7 +272,8 @@ gchat_session_history_request (GchatSession *self, const char *target, const cha
   for (guint i = 0; i < self->history_requests->len; i++) {
     GchatHistoryRequest *req = g_ptr_array_index (self->history_requests, i);
 
-    if (batch != NULL ? g_strcmp0 (req->batch, batch) == 0 : chat_casecmp (req->target, target) == 0)
+    if (batch != NULL ? g_strcmp0 (req->batch, batch) == 0
+                      : chat_casecmp (req->target, target) == 0)
       return req;
   }
   return NULL;
@@ -351,11 +354,12 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   GchatMessageKind   kind = notice ? GCHAT_MESSAGE_NOTICE : GCHAT_MESSAGE_TEXT;
   const char        *batch = chat_msg_tag (m, "batch", NULL);
   gboolean    history = batch != NULL && g_hash_table_contains (self->history_batches, batch);
-  GchatHistoryRequest *req = NULL;
   const char *target;
   const char *peer;
   const char *text;
   gboolean    to_channel;
+
+  GchatHistoryRequest *req = NULL;
 
   if (m->argc < 2)
     return;
@@ -483,17 +487,18 @@ gchat_session_history_send (GchatSession *self, const char *target, gboolean old
 static void
 gchat_session_history_done (GchatSession *self, GchatHistoryRequest *req)
 {
-  GchatConversation *conv = gchat_session_find (self, req->target);
-  gboolean           capped = FALSE;
+  GchatConversation   *conv = gchat_session_find (self, req->target);
+  gboolean             capped = FALSE;
+  GchatScrollbackState state;
 
   if (conv != NULL && req->older)
     gchat_conversation_add_older (conv, req->lines, &capped);
   else if (conv != NULL)
     gchat_conversation_mark_history_end (conv);
+  state = gchat_scrollback_state_after (GCHAT_SCROLLBACK_PAGE, req->received, capped);
   if (conv != NULL && gchat_conversation_get_kind (conv) != GCHAT_CONVERSATION_SERVER &&
       gchat_conversation_get_scrollback (conv) != GCHAT_SCROLLBACK_FULL)
-    gchat_conversation_set_scrollback (
-      conv, gchat_scrollback_state_after (GCHAT_SCROLLBACK_PAGE, req->received, capped));
+    gchat_conversation_set_scrollback (conv, state);
   g_ptr_array_remove (self->history_requests, req);
 }
 

@@ -75,7 +75,6 @@ struct _GchatWindow
   gboolean            stick_bottom;
   double              last_upper;
   guint               scroll_tick;
-  GchatScrollbackView *scrollback; /* earlier messages: the reading position */
   gboolean            selecting;
   gboolean            completing;
   gboolean            narrow;
@@ -84,6 +83,9 @@ struct _GchatWindow
   GchatCompletion     completion;
   GPtrArray          *history;     /* lines sent from the entry, oldest first */
   guint               history_pos; /* == history->len: the line being typed */
+
+  /* Earlier messages: the reading position across a load. */
+  GchatScrollbackView *scrollback;
 };
 
 G_DEFINE_FINAL_TYPE (GchatWindow, gchat_window, GTK_TYPE_APPLICATION_WINDOW)
