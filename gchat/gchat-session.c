@@ -503,10 +503,11 @@ gchat_session_history_done (GchatSession *self, GchatHistoryRequest *req)
 }
 
 /*
- * FAIL CHATHISTORY: the request it answers ends. The context is only the
- * subcommand, so the target is looked for in the text, else the oldest
- * request of that kind without an answer. A msgid the server no longer
- * knows is asked again by time, quietly (TRUE: handled).
+ * FAIL CHATHISTORY: the request it answers ends. The context is the
+ * target (MESSAGE_ERROR) or only the subcommand: then the target is looked
+ * for in the text, else it is the oldest request of that kind without an
+ * answer. A msgid the server no longer knows is asked again by time,
+ * quietly (TRUE: handled).
  */
 static gboolean
 gchat_session_history_fail (GchatSession *self, const struct chat_msg *m)
@@ -518,10 +519,13 @@ gchat_session_history_fail (GchatSession *self, const struct chat_msg *m)
   if (m->argc < 4 || g_ascii_strcasecmp (m->argv[0], "CHATHISTORY") != 0)
     return FALSE;
   older = g_ascii_strcasecmp (m->argv[2], "BEFORE") == 0;
+  /* By target, or by the target named in the text, then by kind. */
   for (guint i = 0; i < self->history_requests->len && req == NULL; i++) {
     GchatHistoryRequest *r = g_ptr_array_index (self->history_requests, i);
 
-    if (r->batch == NULL && r->older == older && strstr (last_arg (m), r->target) != NULL)
+    if (r->batch == NULL && chat_casecmp (r->target, m->argv[2]) == 0)
+      req = r;
+    else if (r->batch == NULL && r->older == older && strstr (last_arg (m), r->target) != NULL)
       req = r;
   }
   for (guint i = 0; i < self->history_requests->len && req == NULL; i++) {

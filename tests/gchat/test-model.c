@@ -1763,6 +1763,18 @@ test_scrollback_session (Fixture *f, gconstpointer data)
   g_assert_cmpint (gchat_conversation_get_scrollback (bob), ==, GCHAT_SCROLLBACK_LOADING);
   sb_feed_batch (f, "h5", "bob", 150, 0);
   g_assert_cmpint (gchat_conversation_get_scrollback (bob), ==, GCHAT_SCROLLBACK_BEGINNING);
+
+  /* The store failed: the FAIL names the target; loading may be tried again. */
+  feed (f, ":alice!a@h JOIN #other");
+  g_assert_cmpint (gchat_conversation_get_scrollback (gchat_session_find (f->session, "#other")),
+                   ==,
+                   GCHAT_SCROLLBACK_LOADING);
+  feed (f, ":chatd.test FAIL CHATHISTORY MESSAGE_ERROR #other :Could not read history (I/O)");
+  g_assert_cmpint (gchat_conversation_get_scrollback (gchat_session_find (f->session, "#other")),
+                   ==,
+                   GCHAT_SCROLLBACK_MORE);
+  /* At the beginning nothing more is asked. */
+  g_assert_false (gchat_session_load_older (f->session, room));
 }
 
 int
