@@ -32,9 +32,12 @@ gchat_scrollback_row_sync (GchatScrollbackRow *self)
   const char *text = gchat_scrollback_state_text (state);
   gboolean    loading = state == GCHAT_SCROLLBACK_LOADING;
 
-  if (state != GCHAT_SCROLLBACK_NONE && self->session != NULL &&
-      !gchat_session_supports (self->session, "CHATHISTORY") && !loading)
-    state = GCHAT_SCROLLBACK_NONE; /* a server without history: nothing to offer */
+  /* A server without history, or a private one without an account: nothing to offer. */
+  if (state != GCHAT_SCROLLBACK_NONE && self->session != NULL && !loading &&
+      (!gchat_session_supports (self->session, "CHATHISTORY") ||
+       (gchat_conversation_get_kind (self->conv) == GCHAT_CONVERSATION_QUERY &&
+        !gchat_connection_get_logged_in (gchat_session_get_connection (self->session)))))
+    state = GCHAT_SCROLLBACK_NONE;
   gtk_widget_set_visible (GTK_WIDGET (self), state != GCHAT_SCROLLBACK_NONE);
   gtk_widget_set_visible (self->button, state == GCHAT_SCROLLBACK_MORE);
   gtk_widget_set_visible (GTK_WIDGET (self->label), state != GCHAT_SCROLLBACK_MORE);

@@ -1744,6 +1744,10 @@ test_scrollback_session (Fixture *f, gconstpointer data)
   feed (f, "@time=2020-01-02T08:00:00.250Z :bob!b@h PRIVMSG alice :hello");
   bob = gchat_session_find (f->session, "bob");
   g_assert_nonnull (bob);
+  /* Private history is kept only between accounts: nothing is asked before logging in. */
+  g_assert_false (gchat_session_load_older (f->session, bob));
+  feed (f, ":chatd.test 900 alice alice!a@h alice :You are now logged in as alice");
+  g_assert_true (gchat_connection_get_logged_in (f->conn));
   g_assert_true (gchat_session_load_older (f->session, bob));
   g_assert_cmpstr (g_ptr_array_index (f->sent, f->sent->len - 1),
                    ==,
