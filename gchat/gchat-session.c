@@ -250,6 +250,7 @@ typedef struct
   gboolean   older;    /* BEFORE: the lines go above the ones shown */
   gboolean   by_time;  /* asked with timestamp= (after an unknown msgid) */
   guint      received; /* lines in the answer, copies included */
+  guint      before;   /* the conversation's GchatScrollbackState when asked */
   GPtrArray *lines;    /* BEFORE: the messages so far, oldest first */
 } GchatHistoryRequest;
 
@@ -467,6 +468,7 @@ gchat_session_history_send (GchatSession *self, const char *target, gboolean old
   req->older = older;
   req->by_time = ref != NULL && g_str_has_prefix (ref, "timestamp=");
   req->lines = g_ptr_array_new_with_free_func (g_object_unref);
+  req->before = conv != NULL ? gchat_conversation_get_scrollback (conv) : GCHAT_SCROLLBACK_MORE;
   g_ptr_array_add (self->history_requests, req);
   g_snprintf (limit, sizeof limit, "%d", GCHAT_SCROLLBACK_PAGE);
   gchat_connection_sendv (self->conn,
@@ -496,10 +498,27 @@ gchat_session_history_done (GchatSession *self, GchatHistoryRequest *req)
   else if (conv != NULL)
     gchat_conversation_mark_history_end (conv);
   state = gchat_scrollback_state_after (GCHAT_SCROLLBACK_PAGE, req->received, capped);
+  /* The latest lines again (a rejoin) do not undo a beginning already shown. */
+  if (!req->older &&
+      (req->before == GCHAT_SCROLLBACK_BEGINNING || req->before == GCHAT_SCROLLBACK_FULL))
+    state = req->before;
   if (conv != NULL && gchat_conversation_get_kind (conv) != GCHAT_CONVERSATION_SERVER &&
       gchat_conversation_get_scrollback (conv) != GCHAT_SCROLLBACK_FULL)
     gchat_conversation_set_scrollback (conv, state);
   g_ptr_array_remove (self->history_requests, req);
+}
+
+/* A request ends without an answer: @conv shows what it showed before it (or MORE). */
+static void
+history_request_undo (GchatHistoryRequest *req, GchatConversation *conv)
+{
+  if (conv == NULL || gchat_conversation_get_scrollback (conv) != GCHAT_SCROLLBACK_LOADING)
+    return;
+  gchat_conversation_set_scrollback (conv,
+                                     req->before == GCHAT_SCROLLBACK_BEGINNING ||
+                                         req->before == GCHAT_SCROLLBACK_FULL
+                                       ? req->before
+                                       : GCHAT_SCROLLBACK_MORE);
 }
 
 /*
@@ -550,8 +569,7 @@ gchat_session_history_fail (GchatSession *self, const struct chat_msg *m)
     gchat_conversation_set_scrollback (conv, GCHAT_SCROLLBACK_MORE);
     return FALSE;
   }
-  if (conv != NULL && gchat_conversation_get_scrollback (conv) == GCHAT_SCROLLBACK_LOADING)
-    gchat_conversation_set_scrollback (conv, GCHAT_SCROLLBACK_MORE);
+  history_request_undo (req, conv);
   g_ptr_array_remove (self->history_requests, req);
   return FALSE;
 }
@@ -564,8 +582,7 @@ gchat_session_history_reset (GchatSession *self)
     GchatHistoryRequest *req = g_ptr_array_index (self->history_requests, i);
     GchatConversation   *conv = gchat_session_find (self, req->target);
 
-    if (conv != NULL && gchat_conversation_get_scrollback (conv) == GCHAT_SCROLLBACK_LOADING)
-      gchat_conversation_set_scrollback (conv, GCHAT_SCROLLBACK_MORE);
+    history_request_undo (req, conv);
   }
   g_ptr_array_set_size (self->history_requests, 0);
 }

@@ -1652,6 +1652,20 @@ test_scrollback_add_older (void)
   }
 }
 
+/* Scrollback: the chat lines in @msgs. */
+static guint
+count_chat_items (GListModel *msgs)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (msgs); i++) {
+    g_autoptr (GchatMessage) m = g_list_model_get_item (msgs, i);
+
+    n += gchat_message_is_chat (m);
+  }
+  return n;
+}
+
 /* Scrollback: the batch of @n lines #room got, ids m<from>.., @from seconds on. */
 static void
 sb_feed_batch (Fixture *f, const char *id, const char *target, int from, int n)
@@ -1739,6 +1753,12 @@ test_scrollback_session (Fixture *f, gconstpointer data)
   g_assert_cmpint (gchat_conversation_get_scrollback (room), ==, GCHAT_SCROLLBACK_BEGINNING);
   g_assert_cmpuint (g_list_model_get_n_items (msgs), ==, 122);
   g_assert_false (gchat_session_load_older (f->session, room));
+  /* Joined again (a reconnect): the latest lines are copies; the beginning stays shown. */
+  feed (f, ":alice!a@h JOIN #room");
+  g_assert_cmpint (gchat_conversation_get_scrollback (room), ==, GCHAT_SCROLLBACK_LOADING);
+  sb_feed_batch (f, "h2b", "#room", 70, 50);
+  g_assert_cmpint (gchat_conversation_get_scrollback (room), ==, GCHAT_SCROLLBACK_BEGINNING);
+  g_assert_cmpuint (count_chat_items (msgs), ==, 120);
 
   /* A private conversation opened by a live line: BEFORE by time; a FAIL ends it. */
   feed (f, "@time=2020-01-02T08:00:00.250Z :bob!b@h PRIVMSG alice :hello");
