@@ -14,3 +14,5 @@ EXTRA_DIST += doc/gchat-group-settings.png
 EXTRA_DIST += doc/gchat-server.png
 # gchat: typing notifications (branch gchat-typing).
 EXTRA_DIST += doc/gchat-typing.png
+# Loading earlier messages on scrolling up (branch gchat-scrollback).
+EXTRA_DIST += doc/gchat-scrollback-loading.png doc/gchat-scrollback-beginning.png

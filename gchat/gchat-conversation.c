@@ -29,6 +29,7 @@ struct _GchatConversation
   GchatRankFunc         rank;
   gpointer              rank_data;
   GchatTyping          *typing; /* who else is typing here */
+  GchatScrollbackState  scrollback;
 };
 
 G_DEFINE_FINAL_TYPE (GchatConversation, gchat_conversation, G_TYPE_OBJECT)
@@ -48,6 +49,7 @@ enum {
   PROP_OPERATOR,
   PROP_UNREAD,
   PROP_MENTIONED,
+  PROP_SCROLLBACK,
   LAST_PROP
 };
 
@@ -102,6 +104,9 @@ gchat_conversation_get_property (GObject *object, guint prop_id, GValue *value, 
     case PROP_MENTIONED:
       g_value_set_boolean (value, self->mentioned);
       break;
+    case PROP_SCROLLBACK:
+      g_value_set_enum (value, self->scrollback);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -136,6 +141,13 @@ gchat_conversation_class_init (GchatConversationClass *klass)
   pspecs[PROP_UNREAD] = g_param_spec_uint ("unread", NULL, NULL, 0, G_MAXUINT, 0, ro);
   /** GchatConversation:mentioned: an unread message mentions us. */
   pspecs[PROP_MENTIONED] = g_param_spec_boolean ("mentioned", NULL, NULL, FALSE, ro);
+  /** GchatConversation:scrollback: where loading earlier messages stands. */
+  pspecs[PROP_SCROLLBACK] = g_param_spec_enum ("scrollback",
+                                               NULL,
+                                               NULL,
+                                               GCHAT_TYPE_SCROLLBACK_STATE,
+                                               GCHAT_SCROLLBACK_NONE,
+                                               ro);
   g_object_class_install_properties (object_class, LAST_PROP, pspecs);
 }
 
@@ -164,6 +176,8 @@ gchat_conversation_new (GchatConversationKind kind, const char *name)
   self->kind = kind;
   self->name = g_strdup (name);
   self->joined = kind != GCHAT_CONVERSATION_CHANNEL;
+  self->scrollback =
+    kind == GCHAT_CONVERSATION_SERVER ? GCHAT_SCROLLBACK_NONE : GCHAT_SCROLLBACK_MORE;
   return self;
 }
 
@@ -320,8 +334,12 @@ gchat_conversation_add (GchatConversation *self, GchatMessage *message)
   }
   g_list_store_insert (self->messages, at, message);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
-  if (n > GCHAT_CONVERSATION_SCROLLBACK)
+  if (n > GCHAT_CONVERSATION_SCROLLBACK) {
     g_list_store_splice (self->messages, 0, n - GCHAT_CONVERSATION_SCROLLBACK, NULL, 0);
+    /* Loading earlier lines again would push out the newest. */
+    if (self->scrollback != GCHAT_SCROLLBACK_NONE)
+      gchat_conversation_set_scrollback (self, GCHAT_SCROLLBACK_FULL);
+  }
   /* History was said before we came: it is never news. */
   if (self->active || gchat_message_get_own (message) || !gchat_message_is_chat (message) ||
       gchat_message_get_history (message))
@@ -632,4 +650,119 @@ gchat_conversation_clear_members (GchatConversation *self)
 {
   g_return_if_fail (GCHAT_IS_CONVERSATION (self));
   g_list_store_remove_all (self->members);
+}
+
+/** gchat_conversation_get_scrollback: where loading earlier messages stands. */
+GchatScrollbackState
+gchat_conversation_get_scrollback (GchatConversation *self)
+{
+  g_return_val_if_fail (GCHAT_IS_CONVERSATION (self), GCHAT_SCROLLBACK_NONE);
+  return self->scrollback;
+}
+
+/** gchat_conversation_set_scrollback: record a request, an answer or the limit. */
+void
+gchat_conversation_set_scrollback (GchatConversation *self, GchatScrollbackState state)
+{
+  g_return_if_fail (GCHAT_IS_CONVERSATION (self));
+  if (self->scrollback == state)
+    return;
+  self->scrollback = state;
+  g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_SCROLLBACK]);
+}
+
+/* The first position whose item is not older than @when (the items are by time). */
+static guint
+gchat_conversation_lower_bound (GchatConversation *self, GDateTime *when)
+{
+  GListModel *model = G_LIST_MODEL (self->messages);
+  guint       lo = 0;
+  guint       hi = g_list_model_get_n_items (model);
+
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    g_autoptr (GchatMessage) m = g_list_model_get_item (model, mid);
+
+    if (g_date_time_compare (gchat_message_get_time (m), when) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Whether a copy of @message is near where it would go (see has_copy). */
+static gboolean
+gchat_conversation_has_copy_near (GchatConversation *self, GchatMessage *message)
+{
+  GListModel *model = G_LIST_MODEL (self->messages);
+  GDateTime  *when = gchat_message_get_time (message);
+  gboolean    own = gchat_message_get_own (message);
+  GTimeSpan   slack = own ? 60 * G_TIME_SPAN_SECOND : G_TIME_SPAN_SECOND;
+  g_autoptr (GDateTime) from = g_date_time_add (when, -slack);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = gchat_conversation_lower_bound (self, from); i < n; i++) {
+    g_autoptr (GchatMessage) m = g_list_model_get_item (model, i);
+
+    if (g_date_time_difference (gchat_message_get_time (m), when) > slack)
+      break;
+    if (gchat_message_get_kind (m) == gchat_message_get_kind (message) &&
+        gchat_message_get_own (m) == own &&
+        g_strcmp0 (gchat_message_get_text (m), gchat_message_get_text (message)) == 0 &&
+        (own || g_strcmp0 (gchat_message_get_nick (m), gchat_message_get_nick (message)) == 0))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/**
+ * gchat_conversation_add_older:
+ * Put @older (GchatMessages loaded from history, oldest first) in their
+ * places by time, before everything newer, with one list change per run
+ * of neighbours. Copies of lines shown are skipped; lines of the same time
+ * keep the order they came in. At the scrollback limit the oldest of them
+ * stay out (never the newest lines shown) and @capped says so. Nothing
+ * counts as unread. Returns how many went in.
+ */
+guint
+gchat_conversation_add_older (GchatConversation *self, GPtrArray *older, gboolean *capped)
+{
+  g_autoptr (GPtrArray) fresh = g_ptr_array_new ();
+  g_autoptr (GPtrArray) run = g_ptr_array_new ();
+  guint n;
+  guint room;
+  guint first;
+  guint run_at = 0;
+  guint next = 0; /* lines of this call go after the ones before them */
+
+  g_return_val_if_fail (GCHAT_IS_CONVERSATION (self), 0);
+  for (guint i = 0; i < older->len; i++)
+    if (!gchat_conversation_has_copy_near (self, g_ptr_array_index (older, i)))
+      g_ptr_array_add (fresh, g_ptr_array_index (older, i));
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  room = n < GCHAT_CONVERSATION_SCROLLBACK ? GCHAT_CONVERSATION_SCROLLBACK - n : 0;
+  first = fresh->len > room ? fresh->len - room : 0;
+  if (capped != NULL)
+    *capped = first > 0;
+  for (guint i = first; i < fresh->len; i++) {
+    GchatMessage *msg = g_ptr_array_index (fresh, i);
+    guint         at = gchat_conversation_lower_bound (self, gchat_message_get_time (msg));
+
+    if (run->len > 0 && at <= run_at) {
+      g_ptr_array_add (run, msg);
+      continue;
+    }
+    if (run->len > 0) {
+      g_list_store_splice (self->messages, run_at, 0, run->pdata, run->len);
+      next = run_at + run->len;
+      g_ptr_array_set_size (run, 0);
+      at = gchat_conversation_lower_bound (self, gchat_message_get_time (msg));
+    }
+    run_at = MAX (at, next);
+    g_ptr_array_add (run, msg);
+  }
+  if (run->len > 0)
+    g_list_store_splice (self->messages, run_at, 0, run->pdata, run->len);
+  return fresh->len - first;
 }

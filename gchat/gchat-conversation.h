@@ -6,6 +6,7 @@
 #include "gchat-member.h"
 #include "gchat-message.h"
 #include "gchat-typing.h"
+#include "gchat-scrollback.h"
 
 G_BEGIN_DECLS
 
@@ -68,5 +69,9 @@ void         gchat_conversation_update_member_prefix (GchatConversation *self,
                                                       gboolean           add);
 void         gchat_conversation_clear_members (GchatConversation *self);
 GchatTyping *gchat_conversation_get_typing (GchatConversation *self);
+/* Earlier messages loaded on scrolling up (gchat-scrollback.h). */
+GchatScrollbackState gchat_conversation_get_scrollback (GchatConversation *self);
+void  gchat_conversation_set_scrollback (GchatConversation *self, GchatScrollbackState state);
+guint gchat_conversation_add_older (GchatConversation *self, GPtrArray *older, gboolean *capped);
 
 G_END_DECLS

@@ -22,6 +22,7 @@ struct _GchatMessage
   gboolean         divider; /* the row that ends a loaded block of history */
   GDateTime       *time;
   GObject         *item;
+  char            *msgid; /* the server's id (history lines), or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (GchatMessage, gchat_message, G_TYPE_OBJECT)
@@ -47,6 +48,7 @@ gchat_message_finalize (GObject *object)
 
   g_free (self->nick);
   g_free (self->text);
+  g_free (self->msgid);
   g_clear_pointer (&self->time, g_date_time_unref);
   g_clear_object (&self->item);
   G_OBJECT_CLASS (gchat_message_parent_class)->finalize (object);
@@ -254,4 +256,21 @@ gchat_message_get_divider (GchatMessage *self)
 {
   g_return_val_if_fail (GCHAT_IS_MESSAGE (self), FALSE);
   return self->divider;
+}
+
+/** gchat_message_get_msgid: the server's id for the line (history carries one), or NULL. */
+const char *
+gchat_message_get_msgid (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), NULL);
+  return self->msgid;
+}
+
+/** gchat_message_set_msgid: record the msgid tag (before the message is added). */
+void
+gchat_message_set_msgid (GchatMessage *self, const char *msgid)
+{
+  g_return_if_fail (GCHAT_IS_MESSAGE (self));
+  g_free (self->msgid);
+  self->msgid = g_strdup (msgid != NULL && *msgid != '\0' ? msgid : NULL);
 }

@@ -47,5 +47,7 @@ GchatMessage    *gchat_message_new_divider (const char *text);
 gboolean         gchat_message_get_history (GchatMessage *self);
 void             gchat_message_set_history (GchatMessage *self, gboolean history);
 gboolean         gchat_message_get_divider (GchatMessage *self);
+const char      *gchat_message_get_msgid (GchatMessage *self);
+void             gchat_message_set_msgid (GchatMessage *self, const char *msgid);
 
 G_END_DECLS

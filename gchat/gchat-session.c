@@ -21,6 +21,7 @@
 #include "gchat-group.h"
 #include "gchat-server-requests.h"
 #include "gchat-transfer.h"
+#include "gchat-scrollback.h"
 #include "gchat-session.h"
 
 /* Room left for ":nick!user@host " that the server puts before relayed text. */
@@ -62,6 +63,9 @@ struct _GchatSession
   GHashTable        *focus_on_join;
   GHashTable        *whox_pending;    /* folded channels we sent WHO %tcnfa for */
   GHashTable        *history_batches; /* open chathistory BATCH id -> target */
+
+  /* CHATHISTORY requests in flight (GchatHistoryRequest), at most one per target. */
+  GPtrArray *history_requests;
 
   /* Operator status, game statistics and server information. */
   GchatServerRequests *requests;
@@ -234,6 +238,48 @@ mentions (const char *text, const char *nick)
   return FALSE;
 }
 
+/*
+ * A CHATHISTORY request in flight (at most one per conversation): LATEST
+ * on opening, or BEFORE on scrolling up, whose lines are kept until the
+ * batch ends and then go on top all at once.
+ */
+typedef struct
+{
+  char      *target;
+  char      *batch;    /* the answer's BATCH id, once it opened */
+  gboolean   older;    /* BEFORE: the lines go above the ones shown */
+  gboolean   by_time;  /* asked with timestamp= (after an unknown msgid) */
+  guint      received; /* lines in the answer, copies included */
+  guint      before;   /* the conversation's GchatScrollbackState when asked */
+  GPtrArray *lines;    /* BEFORE: the messages so far, oldest first */
+} GchatHistoryRequest;
+
+/* Free a request. */
+static void
+history_request_free (gpointer data)
+{
+  GchatHistoryRequest *req = data;
+
+  g_free (req->target);
+  g_free (req->batch);
+  g_ptr_array_unref (req->lines);
+  g_free (req);
+}
+
+/* The request for @target (by name, or by its batch id when @batch), or NULL. */
+static GchatHistoryRequest *
+gchat_session_history_request (GchatSession *self, const char *target, const char *batch)
+{
+  for (guint i = 0; i < self->history_requests->len; i++) {
+    GchatHistoryRequest *req = g_ptr_array_index (self->history_requests, i);
+
+    if (batch != NULL ? g_strcmp0 (req->batch, batch) == 0
+                      : chat_casecmp (req->target, target) == 0)
+      return req;
+  }
+  return NULL;
+}
+
 /* Use the server-time tag when the server sent one (history, replays). */
 static void
 gchat_session_stamp (GchatMessage *msg, const struct chat_msg *m)
@@ -314,8 +360,12 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   const char *text;
   gboolean    to_channel;
 
+  GchatHistoryRequest *req = NULL;
+
   if (m->argc < 2)
     return;
+  if (history && (req = gchat_session_history_request (self, NULL, batch)) != NULL)
+    req->received++; /* counted even if not shown: the server has this many */
   target = m->argv[0];
   text = m->argv[1];
   to_channel = chat_is_channel (target);
@@ -362,6 +412,12 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
     gchat_message_new (kind, nick, text, nick != NULL && gchat_connection_is_me (self->conn, nick));
   gchat_session_stamp (msg, m);
   gchat_message_set_history (msg, history);
+  gchat_message_set_msgid (msg, chat_msg_tag (m, "msgid", NULL));
+  if (req != NULL && req->older) {
+    /* Earlier lines wait for the end of their batch, then go on top together. */
+    g_ptr_array_add (req->lines, g_steal_pointer (&msg));
+    return;
+  }
   if (history) {
     /* Said before we came: no account or presence news, no notification. */
     if (!gchat_conversation_has_copy (conv, msg))
@@ -400,6 +456,137 @@ handle_notice (GchatSession *self, const struct chat_msg *m, const char *nick)
   gchat_session_chat (self, m, nick, TRUE);
 }
 
+/* Send a request for @target (BEFORE @ref when @older) and show it loading. */
+static void
+gchat_session_history_send (GchatSession *self, const char *target, gboolean older, const char *ref)
+{
+  GchatHistoryRequest *req = g_new0 (GchatHistoryRequest, 1);
+  GchatConversation   *conv = gchat_session_find (self, target);
+  char                 limit[16];
+
+  req->target = g_strdup (target);
+  req->older = older;
+  req->by_time = ref != NULL && g_str_has_prefix (ref, "timestamp=");
+  req->lines = g_ptr_array_new_with_free_func (g_object_unref);
+  req->before = conv != NULL ? gchat_conversation_get_scrollback (conv) : GCHAT_SCROLLBACK_MORE;
+  g_ptr_array_add (self->history_requests, req);
+  g_snprintf (limit, sizeof limit, "%d", GCHAT_SCROLLBACK_PAGE);
+  gchat_connection_sendv (self->conn,
+                          "CHATHISTORY",
+                          older ? "BEFORE" : "LATEST",
+                          target,
+                          older ? ref : "*",
+                          limit,
+                          NULL);
+  if (conv != NULL && gchat_conversation_get_kind (conv) != GCHAT_CONVERSATION_SERVER)
+    gchat_conversation_set_scrollback (conv, GCHAT_SCROLLBACK_LOADING);
+}
+
+/*
+ * A request's batch ended: older lines go on top (no divider: the one under
+ * the latest lines stays), and the count says whether more are left.
+ */
+static void
+gchat_session_history_done (GchatSession *self, GchatHistoryRequest *req)
+{
+  GchatConversation   *conv = gchat_session_find (self, req->target);
+  gboolean             capped = FALSE;
+  GchatScrollbackState state;
+
+  if (conv != NULL && req->older)
+    gchat_conversation_add_older (conv, req->lines, &capped);
+  else if (conv != NULL)
+    gchat_conversation_mark_history_end (conv);
+  state = gchat_scrollback_state_after (GCHAT_SCROLLBACK_PAGE, req->received, capped);
+  /* The latest lines again (a rejoin) do not undo a beginning already shown. */
+  if (!req->older &&
+      (req->before == GCHAT_SCROLLBACK_BEGINNING || req->before == GCHAT_SCROLLBACK_FULL))
+    state = req->before;
+  if (conv != NULL && gchat_conversation_get_kind (conv) != GCHAT_CONVERSATION_SERVER &&
+      gchat_conversation_get_scrollback (conv) != GCHAT_SCROLLBACK_FULL)
+    gchat_conversation_set_scrollback (conv, state);
+  g_ptr_array_remove (self->history_requests, req);
+}
+
+/* A request ends without an answer: @conv shows what it showed before it (or MORE). */
+static void
+history_request_undo (GchatHistoryRequest *req, GchatConversation *conv)
+{
+  if (conv == NULL || gchat_conversation_get_scrollback (conv) != GCHAT_SCROLLBACK_LOADING)
+    return;
+  gchat_conversation_set_scrollback (conv,
+                                     req->before == GCHAT_SCROLLBACK_BEGINNING ||
+                                         req->before == GCHAT_SCROLLBACK_FULL
+                                       ? req->before
+                                       : GCHAT_SCROLLBACK_MORE);
+}
+
+/*
+ * FAIL CHATHISTORY: the request it answers ends. The context is the
+ * target (MESSAGE_ERROR) or only the subcommand: then the target is looked
+ * for in the text, else it is the oldest request of that kind without an
+ * answer. A msgid the server no longer knows is asked again by time,
+ * quietly (TRUE: handled).
+ */
+static gboolean
+gchat_session_history_fail (GchatSession *self, const struct chat_msg *m)
+{
+  GchatHistoryRequest *req = NULL;
+  GchatConversation   *conv;
+  gboolean             older;
+
+  if (m->argc < 4 || g_ascii_strcasecmp (m->argv[0], "CHATHISTORY") != 0)
+    return FALSE;
+  older = g_ascii_strcasecmp (m->argv[2], "BEFORE") == 0;
+  /* By target, or by the target named in the text, then by kind. */
+  for (guint i = 0; i < self->history_requests->len && req == NULL; i++) {
+    GchatHistoryRequest *r = g_ptr_array_index (self->history_requests, i);
+
+    if (r->batch == NULL && chat_casecmp (r->target, m->argv[2]) == 0)
+      req = r;
+    else if (r->batch == NULL && r->older == older && strstr (last_arg (m), r->target) != NULL)
+      req = r;
+  }
+  for (guint i = 0; i < self->history_requests->len && req == NULL; i++) {
+    GchatHistoryRequest *r = g_ptr_array_index (self->history_requests, i);
+
+    if (r->batch == NULL && r->older == older)
+      req = r;
+  }
+  if (req == NULL)
+    return FALSE;
+  conv = gchat_session_find (self, req->target);
+  if (older && !req->by_time && strcmp (m->argv[1], "INVALID_MSGREFTYPE") == 0 && conv != NULL) {
+    GchatMessage    *oldest = gchat_scrollback_oldest (gchat_conversation_get_messages (conv));
+    g_autofree char *ref = NULL;
+
+    g_ptr_array_remove (self->history_requests, req);
+    if (oldest != NULL) {
+      ref = gchat_scrollback_time_ref (oldest);
+      gchat_session_history_send (self, gchat_conversation_get_name (conv), TRUE, ref);
+      return TRUE;
+    }
+    gchat_conversation_set_scrollback (conv, GCHAT_SCROLLBACK_MORE);
+    return FALSE;
+  }
+  history_request_undo (req, conv);
+  g_ptr_array_remove (self->history_requests, req);
+  return FALSE;
+}
+
+/* The connection dropped: no answers will come; loading can start again. */
+static void
+gchat_session_history_reset (GchatSession *self)
+{
+  for (guint i = 0; i < self->history_requests->len; i++) {
+    GchatHistoryRequest *req = g_ptr_array_index (self->history_requests, i);
+    GchatConversation   *conv = gchat_session_find (self, req->target);
+
+    history_request_undo (req, conv);
+  }
+  g_ptr_array_set_size (self->history_requests, 0);
+}
+
 /*
  * BATCH +id chathistory target / BATCH -id: lines tagged with an open
  * chathistory batch are history; its end puts the divider after them.
@@ -407,33 +594,69 @@ handle_notice (GchatSession *self, const struct chat_msg *m, const char *nick)
 static void
 handle_batch (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
-  const char        *target;
-  GchatConversation *conv;
+  const char          *target;
+  GchatConversation   *conv;
+  GchatHistoryRequest *req;
 
   (void)nick;
   if (m->argc < 1 || m->argv[0][0] == '\0')
     return;
   if (m->argv[0][0] == '+' && m->argc >= 3 && strcmp (m->argv[1], "chathistory") == 0) {
     g_hash_table_insert (self->history_batches, g_strdup (m->argv[0] + 1), g_strdup (m->argv[2]));
+    req = gchat_session_history_request (self, m->argv[2], NULL);
+    if (req != NULL && req->batch == NULL)
+      req->batch = g_strdup (m->argv[0] + 1);
   } else if (m->argv[0][0] == '-' &&
              (target = g_hash_table_lookup (self->history_batches, m->argv[0] + 1)) != NULL) {
-    if ((conv = gchat_session_find (self, target)) != NULL)
+    if ((req = gchat_session_history_request (self, NULL, m->argv[0] + 1)) != NULL)
+      gchat_session_history_done (self, req);
+    else if ((conv = gchat_session_find (self, target)) != NULL)
       gchat_conversation_mark_history_end (conv);
     g_hash_table_remove (self->history_batches, m->argv[0] + 1);
   }
 }
 
-/* Ask for recent lines of @target when the server keeps history. */
+/* Ask for recent lines of @target when the server keeps history (one request at a time). */
 static void
 gchat_session_request_history (GchatSession *self, const char *target)
 {
   if (gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_CONNECTED ||
-      !gchat_session_supports (self, "CHATHISTORY"))
+      !gchat_session_supports (self, "CHATHISTORY") ||
+      gchat_session_history_request (self, target, NULL) != NULL)
     return;
   /* The server keeps private conversations only between accounts. */
   if (!chat_is_channel (target) && !gchat_connection_get_logged_in (self->conn))
     return;
-  gchat_connection_sendv (self->conn, "CHATHISTORY", "LATEST", target, "*", "50", NULL);
+  gchat_session_history_send (self, target, FALSE, NULL);
+}
+
+/**
+ * gchat_session_load_older: ask for the messages before the oldest one
+ * @conv shows (scrolled to the top, or the button); FALSE when there is
+ * nothing to do: loading already, at the beginning or the limit, or no
+ * history on this server.
+ */
+gboolean
+gchat_session_load_older (GchatSession *self, GchatConversation *conv)
+{
+  g_autofree char *ref = NULL;
+  const char      *name;
+
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (GCHAT_IS_CONVERSATION (conv), FALSE);
+  name = gchat_conversation_get_name (conv);
+  if (gchat_conversation_get_scrollback (conv) != GCHAT_SCROLLBACK_MORE ||
+      gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_CONNECTED ||
+      !gchat_session_supports (self, "CHATHISTORY") ||
+      (gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_CHANNEL &&
+       !gchat_conversation_get_joined (conv)) ||
+      (gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_QUERY &&
+       !gchat_connection_get_logged_in (self->conn)) ||
+      gchat_session_history_request (self, name, NULL) != NULL)
+    return FALSE;
+  ref = gchat_scrollback_before_ref (gchat_conversation_get_messages (conv));
+  gchat_session_history_send (self, name, ref != NULL, ref);
+  return TRUE;
 }
 
 /*
@@ -773,7 +996,7 @@ handle_standard_reply (GchatSession *self, const struct chat_msg *m, const char 
   if (m->argc < 3)
     return;
   if (strcmp (m->command, "FAIL") == 0) {
-    if (gchat_session_chanadmin_fail (self, m))
+    if (gchat_session_chanadmin_fail (self, m) || gchat_session_history_fail (self, m))
       return;
     /* Someone without an account has no private history: nothing to show. */
     if (g_ascii_strcasecmp (cmd, "CHATHISTORY") == 0 &&
@@ -2280,6 +2503,7 @@ on_disconnected (GchatConnection *conn, const char *reason, gpointer user_data)
   g_hash_table_remove_all (self->names_fresh);
   g_hash_table_remove_all (self->whox_pending);
   g_hash_table_remove_all (self->history_batches);
+  gchat_session_history_reset (self);
   if (self->away) {
     self->away = FALSE;
     g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_AWAY]);
@@ -3413,6 +3637,7 @@ gchat_session_finalize (GObject *object)
   g_hash_table_unref (self->focus_on_join);
   g_hash_table_unref (self->whox_pending);
   g_hash_table_unref (self->history_batches);
+  g_ptr_array_unref (self->history_requests);
   G_OBJECT_CLASS (gchat_session_parent_class)->finalize (object);
 }
 
@@ -3521,6 +3746,7 @@ gchat_session_init (GchatSession *self)
   self->focus_on_join = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->whox_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->history_batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->history_requests = g_ptr_array_new_with_free_func (history_request_free);
   server = gchat_conversation_new (GCHAT_CONVERSATION_SERVER, "Server");
   g_list_store_append (self->conversations, server);
   self->server = server;

@@ -84,6 +84,7 @@ void           gchat_session_transfer_cancel (GchatSession *self, const char *ke
 GchatTransfer *gchat_session_find_transfer (GchatSession *self, const char *key_or_id);
 GListModel    *gchat_session_get_transfers (GchatSession *self);
 gboolean       gchat_session_supports (GchatSession *self, const char *feature);
+gboolean       gchat_session_load_older (GchatSession *self, GchatConversation *conv);
 gboolean       gchat_session_change_password (GchatSession *self,
                                               const char   *old_password,
                                               const char   *new_password,

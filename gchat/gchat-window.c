@@ -19,6 +19,8 @@
 #include "gchat-join-dialog.h"
 #include "gchat-member-list.h"
 #include "gchat-message-row.h"
+#include "gchat-scrollback-row.h"
+#include "gchat-scrollback-view.h"
 #include "gchat-sidebar-row.h"
 #include "gchat-server-actions.h"
 #include "gchat-trust-dialog.h"
@@ -81,6 +83,9 @@ struct _GchatWindow
   GchatCompletion     completion;
   GPtrArray          *history;     /* lines sent from the entry, oldest first */
   guint               history_pos; /* == history->len: the line being typed */
+
+  /* Earlier messages: the reading position across a load. */
+  GchatScrollbackView *scrollback;
 };
 
 G_DEFINE_FINAL_TYPE (GchatWindow, gchat_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -274,11 +279,34 @@ gchat_window_sync_shown (GchatWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), channel && joined);
 }
 
-/* The shown conversation changed a property (topic, joined, name). */
+/*
+ * Earlier messages for the shown conversation: remember the message read
+ * at the top as they are asked for, and keep it there once they are in.
+ */
+static void
+gchat_window_scrollback_changed (GchatWindow *self)
+{
+  if (gchat_conversation_get_scrollback (self->shown) == GCHAT_SCROLLBACK_LOADING) {
+    if (!self->stick_bottom)
+      gchat_scrollback_view_remember (self->scrollback);
+  } else if (gchat_scrollback_view_busy (self->scrollback)) {
+    /* Earlier lines do not pull the view to the newest. */
+    if (self->scroll_tick != 0)
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->message_view), self->scroll_tick);
+    self->scroll_tick = 0;
+    self->stick_bottom = FALSE;
+    gchat_scrollback_view_restore (self->scrollback);
+  }
+}
+
+/* The shown conversation changed a property (topic, joined, name, scrollback). */
 static void
 on_shown_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
-  gchat_window_sync_shown (user_data);
+  if (g_strcmp0 (pspec->name, "scrollback") == 0)
+    gchat_window_scrollback_changed (user_data);
+  else
+    gchat_window_sync_shown (user_data);
 }
 
 /* Frame tick: scroll to the end, before this frame's layout. */
@@ -351,6 +379,16 @@ on_vadj_changed (GtkAdjustment *adj, GchatWindow *self)
     gchat_window_scroll_to_end (self);
 }
 
+/* The view is laid out at the top: ask for the earlier messages of the one shown. */
+static void
+gchat_window_load_older (gpointer data)
+{
+  GchatWindow *self = data;
+
+  if (self->shown != NULL)
+    gchat_session_load_older (self->session, self->shown);
+}
+
 /*
  * The view scrolled: stick to the bottom only while at the bottom. Compare
  * with the height seen before, as GTK may move the value before it tells
@@ -363,6 +401,12 @@ on_vadj_value_changed (GtkAdjustment *adj, GchatWindow *self)
 
   self->stick_bottom =
     gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >= upper - STICK_SLACK;
+  /* Scrolled to the top by the user (not by a switch or our own moves): load earlier lines. */
+  if (self->shown != NULL && self->scroll_tick == 0 &&
+      gchat_conversation_get_scrollback (self->shown) == GCHAT_SCROLLBACK_MORE &&
+      !gchat_scrollback_view_busy (self->scrollback) &&
+      gchat_scrollback_view_at_top (self->scrollback))
+    gchat_scrollback_view_load_later (self->scrollback, gchat_window_load_older, self);
 }
 
 /* Show @conv in the message view (without touching the sidebar selection). */
@@ -378,7 +422,8 @@ gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv)
   g_set_object (&self->shown, conv);
   self->shown_handler = g_signal_connect (conv, "notify", G_CALLBACK (on_shown_notify), self);
   gchat_session_set_active (self->session, conv);
-  sel = gtk_no_selection_new (g_object_ref (gchat_conversation_get_messages (conv)));
+  gchat_scrollback_view_cancel (self->scrollback);
+  sel = gtk_no_selection_new (gchat_scrollback_view_model_new (conv));
   gtk_list_view_set_model (self->message_view, GTK_SELECTION_MODEL (sel));
   gchat_window_scroll_to_end (self);
   gchat_member_list_set_conversation (self->member_list,
@@ -402,12 +447,30 @@ message_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer
   gtk_list_item_set_activatable (item, FALSE);
 }
 
-/* Message view factory: show the item in the recycled row. */
+/*
+ * Message view factory: show the item in the recycled row. The first item
+ * is the conversation itself: the row about earlier messages.
+ */
 static void
 message_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  gchat_message_row_set_message (GCHAT_MESSAGE_ROW (gtk_list_item_get_child (item)),
-                                 gtk_list_item_get_item (item));
+  GchatWindow *self = user_data;
+  gpointer     obj = gtk_list_item_get_item (item);
+  GtkWidget   *child = gtk_list_item_get_child (item);
+
+  if (GCHAT_IS_CONVERSATION (obj)) {
+    if (!GCHAT_IS_SCROLLBACK_ROW (child)) {
+      child = gchat_scrollback_row_new ();
+      gtk_list_item_set_child (item, child);
+    }
+    gchat_scrollback_row_set_conversation (GCHAT_SCROLLBACK_ROW (child), self->session, obj);
+    return;
+  }
+  if (!GCHAT_IS_MESSAGE_ROW (child)) {
+    child = gchat_message_row_new ();
+    gtk_list_item_set_child (item, child);
+  }
+  gchat_message_row_set_message (GCHAT_MESSAGE_ROW (child), obj);
 }
 
 /* Enter in the entry: run the text as a message or a command. */
@@ -1430,6 +1493,7 @@ gchat_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->vadj, self);
   g_clear_object (&self->vadj);
   g_clear_object (&self->typing);
+  g_clear_pointer (&self->scrollback, gchat_scrollback_view_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), GCHAT_TYPE_WINDOW);
   g_clear_object (&self->session);
   g_clear_object (&self->actions);
@@ -1526,6 +1590,7 @@ gchat_window_init (GchatWindow *self)
   self->vadj = g_object_ref (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->message_view)));
   g_signal_connect (self->vadj, "changed", G_CALLBACK (on_vadj_changed), self);
   g_signal_connect (self->vadj, "value-changed", G_CALLBACK (on_vadj_value_changed), self);
+  self->scrollback = gchat_scrollback_view_new (self->message_view);
   self->stick_bottom = TRUE;
 
   keys = gtk_event_controller_key_new ();

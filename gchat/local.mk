@@ -12,6 +12,7 @@ gchat_ui_files = \
 	gchat/gchat-transfer-row.ui \
 	gchat/gchat-trust-dialog.ui \
 	gchat/gchat-group-settings.ui \
+	gchat/gchat-scrollback-row.ui \
 	gchat/style.css
 # Operator commands, game statistics and server information.
 gchat_ui_files += \
@@ -54,6 +55,9 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-member-list.c gchat/gchat-member-list.h \
 	gchat/gchat-message.c gchat/gchat-message.h \
 	gchat/gchat-message-row.c gchat/gchat-message-row.h \
+	gchat/gchat-scrollback.c gchat/gchat-scrollback.h \
+	gchat/gchat-scrollback-row.c gchat/gchat-scrollback-row.h \
+	gchat/gchat-scrollback-view.c gchat/gchat-scrollback-view.h \
 	gchat/gchat-session.c gchat/gchat-session.h \
 	gchat/gchat-sidebar-row.c gchat/gchat-sidebar-row.h \
 	gchat/gchat-transfer.c gchat/gchat-transfer.h \

@@ -58,6 +58,11 @@ if [ "${GCHAT_TEST_OPER:-0}" = 1 ]; then
 	printf 'oper %s %s\n' "$GCHAT_TEST_OPER_NAME" "$oper_hash" >>"$tmp/chatd.conf"
 	export GCHAT_TEST_OPER_NAME GCHAT_TEST_OPER_PASSWORD
 fi
+# GCHAT_TEST_TRUSTED=1 exempts loopback clients from flood control (for a
+# raw client that writes many lines).
+if [ "${GCHAT_TEST_TRUSTED:-0}" = 1 ]; then
+	printf 'trusted-host 127.0.0.1\n' >>"$tmp/chatd.conf"
+fi
 chatd_start || bail "chatd did not start"
 if [ "$tls_on" = 1 ]; then
 	wait_log 'listening with TLS on' || bail "no TLS listener"

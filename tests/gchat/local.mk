@@ -82,3 +82,15 @@ tests_gchat_test_typing_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_test_typing_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_typing_LDADD = $(GCHAT_LIBS)
 endif
+
+# Loading earlier messages on scrolling up (branch gchat-scrollback): gui.sh
+# exempts loopback from flood control (GCHAT_TEST_TRUSTED).
+EXTRA_DIST += tests/gchat/scrollback.sh
+if BUILD_GCHAT
+check_PROGRAMS += tests/gchat/test-scrollback
+TESTS += tests/gchat/scrollback.sh
+tests_gchat_test_scrollback_SOURCES = tests/gchat/test-scrollback.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_scrollback_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_scrollback_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_scrollback_LDADD = $(GCHAT_LIBS)
+endif

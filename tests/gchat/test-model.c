@@ -1506,6 +1506,301 @@ test_typing_session (Fixture *f, gconstpointer data)
                     n_server);
 }
 
+/* Scrollback: a line said by @nick at 2020-01-01 10:00 plus @secs seconds, with @msgid. */
+static GchatMessage *
+sb_line (const char *nick, const char *text, int secs, const char *msgid)
+{
+  GchatMessage *msg = gchat_message_new (GCHAT_MESSAGE_TEXT, nick, text, FALSE);
+  g_autoptr (GDateTime) base = g_date_time_new_utc (2020, 1, 1, 10, 0, 0);
+  g_autoptr (GDateTime) when = g_date_time_add_seconds (base, secs);
+
+  gchat_message_set_time (msg, when);
+  gchat_message_set_msgid (msg, msgid);
+  gchat_message_set_history (msg, TRUE);
+  return msg;
+}
+
+/* Scrollback: the texts of @conv's items, joined by spaces. */
+static char *
+sb_texts (GchatConversation *conv)
+{
+  GListModel *msgs = gchat_conversation_get_messages (conv);
+  GString    *s = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (msgs); i++) {
+    g_autoptr (GchatMessage) m = g_list_model_get_item (msgs, i);
+
+    g_string_append_printf (s, "%s%s", i > 0 ? " " : "", gchat_message_get_text (m));
+  }
+  return g_string_free (s, FALSE);
+}
+
+/*
+ * Scrollback, pure: the BEFORE reference starts from the oldest line
+ * someone said (not a note), by msgid when known, else by time one
+ * millisecond on (UTC, milliseconds); fewer lines than asked is the
+ * beginning, the limit wins over it.
+ */
+static void
+test_scrollback_pure (void)
+{
+  g_autoptr (GchatConversation) conv = gchat_conversation_new (GCHAT_CONVERSATION_CHANNEL, "#r");
+  g_autoptr (GTimeZone) tz = g_time_zone_new_offset (2 * 3600);
+  g_autoptr (GDateTime) local = g_date_time_new (tz, 2021, 3, 4, 5, 6, 7.891234);
+  g_autoptr (GchatMessage) note =
+    gchat_message_new (GCHAT_MESSAGE_EVENT, NULL, "You joined", FALSE);
+  g_autoptr (GchatMessage) line = sb_line ("bob", "hi", 5, NULL);
+  g_autofree char *stamp = gchat_scrollback_timestamp (local);
+  g_autofree char *ref = NULL;
+
+  g_assert_cmpstr (stamp, ==, "2021-03-04T03:06:07.891Z");
+  g_assert_null (gchat_scrollback_before_ref (gchat_conversation_get_messages (conv)));
+  gchat_message_set_time (note, local); /* notes carry our clock: never the reference */
+  gchat_conversation_add (conv, note);
+  g_assert_null (gchat_scrollback_oldest (gchat_conversation_get_messages (conv)));
+  g_assert_null (gchat_scrollback_before_ref (gchat_conversation_get_messages (conv)));
+  gchat_conversation_add (conv, line);
+  g_assert_true (gchat_scrollback_oldest (gchat_conversation_get_messages (conv)) == line);
+  ref = gchat_scrollback_before_ref (gchat_conversation_get_messages (conv));
+  g_assert_cmpstr (ref, ==, "timestamp=2020-01-01T10:00:05.001Z");
+  g_clear_pointer (&ref, g_free);
+  gchat_message_set_msgid (line, "abc123");
+  ref = gchat_scrollback_before_ref (gchat_conversation_get_messages (conv));
+  g_assert_cmpstr (ref, ==, "msgid=abc123");
+
+  g_assert_cmpint (gchat_scrollback_state_after (50, 50, FALSE), ==, GCHAT_SCROLLBACK_MORE);
+  g_assert_cmpint (gchat_scrollback_state_after (50, 20, FALSE), ==, GCHAT_SCROLLBACK_BEGINNING);
+  g_assert_cmpint (gchat_scrollback_state_after (50, 0, FALSE), ==, GCHAT_SCROLLBACK_BEGINNING);
+  g_assert_cmpint (gchat_scrollback_state_after (50, 20, TRUE), ==, GCHAT_SCROLLBACK_FULL);
+  g_assert_cmpint (gchat_scrollback_state_after (50, 50, TRUE), ==, GCHAT_SCROLLBACK_FULL);
+  g_assert_nonnull (gchat_scrollback_state_text (GCHAT_SCROLLBACK_BEGINNING));
+  g_assert_null (gchat_scrollback_state_text (GCHAT_SCROLLBACK_NONE));
+  g_assert_cmpint (gchat_conversation_get_scrollback (conv), ==, GCHAT_SCROLLBACK_MORE);
+  {
+    g_autoptr (GchatConversation) server =
+      gchat_conversation_new (GCHAT_CONVERSATION_SERVER, "Server");
+
+    g_assert_cmpint (gchat_conversation_get_scrollback (server), ==, GCHAT_SCROLLBACK_NONE);
+  }
+}
+
+/*
+ * Scrollback, model: older lines go above the ones shown, in time order,
+ * before a newer line of the same time, in arrival order among themselves;
+ * copies are skipped; a note with our (later) clock stays below; at the
+ * limit the oldest stay out, never the newest, and the state says so.
+ */
+static void
+test_scrollback_add_older (void)
+{
+  g_autoptr (GchatConversation) conv = gchat_conversation_new (GCHAT_CONVERSATION_CHANNEL, "#r");
+  g_autoptr (GPtrArray) older = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GchatMessage) note = gchat_message_new (GCHAT_MESSAGE_EVENT, NULL, "joined", FALSE);
+  g_autofree char *texts = NULL;
+  gboolean         capped = TRUE;
+  guint            n;
+
+  for (int i = 5; i <= 7; i++) {
+    g_autofree char *t = g_strdup_printf ("l%d", i);
+    g_autoptr (GchatMessage) m = sb_line ("bob", t, i, NULL);
+
+    gchat_conversation_add (conv, m);
+  }
+  gchat_conversation_add (conv, note); /* now: after all of them */
+  /* l2b shares l2's second; l4 shares l5's (shown) and is older by the server's order. */
+  g_ptr_array_add (older, sb_line ("bob", "l1", 1, NULL));
+  g_ptr_array_add (older, sb_line ("bob", "l2", 2, NULL));
+  g_ptr_array_add (older, sb_line ("bob", "l2b", 2, NULL));
+  g_ptr_array_add (older, sb_line ("bob", "l4", 5, NULL));
+  g_ptr_array_add (older, sb_line ("bob", "l5", 5, NULL)); /* a copy of the one shown */
+  n = gchat_conversation_add_older (conv, older, &capped);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_false (capped);
+  texts = sb_texts (conv);
+  g_assert_cmpstr (texts, ==, "l1 l2 l2b l4 l5 l6 l7 joined");
+  g_assert_cmpuint (gchat_conversation_get_unread (conv), ==, 0);
+
+  /* The limit: fill up to five short of it, then offer ten older lines. */
+  {
+    g_autoptr (GchatConversation) big = gchat_conversation_new (GCHAT_CONVERSATION_QUERY, "bob");
+    g_autoptr (GPtrArray) more = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr (GchatMessage) first = NULL;
+    g_autoptr (GchatMessage) last = NULL;
+    GListModel *msgs = gchat_conversation_get_messages (big);
+
+    for (int i = 0; i < GCHAT_CONVERSATION_SCROLLBACK - 5; i++) {
+      g_autoptr (GchatMessage) m = sb_line ("bob", "new", 100 + i, NULL);
+
+      gchat_conversation_add (big, m);
+    }
+    for (int i = 0; i < 10; i++) {
+      g_autofree char *t = g_strdup_printf ("old%d", i);
+
+      g_ptr_array_add (more, sb_line ("bob", t, i, NULL));
+    }
+    n = gchat_conversation_add_older (big, more, &capped);
+    g_assert_cmpuint (n, ==, 5);
+    g_assert_true (capped);
+    g_assert_cmpuint (g_list_model_get_n_items (msgs), ==, GCHAT_CONVERSATION_SCROLLBACK);
+    first = g_list_model_get_item (msgs, 0);
+    last = g_list_model_get_item (msgs, GCHAT_CONVERSATION_SCROLLBACK - 1);
+    g_assert_cmpstr (gchat_message_get_text (first), ==, "old5"); /* the newest of the older */
+    g_assert_cmpstr (gchat_message_get_text (last), ==, "new");
+    /* A live line past the limit drops the oldest: earlier ones are not loaded again. */
+    gchat_conversation_add_text (big, GCHAT_MESSAGE_INFO, "one more");
+    g_assert_cmpint (gchat_conversation_get_scrollback (big), ==, GCHAT_SCROLLBACK_FULL);
+  }
+}
+
+/* Scrollback: the chat lines in @msgs. */
+static guint
+count_chat_items (GListModel *msgs)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (msgs); i++) {
+    g_autoptr (GchatMessage) m = g_list_model_get_item (msgs, i);
+
+    n += gchat_message_is_chat (m);
+  }
+  return n;
+}
+
+/* Scrollback: the batch of @n lines #room got, ids m<from>.., @from seconds on. */
+static void
+sb_feed_batch (Fixture *f, const char *id, const char *target, int from, int n)
+{
+  g_autofree char *open = g_strdup_printf (":chatd.test BATCH +%s chathistory %s", id, target);
+  g_autofree char *close = g_strdup_printf (":chatd.test BATCH -%s", id);
+
+  feed (f, open);
+  for (int i = from; i < from + n; i++) {
+    g_autofree char *line =
+      g_strdup_printf ("@time=2020-01-01T10:%02d:%02d.000Z;msgid=m%d;batch=%s :bob!b@h PRIVMSG "
+                       "%s :line %d",
+                       i / 60,
+                       i % 60,
+                       i,
+                       id,
+                       target,
+                       i);
+
+    feed (f, line);
+  }
+  feed (f, close);
+}
+
+/*
+ * Scrollback, session: LATEST on joining, then BEFORE from the oldest
+ * msgid, one request at a time; the answer goes on top in order, unread
+ * and notifications untouched, the divider where it was; a short answer is
+ * the beginning. A FAIL ends the request; an unknown msgid is asked again
+ * by time.
+ */
+static void
+test_scrollback_session (Fixture *f, gconstpointer data)
+{
+  GchatConversation *room;
+  GchatConversation *bob;
+  GListModel        *msgs;
+  guint              notified = 0;
+  guint              sent;
+
+  g_signal_connect (f->session, "notify-message", G_CALLBACK (on_notify_count), &notified);
+  feed (f, ":chatd.test 005 alice CHATHISTORY=100 :are supported");
+  feed (f, ":alice!a@h JOIN #room");
+  room = gchat_session_find (f->session, "#room");
+  msgs = gchat_conversation_get_messages (room);
+  g_assert_true (sent_matches (f, "CHATHISTORY LATEST #room * 50"));
+  g_assert_cmpint (gchat_conversation_get_scrollback (room), ==, GCHAT_SCROLLBACK_LOADING);
+  g_assert_false (gchat_session_load_older (f->session, room)); /* one at a time */
+  sb_feed_batch (f, "h1", "#room", 70, 50);
+  g_assert_cmpint (gchat_conversation_get_scrollback (room), ==, GCHAT_SCROLLBACK_MORE);
+  /* 50 lines, the divider, "You joined" */
+  g_assert_cmpuint (g_list_model_get_n_items (msgs), ==, 52);
+
+  sent = f->sent->len;
+  g_assert_true (gchat_session_load_older (f->session, room));
+  g_assert_cmpuint (f->sent->len, ==, sent + 1);
+  g_assert_cmpstr (g_ptr_array_index (f->sent, sent), ==, "CHATHISTORY BEFORE #room msgid=m70 50");
+  g_assert_cmpint (gchat_conversation_get_scrollback (room), ==, GCHAT_SCROLLBACK_LOADING);
+  g_assert_false (gchat_session_load_older (f->session, room));
+  g_assert_cmpuint (f->sent->len, ==, sent + 1);
+  sb_feed_batch (f, "h2", "#room", 20, 50);
+  g_assert_cmpint (gchat_conversation_get_scrollback (room), ==, GCHAT_SCROLLBACK_MORE);
+  g_assert_cmpuint (g_list_model_get_n_items (msgs), ==, 102);
+  for (guint i = 0; i < 100; i++) {
+    g_autoptr (GchatMessage) m = g_list_model_get_item (msgs, i);
+    g_autofree char *want = g_strdup_printf ("line %u", 20 + i);
+
+    g_assert_cmpstr (gchat_message_get_text (m), ==, want);
+    g_assert_true (gchat_message_get_history (m));
+  }
+  {
+    g_autoptr (GchatMessage) m = g_list_model_get_item (msgs, 100);
+
+    g_assert_true (gchat_message_get_divider (m)); /* still under the latest lines */
+  }
+  g_assert_cmpuint (gchat_conversation_get_unread (room), ==, 0);
+  g_assert_cmpuint (notified, ==, 0);
+
+  /* Twenty left: the beginning; no more requests. */
+  g_assert_true (gchat_session_load_older (f->session, room));
+  g_assert_cmpstr (g_ptr_array_index (f->sent, f->sent->len - 1),
+                   ==,
+                   "CHATHISTORY BEFORE #room msgid=m20 50");
+  sb_feed_batch (f, "h3", "#room", 0, 20);
+  g_assert_cmpint (gchat_conversation_get_scrollback (room), ==, GCHAT_SCROLLBACK_BEGINNING);
+  g_assert_cmpuint (g_list_model_get_n_items (msgs), ==, 122);
+  g_assert_false (gchat_session_load_older (f->session, room));
+  /* Joined again (a reconnect): the latest lines are copies; the beginning stays shown. */
+  feed (f, ":alice!a@h JOIN #room");
+  g_assert_cmpint (gchat_conversation_get_scrollback (room), ==, GCHAT_SCROLLBACK_LOADING);
+  sb_feed_batch (f, "h2b", "#room", 70, 50);
+  g_assert_cmpint (gchat_conversation_get_scrollback (room), ==, GCHAT_SCROLLBACK_BEGINNING);
+  g_assert_cmpuint (count_chat_items (msgs), ==, 120);
+
+  /* A private conversation opened by a live line: BEFORE by time; a FAIL ends it. */
+  feed (f, "@time=2020-01-02T08:00:00.250Z :bob!b@h PRIVMSG alice :hello");
+  bob = gchat_session_find (f->session, "bob");
+  g_assert_nonnull (bob);
+  /* Private history is kept only between accounts: nothing is asked before logging in. */
+  g_assert_false (gchat_session_load_older (f->session, bob));
+  feed (f, ":chatd.test 900 alice alice!a@h alice :You are now logged in as alice");
+  g_assert_true (gchat_connection_get_logged_in (f->conn));
+  g_assert_true (gchat_session_load_older (f->session, bob));
+  g_assert_cmpstr (g_ptr_array_index (f->sent, f->sent->len - 1),
+                   ==,
+                   "CHATHISTORY BEFORE bob timestamp=2020-01-02T08:00:00.251Z 50");
+  feed (f, ":chatd.test FAIL CHATHISTORY INVALID_TARGET BEFORE :bob: no such channel");
+  g_assert_cmpint (gchat_conversation_get_scrollback (bob), ==, GCHAT_SCROLLBACK_MORE);
+  /* A msgid the server forgot: asked again by time, without an error shown. */
+  sb_feed_batch (f, "h4", "bob", 200, 1);
+  sent = f->sent->len;
+  g_assert_true (gchat_session_load_older (f->session, bob));
+  g_assert_cmpstr (g_ptr_array_index (f->sent, sent), ==, "CHATHISTORY BEFORE bob msgid=m200 50");
+  feed (f, ":chatd.test FAIL CHATHISTORY INVALID_MSGREFTYPE BEFORE :No message with that msgid");
+  g_assert_cmpuint (f->sent->len, ==, sent + 2);
+  g_assert_cmpstr (g_ptr_array_index (f->sent, sent + 1),
+                   ==,
+                   "CHATHISTORY BEFORE bob timestamp=2020-01-01T10:03:20.001Z 50");
+  g_assert_cmpint (gchat_conversation_get_scrollback (bob), ==, GCHAT_SCROLLBACK_LOADING);
+  sb_feed_batch (f, "h5", "bob", 150, 0);
+  g_assert_cmpint (gchat_conversation_get_scrollback (bob), ==, GCHAT_SCROLLBACK_BEGINNING);
+
+  /* The store failed: the FAIL names the target; loading may be tried again. */
+  feed (f, ":alice!a@h JOIN #other");
+  g_assert_cmpint (gchat_conversation_get_scrollback (gchat_session_find (f->session, "#other")),
+                   ==,
+                   GCHAT_SCROLLBACK_LOADING);
+  feed (f, ":chatd.test FAIL CHATHISTORY MESSAGE_ERROR #other :Could not read history (I/O)");
+  g_assert_cmpint (gchat_conversation_get_scrollback (gchat_session_find (f->session, "#other")),
+                   ==,
+                   GCHAT_SCROLLBACK_MORE);
+  /* At the beginning nothing more is asked. */
+  g_assert_false (gchat_session_load_older (f->session, room));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1589,6 +1884,15 @@ main (int argc, char **argv)
               NULL,
               fixture_setup,
               test_typing_session,
+              fixture_teardown);
+  /* Loading earlier messages (branch gchat-scrollback). */
+  g_test_add_func ("/scrollback/pure", test_scrollback_pure);
+  g_test_add_func ("/scrollback/add-older", test_scrollback_add_older);
+  g_test_add ("/scrollback/session",
+              Fixture,
+              NULL,
+              fixture_setup,
+              test_scrollback_session,
               fixture_teardown);
   return g_test_run ();
 }
