@@ -910,22 +910,63 @@ handle_topic (GchatSession *self, const struct chat_msg *m, const char *nick)
   gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text);
 }
 
-/* MODE: member status changes update the member list; all are shown. */
+/* One channel mode change in words ("made bob an admin"), or NULL if unknown. */
+static char *
+describe_channel_mode (char mode, gboolean add, const char *arg)
+{
+  switch (mode) {
+    case 'o':
+      return add ? g_strdup_printf ("made %s an admin", arg)
+                 : g_strdup_printf ("took %s's admin rights", arg);
+    case 'v':
+      return add ? g_strdup_printf ("let %s speak in the moderated group", arg)
+                 : g_strdup_printf ("took %s's voice", arg);
+    case 'b':
+      return add ? g_strdup_printf ("banned %s", arg)
+                 : g_strdup_printf ("lifted the ban on %s", arg);
+    case 'i':
+      return g_strdup (add ? "made the group invite-only" : "opened the group to everyone");
+    case 'k':
+      return g_strdup (add ? "set a key (password) to join" : "removed the key");
+    case 'l':
+      return add ? g_strdup_printf ("limited the group to %s members", arg)
+                 : g_strdup ("removed the member limit");
+    case 'm':
+      return g_strdup (add ? "made the group moderated" : "ended moderation");
+    case 'n':
+      return g_strdup (add ? "closed the group to outside messages"
+                           : "allowed messages from outside the group");
+    case 's':
+      return g_strdup (add ? "made the group secret" : "made the group visible in the list");
+    case 't':
+      return g_strdup (add ? "let only admins set the topic" : "let everyone set the topic");
+    default:
+      return NULL;
+  }
+}
+
+/*
+ * MODE: member status changes update the member list; every change is
+ * shown in words, with the mode line after it for those who know IRC:
+ * "alice made bob an admin (+o bob)".
+ */
 static void
 handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
   GchatConversation *conv;
   g_autoptr (GString) text = NULL;
+  g_autoptr (GString) raw = g_string_new (NULL);
+  g_autoptr (GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
   gboolean add = TRUE;
   int      param = 2;
 
   if (m->argc < 2)
     return;
-  text = g_string_new (NULL);
-  g_string_printf (text, "%s sets mode", nick != NULL ? nick : "The server");
   for (int i = 1; i < m->argc; i++)
-    g_string_append_printf (text, " %s", m->argv[i]);
+    g_string_append_printf (raw, "%s%s", i > 1 ? " " : "", m->argv[i]);
+  text = g_string_new (nick != NULL ? nick : "The server");
   if (!chat_is_channel (m->argv[0])) {
+    g_string_append_printf (text, " set user mode %s", raw->str);
     gchat_conversation_add_text (self->server, GCHAT_MESSAGE_EVENT, text->str);
     return;
   }
@@ -934,6 +975,7 @@ handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
   for (const char *p = m->argv[1]; *p != '\0'; p++) {
     int         type;
     const char *arg = NULL;
+    char       *word;
 
     if (*p == '+' || *p == '-') {
       add = *p == '+';
@@ -947,7 +989,18 @@ handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
                                                arg,
                                                gchat_connection_prefix_for_mode (self->conn, *p),
                                                add);
+    word = describe_channel_mode (*p, add, arg != NULL ? arg : "?");
+    g_ptr_array_add (words,
+                     word != NULL ? word : g_strdup_printf ("set mode %c%c", add ? '+' : '-', *p));
   }
+  for (guint i = 0; i < words->len; i++)
+    g_string_append_printf (text,
+                            "%s%s",
+                            i == 0                  ? " "
+                              : i + 1 == words->len ? " and "
+                                                    : ", ",
+                            (char *)words->pdata[i]);
+  g_string_append_printf (text, " (%s)", raw->str);
   gchat_session_group_mode (self, conv, nick, m);
   gchat_session_update_operator (self, conv);
   gchat_conversation_add_text (conv, GCHAT_MESSAGE_EVENT, text->str);

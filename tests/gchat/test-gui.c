@@ -312,8 +312,8 @@ club_is_private (gpointer data)
     g_autoptr (GchatMessage) m = g_list_model_get_item (msgs, i);
     const char *text = gchat_message_get_text (m);
 
-    plus_i = plus_i || strstr (text, "sets mode +i") != NULL;
-    plus_k = plus_k || strstr (text, "sets mode +k") != NULL;
+    plus_i = plus_i || strstr (text, "made the group invite-only") != NULL;
+    plus_k = plus_k || strstr (text, "set a key (password) to join") != NULL;
   }
   return plus_i && plus_k;
 }

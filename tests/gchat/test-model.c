@@ -198,6 +198,14 @@ test_join_and_members (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gchat_message_get_text (last_message (room)), ==, "carol joined");
 
   feed (f, ":alice!a@h MODE #room +o bob");
+  g_assert_cmpstr (gchat_message_get_text (last_message (room)),
+                   ==,
+                   "alice made bob an admin (+o bob)");
+  feed (f, ":alice!a@h MODE #room +ikl-t sesame 25");
+  g_assert_cmpstr (gchat_message_get_text (last_message (room)),
+                   ==,
+                   "alice made the group invite-only, set a key (password) to join, limited the "
+                   "group to 25 members and let everyone set the topic (+ikl-t sesame 25)");
   bob = gchat_conversation_find_member (room, "bob");
   g_assert_cmpstr (gchat_member_get_prefixes (bob), ==, "@");
   g_assert_true (gchat_session_is_admin (f->session, bob));
