@@ -313,3 +313,17 @@ gui_popover_mapped (gpointer data)
 
   return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
 }
+
+/* Close a raw client (nothing if it never connected); it can connect again. */
+void
+gui_raw_close (RawClient *c)
+{
+  if (c->conn == NULL)
+    return;
+  g_cancellable_cancel (c->cancel);
+  g_clear_object (&c->in);
+  c->out = NULL; /* the connection's own stream */
+  g_clear_object (&c->conn);
+  g_clear_object (&c->cancel);
+  g_clear_pointer (&c->lines, g_ptr_array_unref);
+}

@@ -34,6 +34,7 @@ void              gui_lines_expect (GPtrArray *lines, const char *glob, const ch
 void              gui_raw_connect (RawClient *c, guint16 port, const char *nick);
 void              gui_raw_send (RawClient *c, const char *line);
 void              gui_raw_expect (RawClient *c, const char *glob);
+void              gui_raw_close (RawClient *c);
 gboolean          gui_is_connected (gpointer session);
 void              gui_collect_rows (GtkWidget *widget, GPtrArray *rows);
 GchatMessageRow  *gui_find_row (GchatWindow *window, const char *text);

@@ -268,11 +268,7 @@ test_member_account (void)
   g_assert_true (gchat_session_run (session, "/quote WHOIS fay", NULL));
   g_assert_true (gui_wait_for (note_says, (gpointer) "fay is logged in as fay"));
   gui_raw_send (&fay, "QUIT");
-  g_cancellable_cancel (fay.cancel);
-  g_clear_object (&fay.in);
-  g_clear_object (&fay.conn);
-  g_clear_object (&fay.cancel);
-  g_ptr_array_unref (fay.lines);
+  gui_raw_close (&fay);
 }
 
 /* Condition: a private conversation with erin has the offline message. */

@@ -1178,11 +1178,7 @@ test_reconnect (void)
   g_assert_cmpuint (count_text (test, "hi alice, raw bob here"), ==, 1);
   gui_raw_send (&dave, "QUIT");
   gui_raw_expect (&dave, "ERROR *");
-  g_cancellable_cancel (dave.cancel);
-  g_clear_object (&dave.in);
-  g_clear_object (&dave.conn);
-  g_clear_object (&dave.cancel);
-  g_clear_pointer (&dave.lines, g_ptr_array_unref);
+  gui_raw_close (&dave);
 }
 
 /*
@@ -1243,11 +1239,7 @@ test_close (void)
   gtk_window_close (GTK_WINDOW (window));
   gui_raw_expect (&carol, ":alicia!* QUIT :*Leaving*");
   g_assert_true (gui_wait_for (window_gone, NULL));
-  g_cancellable_cancel (carol.cancel);
-  g_clear_object (&carol.in);
-  g_clear_object (&carol.conn);
-  g_clear_object (&carol.cancel);
-  g_ptr_array_unref (carol.lines);
+  gui_raw_close (&carol);
 }
 
 /* Narrow windows fold the sidebar away. */

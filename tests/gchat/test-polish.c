@@ -189,19 +189,6 @@ test_history_divider (void)
   gui_screenshot ("gchat-history-divider.png");
 }
 
-/* Close a raw client. */
-static void
-raw_close (RawClient *c)
-{
-  if (c->conn == NULL)
-    return;
-  g_cancellable_cancel (c->cancel);
-  g_clear_object (&c->in);
-  g_clear_object (&c->conn);
-  g_clear_object (&c->cancel);
-  g_ptr_array_unref (c->lines);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -215,8 +202,8 @@ main (int argc, char **argv)
   status = g_test_run ();
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
-  raw_close (&gus);
-  raw_close (&hal);
+  gui_raw_close (&gus);
+  gui_raw_close (&hal);
   g_clear_object (&app);
   return status;
 }

@@ -389,19 +389,6 @@ test_private (void)
   g_assert_true (gui_wait_for (scrollback_row_says, (gpointer) "Beginning of the conversation"));
 }
 
-/* Close a raw client. */
-static void
-raw_close (RawClient *c)
-{
-  if (c->conn == NULL)
-    return;
-  g_cancellable_cancel (c->cancel);
-  g_clear_object (&c->in);
-  g_clear_object (&c->conn);
-  g_clear_object (&c->cancel);
-  g_ptr_array_unref (c->lines);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -415,7 +402,7 @@ main (int argc, char **argv)
   status = g_test_run ();
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
-  raw_close (&rob);
+  gui_raw_close (&rob);
   g_clear_object (&app);
   return status;
 }

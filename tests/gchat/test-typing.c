@@ -375,19 +375,6 @@ test_private (void)
   g_signal_handler_disconnect (session, handler);
 }
 
-/* Close a raw client. */
-static void
-raw_close (RawClient *c)
-{
-  if (c->conn == NULL)
-    return;
-  g_cancellable_cancel (c->cancel);
-  g_clear_object (&c->in);
-  g_clear_object (&c->conn);
-  g_clear_object (&c->cancel);
-  g_ptr_array_unref (c->lines);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -403,7 +390,7 @@ main (int argc, char **argv)
   status = g_test_run ();
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
-  raw_close (&ivy);
+  gui_raw_close (&ivy);
   g_clear_object (&app);
   return status;
 }
