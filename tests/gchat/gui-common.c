@@ -327,3 +327,34 @@ gui_raw_close (RawClient *c)
   g_clear_object (&c->cancel);
   g_clear_pointer (&c->lines, g_ptr_array_unref);
 }
+
+/*
+ * A main window for @app on a chatd at 127.0.0.1:@port as @nick, logged in
+ * to @account with @password when given (registering it first if
+ * @register_account), @width by @height, on screen but not connected yet.
+ */
+GchatWindow *
+gui_open_window (GchatApplication *app,
+                 guint16           port,
+                 const char       *nick,
+                 const char       *account,
+                 const char       *password,
+                 gboolean          register_account,
+                 int               width,
+                 int               height)
+{
+  GchatConfig *config = g_new0 (GchatConfig, 1);
+  GchatWindow *window;
+
+  config->host = g_strdup ("127.0.0.1");
+  config->port = port;
+  config->nick = g_strdup (nick);
+  config->realname = g_strdup_printf ("%c%s Test", g_ascii_toupper (nick[0]), nick + 1);
+  config->account = g_strdup (account);
+  config->password = g_strdup (password);
+  config->register_account = register_account;
+  window = gchat_window_new (GTK_APPLICATION (app), config);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}

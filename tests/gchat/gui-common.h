@@ -35,6 +35,14 @@ void              gui_raw_connect (RawClient *c, guint16 port, const char *nick)
 void              gui_raw_send (RawClient *c, const char *line);
 void              gui_raw_expect (RawClient *c, const char *glob);
 void              gui_raw_close (RawClient *c);
+GchatWindow      *gui_open_window (GchatApplication *app,
+                                   guint16           port,
+                                   const char       *nick,
+                                   const char       *account,
+                                   const char       *password,
+                                   gboolean          register_account,
+                                   int               width,
+                                   int               height);
 gboolean          gui_is_connected (gpointer session);
 void              gui_collect_rows (GtkWidget *widget, GPtrArray *rows);
 GchatMessageRow  *gui_find_row (GchatWindow *window, const char *text);

@@ -123,18 +123,11 @@ reconnect_as (const char *account, const char *password)
 static void
 test_register (void)
 {
-  GchatConfig *config = g_new0 (GchatConfig, 1);
-  GtkWidget   *dialog;
-  GtkWidget   *bar;
+  GtkWidget *dialog;
+  GtkWidget *bar;
 
-  config->host = g_strdup ("127.0.0.1");
-  config->port = port;
-  config->nick = g_strdup ("dana");
-  config->realname = g_strdup ("Dana Test");
-  window = gchat_window_new (GTK_APPLICATION (app), config);
+  window = gui_open_window (app, port, "dana", NULL, NULL, FALSE, 1000, 640);
   session = gchat_window_get_session (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
-  gtk_window_present (GTK_WINDOW (window));
   gchat_window_show_connect_dialog (window);
   dialog = gui_find_toplevel (GCHAT_TYPE_CONNECT_DIALOG);
   g_assert_nonnull (dialog);

@@ -203,19 +203,9 @@ member_has_account (gpointer data)
 static void
 test_create (void)
 {
-  GchatConfig *config = g_new0 (GchatConfig, 1);
 
-  config->host = g_strdup ("127.0.0.1");
-  config->port = port;
-  config->nick = g_strdup ("gina");
-  config->realname = g_strdup ("Gina Test");
-  config->account = g_strdup ("gina");
-  config->password = g_strdup ("ginas-password");
-  config->register_account = TRUE;
-  window = gchat_window_new (GTK_APPLICATION (app), config);
+  window = gui_open_window (app, port, "gina", "gina", "ginas-password", TRUE, 1000, 640);
   session = gchat_window_get_session (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
-  gtk_window_present (GTK_WINDOW (window));
   gchat_window_connect (window);
   g_assert_true (gui_wait_for (logged_in, NULL));
   g_assert_true (

@@ -48,20 +48,13 @@ row_shown (gpointer data)
 static void
 test_connect (void)
 {
-  GchatConfig *config = g_new0 (GchatConfig, 1);
-  const char  *status;
+  const char *status;
 
-  config->host = g_strdup ("127.0.0.1");
-  config->port = port;
-  config->nick = g_strdup ("alice");
-  config->realname = g_strdup ("Alice Test");
-  window = gchat_window_new (GTK_APPLICATION (app), config);
+  window = gui_open_window (app, port, "alice", NULL, NULL, FALSE, 1000, 640);
   session = gchat_window_get_session (window);
   download_dir = g_dir_make_tmp ("gchat-downloads-XXXXXX", NULL);
   g_assert_nonnull (download_dir);
   gchat_session_set_download_dir (session, download_dir);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
-  gtk_window_present (GTK_WINDOW (window));
   gchat_window_connect (window);
   g_assert_true (gui_wait_for (gui_is_connected, session));
   status = gchat_session_get_status (session);

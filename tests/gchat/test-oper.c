@@ -213,16 +213,10 @@ rex_in_ops (gpointer data)
 static void
 test_connect (void)
 {
-  GchatConfig *config = g_new0 (GchatConfig, 1);
 
   gui_raw_connect (&rex, port, "rex");
-  config->host = g_strdup ("127.0.0.1");
-  config->port = port;
-  config->nick = g_strdup ("quin");
-  window = gchat_window_new (GTK_APPLICATION (app), config);
+  window = gui_open_window (app, port, "quin", NULL, NULL, FALSE, 1000, 640);
   session = gchat_window_get_session (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
-  gtk_window_present (GTK_WINDOW (window));
   gchat_window_connect (window);
   g_assert_true (gui_wait_for (gui_is_connected, session));
   gui_type_line (window, "/join #ops");

@@ -92,7 +92,6 @@ server_says (const char *text)
 static void
 test_whox (void)
 {
-  GchatConfig       *config = g_new0 (GchatConfig, 1);
   GchatConversation *conv;
   GchatMember       *member;
 
@@ -112,14 +111,8 @@ test_whox (void)
   gui_raw_send (&gus, "HISTORY #polish 2");
   gui_raw_expect (&gus, "*End of history of #polish*");
 
-  config->host = g_strdup ("127.0.0.1");
-  config->port = port;
-  config->nick = g_strdup ("pam");
-  config->realname = g_strdup ("Pam Test");
-  window = gchat_window_new (GTK_APPLICATION (app), config);
+  window = gui_open_window (app, port, "pam", NULL, NULL, FALSE, 900, 560);
   session = gchat_window_get_session (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
-  gtk_window_present (GTK_WINDOW (window));
   gchat_window_connect (window);
   g_assert_true (gui_wait_for (gui_is_connected, session));
   g_assert_true (gchat_session_supports (session, "WHOX"));

@@ -261,7 +261,6 @@ rob_writes (const char *target, const char *prefix)
 static void
 test_group (void)
 {
-  GchatConfig        *config = g_new0 (GchatConfig, 1);
   GchatConversation  *conv;
   GchatScrollbackRow *row;
   Want                latest = { "#long", GCHAT_SCROLLBACK_MORE, 50 };
@@ -276,17 +275,8 @@ test_group (void)
   gui_raw_send (&rob, "HISTORY #long 1");
   gui_raw_expect (&rob, "*End of history of #long*");
 
-  config->host = g_strdup ("127.0.0.1");
-  config->port = port;
-  config->nick = g_strdup ("sam");
-  config->realname = g_strdup ("Sam Test");
-  config->account = g_strdup ("sam");
-  config->password = g_strdup ("sams-password");
-  config->register_account = TRUE;
-  window = gchat_window_new (GTK_APPLICATION (app), config);
+  window = gui_open_window (app, port, "sam", "sam", "sams-password", TRUE, 900, 560);
   session = gchat_window_get_session (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
-  gtk_window_present (GTK_WINDOW (window));
   gchat_window_connect (window);
   g_assert_true (gui_wait_for (gui_is_connected, session));
   g_assert_true (gchat_session_supports (session, "CHATHISTORY"));

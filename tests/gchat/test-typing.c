@@ -166,7 +166,6 @@ type_into_entry (const char *text)
 static void
 test_send (void)
 {
-  GchatConfig *config = g_new0 (GchatConfig, 1);
 
   gui_raw_connect (&ivy, port, "ivy");
   gui_raw_send (&ivy, "CAP REQ :message-tags");
@@ -174,14 +173,8 @@ test_send (void)
   gui_raw_send (&ivy, "JOIN #typing");
   gui_raw_expect (&ivy, "*:* 366 ivy #typing *");
 
-  config->host = g_strdup ("127.0.0.1");
-  config->port = port;
-  config->nick = g_strdup ("tia");
-  config->realname = g_strdup ("Tia Test");
-  window = gchat_window_new (GTK_APPLICATION (app), config);
+  window = gui_open_window (app, port, "tia", NULL, NULL, FALSE, 900, 560);
   session = gchat_window_get_session (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
-  gtk_window_present (GTK_WINDOW (window));
   gchat_window_connect (window);
   g_assert_true (gui_wait_for (gui_is_connected, session));
   g_assert_true (gchat_connection_has_cap (gchat_session_get_connection (session), "message-tags"));
