@@ -150,3 +150,6 @@ EXTRA_DIST += tests/integration/chanadmin.chat
 TESTS += tests/integration/unregister.chat tests/integration/chanowner.chat
 EXTRA_DIST += tests/integration/unregister.chat \
 	tests/integration/chanowner.chat
+TESTS += tests/integration/unregister-restart.sh
+EXTRA_DIST += tests/integration/unregister-restart.sh \
+	tests/integration/restart-unregister.chat
