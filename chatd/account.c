@@ -1135,6 +1135,7 @@ account_unregister_stored(int err, void *arg)
 	}
 	log_info("account %s deleted from %s", a->name, op->addr);
 	ttt_stats_forget(a->name);
+	file_account_gone(a->name);
 	account_remove(a);
 	throttle_ok(op->name);
 	chanreg_prune();

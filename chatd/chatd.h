@@ -610,6 +610,7 @@ void file_cancel(struct client *, const char *id);
 void file_list(struct client *);
 void file_client_online(struct client *);
 void file_client_exit(struct client *);
+void file_account_gone(const char *account);
 
 /* cmd-file.c */
 enum cmd_result cmd_sendfile(struct client *, struct chat_msg *);

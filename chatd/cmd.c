@@ -185,7 +185,8 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "UNREGISTER", .min = 1, .max = 1, .flags = CMD_REG,
 	    .cost = 3, .exec = cmd_unregister, .usage = "UNREGISTER <password>",
 	    .help = "Delete your account (logged in only): its offline "
-		    "messages, private history and game record go too, its "
+		    "messages, private history, game record and files go "
+		    "too, its "
 		    "persistent channels pass to their first admin, and its "
 		    "nick is free again." },
 	{ .name = "USER", .min = 4, .max = 4, .flags = CMD_UNREG, .cost = 0,
