@@ -70,8 +70,9 @@ delete_with (const char *password)
   g_assert_nonnull (dialog);
   if (password != NULL)
     gtk_editable_set_text (GTK_EDITABLE (gui_find_by_id (dialog, "password_entry")), password);
-  g_signal_emit_by_name (
-    gui_find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)), "delete_button"), "clicked");
+  g_signal_emit_by_name (gui_find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)),
+                                         "delete_button"),
+                         "clicked");
   return dialog;
 }
 
