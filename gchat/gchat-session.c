@@ -1856,6 +1856,19 @@ gchat_session_set_permanent_admin (GchatSession      *self,
   gchat_connection_sendv (self->conn, "CHANADMIN", gchat_conversation_get_name (conv), arg, NULL);
 }
 
+/** gchat_session_set_group_owner: hand the registered group @conv to @account (we stay admin). */
+void
+gchat_session_set_group_owner (GchatSession *self, GchatConversation *conv, const char *account)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn,
+                          "CHANADMIN",
+                          gchat_conversation_get_name (conv),
+                          "OWNER",
+                          account,
+                          NULL);
+}
+
 /** gchat_session_is_group_owner: whether our account owns the registered group @conv. */
 gboolean
 gchat_session_is_group_owner (GchatSession *self, GchatConversation *conv)

@@ -104,6 +104,9 @@ void        gchat_session_set_ban (GchatSession      *self,
                                    GchatConversation *conv,
                                    const char        *mask,
                                    gboolean           add);
+void        gchat_session_set_group_owner (GchatSession      *self,
+                                           GchatConversation *conv,
+                                           const char        *account);
 void        gchat_session_set_permanent_admin (GchatSession      *self,
                                                GchatConversation *conv,
                                                const char        *account,

@@ -4,6 +4,7 @@
  * only while logged in; the dialog wants the password, a wrong one is refused
  * in words and the account stays; the right one deletes it, logs out and
  * forgets the password, and a raw client can no longer log in with it.
+ * Before that, the Group settings' "Make owner" hands a group to an admin.
  */
 #include "config.h"
 
@@ -11,6 +12,8 @@
 #include <string.h>
 
 #include "gchat-application.h"
+#include "gchat-confirm-dialog.h"
+#include "gchat-group-settings.h"
 #include "gchat-unregister-dialog.h"
 #include "gchat-window.h"
 #include "gui-common.h"
@@ -76,6 +79,54 @@ delete_with (const char *password)
   return dialog;
 }
 
+/* The first button under @widget whose object data @key is @value. */
+static GtkWidget *
+find_row_button (GtkWidget *widget, const char *key, const char *value)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    GtkWidget *found;
+
+    if (GTK_IS_BUTTON (child) && g_strcmp0 (g_object_get_data (G_OBJECT (child), key), value) == 0)
+      return child;
+    if ((found = find_row_button (child, key, value)) != NULL)
+      return found;
+  }
+  return NULL;
+}
+
+/* The group state of #ursels-den. */
+static GchatGroup *
+den (void)
+{
+  GchatConversation *conv = gchat_session_find (session, "#ursels-den");
+
+  return conv != NULL ? gchat_session_get_group (session, conv) : NULL;
+}
+
+/* Condition: #ursels-den is known to be registered. */
+static gboolean
+den_registered (gpointer data)
+{
+  return den () != NULL &&
+    gchat_group_get_registration (den ()) == GCHAT_GROUP_REGISTRATION_REGISTERED;
+}
+
+/* Condition: #ursels-den is registered and rolf is its permanent admin. */
+static gboolean
+rolf_is_admin (gpointer data)
+{
+  return den () != NULL && gchat_group_has_admin (den (), "rolf");
+}
+
+/* Condition: rolf owns #ursels-den and ursel is its admin now. */
+static gboolean
+rolf_is_owner (gpointer data)
+{
+  return den () != NULL && g_strcmp0 (gchat_group_get_owner (den ()), "rolf") == 0 &&
+    gchat_group_has_admin (den (), "ursel");
+}
+
 /* Step: register "ursel"; only then is the menu item enabled. */
 static void
 test_register (void)
@@ -87,6 +138,51 @@ test_register (void)
   g_assert_true (gui_wait_for (logged_in, NULL));
   g_assert_true (gui_wait_for (server_says, (gpointer) "Account ursel created"));
   g_assert_true (delete_enabled ());
+}
+
+/* Step: ursel's group goes to its admin rolf through "Make owner", after a question. */
+static void
+test_make_owner (void)
+{
+  RawClient  rolf = { 0 };
+  GtkWidget *dialog, *button, *confirm;
+
+  gui_raw_connect (&rolf, port, "rolf");
+  gui_raw_send (&rolf, "REGISTER rolf * rolfs-password");
+  gui_raw_expect (&rolf, "*REGISTER SUCCESS rolf*");
+  gui_type_line (window, "/join #ursels-den");
+  g_assert_true (gui_wait_for (den_registered, NULL));
+  gchat_session_set_permanent_admin (session,
+                                     gchat_session_find (session, "#ursels-den"),
+                                     "rolf",
+                                     TRUE);
+  g_assert_true (gui_wait_for (rolf_is_admin, NULL));
+  g_assert_true (gchat_window_show_by_name (window, "#ursels-den"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.group-settings", NULL));
+  dialog = gui_find_toplevel (GCHAT_TYPE_GROUP_SETTINGS);
+  g_assert_nonnull (dialog);
+  gchat_group_settings_show_page (GCHAT_GROUP_SETTINGS (dialog), "admins");
+  gui_drain ();
+  button = find_row_button (gui_find_by_id (dialog, "admins_list"), "gchat-owner-account", "rolf");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  confirm = gui_find_toplevel (GCHAT_TYPE_CONFIRM_DIALOG);
+  g_assert_nonnull (confirm);
+  gui_screenshot ("gchat-make-owner.png");
+  g_signal_emit_by_name (gchat_confirm_dialog_get_action_button (GCHAT_CONFIRM_DIALOG (confirm)),
+                         "clicked");
+  g_assert_true (gui_wait_for (rolf_is_owner, NULL));
+  g_assert_false (
+    gchat_session_is_group_owner (session, gchat_session_find (session, "#ursels-den")));
+  gui_drain ();
+  /* No longer the owner: the rows lose their buttons. */
+  button = find_row_button (gui_find_by_id (dialog, "admins_list"), "gchat-owner-account", "ursel");
+  g_assert_true (button == NULL || !gtk_widget_get_visible (button));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gui_raw_send (&rolf, "CHANADMIN #ursels-den");
+  gui_raw_expect (&rolf, ":* NOTICE rolf :#ursels-den is owned by rolf; admins: ursel");
+  gui_raw_close (&rolf);
 }
 
 /* Step: no password, then a wrong one: refused in words, still logged in. */
@@ -123,7 +219,7 @@ test_delete (void)
   /* A reconnect must not try the deleted account again. */
   g_assert_null (gchat_connection_get_account (gchat_session_get_connection (session)));
   g_assert_null (gchat_connection_get_password (gchat_session_get_connection (session)));
-  gui_raw_connect (&raw, port, "rolf");
+  gui_raw_connect (&raw, port, "rolf2");
   gui_raw_send (&raw, "LOGIN ursel ursels-password");
   gui_raw_expect (&raw, "*FAIL LOGIN INVALID_CREDENTIALS*");
   gui_raw_close (&raw);
@@ -139,6 +235,7 @@ main (int argc, char **argv)
     return 0;
 
   g_test_add_func ("/unregister/register", test_register);
+  g_test_add_func ("/unregister/make-owner", test_make_owner);
   g_test_add_func ("/unregister/wrong-password", test_wrong_password);
   g_test_add_func ("/unregister/delete", test_delete);
   status = g_test_run ();
