@@ -54,6 +54,7 @@ struct account {
 	int64_t created;
 	int64_t last_seen;
 	bool pending;     /* being registered: not usable yet */
+	bool deleting;    /* being unregistered: not usable any more */
 	unsigned offline; /* messages waiting, for max-offline */
 	RB_ENTRY(account) entry;
 };
@@ -69,7 +70,7 @@ struct throttle {
 RB_HEAD(throttles, throttle);
 
 /* A password job: hashing (register, new password) or checking. */
-enum account_op_kind { OP_REGISTER, OP_LOGIN, OP_PASSWORD };
+enum account_op_kind { OP_REGISTER, OP_LOGIN, OP_PASSWORD, OP_UNREGISTER };
 struct account_op {
 	enum account_op_kind kind;
 	struct client_ref ref;
@@ -132,7 +133,7 @@ account_find(const char *name)
 {
 	struct account *a = account_find_any(name);
 
-	return a != NULL && !a->pending ? a : NULL;
+	return a != NULL && !a->pending && !a->deleting ? a : NULL;
 }
 
 /* Whether an account with this name is registered. */
@@ -437,6 +438,7 @@ account_work(void *arg)
 		op->ok = op->hash != NULL;
 		break;
 	case OP_LOGIN:
+	case OP_UNREGISTER:
 		op->ok = argon2id_verify(op->hash, op->password,
 		             strlen(op->password)) == ARGON2_OK;
 		break;
@@ -747,11 +749,25 @@ account_login(
 	workq_add(account_work, account_login_checked, op);
 }
 
+/* c is no longer logged in: say so to c and its peers, check the nick. */
+static void
+account_logged_out(struct client *c)
+{
+	char prefix[CHAT_LINE_MAX];
+
+	free(c->account);
+	c->account = NULL;
+	client_prefix(c, prefix, sizeof prefix);
+	SEND_NUMERIC(c, RPL_LOGGEDOUT, prefix);
+	account_notify(c);
+	if (c->flags & CLIENT_REGISTERED)
+		account_nick_changed(c);
+}
+
 /* LOGOUT: forget the account; a reserved nick must be given up. */
 void
 account_logout(struct client *c)
 {
-	char prefix[CHAT_LINE_MAX];
 	struct account *a;
 
 	if (c->account == NULL) {
@@ -763,13 +779,7 @@ account_logout(struct client *c)
 		a->last_seen = time(NULL);
 		store_account_seen(a->name, a->last_seen);
 	}
-	free(c->account);
-	c->account = NULL;
-	client_prefix(c, prefix, sizeof prefix);
-	SEND_NUMERIC(c, RPL_LOGGEDOUT, prefix);
-	account_notify(c);
-	if (c->flags & CLIENT_REGISTERED)
-		account_nick_changed(c);
+	account_logged_out(c);
 }
 
 /* The store saved (or not) a changed password. */
@@ -1092,4 +1102,112 @@ account_whois_offline(struct client *c, const char *nick)
 		snprintf(text, sizeof text, "is offline, never seen");
 	SEND_NUMERIC(c, RPL_WHOISSPECIAL, a->name, text);
 	SEND_NUMERIC(c, RPL_ENDOFWHOIS, a->name);
+}
+
+/*
+ * The store deleted (or kept) an account. Only now is the account gone
+ * from memory: until the commit a failure could still bring it back.
+ * Everyone logged in to it is logged out, its channels pass on.
+ */
+static void
+account_unregister_stored(int err, void *arg)
+{
+	struct account_op *op = arg;
+	struct client *c = op->ref.client, *other;
+	struct account *a = account_find_any(op->name);
+
+	if (a == NULL || !a->deleting) {
+		account_op_free(op);
+		return;
+	}
+	if (err != STORE_OK) {
+		log_warn(
+		    "deleting account %s: %s", op->name, store_strerror(err));
+		a->deleting = false;
+		if (c != NULL)
+			send_fail(c, "UNREGISTER", "TEMPORARILY_UNAVAILABLE",
+			    op->name,
+			    "Could not delete the account (%s), "
+			    "try again later",
+			    store_strerror(err));
+		account_op_free(op);
+		return;
+	}
+	log_info("account %s deleted from %s", a->name, op->addr);
+	ttt_stats_forget(a->name);
+	file_account_gone(a->name);
+	account_remove(a);
+	throttle_ok(op->name);
+	chanreg_prune();
+	TAILQ_FOREACH(other, &all_clients, entry) {
+		if (other->account != NULL &&
+		    chat_casecmp(other->account, op->name) == 0 &&
+		    !(other->flags & CLIENT_DEAD))
+			account_logged_out(other);
+	}
+	if (c != NULL)
+		send_raw(c, ":%s UNREGISTER SUCCESS %s :Account deleted",
+		    cfg->server_name, op->name);
+	account_op_free(op);
+}
+
+/* The password for UNREGISTER was checked. */
+static void
+account_unregister_checked(void *arg)
+{
+	struct account_op *op = arg;
+	struct client *c = op->ref.client;
+	struct account *a = account_find(op->name);
+
+	if (!op->ok || a == NULL) {
+		if (!op->ok)
+			throttle_fail(op->name, op->addr);
+		if (c != NULL && !op->ok)
+			send_fail(c, "UNREGISTER", "INVALID_PASSWORD", NULL,
+			    "The password is wrong");
+		else if (c != NULL)
+			send_fail(c, "UNREGISTER", "NOT_LOGGED_IN", NULL,
+			    "The account is gone");
+		account_op_free(op);
+		return;
+	}
+	/* From here nobody can log in to it or leave it messages. */
+	a->deleting = true;
+	store_account_delete(
+	    a->name, TTT_STATS_NS, a->name, account_unregister_stored, op);
+}
+
+/* UNREGISTER <password>: delete the account c is logged in to. */
+void
+account_unregister(struct client *c, const char *password)
+{
+	struct account_op *op;
+	struct account *a;
+
+	if (c->account == NULL || (a = account_find(c->account)) == NULL) {
+		send_fail(
+		    c, "UNREGISTER", "NOT_LOGGED_IN", NULL, "Log in first");
+		return;
+	}
+	if (!account_password_allowed(c)) {
+		send_fail(c, "UNREGISTER", "INSECURE_CONNECTION", NULL,
+		    "Passwords are only accepted over TLS here");
+		return;
+	}
+	if (c->flags & CLIENT_AUTHBUSY) {
+		send_fail(c, "UNREGISTER", "TEMPORARILY_UNAVAILABLE", NULL,
+		    "Another login or registration is still running");
+		return;
+	}
+	if (throttle_wait(a->name, c->host) > 0 ||
+	    strlen(password) > ACCOUNT_PASS_MAX) {
+		send_fail(c, "UNREGISTER", "RATE_LIMITED", NULL,
+		    "Too many failed attempts; try again later");
+		return;
+	}
+	op = account_op_new(c, OP_UNREGISTER);
+	op->name = xstrdup(a->name);
+	op->hash = xstrdup(a->hash);
+	op->password = xstrdup(password);
+	workq_add(account_work, account_unregister_checked, op);
 }

@@ -7,7 +7,10 @@
  * pass +i, +k, +l and bans; the owner adds and removes admins with
  * CHANADMIN. Clients with the chatd/chanadmin capability get machine
  * lines (CHANADMIN <#channel> OWNER|ADMIN|END|ADDED|REMOVED) instead of
- * the NOTICEs, which are prose for people.
+ * the NOTICEs, which are prose for people. The owner may hand the
+ * channel to another account (CHANADMIN <#channel> OWNER <account>) and
+ * stays an admin; when an account is deleted its channels pass to their
+ * first admin, or stop being persistent (chanreg_prune).
  *
  * Changes are found by comparison rather than by hooks in every handler:
  * after a command that can change a channel, each persistent channel it
@@ -184,6 +187,8 @@ chanreg_init(char **cause)
 		return -1;
 	}
 	log_info("%u persistent channels loaded", n);
+	/* An account deleted just before a crash may still own some. */
+	chanreg_prune();
 	return 0;
 }
 
@@ -313,7 +318,88 @@ chanreg_unlist(char **list, const char *account)
 	return found;
 }
 
-/* CHANADMIN <#channel> [+account|-account]. */
+/*
+ * Accounts were deleted: drop them from every admin list, and give each
+ * channel whose owner is gone to its first admin left; without one the
+ * channel is no longer persistent and goes with its last member.
+ */
+void
+chanreg_prune(void)
+{
+	struct channel *ch, *ch1;
+	char *copy, *line, *last, *out;
+	size_t len;
+
+	RB_FOREACH_SAFE(ch, channels, &channel_tree, ch1) {
+		if (ch->owner == NULL)
+			continue;
+		out = xstrdup("");
+		len = 0;
+		copy = xstrdup(ch->admins != NULL ? ch->admins : "");
+		for (line = strtok_r(copy, "\n", &last); line != NULL;
+		     line = strtok_r(NULL, "\n", &last)) {
+			if (account_exists(line))
+				chanreg_append(&out, &len, line);
+		}
+		free(copy);
+		free(ch->admins);
+		ch->admins = out;
+		if (!account_exists(ch->owner) && *ch->admins != '\0') {
+			line = strchr(ch->admins, '\n');
+			free(ch->owner);
+			ch->owner =
+			    xstrndup(ch->admins, (size_t)(line - ch->admins));
+			memmove(ch->admins, line + 1, strlen(line + 1) + 1);
+			log_info("channel %s now belongs to %s", ch->name,
+			    ch->owner);
+		} else if (!account_exists(ch->owner)) {
+			log_info("channel %s is no longer persistent: %s is "
+			         "gone",
+			    ch->name, ch->owner);
+			store_channel_delete(
+			    ch->name, chanreg_saved, xstrdup(ch->name));
+			chanreg_free(ch);
+			ch->owner = ch->admins = ch->saved = NULL;
+			if (ch->nmembers == 0)
+				channel_destroy(ch);
+			continue;
+		}
+		chanreg_save(ch);
+	}
+}
+
+/* CHANADMIN <#channel> OWNER <account>: the owner hands ch over. */
+static void
+chanreg_give(struct client *c, struct channel *ch, const char *account)
+{
+	const char *name;
+	size_t len;
+
+	if ((name = account_display(account)) == NULL) {
+		send_fail(c, "CHANADMIN", "NO_SUCH_ACCOUNT", account,
+		    "There is no account %s", account);
+		return;
+	}
+	if (chat_casecmp(name, ch->owner) == 0 && !(c->caps & CAP_CHANADMIN)) {
+		send_notice(c, "%s already belongs to %s", ch->name, name);
+		return;
+	}
+	if (chat_casecmp(name, ch->owner) != 0) {
+		chanreg_unlist(&ch->admins, name);
+		len = strlen(ch->admins);
+		chanreg_append(&ch->admins, &len, ch->owner);
+		free(ch->owner);
+		ch->owner = xstrdup(name);
+		chanreg_save(ch);
+	}
+	if (c->caps & CAP_CHANADMIN)
+		chanreg_send_list(c, ch);
+	else
+		send_notice(c, "%s now belongs to %s; you stay an admin",
+		    ch->name, name);
+}
+
+/* CHANADMIN <#channel> [+account|-account|OWNER account]. */
 enum cmd_result
 cmd_chanadmin(struct client *c, struct chat_msg *m)
 {
@@ -346,6 +432,15 @@ cmd_chanadmin(struct client *c, struct chat_msg *m)
 	if (c->account == NULL || chat_casecmp(c->account, ch->owner) != 0) {
 		send_fail(c, "CHANADMIN", "NOT_OWNER", ch->name,
 		    "Only the owner (%s) can change the admins", ch->owner);
+		return CMD_OK;
+	}
+	if (strcasecmp(arg, "OWNER") == 0 && m->argc == 3) {
+		chanreg_give(c, ch, m->argv[2]);
+		return CMD_OK;
+	}
+	if (m->argc == 3) {
+		send_fail(c, "CHANADMIN", "INVALID_PARAMS", ch->name,
+		    "Use OWNER account to hand the channel over");
 		return CMD_OK;
 	}
 	if ((*arg != '+' && *arg != '-') || arg[1] == '\0') {

@@ -464,6 +464,9 @@ const char *ttt_cap_value(void);
 void ttt_stats_record(const char *key, enum ttt_outcome);
 bool ttt_stats_get(const char *key, struct ttt_stats *);
 int ttt_stats_init(char **cause);
+void ttt_stats_forget(const char *account);
+/* The store's key-value namespace of records, keyed by account name. */
+#define TTT_STATS_NS "ttt-stats"
 /* workq.c: a thread pool for CPU-heavy jobs. */
 void workq_init(void);
 void workq_add(void (*work)(void *), void (*done)(void *), void *arg);
@@ -489,12 +492,14 @@ void account_client_exit(struct client *);
 bool account_offline_message(struct client *, const char *target,
     const char *cmd, const char *text, const char *msgid, int64_t time_ms);
 void account_whois_offline(struct client *, const char *nick);
+void account_unregister(struct client *, const char *password);
 
 /* cmd-account.c */
 enum cmd_result cmd_register(struct client *, struct chat_msg *);
 enum cmd_result cmd_login(struct client *, struct chat_msg *);
 enum cmd_result cmd_logout(struct client *, struct chat_msg *);
 enum cmd_result cmd_password(struct client *, struct chat_msg *);
+enum cmd_result cmd_unregister(struct client *, struct chat_msg *);
 enum cmd_result cmd_authenticate(struct client *, struct chat_msg *);
 
 /* chanreg.c: persistent channels owned by accounts. */
@@ -504,6 +509,7 @@ bool chanreg_admin(struct channel *, struct client *);
 int chanreg_member_modes(struct channel *, struct client *);
 void chanreg_created(struct channel *, struct client *);
 void chanreg_after(const char *cmd, struct chat_msg *);
+void chanreg_prune(void);
 enum cmd_result cmd_chanadmin(struct client *, struct chat_msg *);
 
 /* history.c: channel and private history, CHATHISTORY and HISTORY. */
@@ -604,6 +610,7 @@ void file_cancel(struct client *, const char *id);
 void file_list(struct client *);
 void file_client_online(struct client *);
 void file_client_exit(struct client *);
+void file_account_gone(const char *account);
 
 /* cmd-file.c */
 enum cmd_result cmd_sendfile(struct client *, struct chat_msg *);

@@ -1,5 +1,5 @@
 /*
- * Account commands: REGISTER, LOGIN, LOGOUT, PASSWORD and SASL's
+ * Account commands: REGISTER, LOGIN, LOGOUT, PASSWORD, UNREGISTER and SASL's
  * AUTHENTICATE. The work is in account.c; this file parses.
  */
 
@@ -43,6 +43,14 @@ enum cmd_result
 cmd_password(struct client *c, struct chat_msg *m)
 {
 	account_set_password(c, m->argv[0], m->argv[1]);
+	return CMD_OK;
+}
+
+/* UNREGISTER <password>: delete one's own account. */
+enum cmd_result
+cmd_unregister(struct client *c, struct chat_msg *m)
+{
+	account_unregister(c, m->argv[0]);
 	return CMD_OK;
 }
 

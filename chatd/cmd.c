@@ -34,13 +34,15 @@ const struct cmd_entry cmd_table[] = {
 	    .exec = cmd_cap,
 	    .usage = "CAP LS [302] | LIST | REQ :caps | END",
 	    .help = "IRCv3 capability negotiation." },
-	{ .name = "CHANADMIN", .min = 1, .max = 2, .flags = CMD_REG,
+	{ .name = "CHANADMIN", .min = 1, .max = 3, .flags = CMD_REG,
 	    .cost = 2, .exec = cmd_chanadmin,
-	    .usage = "CHANADMIN <#channel> [+account|-account]",
+	    .usage = "CHANADMIN <#channel> [+account|-account|OWNER account]",
 	    .help = "Show who owns a persistent channel and its admins; the "
 		    "owner adds (+) or removes (-) admins, who get operator "
-		    "status when they join. With the chatd/chanadmin "
-		    "capability the answers are CHANADMIN lines." },
+		    "status when they join, or hands the channel to another "
+		    "account with OWNER (staying an admin). With the "
+		    "chatd/chanadmin capability the answers are CHANADMIN "
+		    "lines." },
 	{ .name = "CHATHISTORY", .min = 1, .max = 5, .flags = CMD_REG,
 	    .cost = 2, .exec = cmd_chathistory,
 	    .usage = "CHATHISTORY LATEST|BEFORE|AFTER|AROUND <#channel|nick> "
@@ -180,6 +182,13 @@ const struct cmd_entry cmd_table[] = {
 		    "(you play X; in a channel its members watch), they "
 		    "ACCEPT or DECLINE; cells are 1-9 row by row or a1-c3. "
 		    "REMATCH swaps X and O; STATS shows wins, losses, draws." },
+	{ .name = "UNREGISTER", .min = 1, .max = 1, .flags = CMD_REG,
+	    .cost = 3, .exec = cmd_unregister, .usage = "UNREGISTER <password>",
+	    .help = "Delete your account (logged in only): its offline "
+		    "messages, private history, game record and files go "
+		    "too, its "
+		    "persistent channels pass to their first admin, and its "
+		    "nick is free again." },
 	{ .name = "USER", .min = 4, .max = 4, .flags = CMD_UNREG, .cost = 0,
 	    .exec = cmd_user, .usage = "USER <username> 0 * :<real name>",
 	    .help = "Give your user name and real name while logging in." },

@@ -1447,6 +1447,41 @@ file_client_exit(struct client *c)
 	}
 }
 
+/*
+ * An account was deleted: the transfers it sent go (files included), and
+ * what was offered to it counts as declined, so that a new account of the
+ * same name is not offered another person's files.
+ */
+void
+file_account_gone(const char *account)
+{
+	struct file_xfer *x, *x1;
+	struct file_rcpt *r;
+	char key[FILE_KEY_MAX + 1];
+	size_t i;
+
+	file_account_key(key, sizeof key, account);
+	TAILQ_FOREACH_SAFE(x, &file_xfers, entry, x1) {
+		if (x->state == FILE_DEAD)
+			continue;
+		if (strcmp(x->owner, key) == 0) {
+			file_xfer_remove(x);
+			continue;
+		}
+		for (i = 0; i < x->nrcpts && x->state == FILE_STORED; i++) {
+			r = &x->rcpts[i];
+			if (strcmp(r->key, key) != 0 ||
+			    r->state == RCPT_DECLINED ||
+			    r->state == RCPT_COMPLETE)
+				continue;
+			if (r->dl != NULL)
+				file_dl_close(r->dl);
+			r->state = RCPT_DECLINED;
+			file_status(x, r);
+		}
+	}
+}
+
 /* Expire idle uploads and old stored files. */
 static void
 file_tick(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)

@@ -685,6 +685,78 @@ store_account_set_hash(
 	store_submit(j);
 }
 
+/* Worker: run a statement with one or two strings bound. */
+static int
+store_delete_step(const char *sql, const char *fold, const char *key)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_prepare(sql)) == NULL)
+		return STORE_IO;
+	store_bind_text(st, 1, fold);
+	if (key != NULL)
+		store_bind_text(st, 2, key);
+	return store_step_done(st);
+}
+
+/*
+ * Worker: delete an account and what is kept for it. One job, hence one
+ * savepoint of one transaction: either all of it goes or none. Private
+ * history keys are "@a@b" with both names folded, and a nick holds no
+ * "@", so the account is the first part or the last one.
+ */
+static int
+store_run_account_delete(struct store_job *j)
+{
+	static const char *const sql[] = {
+		"DELETE FROM offline WHERE target = ?1",
+		"DELETE FROM history WHERE substr(target, 1, 1) = '@' AND "
+		"(substr(target, 1, length(?1) + 2) = '@' || ?1 || '@' OR "
+		"substr(target, -length(?1) - 1) = '@' || ?1)",
+		"DELETE FROM private_peer WHERE account = ?1 OR peer = ?1",
+	};
+	size_t i;
+	int err;
+
+	if ((err = store_delete_step("DELETE FROM account WHERE fold = ?1",
+	         j->s[0], NULL)) != STORE_OK)
+		return err;
+	if (sqlite3_changes(store_db) == 0)
+		return STORE_NOTFOUND;
+	for (i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		if ((err = store_delete_step(sql[i], j->s[0], NULL)) !=
+		    STORE_OK)
+			return err;
+	}
+	if (j->s[1] == NULL)
+		return STORE_OK;
+	return store_delete_step(
+	    "DELETE FROM kv WHERE ns = ?1 AND key = ?2", j->s[1], j->s[2]);
+}
+
+/*
+ * Delete an account, its offline messages, its private history and, if
+ * kv_ns is not NULL, the key-value row (kv_ns, kv_key) holding what
+ * another feature keeps for it; STORE_NOTFOUND if there is no such
+ * account.
+ */
+void
+store_account_delete(const char *name, const char *kv_ns, const char *kv_key,
+    store_done_cb done, void *arg)
+{
+	struct store_job *j;
+
+	j = store_job_new(
+	    store_run_account_delete, store_finish_done, true, arg);
+	j->cb.done = done;
+	j->s[0] = store_fold(name);
+	if (kv_ns != NULL) {
+		j->s[1] = xstrdup(kv_ns);
+		j->s[2] = xstrdup(kv_key);
+	}
+	store_submit(j);
+}
+
 /* Record when an account was last seen (no callback). */
 void
 store_account_seen(const char *name, int64_t when)

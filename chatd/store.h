@@ -101,6 +101,8 @@ void store_account_add(const struct store_account *, store_done_cb, void *);
 void store_account_set_hash(
     const char *name, const char *hash, store_done_cb, void *);
 void store_account_seen(const char *name, int64_t when);
+void store_account_delete(const char *name, const char *kv_ns,
+    const char *kv_key, store_done_cb, void *);
 
 void store_offline_add(const struct store_msg *, store_done_cb, void *);
 int store_offline_count(

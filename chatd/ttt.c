@@ -30,7 +30,6 @@
 /* Expired invitations remembered to answer EXPIRED instead of NO_INVITE. */
 #define TTT_EXPIRED_RING 64
 /* The store's key-value namespace of registered players' records. */
-#define TTT_STATS_NS "ttt-stats"
 
 enum ttt_state { TTT_INVITED, TTT_PLAYING, TTT_OVER };
 
@@ -198,6 +197,19 @@ ttt_stats_record(const char *key, enum ttt_outcome outcome)
 	    e->st.losses, e->st.draws);
 	store_kv_put(
 	    TTT_STATS_NS, key + 8, value, (size_t)len, ttt_stats_stored, NULL);
+}
+
+/* Forget a deleted account's record (the store row goes with it). */
+void
+ttt_stats_forget(const char *account)
+{
+	struct ttt_stats_entry find, *e;
+
+	snprintf(find.key, sizeof find.key, "account:%s", account);
+	if ((e = RB_FIND(ttt_stats_tree, &ttt_stats_tree, &find)) != NULL) {
+		RB_REMOVE(ttt_stats_tree, &ttt_stats_tree, e);
+		free(e);
+	}
 }
 
 /* Read a player's record; false when there is none. */

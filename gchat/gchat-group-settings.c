@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "gchat-ban.h"
+#include "gchat-confirm-dialog.h"
 #include "gchat-group-settings.h"
 
 struct _GchatGroupSettings
@@ -294,7 +295,37 @@ on_remove_admin_clicked (GtkButton *button, GchatGroupSettings *self)
                                      FALSE);
 }
 
-/* A row of the permanent admins: the account, and Remove for the owner. */
+/* The owner confirmed: hand the group over. */
+static void
+on_make_owner_confirmed (GchatConfirmDialog *dialog, const char *reason, GchatGroupSettings *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  gchat_session_set_group_owner (self->session,
+                                 self->conv,
+                                 g_object_get_data (G_OBJECT (dialog), "gchat-account"));
+}
+
+/* "Make owner" on a permanent admin row: ask first, it cannot be taken back. */
+static void
+on_make_owner_clicked (GtkButton *button, GchatGroupSettings *self)
+{
+  const char      *account = g_object_get_data (G_OBJECT (button), "gchat-owner-account");
+  g_autofree char *heading =
+    g_strdup_printf ("Make %s the owner of %s?", account, gchat_conversation_get_name (self->conv));
+  GchatConfirmDialog *dialog =
+    gchat_confirm_dialog_new (GTK_WINDOW (self),
+                              "Make owner",
+                              heading,
+                              "You stay a permanent admin, but only the new owner can then "
+                              "choose the permanent admins or give the group back.",
+                              "Make owner");
+
+  g_object_set_data_full (G_OBJECT (dialog), "gchat-account", g_strdup (account), g_free);
+  g_signal_connect_object (dialog, "confirmed", G_CALLBACK (on_make_owner_confirmed), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A row of the permanent admins: the account, and Make owner and Remove for the owner. */
 static GtkWidget *
 create_admin_row (gpointer item, gpointer user_data)
 {
@@ -303,7 +334,9 @@ create_admin_row (gpointer item, gpointer user_data)
   GtkWidget          *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget          *name = gtk_label_new (account);
   GtkWidget          *remove = gtk_button_new_with_label ("Remove");
+  GtkWidget          *make_owner = gtk_button_new_with_label ("Make owner");
   g_autofree char    *label = g_strdup_printf ("Remove %s from the permanent admins", account);
+  g_autofree char    *owner_label = g_strdup_printf ("Make %s the owner of the group", account);
 
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
@@ -320,6 +353,16 @@ create_admin_row (gpointer item, gpointer user_data)
                                   label,
                                   -1);
   g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_admin_clicked), self);
+  gtk_widget_set_valign (make_owner, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (make_owner, self->owner);
+  gtk_widget_set_name (make_owner, "make_owner_button");
+  g_object_set_data_full (G_OBJECT (make_owner), "gchat-owner-account", g_strdup (account), g_free);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (make_owner),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  owner_label,
+                                  -1);
+  g_signal_connect (make_owner, "clicked", G_CALLBACK (on_make_owner_clicked), self);
+  gtk_box_append (GTK_BOX (box), make_owner);
   gtk_box_append (GTK_BOX (box), remove);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, account, -1);
   return box;

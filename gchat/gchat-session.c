@@ -1125,6 +1125,22 @@ handle_register (GchatSession *self, const struct chat_msg *m, const char *nick)
     gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
 }
 
+/* UNREGISTER SUCCESS account :text: the account is gone, so is its password. */
+static void
+handle_unregister (GchatSession *self, const struct chat_msg *m, const char *nick)
+{
+  g_autofree char *text = NULL;
+
+  if (m->argc < 2 || g_ascii_strcasecmp (m->argv[0], "SUCCESS") != 0)
+    return;
+  /* Reconnecting must not try to log in to it again. */
+  gchat_connection_set_account (self->conn, NULL, NULL, FALSE);
+  text = g_strdup_printf ("Account %s deleted", m->argv[1]);
+  gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, text);
+  if (gchat_session_note_target (self) != self->server)
+    gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
+}
+
 /* Ask for the opponent's record, for the board (TTT STATS; chatd/ttt only). */
 static void
 gchat_session_ask_record (GchatSession *self, GchatGame *game)
@@ -1840,6 +1856,19 @@ gchat_session_set_permanent_admin (GchatSession      *self,
   gchat_connection_sendv (self->conn, "CHANADMIN", gchat_conversation_get_name (conv), arg, NULL);
 }
 
+/** gchat_session_set_group_owner: hand the registered group @conv to @account (we stay admin). */
+void
+gchat_session_set_group_owner (GchatSession *self, GchatConversation *conv, const char *account)
+{
+  g_return_if_fail (GCHAT_IS_SESSION (self));
+  gchat_connection_sendv (self->conn,
+                          "CHANADMIN",
+                          gchat_conversation_get_name (conv),
+                          "OWNER",
+                          account,
+                          NULL);
+}
+
 /** gchat_session_is_group_owner: whether our account owns the registered group @conv. */
 gboolean
 gchat_session_is_group_owner (GchatSession *self, GchatConversation *conv)
@@ -1898,6 +1927,7 @@ static const struct handler_entry handlers[] = {
   { "TAGMSG", handle_tagmsg },
   { "TOPIC", handle_topic },
   { "TTT", handle_ttt },
+  { "UNREGISTER", handle_unregister },
   { "WARN", handle_standard_reply },
 };
 
@@ -3250,6 +3280,24 @@ gchat_session_change_password (GchatSession *self,
   g_free (self->old_password);
   self->old_password = g_strdup (old_password);
   gchat_connection_set_password (self->conn, new_password);
+  return TRUE;
+}
+
+/**
+ * gchat_session_unregister:
+ * Ask the server to delete the account; its answer (UNREGISTER SUCCESS or
+ * FAIL UNREGISTER) arrives later.
+ */
+gboolean
+gchat_session_unregister (GchatSession *self, const char *password, GError **error)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  if (!gchat_connection_get_logged_in (self->conn))
+    return gchat_session_fail (self, error, "Log in to the account first to delete it");
+  if (password == NULL || *password == '\0')
+    return gchat_session_fail (self, error, "Type the password");
+  if (!gchat_connection_sendv (self->conn, "UNREGISTER", password, NULL))
+    return gchat_session_fail (self, error, "Could not send: the send queue is full");
   return TRUE;
 }
 

@@ -85,6 +85,7 @@ GchatTransfer *gchat_session_find_transfer (GchatSession *self, const char *key_
 GListModel    *gchat_session_get_transfers (GchatSession *self);
 gboolean       gchat_session_supports (GchatSession *self, const char *feature);
 gboolean       gchat_session_load_older (GchatSession *self, GchatConversation *conv);
+gboolean       gchat_session_unregister (GchatSession *self, const char *password, GError **error);
 gboolean       gchat_session_change_password (GchatSession *self,
                                               const char   *old_password,
                                               const char   *new_password,
@@ -103,6 +104,9 @@ void        gchat_session_set_ban (GchatSession      *self,
                                    GchatConversation *conv,
                                    const char        *mask,
                                    gboolean           add);
+void        gchat_session_set_group_owner (GchatSession      *self,
+                                           GchatConversation *conv,
+                                           const char        *account);
 void        gchat_session_set_permanent_admin (GchatSession      *self,
                                                GchatConversation *conv,
                                                const char        *account,

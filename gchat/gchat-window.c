@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gchat-password-dialog.h"
+#include "gchat-unregister-dialog.h"
 
 #include "chat.h"
 #include "gchat-command.h"
@@ -775,6 +776,8 @@ on_logged_in (GObject *object, GParamSpec *pspec, GchatWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), logged_in);
   action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "logout");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), logged_in);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "delete-account");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), logged_in);
 }
 
 /* Connection state: which actions make sense; finish a pending close. */
@@ -949,6 +952,38 @@ static void
 change_password_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   gchat_window_show_password_dialog (user_data);
+}
+
+/* The delete dialog was submitted: send UNREGISTER, or say why not. */
+static void
+on_unregister_submitted (GchatUnregisterDialog *dialog, gboolean *done, GchatWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  *done =
+    gchat_session_unregister (self->session, gchat_unregister_dialog_get_password (dialog), &error);
+  if (!*done)
+    gchat_unregister_dialog_set_problem (dialog, error->message);
+}
+
+/** gchat_window_show_unregister_dialog: confirm deleting the account with its password. */
+void
+gchat_window_show_unregister_dialog (GchatWindow *self)
+{
+  GchatUnregisterDialog *dialog =
+    gchat_unregister_dialog_new (GTK_WINDOW (self),
+                                 gchat_connection_get_account (
+                                   gchat_session_get_connection (self->session)));
+
+  g_signal_connect_object (dialog, "submitted", G_CALLBACK (on_unregister_submitted), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* chat.delete-account */
+static void
+delete_account_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  gchat_window_show_unregister_dialog (user_data);
 }
 
 /* chat.logout: leave the account, stay in the chat. */
@@ -1336,6 +1371,7 @@ static const GActionEntry window_actions[] = {
   { .name = "disconnect", .activate = disconnect_activated },
   { .name = "join-dialog", .activate = join_dialog_activated },
   { .name = "change-password", .activate = change_password_activated },
+  { .name = "delete-account", .activate = delete_account_activated },
   { .name = "logout", .activate = logout_activated },
   { .name = "part", .activate = part_activated },
   { .name = "close", .activate = close_activated },

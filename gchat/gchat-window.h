@@ -22,6 +22,7 @@ void               gchat_window_connect (GchatWindow *self);
 void               gchat_window_show_connect_dialog (GchatWindow *self);
 void               gchat_window_show_join_dialog (GchatWindow *self);
 void               gchat_window_show_password_dialog (GchatWindow *self);
+void               gchat_window_show_unregister_dialog (GchatWindow *self);
 void               gchat_window_select_conversation (GchatWindow *self, GchatConversation *conv);
 gboolean           gchat_window_show_by_name (GchatWindow *self, const char *name);
 void               gchat_window_show_error (GchatWindow *self, const char *text);

@@ -6,6 +6,7 @@ gchat_ui_files = \
 	gchat/gchat-connect-dialog.ui \
 	gchat/gchat-join-dialog.ui \
 	gchat/gchat-password-dialog.ui \
+	gchat/gchat-unregister-dialog.ui \
 	gchat/gchat-member-list.ui \
 	gchat/gchat-sidebar-row.ui \
 	gchat/gchat-game-board.ui \
@@ -51,6 +52,7 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-group-settings.c gchat/gchat-group-settings.h \
 	gchat/gchat-join-dialog.c gchat/gchat-join-dialog.h \
 	gchat/gchat-password-dialog.c gchat/gchat-password-dialog.h \
+	gchat/gchat-unregister-dialog.c gchat/gchat-unregister-dialog.h \
 	gchat/gchat-member.c gchat/gchat-member.h \
 	gchat/gchat-member-list.c gchat/gchat-member-list.h \
 	gchat/gchat-message.c gchat/gchat-message.h \

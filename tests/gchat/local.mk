@@ -94,3 +94,14 @@ tests_gchat_test_scrollback_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_test_scrollback_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_scrollback_LDADD = $(GCHAT_LIBS)
 endif
+
+# Deleting the account from the main menu (branch accounts-drop).
+EXTRA_DIST += tests/gchat/unregister.sh
+if BUILD_GCHAT
+check_PROGRAMS += tests/gchat/test-unregister
+TESTS += tests/gchat/unregister.sh
+tests_gchat_test_unregister_SOURCES = tests/gchat/test-unregister.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_unregister_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_unregister_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_unregister_LDADD = $(GCHAT_LIBS)
+endif

@@ -145,3 +145,11 @@ EXTRA_DIST += tests/integration/history-batch.chat
 # CHANADMIN machine lines (chatd/chanadmin capability), branch gchat-groups.
 TESTS += tests/integration/chanadmin.chat
 EXTRA_DIST += tests/integration/chanadmin.chat
+
+# UNREGISTER and CHANADMIN OWNER (branch accounts-drop).
+TESTS += tests/integration/unregister.chat tests/integration/chanowner.chat
+EXTRA_DIST += tests/integration/unregister.chat \
+	tests/integration/chanowner.chat
+TESTS += tests/integration/unregister-restart.sh
+EXTRA_DIST += tests/integration/unregister-restart.sh \
+	tests/integration/restart-unregister.chat

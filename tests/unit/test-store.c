@@ -143,6 +143,32 @@ query(enum store_hq_kind k, const char *a, int64_t at, const char *b,
 	is_str(got, want, "%s", what);
 }
 
+/* The msgids of one target's history, oldest first. */
+static const char *
+hist_of(const char *target)
+{
+	struct store_ref none = { NULL, -1 };
+	char *bar;
+
+	store_history_query(
+	    target, STORE_HQ_LATEST, &none, &none, 100, on_msgs, NULL);
+	run(1);
+	if ((bar = strchr(got, '|')) != NULL)
+		*bar = '\0';
+	return got;
+}
+
+/* store_account_load callback: append the names. */
+static void
+on_account_names(const struct store_account *a, void *arg)
+{
+	char *names = arg;
+
+	if (*names != '\0')
+		strlcat(names, ",", 64);
+	strlcat(names, a->name, 64);
+}
+
 /* store_account_load callback. */
 static void
 on_account(const struct store_account *a, void *arg)
@@ -301,6 +327,67 @@ main(void)
 	store_channel_put(&sc, on_done, NULL);
 	run(2);
 	is_int(last_err, STORE_OK, "channel saved twice");
+
+	/*
+	 * Deleting an account takes its history, offline messages, peers
+	 * and one key-value row, and nothing of an account whose name
+	 * starts or ends the same way.
+	 */
+	a.name = "Ed";
+	store_account_add(&a, on_done, NULL);
+	a.name = "Edd";
+	store_account_add(&a, on_done, NULL);
+	run(2);
+	hist("@ed@zed", "p1", 9000);
+	hist("@bo@ed", "p2", 9000);
+	hist("@edd@zed", "p3", 9000);
+	hist("@bo@edd", "p4", 9000);
+	hist("@bo@ted", "p5", 9000);
+	hist("#ed", "p6", 9000);
+	store_private_seen("Ed", "Zed", 9000);
+	store_private_seen("Edd", "Zed", 9000);
+	m.target = "ED";
+	m.msgid = "e1";
+	store_offline_add(&m, on_done, NULL);
+	m.target = "Edd";
+	m.msgid = "e2";
+	store_offline_add(&m, on_done, NULL);
+	store_kv_put("ttt-stats", "Ed", "1 0 0", 5, on_done, NULL);
+	store_kv_put("ttt-stats", "Edd", "0 1 0", 5, on_done, NULL);
+	run(4);
+	store_account_delete("eD", "ttt-stats", "Ed", on_done, NULL);
+	run(1);
+	is_int(last_err, STORE_OK, "account deleted");
+	store_account_delete("ed", NULL, NULL, on_done, NULL);
+	run(1);
+	is_int(last_err, STORE_NOTFOUND, "deleted again: NOTFOUND");
+	is_str(hist_of("@ed@zed"), "", "its history as the first is gone");
+	is_str(hist_of("@bo@ed"), "", "its history as the second is gone");
+	is_str(hist_of("@edd@zed"), "p3", "a longer name's history stays");
+	is_str(hist_of("@bo@edd"), "p4", "a longer name's, second, stays");
+	is_str(hist_of("@bo@ted"), "p5", "a name ending the same stays");
+	is_str(hist_of("#ed"), "p6", "a channel of that name stays");
+	store_history_targets(NULL, 0, "zed", 0, 10000, 10, on_targets, NULL);
+	run(1);
+	is_str(got, "edd", "the other side's peer list lost it");
+	store_offline_fetch("ed", 10, on_msgs, NULL);
+	run(1);
+	is_int((int)got_n, 0, "its offline messages are gone");
+	store_offline_fetch("edd", 10, on_msgs, NULL);
+	run(1);
+	is_int((int)got_n, 1, "the other account's are not");
+	store_kv_get("ttt-stats", "Ed", on_kv, NULL);
+	run(1);
+	is_int(last_err, STORE_NOTFOUND, "its key-value row is gone");
+	store_kv_get("ttt-stats", "Edd", on_kv, NULL);
+	run(1);
+	is_int(last_err, STORE_OK, "the other one's stays");
+	acc[0] = '\0';
+	store_account_load(on_account_names, acc);
+	is_str(acc, "Alice,Edd", "the accounts left");
+	store_account_delete("Edd", "ttt-stats", "Edd", on_done, NULL);
+	run(1);
+	is_int(last_err, STORE_OK, "the other one deleted too");
 
 	/* Everything is there after a reopen. */
 	store_close();
