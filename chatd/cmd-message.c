@@ -156,16 +156,17 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 	} else {
 		if ((to = client_find(target)) == NULL ||
 		    !(to->flags & CLIENT_REGISTERED)) {
-			/* The account is online under another nick. */
-			route_init(
-			    &rl, tags, prefix, "%s %s :%s", cmd, target, text);
-			if (account_exists(target) &&
-			    route_account(target, &rl) > 0) {
-				history_record_private(
-				    c, target, cmd, text, msgid, time_ms);
-				if (c->caps & CAP_ECHO_MESSAGE)
-					route_client(c, &rl);
-				return;
+			/* The account may be online under another nick. */
+			if (account_exists(target)) {
+				route_init(&rl, tags, prefix, "%s %s :%s", cmd,
+				    target, text);
+				if (route_account(target, &rl) > 0) {
+					history_record_private(c, target, cmd,
+					    text, msgid, time_ms);
+					if (c->caps & CAP_ECHO_MESSAGE)
+						route_client(c, &rl);
+					return;
+				}
 			}
 			if (account_offline_message(
 			        c, target, cmd, text, msgid, time_ms))

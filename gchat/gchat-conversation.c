@@ -391,18 +391,39 @@ gchat_conversation_mark_history_end (GchatConversation *self)
   g_list_store_insert (self->messages, last + 1, divider);
 }
 
+/*
+ * How far apart in time two lines may be and still be one: a second, or
+ * a minute for our own lines, which carry our clock until the server's
+ * comes back.
+ */
+static GTimeSpan
+copy_slack (GchatMessage *message)
+{
+  return gchat_message_get_own (message) ? 60 * G_TIME_SPAN_SECOND : G_TIME_SPAN_SECOND;
+}
+
+/* Whether @m and @message are the same line: kind, sender and text (time aside). */
+static gboolean
+is_copy (GchatMessage *m, GchatMessage *message)
+{
+  gboolean own = gchat_message_get_own (message);
+
+  return gchat_message_get_kind (m) == gchat_message_get_kind (message) &&
+    gchat_message_get_own (m) == own &&
+    g_strcmp0 (gchat_message_get_text (m), gchat_message_get_text (message)) == 0 &&
+    (own || g_strcmp0 (gchat_message_get_nick (m), gchat_message_get_nick (message)) == 0);
+}
+
 /**
  * gchat_conversation_has_copy: whether @message, loaded from history, is
- * already shown: the same sender and text at the same time (within a
- * second, or a minute for our own lines, which carry our clock until the
- * server's comes back). A reconnect loads the latest lines again.
+ * already shown: the same line at the same time (see copy_slack), looked
+ * for back from the newest. A reconnect loads the latest lines again.
  */
 gboolean
 gchat_conversation_has_copy (GchatConversation *self, GchatMessage *message)
 {
   GDateTime *when = gchat_message_get_time (message);
-  gboolean   own = gchat_message_get_own (message);
-  GTimeSpan  slack = own ? 60 * G_TIME_SPAN_SECOND : G_TIME_SPAN_SECOND;
+  GTimeSpan  slack = copy_slack (message);
   guint      n;
 
   g_return_val_if_fail (GCHAT_IS_CONVERSATION (self), FALSE);
@@ -413,10 +434,7 @@ gchat_conversation_has_copy (GchatConversation *self, GchatMessage *message)
 
     if (diff < -slack)
       break; /* older than the window, and so is everything before it */
-    if (diff <= slack && gchat_message_get_kind (m) == gchat_message_get_kind (message) &&
-        gchat_message_get_own (m) == own &&
-        g_strcmp0 (gchat_message_get_text (m), gchat_message_get_text (message)) == 0 &&
-        (own || g_strcmp0 (gchat_message_get_nick (m), gchat_message_get_nick (message)) == 0))
+    if (diff <= slack && is_copy (m, message))
       return TRUE;
   }
   return FALSE;
@@ -697,8 +715,7 @@ gchat_conversation_has_copy_near (GchatConversation *self, GchatMessage *message
 {
   GListModel *model = G_LIST_MODEL (self->messages);
   GDateTime  *when = gchat_message_get_time (message);
-  gboolean    own = gchat_message_get_own (message);
-  GTimeSpan   slack = own ? 60 * G_TIME_SPAN_SECOND : G_TIME_SPAN_SECOND;
+  GTimeSpan   slack = copy_slack (message);
   g_autoptr (GDateTime) from = g_date_time_add (when, -slack);
   guint n = g_list_model_get_n_items (model);
 
@@ -707,10 +724,7 @@ gchat_conversation_has_copy_near (GchatConversation *self, GchatMessage *message
 
     if (g_date_time_difference (gchat_message_get_time (m), when) > slack)
       break;
-    if (gchat_message_get_kind (m) == gchat_message_get_kind (message) &&
-        gchat_message_get_own (m) == own &&
-        g_strcmp0 (gchat_message_get_text (m), gchat_message_get_text (message)) == 0 &&
-        (own || g_strcmp0 (gchat_message_get_nick (m), gchat_message_get_nick (message)) == 0))
+    if (is_copy (m, message))
       return TRUE;
   }
   return FALSE;

@@ -616,18 +616,26 @@ handle_batch (GchatSession *self, const struct chat_msg *m, const char *nick)
   }
 }
 
+
+/*
+ * Whether the server can be asked for @target's history now: connected to
+ * a server that keeps it, no request for it in flight, and, for a private
+ * conversation, logged in (the server keeps those only between accounts).
+ */
+static gboolean
+gchat_session_history_askable (GchatSession *self, const char *target)
+{
+  return gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED &&
+    gchat_session_supports (self, "CHATHISTORY") &&
+    gchat_session_history_request (self, target, NULL) == NULL &&
+    (chat_is_channel (target) || gchat_connection_get_logged_in (self->conn));
+}
 /* Ask for recent lines of @target when the server keeps history (one request at a time). */
 static void
 gchat_session_request_history (GchatSession *self, const char *target)
 {
-  if (gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_CONNECTED ||
-      !gchat_session_supports (self, "CHATHISTORY") ||
-      gchat_session_history_request (self, target, NULL) != NULL)
-    return;
-  /* The server keeps private conversations only between accounts. */
-  if (!chat_is_channel (target) && !gchat_connection_get_logged_in (self->conn))
-    return;
-  gchat_session_history_send (self, target, FALSE, NULL);
+  if (gchat_session_history_askable (self, target))
+    gchat_session_history_send (self, target, FALSE, NULL);
 }
 
 /**
@@ -646,13 +654,9 @@ gchat_session_load_older (GchatSession *self, GchatConversation *conv)
   g_return_val_if_fail (GCHAT_IS_CONVERSATION (conv), FALSE);
   name = gchat_conversation_get_name (conv);
   if (gchat_conversation_get_scrollback (conv) != GCHAT_SCROLLBACK_MORE ||
-      gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_CONNECTED ||
-      !gchat_session_supports (self, "CHATHISTORY") ||
       (gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_CHANNEL &&
        !gchat_conversation_get_joined (conv)) ||
-      (gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_QUERY &&
-       !gchat_connection_get_logged_in (self->conn)) ||
-      gchat_session_history_request (self, name, NULL) != NULL)
+      !gchat_session_history_askable (self, name))
     return FALSE;
   ref = gchat_scrollback_before_ref (gchat_conversation_get_messages (conv));
   gchat_session_history_send (self, name, ref != NULL, ref);
