@@ -1,5 +1,5 @@
 # A private PostgreSQL server for tests (sourced by shell tests; also run
-# by tests/unit/test-store-pg.sh for the C unit tests).
+# by tests/unit/store-pg.sh for the C unit tests).
 #
 #   pg_start          initdb into a new temporary directory and start a
 #                     server there: a unix socket in that directory, no

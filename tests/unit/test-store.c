@@ -3,7 +3,7 @@
  * complete on the event loop, unique keys, the key-value space, history
  * queries by msgid and by time, offline messages, persistence across a
  * reopen, and refusing a schema newer than the code. With STORE_TEST_URL
- * set (tests/unit/test-store-pg.sh) the same tests run against that
+ * set (tests/unit/store-pg.sh) the same tests run against that
  * PostgreSQL database instead of SQLite.
  */
 
