@@ -533,7 +533,10 @@ account_register_stored(int err, void *arg)
 		return;
 	}
 	if (err != STORE_OK) {
-		log_warn("registering %s: %s", op->name, store_strerror(err));
+		/* An outage is logged once, by the store. */
+		if (err != STORE_UNAVAILABLE)
+			log_warn("registering %s: %s", op->name,
+			    store_strerror(err));
 		account_remove(a);
 		if (c != NULL && err == STORE_EXISTS)
 			send_fail(c, "REGISTER", "ACCOUNT_EXISTS", op->name,
@@ -1121,8 +1124,9 @@ account_unregister_stored(int err, void *arg)
 		return;
 	}
 	if (err != STORE_OK) {
-		log_warn(
-		    "deleting account %s: %s", op->name, store_strerror(err));
+		if (err != STORE_UNAVAILABLE)
+			log_warn("deleting account %s: %s", op->name,
+			    store_strerror(err));
 		a->deleting = false;
 		if (c != NULL)
 			send_fail(c, "UNREGISTER", "TEMPORARILY_UNAVAILABLE",

@@ -4,8 +4,8 @@
  * chosen by `database` (store-sqlite.c, store-pg.c) runs the jobs in
  * batches on that worker. Callbacks run on the loop in the order the jobs
  * were queued, except that while a networked backend has lost its server,
- * jobs with a callback fail at once with STORE_UNAVAILABLE (on a later
- * loop pass) while those without one wait for it to come back.
+ * jobs that answer a client's command fail at once with STORE_UNAVAILABLE
+ * (on a later loop pass) while the others wait for it to come back.
  */
 
 #include "config.h"
@@ -243,11 +243,38 @@ store_job_new(enum store_op op, void *arg)
 	return j;
 }
 
-/* Whether a job has a callback (someone waits for its answer). */
+/*
+ * Whether a job answers a client's command, which can be told to try
+ * again later (FAIL ... TEMPORARILY_UNAVAILABLE) rather than wait for an
+ * outage to end. Other writes (channel settings, statistics, file
+ * records, deletions of delivered messages) wait and are retried.
+ */
 static bool
-store_job_answered(const struct store_job *j)
+store_job_answers_client(const struct store_job *j)
 {
-	return j->cb.done != NULL;
+	switch (j->op) {
+	case STORE_OP_ACCOUNT_ADD:
+	case STORE_OP_ACCOUNT_SET_HASH:
+	case STORE_OP_ACCOUNT_DELETE:
+	case STORE_OP_OFFLINE_ADD:
+	case STORE_OP_OFFLINE_FETCH:
+	case STORE_OP_HISTORY_QUERY:
+	case STORE_OP_HISTORY_TARGETS:
+	case STORE_OP_KV_GET:
+		return j->cb.done != NULL;
+	case STORE_OP_SYNC:
+	case STORE_OP_ACCOUNT_SEEN:
+	case STORE_OP_OFFLINE_DELETE:
+	case STORE_OP_HISTORY_ADD:
+	case STORE_OP_PRIVATE_SEEN:
+	case STORE_OP_HISTORY_EXPIRE:
+	case STORE_OP_CHANNEL_PUT:
+	case STORE_OP_CHANNEL_DELETE:
+	case STORE_OP_KV_PUT:
+	case STORE_OP_KV_DELETE:
+		return false;
+	}
+	return false;
 }
 
 /* Queue a job for the worker. */
@@ -262,8 +289,7 @@ store_submit(struct store_job *j)
 		store_job_done(&j->wj);
 		return;
 	}
-	if (atomic_load(&store_down_flag) && store_job_answered(j) &&
-	    j->op != STORE_OP_SYNC) {
+	if (atomic_load(&store_down_flag) && store_job_answers_client(j)) {
 		/* Someone waits: tell them now rather than after the outage. */
 		j->err = STORE_UNAVAILABLE;
 		if (event_base_once(ev_base, -1, EV_TIMEOUT, store_job_failed,

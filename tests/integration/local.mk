@@ -158,3 +158,5 @@ EXTRA_DIST += tests/integration/unregister-restart.sh \
 # crash and outage durability, two processes on one database, migration.
 TESTS += tests/integration/store-pg.sh
 EXTRA_DIST += tests/integration/store-pg.sh
+TESTS += tests/integration/store-pg-durability.sh
+EXTRA_DIST += tests/integration/store-pg-durability.sh
