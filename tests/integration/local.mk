@@ -160,3 +160,5 @@ TESTS += tests/integration/store-pg.sh
 EXTRA_DIST += tests/integration/store-pg.sh
 TESTS += tests/integration/store-pg-durability.sh
 EXTRA_DIST += tests/integration/store-pg-durability.sh
+TESTS += tests/integration/store-pg-multi.sh
+EXTRA_DIST += tests/integration/store-pg-multi.sh
