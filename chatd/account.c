@@ -1048,8 +1048,14 @@ account_offline_fetched(
 
 	client_ref_clear(ref);
 	free(ref);
-	if (c == NULL || c->account == NULL || (c->flags & CLIENT_DEAD))
-		return; /* kept for the next login */
+	if (c == NULL || c->account == NULL || (c->flags & CLIENT_DEAD)) {
+		/* Kept for the next login: given back if the fetch took them.
+		 */
+		for (i = 0; err == STORE_OK && store_offline_taken() && i < n;
+		     i++)
+			store_offline_add(&msgs[i], NULL, NULL);
+		return;
+	}
 	if (err != STORE_OK) {
 		send_notice(c, "Your offline messages could not be read (%s)",
 		    store_strerror(err));

@@ -160,6 +160,7 @@ struct store_job {
  */
 struct store_backend {
 	const char *name;
+	bool fetch_takes; /* offline fetch deletes what it returns */
 	int (*open)(const char *where, uint64_t max_bytes, char **cause);
 	void (*close)(void);
 	void (*run_batch)(struct worker_jobs *, void *);

@@ -1023,6 +1023,7 @@ pg_kv_load(const char *ns,
 
 const struct store_backend store_backend_pg = {
 	.name = "postgresql",
+	.fetch_takes = true,
 	.open = pg_open,
 	.close = pg_close,
 	.run_batch = pg_run_batch,

@@ -574,6 +574,16 @@ store_offline_fetch(
 	store_submit(j);
 }
 
+/*
+ * Whether store_offline_fetch takes the messages it returns: then what a
+ * caller cannot deliver it must store again.
+ */
+bool
+store_offline_taken(void)
+{
+	return store_be != NULL && store_be->fetch_takes;
+}
+
 /* Delete an account's offline messages up to and including upto_id. */
 void
 store_offline_delete(

@@ -116,6 +116,7 @@ int store_offline_count(
     void (*cb)(const char *account, size_t n, void *), void *arg);
 void store_offline_fetch(
     const char *account, size_t max, store_msgs_cb, void *);
+bool store_offline_taken(void);
 void store_offline_delete(
     const char *account, int64_t upto_id, store_done_cb, void *);
 
