@@ -115,6 +115,25 @@ pg_bin(struct pg_params *p, const void *v, size_t len)
 	p->n++;
 }
 
+/* libpq's last error on one line, without its trailing newline. */
+static const char *
+pg_errmsg(void)
+{
+	static char buf[512];
+	size_t i;
+
+	if (pg_conn == NULL)
+		return "not connected";
+	strlcpy(buf, PQerrorMessage(pg_conn), sizeof buf);
+	for (i = 0; buf[i] != '\0'; i++) {
+		if (buf[i] == '\n' || buf[i] == '\r')
+			buf[i] = ' ';
+	}
+	while (i > 0 && buf[i - 1] == ' ')
+		buf[--i] = '\0';
+	return buf;
+}
+
 /* Whether the connection is gone (every job must then be retried). */
 static bool
 pg_lost(void)
@@ -133,9 +152,11 @@ pg_map(PGresult *res, const char *sql)
 	state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	if (state != NULL && strcmp(state, "23505") == 0)
 		return STORE_EXISTS;
-	if (state != NULL && strncmp(state, "08", 2) == 0)
+	/* Connection errors, and the server shutting down (57P0x). */
+	if (state != NULL &&
+	    (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0))
 		return STORE_UNAVAILABLE;
-	log_warn("store: %.60s: %s", sql, PQerrorMessage(pg_conn));
+	log_warn("store: %.60s: %s", sql, pg_errmsg());
 	if (state != NULL && strcmp(state, "53100") == 0)
 		return STORE_FULL;
 	if (state != NULL &&
@@ -707,8 +728,7 @@ pg_reconnect(void)
 	store_set_down(true);
 	log_warn("store: lost the connection to database %s: %s; "
 	         "retrying",
-	    pg_safe_url,
-	    pg_conn != NULL ? PQerrorMessage(pg_conn) : "not connected");
+	    pg_safe_url, pg_errmsg());
 	for (;;) {
 		if (store_closing())
 			return false;
@@ -820,6 +840,9 @@ pg_run_batch(struct worker_jobs *batch, void *arg UNUSED)
 			break;
 		if (pg_try_batch(batch, &in_commit) == 0)
 			return;
+		/* The server said it is going away: do not wait for EOF. */
+		if (!pg_lost())
+			PQreset(pg_conn);
 		if (!pg_reconnect())
 			break;
 		if (in_commit && pg_committed(pg_seq + 1)) {
@@ -883,8 +906,7 @@ pg_migrate(char **cause)
 	}
 fail:
 	xasprintf(cause, "database %s: migrating the schema failed: %s",
-	    pg_safe_url,
-	    pg_conn != NULL ? PQerrorMessage(pg_conn) : "no connection");
+	    pg_safe_url, pg_errmsg());
 	return -1;
 }
 
