@@ -73,7 +73,7 @@ RB_HEAD(throttles, throttle);
 enum account_op_kind { OP_REGISTER, OP_LOGIN, OP_PASSWORD, OP_UNREGISTER };
 struct account_op {
 	enum account_op_kind kind;
-	struct client_ref ref;
+	struct conn_wait wait; /* the client, held until the answer */
 	bool sasl;
 	char *name;
 	char *email;
@@ -382,19 +382,16 @@ account_op_new(struct client *c, enum account_op_kind kind)
 	struct account_op *op = xcalloc(1, sizeof *op);
 
 	op->kind = kind;
-	client_ref_set(&op->ref, c);
+	conn_wait_begin(&op->wait, c);
 	op->addr = xstrdup(c->host);
-	c->flags |= CLIENT_AUTHBUSY;
 	return op;
 }
 
-/* Free a password job; its client may take another. */
+/* Free a password job: its answer is sent, its client's next line runs. */
 static void
 account_op_free(struct account_op *op)
 {
-	if (op->ref.client != NULL)
-		op->ref.client->flags &= ~CLIENT_AUTHBUSY;
-	client_ref_clear(&op->ref);
+	conn_wait_end(&op->wait);
 	account_wipe(&op->password);
 	account_wipe(&op->newpassword);
 	free(op->name);
@@ -525,7 +522,7 @@ static void
 account_register_stored(int err, void *arg)
 {
 	struct account_op *op = arg;
-	struct client *c = op->ref.client;
+	struct client *c = conn_wait_reply(&op->wait);
 	struct account *a = account_find_any(op->name);
 
 	if (a == NULL || !a->pending) {
@@ -569,11 +566,11 @@ account_register_hashed(void *arg)
 {
 	struct account_op *op = arg;
 	struct store_account sa;
-	struct client *c = op->ref.client;
+	struct client *c;
 
 	if (!op->ok) {
 		account_remove(account_find_any(op->name));
-		if (c != NULL)
+		if ((c = conn_wait_reply(&op->wait)) != NULL)
 			send_fail(c, "REGISTER", "TEMPORARILY_UNAVAILABLE",
 			    op->name, "Could not hash the password");
 		account_op_free(op);
@@ -644,11 +641,6 @@ account_register(
 		send_fail(c, "REGISTER", code, name, "%s", why);
 		return;
 	}
-	if (c->flags & CLIENT_AUTHBUSY) {
-		send_fail(c, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
-		    "Another login or registration is still running");
-		return;
-	}
 	/* Reserve the name while hashing so nobody else takes it. */
 	account_insert(name, NULL, NULL, 0, 0)->pending = true;
 	op = account_op_new(c, OP_REGISTER);
@@ -680,7 +672,7 @@ static void
 account_login_checked(void *arg)
 {
 	struct account_op *op = arg;
-	struct client *c = op->ref.client;
+	struct client *c = conn_wait_reply(&op->wait);
 	struct account *a = account_find(op->name);
 
 	if (op->ok && a != NULL)
@@ -723,11 +715,6 @@ account_login(
 	if (!account_password_allowed(c)) {
 		account_login_fail(c, sasl, "INSECURE_CONNECTION",
 		    "Passwords are only accepted over TLS here");
-		return;
-	}
-	if (c->flags & CLIENT_AUTHBUSY) {
-		account_login_fail(c, sasl, "TEMPORARILY_UNAVAILABLE",
-		    "Another login or registration is still running");
 		return;
 	}
 	if ((wait = throttle_wait(name, c->host)) > 0) {
@@ -790,7 +777,7 @@ static void
 account_password_stored(int err, void *arg)
 {
 	struct account_op *op = arg;
-	struct client *c = op->ref.client;
+	struct client *c = conn_wait_reply(&op->wait);
 	struct account *a = account_find(op->name);
 
 	if (err == STORE_OK && a != NULL) {
@@ -811,9 +798,10 @@ static void
 account_password_checked(void *arg)
 {
 	struct account_op *op = arg;
-	struct client *c = op->ref.client;
+	struct client *c;
 
 	if (op->ok != 1) {
+		c = conn_wait_reply(&op->wait);
 		if (op->ok == 0)
 			throttle_fail(op->name, op->addr);
 		if (c != NULL && op->ok == 0)
@@ -847,11 +835,6 @@ account_set_password(struct client *c, const char *old, const char *new)
 	}
 	if (!account_password_ok(a->name, new, &code, &why)) {
 		send_fail(c, "PASSWORD", code, NULL, "%s", why);
-		return;
-	}
-	if (c->flags & CLIENT_AUTHBUSY) {
-		send_fail(c, "PASSWORD", "TEMPORARILY_UNAVAILABLE", NULL,
-		    "Another login or registration is still running");
 		return;
 	}
 	if (throttle_wait(a->name, c->host) > 0 ||
@@ -998,7 +981,10 @@ account_offline_stored(int err, void *arg)
 		send_fail(c, "PRIVMSG", "TEMPORARILY_UNAVAILABLE", op->target,
 		    "%s is offline and the message could not be stored (%s)",
 		    op->target, store_strerror(err));
-	client_ref_clear(&op->ref);
+	if (op->ref.client != NULL) {
+		client_ref_clear(&op->ref);
+		conn_release(c);
+	}
 	free(op);
 }
 
@@ -1031,6 +1017,8 @@ account_offline_message(struct client *c, const char *target, const char *cmd,
 	m.text = text;
 	op = xcalloc(1, sizeof *op);
 	client_ref_set(&op->ref, c);
+	/* Its later lines wait for the answer (stored or not). */
+	conn_hold(c);
 	strlcpy(op->target, a->name, sizeof op->target);
 	store_offline_add(&m, account_offline_stored, op);
 	return true;
@@ -1122,7 +1110,7 @@ static void
 account_unregister_stored(int err, void *arg)
 {
 	struct account_op *op = arg;
-	struct client *c = op->ref.client, *other;
+	struct client *c = conn_wait_reply(&op->wait), *other;
 	struct account *a = account_find_any(op->name);
 
 	if (a == NULL || !a->deleting) {
@@ -1166,10 +1154,11 @@ static void
 account_unregister_checked(void *arg)
 {
 	struct account_op *op = arg;
-	struct client *c = op->ref.client;
+	struct client *c;
 	struct account *a = account_find(op->name);
 
 	if (!op->ok || a == NULL) {
+		c = conn_wait_reply(&op->wait);
 		if (!op->ok)
 			throttle_fail(op->name, op->addr);
 		if (c != NULL && !op->ok)
@@ -1202,11 +1191,6 @@ account_unregister(struct client *c, const char *password)
 	if (!account_password_allowed(c)) {
 		send_fail(c, "UNREGISTER", "INSECURE_CONNECTION", NULL,
 		    "Passwords are only accepted over TLS here");
-		return;
-	}
-	if (c->flags & CLIENT_AUTHBUSY) {
-		send_fail(c, "UNREGISTER", "TEMPORARILY_UNAVAILABLE", NULL,
-		    "Another login or registration is still running");
 		return;
 	}
 	if (throttle_wait(a->name, c->host) > 0 ||

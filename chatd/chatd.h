@@ -145,15 +145,13 @@ RB_HEAD(channels, channel);
 #define CLIENT_CAPNEG 0x20 /* CAP negotiation holds registration */
 #define CLIENT_OPER 0x40
 #define CLIENT_INVISIBLE 0x80
-#define CLIENT_TRUSTED 0x100   /* no flood control */
-#define CLIENT_PENDING 0x200   /* on the pending list (lines to run) */
-#define CLIENT_CLOSING 0x400   /* draining output before close */
-#define CLIENT_SKIPLINE 0x800  /* dropping the rest of an overlong line */
-#define CLIENT_OPERWAIT 0x1000 /* an OPER password is being checked */
-#define CLIENT_FLUSH 0x2000    /* on the flush list (output to write) */
-#define CLIENT_TLS 0x4000      /* connected through a TLS listener */
-#define CLIENT_AUTHBUSY 0x8000 /* a login or registration is running */
-#define CLIENT_EOF 0x10000     /* the peer closed; lines left to run */
+#define CLIENT_TRUSTED 0x100  /* no flood control */
+#define CLIENT_PENDING 0x200  /* on the pending list (lines to run) */
+#define CLIENT_CLOSING 0x400  /* draining output before close */
+#define CLIENT_SKIPLINE 0x800 /* dropping the rest of an overlong line */
+#define CLIENT_FLUSH 0x2000   /* on the flush list (output to write) */
+#define CLIENT_TLS 0x4000     /* connected through a TLS listener */
+#define CLIENT_EOF 0x10000    /* the peer closed; lines left to run */
 
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
@@ -191,6 +189,19 @@ struct client_ref {
 };
 LIST_HEAD(client_refs, client_ref);
 
+/*
+ * A command that answers later (a password check, a store job): while it
+ * waits, its client runs none of its later lines (conn_wait_begin holds
+ * them in the input buffer), and the label of the command is kept for the
+ * answer. conn_wait_reply gives the client back to answer, conn_wait_end
+ * sends the labeled answer and lets the client's next line run.
+ */
+struct conn_wait {
+	struct client_ref ref;
+	char *label;   /* labeled-response: the command's label, deferred */
+	bool replying; /* the label is back on the client */
+};
+
 struct client {
 	uint64_t id;
 	int flags;
@@ -210,6 +221,7 @@ struct client {
 	int64_t last_read;  /* monotonic ms of the last input */
 	int64_t flood_t;    /* virtual time of the flood budget, ms */
 	unsigned nchannels;
+	unsigned holds; /* commands waiting: no later line runs meanwhile */
 	unsigned cap_version;
 	uint64_t serial; /* last broadcast serial seen */
 	struct members channels;
@@ -318,6 +330,12 @@ bool conn_write(struct client *, const char *buf, size_t len);
 void conn_shutdown(const char *reason);
 int64_t conn_now_ms(void);
 size_t conn_sendq_len(struct client *);
+void conn_hold(struct client *);
+void conn_release(struct client *);
+void conn_wait_begin(struct conn_wait *, struct client *);
+struct client *conn_wait_client(struct conn_wait *);
+struct client *conn_wait_reply(struct conn_wait *);
+void conn_wait_end(struct conn_wait *);
 
 /* client.c */
 struct client *client_new(struct bufferevent *, const char *addr);

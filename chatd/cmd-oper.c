@@ -20,11 +20,10 @@
 
 /* One OPER attempt on its way through the worker. */
 struct oper_check {
-	uint64_t id; /* the client, which may be gone when it is done */
+	struct conn_wait wait; /* the client, which may be gone by then */
 	char name[64];
 	char *hash;
 	char *password;
-	char *label; /* labeled-response: the reply comes later */
 	bool ok;
 };
 
@@ -65,16 +64,7 @@ oper_done(void *arg)
 	struct client *c;
 
 	oper_pending--;
-	TAILQ_FOREACH(c, &all_clients, entry) {
-		if (c->id == oc->id)
-			break;
-	}
-	if (c != NULL && !(c->flags & CLIENT_DEAD)) {
-		c->flags &= ~CLIENT_OPERWAIT;
-		if (oc->label != NULL) {
-			label_resume(c, oc->label);
-			oc->label = NULL;
-		}
+	if ((c = conn_wait_reply(&oc->wait)) != NULL) {
 		if (!oc->ok) {
 			log_warn("failed OPER %s by %s from %s", oc->name,
 			    c->nick, c->host);
@@ -90,12 +80,11 @@ oper_done(void *arg)
 			}
 			SEND_NUMERIC(c, RPL_YOUREOPER);
 		}
-		label_end(c);
 	}
+	conn_wait_end(&oc->wait);
 	explicit_bzero(oc->password, strlen(oc->password));
 	free(oc->password);
 	free(oc->hash);
-	free(oc->label);
 	free(oc);
 }
 
@@ -112,19 +101,17 @@ cmd_oper(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, ERR_NOOPERHOST);
 		return CMD_OK;
 	}
-	if ((c->flags & CLIENT_OPERWAIT) || oper_pending >= OPER_MAX_PENDING) {
+	if (oper_pending >= OPER_MAX_PENDING) {
 		send_fail(c, "OPER", "TEMPORARILY_UNAVAILABLE", NULL,
 		    "Another password check is running; try again");
 		return CMD_OK;
 	}
 	oc = xcalloc(1, sizeof *oc);
-	oc->id = c->id;
 	strlcpy(oc->name, m->argv[0], sizeof oc->name);
 	oc->hash = xstrdup(hash);
 	oc->password = xstrdup(m->argv[1]);
 	explicit_bzero(m->argv[1], strlen(m->argv[1]));
-	oc->label = label_defer(c);
-	c->flags |= CLIENT_OPERWAIT;
+	conn_wait_begin(&oc->wait, c);
 	oper_pending++;
 	workq_add(oper_work, oper_done, oc);
 	return CMD_OK;

@@ -46,6 +46,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <assert.h>
 #include <errno.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -353,6 +354,91 @@ conn_wake(struct client *c)
 		conn_pend(c, false);
 }
 
+/*
+ * Hold c's input: a command of c waits for an answer, so none of its later
+ * lines may run before that answer is sent (clients take a PONG as "all
+ * before it is answered"). The lines stay in the input buffer, bounded as
+ * for a flood; a trusted client, which has no such bound, is not read from
+ * meanwhile (its read watermark would make the read event fire again and
+ * again: libevent issue 891).
+ */
+void
+conn_hold(struct client *c)
+{
+	c->holds++;
+}
+
+/* The answer c waited for is sent: run its next lines. */
+void
+conn_release(struct client *c)
+{
+	assert(c->holds > 0);
+	if (--c->holds > 0 || (c->flags & (CLIENT_DEAD | CLIENT_CLOSING)))
+		return;
+	if (c->flags & CLIENT_TRUSTED)
+		bufferevent_enable(c->bev, EV_READ);
+	conn_pend(c, false);
+}
+
+/* A command of c waits for an answer: hold c, keep the command's label. */
+void
+conn_wait_begin(struct conn_wait *w, struct client *c)
+{
+	client_ref_set(&w->ref, c);
+	w->label = label_defer(c);
+	w->replying = false;
+	conn_hold(c);
+}
+
+/* The client a wait is for, if it is still there (not to answer yet). */
+struct client *
+conn_wait_client(struct conn_wait *w)
+{
+	struct client *c = w->ref.client;
+
+	if (c == NULL || (c->flags & CLIENT_DEAD))
+		return NULL;
+	return c;
+}
+
+/*
+ * The answer is here: the client to send it to (or NULL if it has gone),
+ * with the command's label back so the answer carries it. Nothing else
+ * may run on the loop between this and conn_wait_end.
+ */
+struct client *
+conn_wait_reply(struct conn_wait *w)
+{
+	struct client *c = conn_wait_client(w);
+
+	if (c != NULL && !w->replying) {
+		w->replying = true;
+		if (w->label != NULL) {
+			label_resume(c, w->label);
+			w->label = NULL;
+		}
+	}
+	return c;
+}
+
+/* The wait is over: send the labeled answer, run the client's next lines. */
+void
+conn_wait_end(struct conn_wait *w)
+{
+	struct client *c = w->ref.client;
+
+	if (c != NULL) {
+		if (!w->replying)
+			conn_wait_reply(w);
+		if (!(c->flags & CLIENT_DEAD))
+			label_end(c);
+		client_ref_clear(&w->ref);
+		conn_release(c);
+	}
+	free(w->label);
+	w->label = NULL;
+}
+
 /* The most input a waiting client may have buffered before Excess Flood. */
 static size_t
 conn_input_max(struct client *c)
@@ -419,6 +505,13 @@ conn_run(struct client *c)
 	while ((len = evbuffer_get_length(in)) > 0) {
 		if (c->flags & CLIENT_DEAD)
 			return;
+		if (c->holds > 0) {
+			/* A command waits: the rest runs after its answer. */
+			if (len > conn_input_max(c) &&
+			    !(c->flags & CLIENT_TRUSTED))
+				conn_kill(c, "Excess Flood");
+			return;
+		}
 		if (lines == CONN_LINES_PER_EVENT) {
 			conn_pend(c, false);
 			return;
@@ -498,7 +591,7 @@ conn_process(struct client *c)
 	size_t n;
 
 	conn_run(c);
-	if (!(c->flags & CLIENT_EOF) ||
+	if (!(c->flags & CLIENT_EOF) || c->holds > 0 ||
 	    (c->flags & (CLIENT_DEAD | CLIENT_CLOSING | CLIENT_PENDING)))
 		return;
 	in = bufferevent_get_input(c->bev);
@@ -513,6 +606,11 @@ conn_read(struct bufferevent *bev UNUSED, void *arg)
 {
 	struct client *c = arg;
 
+	if (c->holds > 0 && (c->flags & CLIENT_TRUSTED)) {
+		/* Unbounded input waits in the kernel until the release. */
+		bufferevent_disable(c->bev, EV_READ);
+		return;
+	}
 	if (c->flags & CLIENT_PENDING) {
 		/* It waits for its turn or its budget; input keeps coming. */
 		if (!(c->flags & CLIENT_TRUSTED) &&

@@ -33,7 +33,7 @@
 
 /* A history request waiting for the store. */
 struct history_op {
-	struct client_ref ref;
+	struct conn_wait wait;          /* the client, held until the answer */
 	char key[HISTORY_KEY_MAX];      /* what the store knows it by */
 	char target[CHAT_CHAN_MAX + 1]; /* the channel or nick asked for */
 	char sub[16];
@@ -231,14 +231,13 @@ static void
 history_done(int err, const struct store_msg *msgs, size_t n, void *arg)
 {
 	struct history_op *op = arg;
-	struct client *c = op->ref.client;
+	struct client *c = conn_wait_reply(&op->wait);
 	const char *to;
 	char batch[32];
 	bool batched;
 	size_t i;
 
-	client_ref_clear(&op->ref);
-	if (c == NULL || (c->flags & CLIENT_DEAD))
+	if (c == NULL)
 		goto out;
 	if (err == STORE_NOTFOUND) {
 		send_fail(c, "CHATHISTORY", "INVALID_MSGREFTYPE", op->sub,
@@ -275,6 +274,7 @@ history_done(int err, const struct store_msg *msgs, size_t n, void *arg)
 	if (op->plain)
 		send_notice(c, "*** End of history of %s", op->target);
 out:
+	conn_wait_end(&op->wait);
 	free(op);
 }
 
@@ -374,7 +374,7 @@ history_query(struct client *c, struct history_op *op, const char *sub,
     enum store_hq_kind kind, const struct store_ref *a,
     const struct store_ref *b, size_t limit, bool plain)
 {
-	client_ref_set(&op->ref, c);
+	conn_wait_begin(&op->wait, c);
 	strlcpy(op->sub, sub, sizeof op->sub);
 	op->plain = plain;
 	store_history_query(op->key, kind, a, b, limit, history_done, op);
@@ -385,20 +385,18 @@ static void
 history_targets_done(int err, const char *const *targets, const int64_t *times,
     size_t n, void *arg)
 {
-	struct client_ref *ref = arg;
-	struct client *c = ref->client;
+	struct conn_wait *w = arg;
+	struct client *c = conn_wait_reply(w);
 	char batch[32], when[64], tags[64];
 	struct rline rl;
 	size_t i;
 
-	client_ref_clear(ref);
-	free(ref);
-	if (c == NULL || (c->flags & CLIENT_DEAD))
-		return;
+	if (c == NULL)
+		goto out;
 	if (err != STORE_OK) {
 		send_fail(c, "CHATHISTORY", "MESSAGE_ERROR", "TARGETS",
 		    "Could not read history (%s)", store_strerror(err));
-		return;
+		goto out;
 	}
 	snprintf(batch, sizeof batch, "h%llu",
 	    (unsigned long long)++history_batch_id);
@@ -415,6 +413,9 @@ history_targets_done(int err, const char *const *targets, const int64_t *times,
 	}
 	if (c->caps & CAP_BATCH)
 		send_raw(c, ":%s BATCH -%s", cfg->server_name, batch);
+out:
+	conn_wait_end(w);
+	free(w);
 }
 
 /* CHATHISTORY TARGETS <timestamp> <timestamp> <limit>. */
@@ -423,7 +424,7 @@ history_cmd_targets(struct client *c, struct chat_msg *m, size_t limit)
 {
 	struct store_ref a, b;
 	struct member *mb;
-	struct client_ref *ref;
+	struct conn_wait *w;
 	const char **names;
 	size_t n = 0;
 	int64_t lo, hi;
@@ -441,10 +442,10 @@ history_cmd_targets(struct client *c, struct chat_msg *m, size_t limit)
 		if (n < c->nchannels)
 			names[n++] = mb->channel->name;
 	}
-	ref = xcalloc(1, sizeof *ref);
-	client_ref_set(ref, c);
+	w = xcalloc(1, sizeof *w);
+	conn_wait_begin(w, c);
 	store_history_targets(
-	    names, n, c->account, lo, hi, limit, history_targets_done, ref);
+	    names, n, c->account, lo, hi, limit, history_targets_done, w);
 	free(names);
 }
 

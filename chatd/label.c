@@ -60,6 +60,22 @@ label_resume(struct client *c, char *label)
 		fatalx("evbuffer_new failed");
 }
 
+/* Whether a tagged line (starting '@') carries a batch tag. */
+static bool
+label_in_batch(const char *line, size_t len)
+{
+	const char *end = memchr(line, ' ', len), *p;
+
+	if (end == NULL)
+		return false;
+	for (p = line + 1; p < end; p++) {
+		if ((p == line + 1 || p[-1] == ';') && (size_t)(end - p) > 6 &&
+		    strncmp(p, "batch=", 6) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Queue one held line with tag added to its tag section. */
 static void
 label_put(struct client *c, const char *tag, const char *line, size_t len)
@@ -68,6 +84,15 @@ label_put(struct client *c, const char *tag, const char *line, size_t len)
 	int n;
 
 	if (len > 0 && line[0] == '@') {
+		/*
+		 * A line of a nested batch (chathistory) keeps its own batch
+		 * tag: the nested batch's opening line carries the outer one.
+		 */
+		if (strncmp(tag, "batch=", 6) == 0 &&
+		    label_in_batch(line, len)) {
+			conn_write(c, line, len);
+			return;
+		}
 		n = snprintf(buf, sizeof buf, "@%s;", tag);
 		line++;
 		len--;

@@ -74,6 +74,7 @@ EXTRA_DIST += \
 # Issue 3: the full IRC command set, IRCv3, operators, flood control.
 IRC_CHAT_TESTS = \
 	tests/integration/irc-oper.chat \
+	tests/integration/irc-order.chat \
 	tests/integration/irc-die.chat \
 	tests/integration/irc-cap.chat \
 	tests/integration/irc-label.chat \

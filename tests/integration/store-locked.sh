@@ -64,8 +64,9 @@ b> USER nell 0 * :Nell
 b~ :chatd.test 001 nell *
 b> PING :alive
 b~ :chatd.test PONG chatd.test :alive
-a~ :chatd.test FAIL PRIVMSG TEMPORARILY_UNAVAILABLE lena :lena is offline and the message could not be stored (database is locked)
+# Answered in the order sent (REGISTER first), each after its wait.
 a~ :chatd.test FAIL REGISTER TEMPORARILY_UNAVAILABLE mo :Could not save the account (database is locked), try again later
+a~ :chatd.test FAIL PRIVMSG TEMPORARILY_UNAVAILABLE lena :lena is offline and the message could not be stored (database is locked)
 a> WHOIS mo
 a~ :chatd.test 318 mo mo :*
 a! *330 mo mo*
