@@ -60,7 +60,11 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-scrollback.c gchat/gchat-scrollback.h \
 	gchat/gchat-scrollback-row.c gchat/gchat-scrollback-row.h \
 	gchat/gchat-scrollback-view.c gchat/gchat-scrollback-view.h \
-	gchat/gchat-session.c gchat/gchat-session.h \
+	gchat/gchat-session.c gchat/gchat-session.h gchat/gchat-session-private.h \
+	gchat/gchat-session-commands.c gchat/gchat-session-games.c \
+	gchat/gchat-session-groups.c gchat/gchat-session-history.c \
+	gchat/gchat-session-irc.c gchat/gchat-session-numerics.c \
+	gchat/gchat-session-reconnect.c gchat/gchat-session-transfers.c \
 	gchat/gchat-sidebar-row.c gchat/gchat-sidebar-row.h \
 	gchat/gchat-transfer.c gchat/gchat-transfer.h \
 	gchat/gchat-transfer-row.c gchat/gchat-transfer-row.h \
