@@ -230,173 +230,279 @@ gchat_session_logout (GchatSession *self, GError **error)
   return TRUE;
 }
 
-/* Run a parsed command (everything but plain text). */
+/* Each command's handler; the table in gchat-command.c checked its arguments. */
+typedef gboolean (*GchatCommandFunc) (GchatSession *self, GchatCommand *cmd, GError **error);
+
+/* The usage error for @cmd. */
+static gboolean
+command_usage (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  return gchat_session_fail (self, error, "Usage: %s", gchat_command_usage (cmd->id));
+}
+
+/* Plain text, and /me. */
+static gboolean
+command_say (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  return gchat_session_say (self, self->active, cmd->argv[0], cmd->id == GCHAT_COMMAND_ME, error);
+}
+
+/* /help: the command list, in the conversation on screen. */
+static gboolean
+command_help (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  g_autofree char *help = gchat_command_help ();
+  g_auto (GStrv) lines = g_strsplit (help, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, lines[i]);
+  return TRUE;
+}
+
+/* /close: leave and forget the conversation on screen. */
+static gboolean
+command_close (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  if (self->active == NULL || self->active == self->server)
+    return gchat_session_fail (self, error, "The server log cannot be closed");
+  gchat_session_close_conversation (self, self->active);
+  return TRUE;
+}
+
+/* /query nick [text]. */
+static gboolean
+command_query (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  GchatConversation *conv;
+
+  if (!chat_nick_valid (cmd->argv[0], CHAT_NICK_MAX))
+    return gchat_session_fail (self, error, "“%s” is not a valid nick", cmd->argv[0]);
+  conv = gchat_session_open_query (self, cmd->argv[0], TRUE);
+  return cmd->argv[1] == NULL || gchat_session_say (self, conv, cmd->argv[1], FALSE, error);
+}
+
+/* /sendfile [target] path; without a target, to the conversation on screen. */
+static gboolean
+command_sendfile (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  g_autoptr (GFile) file = NULL;
+  const char *target = cmd->argv[0];
+  const char *path = cmd->argv[1];
+
+  if (path == NULL) {
+    if (self->active == NULL || self->active == self->server)
+      return command_usage (self, cmd, error);
+    target = gchat_conversation_get_name (self->active);
+    path = cmd->argv[0];
+  }
+  if (path == NULL)
+    return command_usage (self, cmd, error);
+  file = g_file_new_for_commandline_arg (path);
+  return gchat_session_send_file (self, target, file, error);
+}
+
+/* /join [#group] [key]; without a group, back into the one on screen. */
+static gboolean
+command_join (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  if (cmd->argv[0] != NULL)
+    return gchat_session_join (self, cmd->argv[0], cmd->argv[1], FALSE, error);
+  if (self->active != NULL &&
+      gchat_conversation_get_kind (self->active) == GCHAT_CONVERSATION_CHANNEL)
+    return gchat_session_join (self,
+                               gchat_conversation_get_name (self->active),
+                               gchat_conversation_get_key (self->active),
+                               FALSE,
+                               error);
+  return command_usage (self, cmd, error);
+}
+
+/* /part [#group] [reason]. */
+static gboolean
+command_part (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  const char        *a0 = cmd->argv[0];
+  const char        *a1 = cmd->argv[1];
+  g_autofree char   *reason = NULL;
+  const char        *chan;
+  GchatConversation *conv;
+
+  if (a0 != NULL && chat_is_channel (a0)) {
+    chan = a0;
+    reason = g_strdup (a1);
+  } else {
+    if ((conv = gchat_session_need_channel (self, "part", error)) == NULL)
+      return FALSE;
+    chan = gchat_conversation_get_name (conv);
+    reason = a0 == NULL ? NULL : a1 == NULL ? g_strdup (a0) : g_strjoin (" ", a0, a1, NULL);
+  }
+  return gchat_connection_sendv (self->conn, "PART", chan, reason, NULL);
+}
+
+/* /msg target text: shown where it went, when we have that conversation. */
+static gboolean
+command_msg (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  const char        *a0 = cmd->argv[0];
+  const char        *a1 = cmd->argv[1];
+  GchatConversation *conv;
+
+  if (chat_is_channel (a0)) {
+    conv = gchat_session_find (self, a0);
+    if (conv != NULL)
+      return gchat_session_say (self, conv, a1, FALSE, error);
+    return gchat_connection_sendv (self->conn, "PRIVMSG", a0, a1, NULL);
+  }
+  if (!chat_nick_valid (a0, CHAT_NICK_MAX))
+    return gchat_session_fail (self, error, "“%s” is not a valid nick", a0);
+  return gchat_session_say (self, gchat_session_open_query (self, a0, FALSE), a1, FALSE, error);
+}
+
+/* /topic [new topic]: without one, show it. */
+static gboolean
+command_topic (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  GchatConversation *conv;
+
+  if ((conv = gchat_session_need_channel (self, "topic", error)) == NULL)
+    return FALSE;
+  if (cmd->argv[0] == NULL) {
+    const char      *topic = gchat_conversation_get_topic (conv);
+    g_autofree char *text = g_strdup_printf ("Topic: %s", topic ? topic : "(none)");
+
+    gchat_conversation_add_text (conv, GCHAT_MESSAGE_INFO, text);
+    return TRUE;
+  }
+  gchat_session_set_topic (self, conv, cmd->argv[0]);
+  return TRUE;
+}
+
+/* /kick nick [reason]. */
+static gboolean
+command_kick (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  GchatConversation *conv;
+
+  if ((conv = gchat_session_need_channel (self, "kick", error)) == NULL)
+    return FALSE;
+  return gchat_connection_sendv (self->conn,
+                                 "KICK",
+                                 gchat_conversation_get_name (conv),
+                                 cmd->argv[0],
+                                 cmd->argv[1],
+                                 NULL);
+}
+
+/* /ban nick. */
+static gboolean
+command_ban (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  GchatConversation *conv;
+
+  if ((conv = gchat_session_need_channel (self, "ban", error)) == NULL)
+    return FALSE;
+  gchat_session_ban (self, conv, cmd->argv[0]);
+  return TRUE;
+}
+
+/* /invite nick [#group]. */
+static gboolean
+command_invite (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  GchatConversation *conv;
+
+  if (cmd->argv[1] != NULL)
+    return gchat_connection_sendv (self->conn, "INVITE", cmd->argv[0], cmd->argv[1], NULL);
+  if ((conv = gchat_session_need_channel (self, "invite", error)) == NULL)
+    return FALSE;
+  gchat_session_invite (self, conv, cmd->argv[0]);
+  return TRUE;
+}
+
+/* /nick newnick. */
+static gboolean
+command_nick (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  if (!chat_nick_valid (cmd->argv[0], CHAT_NICK_MAX))
+    return gchat_session_fail (self, error, "“%s” is not a valid nick", cmd->argv[0]);
+  return gchat_connection_sendv (self->conn, "NICK", cmd->argv[0], NULL);
+}
+
+/* /away [message]. */
+static gboolean
+command_away (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  return gchat_connection_sendv (self->conn, "AWAY", cmd->argv[0], NULL);
+}
+
+/* /ttt [nick] [cell]: challenge (in a group, for its members to watch) or play. */
+static gboolean
+command_ttt (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  const char *nick = cmd->argv[0];
+  gboolean    in_group = self->active != NULL &&
+    gchat_conversation_get_kind (self->active) == GCHAT_CONVERSATION_CHANNEL;
+
+  if (nick == NULL) {
+    if (self->active == NULL ||
+        gchat_conversation_get_kind (self->active) != GCHAT_CONVERSATION_QUERY)
+      return command_usage (self, cmd, error);
+    nick = gchat_conversation_get_name (self->active);
+  }
+  if (cmd->argv[1] != NULL)
+    return gchat_session_ttt_play (self, nick, cmd->argv[1], error);
+  return gchat_session_ttt_challenge (self,
+                                      nick,
+                                      in_group ? gchat_conversation_get_name (self->active) : NULL,
+                                      error);
+}
+
+/* /quote raw line. */
+static gboolean
+command_quote (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  return gchat_session_quote (self, cmd->argv[0], error);
+}
+
+/* /password old new. */
+static gboolean
+command_password (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  return gchat_session_change_password (self, cmd->argv[0], cmd->argv[1], error);
+}
+
+/* /logout. */
+static gboolean
+command_logout (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  return gchat_session_logout (self, error);
+}
+
+/* The handler of each command of gchat-command.c's table, by id. */
+static const GchatCommandFunc command_handlers[] = {
+  [GCHAT_COMMAND_SAY] = command_say,         [GCHAT_COMMAND_ME] = command_say,
+  [GCHAT_COMMAND_HELP] = command_help,       [GCHAT_COMMAND_CLOSE] = command_close,
+  [GCHAT_COMMAND_QUERY] = command_query,     [GCHAT_COMMAND_SENDFILE] = command_sendfile,
+  [GCHAT_COMMAND_JOIN] = command_join,       [GCHAT_COMMAND_PART] = command_part,
+  [GCHAT_COMMAND_MSG] = command_msg,         [GCHAT_COMMAND_TOPIC] = command_topic,
+  [GCHAT_COMMAND_KICK] = command_kick,       [GCHAT_COMMAND_BAN] = command_ban,
+  [GCHAT_COMMAND_INVITE] = command_invite,   [GCHAT_COMMAND_NICK] = command_nick,
+  [GCHAT_COMMAND_AWAY] = command_away,       [GCHAT_COMMAND_TTT] = command_ttt,
+  [GCHAT_COMMAND_QUOTE] = command_quote,     [GCHAT_COMMAND_PASSWORD] = command_password,
+  [GCHAT_COMMAND_LOGOUT] = command_logout,
+};
+
+/*
+ * Run a parsed command: the table in gchat-command.c says whether it needs
+ * a connection, so that is checked once here and not in every handler.
+ */
 static gboolean
 gchat_session_command (GchatSession *self, GchatCommand *cmd, GError **error)
 {
-  GchatConversation *conv;
-  const char        *a0 = cmd->argv[0];
-  const char        *a1 = cmd->argv[1];
-
-  switch (cmd->id) {
-    case GCHAT_COMMAND_SAY:
-      return gchat_session_say (self, self->active, a0, FALSE, error);
-    case GCHAT_COMMAND_ME:
-      return gchat_session_say (self, self->active, a0, TRUE, error);
-    case GCHAT_COMMAND_HELP: {
-      g_autofree char *help = gchat_command_help ();
-      g_auto (GStrv) lines = g_strsplit (help, "\n", -1);
-
-      for (guint i = 0; lines[i] != NULL; i++)
-        gchat_conversation_add_text (gchat_session_note_target (self),
-                                     GCHAT_MESSAGE_INFO,
-                                     lines[i]);
-      return TRUE;
-    }
-    case GCHAT_COMMAND_CLOSE:
-      if (self->active == NULL || self->active == self->server)
-        return gchat_session_fail (self, error, "The server log cannot be closed");
-      gchat_session_close_conversation (self, self->active);
-      return TRUE;
-    case GCHAT_COMMAND_QUERY:
-      if (!chat_nick_valid (a0, CHAT_NICK_MAX))
-        return gchat_session_fail (self, error, "“%s” is not a valid nick", a0);
-      conv = gchat_session_open_query (self, a0, TRUE);
-      return a1 == NULL || gchat_session_say (self, conv, a1, FALSE, error);
-    case GCHAT_COMMAND_SENDFILE: {
-      g_autoptr (GFile) file = NULL;
-      const char *target = a0;
-      const char *path = a1;
-
-      if (a1 == NULL) {
-        /* "/sendfile path" in a conversation sends it there. */
-        if (self->active == NULL || self->active == self->server)
-          return gchat_session_fail (self, error, "Usage: %s", gchat_command_usage (cmd->id));
-        target = gchat_conversation_get_name (self->active);
-        path = a0;
-      }
-      if (path == NULL)
-        return gchat_session_fail (self, error, "Usage: %s", gchat_command_usage (cmd->id));
-      file = g_file_new_for_commandline_arg (path);
-      return gchat_session_send_file (self, target, file, error);
-    }
-    default:
-      break;
-  }
-  if (!gchat_session_check_online (self, error))
+  g_assert ((gsize)cmd->id < G_N_ELEMENTS (command_handlers) && command_handlers[cmd->id] != NULL);
+  if (cmd->online && !gchat_session_check_online (self, error))
     return FALSE;
-  switch (cmd->id) {
-    case GCHAT_COMMAND_JOIN:
-      if (a0 != NULL)
-        return gchat_session_join (self, a0, a1, FALSE, error);
-      if (self->active != NULL &&
-          gchat_conversation_get_kind (self->active) == GCHAT_CONVERSATION_CHANNEL)
-        return gchat_session_join (self,
-                                   gchat_conversation_get_name (self->active),
-                                   gchat_conversation_get_key (self->active),
-                                   FALSE,
-                                   error);
-      return gchat_session_fail (self, error, "Usage: %s", gchat_command_usage (cmd->id));
-    case GCHAT_COMMAND_PART: {
-      g_autofree char *reason = NULL;
-      const char      *chan;
-
-      if (a0 != NULL && chat_is_channel (a0)) {
-        chan = a0;
-        reason = g_strdup (a1);
-      } else {
-        if ((conv = gchat_session_need_channel (self, "part", error)) == NULL)
-          return FALSE;
-        chan = gchat_conversation_get_name (conv);
-        reason = a0 == NULL ? NULL : a1 == NULL ? g_strdup (a0) : g_strjoin (" ", a0, a1, NULL);
-      }
-      return gchat_connection_sendv (self->conn, "PART", chan, reason, NULL);
-    }
-    case GCHAT_COMMAND_MSG:
-      if (chat_is_channel (a0)) {
-        conv = gchat_session_find (self, a0);
-        if (conv != NULL)
-          return gchat_session_say (self, conv, a1, FALSE, error);
-        return gchat_connection_sendv (self->conn, "PRIVMSG", a0, a1, NULL);
-      }
-      if (!chat_nick_valid (a0, CHAT_NICK_MAX))
-        return gchat_session_fail (self, error, "“%s” is not a valid nick", a0);
-      return gchat_session_say (self, gchat_session_open_query (self, a0, FALSE), a1, FALSE, error);
-    case GCHAT_COMMAND_TOPIC:
-      if ((conv = gchat_session_need_channel (self, "topic", error)) == NULL)
-        return FALSE;
-      if (a0 == NULL) {
-        g_autofree char *text =
-          g_strdup_printf ("Topic: %s",
-                           gchat_conversation_get_topic (conv) ? gchat_conversation_get_topic (conv)
-                                                               : "(none)");
-
-        gchat_conversation_add_text (conv, GCHAT_MESSAGE_INFO, text);
-        return TRUE;
-      }
-      gchat_session_set_topic (self, conv, a0);
-      return TRUE;
-    case GCHAT_COMMAND_KICK:
-      if ((conv = gchat_session_need_channel (self, "kick", error)) == NULL)
-        return FALSE;
-      return gchat_connection_sendv (self->conn,
-                                     "KICK",
-                                     gchat_conversation_get_name (conv),
-                                     a0,
-                                     a1,
-                                     NULL);
-    case GCHAT_COMMAND_BAN:
-      if ((conv = gchat_session_need_channel (self, "ban", error)) == NULL)
-        return FALSE;
-      gchat_session_ban (self, conv, a0);
-      return TRUE;
-    case GCHAT_COMMAND_INVITE:
-      if (a1 != NULL)
-        return gchat_connection_sendv (self->conn, "INVITE", a0, a1, NULL);
-      if ((conv = gchat_session_need_channel (self, "invite", error)) == NULL)
-        return FALSE;
-      gchat_session_invite (self, conv, a0);
-      return TRUE;
-    case GCHAT_COMMAND_NICK:
-      if (!chat_nick_valid (a0, CHAT_NICK_MAX))
-        return gchat_session_fail (self, error, "“%s” is not a valid nick", a0);
-      return gchat_connection_sendv (self->conn, "NICK", a0, NULL);
-    case GCHAT_COMMAND_AWAY:
-      return gchat_connection_sendv (self->conn, "AWAY", a0, NULL);
-    case GCHAT_COMMAND_TTT:
-      if (a0 == NULL) {
-        if (self->active == NULL ||
-            gchat_conversation_get_kind (self->active) != GCHAT_CONVERSATION_QUERY)
-          return gchat_session_fail (self, error, "Usage: %s", gchat_command_usage (cmd->id));
-        a0 = gchat_conversation_get_name (self->active);
-      }
-      if (a1 != NULL)
-        return gchat_session_ttt_play (self, a0, a1, error);
-      /* From a group, the game is played there for its members to watch. */
-      return gchat_session_ttt_challenge (self,
-                                          a0,
-                                          self->active != NULL &&
-                                              gchat_conversation_get_kind (self->active) ==
-                                                GCHAT_CONVERSATION_CHANNEL
-                                            ? gchat_conversation_get_name (self->active)
-                                            : NULL,
-                                          error);
-    case GCHAT_COMMAND_QUOTE:
-      return gchat_session_quote (self, a0, error);
-    case GCHAT_COMMAND_PASSWORD:
-      return gchat_session_change_password (self, a0, a1, error);
-    case GCHAT_COMMAND_LOGOUT:
-      return gchat_session_logout (self, error);
-    case GCHAT_COMMAND_SAY:
-    case GCHAT_COMMAND_ME:
-    case GCHAT_COMMAND_CLOSE:
-    case GCHAT_COMMAND_QUERY:
-    case GCHAT_COMMAND_SENDFILE:
-    case GCHAT_COMMAND_HELP:
-    default:
-      g_assert_not_reached ();
-  }
-  return FALSE;
+  return command_handlers[cmd->id](self, cmd, error);
 }
 
 /**

@@ -111,6 +111,7 @@ test_command_parse (void)
   g_assert_true (gchat_command_parse ("/join #room secret", &cmd, NULL));
   g_assert_cmpint (cmd.id, ==, GCHAT_COMMAND_JOIN);
   g_assert_cmpstr (cmd.argv[1], ==, "secret");
+  g_assert_true (cmd.online); /* the session checks the connection once, from the table */
   gchat_command_clear (&cmd);
 
   g_assert_true (gchat_command_parse ("//not a command", &cmd, NULL));
@@ -120,6 +121,7 @@ test_command_parse (void)
 
   g_assert_true (gchat_command_parse ("/ME waves", &cmd, NULL));
   g_assert_cmpint (cmd.id, ==, GCHAT_COMMAND_ME);
+  g_assert_false (cmd.online); /* gchat_session_say says why it cannot send */
   gchat_command_clear (&cmd);
 
   g_assert_false (gchat_command_parse ("/frobnicate", &cmd, &error));
