@@ -69,7 +69,9 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-transfer.c gchat/gchat-transfer.h \
 	gchat/gchat-transfer-row.c gchat/gchat-transfer-row.h \
 	gchat/gchat-trust-dialog.c gchat/gchat-trust-dialog.h \
-	gchat/gchat-window.c gchat/gchat-window.h
+	gchat/gchat-window.c gchat/gchat-window.h gchat/gchat-window-private.h \
+	gchat/gchat-window-actions.c gchat/gchat-window-session.c \
+	gchat/gchat-window-view.c
 # Operator commands, game statistics and server information.
 gchat_libgchat_a_SOURCES += \
 	gchat/gchat-confirm-dialog.c gchat/gchat-confirm-dialog.h \
