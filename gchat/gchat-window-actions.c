@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "chat.h"
+#include "gchat-preferences.h"
 #include "gchat-window-private.h"
 
 /* chat.connect */
@@ -472,7 +473,17 @@ remove_contact_activated (GSimpleAction *action, GVariant *param, gpointer user_
   gchat_session_remove_contact (self->session, g_variant_get_string (param, NULL));
 }
 
+/* chat.preferences: the preferences window. */
+static void
+preferences_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow *self = user_data;
+
+  gtk_window_present (gchat_preferences_new (GTK_WINDOW (self), self->config));
+}
+
 static const GActionEntry window_actions[] = {
+  { .name = "preferences", .activate = preferences_activated },
   { .name = "connect", .activate = connect_activated },
   { .name = "disconnect", .activate = disconnect_activated },
   { .name = "join-dialog", .activate = join_dialog_activated },

@@ -30,6 +30,7 @@ noinst_LIBRARIES += gchat/libgchat.a
 GCHAT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gchat -I$(top_builddir)/gchat $(GTK_CFLAGS) \
 	-DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
 	-DGDK_VERSION_MIN_REQUIRED=GDK_VERSION_4_8 -DGDK_VERSION_MAX_ALLOWED=GDK_VERSION_4_8 \
+	-DADW_VERSION_MIN_REQUIRED=ADW_VERSION_1_2 -DADW_VERSION_MAX_ALLOWED=ADW_VERSION_1_2 \
 	-DG_LOG_DOMAIN=\"gchat\"
 GCHAT_CFLAGS = $(WARN_CFLAGS) -Wno-unused-parameter $(HARDEN_CFLAGS)
 GCHAT_LIBS = gchat/libgchat.a libchat/libchat.a $(GTK_LIBS)
@@ -37,6 +38,7 @@ GCHAT_LIBS = gchat/libgchat.a libchat/libchat.a $(GTK_LIBS)
 
 gchat_libgchat_a_SOURCES = \
 	gchat/gchat-application.c gchat/gchat-application.h \
+	gchat/gchat-preferences.c gchat/gchat-preferences.h \
 	gchat/gchat-ban.c gchat/gchat-ban.h \
 	gchat/gchat-command.c gchat/gchat-command.h \
 	gchat/gchat-config.c gchat/gchat-config.h \

@@ -1278,7 +1278,7 @@ audit_labels (GtkWidget *w, GString *bad)
 {
   gboolean control = GTK_IS_BUTTON (w) || GTK_IS_MENU_BUTTON (w) || GTK_IS_CHECK_BUTTON (w) ||
     GTK_IS_ENTRY (w) || GTK_IS_PASSWORD_ENTRY (w) || GTK_IS_SPIN_BUTTON (w) ||
-    GTK_IS_LIST_VIEW (w) || GTK_IS_LIST_BOX (w);
+    GTK_IS_LIST_VIEW (w) || GTK_IS_LIST_BOX (w) || GTK_IS_SWITCH (w);
 
   if (GTK_IS_WINDOW_CONTROLS (w) || !gtk_widget_get_visible (w))
     return;
@@ -1354,6 +1354,81 @@ test_accessible_labels (void)
   g_assert_cmpuint (audited, >=, 50);
 }
 
+/* The first GtkSwitch under @w, or NULL. */
+static GtkWidget *
+find_switch (GtkWidget *w)
+{
+  if (GTK_IS_SWITCH (w))
+    return w;
+  for (GtkWidget *child = gtk_widget_get_first_child (w); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    GtkWidget *found = find_switch (child);
+
+    if (found != NULL)
+      return found;
+  }
+  return NULL;
+}
+
+/* Whether libadwaita shows the dark style now. */
+static gboolean
+style_is_dark (gpointer data)
+{
+  return adw_style_manager_get_dark (adw_style_manager_get_default ()) == GPOINTER_TO_INT (data);
+}
+
+/*
+ * Preferences (Ctrl+comma, chat.preferences): the style follows the system
+ * until the switch forces dark; the choice is saved.
+ */
+static void
+test_preferences (void)
+{
+  g_autoptr (GString) bad = g_string_new (NULL);
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autofree char *path = gchat_config_path ();
+  GtkWidget       *prefs;
+  GtkWidget       *sw;
+
+  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()),
+                   ==,
+                   ADW_COLOR_SCHEME_DEFAULT);
+  g_action_group_activate_action (gchat_window_get_actions (window), "preferences", NULL);
+  prefs = gui_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  gui_drain ();
+  /* The page, not the window's own (hidden) search results. */
+  audit_labels (
+    GTK_WIDGET (adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (prefs))),
+    bad);
+  if (bad->len > 0)
+    g_error ("controls without an accessible name:%s", bad->str);
+  sw = find_switch (prefs);
+  g_assert_nonnull (sw);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (sw),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Dark style");
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (sw)));
+  gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
+  g_assert_true (gui_wait_for (style_is_dark, GINT_TO_POINTER (TRUE)));
+  g_assert_true (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL));
+  g_assert_true (g_key_file_get_boolean (kf, "appearance", "dark-style", NULL));
+  gui_screenshot ("gchat-preferences-dark.png");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gui_drain ();
+  gui_screenshot ("gchat-dark.png");
+  prefs = NULL;
+  g_action_group_activate_action (gchat_window_get_actions (window), "preferences", NULL);
+  prefs = gui_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+  sw = find_switch (prefs);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+  gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()),
+                   ==,
+                   ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 /* Cancel closes each dialog; the dialogs share that code (gchat-dialog.c). */
 static void
 test_dialog_cancel (void)
@@ -1408,6 +1483,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/reconnect", test_reconnect);
   g_test_add_func ("/gui/narrow", test_narrow);
   g_test_add_func ("/gui/accessible-labels", test_accessible_labels);
+  g_test_add_func ("/gui/preferences", test_preferences);
   g_test_add_func ("/gui/dialog-cancel", test_dialog_cancel);
   g_test_add_func ("/gui/connect-dialog", test_connect_dialog);
   g_test_add_func ("/gui/close", test_close);
