@@ -18,4 +18,5 @@ EXTRA_DIST += doc/gchat-typing.png
 EXTRA_DIST += doc/gchat-scrollback-loading.png doc/gchat-scrollback-beginning.png
 
 # libadwaita: the preferences window and the dark style (branch gchat).
-EXTRA_DIST += doc/gchat-preferences-dark.png doc/gchat-dark.png
+EXTRA_DIST += doc/gchat-preferences-dark.png doc/gchat-dark.png doc/gchat-narrow-sidebar.png \
+	doc/gchat-toast.png

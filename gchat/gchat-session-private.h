@@ -76,6 +76,7 @@ typedef struct
 
 /* gchat-session.c */
 void gchat_session_announce_error (GchatSession *self, const char *text);
+void gchat_session_toast (GchatSession *self, const char *text);
 void gchat_session_notify_message (GchatSession *self, GchatConversation *conv, GchatMessage *msg);
 gboolean gchat_session_set_away_flag (GchatSession *self, gboolean away);
 const char * gchat_session_last_arg (const struct chat_msg *m);

@@ -216,6 +216,9 @@ gchat_session_transfer_status (GchatSession  *self,
   gchat_conversation_add_text (gchat_session_transfer_conversation (self, t),
                                GCHAT_MESSAGE_EVENT,
                                text);
+  /* Whether they took it is news wherever one is in the window. */
+  if (g_ascii_strcasecmp (state, "ACCEPTED") != 0)
+    gchat_session_toast (self, text);
 }
 
 /* More of a download is on disk: acknowledge exactly that much. */

@@ -29,7 +29,7 @@ enum { PROP_0, PROP_STATUS, PROP_STATE, PROP_AWAY, PROP_OPERATOR, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
-enum { SIG_CONVERSATION_OPENED, SIG_NOTIFY_MESSAGE, SIG_SERVER_ERROR, LAST_SIGNAL };
+enum { SIG_CONVERSATION_OPENED, SIG_NOTIFY_MESSAGE, SIG_SERVER_ERROR, SIG_TOAST, LAST_SIGNAL };
 
 static guint signals[LAST_SIGNAL];
 
@@ -90,6 +90,13 @@ void
 gchat_session_announce_error (GchatSession *self, const char *text)
 {
   g_signal_emit (self, signals[SIG_SERVER_ERROR], 0, text);
+}
+
+/* Transient news for a moment on screen (::toast); the caller also logs it. */
+void
+gchat_session_toast (GchatSession *self, const char *text)
+{
+  g_signal_emit (self, signals[SIG_TOAST], 0, text);
 }
 
 /* Ask the window to notify about @msg in @conv (::notify-message). */
@@ -678,6 +685,17 @@ gchat_session_class_init (GchatSessionClass *klass)
                                               2,
                                               GCHAT_TYPE_CONVERSATION,
                                               GCHAT_TYPE_MESSAGE);
+  /** GchatSession::toast: transient news ("bob declined the file"), in words. */
+  signals[SIG_TOAST] = g_signal_new ("toast",
+                                     G_TYPE_FROM_CLASS (klass),
+                                     G_SIGNAL_RUN_LAST,
+                                     0,
+                                     NULL,
+                                     NULL,
+                                     NULL,
+                                     G_TYPE_NONE,
+                                     1,
+                                     G_TYPE_STRING);
   /** GchatSession::server-error: an error from the server, in words, for the info bar. */
   signals[SIG_SERVER_ERROR] = g_signal_new ("server-error",
                                             G_TYPE_FROM_CLASS (klass),

@@ -27,7 +27,7 @@ G_BEGIN_DECLS
 
 struct _GchatWindow
 {
-  GtkApplicationWindow parent_instance;
+  AdwApplicationWindow parent_instance;
 
   gboolean account_fresh; /* the config's account is not handed to the connection yet */
   gboolean login_error;   /* the info bar says why logging in failed: keep it once connected */
@@ -38,6 +38,9 @@ struct _GchatWindow
   GtkRevealer     *infobar_revealer;
   GtkLabel        *infobar_label;
   GtkWidget       *sidebar;
+  AdwLeaflet      *leaflet; /* folds the sidebar away when narrow */
+  GtkWidget       *content;
+  AdwToastOverlay *toast_overlay;
   GtkListBox      *server_list;
   GtkListBox      *groups_list;
   GtkListBox      *private_list;

@@ -281,11 +281,19 @@ gchat_window_show_join_dialog (GchatWindow *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Transient news from the session: a toast. */
+static void
+on_session_toast (GchatSession *session, const char *text, GchatWindow *self)
+{
+  gchat_window_toast (self, text);
+}
+
 /* Follow the session: errors, certificates, conversations, state (from gchat_window_init). */
 void
 gchat_window_session_init (GchatWindow *self)
 {
   g_signal_connect (self->session, "server-error", G_CALLBACK (on_server_error), self);
+  g_signal_connect (self->session, "toast", G_CALLBACK (on_session_toast), self);
   g_signal_connect_object (gchat_session_get_connection (self->session),
                            "certificate-unknown",
                            G_CALLBACK (on_certificate_unknown),

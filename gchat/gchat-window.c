@@ -16,7 +16,7 @@
 #include "chat.h"
 #include "gchat-window-private.h"
 
-G_DEFINE_FINAL_TYPE (GchatWindow, gchat_window, GTK_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (GchatWindow, gchat_window, ADW_TYPE_APPLICATION_WINDOW)
 
 
 /* Filter: conversations of one kind (the kind is the filter's data). */
@@ -180,19 +180,54 @@ gchat_window_apply_layout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Watch the width: crossing GCHAT_WINDOW_NARROW changes the layout. */
+/*
+ * The leaflet folded or unfolded: narrow is folded. Folded, the sidebar is
+ * a page of its own (kept visible: the button goes to it, not hides it).
+ */
 static void
-gchat_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+on_leaflet_folded_cb (AdwLeaflet *leaflet, GParamSpec *pspec, GchatWindow *self)
 {
-  GchatWindow *self = GCHAT_WINDOW (widget);
-  gboolean     narrow = width < GCHAT_WINDOW_NARROW;
+  gboolean narrow = adw_leaflet_get_folded (leaflet);
 
-  GTK_WIDGET_CLASS (gchat_window_parent_class)->size_allocate (widget, width, height, baseline);
+  if (narrow)
+    gtk_widget_set_visible (self->sidebar, TRUE);
   if (narrow != self->narrow) {
     self->narrow = narrow;
     if (self->layout_idle == 0)
       self->layout_idle = g_idle_add (gchat_window_apply_layout, self);
   }
+}
+
+/* The sidebar button: wide, it shows or hides the sidebar; narrow, it goes to it or back. */
+static void
+on_sidebar_button_active (GtkToggleButton *button, GParamSpec *pspec, GchatWindow *self)
+{
+  gboolean active = gtk_toggle_button_get_active (button);
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, active ? self->sidebar : self->content);
+  else
+    gtk_widget_set_visible (self->sidebar, active);
+}
+
+/* A swipe back (or the leaflet itself) changed the page: the button follows. */
+static void
+on_leaflet_visible_child (AdwLeaflet *leaflet, GParamSpec *pspec, GchatWindow *self)
+{
+  if (adw_leaflet_get_folded (leaflet))
+    gtk_toggle_button_set_active (self->sidebar_button,
+                                  adw_leaflet_get_visible_child (leaflet) == self->sidebar);
+}
+
+/** gchat_window_toast: show @text for a moment over the conversation (transient news). */
+void
+gchat_window_toast (GchatWindow *self, const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  g_return_if_fail (GCHAT_IS_WINDOW (self));
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /** gchat_window_get_narrow: whether the narrow layout is in use. */
@@ -314,7 +349,6 @@ gchat_window_class_init (GchatWindowClass *klass)
 
   object_class->dispose = gchat_window_dispose;
   object_class->finalize = gchat_window_finalize;
-  widget_class->size_allocate = gchat_window_size_allocate;
   window_class->close_request = gchat_window_close_request;
 
   g_type_ensure (GCHAT_TYPE_MEMBER_LIST);
@@ -327,6 +361,9 @@ gchat_window_class_init (GchatWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, infobar_revealer);
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, infobar_label);
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, GchatWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, GchatWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, GchatWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, server_list);
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, groups_list);
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, private_list);
@@ -347,6 +384,7 @@ gchat_window_class_init (GchatWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GchatWindow, member_list);
   gtk_widget_class_bind_template_callback (widget_class, on_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_contacts_list_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_cb);
   gchat_window_view_class_init (widget_class);
   gchat_window_session_class_init (widget_class);
 }
@@ -357,11 +395,11 @@ gchat_window_init (GchatWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->history = g_ptr_array_new_with_free_func (g_free);
   gchat_window_actions_init (self);
-  g_object_bind_property (self->sidebar_button,
-                          "active",
-                          self->sidebar,
-                          "visible",
-                          G_BINDING_SYNC_CREATE);
+  g_signal_connect (self->sidebar_button, "notify::active", G_CALLBACK (on_sidebar_button_active), self);
+  g_signal_connect (self->leaflet,
+                    "notify::visible-child",
+                    G_CALLBACK (on_leaflet_visible_child),
+                    self);
   gchat_window_view_init (self);
 
   self->session = gchat_session_new ();

@@ -958,6 +958,27 @@ drop_connection (void)
   g_assert_true (g_socket_shutdown (sock, TRUE, TRUE, NULL));
 }
 
+/* Whether a mapped label under @w reads @text. */
+static gboolean
+label_under (GtkWidget *w, const char *text)
+{
+  if (GTK_IS_LABEL (w) && gtk_widget_get_mapped (w) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (w)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (w); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_under (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the window shows a toast (or any label) reading @data. */
+static gboolean
+window_shows_label (gpointer data)
+{
+  return label_under (GTK_WIDGET (window), data);
+}
+
 /*
  * Step: the connection drops in the middle of an upload. After the
  * automatic reconnect gchat offers the same file again, goes on from where
@@ -989,6 +1010,9 @@ test_resume_upload (void)
   /* bob leaves the offer: it is not what this step is about. */
   decline = g_strdup_printf ("SENDFILE DECLINE %s", gchat_transfer_get_id (t));
   gui_raw_send (&bob, decline);
+  /* Transient news: a toast over the conversation, besides the line in it. */
+  g_assert_true (gui_wait_for (window_shows_label, (gpointer) "bob declined resume-up.bin"));
+  gui_screenshot ("gchat-toast.png");
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -1251,6 +1275,22 @@ test_narrow (void)
   g_assert_true (gui_wait_for (is_narrow, GINT_TO_POINTER (TRUE)));
   gui_drain ();
   gui_screenshot ("gchat-narrow.png");
+  {
+    GtkWidget *button = gui_find_by_id (GTK_WIDGET (window), "sidebar_button");
+    AdwLeaflet *leaflet = ADW_LEAFLET (gui_find_by_id (GTK_WIDGET (window), "leaflet"));
+    GtkWidget  *sidebar = gui_find_by_id (GTK_WIDGET (window), "sidebar");
+
+    g_assert_true (adw_leaflet_get_folded (leaflet));
+    g_assert_true (adw_leaflet_get_visible_child (leaflet) != sidebar);
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+    g_assert_true (adw_leaflet_get_visible_child (leaflet) == sidebar);
+    gui_drain ();
+    gui_screenshot ("gchat-narrow-sidebar.png");
+    /* Picking a conversation goes back to it. */
+    gchat_window_select_conversation (window, gchat_session_find (session, "#club"));
+    g_assert_true (adw_leaflet_get_visible_child (leaflet) != sidebar);
+    g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+  }
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
   g_assert_true (gui_wait_for (is_narrow, GINT_TO_POINTER (FALSE)));
 }
@@ -1313,7 +1353,7 @@ test_accessible_labels (void)
   gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
   gui_drain ();
   audit_labels (GTK_WIDGET (window), bad);
-  audit_labels (gtk_window_get_titlebar (GTK_WINDOW (window)), bad);
+  /* The header bar is part of the content in an AdwApplicationWindow. */
   audit_labels (connect, bad);
   audit_labels (gtk_window_get_titlebar (GTK_WINDOW (connect)), bad);
   audit_labels (join, bad);
