@@ -1259,6 +1259,66 @@ test_close (void)
   gui_raw_close (&carol);
 }
 
+/* The emoji chooser under @w, or NULL. */
+static GtkWidget *
+find_emoji_chooser (GtkWidget *w)
+{
+  if (GTK_IS_EMOJI_CHOOSER (w))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c)) {
+    GtkWidget *found = find_emoji_chooser (c);
+
+    if (found != NULL)
+      return found;
+  }
+  return NULL;
+}
+
+/* Whether the entry's emoji chooser is open. */
+static gboolean
+emoji_chooser_open (gpointer data)
+{
+  GtkWidget *chooser = find_emoji_chooser (data);
+
+  return chooser != NULL && gtk_widget_get_mapped (chooser);
+}
+
+/*
+ * Addresses in a message are links (the label's markup has <a href>, the
+ * sentence's full stop stays out of it); the entry has an emoji icon and
+ * its chooser (Ctrl+. as well) inserts into the line.
+ */
+static void
+test_links_and_emoji (void)
+{
+  GtkEntry        *entry = gchat_window_get_entry (window);
+  GchatMessageRow *row;
+  GtkLabel        *label;
+  GtkWidget       *chooser = NULL;
+
+  gui_raw_send (&bob, "PRIVMSG #test :the plan is on https://example.org/friday?a=1&b=2.");
+  g_assert_true (gui_wait_for (row_shown, (gpointer) "the plan is on https://example.org/friday?a=1&b=2."));
+  row = gui_find_row (window, "the plan is on https://example.org/friday?a=1&b=2.");
+  label = GTK_LABEL (gui_find_by_id (GTK_WIDGET (row), "text_label"));
+  g_assert_true (gtk_label_get_use_markup (label));
+  g_assert_nonnull (strstr (gtk_label_get_label (label),
+                            "<a href=\"https://example.org/friday?a=1&amp;b=2\">"));
+  gui_screenshot ("gchat-links.png");
+
+  g_assert_true (gtk_entry_get_icon_name (entry, GTK_ENTRY_ICON_SECONDARY) != NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+  /* The icon, as a click on it would (Ctrl+. runs the same chooser). */
+  g_signal_emit_by_name (entry, "icon-press", GTK_ENTRY_ICON_SECONDARY);
+  g_assert_true (gui_wait_for (emoji_chooser_open, entry));
+  gui_screenshot ("gchat-emoji.png");
+  chooser = find_emoji_chooser (GTK_WIDGET (entry));
+  g_assert_nonnull (chooser);
+  g_signal_emit_by_name (chooser, "emoji-picked", "🎉");
+  gtk_popover_popdown (GTK_POPOVER (chooser));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "🎉");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
 /* Narrow windows fold the sidebar away. */
 static gboolean
 is_narrow (gpointer data)
@@ -1507,6 +1567,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/contact-online", test_contact_online);
   g_test_add_func ("/gui/join-group", test_join_group);
   g_test_add_func ("/gui/messages", test_messages);
+  g_test_add_func ("/gui/links-and-emoji", test_links_and_emoji);
   g_test_add_func ("/gui/admin-menu", test_admin_menu);
   g_test_add_func ("/gui/private-unread", test_private_unread);
   g_test_add_func ("/gui/game", test_game);
