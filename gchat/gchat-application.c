@@ -81,9 +81,11 @@ gchat_application_startup (GApplication *app)
   static const char *const quit_accels[] = { "<Control>q", NULL };
   static const char *const join_accels[] = { "<Control>j", NULL };
   static const char *const prefs_accels[] = { "<Control>comma", NULL };
+  static const char *const switch_accels[] = { "<Control>k", NULL };
 
-  G_APPLICATION_CLASS (gchat_application_parent_class)->startup (app);
+  /* Before GtkApplication's startup, which looks for gtk/help-overlay.ui. */
   gchat_application_register_resources ();
+  G_APPLICATION_CLASS (gchat_application_parent_class)->startup (app);
   gtk_css_provider_load_from_resource (css, "/org/chatd/Gchat/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
@@ -95,6 +97,9 @@ gchat_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "chat.join-dialog", join_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "chat.preferences", prefs_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app),
+                                         "chat.switch-conversation",
+                                         switch_accels);
 }
 
 /* Show the window; connect at once when the options or the settings ask for it. */

@@ -9,6 +9,7 @@
 
 #include "chat.h"
 #include "gchat-preferences.h"
+#include "gchat-switcher.h"
 #include "gchat-window-private.h"
 
 /* chat.connect */
@@ -482,7 +483,27 @@ preferences_activated (GSimpleAction *action, GVariant *param, gpointer user_dat
   gtk_window_present (gchat_preferences_new (GTK_WINDOW (self), self->config));
 }
 
+/* The switcher chose @conv: show it. */
+static void
+on_switcher_chosen (GchatSwitcher *switcher, GchatConversation *conv, GchatWindow *self)
+{
+  gchat_window_select_conversation (self, conv);
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+}
+
+/* chat.switch-conversation (Ctrl+K): go to a conversation by typing its name. */
+static void
+switch_conversation_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow   *self = user_data;
+  GchatSwitcher *switcher = gchat_switcher_new (GTK_WINDOW (self), self->session);
+
+  g_signal_connect_object (switcher, "chosen", G_CALLBACK (on_switcher_chosen), self, 0);
+  gtk_window_present (GTK_WINDOW (switcher));
+}
+
 static const GActionEntry window_actions[] = {
+  { .name = "switch-conversation", .activate = switch_conversation_activated },
   { .name = "preferences", .activate = preferences_activated },
   { .name = "connect", .activate = connect_activated },
   { .name = "disconnect", .activate = disconnect_activated },

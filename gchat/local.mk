@@ -23,6 +23,7 @@ gchat_ui_files += \
 	gchat/gchat-server-info-dialog.ui
 # Typing notifications.
 gchat_ui_files += gchat/gchat-typing-indicator.ui
+gchat_ui_files += gchat/gtk/help-overlay.ui
 if BUILD_GCHAT
 bin_PROGRAMS += gchat/gchat
 noinst_LIBRARIES += gchat/libgchat.a
@@ -39,6 +40,7 @@ GCHAT_LIBS = gchat/libgchat.a libchat/libchat.a $(GTK_LIBS)
 gchat_libgchat_a_SOURCES = \
 	gchat/gchat-application.c gchat/gchat-application.h \
 	gchat/gchat-preferences.c gchat/gchat-preferences.h \
+	gchat/gchat-switcher.c gchat/gchat-switcher.h \
 	gchat/gchat-ban.c gchat/gchat-ban.h \
 	gchat/gchat-command.c gchat/gchat-command.h \
 	gchat/gchat-config.c gchat/gchat-config.h \

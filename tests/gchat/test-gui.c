@@ -25,6 +25,7 @@
 #include "gchat-password-dialog.h"
 #include "gchat-server-info-dialog.h"
 #include "gchat-stats-dialog.h"
+#include "gchat-switcher.h"
 #include "gchat-transfer-row.h"
 #include "gchat-trust-dialog.h"
 #include "gchat-window.h"
@@ -1529,6 +1530,55 @@ test_preferences (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* Whether @data (a GtkWidget) is mapped. */
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/*
+ * Ctrl+K: the switcher lists conversations whose name holds what is typed
+ * (any case), Enter goes to the first; Ctrl+? opens the shortcuts window.
+ * Driven through the accelerators, as a keyboard user would.
+ */
+static void
+test_switcher_and_shortcuts (void)
+{
+  GtkApplication *gapp = GTK_APPLICATION (app);
+  g_auto (GStrv) accels = gtk_application_get_accels_for_action (gapp, "chat.switch-conversation");
+  g_auto (GStrv) help = gtk_application_get_accels_for_action (gapp, "win.show-help-overlay");
+  g_autoptr (GString) bad = g_string_new (NULL);
+  GchatSwitcher *switcher;
+  GtkWidget     *overlay;
+
+  g_assert_cmpstr (accels[0], ==, "<Control>k");
+  g_assert_nonnull (help[0]);
+  gchat_window_select_conversation (window, gchat_session_get_server (session));
+  g_action_group_activate_action (gchat_window_get_actions (window), "switch-conversation", NULL);
+  switcher = GCHAT_SWITCHER (gui_find_toplevel (GCHAT_TYPE_SWITCHER));
+  g_assert_nonnull (switcher);
+  g_assert_true (gui_wait_for (widget_mapped, switcher));
+  audit_labels (GTK_WIDGET (switcher), bad);
+  if (bad->len > 0)
+    g_error ("controls without an accessible name:%s", bad->str);
+  gtk_editable_set_text (gchat_switcher_get_entry (switcher), "TE");
+  gui_drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_switcher_get_matches (switcher)), ==, 1);
+  gui_screenshot ("gchat-switcher.png");
+  g_signal_emit_by_name (gchat_switcher_get_entry (switcher), "activate");
+  g_assert_null (gui_find_toplevel (GCHAT_TYPE_SWITCHER));
+  g_assert_cmpstr (gchat_conversation_get_name (gchat_window_get_shown (window)), ==, "#test");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  overlay = gui_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (overlay);
+  g_assert_true (gui_wait_for (widget_mapped, overlay));
+  gui_drain ();
+  gui_screenshot ("gchat-shortcuts.png");
+  gtk_widget_set_visible (overlay, FALSE);
+}
+
 /* Cancel closes each dialog; the dialogs share that code (gchat-dialog.c). */
 static void
 test_dialog_cancel (void)
@@ -1585,6 +1635,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/narrow", test_narrow);
   g_test_add_func ("/gui/accessible-labels", test_accessible_labels);
   g_test_add_func ("/gui/preferences", test_preferences);
+  g_test_add_func ("/gui/switcher-and-shortcuts", test_switcher_and_shortcuts);
   g_test_add_func ("/gui/dialog-cancel", test_dialog_cancel);
   g_test_add_func ("/gui/connect-dialog", test_connect_dialog);
   g_test_add_func ("/gui/close", test_close);
