@@ -103,7 +103,10 @@ test_message_linkify (void)
   g_autofree char *b = gchat_message_linkify ("go to www.example.org, then (http://y.net/p).");
   g_autofree char *c = gchat_message_linkify ("no <b>links</b> & no markup");
 
-  g_assert_cmpstr (a, ==, "see <a href=\"https://x.org/a?b=1&amp;c=\">https://x.org/a?b=1&amp;c=</a>&lt;2&gt; now.");
+  g_assert_cmpstr (
+    a,
+    ==,
+    "see <a href=\"https://x.org/a?b=1&amp;c=\">https://x.org/a?b=1&amp;c=</a>&lt;2&gt; now.");
   g_assert_cmpstr (b,
                    ==,
                    "go to <a href=\"http://www.example.org\">www.example.org</a>, then (<a "
