@@ -480,15 +480,15 @@ command_logout (GchatSession *self, GchatCommand *cmd, GError **error)
 
 /* The handler of each command of gchat-command.c's table, by id. */
 static const GchatCommandFunc command_handlers[] = {
-  [GCHAT_COMMAND_SAY] = command_say,         [GCHAT_COMMAND_ME] = command_say,
-  [GCHAT_COMMAND_HELP] = command_help,       [GCHAT_COMMAND_CLOSE] = command_close,
-  [GCHAT_COMMAND_QUERY] = command_query,     [GCHAT_COMMAND_SENDFILE] = command_sendfile,
-  [GCHAT_COMMAND_JOIN] = command_join,       [GCHAT_COMMAND_PART] = command_part,
-  [GCHAT_COMMAND_MSG] = command_msg,         [GCHAT_COMMAND_TOPIC] = command_topic,
-  [GCHAT_COMMAND_KICK] = command_kick,       [GCHAT_COMMAND_BAN] = command_ban,
-  [GCHAT_COMMAND_INVITE] = command_invite,   [GCHAT_COMMAND_NICK] = command_nick,
-  [GCHAT_COMMAND_AWAY] = command_away,       [GCHAT_COMMAND_TTT] = command_ttt,
-  [GCHAT_COMMAND_QUOTE] = command_quote,     [GCHAT_COMMAND_PASSWORD] = command_password,
+  [GCHAT_COMMAND_SAY] = command_say,       [GCHAT_COMMAND_ME] = command_say,
+  [GCHAT_COMMAND_HELP] = command_help,     [GCHAT_COMMAND_CLOSE] = command_close,
+  [GCHAT_COMMAND_QUERY] = command_query,   [GCHAT_COMMAND_SENDFILE] = command_sendfile,
+  [GCHAT_COMMAND_JOIN] = command_join,     [GCHAT_COMMAND_PART] = command_part,
+  [GCHAT_COMMAND_MSG] = command_msg,       [GCHAT_COMMAND_TOPIC] = command_topic,
+  [GCHAT_COMMAND_KICK] = command_kick,     [GCHAT_COMMAND_BAN] = command_ban,
+  [GCHAT_COMMAND_INVITE] = command_invite, [GCHAT_COMMAND_NICK] = command_nick,
+  [GCHAT_COMMAND_AWAY] = command_away,     [GCHAT_COMMAND_TTT] = command_ttt,
+  [GCHAT_COMMAND_QUOTE] = command_quote,   [GCHAT_COMMAND_PASSWORD] = command_password,
   [GCHAT_COMMAND_LOGOUT] = command_logout,
 };
 

@@ -126,7 +126,8 @@ gchat_session_history_fail (GchatSession *self, const struct chat_msg *m)
 
     if (r->batch == NULL && chat_casecmp (r->target, m->argv[2]) == 0)
       req = r;
-    else if (r->batch == NULL && r->older == older && strstr (gchat_session_last_arg (m), r->target) != NULL)
+    else if (r->batch == NULL && r->older == older &&
+             strstr (gchat_session_last_arg (m), r->target) != NULL)
       req = r;
   }
   for (guint i = 0; i < self->history_requests->len && req == NULL; i++) {

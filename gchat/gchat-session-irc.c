@@ -530,7 +530,8 @@ handle_away (GchatSession *self, const struct chat_msg *m, const char *nick)
 static void
 handle_error (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
-  g_autofree char *text = g_strdup_printf ("The server closed the connection: %s", gchat_session_last_arg (m));
+  g_autofree char *text =
+    g_strdup_printf ("The server closed the connection: %s", gchat_session_last_arg (m));
 
   gchat_session_error (self, self->server, text);
 }

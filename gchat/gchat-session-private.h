@@ -78,20 +78,24 @@ typedef struct
 void gchat_session_announce_error (GchatSession *self, const char *text);
 void gchat_session_toast (GchatSession *self, const char *text);
 void gchat_session_notify_message (GchatSession *self, GchatConversation *conv, GchatMessage *msg);
-gboolean gchat_session_set_away_flag (GchatSession *self, gboolean away);
-const char * gchat_session_last_arg (const struct chat_msg *m);
-GchatConversation * gchat_session_note_target (GchatSession *self);
+gboolean           gchat_session_set_away_flag (GchatSession *self, gboolean away);
+const char        *gchat_session_last_arg (const struct chat_msg *m);
+GchatConversation *gchat_session_note_target (GchatSession *self);
 void gchat_session_error (GchatSession *self, GchatConversation *conv, const char *text);
-GchatConversation * gchat_session_ensure (GchatSession         *self, GchatConversationKind kind, const char           *name, gboolean              focus);
-void gchat_session_update_operator (GchatSession *self, GchatConversation *conv);
-char * gchat_session_text_from (const struct chat_msg *m, int first);
-char * gchat_session_numeric_text (const struct chat_msg *m);
+GchatConversation *gchat_session_ensure (GchatSession         *self,
+                                         GchatConversationKind kind,
+                                         const char           *name,
+                                         gboolean              focus);
+void               gchat_session_update_operator (GchatSession *self, GchatConversation *conv);
+char              *gchat_session_text_from (const struct chat_msg *m, int first);
+char              *gchat_session_numeric_text (const struct chat_msg *m);
 void gchat_session_presence_list (GchatSession *self, const char *list, char sep, GchatPresence p);
 void gchat_session_ison (GchatSession *self, const struct chat_msg *m);
 gboolean gchat_session_ison_tick (gpointer user_data);
-void gchat_session_presence_seen (GchatSession *self, const char *nick, GchatPresence p);
-void gchat_session_update_status (GchatSession *self);
-gboolean gchat_session_fail (GchatSession *self, GError **error, const char *format, ...) G_GNUC_PRINTF (3, 4);
+void     gchat_session_presence_seen (GchatSession *self, const char *nick, GchatPresence p);
+void     gchat_session_update_status (GchatSession *self);
+gboolean gchat_session_fail (GchatSession *self, GError **error, const char *format, ...)
+  G_GNUC_PRINTF (3, 4);
 gboolean gchat_session_check_online (GchatSession *self, GError **error);
 
 /* gchat-session-irc.c */
@@ -101,39 +105,54 @@ void gchat_session_dispatch (GchatConnection *conn, gpointer msg, gpointer user_
 void gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m);
 
 /* gchat-session-groups.c */
-void gchat_session_request_whox (GchatSession *self, const char *channel);
+void     gchat_session_request_whox (GchatSession *self, const char *channel);
 gboolean gchat_session_whox_reply (GchatSession *self, const struct chat_msg *m);
 gboolean gchat_session_whox_end (GchatSession *self, const struct chat_msg *m);
-void gchat_session_member_account (GchatSession *self, const char *nick, const char *account);
+void     gchat_session_member_account (GchatSession *self, const char *nick, const char *account);
 void gchat_session_handle_account (GchatSession *self, const struct chat_msg *m, const char *nick);
-void gchat_session_group_mode (GchatSession          *self, GchatConversation     *conv, const char            *nick, const struct chat_msg *m);
+void gchat_session_group_mode (GchatSession          *self,
+                               GchatConversation     *conv,
+                               const char            *nick,
+                               const struct chat_msg *m);
 void gchat_session_group_numeric (GchatSession *self, int num, const struct chat_msg *m);
-void gchat_session_handle_chanadmin (GchatSession *self, const struct chat_msg *m, const char *nick);
+void gchat_session_handle_chanadmin (GchatSession          *self,
+                                     const struct chat_msg *m,
+                                     const char            *nick);
 gboolean gchat_session_chanadmin_fail (GchatSession *self, const struct chat_msg *m);
-void gchat_session_chanadmin_ask (GchatSession *self, const char *channel);
-void gchat_session_names (GchatSession *self, const struct chat_msg *m);
-void gchat_session_names_end (GchatSession *self, const struct chat_msg *m);
+void     gchat_session_chanadmin_ask (GchatSession *self, const char *channel);
+void     gchat_session_names (GchatSession *self, const struct chat_msg *m);
+void     gchat_session_names_end (GchatSession *self, const struct chat_msg *m);
 
 /* gchat-session-history.c */
-void gchat_session_history_request_free (gpointer data);
-GchatHistoryRequest * gchat_session_history_request (GchatSession *self, const char *target, const char *batch);
-gboolean gchat_session_history_fail (GchatSession *self, const struct chat_msg *m);
-void gchat_session_history_reset (GchatSession *self);
+void                 gchat_session_history_request_free (gpointer data);
+GchatHistoryRequest *gchat_session_history_request (GchatSession *self,
+                                                    const char   *target,
+                                                    const char   *batch);
+gboolean             gchat_session_history_fail (GchatSession *self, const struct chat_msg *m);
+void                 gchat_session_history_reset (GchatSession *self);
 void gchat_session_handle_batch (GchatSession *self, const struct chat_msg *m, const char *nick);
 void gchat_session_request_history (GchatSession *self, const char *target);
-void gchat_session_handle_chathistory (GchatSession *self, const struct chat_msg *m, const char *nick);
+void gchat_session_handle_chathistory (GchatSession          *self,
+                                       const struct chat_msg *m,
+                                       const char            *nick);
 void gchat_session_restore_queries (GchatSession *self);
 
 /* gchat-session-transfers.c */
 void gchat_session_handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick);
 gboolean gchat_session_sendfile_fail (GchatSession *self, const struct chat_msg *m);
-void gchat_session_pause_uploads (GchatSession *self);
-void gchat_session_resume_uploads (GchatSession *self);
+void     gchat_session_pause_uploads (GchatSession *self);
+void     gchat_session_resume_uploads (GchatSession *self);
 
 /* gchat-session-games.c */
-void gchat_session_record_arrived (GchatServerRequests *requests, const char          *nick, const char          *error, GchatSession        *self);
-void gchat_session_handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick);
-gboolean gchat_session_ttt_play (GchatSession *self, const char *nick, const char *cell, GError **error);
+void     gchat_session_record_arrived (GchatServerRequests *requests,
+                                       const char          *nick,
+                                       const char          *error,
+                                       GchatSession        *self);
+void     gchat_session_handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick);
+gboolean gchat_session_ttt_play (GchatSession *self,
+                                 const char   *nick,
+                                 const char   *cell,
+                                 GError      **error);
 
 /* gchat-session-reconnect.c */
 void gchat_session_welcome (GchatSession *self);

@@ -34,8 +34,7 @@ switcher_match (gpointer item, gpointer user_data)
 {
   GchatSwitcher   *self = user_data;
   g_autofree char *name = g_utf8_casefold (gchat_conversation_get_name (item), -1);
-  g_autofree char *typed =
-    g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->entry)), -1);
+  g_autofree char *typed = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->entry)), -1);
 
   return strstr (name, typed) != NULL;
 }

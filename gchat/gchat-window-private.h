@@ -91,7 +91,11 @@ void gchat_window_view_init (GchatWindow *self);
 void gchat_window_view_class_init (GtkWidgetClass *widget_class);
 
 /* gchat-window-session.c */
-void gchat_window_contacts_changed (GListModel *model, guint pos, guint removed, guint added, GchatWindow *self);
+void gchat_window_contacts_changed (GListModel  *model,
+                                    guint        pos,
+                                    guint        removed,
+                                    guint        added,
+                                    GchatWindow *self);
 void gchat_window_session_init (GchatWindow *self);
 void gchat_window_session_class_init (GtkWidgetClass *widget_class);
 

@@ -178,7 +178,11 @@ on_session_state (GObject *object, GParamSpec *pspec, GchatWindow *self)
 
 /* Save the contact list whenever it changes. */
 void
-gchat_window_contacts_changed (GListModel *model, guint pos, guint removed, guint added, GchatWindow *self)
+gchat_window_contacts_changed (GListModel  *model,
+                               guint        pos,
+                               guint        removed,
+                               guint        added,
+                               GchatWindow *self)
 {
   guint n = g_list_model_get_n_items (model);
   g_autoptr (GError) error = NULL;

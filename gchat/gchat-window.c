@@ -395,7 +395,10 @@ gchat_window_init (GchatWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->history = g_ptr_array_new_with_free_func (g_free);
   gchat_window_actions_init (self);
-  g_signal_connect (self->sidebar_button, "notify::active", G_CALLBACK (on_sidebar_button_active), self);
+  g_signal_connect (self->sidebar_button,
+                    "notify::active",
+                    G_CALLBACK (on_sidebar_button_active),
+                    self);
   g_signal_connect (self->leaflet,
                     "notify::visible-child",
                     G_CALLBACK (on_leaflet_visible_child),

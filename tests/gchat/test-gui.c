@@ -1266,7 +1266,8 @@ find_emoji_chooser (GtkWidget *w)
 {
   if (GTK_IS_EMOJI_CHOOSER (w))
     return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c)) {
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+       c = gtk_widget_get_next_sibling (c)) {
     GtkWidget *found = find_emoji_chooser (c);
 
     if (found != NULL)
@@ -1298,12 +1299,13 @@ test_links_and_emoji (void)
   GtkWidget       *chooser = NULL;
 
   gui_raw_send (&bob, "PRIVMSG #test :the plan is on https://example.org/friday?a=1&b=2.");
-  g_assert_true (gui_wait_for (row_shown, (gpointer) "the plan is on https://example.org/friday?a=1&b=2."));
+  g_assert_true (
+    gui_wait_for (row_shown, (gpointer) "the plan is on https://example.org/friday?a=1&b=2."));
   row = gui_find_row (window, "the plan is on https://example.org/friday?a=1&b=2.");
   label = GTK_LABEL (gui_find_by_id (GTK_WIDGET (row), "text_label"));
   g_assert_true (gtk_label_get_use_markup (label));
-  g_assert_nonnull (strstr (gtk_label_get_label (label),
-                            "<a href=\"https://example.org/friday?a=1&amp;b=2\">"));
+  g_assert_nonnull (
+    strstr (gtk_label_get_label (label), "<a href=\"https://example.org/friday?a=1&amp;b=2\">"));
   gui_screenshot ("gchat-links.png");
 
   g_assert_true (gtk_entry_get_icon_name (entry, GTK_ENTRY_ICON_SECONDARY) != NULL);
@@ -1337,7 +1339,7 @@ test_narrow (void)
   gui_drain ();
   gui_screenshot ("gchat-narrow.png");
   {
-    GtkWidget *button = gui_find_by_id (GTK_WIDGET (window), "sidebar_button");
+    GtkWidget  *button = gui_find_by_id (GTK_WIDGET (window), "sidebar_button");
     AdwLeaflet *leaflet = ADW_LEAFLET (gui_find_by_id (GTK_WIDGET (window), "leaflet"));
     GtkWidget  *sidebar = gui_find_by_id (GTK_WIDGET (window), "sidebar");
 
@@ -1499,9 +1501,9 @@ test_preferences (void)
   g_assert_nonnull (prefs);
   gui_drain ();
   /* The page, not the window's own (hidden) search results. */
-  audit_labels (
-    GTK_WIDGET (adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (prefs))),
-    bad);
+  audit_labels (GTK_WIDGET (
+                  adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (prefs))),
+                bad);
   if (bad->len > 0)
     g_error ("controls without an accessible name:%s", bad->str);
   sw = find_switch (prefs);
