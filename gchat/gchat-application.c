@@ -64,7 +64,6 @@ about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   adw_about_window_set_version (about, VERSION);
   adw_about_window_set_comments (about, "A desktop client for chatd");
   adw_about_window_set_license_type (about, GTK_LICENSE_MIT_X11);
-  adw_about_window_set_website (about, "https://github.com/chatd/chatd");
   gtk_window_set_transient_for (GTK_WINDOW (about), parent);
   gtk_window_present (GTK_WINDOW (about));
 }

@@ -100,10 +100,10 @@ gchat_gchat_LDADD = $(GCHAT_LIBS)
 
 # Resources are registered by hand (--manual-register): a constructor in a
 # static library would be dropped by the linker.
-gchat/gchat-resources.c: gchat/gchat.gresource.xml $(gchat_ui_files)
+gchat/gchat-resources.c: gchat/gchat.gresource.xml $(gchat_ui_files) gchat/data/org.chatd.Gchat.svg
 	$(AM_V_GEN)$(MKDIR_P) gchat && $(GLIB_COMPILE_RESOURCES) --sourcedir=$(srcdir)/gchat \
 		--generate-source --manual-register --c-name gchat --target=$@ $(srcdir)/gchat/gchat.gresource.xml
-gchat/gchat-resources.h: gchat/gchat.gresource.xml $(gchat_ui_files)
+gchat/gchat-resources.h: gchat/gchat.gresource.xml $(gchat_ui_files) gchat/data/org.chatd.Gchat.svg
 	$(AM_V_GEN)$(MKDIR_P) gchat && $(GLIB_COMPILE_RESOURCES) --sourcedir=$(srcdir)/gchat \
 		--generate-header --manual-register --c-name gchat --target=$@ $(srcdir)/gchat/gchat.gresource.xml
 BUILT_SOURCES += gchat/gchat-resources.c gchat/gchat-resources.h

@@ -1530,6 +1530,15 @@ test_preferences (void)
                    ==,
                    ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* About gchat is an AdwAboutWindow. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  prefs = gui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (prefs);
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (prefs)), ==, "gchat");
+  gui_drain ();
+  gui_screenshot ("gchat-about.png");
+  gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
 /* Whether @data (a GtkWidget) is mapped. */
