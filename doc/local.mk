@@ -16,3 +16,8 @@ EXTRA_DIST += doc/gchat-server.png
 EXTRA_DIST += doc/gchat-typing.png
 # Loading earlier messages on scrolling up (branch gchat-scrollback).
 EXTRA_DIST += doc/gchat-scrollback-loading.png doc/gchat-scrollback-beginning.png
+
+# libadwaita: the preferences window and the dark style (branch gchat).
+EXTRA_DIST += doc/gchat-preferences-dark.png doc/gchat-dark.png doc/gchat-narrow-sidebar.png \
+	doc/gchat-toast.png doc/gchat-links.png doc/gchat-emoji.png \
+	doc/gchat-switcher.png doc/gchat-shortcuts.png doc/gchat-about.png

@@ -9,11 +9,12 @@
 
 #include "gchat-application.h"
 #include "gchat-resources.h"
+#include "gchat-preferences.h"
 #include "gchat-window.h"
 
 struct _GchatApplication
 {
-  GtkApplication parent_instance;
+  AdwApplication parent_instance;
 
   char    *host;
   int      port;
@@ -21,7 +22,7 @@ struct _GchatApplication
   gboolean connect;
 };
 
-G_DEFINE_FINAL_TYPE (GchatApplication, gchat_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (GchatApplication, gchat_application, ADW_TYPE_APPLICATION)
 
 /** gchat_application_register_resources: make the .ui and .css files available (once). */
 void
@@ -56,18 +57,15 @@ about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
 
-  gtk_show_about_dialog (parent,
-                         "program-name",
-                         "gchat",
-                         "logo-icon-name",
-                         GCHAT_APPLICATION_ID,
-                         "version",
-                         VERSION,
-                         "comments",
-                         "A desktop client for chatd",
-                         "license-type",
-                         GTK_LICENSE_MIT_X11,
-                         NULL);
+  AdwAboutWindow *about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+
+  adw_about_window_set_application_name (about, "gchat");
+  adw_about_window_set_application_icon (about, GCHAT_APPLICATION_ID);
+  adw_about_window_set_version (about, VERSION);
+  adw_about_window_set_comments (about, "A desktop client for chatd");
+  adw_about_window_set_license_type (about, GTK_LICENSE_MIT_X11);
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static const GActionEntry app_actions[] = {
@@ -81,9 +79,12 @@ gchat_application_startup (GApplication *app)
   g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
   static const char *const quit_accels[] = { "<Control>q", NULL };
   static const char *const join_accels[] = { "<Control>j", NULL };
+  static const char *const prefs_accels[] = { "<Control>comma", NULL };
+  static const char *const switch_accels[] = { "<Control>k", NULL };
 
-  G_APPLICATION_CLASS (gchat_application_parent_class)->startup (app);
+  /* Before GtkApplication's startup, which looks for gtk/help-overlay.ui. */
   gchat_application_register_resources ();
+  G_APPLICATION_CLASS (gchat_application_parent_class)->startup (app);
   gtk_css_provider_load_from_resource (css, "/org/chatd/Gchat/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
@@ -94,6 +95,10 @@ gchat_application_startup (GApplication *app)
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "chat.join-dialog", join_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "chat.preferences", prefs_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app),
+                                         "chat.switch-conversation",
+                                         switch_accels);
 }
 
 /* Show the window; connect at once when the options or the settings ask for it. */
@@ -109,6 +114,7 @@ gchat_application_activate (GApplication *app)
     return;
   }
   config = gchat_config_load ();
+  gchat_preferences_apply_style (config);
   if (self->host != NULL) {
     g_free (config->host);
     config->host = g_strdup (self->host);

@@ -16,6 +16,7 @@ struct command_entry
   GchatCommandId id;
   guint          min_args;
   guint          max_args; /* the last argument takes the rest of the line */
+  gboolean       offline;  /* works without a connection (or says so itself) */
   const char    *usage;
 };
 
@@ -27,9 +28,15 @@ static const struct command_entry commands[] = {
     .max_args = 1,
     .usage = "/away [message] (no message: back)" },
   { .name = "ban", .id = GCHAT_COMMAND_BAN, .min_args = 1, .max_args = 1, .usage = "/ban nick" },
-  { .name = "close", .id = GCHAT_COMMAND_CLOSE, .min_args = 0, .max_args = 0, .usage = "/close" },
+  { .name = "close",
+    .id = GCHAT_COMMAND_CLOSE,
+    .offline = TRUE,
+    .min_args = 0,
+    .max_args = 0,
+    .usage = "/close" },
   { .name = "help",
     .id = GCHAT_COMMAND_HELP,
+    .offline = TRUE,
     .min_args = 0,
     .max_args = 0,
     .usage = "/help (this list)" },
@@ -53,7 +60,12 @@ static const struct command_entry commands[] = {
     .min_args = 0,
     .max_args = 0,
     .usage = "/logout (stay connected, without the account)" },
-  { .name = "me", .id = GCHAT_COMMAND_ME, .min_args = 1, .max_args = 1, .usage = "/me action" },
+  { .name = "me",
+    .id = GCHAT_COMMAND_ME,
+    .offline = TRUE,
+    .min_args = 1,
+    .max_args = 1,
+    .usage = "/me action" },
   { .name = "msg",
     .id = GCHAT_COMMAND_MSG,
     .min_args = 2,
@@ -76,6 +88,7 @@ static const struct command_entry commands[] = {
     .usage = "/password old-password new-password" },
   { .name = "query",
     .id = GCHAT_COMMAND_QUERY,
+    .offline = TRUE,
     .min_args = 1,
     .max_args = 2,
     .usage = "/query nick [text]" },
@@ -86,6 +99,7 @@ static const struct command_entry commands[] = {
     .usage = "/quote raw line" },
   { .name = "sendfile",
     .id = GCHAT_COMMAND_SENDFILE,
+    .offline = TRUE,
     .min_args = 1,
     .max_args = 2,
     .usage = "/sendfile [nick|#group] file (no target: this conversation)" },
@@ -187,6 +201,7 @@ gchat_command_parse (const char *input, GchatCommand *cmd, GError **error)
   }
   cmd->id = entry->id;
   cmd->name = entry->name;
+  cmd->online = !entry->offline;
   cmd->argc = entry->max_args > 0 ? command_split (rest, entry->max_args, cmd->argv) : 0;
   if (cmd->argc < entry->min_args ||
       (entry->max_args == 0 && strspn (rest, " ") != strlen (rest))) {

@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  GCHAT_COMMAND_SAY, /* plain text (or "//text") for the current conversation */
+  GCHAT_COMMAND_SAY = 0, /* plain text (or "//text") for the current conversation */
   GCHAT_COMMAND_JOIN,
   GCHAT_COMMAND_PART,
   GCHAT_COMMAND_MSG,
@@ -32,6 +32,7 @@ typedef struct
 {
   GchatCommandId id;
   const char    *name;
+  gboolean       online; /* needs a connection (the table says) */
   guint          argc;
   char          *argv[3];
 } GchatCommand;

@@ -17,6 +17,7 @@
 #define GROUP_CONTACTS "contacts"
 #define GROUP_TRUST "trust"
 #define GROUP_PRIVACY "privacy"
+#define GROUP_APPEARANCE "appearance"
 #define DEFAULT_PORT 6667
 
 /** gchat_config_path: where the key file lives. */
@@ -55,6 +56,7 @@ gchat_config_load (void)
   /* Typing notifications go out unless the user turned them off. */
   config->hide_typing = g_key_file_has_key (kf, GROUP_PRIVACY, "send-typing", NULL) &&
     !g_key_file_get_boolean (kf, GROUP_PRIVACY, "send-typing", NULL);
+  config->dark = g_key_file_get_boolean (kf, GROUP_APPEARANCE, "dark-style", NULL);
   if (config->host == NULL)
     config->host = g_strdup ("localhost");
   if (config->nick == NULL)
@@ -84,6 +86,7 @@ gchat_config_save (const GchatConfig *config, GError **error)
   g_key_file_set_string (kf, GROUP_SERVER, "account", config->account ? config->account : "");
   g_key_file_set_boolean (kf, GROUP_SERVER, "autoconnect", config->autoconnect);
   g_key_file_set_boolean (kf, GROUP_PRIVACY, "send-typing", !config->hide_typing);
+  g_key_file_set_boolean (kf, GROUP_APPEARANCE, "dark-style", config->dark);
   if (config->contacts != NULL)
     g_key_file_set_string_list (kf,
                                 GROUP_CONTACTS,

@@ -17,6 +17,7 @@ typedef struct
   gboolean register_account; /* create the account first (not saved) */
   gboolean autoconnect;
   gboolean hide_typing; /* do not send typing notifications (saved as send-typing) */
+  gboolean dark;        /* dark style whatever the system prefers */
   GStrv    contacts;
 } GchatConfig;
 

@@ -138,7 +138,13 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
       } else if (kind == GCHAT_MESSAGE_ITEM) {
         gtk_label_set_text (self->text_label, "(an item this version of gchat cannot show)");
       } else {
-        gtk_label_set_text (self->text_label, text);
+        g_autofree char *links = gchat_message_linkify (text);
+
+        /* Addresses are links (activate-link opens them); the rest stays plain. */
+        if (links != NULL)
+          gtk_label_set_markup (self->text_label, links);
+        else
+          gtk_label_set_text (self->text_label, text);
       }
       /* Dimming is not heard: say that a loaded line is from earlier. */
       a11y = g_strdup_printf ("%s%s%s at %s: %s",
@@ -150,6 +156,16 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
       break;
   }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+}
+
+/* A link in a message: open it with the desktop's handler (gtk_show_uri: GTK 4.8). */
+static gboolean
+on_activate_link (GtkLabel *label, const char *uri, GchatMessageRow *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (label));
+
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+  return TRUE;
 }
 
 /** gchat_message_row_get_message: the item shown. */
@@ -207,6 +223,7 @@ static void
 gchat_message_row_init (GchatMessageRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self->text_label, "activate-link", G_CALLBACK (on_activate_link), self);
 }
 
 /** gchat_message_row_new: an empty row for the list view's factory. */

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "gchat-message.h"
 
 struct _GchatMessage
@@ -273,4 +275,58 @@ gchat_message_set_msgid (GchatMessage *self, const char *msgid)
   g_return_if_fail (GCHAT_IS_MESSAGE (self));
   g_free (self->msgid);
   self->msgid = g_strdup (msgid != NULL && *msgid != '\0' ? msgid : NULL);
+}
+
+/* Characters that end a sentence rather than a link ("see https://x.org."). */
+#define LINK_TRAILING ".,;:!?)]}'\""
+
+/**
+ * gchat_message_linkify: Pango markup for @text with each http(s):// or
+ * www. address made a link (<a href>), the rest escaped; NULL when there
+ * is no address, so the caller keeps plain text.
+ */
+char *
+gchat_message_linkify (const char *text)
+{
+  static GRegex *re;
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autoptr (GString) out = NULL;
+  const char *done = text;
+
+  if (g_once_init_enter (&re)) {
+    GRegex *fresh = g_regex_new ("\\b(?:https?://|www\\.)[^\\s<>\"]+",
+                                 G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
+                                 0,
+                                 NULL);
+
+    g_once_init_leave (&re, fresh);
+  }
+  if (!g_regex_match (re, text, 0, &match))
+    return NULL;
+  out = g_string_new (NULL);
+  while (g_match_info_matches (match)) {
+    int start, end;
+
+    g_match_info_fetch_pos (match, 0, &start, &end);
+    while (end > start && strchr (LINK_TRAILING, text[end - 1]) != NULL)
+      end--;
+    if (end > start) {
+      g_autofree char *before = g_markup_escape_text (done, text + start - done);
+      g_autofree char *shown = g_markup_escape_text (text + start, end - start);
+      g_autofree char *uri = g_ascii_strncasecmp (text + start, "www.", 4) == 0
+        ? g_strconcat ("http://", shown, NULL)
+        : g_strdup (shown);
+
+      g_string_append (out, before);
+      g_string_append_printf (out, "<a href=\"%s\">%s</a>", uri, shown);
+      done = text + end;
+    }
+    g_match_info_next (match, NULL);
+  }
+  {
+    g_autofree char *rest = g_markup_escape_text (done, -1);
+
+    g_string_append (out, rest);
+  }
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

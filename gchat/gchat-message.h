@@ -49,5 +49,6 @@ void             gchat_message_set_history (GchatMessage *self, gboolean history
 gboolean         gchat_message_get_divider (GchatMessage *self);
 const char      *gchat_message_get_msgid (GchatMessage *self);
 void             gchat_message_set_msgid (GchatMessage *self, const char *msgid);
+char            *gchat_message_linkify (const char *text);
 
 G_END_DECLS

@@ -1,7 +1,7 @@
 /* gchat-window.h: the main window. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "gchat-config.h"
 #include "gchat-member-list.h"
@@ -11,10 +11,8 @@
 G_BEGIN_DECLS
 
 #define GCHAT_TYPE_WINDOW (gchat_window_get_type ())
-G_DECLARE_FINAL_TYPE (GchatWindow, gchat_window, GCHAT, WINDOW, GtkApplicationWindow)
+G_DECLARE_FINAL_TYPE (GchatWindow, gchat_window, GCHAT, WINDOW, AdwApplicationWindow)
 
-/* Below this width the sidebar and member list fold away. */
-#define GCHAT_WINDOW_NARROW 640
 
 GchatWindow       *gchat_window_new (GtkApplication *app, GchatConfig *config);
 GchatSession      *gchat_window_get_session (GchatWindow *self);
@@ -38,6 +36,7 @@ GchatSidebarRow   *gchat_window_find_contact_row (GchatWindow *self, const char 
 gboolean           gchat_window_complete (GchatWindow *self);
 gboolean           gchat_window_history_step (GchatWindow *self, int step);
 gboolean           gchat_window_get_narrow (GchatWindow *self);
+void               gchat_window_toast (GchatWindow *self, const char *text);
 GtkWidget         *gchat_window_show_group_settings (GchatWindow *self);
 
 G_END_DECLS

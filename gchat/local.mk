@@ -23,6 +23,7 @@ gchat_ui_files += \
 	gchat/gchat-server-info-dialog.ui
 # Typing notifications.
 gchat_ui_files += gchat/gchat-typing-indicator.ui
+gchat_ui_files += gchat/gtk/help-overlay.ui
 if BUILD_GCHAT
 bin_PROGRAMS += gchat/gchat
 noinst_LIBRARIES += gchat/libgchat.a
@@ -30,6 +31,7 @@ noinst_LIBRARIES += gchat/libgchat.a
 GCHAT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gchat -I$(top_builddir)/gchat $(GTK_CFLAGS) \
 	-DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
 	-DGDK_VERSION_MIN_REQUIRED=GDK_VERSION_4_8 -DGDK_VERSION_MAX_ALLOWED=GDK_VERSION_4_8 \
+	-DADW_VERSION_MIN_REQUIRED=ADW_VERSION_1_2 -DADW_VERSION_MAX_ALLOWED=ADW_VERSION_1_2 \
 	-DG_LOG_DOMAIN=\"gchat\"
 GCHAT_CFLAGS = $(WARN_CFLAGS) -Wno-unused-parameter $(HARDEN_CFLAGS)
 GCHAT_LIBS = gchat/libgchat.a libchat/libchat.a $(GTK_LIBS)
@@ -37,6 +39,8 @@ GCHAT_LIBS = gchat/libgchat.a libchat/libchat.a $(GTK_LIBS)
 
 gchat_libgchat_a_SOURCES = \
 	gchat/gchat-application.c gchat/gchat-application.h \
+	gchat/gchat-preferences.c gchat/gchat-preferences.h \
+	gchat/gchat-switcher.c gchat/gchat-switcher.h \
 	gchat/gchat-ban.c gchat/gchat-ban.h \
 	gchat/gchat-command.c gchat/gchat-command.h \
 	gchat/gchat-config.c gchat/gchat-config.h \
@@ -60,12 +64,18 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-scrollback.c gchat/gchat-scrollback.h \
 	gchat/gchat-scrollback-row.c gchat/gchat-scrollback-row.h \
 	gchat/gchat-scrollback-view.c gchat/gchat-scrollback-view.h \
-	gchat/gchat-session.c gchat/gchat-session.h \
+	gchat/gchat-session.c gchat/gchat-session.h gchat/gchat-session-private.h \
+	gchat/gchat-session-commands.c gchat/gchat-session-games.c \
+	gchat/gchat-session-groups.c gchat/gchat-session-history.c \
+	gchat/gchat-session-irc.c gchat/gchat-session-numerics.c \
+	gchat/gchat-session-reconnect.c gchat/gchat-session-transfers.c \
 	gchat/gchat-sidebar-row.c gchat/gchat-sidebar-row.h \
 	gchat/gchat-transfer.c gchat/gchat-transfer.h \
 	gchat/gchat-transfer-row.c gchat/gchat-transfer-row.h \
 	gchat/gchat-trust-dialog.c gchat/gchat-trust-dialog.h \
-	gchat/gchat-window.c gchat/gchat-window.h
+	gchat/gchat-window.c gchat/gchat-window.h gchat/gchat-window-private.h \
+	gchat/gchat-window-actions.c gchat/gchat-window-session.c \
+	gchat/gchat-window-view.c
 # Operator commands, game statistics and server information.
 gchat_libgchat_a_SOURCES += \
 	gchat/gchat-confirm-dialog.c gchat/gchat-confirm-dialog.h \
@@ -90,10 +100,10 @@ gchat_gchat_LDADD = $(GCHAT_LIBS)
 
 # Resources are registered by hand (--manual-register): a constructor in a
 # static library would be dropped by the linker.
-gchat/gchat-resources.c: gchat/gchat.gresource.xml $(gchat_ui_files)
+gchat/gchat-resources.c: gchat/gchat.gresource.xml $(gchat_ui_files) gchat/data/org.chatd.Gchat.svg
 	$(AM_V_GEN)$(MKDIR_P) gchat && $(GLIB_COMPILE_RESOURCES) --sourcedir=$(srcdir)/gchat \
 		--generate-source --manual-register --c-name gchat --target=$@ $(srcdir)/gchat/gchat.gresource.xml
-gchat/gchat-resources.h: gchat/gchat.gresource.xml $(gchat_ui_files)
+gchat/gchat-resources.h: gchat/gchat.gresource.xml $(gchat_ui_files) gchat/data/org.chatd.Gchat.svg
 	$(AM_V_GEN)$(MKDIR_P) gchat && $(GLIB_COMPILE_RESOURCES) --sourcedir=$(srcdir)/gchat \
 		--generate-header --manual-register --c-name gchat --target=$@ $(srcdir)/gchat/gchat.gresource.xml
 BUILT_SOURCES += gchat/gchat-resources.c gchat/gchat-resources.h

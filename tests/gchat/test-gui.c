@@ -25,6 +25,7 @@
 #include "gchat-password-dialog.h"
 #include "gchat-server-info-dialog.h"
 #include "gchat-stats-dialog.h"
+#include "gchat-switcher.h"
 #include "gchat-transfer-row.h"
 #include "gchat-trust-dialog.h"
 #include "gchat-window.h"
@@ -958,6 +959,27 @@ drop_connection (void)
   g_assert_true (g_socket_shutdown (sock, TRUE, TRUE, NULL));
 }
 
+/* Whether a mapped label under @w reads @text. */
+static gboolean
+label_under (GtkWidget *w, const char *text)
+{
+  if (GTK_IS_LABEL (w) && gtk_widget_get_mapped (w) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (w)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (w); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_under (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the window shows a toast (or any label) reading @data. */
+static gboolean
+window_shows_label (gpointer data)
+{
+  return label_under (GTK_WIDGET (window), data);
+}
+
 /*
  * Step: the connection drops in the middle of an upload. After the
  * automatic reconnect gchat offers the same file again, goes on from where
@@ -989,6 +1011,9 @@ test_resume_upload (void)
   /* bob leaves the offer: it is not what this step is about. */
   decline = g_strdup_printf ("SENDFILE DECLINE %s", gchat_transfer_get_id (t));
   gui_raw_send (&bob, decline);
+  /* Transient news: a toast over the conversation, besides the line in it. */
+  g_assert_true (gui_wait_for (window_shows_label, (gpointer) "bob declined resume-up.bin"));
+  gui_screenshot ("gchat-toast.png");
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -1235,6 +1260,68 @@ test_close (void)
   gui_raw_close (&carol);
 }
 
+/* The emoji chooser under @w, or NULL. */
+static GtkWidget *
+find_emoji_chooser (GtkWidget *w)
+{
+  if (GTK_IS_EMOJI_CHOOSER (w))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+       c = gtk_widget_get_next_sibling (c)) {
+    GtkWidget *found = find_emoji_chooser (c);
+
+    if (found != NULL)
+      return found;
+  }
+  return NULL;
+}
+
+/* Whether the entry's emoji chooser is open. */
+static gboolean
+emoji_chooser_open (gpointer data)
+{
+  GtkWidget *chooser = find_emoji_chooser (data);
+
+  return chooser != NULL && gtk_widget_get_mapped (chooser);
+}
+
+/*
+ * Addresses in a message are links (the label's markup has <a href>, the
+ * sentence's full stop stays out of it); the entry has an emoji icon and
+ * its chooser (Ctrl+. as well) inserts into the line.
+ */
+static void
+test_links_and_emoji (void)
+{
+  GtkEntry        *entry = gchat_window_get_entry (window);
+  GchatMessageRow *row;
+  GtkLabel        *label;
+  GtkWidget       *chooser = NULL;
+
+  gui_raw_send (&bob, "PRIVMSG #test :the plan is on https://example.org/friday?a=1&b=2.");
+  g_assert_true (
+    gui_wait_for (row_shown, (gpointer) "the plan is on https://example.org/friday?a=1&b=2."));
+  row = gui_find_row (window, "the plan is on https://example.org/friday?a=1&b=2.");
+  label = GTK_LABEL (gui_find_by_id (GTK_WIDGET (row), "text_label"));
+  g_assert_true (gtk_label_get_use_markup (label));
+  g_assert_nonnull (
+    strstr (gtk_label_get_label (label), "<a href=\"https://example.org/friday?a=1&amp;b=2\">"));
+  gui_screenshot ("gchat-links.png");
+
+  g_assert_true (gtk_entry_get_icon_name (entry, GTK_ENTRY_ICON_SECONDARY) != NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+  /* The icon, as a click on it would (Ctrl+. runs the same chooser). */
+  g_signal_emit_by_name (entry, "icon-press", GTK_ENTRY_ICON_SECONDARY);
+  g_assert_true (gui_wait_for (emoji_chooser_open, entry));
+  gui_screenshot ("gchat-emoji.png");
+  chooser = find_emoji_chooser (GTK_WIDGET (entry));
+  g_assert_nonnull (chooser);
+  g_signal_emit_by_name (chooser, "emoji-picked", "🎉");
+  gtk_popover_popdown (GTK_POPOVER (chooser));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "🎉");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
 /* Narrow windows fold the sidebar away. */
 static gboolean
 is_narrow (gpointer data)
@@ -1251,6 +1338,22 @@ test_narrow (void)
   g_assert_true (gui_wait_for (is_narrow, GINT_TO_POINTER (TRUE)));
   gui_drain ();
   gui_screenshot ("gchat-narrow.png");
+  {
+    GtkWidget  *button = gui_find_by_id (GTK_WIDGET (window), "sidebar_button");
+    AdwLeaflet *leaflet = ADW_LEAFLET (gui_find_by_id (GTK_WIDGET (window), "leaflet"));
+    GtkWidget  *sidebar = gui_find_by_id (GTK_WIDGET (window), "sidebar");
+
+    g_assert_true (adw_leaflet_get_folded (leaflet));
+    g_assert_true (adw_leaflet_get_visible_child (leaflet) != sidebar);
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+    g_assert_true (adw_leaflet_get_visible_child (leaflet) == sidebar);
+    gui_drain ();
+    gui_screenshot ("gchat-narrow-sidebar.png");
+    /* Picking a conversation goes back to it. */
+    gchat_window_select_conversation (window, gchat_session_find (session, "#club"));
+    g_assert_true (adw_leaflet_get_visible_child (leaflet) != sidebar);
+    g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+  }
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
   g_assert_true (gui_wait_for (is_narrow, GINT_TO_POINTER (FALSE)));
 }
@@ -1278,7 +1381,7 @@ audit_labels (GtkWidget *w, GString *bad)
 {
   gboolean control = GTK_IS_BUTTON (w) || GTK_IS_MENU_BUTTON (w) || GTK_IS_CHECK_BUTTON (w) ||
     GTK_IS_ENTRY (w) || GTK_IS_PASSWORD_ENTRY (w) || GTK_IS_SPIN_BUTTON (w) ||
-    GTK_IS_LIST_VIEW (w) || GTK_IS_LIST_BOX (w);
+    GTK_IS_LIST_VIEW (w) || GTK_IS_LIST_BOX (w) || GTK_IS_SWITCH (w);
 
   if (GTK_IS_WINDOW_CONTROLS (w) || !gtk_widget_get_visible (w))
     return;
@@ -1313,7 +1416,7 @@ test_accessible_labels (void)
   gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
   gui_drain ();
   audit_labels (GTK_WIDGET (window), bad);
-  audit_labels (gtk_window_get_titlebar (GTK_WINDOW (window)), bad);
+  /* The header bar is part of the content in an AdwApplicationWindow. */
   audit_labels (connect, bad);
   audit_labels (gtk_window_get_titlebar (GTK_WINDOW (connect)), bad);
   audit_labels (join, bad);
@@ -1354,6 +1457,139 @@ test_accessible_labels (void)
   g_assert_cmpuint (audited, >=, 50);
 }
 
+/* The first GtkSwitch under @w, or NULL. */
+static GtkWidget *
+find_switch (GtkWidget *w)
+{
+  if (GTK_IS_SWITCH (w))
+    return w;
+  for (GtkWidget *child = gtk_widget_get_first_child (w); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    GtkWidget *found = find_switch (child);
+
+    if (found != NULL)
+      return found;
+  }
+  return NULL;
+}
+
+/* Whether libadwaita shows the dark style now. */
+static gboolean
+style_is_dark (gpointer data)
+{
+  return adw_style_manager_get_dark (adw_style_manager_get_default ()) == GPOINTER_TO_INT (data);
+}
+
+/*
+ * Preferences (Ctrl+comma, chat.preferences): the style follows the system
+ * until the switch forces dark; the choice is saved.
+ */
+static void
+test_preferences (void)
+{
+  g_autoptr (GString) bad = g_string_new (NULL);
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autofree char *path = gchat_config_path ();
+  GtkWidget       *prefs;
+  GtkWidget       *sw;
+
+  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()),
+                   ==,
+                   ADW_COLOR_SCHEME_DEFAULT);
+  g_action_group_activate_action (gchat_window_get_actions (window), "preferences", NULL);
+  prefs = gui_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  gui_drain ();
+  /* The page, not the window's own (hidden) search results. */
+  audit_labels (GTK_WIDGET (
+                  adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (prefs))),
+                bad);
+  if (bad->len > 0)
+    g_error ("controls without an accessible name:%s", bad->str);
+  sw = find_switch (prefs);
+  g_assert_nonnull (sw);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (sw),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Dark style");
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (sw)));
+  gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
+  g_assert_true (gui_wait_for (style_is_dark, GINT_TO_POINTER (TRUE)));
+  g_assert_true (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL));
+  g_assert_true (g_key_file_get_boolean (kf, "appearance", "dark-style", NULL));
+  gui_screenshot ("gchat-preferences-dark.png");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gui_drain ();
+  gui_screenshot ("gchat-dark.png");
+  prefs = NULL;
+  g_action_group_activate_action (gchat_window_get_actions (window), "preferences", NULL);
+  prefs = gui_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+  sw = find_switch (prefs);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+  gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()),
+                   ==,
+                   ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* About gchat is an AdwAboutWindow. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  prefs = gui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (prefs);
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (prefs)), ==, "gchat");
+  gui_drain ();
+  gui_screenshot ("gchat-about.png");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
+/* Whether @data (a GtkWidget) is mapped. */
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/*
+ * Ctrl+K: the switcher lists conversations whose name holds what is typed
+ * (any case), Enter goes to the first; Ctrl+? opens the shortcuts window.
+ * Driven through the accelerators, as a keyboard user would.
+ */
+static void
+test_switcher_and_shortcuts (void)
+{
+  GtkApplication *gapp = GTK_APPLICATION (app);
+  g_auto (GStrv) accels = gtk_application_get_accels_for_action (gapp, "chat.switch-conversation");
+  g_auto (GStrv) help = gtk_application_get_accels_for_action (gapp, "win.show-help-overlay");
+  g_autoptr (GString) bad = g_string_new (NULL);
+  GchatSwitcher *switcher;
+  GtkWidget     *overlay;
+
+  g_assert_cmpstr (accels[0], ==, "<Control>k");
+  g_assert_nonnull (help[0]);
+  gchat_window_select_conversation (window, gchat_session_get_server (session));
+  g_action_group_activate_action (gchat_window_get_actions (window), "switch-conversation", NULL);
+  switcher = GCHAT_SWITCHER (gui_find_toplevel (GCHAT_TYPE_SWITCHER));
+  g_assert_nonnull (switcher);
+  g_assert_true (gui_wait_for (widget_mapped, switcher));
+  audit_labels (GTK_WIDGET (switcher), bad);
+  if (bad->len > 0)
+    g_error ("controls without an accessible name:%s", bad->str);
+  gtk_editable_set_text (gchat_switcher_get_entry (switcher), "TE");
+  gui_drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (gchat_switcher_get_matches (switcher)), ==, 1);
+  gui_screenshot ("gchat-switcher.png");
+  g_signal_emit_by_name (gchat_switcher_get_entry (switcher), "activate");
+  g_assert_null (gui_find_toplevel (GCHAT_TYPE_SWITCHER));
+  g_assert_cmpstr (gchat_conversation_get_name (gchat_window_get_shown (window)), ==, "#test");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  overlay = gui_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (overlay);
+  g_assert_true (gui_wait_for (widget_mapped, overlay));
+  gui_drain ();
+  gui_screenshot ("gchat-shortcuts.png");
+  gtk_widget_set_visible (overlay, FALSE);
+}
+
 /* Cancel closes each dialog; the dialogs share that code (gchat-dialog.c). */
 static void
 test_dialog_cancel (void)
@@ -1392,6 +1628,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/contact-online", test_contact_online);
   g_test_add_func ("/gui/join-group", test_join_group);
   g_test_add_func ("/gui/messages", test_messages);
+  g_test_add_func ("/gui/links-and-emoji", test_links_and_emoji);
   g_test_add_func ("/gui/admin-menu", test_admin_menu);
   g_test_add_func ("/gui/private-unread", test_private_unread);
   g_test_add_func ("/gui/game", test_game);
@@ -1408,6 +1645,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/reconnect", test_reconnect);
   g_test_add_func ("/gui/narrow", test_narrow);
   g_test_add_func ("/gui/accessible-labels", test_accessible_labels);
+  g_test_add_func ("/gui/preferences", test_preferences);
+  g_test_add_func ("/gui/switcher-and-shortcuts", test_switcher_and_shortcuts);
   g_test_add_func ("/gui/dialog-cancel", test_dialog_cancel);
   g_test_add_func ("/gui/connect-dialog", test_connect_dialog);
   g_test_add_func ("/gui/close", test_close);

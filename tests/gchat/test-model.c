@@ -95,6 +95,25 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->dir);
 }
 
+/* Addresses become links; the rest is escaped; no address, no markup. */
+static void
+test_message_linkify (void)
+{
+  g_autofree char *a = gchat_message_linkify ("see https://x.org/a?b=1&c=<2> now.");
+  g_autofree char *b = gchat_message_linkify ("go to www.example.org, then (http://y.net/p).");
+  g_autofree char *c = gchat_message_linkify ("no <b>links</b> & no markup");
+
+  g_assert_cmpstr (
+    a,
+    ==,
+    "see <a href=\"https://x.org/a?b=1&amp;c=\">https://x.org/a?b=1&amp;c=</a>&lt;2&gt; now.");
+  g_assert_cmpstr (b,
+                   ==,
+                   "go to <a href=\"http://www.example.org\">www.example.org</a>, then (<a "
+                   "href=\"http://y.net/p\">http://y.net/p</a>).");
+  g_assert_null (c);
+}
+
 /* Slash commands: arguments, "the rest of the line", errors with usage. */
 static void
 test_command_parse (void)
@@ -111,6 +130,7 @@ test_command_parse (void)
   g_assert_true (gchat_command_parse ("/join #room secret", &cmd, NULL));
   g_assert_cmpint (cmd.id, ==, GCHAT_COMMAND_JOIN);
   g_assert_cmpstr (cmd.argv[1], ==, "secret");
+  g_assert_true (cmd.online); /* the session checks the connection once, from the table */
   gchat_command_clear (&cmd);
 
   g_assert_true (gchat_command_parse ("//not a command", &cmd, NULL));
@@ -120,6 +140,7 @@ test_command_parse (void)
 
   g_assert_true (gchat_command_parse ("/ME waves", &cmd, NULL));
   g_assert_cmpint (cmd.id, ==, GCHAT_COMMAND_ME);
+  g_assert_false (cmd.online); /* gchat_session_say says why it cannot send */
   gchat_command_clear (&cmd);
 
   g_assert_false (gchat_command_parse ("/frobnicate", &cmd, &error));
@@ -1833,6 +1854,7 @@ main (int argc, char **argv)
   }
 
   g_test_add_func ("/command/parse", test_command_parse);
+  g_test_add_func ("/message/linkify", test_message_linkify);
   g_test_add_func ("/command/completion", test_completion);
   g_test_add ("/session/join-and-members",
               Fixture,

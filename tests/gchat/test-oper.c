@@ -184,7 +184,7 @@ rex_menu_offers_kill (void)
 static gboolean
 main_menu_shows (const char *label, const char *shot)
 {
-  GtkWidget *button = gui_find_by_id (gtk_window_get_titlebar (GTK_WINDOW (window)), "menu_button");
+  GtkWidget *button = gui_find_by_id (GTK_WIDGET (window), "menu_button");
   gboolean   shown;
 
   g_assert_nonnull (button);
