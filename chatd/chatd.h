@@ -84,6 +84,8 @@ struct config {
 	struct config_strs listen_tls;
 	char *tls_cert;
 	char *tls_key;
+	char *password;               /* server password hash (PASS), or NULL */
+	unsigned password_min_length; /* REGISTER and PASSWORD */
 };
 
 /* A channel member. */
@@ -153,6 +155,10 @@ RB_HEAD(channels, channel);
 #define CLIENT_TLS 0x4000      /* connected through a TLS listener */
 #define CLIENT_AUTHBUSY 0x8000 /* a login or registration is running */
 #define CLIENT_EOF 0x10000     /* the peer closed; lines left to run */
+
+/* The server password (PASS), when the server has one. */
+#define CLIENT_PASSWAIT 0x20000 /* being checked */
+#define CLIENT_PASSOK 0x40000   /* it was right */
 
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
@@ -408,6 +414,7 @@ char *cap_values(void);
 void cap_notify_changes(const char *old);
 enum cmd_result cmd_nick(struct client *, struct chat_msg *);
 enum cmd_result cmd_pass(struct client *, struct chat_msg *);
+bool pass_ready(struct client *);
 enum cmd_result cmd_ping(struct client *, struct chat_msg *);
 enum cmd_result cmd_pong(struct client *, struct chat_msg *);
 enum cmd_result cmd_quit(struct client *, struct chat_msg *);
@@ -430,6 +437,11 @@ enum cmd_result cmd_part(struct client *, struct chat_msg *);
 enum cmd_result cmd_topic(struct client *, struct chat_msg *);
 void channel_send_names(struct client *, struct channel *);
 void channel_part_all(struct client *, const char *reason);
+
+/* whowas.c */
+void whowas_add(struct client *);
+void whowas_free_all(void);
+enum cmd_result cmd_whowas(struct client *, struct chat_msg *);
 
 /* cmd-info.c */
 enum cmd_result cmd_help(struct client *, struct chat_msg *);

@@ -346,6 +346,15 @@ cmd_who(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, RPL_ENDOFWHO, mask);
 		return CMD_OK;
 	}
+	/* Asking for the exact nick shows even an invisible user. */
+	if ((o = client_find(mask)) != NULL && (o->flags & CLIENT_REGISTERED)) {
+		if (x)
+			who_reply_x(c, &q, who_channel(c, o), o, NULL);
+		else
+			who_reply(c, "*", o, NULL);
+		SEND_NUMERIC(c, RPL_ENDOFWHO, mask);
+		return CMD_OK;
+	}
 	TAILQ_FOREACH(o, &all_clients, entry) {
 		if (!(o->flags & CLIENT_REGISTERED) || !who_visible(c, o))
 			continue;

@@ -133,7 +133,9 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 				return;
 			}
 			route_init(&rl, tags, prefix, "TAGMSG %s", to->nick);
-			if (to->caps & CAP_MESSAGE_TAGS)
+			/* To oneself, the echo below is the one copy. */
+			if ((to->caps & CAP_MESSAGE_TAGS) &&
+			    (to != c || !(c->caps & CAP_ECHO_MESSAGE)))
 				route_client(to, &rl);
 		}
 		if ((c->caps & (CAP_ECHO_MESSAGE | CAP_MESSAGE_TAGS)) ==
@@ -143,7 +145,9 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 	}
 	if (chat_is_channel(target)) {
 		if ((ch = channel_find(target)) == NULL) {
-			SEND_NUMERIC(c, ERR_NOSUCHCHANNEL, target);
+			/* NOTICE never triggers automatic replies. */
+			if (!notice)
+				SEND_NUMERIC(c, ERR_NOSUCHCHANNEL, target);
 			return;
 		}
 		if ((why = message_channel_refused(c, ch)) != NULL) {
@@ -175,7 +179,12 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 			return;
 		}
 		route_init(&rl, tags, prefix, "%s %s :%s", cmd, to->nick, text);
-		route_client(to, &rl);
+		/*
+		 * To oneself with echo-message, the echo is the one copy, so a
+		 * labeled message comes back as the labeled echo itself.
+		 */
+		if (to != c || !(c->caps & CAP_ECHO_MESSAGE))
+			route_client(to, &rl);
 		history_record_private(
 		    c, to->account, cmd, text, msgid, time_ms);
 		if (!notice && to->away != NULL)

@@ -135,6 +135,12 @@ EXTRA_DIST += tests/integration/sendfile-restart.sh \
 TESTS += tests/integration/ttt-login.chat
 EXTRA_DIST += tests/integration/ttt-login.chat
 
+# Issue 15: what current IRC clients expect, and a server password.
+TESTS += tests/integration/irc-client.chat \
+	tests/integration/irc-serverpass.chat
+EXTRA_DIST += tests/integration/irc-client.chat \
+	tests/integration/irc-serverpass.chat
+
 # WHOX: WHO <mask> %fields[,token] answers 354 (branch gchat-polish).
 TESTS += tests/integration/irc-whox.chat
 EXTRA_DIST += tests/integration/irc-whox.chat
