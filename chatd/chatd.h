@@ -160,6 +160,7 @@ RB_HEAD(channels, channel);
 /* The server password (PASS), when the server has one. */
 #define CLIENT_PASSWAIT 0x20000 /* being checked */
 #define CLIENT_PASSOK 0x40000   /* it was right */
+#define CLIENT_WALLOPS 0x80000  /* user mode +w: receives WALLOPS */
 
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
@@ -445,6 +446,7 @@ void whowas_free_all(void);
 enum cmd_result cmd_whowas(struct client *, struct chat_msg *);
 
 /* cmd-info.c */
+enum cmd_result cmd_links(struct client *, struct chat_msg *);
 enum cmd_result cmd_help(struct client *, struct chat_msg *);
 enum cmd_result cmd_motd(struct client *, struct chat_msg *);
 enum cmd_result cmd_version(struct client *, struct chat_msg *);
@@ -557,6 +559,7 @@ enum cmd_result cmd_chathistory(struct client *, struct chat_msg *);
 enum cmd_result cmd_history(struct client *, struct chat_msg *);
 
 /* cmd-oper.c */
+enum cmd_result cmd_wallops(struct client *, struct chat_msg *);
 enum cmd_result cmd_die(struct client *, struct chat_msg *);
 enum cmd_result cmd_kill(struct client *, struct chat_msg *);
 enum cmd_result cmd_oper(struct client *, struct chat_msg *);

@@ -748,7 +748,7 @@ unset_key:
 	route_channel(ch, NULL, &rl);
 }
 
-/* User MODE: only your own, only +i (and -o). */
+/* User MODE: only your own, only +i, +w (and -o). */
 static void
 mode_user(struct client *c, struct chat_msg *m)
 {
@@ -764,9 +764,10 @@ mode_user(struct client *c, struct chat_msg *m)
 		return;
 	}
 	if (m->argc < 2) {
-		snprintf(modes, sizeof modes, "+%s%s",
+		snprintf(modes, sizeof modes, "+%s%s%s",
 		    (c->flags & CLIENT_INVISIBLE) ? "i" : "",
-		    (c->flags & CLIENT_OPER) ? "o" : "");
+		    (c->flags & CLIENT_OPER) ? "o" : "",
+		    (c->flags & CLIENT_WALLOPS) ? "w" : "");
 		SEND_NUMERIC(c, RPL_UMODEIS, modes);
 		return;
 	}
@@ -788,6 +789,16 @@ mode_user(struct client *c, struct chat_msg *m)
 			}
 			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
 			    add, 'i', NULL);
+			break;
+		case 'w':
+			if (((c->flags & CLIENT_WALLOPS) != 0) == add)
+				break;
+			if (add)
+				c->flags |= CLIENT_WALLOPS;
+			else
+				c->flags &= ~CLIENT_WALLOPS;
+			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
+			    add, 'w', NULL);
 			break;
 		case 'o':
 			if (add || !(c->flags & CLIENT_OPER))

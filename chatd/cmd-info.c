@@ -94,6 +94,22 @@ cmd_help(struct client *c, struct chat_msg *m)
 	return CMD_OK;
 }
 
+/*
+ * LINKS [[server] mask]: this server alone, when it matches the mask (the
+ * last parameter; a remote server to ask is ignored: there is none).
+ */
+enum cmd_result
+cmd_links(struct client *c, struct chat_msg *m)
+{
+	const char *mask = m->argc > 0 ? m->argv[m->argc - 1] : "*";
+
+	if (chat_mask_match(mask, cfg->server_name))
+		SEND_NUMERIC(c, RPL_LINKS, "*", cfg->server_name, 0,
+		    "chatd " PACKAGE_VERSION);
+	SEND_NUMERIC(c, RPL_ENDOFLINKS, "*");
+	return CMD_OK;
+}
+
 /* MOTD. */
 enum cmd_result
 cmd_motd(struct client *c, struct chat_msg *m UNUSED)

@@ -143,6 +143,24 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 			route_client(c, &rl);
 		return;
 	}
+	/* STATUSMSG: @#chan reaches only the channel's operators. */
+	if (target[0] == '@' && chat_is_channel(target + 1)) {
+		if ((ch = channel_find(target + 1)) == NULL) {
+			if (!notice)
+				SEND_NUMERIC(c, ERR_NOSUCHCHANNEL, target + 1);
+			return;
+		}
+		if ((why = message_channel_refused(c, ch)) != NULL) {
+			SEND_NUMERIC(c, ERR_CANNOTSENDTOCHAN, ch->name, why);
+			return;
+		}
+		route_init(
+		    &rl, tags, prefix, "%s @%s :%s", cmd, ch->name, text);
+		route_channel_ops(ch, c, &rl);
+		if (c->caps & CAP_ECHO_MESSAGE)
+			route_client(c, &rl);
+		return;
+	}
 	if (chat_is_channel(target)) {
 		if ((ch = channel_find(target)) == NULL) {
 			/* NOTICE never triggers automatic replies. */

@@ -434,8 +434,8 @@ send_isupport(struct client *c)
 	    "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,KICK:4,NAMES:1,WHOIS:1,"
 	    "MONITOR: TOPICLEN=%d",
 	    cfg->max_monitor, cfg->network_name, CHAT_NICK_MAX, CHAT_TOPIC_MAX);
-	snprintf(tokens[2], sizeof tokens[2], "USERLEN=%d UTF8ONLY WHOX",
-	    CHAT_USER_MAX);
+	snprintf(tokens[2], sizeof tokens[2],
+	    "STATUSMSG=@ USERLEN=%d UTF8ONLY WHOX", CHAT_USER_MAX);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[0]);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[1]);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[2]);
@@ -454,7 +454,7 @@ cmd_welcome(struct client *c)
 	SEND_NUMERIC(c, RPL_WELCOME, cfg->network_name, prefix);
 	SEND_NUMERIC(c, RPL_YOURHOST, cfg->server_name, CHATD_VERSION);
 	SEND_NUMERIC(c, RPL_CREATED, created);
-	SEND_NUMERIC(c, RPL_MYINFO, cfg->server_name, CHATD_VERSION, "io",
+	SEND_NUMERIC(c, RPL_MYINFO, cfg->server_name, CHATD_VERSION, "iow",
 	    "biklmnostv", "bklov");
 	send_isupport(c);
 	send_lusers(c);

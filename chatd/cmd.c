@@ -59,6 +59,9 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "HELP", .min = 0, .max = 1, .flags = ANY, .cost = 1,
 	    .exec = cmd_help, .usage = "HELP [command]",
 	    .help = "List commands, or explain one." },
+	{ .name = "HELPOP", .min = 0, .max = 1, .flags = ANY, .cost = 1,
+	    .exec = cmd_help, .usage = "HELPOP [command]",
+	    .help = "The same as HELP, as some servers call it." },
 	{ .name = "HISTORY", .min = 1, .max = 2, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_history, .usage = "HISTORY <#channel|nick> [count]",
 	    .help = "Show the latest messages of a channel or of a private "
@@ -84,6 +87,10 @@ const struct cmd_entry cmd_table[] = {
 	    .cost = 1, .exec = cmd_kill, .usage = "KILL <nick> :<reason>",
 	    .help = "Disconnect someone from the server (server operators "
 		    "only)." },
+	{ .name = "LINKS", .min = 0, .max = 2, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_links, .usage = "LINKS [mask]",
+	    .help = "List the servers of this network (chatd is one "
+		    "server)." },
 	{ .name = "LIST", .min = 0, .max = 2, .flags = CMD_REG, .cost = 4,
 	    .exec = cmd_list, .usage = "LIST [#channel,...|pattern]",
 	    .help = "List visible channels with their user count and topic." },
@@ -103,7 +110,7 @@ const struct cmd_entry cmd_table[] = {
 	    .help = "Show or change modes. Channel: i invite-only, k <key>, "
 		    "l <limit>, m moderated, n no outside messages, s secret, "
 		    "t topic by operators, o <nick> operator, v <nick> voice, "
-		    "b [mask] ban. User: i invisible." },
+		    "b [mask] ban. User: i invisible, w WALLOPS." },
 	{ .name = "MONITOR", .min = 1, .max = 2, .flags = CMD_REG, .cost = 1,
 	    .exec = cmd_monitor, .usage = "MONITOR + nick,... | - nick,... | C | L | S",
 	    .help = "Watch nicks and be told when they come online or go "
@@ -201,6 +208,10 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "VERSION", .min = 0, .max = 1, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_version, .usage = "VERSION",
 	    .help = "Show the server version and features." },
+	{ .name = "WALLOPS", .min = 1, .max = 1, .flags = CMD_REG | CMD_OPER,
+	    .cost = 2, .exec = cmd_wallops, .usage = "WALLOPS :<text>",
+	    .help = "Send a message to every user with user mode +w (server "
+		    "operators only)." },
 	{ .name = "WHO", .min = 0, .max = 2, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_who,
 	    .usage = "WHO <#channel|nick|mask> [%fields[,token]]",

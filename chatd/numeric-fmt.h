@@ -59,6 +59,8 @@
 #define NUMERIC_FMT_352 "%s %s %s %s %s %s :0 %s"
 #define NUMERIC_FMT_354 "%s"
 #define NUMERIC_FMT_353 "%s %s :%s"
+#define NUMERIC_FMT_364 "%s %s :%d %s"
+#define NUMERIC_FMT_365 "%s :End of /LINKS list"
 #define NUMERIC_FMT_366 "%s :End of /NAMES list"
 #define NUMERIC_FMT_367 "%s %s %s %lld"
 #define NUMERIC_FMT_368 "%s :End of channel ban list"

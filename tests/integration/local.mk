@@ -140,6 +140,13 @@ TESTS += tests/integration/irc-client.chat \
 	tests/integration/irc-serverpass.chat
 EXTRA_DIST += tests/integration/irc-client.chat \
 	tests/integration/irc-serverpass.chat
+# HELPOP and LINKS, WALLOPS and user mode +w, STATUSMSG (@#chan).
+TESTS += tests/integration/irc-helpop-links.chat \
+	tests/integration/irc-wallops.chat \
+	tests/integration/irc-statusmsg.chat
+EXTRA_DIST += tests/integration/irc-helpop-links.chat \
+	tests/integration/irc-wallops.chat \
+	tests/integration/irc-statusmsg.chat
 
 # WHOX: WHO <mask> %fields[,token] answers 354 (branch gchat-polish).
 TESTS += tests/integration/irc-whox.chat
