@@ -446,6 +446,7 @@ void whowas_free_all(void);
 enum cmd_result cmd_whowas(struct client *, struct chat_msg *);
 
 /* cmd-info.c */
+enum cmd_result cmd_setname(struct client *, struct chat_msg *);
 enum cmd_result cmd_links(struct client *, struct chat_msg *);
 enum cmd_result cmd_help(struct client *, struct chat_msg *);
 enum cmd_result cmd_motd(struct client *, struct chat_msg *);

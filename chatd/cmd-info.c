@@ -390,6 +390,30 @@ cmd_who(struct client *c, struct chat_msg *m)
 	return CMD_OK;
 }
 
+/*
+ * SETNAME <realname> (IRCv3 setname): the new real name goes to the user
+ * and its peers that have the capability.
+ */
+enum cmd_result
+cmd_setname(struct client *c, struct chat_msg *m)
+{
+	struct rline rl;
+	char prefix[CHAT_LINE_MAX];
+	const char *name = m->argv[0];
+
+	if (*name == '\0' || strlen(name) > CHAT_REAL_MAX) {
+		send_fail(c, "SETNAME", "INVALID_REALNAME", NULL,
+		    "Real names are 1 to %d bytes", CHAT_REAL_MAX);
+		return CMD_OK;
+	}
+	free(c->realname);
+	c->realname = xstrdup(name);
+	client_prefix(c, prefix, sizeof prefix);
+	route_init(&rl, NULL, prefix, "SETNAME :%s", name);
+	route_peers_cap(c, true, CAP_SETNAME, &rl);
+	return CMD_OK;
+}
+
 /* WHOIS [server] <nick>. */
 enum cmd_result
 cmd_whois(struct client *c, struct chat_msg *m)

@@ -35,6 +35,7 @@ static const struct {
 	{ "multi-prefix", CAP_MULTI_PREFIX, NULL },
 	{ "sasl", CAP_SASL, "PLAIN" },
 	{ "server-time", CAP_SERVER_TIME, NULL },
+	{ "setname", CAP_SETNAME, NULL },
 	{ "userhost-in-names", CAP_USERHOST_IN_NAMES, NULL },
 };
 #define CAP_COUNT (sizeof cap_table / sizeof cap_table[0])

@@ -172,6 +172,10 @@ const struct cmd_entry cmd_table[] = {
 		    "channel's members, in base64 chunks (see the "
 		    "chatd/sendfile capability); receive, decline, cancel "
 		    "and list transfers." },
+	{ .name = "SETNAME", .min = 1, .max = 1, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_setname, .usage = "SETNAME :<real name>",
+	    .help = "Change your real name (1 to 64 bytes); peers with the "
+		    "setname capability see it change." },
 	{ .name = "TAGMSG", .min = 1, .max = 1, .flags = CMD_REG, .cost = 1,
 	    .exec = cmd_tagmsg, .usage = "@+tag[=value] TAGMSG <nick|#channel>",
 	    .help = "Send only tags (such as +typing=active) to clients that "

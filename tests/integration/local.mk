@@ -147,6 +147,9 @@ TESTS += tests/integration/irc-helpop-links.chat \
 EXTRA_DIST += tests/integration/irc-helpop-links.chat \
 	tests/integration/irc-wallops.chat \
 	tests/integration/irc-statusmsg.chat
+# IRCv3 setname.
+TESTS += tests/integration/irc-setname.chat
+EXTRA_DIST += tests/integration/irc-setname.chat
 
 # WHOX: WHO <mask> %fields[,token] answers 354 (branch gchat-polish).
 TESTS += tests/integration/irc-whox.chat
