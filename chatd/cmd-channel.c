@@ -748,7 +748,7 @@ unset_key:
 	route_channel(ch, NULL, &rl);
 }
 
-/* User MODE: only your own, only +i, +w (and -o). */
+/* User MODE: only your own, only +B, +i, +w (and -o). */
 static void
 mode_user(struct client *c, struct chat_msg *m)
 {
@@ -764,7 +764,8 @@ mode_user(struct client *c, struct chat_msg *m)
 		return;
 	}
 	if (m->argc < 2) {
-		snprintf(modes, sizeof modes, "+%s%s%s",
+		snprintf(modes, sizeof modes, "+%s%s%s%s",
+		    (c->flags & CLIENT_BOT) ? "B" : "",
 		    (c->flags & CLIENT_INVISIBLE) ? "i" : "",
 		    (c->flags & CLIENT_OPER) ? "o" : "",
 		    (c->flags & CLIENT_WALLOPS) ? "w" : "");
@@ -789,6 +790,16 @@ mode_user(struct client *c, struct chat_msg *m)
 			}
 			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
 			    add, 'i', NULL);
+			break;
+		case 'B':
+			if (((c->flags & CLIENT_BOT) != 0) == add)
+				break;
+			if (add)
+				c->flags |= CLIENT_BOT;
+			else
+				c->flags &= ~CLIENT_BOT;
+			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
+			    add, 'B', NULL);
 			break;
 		case 'w':
 			if (((c->flags & CLIENT_WALLOPS) != 0) == add)

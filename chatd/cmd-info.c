@@ -220,8 +220,9 @@ static void
 who_flags(struct client *c, struct client *o, struct member *mb, char *buf,
     size_t len)
 {
-	snprintf(buf, len, "%c%s%s", o->away != NULL ? 'G' : 'H',
+	snprintf(buf, len, "%c%s%s%s", o->away != NULL ? 'G' : 'H',
 	    (o->flags & CLIENT_OPER) ? "*" : "",
+	    (o->flags & CLIENT_BOT) ? "B" : "",
 	    mb != NULL ? channel_prefix(mb, (c->caps & CAP_MULTI_PREFIX) != 0)
 	               : "");
 }
@@ -455,6 +456,8 @@ cmd_whois(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, RPL_AWAY, o->nick, o->away);
 	if (o->flags & CLIENT_OPER)
 		SEND_NUMERIC(c, RPL_WHOISOPERATOR, o->nick);
+	if (o->flags & CLIENT_BOT)
+		SEND_NUMERIC(c, RPL_WHOISBOT, o->nick);
 	if (o->account != NULL)
 		SEND_NUMERIC(c, RPL_WHOISACCOUNT, o->nick, o->account);
 	if (o->flags & CLIENT_TLS)

@@ -57,9 +57,10 @@ message_tags(struct client *c, char *buf, size_t len, char *msgid, size_t idlen,
 	history_format_time(*time_ms, true, when, sizeof when);
 	snprintf(msgid, idlen, "%llx-%llx", (unsigned long long)start_time,
 	    (unsigned long long)++counter);
-	snprintf(buf, len, "time=%s;msgid=%s%s%s", when, msgid,
+	snprintf(buf, len, "time=%s;msgid=%s%s%s%s", when, msgid,
 	    c->account != NULL ? ";account=" : "",
-	    c->account != NULL ? c->account : "");
+	    c->account != NULL ? c->account : "",
+	    (c->flags & CLIENT_BOT) ? ";bot" : "");
 }
 
 /* Append the sender's client-only tags to tags (at most 4094 bytes). */

@@ -425,7 +425,7 @@ send_isupport(struct client *c)
 	char tokens[3][CHAT_LINE_MAX];
 
 	snprintf(tokens[0], sizeof tokens[0],
-	    "AWAYLEN=%d CASEMAPPING=%s CHANLIMIT=#:%u CHATHISTORY=100 CHANMODES=b,k,l,imnst "
+	    "AWAYLEN=%d BOT=B CASEMAPPING=%s CHANLIMIT=#:%u CHATHISTORY=100 CHANMODES=b,k,l,imnst "
 	    "CHANNELLEN=%d CHANTYPES=# ELIST=MU KICKLEN=%d MAXLIST=b:100 "
 	    "MODES=4",
 	    CHAT_AWAY_MAX, CHAT_CASEMAPPING, cfg->max_channels, CHAT_CHAN_MAX,
@@ -455,7 +455,7 @@ cmd_welcome(struct client *c)
 	SEND_NUMERIC(c, RPL_WELCOME, cfg->network_name, prefix);
 	SEND_NUMERIC(c, RPL_YOURHOST, cfg->server_name, CHATD_VERSION);
 	SEND_NUMERIC(c, RPL_CREATED, created);
-	SEND_NUMERIC(c, RPL_MYINFO, cfg->server_name, CHATD_VERSION, "iow",
+	SEND_NUMERIC(c, RPL_MYINFO, cfg->server_name, CHATD_VERSION, "Biow",
 	    "biklmnostv", "bklov");
 	send_isupport(c);
 	send_lusers(c);

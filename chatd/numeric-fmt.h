@@ -52,6 +52,7 @@
 #define NUMERIC_FMT_331 "%s :No topic is set"
 #define NUMERIC_FMT_332 "%s :%s"
 #define NUMERIC_FMT_333 "%s %s %lld"
+#define NUMERIC_FMT_335 "%s :is a bot"
 #define NUMERIC_FMT_341 "%s %s"
 #define NUMERIC_FMT_346 "%s %s"
 #define NUMERIC_FMT_347 "%s :End of invite list"

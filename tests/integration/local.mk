@@ -147,9 +147,10 @@ TESTS += tests/integration/irc-helpop-links.chat \
 EXTRA_DIST += tests/integration/irc-helpop-links.chat \
 	tests/integration/irc-wallops.chat \
 	tests/integration/irc-statusmsg.chat
-# IRCv3 setname.
-TESTS += tests/integration/irc-setname.chat
-EXTRA_DIST += tests/integration/irc-setname.chat
+# IRCv3 setname and bot-mode.
+TESTS += tests/integration/irc-setname.chat tests/integration/irc-bot.chat
+EXTRA_DIST += tests/integration/irc-setname.chat \
+	tests/integration/irc-bot.chat
 
 # WHOX: WHO <mask> %fields[,token] answers 354 (branch gchat-polish).
 TESTS += tests/integration/irc-whox.chat
