@@ -450,12 +450,29 @@ cmd_invite(struct client *c, struct chat_msg *m)
 	return CMD_OK;
 }
 
-/* Whether a channel passes a LIST filter (mask, >n, <n). */
+/*
+ * Whether a channel passes a LIST filter: a mask, >n or <n members, or
+ * C>n, C<n, T>n, T<n: created, or its topic set, more or less than n
+ * minutes ago (ELIST=CMTU).
+ */
 static bool
 channel_list_match(struct channel *ch, const char *filter)
 {
+	time_t when, ago;
+
 	if (filter == NULL)
 		return true;
+	if ((filter[0] == 'C' || filter[0] == 'T' || filter[0] == 'c' ||
+	        filter[0] == 't') &&
+	    (filter[1] == '<' || filter[1] == '>')) {
+		when = (filter[0] == 'C' || filter[0] == 'c') ? ch->created
+		                                              : ch->topic_time;
+		if (when == 0)
+			return false;
+		ago = (time(NULL) - when) / 60;
+		return filter[1] == '<' ? ago < atoi(filter + 2)
+		                        : ago > atoi(filter + 2);
+	}
 	if (*filter == '>')
 		return ch->nmembers > (unsigned)atoi(filter + 1);
 	if (*filter == '<')

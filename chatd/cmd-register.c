@@ -426,7 +426,7 @@ send_isupport(struct client *c)
 
 	snprintf(tokens[0], sizeof tokens[0],
 	    "AWAYLEN=%d BOT=B CASEMAPPING=%s CHANLIMIT=#:%u CHATHISTORY=100 CHANMODES=b,k,l,imnst "
-	    "CHANNELLEN=%d CHANTYPES=# ELIST=MU KICKLEN=%d MAXLIST=b:100 "
+	    "CHANNELLEN=%d CHANTYPES=# ELIST=CMTU KICKLEN=%d MAXLIST=b:100 "
 	    "MODES=4",
 	    CHAT_AWAY_MAX, CHAT_CASEMAPPING, cfg->max_channels, CHAT_CHAN_MAX,
 	    CHAT_KICK_MAX);

@@ -151,6 +151,9 @@ EXTRA_DIST += tests/integration/irc-helpop-links.chat \
 TESTS += tests/integration/irc-setname.chat tests/integration/irc-bot.chat
 EXTRA_DIST += tests/integration/irc-setname.chat \
 	tests/integration/irc-bot.chat
+# ELIST filters for LIST.
+TESTS += tests/integration/irc-elist.chat
+EXTRA_DIST += tests/integration/irc-elist.chat
 
 # WHOX: WHO <mask> %fields[,token] answers 354 (branch gchat-polish).
 TESTS += tests/integration/irc-whox.chat
