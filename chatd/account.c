@@ -33,7 +33,6 @@
 #define ACCOUNT_LANES 1
 #define ACCOUNT_SALT_LEN 16
 #define ACCOUNT_HASH_LEN 32
-#define ACCOUNT_PASS_MIN 8
 #define ACCOUNT_PASS_MAX 128
 #define ACCOUNT_EMAIL_MAX 254
 #define ACCOUNT_OFFLINE_BATCH 100
@@ -502,9 +501,14 @@ account_password_ok(
 		*why = "Passwords can be at most 128 bytes long";
 		return false;
 	}
-	if (len < ACCOUNT_PASS_MIN) {
+	if (len < cfg->password_min_length) {
+		static char msg[64];
+
+		snprintf(msg, sizeof msg,
+		    "Passwords must be at least %u characters long",
+		    cfg->password_min_length);
 		*code = "WEAK_PASSWORD";
-		*why = "Passwords must be at least 8 characters long";
+		*why = msg;
 		return false;
 	}
 	for (i = 1; i < len && pw[i] == pw[0]; i++)

@@ -85,6 +85,8 @@ struct config {
 	struct config_strs listen_tls;
 	char *tls_cert;
 	char *tls_key;
+	char *password;               /* server password hash (PASS), or NULL */
+	unsigned password_min_length; /* REGISTER and PASSWORD */
 };
 
 /* A channel member. */
@@ -152,6 +154,12 @@ RB_HEAD(channels, channel);
 #define CLIENT_FLUSH 0x2000   /* on the flush list (output to write) */
 #define CLIENT_TLS 0x4000     /* connected through a TLS listener */
 #define CLIENT_EOF 0x10000    /* the peer closed; lines left to run */
+
+/* The server password (PASS), when the server has one. */
+#define CLIENT_PASSWAIT 0x20000 /* being checked */
+#define CLIENT_PASSOK 0x40000   /* it was right */
+#define CLIENT_WALLOPS 0x80000  /* user mode +w: receives WALLOPS */
+#define CLIENT_BOT 0x100000     /* user mode +B: a bot (IRCv3 bot-mode) */
 
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
@@ -427,6 +435,7 @@ char *cap_values(void);
 void cap_notify_changes(const char *old);
 enum cmd_result cmd_nick(struct client *, struct chat_msg *);
 enum cmd_result cmd_pass(struct client *, struct chat_msg *);
+bool pass_ready(struct client *);
 enum cmd_result cmd_ping(struct client *, struct chat_msg *);
 enum cmd_result cmd_pong(struct client *, struct chat_msg *);
 enum cmd_result cmd_quit(struct client *, struct chat_msg *);
@@ -450,7 +459,14 @@ enum cmd_result cmd_topic(struct client *, struct chat_msg *);
 void channel_send_names(struct client *, struct channel *);
 void channel_part_all(struct client *, const char *reason);
 
+/* whowas.c */
+void whowas_add(struct client *);
+void whowas_free_all(void);
+enum cmd_result cmd_whowas(struct client *, struct chat_msg *);
+
 /* cmd-info.c */
+enum cmd_result cmd_setname(struct client *, struct chat_msg *);
+enum cmd_result cmd_links(struct client *, struct chat_msg *);
 enum cmd_result cmd_help(struct client *, struct chat_msg *);
 enum cmd_result cmd_motd(struct client *, struct chat_msg *);
 enum cmd_result cmd_version(struct client *, struct chat_msg *);
@@ -563,6 +579,7 @@ enum cmd_result cmd_chathistory(struct client *, struct chat_msg *);
 enum cmd_result cmd_history(struct client *, struct chat_msg *);
 
 /* cmd-oper.c */
+enum cmd_result cmd_wallops(struct client *, struct chat_msg *);
 enum cmd_result cmd_die(struct client *, struct chat_msg *);
 enum cmd_result cmd_kill(struct client *, struct chat_msg *);
 enum cmd_result cmd_oper(struct client *, struct chat_msg *);

@@ -76,6 +76,7 @@ client_set_nick(struct client *c, const char *nick)
 {
 	if (c->flags & CLIENT_NICK)
 		RB_REMOVE(nicks, &nick_tree, c);
+	whowas_add(c);
 	strlcpy(c->nick, nick, sizeof c->nick);
 	chat_casefold(c->fold, nick, sizeof c->fold);
 	RB_INSERT(nicks, &nick_tree, c);
@@ -127,6 +128,8 @@ client_try_register(struct client *c)
 		return;
 	if (c->flags & (CLIENT_CAPNEG | CLIENT_REGISTERED | CLIENT_DEAD))
 		return;
+	if (!pass_ready(c))
+		return;
 	c->flags |= CLIENT_REGISTERED;
 	nunregistered--;
 	if (nclients - nunregistered > peak_users)
@@ -155,6 +158,7 @@ client_exit(struct client *c, const char *reason)
 		ttt_client_exit(c);
 		channel_part_all(c, NULL);
 		presence_offline(c, c->nick);
+		whowas_add(c);
 	} else
 		nunregistered--;
 	if (c->flags & CLIENT_OPER)

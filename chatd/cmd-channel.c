@@ -314,54 +314,91 @@ cmd_names(struct client *c, struct chat_msg *m)
 	return CMD_OK;
 }
 
-/* KICK <#chan> <nick>[,nick...] [reason]. */
-enum cmd_result
-cmd_kick(struct client *c, struct chat_msg *m)
+/* Kick nick out of ch; false once the channel is gone (emptied). */
+static bool
+kick_one(struct client *c, struct channel *ch, const char *nick,
+    const char *prefix, const char *reason)
 {
-	struct channel *ch;
 	struct client *victim;
 	struct member *vm;
 	struct rline rl;
-	char nicks[CHAT_LINE_MAX], prefix[CHAT_LINE_MAX],
-	    reason[CHAT_KICK_MAX + 1];
-	char *nick, *last;
-	int n = 0;
 	bool last_member;
 
-	if ((ch = channel_need(c, m->argv[0])) == NULL)
-		return CMD_OK;
-	if (channel_need_op(c, ch) == NULL)
-		return CMD_OK;
+	if ((victim = client_find(nick)) == NULL) {
+		SEND_NUMERIC(c, ERR_NOSUCHNICK, nick);
+		return true;
+	}
+	if ((vm = channel_member(ch, victim)) == NULL) {
+		SEND_NUMERIC(c, ERR_USERNOTINCHANNEL, victim->nick, ch->name);
+		return true;
+	}
+	route_init(&rl, NULL, prefix, "KICK %s %s :%s", ch->name, victim->nick,
+	    reason);
+	route_channel(ch, NULL, &rl);
+	/* The kicker may kick itself out and empty the channel. */
+	last_member = ch->nmembers == 1;
+	channel_leave(vm);
+	return !last_member;
+}
+
+/*
+ * KICK <#chan>[,#chan...] <nick>[,nick...] [reason]: one channel and
+ * several nicks, or as many channels as nicks, kicked pair by pair
+ * (RFC 2812).
+ */
+enum cmd_result
+cmd_kick(struct client *c, struct chat_msg *m)
+{
+	struct channel *ch = NULL;
+	char chans[CHAT_LINE_MAX], nicks[CHAT_LINE_MAX], prefix[CHAT_LINE_MAX],
+	    reason[CHAT_KICK_MAX + 1];
+	char *chan, *nick, *clast, *nlast;
+	int n = 0;
+	bool several = strchr(m->argv[0], ',') != NULL;
+
+	if (several) {
+		size_t nc = 1, nn = 1;
+		const char *p;
+
+		for (p = m->argv[0]; *p != '\0'; p++)
+			nc += *p == ',';
+		for (p = m->argv[1]; *p != '\0'; p++)
+			nn += *p == ',';
+		if (nc != nn) {
+			SEND_NUMERIC(c, ERR_NEEDMOREPARAMS, "KICK");
+			return CMD_OK;
+		}
+	} else {
+		if ((ch = channel_need(c, m->argv[0])) == NULL)
+			return CMD_OK;
+		if (channel_need_op(c, ch) == NULL)
+			return CMD_OK;
+	}
 	strlcpy(reason,
 	    m->argc > 2 && *m->argv[2] != '\0' ? m->argv[2] : c->nick,
 	    sizeof reason);
 	reason[chat_utf8_cut(reason, strlen(reason), CHAT_KICK_MAX)] = '\0';
 	client_prefix(c, prefix, sizeof prefix);
+	strlcpy(chans, m->argv[0], sizeof chans);
 	strlcpy(nicks, m->argv[1], sizeof nicks);
-	for (nick = strtok_r(nicks, ",", &last); nick != NULL;
-	     nick = strtok_r(NULL, ",", &last)) {
+	chan = several ? strtok_r(chans, ",", &clast) : NULL;
+	for (nick = strtok_r(nicks, ",", &nlast); nick != NULL;
+	     nick = strtok_r(NULL, ",", &nlast)) {
 		if (++n > 4) {
 			/* TARGMAX KICK:4, answered as PRIVMSG does. */
 			SEND_NUMERIC(c, ERR_UNKNOWNERROR, "KICK",
 			    "Too many targets (at most 4)");
 			break;
 		}
-		if ((victim = client_find(nick)) == NULL) {
-			SEND_NUMERIC(c, ERR_NOSUCHNICK, nick);
-			continue;
-		}
-		if ((vm = channel_member(ch, victim)) == NULL) {
-			SEND_NUMERIC(
-			    c, ERR_USERNOTINCHANNEL, victim->nick, ch->name);
-			continue;
-		}
-		route_init(&rl, NULL, prefix, "KICK %s %s :%s", ch->name,
-		    victim->nick, reason);
-		route_channel(ch, NULL, &rl);
-		/* The kicker may kick itself out and empty the channel. */
-		last_member = ch->nmembers == 1;
-		channel_leave(vm);
-		if (last_member)
+		if (several) {
+			if (chan == NULL)
+				break;
+			ch = channel_need(c, chan);
+			chan = strtok_r(NULL, ",", &clast);
+			if (ch == NULL || channel_need_op(c, ch) == NULL)
+				continue;
+			kick_one(c, ch, nick, prefix, reason);
+		} else if (!kick_one(c, ch, nick, prefix, reason))
 			break;
 	}
 	return CMD_OK;
@@ -413,12 +450,29 @@ cmd_invite(struct client *c, struct chat_msg *m)
 	return CMD_OK;
 }
 
-/* Whether a channel passes a LIST filter (mask, >n, <n). */
+/*
+ * Whether a channel passes a LIST filter: a mask, >n or <n members, or
+ * C>n, C<n, T>n, T<n: created, or its topic set, more or less than n
+ * minutes ago (ELIST=CMTU).
+ */
 static bool
 channel_list_match(struct channel *ch, const char *filter)
 {
+	time_t when, ago;
+
 	if (filter == NULL)
 		return true;
+	if ((filter[0] == 'C' || filter[0] == 'T' || filter[0] == 'c' ||
+	        filter[0] == 't') &&
+	    (filter[1] == '<' || filter[1] == '>')) {
+		when = (filter[0] == 'C' || filter[0] == 'c') ? ch->created
+		                                              : ch->topic_time;
+		if (when == 0)
+			return false;
+		ago = (time(NULL) - when) / 60;
+		return filter[1] == '<' ? ago < atoi(filter + 2)
+		                        : ago > atoi(filter + 2);
+	}
 	if (*filter == '>')
 		return ch->nmembers > (unsigned)atoi(filter + 1);
 	if (*filter == '<')
@@ -662,8 +716,9 @@ unset_key:
 			}
 			lim = strtoul(arg, &end, 10);
 			if (*end != '\0' || lim == 0 || lim > 100000) {
+				/* An empty value would break the line. */
 				SEND_NUMERIC(c, ERR_INVALIDMODEPARAM, ch->name,
-				    'l', arg,
+				    'l', *arg != '\0' ? arg : "*",
 				    "Limit must be a number from 1 to 100000");
 				break;
 			}
@@ -710,7 +765,7 @@ unset_key:
 	route_channel(ch, NULL, &rl);
 }
 
-/* User MODE: only your own, only +i (and -o). */
+/* User MODE: only your own, only +B, +i, +w (and -o). */
 static void
 mode_user(struct client *c, struct chat_msg *m)
 {
@@ -726,9 +781,11 @@ mode_user(struct client *c, struct chat_msg *m)
 		return;
 	}
 	if (m->argc < 2) {
-		snprintf(modes, sizeof modes, "+%s%s",
+		snprintf(modes, sizeof modes, "+%s%s%s%s",
+		    (c->flags & CLIENT_BOT) ? "B" : "",
 		    (c->flags & CLIENT_INVISIBLE) ? "i" : "",
-		    (c->flags & CLIENT_OPER) ? "o" : "");
+		    (c->flags & CLIENT_OPER) ? "o" : "",
+		    (c->flags & CLIENT_WALLOPS) ? "w" : "");
 		SEND_NUMERIC(c, RPL_UMODEIS, modes);
 		return;
 	}
@@ -750,6 +807,26 @@ mode_user(struct client *c, struct chat_msg *m)
 			}
 			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
 			    add, 'i', NULL);
+			break;
+		case 'B':
+			if (((c->flags & CLIENT_BOT) != 0) == add)
+				break;
+			if (add)
+				c->flags |= CLIENT_BOT;
+			else
+				c->flags &= ~CLIENT_BOT;
+			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
+			    add, 'B', NULL);
+			break;
+		case 'w':
+			if (((c->flags & CLIENT_WALLOPS) != 0) == add)
+				break;
+			if (add)
+				c->flags |= CLIENT_WALLOPS;
+			else
+				c->flags &= ~CLIENT_WALLOPS;
+			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
+			    add, 'w', NULL);
 			break;
 		case 'o':
 			if (add || !(c->flags & CLIENT_OPER))

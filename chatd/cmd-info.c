@@ -94,6 +94,22 @@ cmd_help(struct client *c, struct chat_msg *m)
 	return CMD_OK;
 }
 
+/*
+ * LINKS [[server] mask]: this server alone, when it matches the mask (the
+ * last parameter; a remote server to ask is ignored: there is none).
+ */
+enum cmd_result
+cmd_links(struct client *c, struct chat_msg *m)
+{
+	const char *mask = m->argc > 0 ? m->argv[m->argc - 1] : "*";
+
+	if (chat_mask_match(mask, cfg->server_name))
+		SEND_NUMERIC(c, RPL_LINKS, "*", cfg->server_name, 0,
+		    "chatd " PACKAGE_VERSION);
+	SEND_NUMERIC(c, RPL_ENDOFLINKS, "*");
+	return CMD_OK;
+}
+
 /* MOTD. */
 enum cmd_result
 cmd_motd(struct client *c, struct chat_msg *m UNUSED)
@@ -204,8 +220,9 @@ static void
 who_flags(struct client *c, struct client *o, struct member *mb, char *buf,
     size_t len)
 {
-	snprintf(buf, len, "%c%s%s", o->away != NULL ? 'G' : 'H',
+	snprintf(buf, len, "%c%s%s%s", o->away != NULL ? 'G' : 'H',
 	    (o->flags & CLIENT_OPER) ? "*" : "",
+	    (o->flags & CLIENT_BOT) ? "B" : "",
 	    mb != NULL ? channel_prefix(mb, (c->caps & CAP_MULTI_PREFIX) != 0)
 	               : "");
 }
@@ -346,6 +363,15 @@ cmd_who(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, RPL_ENDOFWHO, mask);
 		return CMD_OK;
 	}
+	/* Asking for the exact nick shows even an invisible user. */
+	if ((o = client_find(mask)) != NULL && (o->flags & CLIENT_REGISTERED)) {
+		if (x)
+			who_reply_x(c, &q, who_channel(c, o), o, NULL);
+		else
+			who_reply(c, "*", o, NULL);
+		SEND_NUMERIC(c, RPL_ENDOFWHO, mask);
+		return CMD_OK;
+	}
 	TAILQ_FOREACH(o, &all_clients, entry) {
 		if (!(o->flags & CLIENT_REGISTERED) || !who_visible(c, o))
 			continue;
@@ -362,6 +388,30 @@ cmd_who(struct client *c, struct chat_msg *m)
 			break;
 	}
 	SEND_NUMERIC(c, RPL_ENDOFWHO, mask);
+	return CMD_OK;
+}
+
+/*
+ * SETNAME <realname> (IRCv3 setname): the new real name goes to the user
+ * and its peers that have the capability.
+ */
+enum cmd_result
+cmd_setname(struct client *c, struct chat_msg *m)
+{
+	struct rline rl;
+	char prefix[CHAT_LINE_MAX];
+	const char *name = m->argv[0];
+
+	if (*name == '\0' || strlen(name) > CHAT_REAL_MAX) {
+		send_fail(c, "SETNAME", "INVALID_REALNAME", NULL,
+		    "Real names are 1 to %d bytes", CHAT_REAL_MAX);
+		return CMD_OK;
+	}
+	free(c->realname);
+	c->realname = xstrdup(name);
+	client_prefix(c, prefix, sizeof prefix);
+	route_init(&rl, NULL, prefix, "SETNAME :%s", name);
+	route_peers_cap(c, true, CAP_SETNAME, &rl);
 	return CMD_OK;
 }
 
@@ -406,6 +456,8 @@ cmd_whois(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, RPL_AWAY, o->nick, o->away);
 	if (o->flags & CLIENT_OPER)
 		SEND_NUMERIC(c, RPL_WHOISOPERATOR, o->nick);
+	if (o->flags & CLIENT_BOT)
+		SEND_NUMERIC(c, RPL_WHOISBOT, o->nick);
 	if (o->account != NULL)
 		SEND_NUMERIC(c, RPL_WHOISACCOUNT, o->nick, o->account);
 	if (o->flags & CLIENT_TLS)

@@ -57,9 +57,10 @@ message_tags(struct client *c, char *buf, size_t len, char *msgid, size_t idlen,
 	history_format_time(*time_ms, true, when, sizeof when);
 	snprintf(msgid, idlen, "%llx-%llx", (unsigned long long)start_time,
 	    (unsigned long long)++counter);
-	snprintf(buf, len, "time=%s;msgid=%s%s%s", when, msgid,
+	snprintf(buf, len, "time=%s;msgid=%s%s%s%s", when, msgid,
 	    c->account != NULL ? ";account=" : "",
-	    c->account != NULL ? c->account : "");
+	    c->account != NULL ? c->account : "",
+	    (c->flags & CLIENT_BOT) ? ";bot" : "");
 }
 
 /* Append the sender's client-only tags to tags (at most 4094 bytes). */
@@ -133,7 +134,9 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 				return;
 			}
 			route_init(&rl, tags, prefix, "TAGMSG %s", to->nick);
-			if (to->caps & CAP_MESSAGE_TAGS)
+			/* To oneself, the echo below is the one copy. */
+			if ((to->caps & CAP_MESSAGE_TAGS) &&
+			    (to != c || !(c->caps & CAP_ECHO_MESSAGE)))
 				route_client(to, &rl);
 		}
 		if ((c->caps & (CAP_ECHO_MESSAGE | CAP_MESSAGE_TAGS)) ==
@@ -141,9 +144,29 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 			route_client(c, &rl);
 		return;
 	}
+	/* STATUSMSG: @#chan reaches only the channel's operators. */
+	if (target[0] == '@' && chat_is_channel(target + 1)) {
+		if ((ch = channel_find(target + 1)) == NULL) {
+			if (!notice)
+				SEND_NUMERIC(c, ERR_NOSUCHCHANNEL, target + 1);
+			return;
+		}
+		if ((why = message_channel_refused(c, ch)) != NULL) {
+			SEND_NUMERIC(c, ERR_CANNOTSENDTOCHAN, ch->name, why);
+			return;
+		}
+		route_init(
+		    &rl, tags, prefix, "%s @%s :%s", cmd, ch->name, text);
+		route_channel_ops(ch, c, &rl);
+		if (c->caps & CAP_ECHO_MESSAGE)
+			route_client(c, &rl);
+		return;
+	}
 	if (chat_is_channel(target)) {
 		if ((ch = channel_find(target)) == NULL) {
-			SEND_NUMERIC(c, ERR_NOSUCHCHANNEL, target);
+			/* NOTICE never triggers automatic replies. */
+			if (!notice)
+				SEND_NUMERIC(c, ERR_NOSUCHCHANNEL, target);
 			return;
 		}
 		if ((why = message_channel_refused(c, ch)) != NULL) {
@@ -175,7 +198,12 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 			return;
 		}
 		route_init(&rl, tags, prefix, "%s %s :%s", cmd, to->nick, text);
-		route_client(to, &rl);
+		/*
+		 * To oneself with echo-message, the echo is the one copy, so a
+		 * labeled message comes back as the labeled echo itself.
+		 */
+		if (to != c || !(c->caps & CAP_ECHO_MESSAGE))
+			route_client(to, &rl);
 		history_record_private(
 		    c, to->account, cmd, text, msgid, time_ms);
 		if (!notice && to->away != NULL)

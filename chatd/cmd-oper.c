@@ -117,6 +117,28 @@ cmd_oper(struct client *c, struct chat_msg *m)
 	return CMD_OK;
 }
 
+/* WALLOPS <text>: an operator's message to every user with +w. */
+enum cmd_result
+cmd_wallops(struct client *c, struct chat_msg *m)
+{
+	struct client *o;
+	struct rline rl;
+	char prefix[CHAT_LINE_MAX];
+
+	if (*m->argv[0] == '\0') {
+		SEND_NUMERIC(c, ERR_NEEDMOREPARAMS, "WALLOPS");
+		return CMD_OK;
+	}
+	client_prefix(c, prefix, sizeof prefix);
+	route_init(&rl, NULL, prefix, "WALLOPS :%s", m->argv[0]);
+	TAILQ_FOREACH(o, &all_clients, entry) {
+		if ((o->flags & (CLIENT_REGISTERED | CLIENT_WALLOPS)) ==
+		    (CLIENT_REGISTERED | CLIENT_WALLOPS))
+			route_client(o, &rl);
+	}
+	return CMD_OK;
+}
+
 /* KILL <nick> <reason>: disconnect someone, whoever they are. */
 enum cmd_result
 cmd_kill(struct client *c, struct chat_msg *m)

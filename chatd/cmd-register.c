@@ -23,7 +23,8 @@ static const struct {
 	{ "chatd/chanadmin", CAP_CHANADMIN, NULL },
 	{ "chatd/sendfile", CAP_SENDFILE, NULL }, /* file_cap_value() */
 	{ "chatd/ttt", CAP_TTT, NULL },           /* value: ttt_cap_value() */
-	{ "draft/account-registration", CAP_ACCOUNTREG, "before-connect" },
+	{ "draft/account-registration", CAP_ACCOUNTREG,
+	    "before-connect,custom-account-name" },
 	{ "draft/chathistory", CAP_CHATHISTORY, NULL },
 	{ "echo-message", CAP_ECHO_MESSAGE, NULL },
 	{ "extended-join", CAP_EXTENDED_JOIN, NULL },
@@ -34,6 +35,7 @@ static const struct {
 	{ "multi-prefix", CAP_MULTI_PREFIX, NULL },
 	{ "sasl", CAP_SASL, "PLAIN" },
 	{ "server-time", CAP_SERVER_TIME, NULL },
+	{ "setname", CAP_SETNAME, NULL },
 	{ "userhost-in-names", CAP_USERHOST_IN_NAMES, NULL },
 };
 #define CAP_COUNT (sizeof cap_table / sizeof cap_table[0])
@@ -276,11 +278,21 @@ cmd_user(struct client *c, struct chat_msg *m)
 			c->user[n++] = u[i];
 	}
 	c->user[n] = '\0';
-	if (n == 0) {
+	if (*u == '\0' || *m->argv[3] == '\0') {
 		SEND_NUMERIC(c, ERR_NEEDMOREPARAMS, "USER");
 		return CMD_OK;
 	}
+	/* Nothing printable left (say, not UTF-8): a clean name instead. */
+	if (n == 0)
+		strlcpy(c->user, "user", sizeof c->user);
 	c->realname = xstrndup(m->argv[3], CHAT_REAL_MAX);
+	/* The dispatcher lets USER through with bytes that are not UTF-8. */
+	if (!chat_utf8_valid(c->realname, strlen(c->realname))) {
+		for (i = 0; c->realname[i] != '\0'; i++) {
+			if ((unsigned char)c->realname[i] >= 0x80)
+				c->realname[i] = '?';
+		}
+	}
 	c->realname[chat_utf8_cut(
 	    c->realname, strlen(c->realname), CHAT_REAL_MAX)] = '\0';
 	c->flags |= CLIENT_USER;
@@ -288,10 +300,91 @@ cmd_user(struct client *c, struct chat_msg *m)
 	return CMD_OK;
 }
 
-/* PASS: chatd has no connection password; accepted for compatibility. */
-enum cmd_result
-cmd_pass(struct client *c UNUSED, struct chat_msg *m UNUSED)
+/* One PASS check on its way through the worker. */
+struct pass_check {
+	uint64_t id; /* the client, which may be gone when it is done */
+	char *hash;
+	char *password;
+	bool ok;
+};
+
+/* On the worker: compare PASS with the server password's hash. */
+static void
+pass_work(void *arg)
 {
+	struct pass_check *pc = arg;
+
+	pc->ok = passwd_verify(pc->hash, pc->password);
+}
+
+/* Refuse a connection that did not give the server password. */
+static void
+pass_refuse(struct client *c)
+{
+	log_warn("wrong or missing server password from %s", c->host);
+	SEND_NUMERIC(c, ERR_PASSWDMISMATCH);
+	conn_kill(c, "Bad password");
+}
+
+/* Back on the loop: let registration go on, or refuse. */
+static void
+pass_done(void *arg)
+{
+	struct pass_check *pc = arg;
+	struct client *c;
+
+	TAILQ_FOREACH(c, &all_clients, entry) {
+		if (c->id == pc->id)
+			break;
+	}
+	if (c != NULL && !(c->flags & CLIENT_DEAD)) {
+		c->flags &= ~CLIENT_PASSWAIT;
+		if (pc->ok) {
+			c->flags |= CLIENT_PASSOK;
+			client_try_register(c);
+		} else
+			pass_refuse(c);
+	}
+	explicit_bzero(pc->password, strlen(pc->password));
+	free(pc->password);
+	free(pc->hash);
+	free(pc);
+}
+
+/*
+ * Whether registration may finish as far as the server password goes; a
+ * client that never sent PASS is refused here. Called by
+ * client_try_register.
+ */
+bool
+pass_ready(struct client *c)
+{
+	if (cfg->password == NULL || (c->flags & CLIENT_PASSOK))
+		return true;
+	if (!(c->flags & CLIENT_PASSWAIT))
+		pass_refuse(c);
+	return false;
+}
+
+/*
+ * PASS <password>: with a "password" key, checked (on the worker, as it is
+ * slow) before registration finishes; without one, ignored.
+ */
+enum cmd_result
+cmd_pass(struct client *c, struct chat_msg *m)
+{
+	struct pass_check *pc;
+
+	if (cfg->password == NULL ||
+	    (c->flags & (CLIENT_PASSWAIT | CLIENT_PASSOK)))
+		return CMD_OK;
+	pc = xcalloc(1, sizeof *pc);
+	pc->id = c->id;
+	pc->hash = xstrdup(cfg->password);
+	pc->password = xstrdup(m->argv[0]);
+	explicit_bzero(m->argv[0], strlen(m->argv[0]));
+	c->flags |= CLIENT_PASSWAIT;
+	workq_add(pass_work, pass_done, pc);
 	return CMD_OK;
 }
 
@@ -332,8 +425,8 @@ send_isupport(struct client *c)
 	char tokens[3][CHAT_LINE_MAX];
 
 	snprintf(tokens[0], sizeof tokens[0],
-	    "AWAYLEN=%d CASEMAPPING=%s CHANLIMIT=#:%u CHATHISTORY=100 CHANMODES=b,k,l,imnst "
-	    "CHANNELLEN=%d CHANTYPES=# ELIST=MU KICKLEN=%d MAXLIST=b:100 "
+	    "AWAYLEN=%d BOT=B CASEMAPPING=%s CHANLIMIT=#:%u CHATHISTORY=100 CHANMODES=b,k,l,imnst "
+	    "CHANNELLEN=%d CHANTYPES=# ELIST=CMTU KICKLEN=%d MAXLIST=b:100 "
 	    "MODES=4",
 	    CHAT_AWAY_MAX, CHAT_CASEMAPPING, cfg->max_channels, CHAT_CHAN_MAX,
 	    CHAT_KICK_MAX);
@@ -342,8 +435,8 @@ send_isupport(struct client *c)
 	    "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,KICK:4,NAMES:1,WHOIS:1,"
 	    "MONITOR: TOPICLEN=%d",
 	    cfg->max_monitor, cfg->network_name, CHAT_NICK_MAX, CHAT_TOPIC_MAX);
-	snprintf(tokens[2], sizeof tokens[2], "USERLEN=%d UTF8ONLY WHOX",
-	    CHAT_USER_MAX);
+	snprintf(tokens[2], sizeof tokens[2],
+	    "STATUSMSG=@ USERLEN=%d UTF8ONLY WHOX", CHAT_USER_MAX);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[0]);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[1]);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[2]);
@@ -362,7 +455,7 @@ cmd_welcome(struct client *c)
 	SEND_NUMERIC(c, RPL_WELCOME, cfg->network_name, prefix);
 	SEND_NUMERIC(c, RPL_YOURHOST, cfg->server_name, CHATD_VERSION);
 	SEND_NUMERIC(c, RPL_CREATED, created);
-	SEND_NUMERIC(c, RPL_MYINFO, cfg->server_name, CHATD_VERSION, "io",
+	SEND_NUMERIC(c, RPL_MYINFO, cfg->server_name, CHATD_VERSION, "Biow",
 	    "biklmnostv", "bklov");
 	send_isupport(c);
 	send_lusers(c);

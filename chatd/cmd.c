@@ -15,6 +15,8 @@
 #include "chatd.h"
 
 #define ANY (CMD_UNREG | CMD_REG)
+/* The tag data a client may send (IRCv3 message-tags). */
+#define CMD_CLIENT_TAGS_MAX 4094
 
 /* Sorted by name; a unit test checks. */
 /* One compact entry per command reads better than clang-format's. */
@@ -57,6 +59,9 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "HELP", .min = 0, .max = 1, .flags = ANY, .cost = 1,
 	    .exec = cmd_help, .usage = "HELP [command]",
 	    .help = "List commands, or explain one." },
+	{ .name = "HELPOP", .min = 0, .max = 1, .flags = ANY, .cost = 1,
+	    .exec = cmd_help, .usage = "HELPOP [command]",
+	    .help = "The same as HELP, as some servers call it." },
 	{ .name = "HISTORY", .min = 1, .max = 2, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_history, .usage = "HISTORY <#channel|nick> [count]",
 	    .help = "Show the latest messages of a channel or of a private "
@@ -82,6 +87,10 @@ const struct cmd_entry cmd_table[] = {
 	    .cost = 1, .exec = cmd_kill, .usage = "KILL <nick> :<reason>",
 	    .help = "Disconnect someone from the server (server operators "
 		    "only)." },
+	{ .name = "LINKS", .min = 0, .max = 2, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_links, .usage = "LINKS [mask]",
+	    .help = "List the servers of this network (chatd is one "
+		    "server)." },
 	{ .name = "LIST", .min = 0, .max = 2, .flags = CMD_REG, .cost = 4,
 	    .exec = cmd_list, .usage = "LIST [#channel,...|pattern]",
 	    .help = "List visible channels with their user count and topic." },
@@ -101,7 +110,7 @@ const struct cmd_entry cmd_table[] = {
 	    .help = "Show or change modes. Channel: i invite-only, k <key>, "
 		    "l <limit>, m moderated, n no outside messages, s secret, "
 		    "t topic by operators, o <nick> operator, v <nick> voice, "
-		    "b [mask] ban. User: i invisible." },
+		    "b [mask] ban. User: B bot, i invisible, w WALLOPS." },
 	{ .name = "MONITOR", .min = 1, .max = 2, .flags = CMD_REG, .cost = 1,
 	    .exec = cmd_monitor, .usage = "MONITOR + nick,... | - nick,... | C | L | S",
 	    .help = "Watch nicks and be told when they come online or go "
@@ -127,7 +136,8 @@ const struct cmd_entry cmd_table[] = {
 	    .help = "Leave channels." },
 	{ .name = "PASS", .min = 1, .max = 1, .flags = CMD_UNREG, .cost = 0,
 	    .exec = cmd_pass, .usage = "PASS <password>",
-	    .help = "Connection password (accepted and ignored: chatd has none)." },
+	    .help = "The server password, before NICK and USER, on a server "
+		    "that has one (the password key); otherwise ignored." },
 	{ .name = "PASSWORD", .min = 2, .max = 2, .flags = CMD_REG,
 	    .cost = 3, .exec = cmd_password,
 	    .usage = "PASSWORD <old password> <new password>",
@@ -147,8 +157,8 @@ const struct cmd_entry cmd_table[] = {
 	    .exec = cmd_register,
 	    .usage = "REGISTER <account|*> <email|*> <password>",
 	    .help = "Create an account (* for your current nick) and log in. "
-		    "Its name becomes a nick reserved for you. Passwords: 8 "
-		    "to 128 bytes." },
+		    "Its name becomes a nick reserved for you. Passwords: "
+		    "password-min-length (8 by default) to 128 bytes." },
 	{ .name = "REHASH", .min = 0, .max = 0, .flags = CMD_REG | CMD_OPER,
 	    .cost = 1, .exec = cmd_rehash, .usage = "REHASH",
 	    .help = "Reload the configuration file (server operators only)." },
@@ -162,6 +172,10 @@ const struct cmd_entry cmd_table[] = {
 		    "channel's members, in base64 chunks (see the "
 		    "chatd/sendfile capability); receive, decline, cancel "
 		    "and list transfers." },
+	{ .name = "SETNAME", .min = 1, .max = 1, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_setname, .usage = "SETNAME :<real name>",
+	    .help = "Change your real name (1 to 64 bytes); peers with the "
+		    "setname capability see it change." },
 	{ .name = "TAGMSG", .min = 1, .max = 1, .flags = CMD_REG, .cost = 1,
 	    .exec = cmd_tagmsg, .usage = "@+tag[=value] TAGMSG <nick|#channel>",
 	    .help = "Send only tags (such as +typing=active) to clients that "
@@ -198,6 +212,10 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "VERSION", .min = 0, .max = 1, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_version, .usage = "VERSION",
 	    .help = "Show the server version and features." },
+	{ .name = "WALLOPS", .min = 1, .max = 1, .flags = CMD_REG | CMD_OPER,
+	    .cost = 2, .exec = cmd_wallops, .usage = "WALLOPS :<text>",
+	    .help = "Send a message to every user with user mode +w (server "
+		    "operators only)." },
 	{ .name = "WHO", .min = 0, .max = 2, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_who,
 	    .usage = "WHO <#channel|nick|mask> [%fields[,token]]",
@@ -206,6 +224,10 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "WHOIS", .min = 0, .max = 2, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_whois, .usage = "WHOIS <nick>",
 	    .help = "Show who someone is: host, channels, idle time, away." },
+	{ .name = "WHOWAS", .min = 1, .max = 3, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_whowas, .usage = "WHOWAS <nick> [count]",
+	    .help = "Show who recently used a nick (the newest first; count "
+		    "0 or none: all that are remembered)." },
 };
 /* clang-format on */
 const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
@@ -264,6 +286,45 @@ cmd_run(struct client *c, struct chat_msg *m)
 	return res;
 }
 
+/*
+ * Whether a client's tag data (between '@' and the space) passes the 4094
+ * bytes IRCv3 message-tags allows clients; the parser takes the 8191 bytes
+ * servers may send.
+ */
+static bool
+cmd_client_tags_long(const char *line, size_t len)
+{
+	const char *sp;
+
+	if (len == 0 || line[0] != '@')
+		return false;
+	if ((sp = memchr(line, ' ', len)) == NULL)
+		sp = line + len;
+	return (size_t)(sp - line - 1) > CMD_CLIENT_TAGS_MAX;
+}
+
+/*
+ * Whether a command word the parser refused is still printable ASCII (not
+ * a stray ':'), so an unknown command; it is upper-cased for the 421.
+ */
+static bool
+cmd_word_printable(char *word)
+{
+	char *p;
+
+	if (word == NULL || *word == '\0' || *word == ':')
+		return false;
+	for (p = word; *p != '\0'; p++) {
+		if (*p < 0x21 || *p > 0x7e)
+			return false;
+	}
+	for (p = word; *p != '\0'; p++) {
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	}
+	return true;
+}
+
 /* Parse one input line and run its command. */
 enum cmd_result
 cmd_dispatch(struct client *c, char *line, size_t len)
@@ -274,7 +335,8 @@ cmd_dispatch(struct client *c, char *line, size_t len)
 	int err;
 	bool utf8 = chat_utf8_valid(line, len);
 
-	err = chat_msg_parse(&m, line, len);
+	err = cmd_client_tags_long(line, len) ? CHAT_PARSE_TAGS_LONG
+	                                      : chat_msg_parse(&m, line, len);
 	if (err != CHAT_PARSE_OK)
 		cmd_charge(c, 1); /* errors are answered, so they cost */
 	switch (err) {
@@ -290,12 +352,23 @@ cmd_dispatch(struct client *c, char *line, size_t len)
 		send_fail(c, "*", "INVALID_LINE", NULL,
 		    "Lines must not contain NUL bytes");
 		return CMD_OK;
+	case CHAT_PARSE_BAD_COMMAND:
+		/* A readable word is an unknown command: 421, labeled. */
+		if (utf8 && cmd_word_printable(m.command))
+			break;
+		send_fail(c, "*", "INVALID_LINE", NULL, "%s",
+		    chat_parse_strerror(err));
+		return CMD_OK;
 	default:
 		send_fail(c, "*", "INVALID_LINE", NULL, "%s",
 		    chat_parse_strerror(err));
 		return CMD_OK;
 	}
-	if (!utf8) {
+	/*
+	 * USER keeps only clean bytes of a name that is not UTF-8, so the
+	 * client registers instead of waiting for a 001 that never comes.
+	 */
+	if (!utf8 && strcmp(m.command, "USER") != 0) {
 		cmd_charge(c, 1);
 		send_fail(c, m.command, "INVALID_UTF8", NULL,
 		    "Lines must be valid UTF-8");

@@ -59,6 +59,9 @@ static const struct config_key config_keys[] = {
 	{ "network-name", CONFIG_STR, OFF(network_name), 0, 0 },
 	{ "nick-grace", CONFIG_UINT, OFF(nick_grace), 0, 86400 },
 	{ "oper", CONFIG_LIST, OFF(opers), 0, 0 },
+	{ "password", CONFIG_STR, OFF(password), 0, 0 },
+	{ "password-min-length", CONFIG_UINT, OFF(password_min_length), 1,
+	    128 },
 	{ "ping-interval", CONFIG_UINT, OFF(ping_interval), 1, 86400 },
 	{ "ping-timeout", CONFIG_UINT, OFF(ping_timeout), 1, 86400 },
 	{ "plaintext-passwords", CONFIG_STR, OFF(plaintext_passwords), 0, 0 },
@@ -97,6 +100,7 @@ config_new(void)
 	c->history_days = 30;
 	c->max_offline = 200;
 	c->plaintext_passwords = xstrdup("loopback");
+	c->password_min_length = 8;
 	c->max_clients = 100000;
 	c->max_per_ip = 10;
 	c->max_conn_rate = 10;
@@ -156,6 +160,7 @@ config_free(struct config *c)
 	free(c->plaintext_passwords);
 	free(c->tls_cert);
 	free(c->tls_key);
+	free(c->password);
 	free(c);
 }
 
@@ -346,6 +351,12 @@ config_load(struct config *c, const char *path, char **cause)
 			    path, s->value);
 			return -1;
 		}
+	}
+	if (c->password != NULL && strncmp(c->password, "$argon2", 7) != 0) {
+		xasprintf(cause,
+		    "%s: password: want the hash from chatd --hash-password",
+		    path);
+		return -1;
 	}
 	if (strchr(c->server_name, '.') == NULL ||
 	    strpbrk(c->server_name, "!@*?, ") != NULL) {

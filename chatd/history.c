@@ -464,6 +464,7 @@ cmd_chathistory(struct client *c, struct chat_msg *m)
 		{ "BETWEEN", STORE_HQ_BETWEEN },
 	};
 	const char *sub = m->argv[0];
+	char context[CHAT_LINE_MAX];
 	struct store_ref a, b;
 	struct history_op *op;
 	long limit;
@@ -505,8 +506,10 @@ cmd_chathistory(struct client *c, struct chat_msg *m)
 		    "ss.sssZ");
 		return CMD_OK;
 	}
+	/* FAIL CHATHISTORY INVALID_TARGET <subcommand> <target> :text */
+	snprintf(context, sizeof context, "%s %s", subs[i].name, m->argv[1]);
 	op = xcalloc(1, sizeof *op);
-	if (!history_target(c, "CHATHISTORY", subs[i].name, m->argv[1], op)) {
+	if (!history_target(c, "CHATHISTORY", context, m->argv[1], op)) {
 		free(op);
 		return CMD_OK;
 	}

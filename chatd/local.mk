@@ -29,6 +29,7 @@ chatd_libchatd_a_SOURCES = \
 	chatd/presence.c \
 	chatd/route.c \
 	chatd/send.c \
+	chatd/whowas.c \
 	chatd/ttt.c \
 	chatd/store.c \
 	chatd/store-migrate.c \

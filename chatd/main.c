@@ -277,6 +277,7 @@ main(int argc, char **argv)
 	account_free_all();
 	channel_free_all();
 	presence_free_all();
+	whowas_free_all();
 	ttt_free_all();
 	conn_free();
 	event_free(sig_term);

@@ -136,6 +136,26 @@ EXTRA_DIST += tests/integration/sendfile-restart.sh \
 TESTS += tests/integration/ttt-login.chat
 EXTRA_DIST += tests/integration/ttt-login.chat
 
+# Issue 15: what current IRC clients expect, and a server password.
+TESTS += tests/integration/irc-client.chat \
+	tests/integration/irc-serverpass.chat
+EXTRA_DIST += tests/integration/irc-client.chat \
+	tests/integration/irc-serverpass.chat
+# HELPOP and LINKS, WALLOPS and user mode +w, STATUSMSG (@#chan).
+TESTS += tests/integration/irc-helpop-links.chat \
+	tests/integration/irc-wallops.chat \
+	tests/integration/irc-statusmsg.chat
+EXTRA_DIST += tests/integration/irc-helpop-links.chat \
+	tests/integration/irc-wallops.chat \
+	tests/integration/irc-statusmsg.chat
+# IRCv3 setname and bot-mode.
+TESTS += tests/integration/irc-setname.chat tests/integration/irc-bot.chat
+EXTRA_DIST += tests/integration/irc-setname.chat \
+	tests/integration/irc-bot.chat
+# ELIST filters for LIST.
+TESTS += tests/integration/irc-elist.chat
+EXTRA_DIST += tests/integration/irc-elist.chat
+
 # WHOX: WHO <mask> %fields[,token] answers 354 (branch gchat-polish).
 TESTS += tests/integration/irc-whox.chat
 EXTRA_DIST += tests/integration/irc-whox.chat
