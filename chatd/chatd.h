@@ -156,10 +156,9 @@ RB_HEAD(channels, channel);
 #define CLIENT_EOF 0x10000    /* the peer closed; lines left to run */
 
 /* The server password (PASS), when the server has one. */
-#define CLIENT_PASSWAIT 0x20000 /* being checked */
-#define CLIENT_PASSOK 0x40000   /* it was right */
-#define CLIENT_WALLOPS 0x80000  /* user mode +w: receives WALLOPS */
-#define CLIENT_BOT 0x100000     /* user mode +B: a bot (IRCv3 bot-mode) */
+#define CLIENT_PASSOK 0x40000  /* it was right */
+#define CLIENT_WALLOPS 0x80000 /* user mode +w: receives WALLOPS */
+#define CLIENT_BOT 0x100000    /* user mode +B: a bot (IRCv3 bot-mode) */
 
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1

@@ -302,7 +302,7 @@ cmd_user(struct client *c, struct chat_msg *m)
 
 /* One PASS check on its way through the worker. */
 struct pass_check {
-	uint64_t id; /* the client, which may be gone when it is done */
+	struct conn_wait wait; /* the client, held until the answer */
 	char *hash;
 	char *password;
 	bool ok;
@@ -333,18 +333,14 @@ pass_done(void *arg)
 	struct pass_check *pc = arg;
 	struct client *c;
 
-	TAILQ_FOREACH(c, &all_clients, entry) {
-		if (c->id == pc->id)
-			break;
-	}
-	if (c != NULL && !(c->flags & CLIENT_DEAD)) {
-		c->flags &= ~CLIENT_PASSWAIT;
+	if ((c = conn_wait_reply(&pc->wait)) != NULL) {
 		if (pc->ok) {
 			c->flags |= CLIENT_PASSOK;
 			client_try_register(c);
 		} else
 			pass_refuse(c);
 	}
+	conn_wait_end(&pc->wait);
 	explicit_bzero(pc->password, strlen(pc->password));
 	free(pc->password);
 	free(pc->hash);
@@ -361,8 +357,7 @@ pass_ready(struct client *c)
 {
 	if (cfg->password == NULL || (c->flags & CLIENT_PASSOK))
 		return true;
-	if (!(c->flags & CLIENT_PASSWAIT))
-		pass_refuse(c);
+	pass_refuse(c);
 	return false;
 }
 
@@ -375,15 +370,14 @@ cmd_pass(struct client *c, struct chat_msg *m)
 {
 	struct pass_check *pc;
 
-	if (cfg->password == NULL ||
-	    (c->flags & (CLIENT_PASSWAIT | CLIENT_PASSOK)))
+	if (cfg->password == NULL || (c->flags & CLIENT_PASSOK))
 		return CMD_OK;
 	pc = xcalloc(1, sizeof *pc);
-	pc->id = c->id;
 	pc->hash = xstrdup(cfg->password);
 	pc->password = xstrdup(m->argv[0]);
 	explicit_bzero(m->argv[0], strlen(m->argv[0]));
-	c->flags |= CLIENT_PASSWAIT;
+	/* NICK and USER, sent right behind, wait for the answer. */
+	conn_wait_begin(&pc->wait, c);
 	workq_add(pass_work, pass_done, pc);
 	return CMD_OK;
 }
