@@ -24,15 +24,15 @@ enum cmd_result
 cmd_sendfile(struct client *c, struct chat_msg *m)
 {
 	const char *sub = m->argv[0];
-	struct filechunk_data d;
+	struct chat_file_data d;
 
 	if (strcasecmp(sub, "ACK") == 0 && m->argc == 3) {
 		file_ack(c, m->argv[1], m->argv[2]);
 		return CMD_OK;
 	}
 	if (strcasecmp(sub, "DATA") == 0 && m->argc == 4 &&
-	    filechunk_parse_u64(m->argv[1], &d.id) == 0 &&
-	    filechunk_parse_u64(m->argv[2], &d.offset) == 0) {
+	    chat_file_parse_u64(m->argv[1], &d.id) == 0 &&
+	    chat_file_parse_u64(m->argv[2], &d.offset) == 0) {
 		char line[CHAT_LINE_MAX * 2];
 		int n;
 

@@ -1404,7 +1404,10 @@ gchat_session_pump_upload (GchatSession *self, GchatTransfer *t)
     gchat_connection_get_cap_number (self->conn, "chatd/sendfile", "window", UPLOAD_WINDOW_DEFAULT);
   guint64 size = gchat_transfer_get_size (t);
   g_autoptr (GBytes) pending = NULL;
-  UploadRead *r;
+  struct chat_file_window w;
+  uint64_t                next;
+  size_t                  next_len;
+  UploadRead             *r;
 
   if (stream == NULL || gchat_transfer_get_id (t) == NULL || gchat_transfer_is_over (t) ||
       gchat_transfer_get_reading (t))
@@ -1428,19 +1431,19 @@ gchat_session_pump_upload (GchatSession *self, GchatTransfer *t)
     }
     gchat_transfer_set_sent (t, off + len);
   }
-  if (gchat_transfer_get_sent (t) >= size ||
-      gchat_transfer_get_sent (t) - gchat_transfer_get_done (t) >= chunk * window)
+  /* The window rule the server follows for downloads (libchat/file.c). */
+  w.size = size;
+  w.acked = gchat_transfer_get_done (t);
+  w.sent = gchat_transfer_get_sent (t);
+  w.chunk = (size_t)chunk;
+  w.window = (unsigned)MIN (window, G_MAXUINT);
+  if (!chat_file_window_next (&w, &next, &next_len))
     return;
   r = g_new0 (UploadRead, 1);
   r->self = g_object_ref (self);
   r->transfer = g_object_ref (t);
   gchat_transfer_set_reading (t, TRUE);
-  g_input_stream_read_bytes_async (stream,
-                                   (gsize)MIN (chunk, size - gchat_transfer_get_sent (t)),
-                                   G_PRIORITY_DEFAULT,
-                                   NULL,
-                                   upload_read_cb,
-                                   r);
+  g_input_stream_read_bytes_async (stream, next_len, G_PRIORITY_DEFAULT, NULL, upload_read_cb, r);
 }
 
 /* The server takes our upload from @offset: move the file there and start. */
@@ -1627,11 +1630,17 @@ handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
     return;
   }
   if (g_ascii_strcasecmp (sub, "DATA") == 0 && m->argc >= 4 && t != NULL) {
-    gsize              len = 0;
-    g_autofree guchar *data = g_base64_decode (m->argv[3], &len);
-    guint64            offset = g_ascii_strtoull (m->argv[2], NULL, 10);
+    size_t             b64len = strlen (m->argv[3]);
+    g_autofree guchar *data = g_malloc (b64len / 4 * 3 + 1);
+    ssize_t            len = chat_file_b64_decode (data, m->argv[3], b64len);
+    uint64_t           offset = 0;
 
-    if (!gchat_transfer_receive (t, offset, data, len)) {
+    if (len < 0 || chat_file_parse_u64 (m->argv[2], &offset) != 0) {
+      gchat_transfer_fail (t, "The server sent a malformed chunk");
+      gchat_connection_sendv (self->conn, "SENDFILE", "DECLINE", m->argv[1], NULL);
+      return;
+    }
+    if (!gchat_transfer_receive (t, offset, data, (gsize)len)) {
       gchat_connection_sendv (self->conn, "SENDFILE", "DECLINE", m->argv[1], NULL);
       return;
     }

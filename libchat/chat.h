@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* A line without tags: 512 bytes including the CRLF. */
 #define CHAT_LINE_MAX 512
@@ -147,6 +148,12 @@ bool chat_utf8_valid(const char *s, size_t len);
 size_t chat_utf8_cut(const char *s, size_t len, size_t max);
 
 /**
+ * Decode the character at s (len > 0 bytes available) into *cp; returns
+ * its length in bytes, or 0 if s does not start with valid UTF-8.
+ */
+size_t chat_utf8_decode(const char *s, size_t len, uint32_t *cp);
+
+/**
  * Glob match under the case mapping: '*' any run, '?' one byte, '\'
  * escapes the next character.
  */
@@ -222,5 +229,52 @@ int chat_ttt_load(struct chat_ttt *g, const char *board);
 
 /** A short English text for an enum chat_ttt_err. */
 const char *chat_ttt_strerror(int err);
+
+/*
+ * file.c: the rules of SENDFILE both sides follow
+ * (tests/unit/test-filechunk.c).
+ */
+#define CHAT_FILE_CHUNK 49152 /* bytes per DATA line (base64: 65536) */
+#define CHAT_FILE_NAME_MAX 200
+#define CHAT_FILE_HASH_HEX 64
+#define CHAT_FILE_DATA_PREFIX 14 /* strlen("SENDFILE DATA ") */
+enum chat_file_err {
+	CHAT_FILE_OK = 0,
+	CHAT_FILE_WRONG_OFFSET,
+	CHAT_FILE_TOO_BIG,
+	CHAT_FILE_TOO_MUCH,
+	CHAT_FILE_EMPTY
+};
+struct chat_file_data {
+	uint64_t id;
+	uint64_t offset;
+	const char *b64;
+	size_t b64len;
+};
+struct chat_file_window {
+	uint64_t size;
+	uint64_t acked; /* the receiver has [0, acked) */
+	uint64_t sent;  /* chunks up to here are on their way */
+	size_t chunk;
+	unsigned window;
+};
+size_t chat_file_b64_encode(char *dst, const unsigned char *src, size_t len);
+ssize_t chat_file_b64_decode(unsigned char *dst, const char *src, size_t len);
+int chat_file_parse_u64(const char *s, uint64_t *out);
+bool chat_file_hash_valid(char *hex);
+bool chat_file_is_data(const char *head, size_t len);
+int chat_file_parse_data(char *line, size_t len, struct chat_file_data *);
+void chat_file_sanitize_name(char *dst, size_t size, const char *name);
+const char *chat_file_mime(
+    const unsigned char *head, size_t len, const char *name);
+enum chat_file_err chat_file_upload_check(
+    uint64_t expect, uint64_t size, uint64_t off, size_t len);
+void chat_file_window_init(struct chat_file_window *, uint64_t size,
+    uint64_t start, size_t chunk, unsigned window);
+bool chat_file_window_next(
+    struct chat_file_window *, uint64_t *off, size_t *len);
+enum chat_file_err chat_file_window_ack(
+    struct chat_file_window *, uint64_t off);
+bool chat_file_window_done(const struct chat_file_window *);
 
 #endif /* LIBCHAT_CHAT_H */

@@ -3,6 +3,7 @@ libchat_libchat_a_SOURCES = \
 	libchat/chat.h \
 	libchat/numeric.h \
 	libchat/casemap.c \
+	libchat/file.c \
 	libchat/linebuf.c \
 	libchat/msg.c \
 	libchat/ttt.c \

@@ -26,12 +26,11 @@ tests_unit_test_utf8_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_linebuf_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_ttt_CPPFLAGS = $(UNIT_CPPFLAGS)
 
-# SENDFILE bookkeeping: links the daemon's own object through libchatd.a.
+# SENDFILE rules both sides use (libchat/file.c).
 check_PROGRAMS += tests/unit/test-filechunk
 TESTS += tests/unit/test-filechunk
-tests_unit_test_filechunk_LDADD = chatd/libchatd.a $(UNIT_LDADD) $(LIBBSD_LIBS)
+tests_unit_test_filechunk_LDADD = $(UNIT_LDADD)
 tests_unit_test_filechunk_CPPFLAGS = $(UNIT_CPPFLAGS)
-tests_unit_test_filechunk_CFLAGS = $(CHATD_CFLAGS)
 
 # chatd pieces without sockets: command table, password hashes, work queue.
 check_PROGRAMS += tests/unit/test-oper
