@@ -118,6 +118,10 @@ struct channel {
 #define CHAN_NOEXTERNAL 0x10
 #define CHAN_SECRET 0x20
 #define CHAN_TOPICLOCK 0x40
+/* Channel modes as ISUPPORT advertises them (send_isupport, mode_channel). */
+#define CHAN_MODES "b,k,l,imnst"
+#define CHAN_PREFIX_MODES "ov"
+#define CHAN_MODES_MAX 4
 	char *key;
 	unsigned limit;
 	char *topic;
@@ -508,7 +512,7 @@ void chanreg_free(struct channel *);
 bool chanreg_admin(struct channel *, struct client *);
 int chanreg_member_modes(struct channel *, struct client *);
 void chanreg_created(struct channel *, struct client *);
-void chanreg_after(const char *cmd, struct chat_msg *);
+void chanreg_changed(struct channel *);
 void chanreg_prune(void);
 enum cmd_result cmd_chanadmin(struct client *, struct chat_msg *);
 

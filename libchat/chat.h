@@ -231,6 +231,57 @@ int chat_ttt_load(struct chat_ttt *g, const char *board);
 const char *chat_ttt_strerror(int err);
 
 /*
+ * mode.c: channel mode strings into changes (tests/unit/test-mode.c).
+ */
+enum chat_mode_type {
+	CHAT_MODE_UNKNOWN = 0,
+	CHAT_MODE_FLAG,   /* CHANMODES type D: never an argument */
+	CHAT_MODE_LIST,   /* type A: an argument (none: see the list) */
+	CHAT_MODE_ALWAYS, /* type B: an argument to set and to unset */
+	CHAT_MODE_SET,    /* type C: an argument only to set */
+	CHAT_MODE_PREFIX  /* a PREFIX letter: a nick */
+};
+enum chat_mode_err {
+	CHAT_MODE_OK = 0,
+	CHAT_MODE_UNKNOWN_LETTER,
+	CHAT_MODE_NEEDARG,
+	CHAT_MODE_TOOMANY,
+	CHAT_MODE_EXTRA
+};
+/* What the server advertises: CHANMODES, PREFIX letters, MODES. */
+struct chat_mode_spec {
+	char list[32];
+	char always[32];
+	char set[32];
+	char flags[64];
+	char prefix[16];
+	int max; /* changes with an argument per line; 0: no limit */
+};
+struct chat_mode_change {
+	char letter;
+	bool add;
+	enum chat_mode_type type;
+	const char *arg;        /* NULL when it takes none (or none came) */
+	bool list;              /* a list mode without argument: show it */
+	enum chat_mode_err err; /* UNKNOWN_LETTER or NEEDARG, else OK */
+};
+struct chat_mode_result {
+	size_t n;               /* changes parsed */
+	enum chat_mode_err err; /* the first error */
+	char letter;            /* the letter it names ('\0' for EXTRA) */
+	const char *arg;        /* or the argument */
+	bool stopped;           /* TOOMANY: letters after n were not parsed */
+	int extra;              /* arguments no letter took */
+};
+void chat_mode_spec_init(struct chat_mode_spec *, const char *chanmodes,
+    const char *prefix, int max);
+enum chat_mode_type chat_mode_type(const struct chat_mode_spec *, char letter);
+enum chat_mode_err chat_mode_parse(const struct chat_mode_spec *,
+    const char *modes, const char *const *args, int nargs,
+    struct chat_mode_change *out, size_t size, struct chat_mode_result *res);
+const char *chat_mode_strerror(enum chat_mode_err err);
+
+/*
  * file.c: the rules of SENDFILE both sides follow
  * (tests/unit/test-filechunk.c).
  */

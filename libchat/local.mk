@@ -5,6 +5,7 @@ libchat_libchat_a_SOURCES = \
 	libchat/casemap.c \
 	libchat/file.c \
 	libchat/linebuf.c \
+	libchat/mode.c \
 	libchat/msg.c \
 	libchat/ttt.c \
 	libchat/utf8.c
