@@ -961,8 +961,9 @@ handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
   g_autoptr (GString) text = NULL;
   g_autoptr (GString) raw = g_string_new (NULL);
   g_autoptr (GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
-  gboolean add = TRUE;
-  int      param = 2;
+  struct chat_mode_spec   spec;
+  struct chat_mode_change mc[CHAT_LINE_MAX];
+  struct chat_mode_result res;
 
   if (m->argc < 2)
     return;
@@ -976,26 +977,30 @@ handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
   }
   if ((conv = gchat_session_find (self, m->argv[0])) == NULL)
     return;
-  for (const char *p = m->argv[1]; *p != '\0'; p++) {
-    int         type;
-    const char *arg = NULL;
+  gchat_connection_get_mode_spec (self->conn, &spec);
+  chat_mode_parse (&spec,
+                   m->argv[1],
+                   (const char *const *)m->argv + 2,
+                   m->argc - 2,
+                   mc,
+                   G_N_ELEMENTS (mc),
+                   &res);
+  for (size_t i = 0; i < res.n; i++) {
+    const char *arg = mc[i].arg;
+    gboolean    add = mc[i].add;
+    char        letter = mc[i].letter;
     char       *word;
 
-    if (*p == '+' || *p == '-') {
-      add = *p == '+';
-      continue;
-    }
-    type = gchat_connection_chanmode_type (self->conn, *p);
-    if ((type == 1 || type == 2 || (type == 3 && add)) && param < m->argc)
-      arg = m->argv[param++];
-    if (arg != NULL && gchat_connection_prefix_for_mode (self->conn, *p) != '\0')
+    if (arg != NULL && mc[i].type == CHAT_MODE_PREFIX)
       gchat_conversation_update_member_prefix (conv,
                                                arg,
-                                               gchat_connection_prefix_for_mode (self->conn, *p),
+                                               gchat_connection_prefix_for_mode (self->conn,
+                                                                                 letter),
                                                add);
-    word = describe_channel_mode (*p, add, arg != NULL ? arg : "?");
+    word = describe_channel_mode (letter, add, arg != NULL ? arg : "?");
     g_ptr_array_add (words,
-                     word != NULL ? word : g_strdup_printf ("set mode %c%c", add ? '+' : '-', *p));
+                     word != NULL ? word
+                                  : g_strdup_printf ("set mode %c%c", add ? '+' : '-', letter));
   }
   for (guint i = 0; i < words->len; i++)
     g_string_append_printf (text,
@@ -1675,15 +1680,6 @@ gchat_session_sendfile_fail (GchatSession *self, const struct chat_msg *m)
  * group settings dialog and the member list read it.
  */
 
-/* How channel mode @mode takes a parameter (GchatModeTypeFunc). */
-static int
-session_mode_type (char mode, gpointer user_data)
-{
-  GchatSession *self = user_data;
-
-  return gchat_connection_chanmode_type (self->conn, mode);
-}
-
 /** gchat_session_get_group: the administration state of group @conv (created on first use). */
 GchatGroup *
 gchat_session_get_group (GchatSession *self, GchatConversation *conv)
@@ -1718,13 +1714,15 @@ gchat_session_group_mode (GchatSession          *self,
                           const char            *nick,
                           const struct chat_msg *m)
 {
+  struct chat_mode_spec spec;
+
+  gchat_connection_get_mode_spec (self->conn, &spec);
   gchat_group_apply_mode (gchat_session_get_group (self, conv),
                           nick,
                           m->argv[1],
                           (const char *const *)m->argv + 2,
                           m->argc - 2,
-                          session_mode_type,
-                          self);
+                          &spec);
 }
 
 /* 324 (the modes), 367 (a ban) and 368 (end of bans) for a group. */
@@ -1739,14 +1737,16 @@ gchat_session_group_numeric (GchatSession *self, int num, const struct chat_msg 
     gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
     return;
   }
-  if (num == RPL_CHANNELMODEIS && m->argc > 2)
+  if (num == RPL_CHANNELMODEIS && m->argc > 2) {
+    struct chat_mode_spec spec;
+
+    gchat_connection_get_mode_spec (self->conn, &spec);
     gchat_group_set_modes_reply (group,
                                  m->argv[2],
                                  (const char *const *)m->argv + 3,
                                  m->argc - 3,
-                                 session_mode_type,
-                                 self);
-  else if (num == RPL_BANLIST && m->argc > 2)
+                                 &spec);
+  } else if (num == RPL_BANLIST && m->argc > 2)
     gchat_group_ban_listed (group,
                             m->argv[2],
                             m->argc > 3 ? m->argv[3] : NULL,
