@@ -1238,11 +1238,12 @@ handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
   const char        *me = gchat_connection_get_nick (self->conn);
   const char        *sub = m->argc > 0 ? m->argv[0] : "";
+  enum chat_ttt_sub  s = chat_ttt_sub (sub);
   GchatGame         *game = m->argc > 1 ? gchat_session_find_game (self, m->argv[1]) : NULL;
   g_autofree char   *text = NULL;
   GchatConversation *conv;
 
-  if (g_ascii_strcasecmp (sub, "INVITE") == 0 && m->argc >= 6) {
+  if (s == CHAT_TTT_SUB_INVITE && m->argc >= 6) {
     gboolean    mine = gchat_connection_is_me (self->conn, m->argv[2]);
     const char *channel = m->argc > 6 ? m->argv[6] : NULL;
 
@@ -1256,7 +1257,7 @@ handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
       gchat_game_end_invitation (game, m->argv[5]);
     return;
   }
-  if (g_ascii_strcasecmp (sub, "STATE") == 0 && m->argc >= 8) {
+  if (s == CHAT_TTT_SUB_STATE && m->argc >= 8) {
     const char *x = m->argv[2];
     const char *o = m->argv[3];
     gboolean    was_over;
@@ -1274,7 +1275,7 @@ handle_ttt (GchatSession *self, const struct chat_msg *m, const char *nick)
       gchat_session_ask_record (self, game); /* it changed with this result */
     return;
   }
-  if (g_ascii_strcasecmp (sub, "PLAYER") == 0 && m->argc >= 4 && game != NULL) {
+  if (s == CHAT_TTT_SUB_PLAYER && m->argc >= 4 && game != NULL) {
     conv = gchat_session_find (self, gchat_game_get_where (game));
     if (g_ascii_strcasecmp (m->argv[3], "gone") == 0)
       text = g_strdup_printf ("%s left game %s and loses it in %s s unless they come back",
@@ -1569,11 +1570,12 @@ gchat_session_download_file (GchatSession *self, GchatTransfer *t)
 static void
 handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
-  const char      *sub = m->argc > 0 ? m->argv[0] : "";
-  GchatTransfer   *t = m->argc > 1 ? gchat_session_find_transfer (self, m->argv[1]) : NULL;
-  g_autofree char *text = NULL;
+  const char        *sub = m->argc > 0 ? m->argv[0] : "";
+  enum chat_file_sub s = chat_file_sub (sub);
+  GchatTransfer     *t = m->argc > 1 ? gchat_session_find_transfer (self, m->argv[1]) : NULL;
+  g_autofree char   *text = NULL;
 
-  if (g_ascii_strcasecmp (sub, "UPLOAD") == 0 && m->argc >= 3 && t == NULL) {
+  if (s == CHAT_FILE_SUB_UPLOAD && m->argc >= 3 && t == NULL) {
     guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
 
     /* Offers are answered in order: the oldest one without an id is this one. */
@@ -1589,16 +1591,16 @@ handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
       return;
     }
   }
-  if (g_ascii_strcasecmp (sub, "ACK") == 0 && m->argc >= 3 && t != NULL) {
+  if (s == CHAT_FILE_SUB_ACK && m->argc >= 3 && t != NULL) {
     if (gchat_transfer_sent (t, g_ascii_strtoull (m->argv[2], NULL, 10)))
       gchat_session_pump_upload (self, t);
     return;
   }
-  if (g_ascii_strcasecmp (sub, "STORED") == 0 && t != NULL) {
+  if (s == CHAT_FILE_SUB_STORED && t != NULL) {
     gchat_transfer_finish (t);
     return;
   }
-  if (g_ascii_strcasecmp (sub, "OFFER") == 0 && t != NULL &&
+  if (s == CHAT_FILE_SUB_OFFER && t != NULL &&
       gchat_transfer_get_direction (t) == GCHAT_TRANSFER_RECEIVE &&
       gchat_transfer_get_state (t) == GCHAT_TRANSFER_ACTIVE) {
     /* Offered again after a reconnect: go on from what arrived. */
@@ -1607,7 +1609,7 @@ handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
     gchat_connection_sendv (self->conn, "SENDFILE", "ACCEPT", m->argv[1], from, NULL);
     return;
   }
-  if (g_ascii_strcasecmp (sub, "OFFER") == 0 && m->argc >= 8 && t == NULL) {
+  if (s == CHAT_FILE_SUB_OFFER && m->argc >= 8 && t == NULL) {
     g_autoptr (GchatTransfer) fresh = NULL;
     const char *to = m->argv[3];
 
@@ -1629,12 +1631,12 @@ handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
                                 FALSE);
     return;
   }
-  if (g_ascii_strcasecmp (sub, "BEGIN") == 0 && m->argc >= 3 && t != NULL) {
+  if (s == CHAT_FILE_SUB_BEGIN && m->argc >= 3 && t != NULL) {
     if (g_ascii_strtoull (m->argv[2], NULL, 10) != gchat_transfer_get_done (t))
       gchat_transfer_fail (t, "The server resent from an offset gchat does not have");
     return;
   }
-  if (g_ascii_strcasecmp (sub, "DATA") == 0 && m->argc >= 4 && t != NULL) {
+  if (s == CHAT_FILE_SUB_DATA && m->argc >= 4 && t != NULL) {
     size_t             b64len = strlen (m->argv[3]);
     g_autofree guchar *data = g_malloc (b64len / 4 * 3 + 1);
     ssize_t            len = chat_file_b64_decode (data, m->argv[3], b64len);
@@ -1652,7 +1654,7 @@ handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
     /* Chunks are acknowledged once written (gchat_session_transfer_written). */
     return;
   }
-  if (g_ascii_strcasecmp (sub, "STATUS") == 0 && m->argc >= 4 && t != NULL) {
+  if (s == CHAT_FILE_SUB_STATUS && m->argc >= 4 && t != NULL) {
     gchat_session_transfer_status (self, t, m->argv[2], m->argv[3]);
     return;
   }

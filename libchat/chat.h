@@ -230,6 +230,26 @@ int chat_ttt_load(struct chat_ttt *g, const char *board);
 /** A short English text for an enum chat_ttt_err. */
 const char *chat_ttt_strerror(int err);
 
+/* TTT sub-commands, both ways (doc/PROTOCOL.md, "Tic-tac-toe"). */
+enum chat_ttt_sub {
+	CHAT_TTT_SUB_UNKNOWN = -1,
+	CHAT_TTT_SUB_ACCEPT,
+	CHAT_TTT_SUB_BOARD,
+	CHAT_TTT_SUB_DECLINE,
+	CHAT_TTT_SUB_INVITE,
+	CHAT_TTT_SUB_LIST,
+	CHAT_TTT_SUB_MOVE,
+	CHAT_TTT_SUB_PLAYER,
+	CHAT_TTT_SUB_REMATCH,
+	CHAT_TTT_SUB_RESIGN,
+	CHAT_TTT_SUB_STATE,
+	CHAT_TTT_SUB_STATS
+};
+/** The sub-command a word names (any case), or CHAT_TTT_SUB_UNKNOWN. */
+enum chat_ttt_sub chat_ttt_sub(const char *word);
+/** The name of a sub-command ("MOVE"). */
+const char *chat_ttt_sub_name(enum chat_ttt_sub sub);
+
 /*
  * mode.c: channel mode strings into changes (tests/unit/test-mode.c).
  */
@@ -327,5 +347,28 @@ bool chat_file_window_next(
 enum chat_file_err chat_file_window_ack(
     struct chat_file_window *, uint64_t off);
 bool chat_file_window_done(const struct chat_file_window *);
+
+/* SENDFILE sub-commands, both ways (doc/PROTOCOL.md, "File transfer"). */
+enum chat_file_sub {
+	CHAT_FILE_SUB_UNKNOWN = -1,
+	CHAT_FILE_SUB_ACCEPT,
+	CHAT_FILE_SUB_ACK,
+	CHAT_FILE_SUB_BEGIN,
+	CHAT_FILE_SUB_CANCEL,
+	CHAT_FILE_SUB_DATA,
+	CHAT_FILE_SUB_DECLINE,
+	CHAT_FILE_SUB_END,
+	CHAT_FILE_SUB_ENTRY,
+	CHAT_FILE_SUB_LIST,
+	CHAT_FILE_SUB_OFFER,
+	CHAT_FILE_SUB_STATUS,
+	CHAT_FILE_SUB_STORED,
+	CHAT_FILE_SUB_TO,
+	CHAT_FILE_SUB_UPLOAD
+};
+/** The sub-command a word names (any case), or CHAT_FILE_SUB_UNKNOWN. */
+enum chat_file_sub chat_file_sub(const char *word);
+/** The name of a sub-command ("ACCEPT"). */
+const char *chat_file_sub_name(enum chat_file_sub sub);
 
 #endif /* LIBCHAT_CHAT_H */

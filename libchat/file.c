@@ -539,3 +539,31 @@ chat_file_window_done(const struct chat_file_window *w)
 {
 	return w->acked == w->size;
 }
+
+/* By enum chat_file_sub. */
+static const char *const chat_file_subs[] = { "ACCEPT", "ACK", "BEGIN",
+	"CANCEL", "DATA", "DECLINE", "END", "ENTRY", "LIST", "OFFER", "STATUS",
+	"STORED", "TO", "UPLOAD" };
+
+/* The SENDFILE sub-command a word names, in any case. */
+enum chat_file_sub
+chat_file_sub(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof chat_file_subs / sizeof chat_file_subs[0]; i++) {
+		if (strcasecmp(word, chat_file_subs[i]) == 0)
+			return (enum chat_file_sub)i;
+	}
+	return CHAT_FILE_SUB_UNKNOWN;
+}
+
+/* The name of a SENDFILE sub-command. */
+const char *
+chat_file_sub_name(enum chat_file_sub sub)
+{
+	if (sub < 0 ||
+	    (size_t)sub >= sizeof chat_file_subs / sizeof chat_file_subs[0])
+		return "";
+	return chat_file_subs[sub];
+}

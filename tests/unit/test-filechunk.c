@@ -320,6 +320,27 @@ test_misc(void)
 	ok(chat_file_parse_u64("", &n) != 0, "empty refused");
 }
 
+/* Sub-command names, both ways, any case. */
+static void
+test_subs(void)
+{
+	int i;
+	bool round = true;
+
+	is_int(chat_file_sub("accept"), CHAT_FILE_SUB_ACCEPT, "any case");
+	is_int(chat_file_sub("TO"), CHAT_FILE_SUB_TO, "TO");
+	is_int(chat_file_sub("OFFER"), CHAT_FILE_SUB_OFFER, "server's OFFER");
+	is_int(chat_file_sub("bob"), CHAT_FILE_SUB_UNKNOWN, "a nick is none");
+	is_int(chat_file_sub(""), CHAT_FILE_SUB_UNKNOWN, "empty is none");
+	for (i = CHAT_FILE_SUB_ACCEPT; i <= CHAT_FILE_SUB_UPLOAD; i++) {
+		if (chat_file_sub(chat_file_sub_name((enum chat_file_sub)i)) !=
+		    i)
+			round = false;
+	}
+	ok(round, "every name finds its sub-command");
+	is_str(chat_file_sub_name(CHAT_FILE_SUB_UNKNOWN), "", "no name");
+}
+
 int
 main(void)
 {
@@ -328,6 +349,7 @@ main(void)
 	test_parse_data();
 	test_names();
 	test_names_unicode();
+	test_subs();
 	test_mime();
 	test_upload_check();
 	test_window();
