@@ -285,11 +285,18 @@ static void
 gchat_session_stamp (GchatMessage *msg, const struct chat_msg *m)
 {
   const char *iso = chat_msg_tag (m, "time", NULL);
+  g_autoptr (GDateTime) secs = NULL;
   g_autoptr (GDateTime) utc = NULL;
+  int64_t ms;
 
-  if (iso == NULL || (utc = g_date_time_new_from_iso8601 (iso, NULL)) == NULL)
+  if (iso == NULL || chat_time_parse (iso, &ms) != 0)
     return;
-  gchat_message_set_time (msg, utc);
+  secs = g_date_time_new_from_unix_utc (ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  if (secs == NULL)
+    return;
+  utc = g_date_time_add (secs, (ms - g_date_time_to_unix (secs) * 1000) * 1000);
+  if (utc != NULL)
+    gchat_message_set_time (msg, utc);
 }
 
 /*
@@ -2166,11 +2173,15 @@ gchat_session_restore_queries (GchatSession *self)
   g_autoptr (GDateTime) to = g_date_time_add_minutes (now, 1);
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
+  g_autofree char *from_s = NULL;
+  g_autofree char *to_s = NULL;
 
   if (!gchat_connection_get_logged_in (self->conn) || !gchat_session_supports (self, "CHATHISTORY"))
     return;
-  a = g_date_time_format (from, "timestamp=%Y-%m-%dT%H:%M:%S.000Z");
-  b = g_date_time_format (to, "timestamp=%Y-%m-%dT%H:%M:%S.000Z");
+  from_s = gchat_scrollback_timestamp (from);
+  to_s = gchat_scrollback_timestamp (to);
+  a = g_strconcat ("timestamp=", from_s, NULL);
+  b = g_strconcat ("timestamp=", to_s, NULL);
   gchat_connection_sendv (self->conn, "CHATHISTORY", "TARGETS", a, b, "50", NULL);
 }
 

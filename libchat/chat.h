@@ -251,6 +251,15 @@ enum chat_ttt_sub chat_ttt_sub(const char *word);
 const char *chat_ttt_sub_name(enum chat_ttt_sub sub);
 
 /*
+ * time.c: server-time tags and CHATHISTORY timestamps (UTC, ms).
+ */
+#define CHAT_TIME_MAX 32 /* room for a formatted time and its NUL */
+/** "YYYY-MM-DDTHH:MM:SS.mmmZ" for ms since the epoch; its length. */
+int chat_time_format(char *buf, size_t len, int64_t ms);
+/** Parse that (fraction and 'Z' optional) into ms; 0, or -1 if malformed. */
+int chat_time_parse(const char *s, int64_t *ms);
+
+/*
  * mode.c: channel mode strings into changes (tests/unit/test-mode.c).
  */
 enum chat_mode_type {

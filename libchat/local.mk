@@ -7,5 +7,6 @@ libchat_libchat_a_SOURCES = \
 	libchat/linebuf.c \
 	libchat/mode.c \
 	libchat/msg.c \
+	libchat/time.c \
 	libchat/ttt.c \
 	libchat/utf8.c

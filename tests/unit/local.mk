@@ -8,6 +8,7 @@ check_PROGRAMS += \
 	tests/unit/test-utf8 \
 	tests/unit/test-linebuf \
 	tests/unit/test-mode \
+	tests/unit/test-time \
 	tests/unit/test-ttt
 TESTS += \
 	tests/unit/test-msg \
@@ -15,6 +16,7 @@ TESTS += \
 	tests/unit/test-utf8 \
 	tests/unit/test-linebuf \
 	tests/unit/test-mode \
+	tests/unit/test-time \
 	tests/unit/test-ttt
 
 tests_unit_test_msg_LDADD = $(UNIT_LDADD)
@@ -23,12 +25,14 @@ tests_unit_test_utf8_LDADD = $(UNIT_LDADD)
 tests_unit_test_linebuf_LDADD = $(UNIT_LDADD)
 tests_unit_test_ttt_LDADD = $(UNIT_LDADD)
 tests_unit_test_mode_LDADD = $(UNIT_LDADD)
+tests_unit_test_time_LDADD = $(UNIT_LDADD)
 tests_unit_test_msg_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_casemap_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_utf8_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_linebuf_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_ttt_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_mode_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_time_CPPFLAGS = $(UNIT_CPPFLAGS)
 
 # SENDFILE rules both sides use (libchat/file.c).
 check_PROGRAMS += tests/unit/test-filechunk
