@@ -172,6 +172,7 @@ channel_invite_add(struct channel *ch, const char *nick)
 	i->mask = xstrdup(nick);
 	i->when = time(NULL);
 	TAILQ_INSERT_TAIL(&ch->invites, i, entry);
+	chanreg_changed(ch);
 }
 
 /* Forget an invitation. */
@@ -186,6 +187,7 @@ channel_invite_del(struct channel *ch, const char *nick)
 			free(i->mask);
 			free(i->setter);
 			free(i);
+			chanreg_changed(ch);
 			return;
 		}
 	}

@@ -271,29 +271,15 @@ chanreg_created(struct channel *ch, struct client *c)
 		    ch->name, c->account);
 }
 
-/* After a command: save the persistent channels it may have changed. */
+/*
+ * A channel's persistent state (modes, topic, bans, invites) changed:
+ * write it if it is registered. Called where the change is made, not
+ * after the command by its name.
+ */
 void
-chanreg_after(const char *cmd, struct chat_msg *m)
+chanreg_changed(struct channel *ch)
 {
-	char names[CHAT_LINE_MAX], *name, *last;
-	struct channel *ch;
-	int arg;
-
-	if (strcasecmp(cmd, "INVITE") == 0)
-		arg = 1;
-	else if (strcasecmp(cmd, "JOIN") == 0 || strcasecmp(cmd, "MODE") == 0 ||
-	    strcasecmp(cmd, "TOPIC") == 0)
-		arg = 0;
-	else
-		return;
-	if (m->argc <= arg)
-		return;
-	strlcpy(names, m->argv[arg], sizeof names);
-	for (name = strtok_r(names, ",", &last); name != NULL;
-	     name = strtok_r(NULL, ",", &last)) {
-		if ((ch = channel_find(name)) != NULL)
-			chanreg_save(ch);
-	}
+	chanreg_save(ch);
 }
 
 /* Remove account from a newline-separated list; true if it was there. */

@@ -121,6 +121,10 @@ struct channel {
 #define CHAN_NOEXTERNAL 0x10
 #define CHAN_SECRET 0x20
 #define CHAN_TOPICLOCK 0x40
+/* Channel modes as ISUPPORT advertises them (send_isupport, mode_channel). */
+#define CHAN_MODES "b,k,l,imnst"
+#define CHAN_PREFIX_MODES "ov"
+#define CHAN_MODES_MAX 4
 	char *key;
 	unsigned limit;
 	char *topic;
@@ -559,7 +563,7 @@ void chanreg_free(struct channel *);
 bool chanreg_admin(struct channel *, struct client *);
 int chanreg_member_modes(struct channel *, struct client *);
 void chanreg_created(struct channel *, struct client *);
-void chanreg_after(const char *cmd, struct chat_msg *);
+void chanreg_changed(struct channel *);
 void chanreg_prune(void);
 enum cmd_result cmd_chanadmin(struct client *, struct chat_msg *);
 
@@ -599,51 +603,9 @@ int passwd_main(void);
 int chatd_rehash(char **cause);
 void chatd_die(const char *reason);
 
-/* filechunk.c: the pure part of SENDFILE (tests/unit/test-filechunk.c). */
-#define FILE_CHUNK 49152            /* bytes per DATA line (base64: 65536) */
+/* SENDFILE limits (the pure rules are libchat/file.c). */
 #define FILE_WINDOW 8               /* unacknowledged chunks in flight */
 #define FILE_LINE_MAX (65536 + 512) /* a DATA line, CR LF included */
-#define FILE_NAME_MAX 200
-#define FILE_HASH_HEX 64
-#define FILECHUNK_DATA_PREFIX 14 /* strlen("SENDFILE DATA ") */
-enum filechunk_err {
-	FILECHUNK_OK = 0,
-	FILECHUNK_WRONG_OFFSET,
-	FILECHUNK_TOO_BIG,
-	FILECHUNK_TOO_MUCH,
-	FILECHUNK_EMPTY
-};
-struct filechunk_data {
-	uint64_t id;
-	uint64_t offset;
-	const char *b64;
-	size_t b64len;
-};
-struct filechunk_window {
-	uint64_t size;
-	uint64_t acked; /* the receiver has [0, acked) */
-	uint64_t sent;  /* chunks up to here are on their way */
-	size_t chunk;
-	unsigned window;
-};
-size_t filechunk_b64_encode(char *dst, const unsigned char *src, size_t len);
-ssize_t filechunk_b64_decode(unsigned char *dst, const char *src, size_t len);
-int filechunk_parse_u64(const char *s, uint64_t *out);
-bool filechunk_hash_valid(char *hex);
-bool filechunk_is_data(const char *head, size_t len);
-int filechunk_parse_data(char *line, size_t len, struct filechunk_data *);
-void filechunk_sanitize_name(char *dst, size_t size, const char *name);
-const char *filechunk_mime(
-    const unsigned char *head, size_t len, const char *name);
-enum filechunk_err filechunk_upload_check(
-    uint64_t expect, uint64_t size, uint64_t off, size_t len);
-void filechunk_window_init(struct filechunk_window *, uint64_t size,
-    uint64_t start, size_t chunk, unsigned window);
-bool filechunk_window_next(
-    struct filechunk_window *, uint64_t *off, size_t *len);
-enum filechunk_err filechunk_window_ack(
-    struct filechunk_window *, uint64_t off);
-bool filechunk_window_done(const struct filechunk_window *);
 
 /* file.c: SENDFILE transfers, the file store and its worker thread. */
 void file_init(void);

@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +285,7 @@ cmd_topic(struct client *c, struct chat_msg *m)
 		replace_str(&ch->topic_setter, prefix);
 		ch->topic_time = time(NULL);
 	}
+	chanreg_changed(ch);
 	route_init(&rl, NULL, prefix, "TOPIC %s :%s", ch->name, topic);
 	route_channel(ch, NULL, &rl);
 	if (strlen(m->argv[1]) > strlen(topic))
@@ -580,21 +582,208 @@ mode_add(char *modes, size_t mlen, char *args, size_t alen, char *dir, bool add,
 	}
 }
 
-/* Channel MODE: show or change. */
+/* RPL_BANLIST for each ban, then the end. */
+static void
+mode_list_bans(struct client *c, struct channel *ch)
+{
+	struct mask *b;
+
+	TAILQ_FOREACH(b, &ch->bans, entry)
+		SEND_NUMERIC(c, RPL_BANLIST, ch->name, b->mask, b->setter,
+		    (long long)b->when);
+	SEND_NUMERIC(c, RPL_ENDOFBANLIST, ch->name);
+}
+
+/*
+ * What a MODE line changed, for the announcement: every change in order,
+ * the arguments of those that have one (at most the MODES limit, and a
+ * "-k *").
+ */
+struct mode_applied {
+	size_t n;
+	struct {
+		char letter;
+		bool add;
+		int arg; /* index into args, or -1 */
+	} c[CHAT_LINE_MAX];
+	char args[CHAN_MODES_MAX + 1][256];
+	int nargs;
+};
+
+/*
+ * Apply one parsed change to ch, answering c for what cannot be done;
+ * true if the channel changed, with the argument to announce in arg.
+ */
+static bool
+mode_apply_one(struct client *c, struct channel *ch,
+    const struct chat_mode_change *mc, char *arg, size_t argsize)
+{
+	static const struct {
+		char letter;
+		int flag;
+	} flags[] = { { 'i', CHAN_INVITE }, { 'm', CHAN_MODERATED },
+		{ 'n', CHAN_NOEXTERNAL }, { 's', CHAN_SECRET },
+		{ 't', CHAN_TOPICLOCK } };
+	struct client *target;
+	struct member *tm;
+	unsigned long lim;
+	char *end;
+	size_t i;
+	int flag;
+	bool add = mc->add;
+
+	*arg = '\0';
+	if (mc->err == CHAT_MODE_UNKNOWN_LETTER) {
+		SEND_NUMERIC(c, ERR_UNKNOWNMODE, mc->letter);
+		return false;
+	}
+	if (mc->list) {
+		mode_list_bans(c, ch);
+		return false;
+	}
+	if (mc->err == CHAT_MODE_NEEDARG && !(mc->letter == 'k' && !add)) {
+		SEND_NUMERIC(c, ERR_NEEDMOREPARAMS, "MODE");
+		return false;
+	}
+	switch (mc->letter) {
+	case 'k':
+		if (!add) {
+			/* "-k" needs no key: there is only one to remove. */
+			if (!(ch->modes & CHAN_KEY))
+				return false;
+			ch->modes &= ~CHAN_KEY;
+			replace_str(&ch->key, NULL);
+			strlcpy(arg, "*", argsize);
+			return true;
+		}
+		if (*mc->arg == '\0' || strpbrk(mc->arg, " ,:") != NULL ||
+		    strlen(mc->arg) > 32) {
+			SEND_NUMERIC(c, ERR_INVALIDKEY, ch->name);
+			return false;
+		}
+		ch->modes |= CHAN_KEY;
+		replace_str(&ch->key, mc->arg);
+		strlcpy(arg, mc->arg, argsize);
+		return true;
+	case 'l':
+		if (!add) {
+			if (!(ch->modes & CHAN_LIMIT))
+				return false;
+			ch->modes &= ~CHAN_LIMIT;
+			return true;
+		}
+		lim = strtoul(mc->arg, &end, 10);
+		if (*end != '\0' || lim == 0 || lim > 100000) {
+			/* An empty value would break the line. */
+			SEND_NUMERIC(c, ERR_INVALIDMODEPARAM, ch->name, 'l',
+			    *mc->arg != '\0' ? mc->arg : "*",
+			    "Limit must be a number from 1 to 100000");
+			return false;
+		}
+		ch->modes |= CHAN_LIMIT;
+		ch->limit = (unsigned)lim;
+		snprintf(arg, argsize, "%lu", lim);
+		return true;
+	case 'o':
+	case 'v':
+		if ((target = client_find(mc->arg)) == NULL) {
+			SEND_NUMERIC(c, ERR_NOSUCHNICK, mc->arg);
+			return false;
+		}
+		if ((tm = channel_member(ch, target)) == NULL) {
+			SEND_NUMERIC(
+			    c, ERR_USERNOTINCHANNEL, target->nick, ch->name);
+			return false;
+		}
+		flag = mc->letter == 'o' ? MEMBER_OP : MEMBER_VOICE;
+		if (((tm->modes & flag) != 0) == add)
+			return false;
+		if (add)
+			tm->modes |= flag;
+		else
+			tm->modes &= ~flag;
+		strlcpy(arg, target->nick, argsize);
+		return true;
+	case 'b':
+		channel_ban_mask(mc->arg, arg, argsize);
+		return channel_ban_change(c, ch, add, arg);
+	}
+	for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		if (flags[i].letter != mc->letter)
+			continue;
+		if (((ch->modes & flags[i].flag) != 0) == add)
+			return false;
+		if (add)
+			ch->modes |= flags[i].flag;
+		else
+			ch->modes &= ~flags[i].flag;
+		return true;
+	}
+	/* A letter the spec names but nothing here handles. */
+	SEND_NUMERIC(c, ERR_UNKNOWNMODE, mc->letter);
+	return false;
+}
+
+/*
+ * Apply parsed changes in order, recording in ap those that changed the
+ * channel. Unknown letters, missing arguments and refusals are answered
+ * one by one, as IRC servers do.
+ */
+static void
+mode_apply(struct client *c, struct channel *ch,
+    const struct chat_mode_change *mc, size_t n, struct mode_applied *ap)
+{
+	char arg[sizeof ap->args[0]];
+	size_t i;
+
+	ap->n = 0;
+	ap->nargs = 0;
+	for (i = 0; i < n; i++) {
+		if (!mode_apply_one(c, ch, &mc[i], arg, sizeof arg))
+			continue;
+		ap->c[ap->n].letter = mc[i].letter;
+		ap->c[ap->n].add = mc[i].add;
+		ap->c[ap->n].arg = -1;
+		if (*arg != '\0') {
+			/* Only arguments the parser took, and one "-k *". */
+			assert(ap->nargs <
+			    (int)(sizeof ap->args / sizeof ap->args[0]));
+			strlcpy(ap->args[ap->nargs], arg, sizeof ap->args[0]);
+			ap->c[ap->n].arg = ap->nargs++;
+		}
+		ap->n++;
+	}
+}
+
+/* Announce what changed as one MODE line to the channel. */
+static void
+mode_announce(
+    struct client *c, struct channel *ch, const struct mode_applied *ap)
+{
+	char modes[CHAT_LINE_MAX] = "", args[CHAT_LINE_MAX] = "", dir = 0;
+	char prefix[CHAT_LINE_MAX];
+	struct rline rl;
+	size_t i;
+
+	for (i = 0; i < ap->n; i++)
+		mode_add(modes, sizeof modes, args, sizeof args, &dir,
+		    ap->c[i].add, ap->c[i].letter,
+		    ap->c[i].arg >= 0 ? ap->args[ap->c[i].arg] : NULL);
+	client_prefix(c, prefix, sizeof prefix);
+	route_init(&rl, NULL, prefix, "MODE %s %s%s", ch->name, modes, args);
+	route_channel(ch, NULL, &rl);
+}
+
+/* Channel MODE: show, or decide (libchat), apply and announce. */
 static void
 mode_channel(struct client *c, struct channel *ch, struct chat_msg *m)
 {
-	struct member *mb = channel_member(ch, c), *tm;
-	struct client *target;
-	struct mask *b;
-	struct rline rl;
-	char modes[64] = "", args[CHAT_LINE_MAX] = "", dir = 0, buf[256];
-	char prefix[CHAT_LINE_MAX];
-	const char *p, *arg;
-	int ai = 2, nparam = 0, flag;
-	bool add = true, changed;
-	unsigned long lim;
-	char *end;
+	static struct chat_mode_change mc[CHAT_LINE_MAX];
+	static struct mode_applied ap;
+	struct member *mb = channel_member(ch, c);
+	struct chat_mode_spec spec;
+	struct chat_mode_result res;
+	char buf[256];
 
 	if (m->argc < 2) {
 		channel_mode_string(ch, mb != NULL, buf, sizeof buf);
@@ -603,13 +792,14 @@ mode_channel(struct client *c, struct channel *ch, struct chat_msg *m)
 		    c, RPL_CREATIONTIME, ch->name, (long long)ch->created);
 		return;
 	}
+	chat_mode_spec_init(
+	    &spec, CHAN_MODES, CHAN_PREFIX_MODES, CHAN_MODES_MAX);
+	/* Parsing stops at the MODES limit; extra arguments are ignored. */
+	chat_mode_parse(&spec, m->argv[1], (const char *const *)m->argv + 2,
+	    m->argc - 2, mc, sizeof mc / sizeof mc[0], &res);
 	/* A lone "b" (or "+b") lists bans; anyone may look. */
-	if ((strcmp(m->argv[1], "b") == 0 || strcmp(m->argv[1], "+b") == 0) &&
-	    m->argc == 2) {
-		TAILQ_FOREACH(b, &ch->bans, entry)
-			SEND_NUMERIC(c, RPL_BANLIST, ch->name, b->mask,
-			    b->setter, (long long)b->when);
-		SEND_NUMERIC(c, RPL_ENDOFBANLIST, ch->name);
+	if (res.n == 1 && mc[0].list && mc[0].add) {
+		mode_list_bans(c, ch);
 		return;
 	}
 	if (mb == NULL) {
@@ -620,149 +810,11 @@ mode_channel(struct client *c, struct channel *ch, struct chat_msg *m)
 		SEND_NUMERIC(c, ERR_CHANOPRIVSNEEDED, ch->name);
 		return;
 	}
-	for (p = m->argv[1]; *p != '\0'; p++) {
-		flag = 0;
-		switch (*p) {
-		case '+':
-		case '-':
-			add = *p == '+';
-			continue;
-		case 'i':
-			flag = CHAN_INVITE;
-			break;
-		case 'm':
-			flag = CHAN_MODERATED;
-			break;
-		case 'n':
-			flag = CHAN_NOEXTERNAL;
-			break;
-		case 's':
-			flag = CHAN_SECRET;
-			break;
-		case 't':
-			flag = CHAN_TOPICLOCK;
-			break;
-		default:
-			break;
-		}
-		if (flag != 0) {
-			if (((ch->modes & flag) != 0) == add)
-				continue;
-			if (add)
-				ch->modes |= flag;
-			else
-				ch->modes &= ~flag;
-			mode_add(modes, sizeof modes, args, sizeof args, &dir,
-			    add, *p, NULL);
-			continue;
-		}
-		if (strchr("kolvb", *p) == NULL) {
-			SEND_NUMERIC(c, ERR_UNKNOWNMODE, *p);
-			continue;
-		}
-		/* Modes with a parameter (-l takes none). */
-		arg = NULL;
-		if (!(*p == 'l' && !add)) {
-			if (ai >= m->argc) {
-				if (*p == 'b') {
-					TAILQ_FOREACH(b, &ch->bans, entry)
-						SEND_NUMERIC(c, RPL_BANLIST,
-						    ch->name, b->mask,
-						    b->setter,
-						    (long long)b->when);
-					SEND_NUMERIC(
-					    c, RPL_ENDOFBANLIST, ch->name);
-				} else if (!(*p == 'k' && !add))
-					SEND_NUMERIC(
-					    c, ERR_NEEDMOREPARAMS, "MODE");
-				if (*p == 'k' && !add && (ch->modes & CHAN_KEY))
-					goto unset_key;
-				continue;
-			}
-			if (++nparam > 4)
-				break;
-			arg = m->argv[ai++];
-		}
-		switch (*p) {
-		case 'k':
-			if (!add) {
-unset_key:
-				if (!(ch->modes & CHAN_KEY))
-					break;
-				ch->modes &= ~CHAN_KEY;
-				mode_add(modes, sizeof modes, args, sizeof args,
-				    &dir, false, 'k', "*");
-				replace_str(&ch->key, NULL);
-				break;
-			}
-			if (*arg == '\0' || strpbrk(arg, " ,:") != NULL ||
-			    strlen(arg) > 32) {
-				SEND_NUMERIC(c, ERR_INVALIDKEY, ch->name);
-				break;
-			}
-			ch->modes |= CHAN_KEY;
-			replace_str(&ch->key, arg);
-			mode_add(modes, sizeof modes, args, sizeof args, &dir,
-			    true, 'k', arg);
-			break;
-		case 'l':
-			if (!add) {
-				if (!(ch->modes & CHAN_LIMIT))
-					break;
-				ch->modes &= ~CHAN_LIMIT;
-				mode_add(modes, sizeof modes, args, sizeof args,
-				    &dir, false, 'l', NULL);
-				break;
-			}
-			lim = strtoul(arg, &end, 10);
-			if (*end != '\0' || lim == 0 || lim > 100000) {
-				/* An empty value would break the line. */
-				SEND_NUMERIC(c, ERR_INVALIDMODEPARAM, ch->name,
-				    'l', *arg != '\0' ? arg : "*",
-				    "Limit must be a number from 1 to 100000");
-				break;
-			}
-			ch->modes |= CHAN_LIMIT;
-			ch->limit = (unsigned)lim;
-			snprintf(buf, sizeof buf, "%lu", lim);
-			mode_add(modes, sizeof modes, args, sizeof args, &dir,
-			    true, 'l', buf);
-			break;
-		case 'o':
-		case 'v':
-			if ((target = client_find(arg)) == NULL) {
-				SEND_NUMERIC(c, ERR_NOSUCHNICK, arg);
-				break;
-			}
-			if ((tm = channel_member(ch, target)) == NULL) {
-				SEND_NUMERIC(c, ERR_USERNOTINCHANNEL,
-				    target->nick, ch->name);
-				break;
-			}
-			flag = *p == 'o' ? MEMBER_OP : MEMBER_VOICE;
-			if (((tm->modes & flag) != 0) == add)
-				break;
-			if (add)
-				tm->modes |= flag;
-			else
-				tm->modes &= ~flag;
-			mode_add(modes, sizeof modes, args, sizeof args, &dir,
-			    add, *p, target->nick);
-			break;
-		case 'b':
-			channel_ban_mask(arg, buf, sizeof buf);
-			changed = channel_ban_change(c, ch, add, buf);
-			if (changed)
-				mode_add(modes, sizeof modes, args, sizeof args,
-				    &dir, add, 'b', buf);
-			break;
-		}
-	}
-	if (modes[0] == '\0')
+	mode_apply(c, ch, mc, res.n, &ap);
+	if (ap.n == 0)
 		return;
-	client_prefix(c, prefix, sizeof prefix);
-	route_init(&rl, NULL, prefix, "MODE %s %s%s", ch->name, modes, args);
-	route_channel(ch, NULL, &rl);
+	chanreg_changed(ch);
+	mode_announce(c, ch, &ap);
 }
 
 /* User MODE: only your own, only +B, +i, +w (and -o). */

@@ -24,15 +24,16 @@ enum cmd_result
 cmd_sendfile(struct client *c, struct chat_msg *m)
 {
 	const char *sub = m->argv[0];
-	struct filechunk_data d;
+	enum chat_file_sub s = chat_file_sub(sub);
+	struct chat_file_data d;
 
-	if (strcasecmp(sub, "ACK") == 0 && m->argc == 3) {
+	if (s == CHAT_FILE_SUB_ACK && m->argc == 3) {
 		file_ack(c, m->argv[1], m->argv[2]);
 		return CMD_OK;
 	}
-	if (strcasecmp(sub, "DATA") == 0 && m->argc == 4 &&
-	    filechunk_parse_u64(m->argv[1], &d.id) == 0 &&
-	    filechunk_parse_u64(m->argv[2], &d.offset) == 0) {
+	if (s == CHAT_FILE_SUB_DATA && m->argc == 4 &&
+	    chat_file_parse_u64(m->argv[1], &d.id) == 0 &&
+	    chat_file_parse_u64(m->argv[2], &d.offset) == 0) {
 		char line[CHAT_LINE_MAX * 2];
 		int n;
 
@@ -43,7 +44,7 @@ cmd_sendfile(struct client *c, struct chat_msg *m)
 		return CMD_OK;
 	}
 	cmd_charge(c, 1);
-	if (strcasecmp(sub, "TO") == 0 && m->argc == 5) {
+	if (s == CHAT_FILE_SUB_TO && m->argc == 5) {
 		file_offer(c, m->argv[1], m->argv[2], m->argv[3], m->argv[4]);
 		return CMD_OK;
 	}
@@ -51,19 +52,19 @@ cmd_sendfile(struct client *c, struct chat_msg *m)
 		file_offer(c, sub, m->argv[1], m->argv[2], m->argv[3]);
 		return CMD_OK;
 	}
-	if (strcasecmp(sub, "ACCEPT") == 0 && (m->argc == 2 || m->argc == 3)) {
+	if (s == CHAT_FILE_SUB_ACCEPT && (m->argc == 2 || m->argc == 3)) {
 		file_accept(c, m->argv[1], m->argc == 3 ? m->argv[2] : NULL);
 		return CMD_OK;
 	}
-	if (strcasecmp(sub, "DECLINE") == 0 && m->argc == 2) {
+	if (s == CHAT_FILE_SUB_DECLINE && m->argc == 2) {
 		file_decline(c, m->argv[1]);
 		return CMD_OK;
 	}
-	if (strcasecmp(sub, "CANCEL") == 0 && m->argc == 2) {
+	if (s == CHAT_FILE_SUB_CANCEL && m->argc == 2) {
 		file_cancel(c, m->argv[1]);
 		return CMD_OK;
 	}
-	if (strcasecmp(sub, "LIST") == 0 && m->argc == 1) {
+	if (s == CHAT_FILE_SUB_LIST && m->argc == 1) {
 		file_list(c);
 		return CMD_OK;
 	}

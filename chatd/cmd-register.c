@@ -419,11 +419,12 @@ send_isupport(struct client *c)
 	char tokens[3][CHAT_LINE_MAX];
 
 	snprintf(tokens[0], sizeof tokens[0],
-	    "AWAYLEN=%d BOT=B CASEMAPPING=%s CHANLIMIT=#:%u CHATHISTORY=100 CHANMODES=b,k,l,imnst "
+	    "AWAYLEN=%d BOT=B CASEMAPPING=%s CHANLIMIT=#:%u CHATHISTORY=100 "
+	    "CHANMODES=" CHAN_MODES " "
 	    "CHANNELLEN=%d CHANTYPES=# ELIST=CMTU KICKLEN=%d MAXLIST=b:100 "
-	    "MODES=4",
+	    "MODES=%d",
 	    CHAT_AWAY_MAX, CHAT_CASEMAPPING, cfg->max_channels, CHAT_CHAN_MAX,
-	    CHAT_KICK_MAX);
+	    CHAT_KICK_MAX, CHAN_MODES_MAX);
 	snprintf(tokens[1], sizeof tokens[1],
 	    "MONITOR=%u NETWORK=%s NICKLEN=%d PREFIX=(ov)@+ "
 	    "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,KICK:4,NAMES:1,WHOIS:1,"

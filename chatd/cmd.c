@@ -282,7 +282,6 @@ cmd_run(struct client *c, struct chat_msg *m)
 	if (ce->max >= 0 && m->argc > ce->max)
 		m->argc = ce->max;
 	res = ce->exec(c, m);
-	chanreg_after(ce->name, m);
 	return res;
 }
 

@@ -450,12 +450,12 @@ conn_input_max(struct client *c)
 static bool
 conn_is_data(struct evbuffer *in, size_t len)
 {
-	char head[FILECHUNK_DATA_PREFIX];
+	char head[CHAT_FILE_DATA_PREFIX];
 
 	if (len < sizeof head)
 		return false;
 	evbuffer_copyout(in, head, sizeof head);
-	return filechunk_is_data(head, sizeof head);
+	return chat_file_is_data(head, sizeof head);
 }
 
 /* Resume clients with lines left in their input. */

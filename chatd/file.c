@@ -61,7 +61,7 @@
 #define FILE_UPLOADS_MAX 8 /* uploads in progress per user (open files) */
 #define FILE_XFERS_MAX 100 /* transfers per user, even of empty files */
 #define FILE_HEAD 512      /* first bytes kept for the MIME guess */
-#define FILE_B64_MAX (FILE_CHUNK / 3 * 4)
+#define FILE_B64_MAX (CHAT_FILE_CHUNK / 3 * 4)
 #define FILE_KEY_MAX (CHAT_NICK_MAX + 2) /* "~" account, or a nick */
 #define FILE_MIME_MAX 100
 /* The store's key-value namespace of stored transfers, keyed by id. */
@@ -79,7 +79,7 @@ struct file_dl {
 	struct file_xfer *x;
 	struct file_rcpt *r; /* NULL once closed */
 	struct client *c;    /* NULL once closed */
-	struct filechunk_window w;
+	struct chat_file_window w;
 	int fd;
 	unsigned njobs;
 	TAILQ_ENTRY(file_dl) entry;
@@ -104,8 +104,8 @@ struct file_xfer {
 	char mimebuf[FILE_MIME_MAX + 1]; /* mime, when read from the store */
 	char from[CHAT_NICK_MAX + 1];
 	char target[CHAT_CHAN_MAX + 1];
-	char name[FILE_NAME_MAX + 1];
-	char hash[FILE_HASH_HEX + 1];
+	char name[CHAT_FILE_NAME_MAX + 1];
+	char hash[CHAT_FILE_HASH_HEX + 1];
 	const char *mime;
 	uint64_t size;
 	uint64_t received; /* next offset expected */
@@ -247,13 +247,13 @@ file_job_commit(struct file_job *j)
 	unsigned mdlen = 0, i;
 	static const char hex[] = "0123456789abcdef";
 
-	j->buf = xmalloc(FILE_HASH_HEX + 1);
+	j->buf = xmalloc(CHAT_FILE_HASH_HEX + 1);
 	if (fsync(x->fd) != 0)
 		j->err = errno;
 	close(x->fd);
 	x->fd = -1;
 	EVP_DigestFinal_ex(x->md, md, &mdlen);
-	for (i = 0; i < mdlen && i * 2 < FILE_HASH_HEX; i++) {
+	for (i = 0; i < mdlen && i * 2 < CHAT_FILE_HASH_HEX; i++) {
 		j->buf[i * 2] = hex[md[i] >> 4];
 		j->buf[i * 2 + 1] = hex[md[i] & 15];
 	}
@@ -272,7 +272,7 @@ file_job_commit(struct file_job *j)
 static void
 file_job_read(struct file_job *j)
 {
-	static unsigned char raw[FILE_CHUNK]; /* the worker's alone */
+	static unsigned char raw[CHAT_FILE_CHUNK]; /* the worker's alone */
 	size_t got = 0;
 	ssize_t n;
 
@@ -287,7 +287,7 @@ file_job_read(struct file_job *j)
 		}
 		got += (size_t)n;
 	}
-	j->buflen += filechunk_b64_encode(j->buf + j->buflen, raw, j->len);
+	j->buflen += chat_file_b64_encode(j->buf + j->buflen, raw, j->len);
 	memcpy(j->buf + j->buflen, "\r\n", 2);
 	j->buflen += 2;
 }
@@ -489,7 +489,7 @@ file_find(const char *id)
 	struct file_xfer *x;
 	uint64_t n;
 
-	if (filechunk_parse_u64(id, &n) != 0)
+	if (chat_file_parse_u64(id, &n) != 0)
 		return NULL;
 	TAILQ_FOREACH(x, &file_xfers, entry) {
 		if (x->id == n && x->state != FILE_DEAD)
@@ -595,7 +595,7 @@ file_stored(struct file_xfer *x)
 
 	x->state = FILE_STORED;
 	x->touched = time(NULL);
-	x->mime = filechunk_mime(x->head, x->headlen, x->name);
+	x->mime = chat_file_mime(x->head, x->headlen, x->name);
 	if (chat_is_channel(x->target)) {
 		if ((ch = channel_find(x->target)) != NULL) {
 			x->rcpts = xcalloc(ch->nmembers + 1, sizeof *x->rcpts);
@@ -819,7 +819,7 @@ file_dl_pump(struct file_dl *dl)
 	size_t len;
 	int n;
 
-	while (filechunk_window_next(&dl->w, &off, &len)) {
+	while (chat_file_window_next(&dl->w, &off, &len)) {
 		j = file_job_new(FJOB_READ, dl->x);
 		j->dl = dl;
 		j->off = off;
@@ -852,7 +852,7 @@ file_cap_value(void)
 
 	snprintf(value, sizeof value,
 	    "maxline=%d,chunk=%d,window=%d,maxsize=%zu", FILE_LINE_MAX,
-	    FILE_CHUNK, FILE_WINDOW, cfg->file_max_size);
+	    CHAT_FILE_CHUNK, FILE_WINDOW, cfg->file_max_size);
 	return value;
 }
 
@@ -909,14 +909,14 @@ bool
 file_data_line(struct client *c, struct evbuffer *in, size_t len)
 {
 	char head[80];
-	struct filechunk_data d;
+	struct chat_file_data d;
 	struct file_xfer *x;
 	char *line;
 	size_t n = len < sizeof head - 1 ? len : sizeof head - 1;
 
 	evbuffer_copyout(in, head, n);
 	head[n] = '\0';
-	if (filechunk_parse_data(head, n, &d) == 0) {
+	if (chat_file_parse_data(head, n, &d) == 0) {
 		TAILQ_FOREACH(x, &file_xfers, entry) {
 			if (x->id != d.id || !file_must_wait(x))
 				continue;
@@ -945,7 +945,7 @@ file_data_line(struct client *c, struct evbuffer *in, size_t len)
 void
 file_data(struct client *c, char *line, size_t len)
 {
-	struct filechunk_data d;
+	struct chat_file_data d;
 	struct file_xfer *x;
 	struct file_job *j;
 	char id[32];
@@ -955,7 +955,7 @@ file_data(struct client *c, char *line, size_t len)
 		SEND_NUMERIC(c, ERR_NOTREGISTERED);
 		return;
 	}
-	if (filechunk_parse_data(line, len, &d) != 0) {
+	if (chat_file_parse_data(line, len, &d) != 0) {
 		cmd_charge(c, 1);
 		send_fail(c, "SENDFILE", "INVALID_PARAMS", NULL,
 		    "Usage: SENDFILE DATA <id> <offset> <base64>");
@@ -993,12 +993,12 @@ file_data(struct client *c, char *line, size_t len)
 	if (d.b64len > FILE_B64_MAX) {
 		cmd_charge(c, 1);
 		send_fail(c, "SENDFILE", "CHUNK_TOO_BIG", id,
-		    "A chunk has at most %d bytes", FILE_CHUNK);
+		    "A chunk has at most %d bytes", CHAT_FILE_CHUNK);
 		return;
 	}
 	j = file_job_new(FJOB_WRITE, x);
 	j->buf = xmalloc(d.b64len / 4 * 3 + 1);
-	if ((n = filechunk_b64_decode(
+	if ((n = chat_file_b64_decode(
 	         (unsigned char *)j->buf, d.b64, d.b64len)) < 0) {
 		free(j->buf);
 		free(j);
@@ -1008,13 +1008,13 @@ file_data(struct client *c, char *line, size_t len)
 		return;
 	}
 	switch (
-	    filechunk_upload_check(x->received, x->size, d.offset, (size_t)n)) {
-	case FILECHUNK_OK:
+	    chat_file_upload_check(x->received, x->size, d.offset, (size_t)n)) {
+	case CHAT_FILE_OK:
 		break;
-	case FILECHUNK_WRONG_OFFSET:
-	case FILECHUNK_EMPTY:
-	case FILECHUNK_TOO_BIG:
-	case FILECHUNK_TOO_MUCH:
+	case CHAT_FILE_WRONG_OFFSET:
+	case CHAT_FILE_EMPTY:
+	case CHAT_FILE_TOO_BIG:
+	case CHAT_FILE_TOO_MUCH:
 		free(j->buf);
 		free(j);
 		cmd_charge(c, 1);
@@ -1060,12 +1060,12 @@ file_offer(struct client *c, const char *target, const char *name,
 	unsigned nxfers, nuploads;
 	int fd;
 
-	if (filechunk_parse_u64(sizestr, &size) != 0) {
+	if (chat_file_parse_u64(sizestr, &size) != 0) {
 		send_fail(c, "SENDFILE", "INVALID_SIZE", sizestr,
 		    "The size must be a number of bytes");
 		return;
 	}
-	if (!filechunk_hash_valid(hash)) {
+	if (!chat_file_hash_valid(hash)) {
 		send_fail(c, "SENDFILE", "INVALID_HASH", NULL,
 		    "The hash must be a SHA-256 in hex (64 digits)");
 		return;
@@ -1167,7 +1167,7 @@ file_offer(struct client *c, const char *target, const char *name,
 	strlcpy(x->from, c->nick, sizeof x->from);
 	strlcpy(x->target, target, sizeof x->target);
 	strlcpy(x->tokey, tokey, sizeof x->tokey);
-	filechunk_sanitize_name(x->name, sizeof x->name, name);
+	chat_file_sanitize_name(x->name, sizeof x->name, name);
 	strlcpy(x->hash, hash, sizeof x->hash);
 	x->mime = "-";
 	x->size = size;
@@ -1203,7 +1203,11 @@ file_accept(struct client *c, const char *id, const char *offstr)
 	}
 	if (offstr == NULL)
 		off = r->state == RCPT_COMPLETE ? 0 : r->acked;
-	else if (filechunk_parse_u64(offstr, &off) != 0 || off > x->size) {
+	else if (chat_file_parse_u64(offstr, &off) != 0) {
+		send_fail(c, "SENDFILE", "INVALID_PARAMS", id,
+		    "The offset must be a number");
+		return;
+	} else if (off > x->size) {
 		send_fail(c, "SENDFILE", "WRONG_OFFSET", id,
 		    "The offset must be 0..%llu", (unsigned long long)x->size);
 		return;
@@ -1221,8 +1225,8 @@ file_accept(struct client *c, const char *id, const char *offstr)
 	dl->c = c;
 	dl->fd = fd;
 	x->njobs++; /* the stream holds the transfer */
-	filechunk_window_init(
-	    &dl->w, x->size, off, FILE_CHUNK, file_dl_window());
+	chat_file_window_init(
+	    &dl->w, x->size, off, CHAT_FILE_CHUNK, file_dl_window());
 	r->dl = dl;
 	TAILQ_INSERT_TAIL(&file_dls, dl, entry);
 	if (r->state == RCPT_OFFERED) {
@@ -1260,8 +1264,8 @@ file_ack(struct client *c, const char *id, const char *offstr)
 		    "No download of yours in progress");
 		return;
 	}
-	if (filechunk_parse_u64(offstr, &off) != 0 ||
-	    filechunk_window_ack(&r->dl->w, off) != FILECHUNK_OK) {
+	if (chat_file_parse_u64(offstr, &off) != 0 ||
+	    chat_file_window_ack(&r->dl->w, off) != CHAT_FILE_OK) {
 		cmd_charge(c, 1);
 		send_fail(c, "SENDFILE", "WRONG_OFFSET", id,
 		    "Acknowledge an offset in %llu..%llu",
@@ -1270,7 +1274,7 @@ file_ack(struct client *c, const char *id, const char *offstr)
 		return;
 	}
 	r->acked = off;
-	if (!filechunk_window_done(&r->dl->w)) {
+	if (!chat_file_window_done(&r->dl->w)) {
 		file_dl_pump(r->dl);
 		return;
 	}
@@ -1530,7 +1534,7 @@ file_parse(uint64_t id, char *text)
 	        &version, &kind, x->owner, x->from, x->target, x->tokey, &size,
 	        x->hash, x->mimebuf, &touched, &n) != 10 ||
 	    version != 1 || (kind != 'S' && kind != 'U') || text[n] != '\0' ||
-	    !filechunk_hash_valid(x->hash))
+	    !chat_file_hash_valid(x->hash))
 		goto bad;
 	if (strcmp(x->tokey, "-") == 0)
 		x->tokey[0] = '\0';
@@ -1631,7 +1635,7 @@ file_loaded(const char *key, const void *value, size_t len, void *arg)
 	text = xmalloc(len + 1);
 	memcpy(text, value, len);
 	text[len] = '\0';
-	if (filechunk_parse_u64(key, &id) == 0 && id > 0)
+	if (chat_file_parse_u64(key, &id) == 0 && id > 0)
 		x = file_parse(id, text);
 	free(text);
 	if (x == NULL)

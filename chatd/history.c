@@ -51,14 +51,13 @@ history_format_time(int64_t time_ms, bool iso, char *buf, size_t len)
 {
 	struct tm tm;
 	time_t t = (time_t)(time_ms / 1000);
-	char when[32];
 
-	gmtime_r(&t, &tm);
 	if (iso) {
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(buf, len, "%s.%03dZ", when, (int)(time_ms % 1000));
-	} else
-		strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+		chat_time_format(buf, len, time_ms);
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
 }
 
 /* Drop history older than the retention period. */
@@ -282,10 +281,6 @@ out:
 static bool
 history_ref(const char *s, struct store_ref *ref, bool star_ok)
 {
-	struct tm tm;
-	int ms = 0, n = 0;
-	time_t t;
-
 	memset(ref, 0, sizeof *ref);
 	if (strcmp(s, "*") == 0 && star_ok) {
 		ref->time_ms = -1;
@@ -297,24 +292,7 @@ history_ref(const char *s, struct store_ref *ref, bool star_ok)
 	}
 	if (strncmp(s, "timestamp=", 10) != 0)
 		return false;
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s + 10, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-	        &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
-		return false;
-	s += 10 + n;
-	if (*s == '.') {
-		if (sscanf(s + 1, "%3d%n", &ms, &n) != 1 || ms < 0)
-			return false;
-		s += 1 + n;
-	}
-	if (strcmp(s, "Z") != 0 && *s != '\0')
-		return false;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return false;
-	ref->time_ms = (int64_t)t * 1000 + ms;
-	return true;
+	return chat_time_parse(s + 10, &ref->time_ms) == 0;
 }
 
 /*

@@ -19,7 +19,6 @@ chatd_libchatd_a_SOURCES = \
 	chatd/cmd-file.c \
 	chatd/conn.c \
 	chatd/file.c \
-	chatd/filechunk.c \
 	chatd/globals.c \
 	chatd/history.c \
 	chatd/label.c \

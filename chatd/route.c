@@ -72,13 +72,12 @@ void
 route_time_tag(char *buf, size_t len)
 {
 	struct timeval tv;
-	struct tm tm;
-	char when[32];
+	char when[CHAT_TIME_MAX];
 
 	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "time=%s.%03dZ", when, (int)(tv.tv_usec / 1000));
+	chat_time_format(
+	    when, sizeof when, (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000);
+	snprintf(buf, len, "time=%s", when);
 }
 
 /* The "key=value" of tag key in a line's tag section, or NULL. */

@@ -1146,28 +1146,29 @@ cmd_ttt(struct client *c, struct chat_msg *m)
 	const char *sub = ttt_arg(m->argv[0]);
 	const char *a1 = m->argc > 1 ? ttt_arg(m->argv[1]) : NULL;
 	const char *a2 = m->argc > 2 ? ttt_arg(m->argv[2]) : NULL;
+	enum chat_ttt_sub s = chat_ttt_sub(sub);
 
-	if (strcasecmp(sub, "INVITE") == 0) {
+	if (s == CHAT_TTT_SUB_INVITE) {
 		if (ttt_need(c, m, 2))
 			ttt_challenge(c, a1, a2);
-	} else if (strcasecmp(sub, "ACCEPT") == 0)
+	} else if (s == CHAT_TTT_SUB_ACCEPT)
 		ttt_accept(c, a1);
-	else if (strcasecmp(sub, "DECLINE") == 0)
+	else if (s == CHAT_TTT_SUB_DECLINE)
 		ttt_decline(c, a1);
-	else if (strcasecmp(sub, "MOVE") == 0) {
+	else if (s == CHAT_TTT_SUB_MOVE) {
 		if (ttt_need(c, m, 3))
 			ttt_move(c, a1, a2);
-	} else if (strcasecmp(sub, "RESIGN") == 0) {
+	} else if (s == CHAT_TTT_SUB_RESIGN) {
 		if (ttt_need(c, m, 2))
 			ttt_resign(c, a1);
-	} else if (strcasecmp(sub, "BOARD") == 0) {
+	} else if (s == CHAT_TTT_SUB_BOARD) {
 		if (ttt_need(c, m, 2))
 			ttt_board(c, a1);
-	} else if (strcasecmp(sub, "LIST") == 0)
+	} else if (s == CHAT_TTT_SUB_LIST)
 		ttt_list(c);
-	else if (strcasecmp(sub, "REMATCH") == 0)
+	else if (s == CHAT_TTT_SUB_REMATCH)
 		ttt_rematch(c, a1);
-	else if (strcasecmp(sub, "STATS") == 0)
+	else if (s == CHAT_TTT_SUB_STATS)
 		ttt_stats(c, a1);
 	else
 		ttt_challenge(c, sub, a1);

@@ -1044,26 +1044,17 @@ gchat_connection_prefix_rank (GchatConnection *self, char symbol)
 }
 
 /**
- * gchat_connection_chanmode_type:
- * Returns: how channel mode @mode takes a parameter: 1 always (list modes
- * and prefixes), 2 always (CHANMODES type B), 3 only when set (type C),
- * 0 never.
+ * gchat_connection_get_mode_spec:
+ * How the server's channel modes take parameters (CHANMODES and PREFIX),
+ * for chat_mode_parse. No MODES limit: the server already applied it.
  */
-int
-gchat_connection_chanmode_type (GchatConnection *self, char mode)
+void
+gchat_connection_get_mode_spec (GchatConnection *self, struct chat_mode_spec *spec)
 {
-  const char *chanmodes = gchat_connection_get_isupport (self, "CHANMODES");
-  g_auto (GStrv) types = NULL;
-
-  if (strchr (self->prefix_modes, mode) != NULL)
-    return 1;
-  if (chanmodes == NULL)
-    chanmodes = "b,k,l,imnpst";
-  types = g_strsplit (chanmodes, ",", 4);
-  for (int i = 0; i < 3 && types[i] != NULL; i++)
-    if (strchr (types[i], mode) != NULL)
-      return i + 1;
-  return 0;
+  chat_mode_spec_init (spec,
+                       gchat_connection_get_isupport (self, "CHANMODES"),
+                       self->prefix_modes,
+                       0);
 }
 
 static void

@@ -95,6 +95,6 @@ gboolean             gchat_connection_is_me (GchatConnection *self, const char *
 char                 gchat_connection_mode_for_prefix (GchatConnection *self, char symbol);
 char                 gchat_connection_prefix_for_mode (GchatConnection *self, char mode);
 int                  gchat_connection_prefix_rank (GchatConnection *self, char symbol);
-int                  gchat_connection_chanmode_type (GchatConnection *self, char mode);
+void gchat_connection_get_mode_spec (GchatConnection *self, struct chat_mode_spec *spec);
 
 G_END_DECLS

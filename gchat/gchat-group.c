@@ -257,32 +257,25 @@ gchat_group_find_ban (GListStore *store, const char *mask)
 
 /* Apply a change string ("+ik-l") with its parameters; TRUE if a mode we keep changed. */
 static gboolean
-gchat_group_parse (GchatGroup        *self,
-                   const char        *setter,
-                   const char        *change,
-                   const char *const *args,
-                   int                nargs,
-                   GchatModeTypeFunc  type,
-                   gpointer           user_data)
+gchat_group_parse (GchatGroup                  *self,
+                   const char                  *setter,
+                   const char                  *change,
+                   const char *const           *args,
+                   int                          nargs,
+                   const struct chat_mode_spec *spec)
 {
-  GchatGroupModes before = { 0 };
-  gboolean        add = TRUE;
-  gboolean        changed;
-  int             next = 0;
+  GchatGroupModes         before = { 0 };
+  gboolean                changed;
+  struct chat_mode_change mc[CHAT_LINE_MAX];
+  struct chat_mode_result res;
 
   gchat_group_modes_copy (&before, &self->modes);
-  for (const char *p = change; *p != '\0'; p++) {
-    const char *arg = NULL;
-    int         kind;
+  chat_mode_parse (spec, change, args, nargs, mc, G_N_ELEMENTS (mc), &res);
+  for (size_t i = 0; i < res.n; i++) {
+    const char *arg = mc[i].arg;
+    gboolean    add = mc[i].add;
 
-    if (*p == '+' || *p == '-') {
-      add = *p == '+';
-      continue;
-    }
-    kind = type (*p, user_data);
-    if ((kind == 1 || kind == 2 || (kind == 3 && add)) && next < nargs)
-      arg = args[next++];
-    switch (*p) {
+    switch (mc[i].letter) {
       case 'i':
         self->modes.invite_only = add;
         break;
@@ -332,19 +325,18 @@ gchat_group_parse (GchatGroup        *self,
  * now; anything not named is off.
  */
 void
-gchat_group_set_modes_reply (GchatGroup        *self,
-                             const char        *change,
-                             const char *const *args,
-                             int                nargs,
-                             GchatModeTypeFunc  type,
-                             gpointer           user_data)
+gchat_group_set_modes_reply (GchatGroup                  *self,
+                             const char                  *change,
+                             const char *const           *args,
+                             int                          nargs,
+                             const struct chat_mode_spec *spec)
 {
   gboolean        was_known = self->modes_known;
   GchatGroupModes before = { 0 };
 
   gchat_group_modes_copy (&before, &self->modes);
   gchat_group_modes_clear (&self->modes);
-  gchat_group_parse (self, NULL, change, args, nargs, type, user_data);
+  gchat_group_parse (self, NULL, change, args, nargs, spec);
   self->modes_known = TRUE;
   if (!was_known || !gchat_group_modes_equal (&before, &self->modes))
     g_signal_emit (self, signals[SIG_CHANGED], 0);
@@ -354,18 +346,17 @@ gchat_group_set_modes_reply (GchatGroup        *self,
 /**
  * gchat_group_apply_mode:
  * A MODE line from @setter: apply @change with its @args to the modes and
- * the ban list. @type says which modes take a parameter.
+ * the ban list. @spec says which modes take a parameter.
  */
 void
-gchat_group_apply_mode (GchatGroup        *self,
-                        const char        *setter,
-                        const char        *change,
-                        const char *const *args,
-                        int                nargs,
-                        GchatModeTypeFunc  type,
-                        gpointer           user_data)
+gchat_group_apply_mode (GchatGroup                  *self,
+                        const char                  *setter,
+                        const char                  *change,
+                        const char *const           *args,
+                        int                          nargs,
+                        const struct chat_mode_spec *spec)
 {
-  if (gchat_group_parse (self, setter, change, args, nargs, type, user_data))
+  if (gchat_group_parse (self, setter, change, args, nargs, spec))
     g_signal_emit (self, signals[SIG_CHANGED], 0);
 }
 

@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "chat.h"
+
 G_BEGIN_DECLS
 
 /* The group modes gchat edits; flags, a key and a member limit. */
@@ -29,8 +31,6 @@ GPtrArray *gchat_group_modes_diff (const GchatGroupModes *from,
                                    const GchatGroupModes *to,
                                    guint                  max_args);
 
-/* How a channel mode takes a parameter, as gchat_connection_chanmode_type. */
-typedef int (*GchatModeTypeFunc) (char mode, gpointer user_data);
 
 typedef enum {
   GCHAT_GROUP_REGISTRATION_UNKNOWN,
@@ -45,19 +45,17 @@ GchatGroup            *gchat_group_new (const char *name);
 const char            *gchat_group_get_name (GchatGroup *self);
 gboolean               gchat_group_get_modes_known (GchatGroup *self);
 const GchatGroupModes *gchat_group_get_modes (GchatGroup *self);
-void                   gchat_group_set_modes_reply (GchatGroup        *self,
-                                                    const char        *change,
-                                                    const char *const *args,
-                                                    int                nargs,
-                                                    GchatModeTypeFunc  type,
-                                                    gpointer           user_data);
-void                   gchat_group_apply_mode (GchatGroup        *self,
-                                               const char        *setter,
-                                               const char        *change,
-                                               const char *const *args,
-                                               int                nargs,
-                                               GchatModeTypeFunc  type,
-                                               gpointer           user_data);
+void                   gchat_group_set_modes_reply (GchatGroup                  *self,
+                                                    const char                  *change,
+                                                    const char *const           *args,
+                                                    int                          nargs,
+                                                    const struct chat_mode_spec *spec);
+void                   gchat_group_apply_mode (GchatGroup                  *self,
+                                               const char                  *setter,
+                                               const char                  *change,
+                                               const char *const           *args,
+                                               int                          nargs,
+                                               const struct chat_mode_spec *spec);
 GListModel            *gchat_group_get_bans (GchatGroup *self);
 void gchat_group_ban_listed (GchatGroup *self, const char *mask, const char *setter, gint64 when);
 void gchat_group_ban_list_end (GchatGroup *self);

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "chat.h"
 #include "gchat-conversation.h"
 #include "gchat-scrollback.h"
 
@@ -21,10 +22,12 @@ G_DEFINE_ENUM_TYPE (GchatScrollbackState,
 char *
 gchat_scrollback_timestamp (GDateTime *time)
 {
-  g_autoptr (GDateTime) utc = g_date_time_to_utc (time);
-  g_autofree char *secs = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+  char buf[CHAT_TIME_MAX];
 
-  return g_strdup_printf ("%s.%03dZ", secs, g_date_time_get_microsecond (utc) / 1000);
+  chat_time_format (buf,
+                    sizeof buf,
+                    g_date_time_to_unix (time) * 1000 + g_date_time_get_microsecond (time) / 1000);
+  return g_strdup (buf);
 }
 
 /**

@@ -99,11 +99,12 @@ gchat_session_handle_ttt (GchatSession *self, const struct chat_msg *m, const ch
 {
   const char        *me = gchat_connection_get_nick (self->conn);
   const char        *sub = m->argc > 0 ? m->argv[0] : "";
+  enum chat_ttt_sub  s = chat_ttt_sub (sub);
   GchatGame         *game = m->argc > 1 ? gchat_session_find_game (self, m->argv[1]) : NULL;
   g_autofree char   *text = NULL;
   GchatConversation *conv;
 
-  if (g_ascii_strcasecmp (sub, "INVITE") == 0 && m->argc >= 6) {
+  if (s == CHAT_TTT_SUB_INVITE && m->argc >= 6) {
     gboolean    mine = gchat_connection_is_me (self->conn, m->argv[2]);
     const char *channel = m->argc > 6 ? m->argv[6] : NULL;
 
@@ -117,7 +118,7 @@ gchat_session_handle_ttt (GchatSession *self, const struct chat_msg *m, const ch
       gchat_game_end_invitation (game, m->argv[5]);
     return;
   }
-  if (g_ascii_strcasecmp (sub, "STATE") == 0 && m->argc >= 8) {
+  if (s == CHAT_TTT_SUB_STATE && m->argc >= 8) {
     const char *x = m->argv[2];
     const char *o = m->argv[3];
     gboolean    was_over;
@@ -135,7 +136,7 @@ gchat_session_handle_ttt (GchatSession *self, const struct chat_msg *m, const ch
       gchat_session_ask_record (self, game); /* it changed with this result */
     return;
   }
-  if (g_ascii_strcasecmp (sub, "PLAYER") == 0 && m->argc >= 4 && game != NULL) {
+  if (s == CHAT_TTT_SUB_PLAYER && m->argc >= 4 && game != NULL) {
     conv = gchat_session_find (self, gchat_game_get_where (game));
     if (g_ascii_strcasecmp (m->argv[3], "gone") == 0)
       text = g_strdup_printf ("%s left game %s and loses it in %s s unless they come back",

@@ -90,15 +90,6 @@ gchat_session_handle_account (GchatSession *self, const struct chat_msg *m, cons
  * group settings dialog and the member list read it.
  */
 
-/* How channel mode @mode takes a parameter (GchatModeTypeFunc). */
-static int
-session_mode_type (char mode, gpointer user_data)
-{
-  GchatSession *self = user_data;
-
-  return gchat_connection_chanmode_type (self->conn, mode);
-}
-
 /** gchat_session_get_group: the administration state of group @conv (created on first use). */
 GchatGroup *
 gchat_session_get_group (GchatSession *self, GchatConversation *conv)
@@ -133,13 +124,15 @@ gchat_session_group_mode (GchatSession          *self,
                           const char            *nick,
                           const struct chat_msg *m)
 {
+  struct chat_mode_spec spec;
+
+  gchat_connection_get_mode_spec (self->conn, &spec);
   gchat_group_apply_mode (gchat_session_get_group (self, conv),
                           nick,
                           m->argv[1],
                           (const char *const *)m->argv + 2,
                           m->argc - 2,
-                          session_mode_type,
-                          self);
+                          &spec);
 }
 
 /* 324 (the modes), 367 (a ban) and 368 (end of bans) for a group. */
@@ -154,14 +147,16 @@ gchat_session_group_numeric (GchatSession *self, int num, const struct chat_msg 
     gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, text);
     return;
   }
-  if (num == RPL_CHANNELMODEIS && m->argc > 2)
+  if (num == RPL_CHANNELMODEIS && m->argc > 2) {
+    struct chat_mode_spec spec;
+
+    gchat_connection_get_mode_spec (self->conn, &spec);
     gchat_group_set_modes_reply (group,
                                  m->argv[2],
                                  (const char *const *)m->argv + 3,
                                  m->argc - 3,
-                                 session_mode_type,
-                                 self);
-  else if (num == RPL_BANLIST && m->argc > 2)
+                                 &spec);
+  } else if (num == RPL_BANLIST && m->argc > 2)
     gchat_group_ban_listed (group,
                             m->argv[2],
                             m->argc > 3 ? m->argv[3] : NULL,

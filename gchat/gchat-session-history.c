@@ -274,10 +274,14 @@ gchat_session_restore_queries (GchatSession *self)
   g_autoptr (GDateTime) to = g_date_time_add_minutes (now, 1);
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
+  g_autofree char *from_s = NULL;
+  g_autofree char *to_s = NULL;
 
   if (!gchat_connection_get_logged_in (self->conn) || !gchat_session_supports (self, "CHATHISTORY"))
     return;
-  a = g_date_time_format (from, "timestamp=%Y-%m-%dT%H:%M:%S.000Z");
-  b = g_date_time_format (to, "timestamp=%Y-%m-%dT%H:%M:%S.000Z");
+  from_s = gchat_scrollback_timestamp (from);
+  to_s = gchat_scrollback_timestamp (to);
+  a = g_strconcat ("timestamp=", from_s, NULL);
+  b = g_strconcat ("timestamp=", to_s, NULL);
   gchat_connection_sendv (self->conn, "CHATHISTORY", "TARGETS", a, b, "50", NULL);
 }

@@ -53,11 +53,18 @@ static void
 gchat_session_stamp (GchatMessage *msg, const struct chat_msg *m)
 {
   const char *iso = chat_msg_tag (m, "time", NULL);
+  g_autoptr (GDateTime) secs = NULL;
   g_autoptr (GDateTime) utc = NULL;
+  int64_t ms;
 
-  if (iso == NULL || (utc = g_date_time_new_from_iso8601 (iso, NULL)) == NULL)
+  if (iso == NULL || chat_time_parse (iso, &ms) != 0)
     return;
-  gchat_message_set_time (msg, utc);
+  secs = g_date_time_new_from_unix_utc (ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  if (secs == NULL)
+    return;
+  utc = g_date_time_add (secs, (ms - g_date_time_to_unix (secs) * 1000) * 1000);
+  if (utc != NULL)
+    gchat_message_set_time (msg, utc);
 }
 
 /*
@@ -453,8 +460,9 @@ handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
   g_autoptr (GString) text = NULL;
   g_autoptr (GString) raw = g_string_new (NULL);
   g_autoptr (GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
-  gboolean add = TRUE;
-  int      param = 2;
+  struct chat_mode_spec   spec;
+  struct chat_mode_change mc[CHAT_LINE_MAX];
+  struct chat_mode_result res;
 
   if (m->argc < 2)
     return;
@@ -468,26 +476,30 @@ handle_mode (GchatSession *self, const struct chat_msg *m, const char *nick)
   }
   if ((conv = gchat_session_find (self, m->argv[0])) == NULL)
     return;
-  for (const char *p = m->argv[1]; *p != '\0'; p++) {
-    int         type;
-    const char *arg = NULL;
+  gchat_connection_get_mode_spec (self->conn, &spec);
+  chat_mode_parse (&spec,
+                   m->argv[1],
+                   (const char *const *)m->argv + 2,
+                   m->argc - 2,
+                   mc,
+                   G_N_ELEMENTS (mc),
+                   &res);
+  for (size_t i = 0; i < res.n; i++) {
+    const char *arg = mc[i].arg;
+    gboolean    add = mc[i].add;
+    char        letter = mc[i].letter;
     char       *word;
 
-    if (*p == '+' || *p == '-') {
-      add = *p == '+';
-      continue;
-    }
-    type = gchat_connection_chanmode_type (self->conn, *p);
-    if ((type == 1 || type == 2 || (type == 3 && add)) && param < m->argc)
-      arg = m->argv[param++];
-    if (arg != NULL && gchat_connection_prefix_for_mode (self->conn, *p) != '\0')
+    if (arg != NULL && mc[i].type == CHAT_MODE_PREFIX)
       gchat_conversation_update_member_prefix (conv,
                                                arg,
-                                               gchat_connection_prefix_for_mode (self->conn, *p),
+                                               gchat_connection_prefix_for_mode (self->conn,
+                                                                                 letter),
                                                add);
-    word = describe_channel_mode (*p, add, arg != NULL ? arg : "?");
+    word = describe_channel_mode (letter, add, arg != NULL ? arg : "?");
     g_ptr_array_add (words,
-                     word != NULL ? word : g_strdup_printf ("set mode %c%c", add ? '+' : '-', *p));
+                     word != NULL ? word
+                                  : g_strdup_printf ("set mode %c%c", add ? '+' : '-', letter));
   }
   for (guint i = 0; i < words->len; i++)
     g_string_append_printf (text,

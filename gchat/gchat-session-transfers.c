@@ -129,7 +129,10 @@ gchat_session_pump_upload (GchatSession *self, GchatTransfer *t)
     gchat_connection_get_cap_number (self->conn, "chatd/sendfile", "window", UPLOAD_WINDOW_DEFAULT);
   guint64 size = gchat_transfer_get_size (t);
   g_autoptr (GBytes) pending = NULL;
-  UploadRead *r;
+  struct chat_file_window w;
+  uint64_t                next;
+  size_t                  next_len;
+  UploadRead             *r;
 
   if (stream == NULL || gchat_transfer_get_id (t) == NULL || gchat_transfer_is_over (t) ||
       gchat_transfer_get_reading (t))
@@ -153,19 +156,19 @@ gchat_session_pump_upload (GchatSession *self, GchatTransfer *t)
     }
     gchat_transfer_set_sent (t, off + len);
   }
-  if (gchat_transfer_get_sent (t) >= size ||
-      gchat_transfer_get_sent (t) - gchat_transfer_get_done (t) >= chunk * window)
+  /* The window rule the server follows for downloads (libchat/file.c). */
+  w.size = size;
+  w.acked = gchat_transfer_get_done (t);
+  w.sent = gchat_transfer_get_sent (t);
+  w.chunk = (size_t)chunk;
+  w.window = (unsigned)MIN (window, G_MAXUINT);
+  if (!chat_file_window_next (&w, &next, &next_len))
     return;
   r = g_new0 (UploadRead, 1);
   r->self = g_object_ref (self);
   r->transfer = g_object_ref (t);
   gchat_transfer_set_reading (t, TRUE);
-  g_input_stream_read_bytes_async (stream,
-                                   (gsize)MIN (chunk, size - gchat_transfer_get_sent (t)),
-                                   G_PRIORITY_DEFAULT,
-                                   NULL,
-                                   upload_read_cb,
-                                   r);
+  g_input_stream_read_bytes_async (stream, next_len, G_PRIORITY_DEFAULT, NULL, upload_read_cb, r);
 }
 
 /* The server takes our upload from @offset: move the file there and start. */
@@ -289,11 +292,12 @@ gchat_session_download_file (GchatSession *self, GchatTransfer *t)
 void
 gchat_session_handle_sendfile (GchatSession *self, const struct chat_msg *m, const char *nick)
 {
-  const char      *sub = m->argc > 0 ? m->argv[0] : "";
-  GchatTransfer   *t = m->argc > 1 ? gchat_session_find_transfer (self, m->argv[1]) : NULL;
-  g_autofree char *text = NULL;
+  const char        *sub = m->argc > 0 ? m->argv[0] : "";
+  enum chat_file_sub s = chat_file_sub (sub);
+  GchatTransfer     *t = m->argc > 1 ? gchat_session_find_transfer (self, m->argv[1]) : NULL;
+  g_autofree char   *text = NULL;
 
-  if (g_ascii_strcasecmp (sub, "UPLOAD") == 0 && m->argc >= 3 && t == NULL) {
+  if (s == CHAT_FILE_SUB_UPLOAD && m->argc >= 3 && t == NULL) {
     guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
 
     /* Offers are answered in order: the oldest one without an id is this one. */
@@ -309,16 +313,16 @@ gchat_session_handle_sendfile (GchatSession *self, const struct chat_msg *m, con
       return;
     }
   }
-  if (g_ascii_strcasecmp (sub, "ACK") == 0 && m->argc >= 3 && t != NULL) {
+  if (s == CHAT_FILE_SUB_ACK && m->argc >= 3 && t != NULL) {
     if (gchat_transfer_sent (t, g_ascii_strtoull (m->argv[2], NULL, 10)))
       gchat_session_pump_upload (self, t);
     return;
   }
-  if (g_ascii_strcasecmp (sub, "STORED") == 0 && t != NULL) {
+  if (s == CHAT_FILE_SUB_STORED && t != NULL) {
     gchat_transfer_finish (t);
     return;
   }
-  if (g_ascii_strcasecmp (sub, "OFFER") == 0 && t != NULL &&
+  if (s == CHAT_FILE_SUB_OFFER && t != NULL &&
       gchat_transfer_get_direction (t) == GCHAT_TRANSFER_RECEIVE &&
       gchat_transfer_get_state (t) == GCHAT_TRANSFER_ACTIVE) {
     /* Offered again after a reconnect: go on from what arrived. */
@@ -327,7 +331,7 @@ gchat_session_handle_sendfile (GchatSession *self, const struct chat_msg *m, con
     gchat_connection_sendv (self->conn, "SENDFILE", "ACCEPT", m->argv[1], from, NULL);
     return;
   }
-  if (g_ascii_strcasecmp (sub, "OFFER") == 0 && m->argc >= 8 && t == NULL) {
+  if (s == CHAT_FILE_SUB_OFFER && m->argc >= 8 && t == NULL) {
     g_autoptr (GchatTransfer) fresh = NULL;
     const char *to = m->argv[3];
 
@@ -349,24 +353,30 @@ gchat_session_handle_sendfile (GchatSession *self, const struct chat_msg *m, con
                                 FALSE);
     return;
   }
-  if (g_ascii_strcasecmp (sub, "BEGIN") == 0 && m->argc >= 3 && t != NULL) {
+  if (s == CHAT_FILE_SUB_BEGIN && m->argc >= 3 && t != NULL) {
     if (g_ascii_strtoull (m->argv[2], NULL, 10) != gchat_transfer_get_done (t))
       gchat_transfer_fail (t, "The server resent from an offset gchat does not have");
     return;
   }
-  if (g_ascii_strcasecmp (sub, "DATA") == 0 && m->argc >= 4 && t != NULL) {
-    gsize              len = 0;
-    g_autofree guchar *data = g_base64_decode (m->argv[3], &len);
-    guint64            offset = g_ascii_strtoull (m->argv[2], NULL, 10);
+  if (s == CHAT_FILE_SUB_DATA && m->argc >= 4 && t != NULL) {
+    size_t             b64len = strlen (m->argv[3]);
+    g_autofree guchar *data = g_malloc (b64len / 4 * 3 + 1);
+    ssize_t            len = chat_file_b64_decode (data, m->argv[3], b64len);
+    uint64_t           offset = 0;
 
-    if (!gchat_transfer_receive (t, offset, data, len)) {
+    if (len < 0 || chat_file_parse_u64 (m->argv[2], &offset) != 0) {
+      gchat_transfer_fail (t, "The server sent a malformed chunk");
+      gchat_connection_sendv (self->conn, "SENDFILE", "DECLINE", m->argv[1], NULL);
+      return;
+    }
+    if (!gchat_transfer_receive (t, offset, data, (gsize)len)) {
       gchat_connection_sendv (self->conn, "SENDFILE", "DECLINE", m->argv[1], NULL);
       return;
     }
     /* Chunks are acknowledged once written (gchat_session_transfer_written). */
     return;
   }
-  if (g_ascii_strcasecmp (sub, "STATUS") == 0 && m->argc >= 4 && t != NULL) {
+  if (s == CHAT_FILE_SUB_STATUS && m->argc >= 4 && t != NULL) {
     gchat_session_transfer_status (self, t, m->argv[2], m->argv[3]);
     return;
   }

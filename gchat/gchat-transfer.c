@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "chat.h"
 #include "gchat-transfer.h"
 
 struct _GchatTransfer
@@ -118,28 +119,17 @@ gchat_transfer_init (GchatTransfer *self)
 
 /**
  * gchat_transfer_sanitize_name:
- * A file name fit to show and to propose for saving: the last path
- * component, without control characters, never "", "." or "..".
+ * A file name fit to show and to propose for saving, by the rule the
+ * server applies too (chat_file_sanitize_name): the last path component,
+ * no bidi or invisible characters, no controls, never "", "." or "..".
  */
 char *
 gchat_transfer_sanitize_name (const char *name)
 {
-  g_autofree char *valid = g_utf8_make_valid (name != NULL ? name : "", -1);
-  const char      *base = strrchr (valid, '/');
-  GString         *out = g_string_new (NULL);
+  char out[CHAT_FILE_NAME_MAX + 1];
 
-  base = base != NULL ? base + 1 : valid;
-  for (const char *p = base; *p != '\0'; p = g_utf8_next_char (p)) {
-    gunichar c = g_utf8_get_char (p);
-
-    if (c == '\\' || g_unichar_iscntrl (c))
-      g_string_append_c (out, '_');
-    else
-      g_string_append_unichar (out, c);
-  }
-  if (out->len == 0 || strcmp (out->str, ".") == 0 || strcmp (out->str, "..") == 0)
-    g_string_assign (out, "file");
-  return g_string_free (out, FALSE);
+  chat_file_sanitize_name (out, sizeof out, name != NULL ? name : "");
+  return g_strdup (out);
 }
 
 /** gchat_transfer_format_size: "512 bytes", "1.5 kB" (GLib's units). */

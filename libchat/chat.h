@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* A line without tags: 512 bytes including the CRLF. */
 #define CHAT_LINE_MAX 512
@@ -147,6 +148,12 @@ bool chat_utf8_valid(const char *s, size_t len);
 size_t chat_utf8_cut(const char *s, size_t len, size_t max);
 
 /**
+ * Decode the character at s (len > 0 bytes available) into *cp; returns
+ * its length in bytes, or 0 if s does not start with valid UTF-8.
+ */
+size_t chat_utf8_decode(const char *s, size_t len, uint32_t *cp);
+
+/**
  * Glob match under the case mapping: '*' any run, '?' one byte, '\'
  * escapes the next character.
  */
@@ -222,5 +229,155 @@ int chat_ttt_load(struct chat_ttt *g, const char *board);
 
 /** A short English text for an enum chat_ttt_err. */
 const char *chat_ttt_strerror(int err);
+
+/* TTT sub-commands, both ways (doc/PROTOCOL.md, "Tic-tac-toe"). */
+enum chat_ttt_sub {
+	CHAT_TTT_SUB_UNKNOWN = -1,
+	CHAT_TTT_SUB_ACCEPT,
+	CHAT_TTT_SUB_BOARD,
+	CHAT_TTT_SUB_DECLINE,
+	CHAT_TTT_SUB_INVITE,
+	CHAT_TTT_SUB_LIST,
+	CHAT_TTT_SUB_MOVE,
+	CHAT_TTT_SUB_PLAYER,
+	CHAT_TTT_SUB_REMATCH,
+	CHAT_TTT_SUB_RESIGN,
+	CHAT_TTT_SUB_STATE,
+	CHAT_TTT_SUB_STATS
+};
+/** The sub-command a word names (any case), or CHAT_TTT_SUB_UNKNOWN. */
+enum chat_ttt_sub chat_ttt_sub(const char *word);
+/** The name of a sub-command ("MOVE"). */
+const char *chat_ttt_sub_name(enum chat_ttt_sub sub);
+
+/*
+ * time.c: server-time tags and CHATHISTORY timestamps (UTC, ms).
+ */
+#define CHAT_TIME_MAX 32 /* room for a formatted time and its NUL */
+/** "YYYY-MM-DDTHH:MM:SS.mmmZ" for ms since the epoch; its length. */
+int chat_time_format(char *buf, size_t len, int64_t ms);
+/** Parse that (fraction and 'Z' optional) into ms; 0, or -1 if malformed. */
+int chat_time_parse(const char *s, int64_t *ms);
+
+/*
+ * mode.c: channel mode strings into changes (tests/unit/test-mode.c).
+ */
+enum chat_mode_type {
+	CHAT_MODE_UNKNOWN = 0,
+	CHAT_MODE_FLAG,   /* CHANMODES type D: never an argument */
+	CHAT_MODE_LIST,   /* type A: an argument (none: see the list) */
+	CHAT_MODE_ALWAYS, /* type B: an argument to set and to unset */
+	CHAT_MODE_SET,    /* type C: an argument only to set */
+	CHAT_MODE_PREFIX  /* a PREFIX letter: a nick */
+};
+enum chat_mode_err {
+	CHAT_MODE_OK = 0,
+	CHAT_MODE_UNKNOWN_LETTER,
+	CHAT_MODE_NEEDARG,
+	CHAT_MODE_TOOMANY,
+	CHAT_MODE_EXTRA
+};
+/* What the server advertises: CHANMODES, PREFIX letters, MODES. */
+struct chat_mode_spec {
+	char list[32];
+	char always[32];
+	char set[32];
+	char flags[64];
+	char prefix[16];
+	int max; /* changes with an argument per line; 0: no limit */
+};
+struct chat_mode_change {
+	char letter;
+	bool add;
+	enum chat_mode_type type;
+	const char *arg;        /* NULL when it takes none (or none came) */
+	bool list;              /* a list mode without argument: show it */
+	enum chat_mode_err err; /* UNKNOWN_LETTER or NEEDARG, else OK */
+};
+struct chat_mode_result {
+	size_t n;               /* changes parsed */
+	enum chat_mode_err err; /* the first error */
+	char letter;            /* the letter it names ('\0' for EXTRA) */
+	const char *arg;        /* or the argument */
+	bool stopped;           /* TOOMANY: letters after n were not parsed */
+	int extra;              /* arguments no letter took */
+};
+void chat_mode_spec_init(struct chat_mode_spec *, const char *chanmodes,
+    const char *prefix, int max);
+enum chat_mode_type chat_mode_type(const struct chat_mode_spec *, char letter);
+enum chat_mode_err chat_mode_parse(const struct chat_mode_spec *,
+    const char *modes, const char *const *args, int nargs,
+    struct chat_mode_change *out, size_t size, struct chat_mode_result *res);
+const char *chat_mode_strerror(enum chat_mode_err err);
+
+/*
+ * file.c: the rules of SENDFILE both sides follow
+ * (tests/unit/test-filechunk.c).
+ */
+#define CHAT_FILE_CHUNK 49152 /* bytes per DATA line (base64: 65536) */
+#define CHAT_FILE_NAME_MAX 200
+#define CHAT_FILE_HASH_HEX 64
+#define CHAT_FILE_DATA_PREFIX 14 /* strlen("SENDFILE DATA ") */
+enum chat_file_err {
+	CHAT_FILE_OK = 0,
+	CHAT_FILE_WRONG_OFFSET,
+	CHAT_FILE_TOO_BIG,
+	CHAT_FILE_TOO_MUCH,
+	CHAT_FILE_EMPTY
+};
+struct chat_file_data {
+	uint64_t id;
+	uint64_t offset;
+	const char *b64;
+	size_t b64len;
+};
+struct chat_file_window {
+	uint64_t size;
+	uint64_t acked; /* the receiver has [0, acked) */
+	uint64_t sent;  /* chunks up to here are on their way */
+	size_t chunk;
+	unsigned window;
+};
+size_t chat_file_b64_encode(char *dst, const unsigned char *src, size_t len);
+ssize_t chat_file_b64_decode(unsigned char *dst, const char *src, size_t len);
+int chat_file_parse_u64(const char *s, uint64_t *out);
+bool chat_file_hash_valid(char *hex);
+bool chat_file_is_data(const char *head, size_t len);
+int chat_file_parse_data(char *line, size_t len, struct chat_file_data *);
+void chat_file_sanitize_name(char *dst, size_t size, const char *name);
+const char *chat_file_mime(
+    const unsigned char *head, size_t len, const char *name);
+enum chat_file_err chat_file_upload_check(
+    uint64_t expect, uint64_t size, uint64_t off, size_t len);
+void chat_file_window_init(struct chat_file_window *, uint64_t size,
+    uint64_t start, size_t chunk, unsigned window);
+bool chat_file_window_next(
+    struct chat_file_window *, uint64_t *off, size_t *len);
+enum chat_file_err chat_file_window_ack(
+    struct chat_file_window *, uint64_t off);
+bool chat_file_window_done(const struct chat_file_window *);
+
+/* SENDFILE sub-commands, both ways (doc/PROTOCOL.md, "File transfer"). */
+enum chat_file_sub {
+	CHAT_FILE_SUB_UNKNOWN = -1,
+	CHAT_FILE_SUB_ACCEPT,
+	CHAT_FILE_SUB_ACK,
+	CHAT_FILE_SUB_BEGIN,
+	CHAT_FILE_SUB_CANCEL,
+	CHAT_FILE_SUB_DATA,
+	CHAT_FILE_SUB_DECLINE,
+	CHAT_FILE_SUB_END,
+	CHAT_FILE_SUB_ENTRY,
+	CHAT_FILE_SUB_LIST,
+	CHAT_FILE_SUB_OFFER,
+	CHAT_FILE_SUB_STATUS,
+	CHAT_FILE_SUB_STORED,
+	CHAT_FILE_SUB_TO,
+	CHAT_FILE_SUB_UPLOAD
+};
+/** The sub-command a word names (any case), or CHAT_FILE_SUB_UNKNOWN. */
+enum chat_file_sub chat_file_sub(const char *word);
+/** The name of a sub-command ("ACCEPT"). */
+const char *chat_file_sub_name(enum chat_file_sub sub);
 
 #endif /* LIBCHAT_CHAT_H */

@@ -3,6 +3,7 @@
  * previews moves with the same code.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "chat.h"
 
@@ -172,4 +173,32 @@ chat_ttt_strerror(int err)
 		return "mark must be X or O";
 	}
 	return "unknown error";
+}
+
+/* By enum chat_ttt_sub. */
+static const char *const chat_ttt_subs[] = { "ACCEPT", "BOARD", "DECLINE",
+	"INVITE", "LIST", "MOVE", "PLAYER", "REMATCH", "RESIGN", "STATE",
+	"STATS" };
+
+/* The TTT sub-command a word names, in any case. */
+enum chat_ttt_sub
+chat_ttt_sub(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof chat_ttt_subs / sizeof chat_ttt_subs[0]; i++) {
+		if (strcasecmp(word, chat_ttt_subs[i]) == 0)
+			return (enum chat_ttt_sub)i;
+	}
+	return CHAT_TTT_SUB_UNKNOWN;
+}
+
+/* The name of a TTT sub-command. */
+const char *
+chat_ttt_sub_name(enum chat_ttt_sub sub)
+{
+	if (sub < 0 ||
+	    (size_t)sub >= sizeof chat_ttt_subs / sizeof chat_ttt_subs[0])
+		return "";
+	return chat_ttt_subs[sub];
 }

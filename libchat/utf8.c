@@ -64,3 +64,31 @@ chat_utf8_cut(const char *s, size_t len, size_t max)
 		return n;
 	return max;
 }
+
+/* Decode one character; 0 for a byte that does not start valid UTF-8. */
+size_t
+chat_utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	if (len == 0)
+		return 0;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	for (n = 2; n <= 4 && n <= len; n++) {
+		if (chat_utf8_valid(s, n)) {
+			*cp = n == 2
+			    ? (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f)
+			    : n == 3 ? (uint32_t)(p[0] & 0x0f) << 12 |
+			        (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f)
+			             : (uint32_t)(p[0] & 0x07) << 18 |
+			        (uint32_t)(p[1] & 0x3f) << 12 |
+			        (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+			return n;
+		}
+	}
+	return 0;
+}

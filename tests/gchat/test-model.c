@@ -783,7 +783,8 @@ test_transfer_model (void)
   g_autofree char *name = gchat_transfer_sanitize_name ("..");
 
   g_assert_cmpstr (gchat_transfer_get_name (t), ==, "pass_wd");
-  g_assert_cmpstr (name, ==, "file");
+  /* The server's rule (libchat): ".." only loses its leading dot. */
+  g_assert_cmpstr (name, ==, "_.");
   g_assert_cmpstr (gchat_transfer_get_name (over), ==, "file");
   g_assert_true (gchat_transfer_is_image (bad));
   g_assert_cmpint (gchat_transfer_get_state (t), ==, GCHAT_TRANSFER_OFFERED);
@@ -1145,11 +1146,14 @@ test_whox (Fixture *f, gconstpointer data)
                     notes + 1);
 }
 
-/* CHANMODES=b,k,l,imnst as a GchatModeTypeFunc. */
-static int
-test_mode_type (char mode, gpointer user_data)
+/* CHANMODES=b,k,l,imnst and PREFIX=(ov)@+, as chatd says. */
+static const struct chat_mode_spec *
+test_mode_spec (void)
 {
-  return mode == 'b' || mode == 'o' || mode == 'v' ? 1 : mode == 'k' ? 2 : mode == 'l' ? 3 : 0;
+  static struct chat_mode_spec spec;
+
+  chat_mode_spec_init (&spec, "b,k,l,imnst", "(ov)@+", 0);
+  return &spec;
 }
 
 /* The diff between two sets of group modes, packed into as few MODE lines as allowed. */
@@ -1225,7 +1229,7 @@ test_group_model (void)
   g_autoptr (GchatBan) b = NULL;
 
   g_assert_false (gchat_group_get_modes_known (group));
-  gchat_group_set_modes_reply (group, "+iklnt", reply, 2, test_mode_type, NULL);
+  gchat_group_set_modes_reply (group, "+iklnt", reply, 2, test_mode_spec ());
   m = gchat_group_get_modes (group);
   g_assert_true (gchat_group_get_modes_known (group));
   g_assert_true (m->invite_only && m->no_outside && m->topic_lock);
@@ -1233,7 +1237,7 @@ test_group_model (void)
   g_assert_cmpstr (m->key, ==, "sesame");
   g_assert_cmpuint (m->limit, ==, 10);
   /* -k takes its parameter, -l none; +b goes to the ban list, +o is skipped. */
-  gchat_group_apply_mode (group, "bob!b@h", "-kl+mbo", change, 3, test_mode_type, NULL);
+  gchat_group_apply_mode (group, "bob!b@h", "-kl+mbo", change, 3, test_mode_spec ());
   g_assert_null (m->key);
   g_assert_cmpuint (m->limit, ==, 0);
   g_assert_true (m->moderated);
@@ -1242,7 +1246,7 @@ test_group_model (void)
   g_assert_cmpstr (gchat_ban_get_mask (b), ==, "x!*@*");
   g_assert_cmpstr (gchat_ban_get_setter (b), ==, "bob");
   g_clear_object (&b);
-  gchat_group_apply_mode (group, "bob", "-b", ban, 1, test_mode_type, NULL);
+  gchat_group_apply_mode (group, "bob", "-b", ban, 1, test_mode_spec ());
   g_assert_cmpuint (g_list_model_get_n_items (gchat_group_get_bans (group)), ==, 0);
   /* A listing replaces the list at its end. */
   gchat_group_ban_listed (group, "a!*@*", "carol!c@h", 1700000000);

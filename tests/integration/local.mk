@@ -63,12 +63,14 @@ TESTS += \
 	tests/integration/sendfile-group.chat \
 	tests/integration/sendfile-errors.chat \
 	tests/integration/sendfile-resume.chat \
+	tests/integration/sendfile-names.chat \
 	tests/integration/sendfile-chatfile.sh
 EXTRA_DIST += \
 	tests/integration/sendfile.chat \
 	tests/integration/sendfile-group.chat \
 	tests/integration/sendfile-errors.chat \
 	tests/integration/sendfile-resume.chat \
+	tests/integration/sendfile-names.chat \
 	tests/integration/sendfile-chatfile.sh
 
 # Issue 3: the full IRC command set, IRCv3, operators, flood control.

@@ -7,12 +7,16 @@ check_PROGRAMS += \
 	tests/unit/test-casemap \
 	tests/unit/test-utf8 \
 	tests/unit/test-linebuf \
+	tests/unit/test-mode \
+	tests/unit/test-time \
 	tests/unit/test-ttt
 TESTS += \
 	tests/unit/test-msg \
 	tests/unit/test-casemap \
 	tests/unit/test-utf8 \
 	tests/unit/test-linebuf \
+	tests/unit/test-mode \
+	tests/unit/test-time \
 	tests/unit/test-ttt
 
 tests_unit_test_msg_LDADD = $(UNIT_LDADD)
@@ -20,18 +24,21 @@ tests_unit_test_casemap_LDADD = $(UNIT_LDADD)
 tests_unit_test_utf8_LDADD = $(UNIT_LDADD)
 tests_unit_test_linebuf_LDADD = $(UNIT_LDADD)
 tests_unit_test_ttt_LDADD = $(UNIT_LDADD)
+tests_unit_test_mode_LDADD = $(UNIT_LDADD)
+tests_unit_test_time_LDADD = $(UNIT_LDADD)
 tests_unit_test_msg_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_casemap_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_utf8_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_linebuf_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_ttt_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_mode_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_time_CPPFLAGS = $(UNIT_CPPFLAGS)
 
-# SENDFILE bookkeeping: links the daemon's own object through libchatd.a.
+# SENDFILE rules both sides use (libchat/file.c).
 check_PROGRAMS += tests/unit/test-filechunk
 TESTS += tests/unit/test-filechunk
-tests_unit_test_filechunk_LDADD = chatd/libchatd.a $(UNIT_LDADD) $(LIBBSD_LIBS)
+tests_unit_test_filechunk_LDADD = $(UNIT_LDADD)
 tests_unit_test_filechunk_CPPFLAGS = $(UNIT_CPPFLAGS)
-tests_unit_test_filechunk_CFLAGS = $(CHATD_CFLAGS)
 
 # chatd pieces without sockets: command table, password hashes, work queue.
 check_PROGRAMS += tests/unit/test-oper

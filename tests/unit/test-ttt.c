@@ -255,6 +255,24 @@ test_cells(void)
 	is_int(chat_ttt_parse_cell(NULL), -1, "cell NULL");
 }
 
+/* Sub-command names, both ways, any case. */
+static void
+test_subs(void)
+{
+	int i;
+	bool round = true;
+
+	is_int(chat_ttt_sub("move"), CHAT_TTT_SUB_MOVE, "any case");
+	is_int(chat_ttt_sub("STATE"), CHAT_TTT_SUB_STATE, "server's STATE");
+	is_int(chat_ttt_sub("alice"), CHAT_TTT_SUB_UNKNOWN,
+	    "a nick to challenge is none");
+	for (i = CHAT_TTT_SUB_ACCEPT; i <= CHAT_TTT_SUB_STATS; i++) {
+		if (chat_ttt_sub(chat_ttt_sub_name((enum chat_ttt_sub)i)) != i)
+			round = false;
+	}
+	ok(round, "every name finds its sub-command");
+}
+
 int
 main(void)
 {
@@ -262,5 +280,6 @@ main(void)
 	test_rules();
 	test_rejections();
 	test_cells();
+	test_subs();
 	return done_testing();
 }

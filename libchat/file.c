@@ -1,51 +1,50 @@
 /*
- * SENDFILE bookkeeping that needs no sockets, threads or disk: base64,
- * the DATA line shape, file names, MIME guesses, offsets and the window
- * of unacknowledged chunks. Kept pure so tests/unit/test-filechunk.c can
- * check it without a daemon.
+ * The rules of SENDFILE both sides follow (doc/PROTOCOL.md, "File
+ * transfer"): base64, the DATA line shape, file names, MIME guesses,
+ * offsets and the window of unacknowledged chunks. chatd and gchat both
+ * call these; tests/unit/test-filechunk.c checks them.
  */
 
-#include "config.h"
-
 #include <ctype.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "chatd.h"
+#include "chat.h"
 
-static const char filechunk_b64[] =
+static const char chat_file_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* Encode len bytes as padded base64 into dst (no NUL); returns its length. */
 size_t
-filechunk_b64_encode(char *dst, const unsigned char *src, size_t len)
+chat_file_b64_encode(char *dst, const unsigned char *src, size_t len)
 {
 	char *p = dst;
 	uint32_t v;
 
 	for (; len >= 3; len -= 3, src += 3) {
 		v = (uint32_t)src[0] << 16 | (uint32_t)src[1] << 8 | src[2];
-		*p++ = filechunk_b64[v >> 18];
-		*p++ = filechunk_b64[(v >> 12) & 63];
-		*p++ = filechunk_b64[(v >> 6) & 63];
-		*p++ = filechunk_b64[v & 63];
+		*p++ = chat_file_b64[v >> 18];
+		*p++ = chat_file_b64[(v >> 12) & 63];
+		*p++ = chat_file_b64[(v >> 6) & 63];
+		*p++ = chat_file_b64[v & 63];
 	}
 	if (len > 0) {
 		v = (uint32_t)src[0] << 16;
 		if (len == 2)
 			v |= (uint32_t)src[1] << 8;
-		*p++ = filechunk_b64[v >> 18];
-		*p++ = filechunk_b64[(v >> 12) & 63];
-		*p++ = len == 2 ? filechunk_b64[(v >> 6) & 63] : '=';
+		*p++ = chat_file_b64[v >> 18];
+		*p++ = chat_file_b64[(v >> 12) & 63];
+		*p++ = len == 2 ? chat_file_b64[(v >> 6) & 63] : '=';
 		*p++ = '=';
 	}
 	return (size_t)(p - dst);
 }
 
 /* Base64 character values plus one: 0 marks a byte outside the alphabet. */
-static const unsigned char filechunk_b64_dec[256] = {
+static const unsigned char chat_file_b64_dec[256] = {
 	['A'] = 1,
 	['B'] = 2,
 	['C'] = 3,
@@ -118,10 +117,10 @@ static const unsigned char filechunk_b64_dec[256] = {
  * Returns the decoded length or -1: a chunk is either all good or refused.
  */
 ssize_t
-filechunk_b64_decode(unsigned char *dst, const char *src, size_t len)
+chat_file_b64_decode(unsigned char *dst, const char *src, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)src;
-	const unsigned char *t = filechunk_b64_dec;
+	const unsigned char *t = chat_file_b64_dec;
 	unsigned char *p = dst;
 	unsigned a, b, c, d;
 	size_t i, full;
@@ -165,7 +164,7 @@ filechunk_b64_decode(unsigned char *dst, const char *src, size_t len)
 
 /* Parse a decimal number without sign, spaces or overflow. */
 int
-filechunk_parse_u64(const char *s, uint64_t *out)
+chat_file_parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
 	unsigned long long n;
@@ -182,7 +181,7 @@ filechunk_parse_u64(const char *s, uint64_t *out)
 
 /* Check a SHA-256 in hex and lower-case it in place. */
 bool
-filechunk_hash_valid(char *hex)
+chat_file_hash_valid(char *hex)
 {
 	size_t i;
 
@@ -191,15 +190,15 @@ filechunk_hash_valid(char *hex)
 			return false;
 		hex[i] = (char)tolower((unsigned char)hex[i]);
 	}
-	return i == FILE_HASH_HEX;
+	return i == CHAT_FILE_HASH_HEX;
 }
 
 /* Whether the first bytes of a line say it is an upload chunk. */
 bool
-filechunk_is_data(const char *head, size_t len)
+chat_file_is_data(const char *head, size_t len)
 {
-	return len >= FILECHUNK_DATA_PREFIX &&
-	    strncasecmp(head, "SENDFILE DATA ", FILECHUNK_DATA_PREFIX) == 0;
+	return len >= CHAT_FILE_DATA_PREFIX &&
+	    strncasecmp(head, "SENDFILE DATA ", CHAT_FILE_DATA_PREFIX) == 0;
 }
 
 /*
@@ -208,23 +207,23 @@ filechunk_is_data(const char *head, size_t len)
  * machine format, and a lenient split would only hide client bugs.
  */
 int
-filechunk_parse_data(char *line, size_t len, struct filechunk_data *d)
+chat_file_parse_data(char *line, size_t len, struct chat_file_data *d)
 {
 	char *p, *sp;
 
-	if (!filechunk_is_data(line, len))
+	if (!chat_file_is_data(line, len))
 		return -1;
-	p = line + FILECHUNK_DATA_PREFIX;
+	p = line + CHAT_FILE_DATA_PREFIX;
 	if ((sp = strchr(p, ' ')) == NULL)
 		return -1;
 	*sp = '\0';
-	if (filechunk_parse_u64(p, &d->id) != 0)
+	if (chat_file_parse_u64(p, &d->id) != 0)
 		return -1;
 	p = sp + 1;
 	if ((sp = strchr(p, ' ')) == NULL)
 		return -1;
 	*sp = '\0';
-	if (filechunk_parse_u64(p, &d->offset) != 0)
+	if (chat_file_parse_u64(p, &d->offset) != 0)
 		return -1;
 	p = sp + 1;
 	if (*p == ':')
@@ -235,37 +234,77 @@ filechunk_parse_data(char *line, size_t len, struct filechunk_data *d)
 }
 
 /*
+ * Characters dropped from a name: bidi controls (U+202E makes "gnp.exe"
+ * read "exe.png"), and invisible format characters that make two names
+ * look alike. ZWJ and ZWNJ stay: scripts and emoji need them.
+ */
+static bool
+chat_file_invisible(uint32_t cp)
+{
+	return cp == 0x00ad || cp == 0x034f || cp == 0x061c || cp == 0x115f ||
+	    cp == 0x1160 || cp == 0x180e || cp == 0x200b ||
+	    (cp >= 0x200e && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3164 || cp == 0xfeff ||
+	    cp == 0xffa0 || (cp >= 0xfff9 && cp <= 0xfffb) ||
+	    (cp >= 0x1d173 && cp <= 0x1d17a) ||
+	    (cp >= 0xe0000 && cp <= 0xe0fff);
+}
+
+/*
  * Make a name safe to show and to hand to another client: the base name
- * only (after the last '/' or '\'), control characters and the rest of
- * '/', '\' replaced by '_', no leading dot (so never "." or ".."), cut
- * at FILE_NAME_MAX bytes on a character boundary. Files are stored by
- * hash, so this is about what recipients see and save as.
+ * only (after the last '/' or '\'); bidi controls and invisible format
+ * characters dropped; control characters (C0, DEL, C1, line and paragraph
+ * separators), bytes that are not UTF-8 and the rest of '/' and '\'
+ * replaced by '_' (spaces stay: none reach a server, since the name is a
+ * middle parameter, but a client shows its own files' names); no leading
+ * dot (so never "." or ".."); at most CHAT_FILE_NAME_MAX bytes, cut on a
+ * character boundary; "file" if nothing is left. The result is valid UTF-8 and
+ * sanitising it again changes nothing. Servers store files by hash, so this is
+ * about what recipients see and save as.
  */
 void
-filechunk_sanitize_name(char *dst, size_t size, const char *name)
+chat_file_sanitize_name(char *dst, size_t size, const char *name)
 {
 	const char *base = name, *p;
-	size_t n = 0, len;
+	size_t n = 0, max, len, k;
+	uint32_t cp;
 
+	if (size == 0)
+		return;
+	max = size - 1 < CHAT_FILE_NAME_MAX ? size - 1 : CHAT_FILE_NAME_MAX;
 	for (p = name; *p != '\0'; p++) {
 		if ((*p == '/' || *p == '\\') && p[1] != '\0')
 			base = p + 1;
 	}
 	len = strlen(base);
-	if (len > FILE_NAME_MAX)
-		len = chat_utf8_cut(base, len, FILE_NAME_MAX);
-	for (p = base; p < base + len && n + 1 < size; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '/' ||
-		    *p == '\\' || *p == ' ')
-			dst[n++] = '_';
-		else if (n == 0 && *p == '.')
-			dst[n++] = '_';
-		else
-			dst[n++] = *p;
+	for (p = base; p < base + len; p += k) {
+		if ((k = chat_utf8_decode(p, len - (size_t)(p - base), &cp)) ==
+		    0) {
+			k = 1;
+			cp = '_';
+		} else if (chat_file_invisible(cp))
+			continue;
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+		    cp == 0x2028 || cp == 0x2029 || cp == '/' || cp == '\\')
+			cp = '_';
+		else if (n == 0 && cp == '.')
+			cp = '_';
+		if (cp == '_' || k == 1) {
+			if (n + 1 > max)
+				break;
+			dst[n++] = (char)cp;
+			continue;
+		}
+		if (n + k > max)
+			break;
+		memcpy(dst + n, p, k);
+		n += k;
 	}
-	if (n == 0 && size > 4)
-		n = strlcpy(dst, "file", size);
-	dst[n < size ? n : size - 1] = '\0';
+	if (n == 0) {
+		snprintf(dst, size, "file");
+		return;
+	}
+	dst[n] = '\0';
 }
 
 /* Types recognised by their first bytes. */
@@ -274,7 +313,7 @@ static const struct {
 	const char *magic;
 	size_t len;
 	const char *type;
-} filechunk_magic[] = {
+} chat_file_magic[] = {
 	{ 0, "\x89PNG\r\n\x1a\n", 8, "image/png" },
 	{ 0, "\xff\xd8\xff", 3, "image/jpeg" },
 	{ 0, "GIF87a", 6, "image/gif" },
@@ -306,7 +345,7 @@ static const struct {
 static const struct {
 	const char *ext;
 	const char *type;
-} filechunk_ext[] = {
+} chat_file_ext[] = {
 	{ "7z", "application/x-7z-compressed" },
 	{ "c", "text/x-c" },
 	{ "css", "text/css" },
@@ -356,23 +395,23 @@ static const struct {
 
 /* The type an extension names, or NULL. */
 static const char *
-filechunk_mime_ext(const char *name)
+chat_file_mime_ext(const char *name)
 {
 	const char *dot = strrchr(name, '.');
 	size_t i;
 
 	if (dot == NULL || dot == name)
 		return NULL;
-	for (i = 0; i < sizeof filechunk_ext / sizeof filechunk_ext[0]; i++) {
-		if (strcasecmp(dot + 1, filechunk_ext[i].ext) == 0)
-			return filechunk_ext[i].type;
+	for (i = 0; i < sizeof chat_file_ext / sizeof chat_file_ext[0]; i++) {
+		if (strcasecmp(dot + 1, chat_file_ext[i].ext) == 0)
+			return chat_file_ext[i].type;
 	}
 	return NULL;
 }
 
 /* Whether the first bytes look like text (UTF-8, no control bytes). */
 static bool
-filechunk_is_text(const unsigned char *head, size_t len)
+chat_file_is_text(const unsigned char *head, size_t len)
 {
 	size_t i, need, n = len;
 
@@ -405,23 +444,23 @@ filechunk_is_text(const unsigned char *head, size_t len)
  * type its extension names (a .docx is a zip, a .html is text).
  */
 const char *
-filechunk_mime(const unsigned char *head, size_t len, const char *name)
+chat_file_mime(const unsigned char *head, size_t len, const char *name)
 {
-	const char *ext = filechunk_mime_ext(name);
+	const char *ext = chat_file_mime_ext(name);
 	size_t i;
 
-	for (i = 0; i < sizeof filechunk_magic / sizeof filechunk_magic[0];
+	for (i = 0; i < sizeof chat_file_magic / sizeof chat_file_magic[0];
 	     i++) {
-		if (len < filechunk_magic[i].at + filechunk_magic[i].len ||
-		    memcmp(head + filechunk_magic[i].at,
-		        filechunk_magic[i].magic, filechunk_magic[i].len) != 0)
+		if (len < chat_file_magic[i].at + chat_file_magic[i].len ||
+		    memcmp(head + chat_file_magic[i].at,
+		        chat_file_magic[i].magic, chat_file_magic[i].len) != 0)
 			continue;
-		if (strcmp(filechunk_magic[i].type, "application/zip") == 0 &&
+		if (strcmp(chat_file_magic[i].type, "application/zip") == 0 &&
 		    ext != NULL)
 			return ext;
-		return filechunk_magic[i].type;
+		return chat_file_magic[i].type;
 	}
-	if (len > 0 && filechunk_is_text(head, len)) {
+	if (len > 0 && chat_file_is_text(head, len)) {
 		if (ext != NULL &&
 		    (strncmp(ext, "text/", 5) == 0 ||
 		        strcmp(ext, "application/json") == 0 ||
@@ -439,23 +478,23 @@ filechunk_mime(const unsigned char *head, size_t len, const char *name)
  * Check an upload chunk against what the server expects next: the chunk
  * must start where the last one ended and stay inside the declared size.
  */
-enum filechunk_err
-filechunk_upload_check(uint64_t expect, uint64_t size, uint64_t off, size_t len)
+enum chat_file_err
+chat_file_upload_check(uint64_t expect, uint64_t size, uint64_t off, size_t len)
 {
 	if (off != expect)
-		return FILECHUNK_WRONG_OFFSET;
-	if (len > FILE_CHUNK)
-		return FILECHUNK_TOO_BIG;
+		return CHAT_FILE_WRONG_OFFSET;
+	if (len > CHAT_FILE_CHUNK)
+		return CHAT_FILE_TOO_BIG;
 	if (len > size - off)
-		return FILECHUNK_TOO_MUCH;
+		return CHAT_FILE_TOO_MUCH;
 	if (len == 0 && off != size)
-		return FILECHUNK_EMPTY;
-	return FILECHUNK_OK;
+		return CHAT_FILE_EMPTY;
+	return CHAT_FILE_OK;
 }
 
 /* Start a download window at offset start of a size-byte file. */
 void
-filechunk_window_init(struct filechunk_window *w, uint64_t size, uint64_t start,
+chat_file_window_init(struct chat_file_window *w, uint64_t size, uint64_t start,
     size_t chunk, unsigned window)
 {
 	w->size = size;
@@ -471,7 +510,7 @@ filechunk_window_init(struct filechunk_window *w, uint64_t size, uint64_t start,
  * marks it sent.
  */
 bool
-filechunk_window_next(struct filechunk_window *w, uint64_t *off, size_t *len)
+chat_file_window_next(struct chat_file_window *w, uint64_t *off, size_t *len)
 {
 	uint64_t left = w->size - w->sent;
 	size_t n = left < w->chunk ? (size_t)left : w->chunk;
@@ -485,18 +524,46 @@ filechunk_window_next(struct filechunk_window *w, uint64_t *off, size_t *len)
 }
 
 /* The receiver has everything up to off: it must be new and sent. */
-enum filechunk_err
-filechunk_window_ack(struct filechunk_window *w, uint64_t off)
+enum chat_file_err
+chat_file_window_ack(struct chat_file_window *w, uint64_t off)
 {
 	if (off <= w->acked || off > w->sent)
-		return FILECHUNK_WRONG_OFFSET;
+		return CHAT_FILE_WRONG_OFFSET;
 	w->acked = off;
-	return FILECHUNK_OK;
+	return CHAT_FILE_OK;
 }
 
 /* Whether every byte has been acknowledged. */
 bool
-filechunk_window_done(const struct filechunk_window *w)
+chat_file_window_done(const struct chat_file_window *w)
 {
 	return w->acked == w->size;
+}
+
+/* By enum chat_file_sub. */
+static const char *const chat_file_subs[] = { "ACCEPT", "ACK", "BEGIN",
+	"CANCEL", "DATA", "DECLINE", "END", "ENTRY", "LIST", "OFFER", "STATUS",
+	"STORED", "TO", "UPLOAD" };
+
+/* The SENDFILE sub-command a word names, in any case. */
+enum chat_file_sub
+chat_file_sub(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof chat_file_subs / sizeof chat_file_subs[0]; i++) {
+		if (strcasecmp(word, chat_file_subs[i]) == 0)
+			return (enum chat_file_sub)i;
+	}
+	return CHAT_FILE_SUB_UNKNOWN;
+}
+
+/* The name of a SENDFILE sub-command. */
+const char *
+chat_file_sub_name(enum chat_file_sub sub)
+{
+	if (sub < 0 ||
+	    (size_t)sub >= sizeof chat_file_subs / sizeof chat_file_subs[0])
+		return "";
+	return chat_file_subs[sub];
 }
