@@ -277,6 +277,7 @@ extern time_t start_time;
 void log_open(int level);
 void log_set_level(int level);
 void log_msg(int level, const char *fmt, ...) PRINTFLIKE(2, 3);
+unsigned log_warnings(void);
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)

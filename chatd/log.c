@@ -11,6 +11,7 @@
 #include "chatd.h"
 
 static int log_level = LOG_INFO;
+static unsigned log_nwarnings; /* warnings logged or not, for chatd -t */
 static const char *log_names[] = { "error", "warning", "info", "debug" };
 
 /* Start logging at the given level. */
@@ -49,11 +50,20 @@ log_msg(int level, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (level == LOG_WARN)
+		log_nwarnings++;
 	if (level > log_level)
 		return;
 	va_start(ap, fmt);
 	log_vwrite(level, fmt, ap);
 	va_end(ap);
+}
+
+/* How many warnings were logged (or would have been, at a lower level). */
+unsigned
+log_warnings(void)
+{
+	return log_nwarnings;
 }
 
 /* Log with the current errno text and exit. */
