@@ -112,9 +112,11 @@ EXTRA_DIST += tests/integration/run-restart.sh \
 	tests/integration/offline-restart.sh \
 	tests/integration/restart-offline.chat
 TESTS += tests/integration/accounts.chat tests/integration/history.chat \
-	tests/integration/accounts-pm.chat tests/integration/history-private.chat
+	tests/integration/accounts-pm.chat tests/integration/history-private.chat \
+	tests/integration/accounts-squat.chat
 EXTRA_DIST += tests/integration/accounts.chat tests/integration/history.chat \
-	tests/integration/accounts-pm.chat tests/integration/history-private.chat
+	tests/integration/accounts-pm.chat tests/integration/history-private.chat \
+	tests/integration/accounts-squat.chat
 TESTS += tests/integration/tls.sh
 EXTRA_DIST += tests/integration/tls.sh
 TESTS += tests/integration/channels-restart.sh
