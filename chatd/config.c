@@ -97,6 +97,7 @@ config_new(void)
 	c->nick_grace = 60;
 	c->history_days = 30;
 	c->max_offline = 200;
+	c->store_max_size = 1ULL << 30; /* a flooder fills 1 GB in a minute */
 	c->plaintext_passwords = xstrdup("loopback");
 	c->max_clients = 100000;
 	c->max_per_ip = 10;

@@ -111,12 +111,26 @@ history_private_key(const char *a, const char *b, char *buf, size_t len)
 		snprintf(buf, len, "@%s@%s", fb, fa);
 }
 
-/* Hand a message to the store under key, unless the store is behind. */
+static void history_keep_private(
+    struct client *, const struct store_msg *, const char *);
+
+/*
+ * Hand a message to the store under key, unless the store is behind; c,
+ * if not NULL, is told when the store is full and its message not kept.
+ */
 static void
-history_keep(const char *key, struct store_msg *m)
+history_keep(struct client *c, const char *key, struct store_msg *m)
 {
 	if (cfg->history_days == 0)
 		return;
+	if (store_full()) {
+		/* The message was delivered: a WARN, not a FAIL. */
+		if (c != NULL)
+			send_warn(c, m->command, "HISTORY_FULL",
+			    "The server's storage is full: your message was "
+			    "delivered but is not kept in history");
+		return;
+	}
 	/*
 	 * History is a convenience: if the disk cannot keep up, drop it
 	 * rather than let the queue (and memory) grow without bound.
@@ -158,7 +172,7 @@ history_record(struct client *c, struct channel *ch, const char *cmd,
 	char prefix[CHAT_LINE_MAX];
 
 	history_msg(c, &m, prefix, sizeof prefix, cmd, text, msgid, time_ms);
-	history_keep(ch->name, &m);
+	history_keep(c, ch->name, &m);
 }
 
 /* Keep a private message c sent to an account, if c is logged in. */
@@ -172,7 +186,7 @@ history_record_private(struct client *c, const char *to_account,
 	if (c->account == NULL || to_account == NULL)
 		return;
 	history_msg(c, &m, prefix, sizeof prefix, cmd, text, msgid, time_ms);
-	history_record_stored(&m, to_account);
+	history_keep_private(c, &m, to_account);
 }
 
 /* Keep a private message delivered later (an offline one), if m has a sender
@@ -180,13 +194,21 @@ history_record_private(struct client *c, const char *to_account,
 void
 history_record_stored(const struct store_msg *m, const char *to_account)
 {
+	history_keep_private(NULL, m, to_account);
+}
+
+/* Keep a private message between two accounts; c sent it, if not NULL. */
+static void
+history_keep_private(
+    struct client *c, const struct store_msg *m, const char *to_account)
+{
 	struct store_msg copy = *m;
 	char key[HISTORY_KEY_MAX];
 
 	if (m->account == NULL || cfg->history_days == 0)
 		return;
 	history_private_key(m->account, to_account, key, sizeof key);
-	history_keep(key, &copy);
+	history_keep(c, key, &copy);
 	store_private_seen(m->account, to_account, m->time_ms);
 }
 

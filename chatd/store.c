@@ -341,6 +341,19 @@ store_main(void *arg UNUSED)
 	return NULL;
 }
 
+/*
+ * Whether the last write failed for want of room (store-max-size or the
+ * disk): writers without a callback (history) tell their sender by it.
+ */
+static bool store_full_now;
+
+/* Whether the store is full, as far as the last write knows. */
+bool
+store_full(void)
+{
+	return store_full_now;
+}
+
 /* Run the callbacks of finished jobs (on the event loop). */
 static void
 store_finish_all(void)
@@ -354,6 +367,10 @@ store_finish_all(void)
 	pthread_mutex_unlock(&store_lock);
 	while ((j = TAILQ_FIRST(&done)) != NULL) {
 		TAILQ_REMOVE(&done, j, entry);
+		if (j->write && j->err == STORE_FULL)
+			store_full_now = true;
+		else if (j->write && j->err == STORE_OK)
+			store_full_now = false;
 		if (j->finish != NULL)
 			j->finish(j);
 		store_job_free(j);

@@ -19,6 +19,7 @@
 #ifndef CHATD_STORE_H
 #define CHATD_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -94,6 +95,7 @@ int store_open(const char *dir, uint64_t max_bytes, char **cause);
 void store_close(void);
 const char *store_strerror(int err);
 size_t store_queue_len(void);
+bool store_full(void);
 
 int store_account_load(
     void (*cb)(const struct store_account *, void *), void *arg);
