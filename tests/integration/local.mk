@@ -124,8 +124,10 @@ EXTRA_DIST += tests/integration/channels-restart.sh \
 	tests/integration/restart-channels.chat
 TESTS += tests/integration/store-locked.sh
 EXTRA_DIST += tests/integration/store-locked.sh
-TESTS += tests/integration/store-full.sh tests/integration/store-bound.sh
-EXTRA_DIST += tests/integration/store-bound.sh
+TESTS += tests/integration/store-full.sh tests/integration/store-bound.sh \
+	tests/integration/login-throttle.sh
+EXTRA_DIST += tests/integration/store-bound.sh \
+	tests/integration/login-throttle.sh
 EXTRA_DIST += tests/integration/store-full.sh
 
 # TTT statistics and stored files across a restart (branch persist).
