@@ -63,8 +63,10 @@ TESTS += \
 	tests/integration/sendfile-group.chat \
 	tests/integration/sendfile-errors.chat \
 	tests/integration/sendfile-resume.chat \
+	tests/integration/sendfile-squat.chat \
 	tests/integration/sendfile-chatfile.sh
 EXTRA_DIST += \
+	tests/integration/sendfile-squat.chat \
 	tests/integration/sendfile.chat \
 	tests/integration/sendfile-group.chat \
 	tests/integration/sendfile-errors.chat \
