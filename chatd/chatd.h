@@ -468,6 +468,23 @@ int ttt_stats_init(char **cause);
 void ttt_stats_forget(const char *account);
 /* The store's key-value namespace of records, keyed by account name. */
 #define TTT_STATS_NS "ttt-stats"
+/* worker.c: queues of typed jobs run on threads, finished on the loop. */
+struct worker;
+/* Embedded in a queue's own job struct (WORKER_JOB finds the struct). */
+struct worker_job {
+	void (*run)(struct worker_job *);  /* on a thread: the job only */
+	void (*done)(struct worker_job *); /* on the loop; owns the job */
+	TAILQ_ENTRY(worker_job) entry;
+};
+TAILQ_HEAD(worker_jobs, worker_job);
+#define WORKER_JOB(wj, type, member) \
+	((type *)(void *)((char *)(wj)-offsetof(type, member)))
+struct worker *worker_new(const char *name, unsigned nthreads, size_t batch,
+    void (*run_batch)(struct worker_jobs *, void *), void *arg);
+void worker_add(struct worker *, struct worker_job *);
+size_t worker_backlog(struct worker *);
+size_t worker_pending(struct worker *);
+void worker_free(struct worker *, void (*discard)(struct worker_job *));
 /* workq.c: a thread pool for CPU-heavy jobs. */
 void workq_init(void);
 void workq_add(void (*work)(void *), void (*done)(void *), void *arg);

@@ -12,8 +12,8 @@
  * data itself: its work per chunk is one base64 decode (upload) or one
  * append (download).
  *
- * Jobs and results travel through two mutex-protected queues; the worker
- * wakes the loop with a byte on a pipe. A job holds its transfer (and its
+ * Jobs run on one serial worker queue (worker.c), so they complete in the
+ * order they were given. A job holds its transfer (and its
  * download stream), which are freed only when no job refers to them.
  *
  * Flow control: an uploader may have FILE_WINDOW chunks unacknowledged;
@@ -46,7 +46,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +133,7 @@ enum file_job_type { FJOB_WRITE, FJOB_COMMIT, FJOB_UNLINK, FJOB_READ };
 
 /* Work for the worker thread and, when done, its result. */
 struct file_job {
+	struct worker_job wj;
 	enum file_job_type type;
 	struct file_xfer *x;
 	struct file_dl *dl;
@@ -143,9 +143,7 @@ struct file_job {
 	size_t buflen;
 	char *path; /* unlink */
 	int err;
-	TAILQ_ENTRY(file_job) entry;
 };
-TAILQ_HEAD(file_jobs, file_job);
 
 static struct file_xfers file_xfers = TAILQ_HEAD_INITIALIZER(file_xfers);
 static struct file_dls file_dls = TAILQ_HEAD_INITIALIZER(file_dls);
@@ -154,14 +152,8 @@ static unsigned file_nwrites;
 static unsigned file_nblocked;
 static char *file_dir, *file_tmpdir;
 
-static pthread_t file_thread;
-static pthread_mutex_t file_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t file_cond = PTHREAD_COND_INITIALIZER;
-static struct file_jobs file_todo = TAILQ_HEAD_INITIALIZER(file_todo);
-static struct file_jobs file_done = TAILQ_HEAD_INITIALIZER(file_done);
-static bool file_stop;
-static int file_pipe[2] = { -1, -1 };
-static struct event *file_done_ev, *file_tick_ev;
+static struct worker *file_worker;
+static struct event *file_tick_ev;
 
 static void file_dl_close(struct file_dl *);
 static void file_send(struct client *, const char *, ...) PRINTFLIKE(2, 3);
@@ -319,8 +311,9 @@ file_job_read(struct file_job *j)
 
 /* Run one job (worker thread: touches only the job and its file). */
 static void
-file_job_run(struct file_job *j)
+file_job_run(struct worker_job *wj)
 {
+	struct file_job *j = WORKER_JOB(wj, struct file_job, wj);
 	struct file_xfer *x = j->x;
 
 	switch (j->type) {
@@ -346,33 +339,6 @@ file_job_run(struct file_job *j)
 	}
 }
 
-/* The worker: run jobs in order, hand results back through the pipe. */
-static void *
-file_worker(void *arg UNUSED)
-{
-	struct file_job *j;
-	bool wake;
-	char b = 'x';
-
-	pthread_mutex_lock(&file_lock);
-	for (;;) {
-		while (TAILQ_EMPTY(&file_todo) && !file_stop)
-			pthread_cond_wait(&file_cond, &file_lock);
-		if ((j = TAILQ_FIRST(&file_todo)) == NULL)
-			break;
-		TAILQ_REMOVE(&file_todo, j, entry);
-		pthread_mutex_unlock(&file_lock);
-		file_job_run(j);
-		pthread_mutex_lock(&file_lock);
-		wake = TAILQ_EMPTY(&file_done);
-		TAILQ_INSERT_TAIL(&file_done, j, entry);
-		if (wake && write(file_pipe[1], &b, 1) < 0 && errno != EAGAIN)
-			log_warn("file worker: wake pipe: %s", strerror(errno));
-	}
-	pthread_mutex_unlock(&file_lock);
-	return NULL;
-}
-
 /* Give a job to the worker. */
 static void
 file_submit(struct file_job *j)
@@ -381,17 +347,18 @@ file_submit(struct file_job *j)
 		j->x->njobs++;
 	if (j->dl != NULL)
 		j->dl->njobs++;
-	pthread_mutex_lock(&file_lock);
-	TAILQ_INSERT_TAIL(&file_todo, j, entry);
-	pthread_cond_signal(&file_cond);
-	pthread_mutex_unlock(&file_lock);
+	worker_add(file_worker, &j->wj);
 }
 
 /* A new job of a type for a transfer. */
+static void file_job_done(struct worker_job *);
 static struct file_job *
 file_job_new(enum file_job_type type, struct file_xfer *x)
 {
 	struct file_job *j = xcalloc(1, sizeof *j);
+
+	j->wj.run = file_job_run;
+	j->wj.done = file_job_done;
 
 	j->type = type;
 	j->x = x;
@@ -809,45 +776,42 @@ file_done_read(struct file_job *j)
 	route_bytes(dl->c, j->buf, j->buflen);
 }
 
-/* Results from the worker: apply each in the loop. */
+/* Free a job the worker is done with. */
 static void
-file_done_cb(evutil_socket_t fd, short events UNUSED, void *arg UNUSED)
+file_job_free(struct worker_job *wj)
 {
-	struct file_jobs done = TAILQ_HEAD_INITIALIZER(done);
-	struct file_job *j;
-	struct file_xfer *x;
-	char b[64];
+	struct file_job *j = WORKER_JOB(wj, struct file_job, wj);
 
-	while (read(fd, b, sizeof b) > 0)
-		;
-	pthread_mutex_lock(&file_lock);
-	TAILQ_CONCAT(&done, &file_done, entry);
-	pthread_mutex_unlock(&file_lock);
-	while ((j = TAILQ_FIRST(&done)) != NULL) {
-		TAILQ_REMOVE(&done, j, entry);
-		x = j->x;
-		switch (j->type) {
-		case FJOB_WRITE:
-			file_done_write(j);
-			break;
-		case FJOB_COMMIT:
-			file_done_commit(j);
-			break;
-		case FJOB_UNLINK:
-			if (j->err != 0)
-				log_warn(
-				    "unlink %s: %s", j->path, strerror(j->err));
-			break;
-		case FJOB_READ:
-			file_done_read(j);
-			break;
-		}
-		if (x != NULL && --x->njobs == 0 && x->state == FILE_DEAD)
-			file_xfer_free(x);
-		free(j->buf);
-		free(j->path);
-		free(j);
+	free(j->buf);
+	free(j->path);
+	free(j);
+}
+
+/* A result from the worker: apply it in the loop. */
+static void
+file_job_done(struct worker_job *wj)
+{
+	struct file_job *j = WORKER_JOB(wj, struct file_job, wj);
+	struct file_xfer *x = j->x;
+
+	switch (j->type) {
+	case FJOB_WRITE:
+		file_done_write(j);
+		break;
+	case FJOB_COMMIT:
+		file_done_commit(j);
+		break;
+	case FJOB_UNLINK:
+		if (j->err != 0)
+			log_warn("unlink %s: %s", j->path, strerror(j->err));
+		break;
+	case FJOB_READ:
+		file_done_read(j);
+		break;
 	}
+	if (x != NULL && --x->njobs == 0 && x->state == FILE_DEAD)
+		file_xfer_free(x);
+	file_job_free(wj);
 	file_unblock();
 }
 
@@ -1843,37 +1807,20 @@ file_init(void)
 		fatal("mkdir %s", file_tmpdir);
 	/* Over a file size limit, write() fails with EFBIG: DISK_FULL. */
 	signal(SIGXFSZ, SIG_IGN);
-	if (pipe2(file_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-		fatal("pipe2");
-	file_done_ev = event_new(
-	    ev_base, file_pipe[0], EV_READ | EV_PERSIST, file_done_cb, NULL);
-	event_add(file_done_ev, NULL);
 	file_tick_ev = event_new(ev_base, -1, EV_PERSIST, file_tick, NULL);
 	event_add(file_tick_ev, &one);
-	file_stop = false;
-	if (pthread_create(&file_thread, NULL, file_worker, NULL) != 0)
-		fatalx("cannot start the file worker thread");
+	file_worker = worker_new("file", 1, 0, NULL, NULL);
 }
 
 /* Stop the worker and free every transfer (shutdown). */
 void
 file_free(void)
 {
-	struct file_job *j;
 	struct file_xfer *x;
 	struct file_dl *dl;
 
-	pthread_mutex_lock(&file_lock);
-	file_stop = true;
-	pthread_cond_signal(&file_cond);
-	pthread_mutex_unlock(&file_lock);
-	pthread_join(file_thread, NULL);
-	while ((j = TAILQ_FIRST(&file_done)) != NULL) {
-		TAILQ_REMOVE(&file_done, j, entry);
-		free(j->buf);
-		free(j->path);
-		free(j);
-	}
+	worker_free(file_worker, file_job_free);
+	file_worker = NULL;
 	while ((dl = TAILQ_FIRST(&file_dls)) != NULL) {
 		TAILQ_REMOVE(&file_dls, dl, entry);
 		if (dl->fd >= 0)
@@ -1884,10 +1831,7 @@ file_free(void)
 		/* A partial upload stays: file_load takes it up again. */
 		file_xfer_free(x);
 	}
-	event_free(file_done_ev);
 	event_free(file_tick_ev);
-	close(file_pipe[0]);
-	close(file_pipe[1]);
 	free(file_dir);
 	free(file_tmpdir);
 }

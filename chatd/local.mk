@@ -31,6 +31,7 @@ chatd_libchatd_a_SOURCES = \
 	chatd/ttt.c \
 	chatd/store.c \
 	chatd/workq.c \
+	chatd/worker.c \
 	chatd/xmalloc.c
 CHATD_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"' \
 	-DLOCALSTATEDIR='"$(localstatedir)"' -DPKGDATADIR='"$(pkgdatadir)"'

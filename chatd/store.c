@@ -11,24 +11,20 @@
  * writes among them in one transaction, each inside a savepoint so one
  * failing job does not undo the others.
  *
- * Threads: one worker owns the database while chatd runs. The event loop
- * queues jobs under a mutex; the worker moves finished jobs to a done list
- * and writes a byte to a pipe; a loop event on the other end runs their
- * callbacks. The schema is versioned with PRAGMA user_version and brought
- * up to date by store_open.
+ * Threads: one serial worker queue (worker.c) owns the database while
+ * chatd runs; it hands the store batches of jobs and their callbacks run
+ * on the loop in the order the jobs were queued. The schema is versioned with
+ * PRAGMA user_version and brought up to date by store_open.
  */
 
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <event2/event.h>
 #include <sqlite3.h>
 
 #include "chatd.h"
@@ -43,6 +39,7 @@ typedef void (*store_finish_fn)(struct store_job *);
 
 /* A queued operation: arguments, results, and what to call when done. */
 struct store_job {
+	struct worker_job wj;
 	store_run_fn run;
 	store_finish_fn finish;
 	bool write;
@@ -63,20 +60,11 @@ struct store_job {
 		store_targets_cb targets;
 	} cb;
 	void *arg;
-	TAILQ_ENTRY(store_job) entry;
 };
-TAILQ_HEAD(store_jobs, store_job);
+#define STORE_JOB(wj) WORKER_JOB(wj, struct store_job, wj)
 
 static sqlite3 *store_db;
-static pthread_t store_thread;
-static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t store_cond = PTHREAD_COND_INITIALIZER;
-static struct store_jobs store_todo = TAILQ_HEAD_INITIALIZER(store_todo);
-static struct store_jobs store_done = TAILQ_HEAD_INITIALIZER(store_done);
-static size_t store_ntodo;
-static bool store_stopping, store_running;
-static int store_pipe[2] = { -1, -1 };
-static struct event *store_ev;
+static struct worker *store_worker;
 
 /* The schema, one entry per version; never edit a released entry. */
 static const char *const store_migrations[] = {
@@ -248,9 +236,12 @@ store_job_free(struct store_job *j)
 static void
 store_fail_since(struct store_job *first, struct store_job *last, int err)
 {
+	struct worker_job *wj;
 	struct store_job *j;
 
-	for (j = first; j != NULL && j != last; j = TAILQ_NEXT(j, entry)) {
+	for (wj = &first->wj; wj != NULL && (last == NULL || wj != &last->wj);
+	     wj = TAILQ_NEXT(wj, entry)) {
+		j = STORE_JOB(wj);
 		if (j->write && j->err == STORE_OK)
 			j->err = err;
 	}
@@ -264,12 +255,14 @@ store_fail_since(struct store_job *first, struct store_job *last, int err)
  * the batch goes on in a new transaction.
  */
 static void
-store_run_batch(struct store_jobs *batch)
+store_run_batch(struct worker_jobs *batch, void *arg UNUSED)
 {
 	struct store_job *j, *first = NULL;
+	struct worker_job *wj;
 	int rc, err;
 
-	TAILQ_FOREACH(j, batch, entry) {
+	TAILQ_FOREACH(wj, batch, entry) {
+		j = STORE_JOB(wj);
 		if (!j->write) {
 			j->err = j->run(j);
 			continue;
@@ -308,39 +301,6 @@ store_run_batch(struct store_jobs *batch)
 	}
 }
 
-/* The worker: take what is queued, run it, hand it back to the loop. */
-static void *
-store_main(void *arg UNUSED)
-{
-	struct store_jobs batch;
-	struct store_job *j;
-	size_t n;
-
-	pthread_mutex_lock(&store_lock);
-	for (;;) {
-		while (TAILQ_EMPTY(&store_todo) && !store_stopping)
-			pthread_cond_wait(&store_cond, &store_lock);
-		if (TAILQ_EMPTY(&store_todo))
-			break;
-		TAILQ_INIT(&batch);
-		for (n = 0;
-		     n < STORE_BATCH && (j = TAILQ_FIRST(&store_todo)) != NULL;
-		     n++) {
-			TAILQ_REMOVE(&store_todo, j, entry);
-			TAILQ_INSERT_TAIL(&batch, j, entry);
-		}
-		pthread_mutex_unlock(&store_lock);
-		store_run_batch(&batch);
-		pthread_mutex_lock(&store_lock);
-		store_ntodo -= n;
-		TAILQ_CONCAT(&store_done, &batch, entry);
-		if (write(store_pipe[1], "", 1) < 0 && errno != EAGAIN)
-			log_warn("store: pipe: %s", strerror(errno));
-	}
-	pthread_mutex_unlock(&store_lock);
-	return NULL;
-}
-
 /*
  * Whether the last write failed for want of room (store-max-size or the
  * disk): writers without a callback (history) tell their sender by it.
@@ -354,69 +314,39 @@ store_full(void)
 	return store_full_now;
 }
 
-/* Run the callbacks of finished jobs (on the event loop). */
+/* A job came back from the worker: its callback, on the loop. */
 static void
-store_finish_all(void)
+store_job_done(struct worker_job *wj)
 {
-	struct store_jobs done;
-	struct store_job *j;
+	struct store_job *j = STORE_JOB(wj);
 
-	TAILQ_INIT(&done);
-	pthread_mutex_lock(&store_lock);
-	TAILQ_CONCAT(&done, &store_done, entry);
-	pthread_mutex_unlock(&store_lock);
-	while ((j = TAILQ_FIRST(&done)) != NULL) {
-		TAILQ_REMOVE(&done, j, entry);
-		if (j->write && j->err == STORE_FULL)
-			store_full_now = true;
-		else if (j->write && j->err == STORE_OK)
-			store_full_now = false;
-		if (j->finish != NULL)
-			j->finish(j);
-		store_job_free(j);
-	}
-}
-
-/* The worker wrote to the pipe: drain it and finish jobs. */
-static void
-store_wakeup(evutil_socket_t fd, short events UNUSED, void *arg UNUSED)
-{
-	char buf[256];
-
-	while (read(fd, buf, sizeof buf) > 0)
-		/* nothing */;
-	store_finish_all();
+	if (j->write && j->err == STORE_FULL)
+		store_full_now = true;
+	else if (j->write && j->err == STORE_OK)
+		store_full_now = false;
+	if (j->finish != NULL)
+		j->finish(j);
+	store_job_free(j);
 }
 
 /* Queue a job for the worker. */
 static void
 store_submit(struct store_job *j)
 {
-	if (!store_running) {
+	if (store_worker == NULL) {
 		/* Closed (or never opened): fail at once, on the loop. */
 		j->err = STORE_IO;
-		if (j->finish != NULL)
-			j->finish(j);
-		store_job_free(j);
+		store_job_done(&j->wj);
 		return;
 	}
-	pthread_mutex_lock(&store_lock);
-	TAILQ_INSERT_TAIL(&store_todo, j, entry);
-	store_ntodo++;
-	pthread_cond_signal(&store_cond);
-	pthread_mutex_unlock(&store_lock);
+	worker_add(store_worker, &j->wj);
 }
 
 /* Jobs queued and not yet run (for diagnostics and back-pressure). */
 size_t
 store_queue_len(void)
 {
-	size_t n;
-
-	pthread_mutex_lock(&store_lock);
-	n = store_ntodo;
-	pthread_mutex_unlock(&store_lock);
-	return n;
+	return store_worker != NULL ? worker_backlog(store_worker) : 0;
 }
 
 /* A new job. */
@@ -425,6 +355,7 @@ store_job_new(store_run_fn run, store_finish_fn finish, bool write, void *arg)
 {
 	struct store_job *j = xcalloc(1, sizeof *j);
 
+	j->wj.done = store_job_done;
 	j->run = run;
 	j->finish = finish;
 	j->write = write;
@@ -542,16 +473,8 @@ store_open(const char *dir, uint64_t max_bytes, char **cause)
 		    (unsigned long long)(max_bytes / (uint64_t)page + 1));
 		store_exec(sql);
 	}
-	if (pipe2(store_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
-		fatal("pipe");
-	store_ev = event_new(
-	    ev_base, store_pipe[0], EV_READ | EV_PERSIST, store_wakeup, NULL);
-	event_add(store_ev, NULL);
-	store_stopping = false;
-	if ((errno = pthread_create(&store_thread, NULL, store_main, NULL)) !=
-	    0)
-		fatal("pthread_create");
-	store_running = true;
+	store_worker =
+	    worker_new("store", 1, STORE_BATCH, store_run_batch, NULL);
 	return 0;
 }
 
@@ -559,20 +482,13 @@ store_open(const char *dir, uint64_t max_bytes, char **cause)
 void
 store_close(void)
 {
-	if (!store_running)
+	struct worker *w = store_worker;
+
+	if (w == NULL)
 		return;
-	pthread_mutex_lock(&store_lock);
-	store_stopping = true;
-	pthread_cond_signal(&store_cond);
-	pthread_mutex_unlock(&store_lock);
-	pthread_join(store_thread, NULL);
-	store_running = false;
-	store_finish_all();
-	event_free(store_ev);
-	store_ev = NULL;
-	close(store_pipe[0]);
-	close(store_pipe[1]);
-	store_pipe[0] = store_pipe[1] = -1;
+	/* Callbacks that queue more jobs now see a closed store. */
+	store_worker = NULL;
+	worker_free(w, NULL);
 	sqlite3_close(store_db);
 	store_db = NULL;
 }
