@@ -144,15 +144,16 @@ RB_HEAD(channels, channel);
 #define CLIENT_CAPNEG 0x20 /* CAP negotiation holds registration */
 #define CLIENT_OPER 0x40
 #define CLIENT_INVISIBLE 0x80
-#define CLIENT_TRUSTED 0x100   /* no flood control */
-#define CLIENT_PENDING 0x200   /* on the pending list (lines to run) */
-#define CLIENT_CLOSING 0x400   /* draining output before close */
-#define CLIENT_SKIPLINE 0x800  /* dropping the rest of an overlong line */
-#define CLIENT_OPERWAIT 0x1000 /* an OPER password is being checked */
-#define CLIENT_FLUSH 0x2000    /* on the flush list (output to write) */
-#define CLIENT_TLS 0x4000      /* connected through a TLS listener */
-#define CLIENT_AUTHBUSY 0x8000 /* a login or registration is running */
-#define CLIENT_EOF 0x10000     /* the peer closed; lines left to run */
+#define CLIENT_TRUSTED 0x100     /* no flood control */
+#define CLIENT_PENDING 0x200     /* on the pending list (lines to run) */
+#define CLIENT_CLOSING 0x400     /* draining output before close */
+#define CLIENT_SKIPLINE 0x800    /* dropping the rest of an overlong line */
+#define CLIENT_OPERWAIT 0x1000   /* an OPER password is being checked */
+#define CLIENT_FLUSH 0x2000      /* on the flush list (output to write) */
+#define CLIENT_TLS 0x4000        /* connected through a TLS listener */
+#define CLIENT_AUTHBUSY 0x8000   /* a login or registration is running */
+#define CLIENT_EOF 0x10000       /* the peer closed; lines left to run */
+#define CLIENT_STOREWAIT 0x20000 /* input waits for the store (history) */
 
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
@@ -538,6 +539,7 @@ void history_record(struct client *, struct channel *, const char *cmd,
 void history_record_private(struct client *, const char *to_account,
     const char *cmd, const char *text, const char *msgid, int64_t time_ms);
 void history_record_stored(const struct store_msg *, const char *to_account);
+bool history_hold(struct client *);
 void history_format_time(int64_t time_ms, bool iso, char *buf, size_t len);
 void history_deliver(struct client *, const char *batch, const char *to,
     const struct store_msg *, bool tags_ok);

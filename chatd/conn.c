@@ -443,8 +443,10 @@ conn_run(struct client *c)
 			}
 			return;
 		}
-		if (conn_throttled(c, now)) {
-			if (len > conn_input_max(c)) {
+		/* The store is behind on this sender's history: wait. */
+		if (conn_throttled(c, now) || history_hold(c)) {
+			if (!(c->flags & CLIENT_TRUSTED) &&
+			    len > conn_input_max(c)) {
 				conn_kill(c, "Excess Flood");
 				return;
 			}

@@ -28,7 +28,8 @@
 #define HISTORY_MAX 100    /* messages per request */
 #define HISTORY_DEFAULT 20 /* HISTORY without a count */
 #define HISTORY_EXPIRE_EVERY 3600
-#define HISTORY_QUEUE_MAX 10000 /* store jobs waiting: skip history beyond */
+#define HISTORY_QUEUE_MAX 10000 /* store jobs waiting: hold senders beyond */
+#define HISTORY_QUEUE_LOW 5000  /* ... until it is down to this */
 #define HISTORY_KEY_MAX (2 * CHAT_NICK_MAX + 3) /* "@a@b" or a channel */
 
 /* A history request waiting for the store. */
@@ -43,7 +44,7 @@ struct history_op {
 
 static struct event *history_expire_ev;
 static uint64_t history_batch_id;
-static bool history_dropping;
+static bool history_holding;
 
 /* Format a time in ms: ISO 8601 for tags, or readable for people. */
 void
@@ -132,20 +133,40 @@ history_keep(struct client *c, const char *key, struct store_msg *m)
 		return;
 	}
 	/*
-	 * History is a convenience: if the disk cannot keep up, drop it
-	 * rather than let the queue (and memory) grow without bound.
+	 * The disk cannot keep up: keep this message (history is never
+	 * dropped) but hold its sender's further input, as for a flood,
+	 * until the queue is down again (history_hold).
 	 */
 	if (store_queue_len() > HISTORY_QUEUE_MAX) {
-		if (!history_dropping)
-			log_warn("store queue over %d jobs: history "
-			         "not recorded until it drains",
+		if (!history_holding)
+			log_warn("store queue over %d jobs: holding senders "
+			         "until it drains",
 			    HISTORY_QUEUE_MAX);
-		history_dropping = true;
-		return;
+		history_holding = true;
+		if (c != NULL)
+			c->flags |= CLIENT_STOREWAIT;
 	}
-	history_dropping = false;
 	m->target = key;
 	store_history_add(m);
+}
+
+/*
+ * Whether c's input waits for the store to catch up (conn.c asks before
+ * each line): once it sent history past HISTORY_QUEUE_MAX queued jobs,
+ * until the queue is down to HISTORY_QUEUE_LOW.
+ */
+bool
+history_hold(struct client *c)
+{
+	if (!(c->flags & CLIENT_STOREWAIT))
+		return false;
+	if (history_holding && store_queue_len() > HISTORY_QUEUE_LOW)
+		return true;
+	if (history_holding)
+		log_info("store queue drained: senders run again");
+	history_holding = false;
+	c->flags &= ~CLIENT_STOREWAIT;
+	return false;
 }
 
 /* A message c sent now, as the store keeps it. */
