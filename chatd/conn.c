@@ -401,6 +401,32 @@ conn_throttled(struct client *c, int64_t now)
 	return c->flood_t > now + window;
 }
 
+/*
+ * A trusted client's input is held (the store or the file worker is
+ * behind): stop reading its socket until it runs again. Its read
+ * watermark alone is not enough: past it, libevent can make EV_READ fire
+ * again and again without reading (libevent issue 891), and the loop
+ * spins (tests/integration/trusted-held.sh). An untrusted client is
+ * still read, so that a flood past its input limit is cut.
+ */
+static void
+conn_hold_reads(struct client *c)
+{
+	if (c->flags & CLIENT_TRUSTED)
+		bufferevent_disable(c->bev, EV_READ);
+}
+
+/*
+ * Its input runs again: read its socket again (after conn_hold_reads;
+ * whether it is still trusted or not, after a reload).
+ */
+static void
+conn_resume_reads(struct client *c)
+{
+	if (!(bufferevent_get_enabled(c->bev) & EV_READ))
+		bufferevent_enable(c->bev, EV_READ);
+}
+
 /* Run the complete lines in a client's input, within the budgets. */
 static void
 conn_run(struct client *c)
@@ -450,9 +476,11 @@ conn_run(struct client *c)
 				conn_kill(c, "Excess Flood");
 				return;
 			}
+			conn_hold_reads(c);
 			conn_pend(c, true);
 			return;
 		}
+		conn_resume_reads(c);
 		c->last_read = now;
 		c->flags &= ~CLIENT_PINGED;
 		if (c->flags & CLIENT_SKIPLINE) {
@@ -463,6 +491,7 @@ conn_run(struct client *c)
 		}
 		if (data && (size_t)eol.pos <= FILE_LINE_MAX - 1) {
 			if (!file_data_line(c, in, (size_t)eol.pos)) {
+				conn_hold_reads(c);
 				/* Waits for the worker; bounded like a flood.
 				 */
 				if (len > conn_input_max(c))

@@ -127,9 +127,11 @@ EXTRA_DIST += tests/integration/channels-restart.sh \
 TESTS += tests/integration/store-locked.sh
 EXTRA_DIST += tests/integration/store-locked.sh
 TESTS += tests/integration/store-full.sh tests/integration/store-bound.sh \
-	tests/integration/login-throttle.sh tests/integration/store-behind.sh
+	tests/integration/login-throttle.sh tests/integration/store-behind.sh \
+	tests/integration/trusted-held.sh
 EXTRA_DIST += tests/integration/store-bound.sh \
-	tests/integration/login-throttle.sh tests/integration/store-behind.sh
+	tests/integration/login-throttle.sh tests/integration/store-behind.sh \
+	tests/integration/trusted-held.sh
 EXTRA_DIST += tests/integration/store-full.sh
 
 # TTT statistics and stored files across a restart (branch persist).
