@@ -154,6 +154,7 @@ RB_HEAD(channels, channel);
 #define CLIENT_AUTHBUSY 0x8000   /* a login or registration is running */
 #define CLIENT_EOF 0x10000       /* the peer closed; lines left to run */
 #define CLIENT_STOREWAIT 0x20000 /* input waits for the store (history) */
+#define CLIENT_BYPASS 0x40000    /* releasing a barrier: write through it */
 
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
@@ -217,6 +218,9 @@ struct client {
 	struct conn_ip *ip;           /* connections from the same address */
 	size_t skipped;           /* bytes of the overlong line being skipped */
 	struct evbuffer *capture; /* replies held for labeled-response */
+	struct evbuffer *held;    /* output behind barriers (conn_barrier) */
+	uint64_t held_base;       /* bytes of held already released */
+	unsigned nbarriers;       /* echoes waiting for their commit */
 	struct client_refs refs;  /* weak pointers to this client */
 	char *sasl_mech;          /* SASL: mechanism chosen, or NULL */
 	char *sasl_buf;           /* SASL: base64 received so far */
@@ -319,6 +323,9 @@ bool conn_write(struct client *, const char *buf, size_t len);
 void conn_shutdown(const char *reason);
 int64_t conn_now_ms(void);
 size_t conn_sendq_len(struct client *);
+uint64_t conn_barrier(struct client *);
+void conn_barrier_open(struct client *);
+void conn_barrier_close(struct client *, const uint64_t *next);
 
 /* client.c */
 struct client *client_new(struct bufferevent *, const char *addr);
@@ -534,8 +541,9 @@ enum cmd_result cmd_chanadmin(struct client *, struct chat_msg *);
 /* history.c: channel and private history, CHATHISTORY and HISTORY. */
 void history_init(void);
 void history_free(void);
-void history_record(struct client *, struct channel *, const char *cmd,
-    const char *text, const char *msgid, int64_t time_ms);
+bool history_record(struct client *, struct channel *, const char *cmd,
+    const char *text, const char *msgid, int64_t time_ms,
+    const struct rline *echo);
 void history_record_private(struct client *, const char *to_account,
     const char *cmd, const char *text, const char *msgid, int64_t time_ms);
 void history_record_stored(const struct store_msg *, const char *to_account);

@@ -173,7 +173,10 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 		}
 		route_init(&rl, tags, prefix, "%s %s :%s", cmd, ch->name, text);
 		route_channel(ch, c, &rl);
-		history_record(c, ch, cmd, text, msgid, time_ms);
+		/* With history, the echo waits for its commit. */
+		if (history_record(c, ch, cmd, text, msgid, time_ms,
+		        (c->caps & CAP_ECHO_MESSAGE) ? &rl : NULL))
+			return;
 	} else {
 		if ((to = message_nick_client(target)) == NULL) {
 			/* The account may be online under another nick. */

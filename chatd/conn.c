@@ -242,6 +242,56 @@ conn_close(struct client *c, const char *reason)
 	conn_kill(c, reason);
 }
 
+/*
+ * A barrier in c's output (an echo that waits for its history write):
+ * what is queued for c from now on waits behind it, so c hears its
+ * replies in order while its input keeps running. Returns the position
+ * of the barrier in c's held output, for conn_barrier_close.
+ */
+uint64_t
+conn_barrier(struct client *c)
+{
+	if (c->held == NULL && (c->held = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new failed");
+	c->nbarriers++;
+	return c->held_base + evbuffer_get_length(c->held);
+}
+
+/* The oldest barrier of c is released: write through it (the echo). */
+void
+conn_barrier_open(struct client *c)
+{
+	c->flags |= CLIENT_BYPASS;
+}
+
+/*
+ * After the echo: release what was held up to the next barrier (next, a
+ * position from conn_barrier), or all of it.
+ */
+void
+conn_barrier_close(struct client *c, const uint64_t *next)
+{
+	size_t n = evbuffer_get_length(c->held);
+	struct evbuffer *out;
+
+	c->flags &= ~CLIENT_BYPASS;
+	c->nbarriers--;
+	if (next != NULL && *next - c->held_base < n)
+		n = (size_t)(*next - c->held_base);
+	c->held_base += n;
+	if (n == 0 || (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))) {
+		evbuffer_drain(c->held, n);
+		return;
+	}
+	out = bufferevent_get_output(c->bev);
+	evbuffer_remove_buffer(c->held, out, n);
+	if (!(c->flags & CLIENT_FLUSH)) {
+		c->flags |= CLIENT_FLUSH;
+		TAILQ_INSERT_TAIL(&flush_clients, c, flush_entry);
+		event_active(flush_ev, 0, 0);
+	}
+}
+
 /* Queue bytes for a client; over its sendq the client is killed instead. */
 bool
 conn_write(struct client *c, const char *buf, size_t len)
@@ -251,6 +301,18 @@ conn_write(struct client *c, const char *buf, size_t len)
 	if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
 		return false;
 	out = bufferevent_get_output(c->bev);
+	if (c->capture == NULL && c->nbarriers > 0 &&
+	    !(c->flags & CLIENT_BYPASS)) {
+		/* Behind an echo waiting for its commit; counts as sendq. */
+		if (evbuffer_get_length(out) + evbuffer_get_length(c->held) +
+		        len >
+		    cfg->sendq) {
+			conn_kill(c, "Max SendQ exceeded");
+			return false;
+		}
+		evbuffer_add(c->held, buf, len);
+		return true;
+	}
 	if (c->capture != NULL) {
 		/* Held for a labeled response; it still counts as sendq. */
 		if (evbuffer_get_length(out) + evbuffer_get_length(c->capture) +

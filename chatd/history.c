@@ -42,6 +42,24 @@ struct history_op {
 	bool private; /* a conversation with a user, not a channel */
 };
 
+/*
+ * An echo waiting for its message's history write to commit: the sender
+ * hears its message only once the history has it. Its input keeps
+ * running (so a pipelining sender's writes are committed in batches),
+ * but a barrier in its output (conn_barrier) keeps later replies behind
+ * the echo, in order.
+ */
+struct history_echo {
+	struct client_ref ref;
+	struct rline rl;
+	char *label;   /* labeled-response: deferred to the echo */
+	uint64_t mark; /* its barrier in the sender's output */
+	TAILQ_ENTRY(history_echo) entry;
+};
+TAILQ_HEAD(history_echoes, history_echo);
+static struct history_echoes history_echoes =
+    TAILQ_HEAD_INITIALIZER(history_echoes);
+
 static struct event *history_expire_ev;
 static uint64_t history_batch_id;
 static bool history_holding;
@@ -90,6 +108,14 @@ history_init(void)
 void
 history_free(void)
 {
+	struct history_echo *e;
+
+	while ((e = TAILQ_FIRST(&history_echoes)) != NULL) {
+		TAILQ_REMOVE(&history_echoes, e, entry);
+		client_ref_clear(&e->ref);
+		free(e->label);
+		free(e);
+	}
 	if (history_expire_ev != NULL)
 		event_free(history_expire_ev);
 	history_expire_ev = NULL;
@@ -115,22 +141,64 @@ history_private_key(const char *a, const char *b, char *buf, size_t len)
 static void history_keep_private(
     struct client *, const struct store_msg *, const char *);
 
+/* A history write with an echo waiting committed (or failed): echo now. */
+static void
+history_echo_done(int err, void *arg)
+{
+	struct history_echo *e = arg, *next;
+	struct client *c = e->ref.client;
+	bool resumed = false;
+
+	next = TAILQ_NEXT(e, entry);
+	TAILQ_REMOVE(&history_echoes, e, entry);
+	if (c != NULL) {
+		/* Writes commit in order: this is c's oldest barrier. */
+		while (next != NULL && next->ref.client != c)
+			next = TAILQ_NEXT(next, entry);
+		conn_barrier_open(c);
+		if (e->label != NULL && c->capture == NULL) {
+			label_resume(c, e->label);
+			resumed = true;
+		} else if (e->label != NULL) {
+			/* At once (a closed store): still in the command. */
+			free(c->label);
+			c->label = e->label;
+		}
+		e->label = NULL;
+		if (err != STORE_OK)
+			send_warn(c, "PRIVMSG", "HISTORY_FULL",
+			    "Your message was delivered but could not be kept "
+			    "in history (%s)",
+			    store_strerror(err));
+		route_client(c, &e->rl);
+		if (resumed)
+			label_end(c);
+		conn_barrier_close(c, next != NULL ? &next->mark : NULL);
+		client_ref_clear(&e->ref);
+	}
+	free(e->label);
+	free(e);
+}
+
 /*
  * Hand a message to the store under key, unless the store is behind; c,
  * if not NULL, is told when the store is full and its message not kept.
  */
-static void
-history_keep(struct client *c, const char *key, struct store_msg *m)
+static bool
+history_keep(struct client *c, const char *key, struct store_msg *m,
+    const struct rline *echo)
 {
+	struct history_echo *e;
+
 	if (cfg->history_days == 0)
-		return;
+		return false;
 	if (store_full()) {
 		/* The message was delivered: a WARN, not a FAIL. */
 		if (c != NULL)
 			send_warn(c, m->command, "HISTORY_FULL",
 			    "The server's storage is full: your message was "
 			    "delivered but is not kept in history");
-		return;
+		return false;
 	}
 	/*
 	 * The disk cannot keep up: keep this message (history is never
@@ -147,7 +215,18 @@ history_keep(struct client *c, const char *key, struct store_msg *m)
 			c->flags |= CLIENT_STOREWAIT;
 	}
 	m->target = key;
-	store_history_add(m);
+	if (echo == NULL) {
+		store_history_add(m, NULL, NULL);
+		return false;
+	}
+	e = xcalloc(1, sizeof *e);
+	client_ref_set(&e->ref, c);
+	e->rl = *echo;
+	e->label = label_defer(c);
+	e->mark = conn_barrier(c);
+	TAILQ_INSERT_TAIL(&history_echoes, e, entry);
+	store_history_add(m, history_echo_done, e);
+	return true;
 }
 
 /*
@@ -184,16 +263,21 @@ history_msg(struct client *c, struct store_msg *m, char *prefix, size_t len,
 	m->text = text;
 }
 
-/* Keep a channel message. */
-void
+/*
+ * Keep a channel message. With echo (the sender has echo-message), the
+ * echo goes out once the history has the message: true if it was taken
+ * (else the caller echoes at once: no history kept).
+ */
+bool
 history_record(struct client *c, struct channel *ch, const char *cmd,
-    const char *text, const char *msgid, int64_t time_ms)
+    const char *text, const char *msgid, int64_t time_ms,
+    const struct rline *echo)
 {
 	struct store_msg m;
 	char prefix[CHAT_LINE_MAX];
 
 	history_msg(c, &m, prefix, sizeof prefix, cmd, text, msgid, time_ms);
-	history_keep(c, ch->name, &m);
+	return history_keep(c, ch->name, &m, echo);
 }
 
 /* Keep a private message c sent to an account, if c is logged in. */
@@ -229,7 +313,7 @@ history_keep_private(
 	if (m->account == NULL || cfg->history_days == 0)
 		return;
 	history_private_key(m->account, to_account, key, sizeof key);
-	history_keep(c, key, &copy);
+	history_keep(c, key, &copy, NULL);
 	store_private_seen(m->account, to_account, m->time_ms);
 }
 

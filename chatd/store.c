@@ -883,13 +883,15 @@ store_offline_delete(
 	store_submit(j);
 }
 
-/* Record a channel message in the history (no callback). */
+/* Record a message in the history; done (if not NULL) once committed. */
 void
-store_history_add(const struct store_msg *m)
+store_history_add(const struct store_msg *m, store_done_cb done, void *arg)
 {
 	struct store_job *j;
 
-	j = store_job_new(store_run_msg_add, NULL, true, NULL);
+	j = store_job_new(store_run_msg_add,
+	    done != NULL ? store_finish_done : NULL, true, arg);
+	j->cb.done = done;
 	store_job_msg(j, m);
 	j->s[6] = xstrdup("history");
 	store_submit(j);

@@ -114,7 +114,7 @@ void store_offline_fetch(
 void store_offline_delete(
     const char *account, int64_t upto_id, store_done_cb, void *);
 
-void store_history_add(const struct store_msg *);
+void store_history_add(const struct store_msg *, store_done_cb, void *);
 void store_history_query(const char *target, enum store_hq_kind,
     const struct store_ref *a, const struct store_ref *b, size_t limit,
     store_msgs_cb, void *);

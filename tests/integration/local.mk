@@ -128,8 +128,9 @@ TESTS += tests/integration/store-locked.sh
 EXTRA_DIST += tests/integration/store-locked.sh
 TESTS += tests/integration/store-full.sh tests/integration/store-bound.sh \
 	tests/integration/login-throttle.sh tests/integration/store-behind.sh \
-	tests/integration/trusted-held.sh
+	tests/integration/trusted-held.sh tests/integration/history-durable.sh
 EXTRA_DIST += tests/integration/store-bound.sh \
+	tests/integration/history-durable.sh \
 	tests/integration/login-throttle.sh tests/integration/store-behind.sh \
 	tests/integration/trusted-held.sh
 EXTRA_DIST += tests/integration/store-full.sh

@@ -38,8 +38,14 @@ b~ :chatd.test 376 bo :*
 b> JOIN #big
 b~ :chatd.test 366 bo #big :*
 a>* 3000 PRIVMSG #big :$text {i}
-a~ :chatd.test WARN PRIVMSG HISTORY_FULL :The server's storage is full*
 b~ :al!al@127.0.0.1 PRIVMSG #big :$text 3000
+# A query goes through the store after the writes: once it is answered,
+# the store has said it is full.
+b> HISTORY #big 1
+b~ :chatd.test NOTICE bo :\\*\\*\\* End of history of #big
+a> PRIVMSG #big :one more
+a~ :chatd.test WARN PRIVMSG HISTORY_FULL :The server's storage is full*
+b~ :al!al@127.0.0.1 PRIVMSG #big :one more
 a> PING :done
 a~ :chatd.test PONG chatd.test :done
 EOT
