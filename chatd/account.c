@@ -639,7 +639,10 @@ account_register_stored(int err, void *arg)
 		return;
 	}
 	if (err != STORE_OK) {
-		log_warn("registering %s: %s", op->name, store_strerror(err));
+		/* An outage is logged once, by the store. */
+		if (err != STORE_UNAVAILABLE)
+			log_warn("registering %s: %s", op->name,
+			    store_strerror(err));
 		account_remove(a);
 		if (c != NULL && err == STORE_EXISTS)
 			send_fail(c, "REGISTER", "ACCOUNT_EXISTS", op->name,
@@ -1214,8 +1217,14 @@ account_offline_fetched(
 
 	client_ref_clear(ref);
 	free(ref);
-	if (c == NULL || c->account == NULL || (c->flags & CLIENT_DEAD))
-		return; /* kept for the next login */
+	if (c == NULL || c->account == NULL || (c->flags & CLIENT_DEAD)) {
+		/* Kept for the next login: given back if the fetch took them.
+		 */
+		for (i = 0; err == STORE_OK && store_offline_taken() && i < n;
+		     i++)
+			store_offline_add(&msgs[i], NULL, NULL);
+		return;
+	}
 	if (err != STORE_OK) {
 		send_notice(c, "Your offline messages could not be read (%s)",
 		    store_strerror(err));
@@ -1290,8 +1299,9 @@ account_unregister_stored(int err, void *arg)
 		return;
 	}
 	if (err != STORE_OK) {
-		log_warn(
-		    "deleting account %s: %s", op->name, store_strerror(err));
+		if (err != STORE_UNAVAILABLE)
+			log_warn("deleting account %s: %s", op->name,
+			    store_strerror(err));
 		a->deleting = false;
 		if (c != NULL)
 			send_fail(c, "UNREGISTER", "TEMPORARILY_UNAVAILABLE",

@@ -46,6 +46,7 @@ struct config {
 	char *server_name;
 	char *network_name;
 	char *data_dir;
+	char *database; /* "sqlite" (NULL) or a postgresql:// URL */
 	char *motd_file;
 	struct config_strs motd; /* motd_file's lines, read at (re)load */
 	bool motd_missing;       /* motd_file is set but unreadable */

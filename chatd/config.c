@@ -39,6 +39,7 @@ static const struct config_key config_keys[] = {
 	{ "admin-location", CONFIG_STR, OFF(admin_location), 0, 0 },
 	{ "admin-name", CONFIG_STR, OFF(admin_name), 0, 0 },
 	{ "data-dir", CONFIG_STR, OFF(data_dir), 0, 0 },
+	{ "database", CONFIG_STR, OFF(database), 0, 0 },
 	{ "file-keep", CONFIG_UINT, OFF(file_keep), 1, 365 * 86400 },
 	{ "file-max-size", CONFIG_SIZE, OFF(file_max_size), 0, 1ULL << 40 },
 	{ "file-quota", CONFIG_SIZE, OFF(file_quota), 0, 1ULL << 42 },
@@ -145,6 +146,7 @@ config_free(struct config *c)
 	free(c->server_name);
 	free(c->network_name);
 	free(c->data_dir);
+	free(c->database);
 	free(c->motd_file);
 	free(c->admin_name);
 	free(c->admin_email);

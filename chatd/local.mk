@@ -3,6 +3,7 @@ chatd_libchatd_a_SOURCES = \
 	chatd/chatd.h \
 	chatd/numeric-fmt.h \
 	chatd/store.h \
+	chatd/store-int.h \
 	chatd/account.c \
 	chatd/channel.c \
 	chatd/chanreg.c \
@@ -30,13 +31,16 @@ chatd_libchatd_a_SOURCES = \
 	chatd/send.c \
 	chatd/ttt.c \
 	chatd/store.c \
+	chatd/store-migrate.c \
+	chatd/store-pg.c \
+	chatd/store-sqlite.c \
 	chatd/workq.c \
 	chatd/worker.c \
 	chatd/xmalloc.c
 CHATD_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"' \
 	-DLOCALSTATEDIR='"$(localstatedir)"' -DPKGDATADIR='"$(pkgdatadir)"'
 CHATD_CFLAGS = $(AM_CFLAGS) -Wswitch-enum $(LIBEVENT_CFLAGS) $(LIBBSD_CFLAGS) \
-	$(SQLITE_CFLAGS) $(OPENSSL_CFLAGS) $(ARGON2_CFLAGS)
+	$(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(OPENSSL_CFLAGS) $(ARGON2_CFLAGS)
 chatd_libchatd_a_CPPFLAGS = $(CHATD_CPPFLAGS)
 chatd_libchatd_a_CFLAGS = $(CHATD_CFLAGS)
 
@@ -45,6 +49,6 @@ chatd_chatd_SOURCES = chatd/main.c
 chatd_chatd_CPPFLAGS = $(CHATD_CPPFLAGS)
 chatd_chatd_CFLAGS = $(CHATD_CFLAGS)
 CHATD_LIBS = chatd/libchatd.a libchat/libchat.a $(LIBEVENT_SSL_LIBS) \
-	$(LIBEVENT_LIBS) $(LIBBSD_LIBS) $(SQLITE_LIBS) $(ARGON2_LIBS) \
+	$(LIBEVENT_LIBS) $(LIBBSD_LIBS) $(SQLITE_LIBS) $(LIBPQ_LIBS) $(ARGON2_LIBS) \
 	$(OPENSSL_LIBS) -lpthread
 chatd_chatd_LDADD = $(CHATD_LIBS)

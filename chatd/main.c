@@ -33,6 +33,8 @@ static void __attribute__((noreturn)) usage(int status)
 	    "  -l, --listen SPEC    listen on ADDR:PORT, [ADDR6]:PORT or "
 	    "PORT (repeatable)\n"
 	    "  -D, --data-dir DIR   where the database and files live\n"
+	    "      --migrate-to URL copy the data directory's SQLite data\n"
+	    "                       into an empty PostgreSQL database\n"
 	    "  -d, --debug          log debug messages\n"
 	    "  -t, --test           check the configuration and exit\n"
 	    "      --hash-password  read a password on standard input and "
@@ -112,6 +114,8 @@ chatd_rehash(char **cause)
 		return -1;
 	}
 	replace_str(&n->data_dir, cfg->data_dir);
+	/* The store stays where it was opened. */
+	replace_str(&n->database, cfg->database);
 	caps = cap_values();
 	config_free(cfg);
 	cfg = n;
@@ -164,10 +168,12 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "hash-password", no_argument, NULL, 'H' },
+		{ "migrate-to", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = SYSCONFDIR "/chatd.conf";
 	bool path_given = false, test_only = false;
+	const char *migrate_to = NULL;
 	struct config_str *s;
 	char *cause = NULL;
 	int ch, status = 0;
@@ -198,6 +204,9 @@ main(int argc, char **argv)
 			usage(0);
 		case 'H':
 			return passwd_main();
+		case 'M':
+			migrate_to = optarg;
+			break;
 		default:
 			usage(1);
 		}
@@ -221,6 +230,12 @@ main(int argc, char **argv)
 	}
 	if (make_dirs(cfg->data_dir) != 0)
 		fatal("data directory %s", cfg->data_dir);
+	if (migrate_to != NULL) {
+		if (store_migrate_to(cfg->data_dir, migrate_to, &cause) != 0)
+			fatalx("migrate: %s", cause);
+		config_free(cfg);
+		return 0;
+	}
 
 	signal(SIGPIPE, SIG_IGN);
 	start_time = time(NULL);
@@ -228,7 +243,8 @@ main(int argc, char **argv)
 		fatalx("event_base_new failed");
 	conn_init();
 	file_init();
-	if (store_open(cfg->data_dir, cfg->store_max_size, &cause) != 0)
+	if (store_open_url(
+	        cfg->database, cfg->data_dir, cfg->store_max_size, &cause) != 0)
 		fatalx("store: %s", cause);
 	workq_init();
 	if (account_init(&cause) != 0 || chanreg_init(&cause) != 0 ||

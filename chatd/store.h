@@ -1,9 +1,10 @@
 /*
  * The store: what chatd keeps across restarts (accounts, offline messages,
  * channel history, persistent channels, and a small key-value space for
- * other features). This header is the whole interface: store.c implements
- * it over an embedded SQLite database; a networked store (Redis, for
- * several nodes) would implement the same functions.
+ * other features). This header is the whole interface: store.c queues the
+ * calls and one of two backends runs them, store-sqlite.c (an embedded
+ * SQLite database, the default) or store-pg.c (a PostgreSQL server, which
+ * several chatd processes may share).
  *
  * Every call that touches the disk is asynchronous: it queues a job and
  * returns at once; the job runs on the store's worker thread and its
@@ -25,11 +26,12 @@
 
 /* Outcome of a store job. */
 #define STORE_OK 0
-#define STORE_EXISTS (-1)   /* unique key already present */
-#define STORE_NOTFOUND (-2) /* no such row */
-#define STORE_BUSY (-3)     /* database locked by someone else */
-#define STORE_FULL (-4)     /* disk or database full */
-#define STORE_IO (-5)       /* any other failure */
+#define STORE_EXISTS (-1)      /* unique key already present */
+#define STORE_NOTFOUND (-2)    /* no such row */
+#define STORE_BUSY (-3)        /* database locked by someone else */
+#define STORE_FULL (-4)        /* disk or database full */
+#define STORE_IO (-5)          /* any other failure */
+#define STORE_UNAVAILABLE (-6) /* the database server is unreachable */
 
 /* An account as stored. */
 struct store_account {
@@ -92,6 +94,10 @@ typedef void (*store_targets_cb)(int err, const char *const *targets,
 
 /* store.c */
 int store_open(const char *dir, uint64_t max_bytes, char **cause);
+int store_open_url(
+    const char *url, const char *dir, uint64_t max_bytes, char **cause);
+bool store_is_down(void);
+int store_migrate_to(const char *dir, const char *url, char **cause);
 void store_close(void);
 const char *store_strerror(int err);
 size_t store_queue_len(void);
@@ -111,6 +117,7 @@ int store_offline_count(
     void (*cb)(const char *account, size_t n, void *), void *arg);
 void store_offline_fetch(
     const char *account, size_t max, store_msgs_cb, void *);
+bool store_offline_taken(void);
 void store_offline_delete(
     const char *account, int64_t upto_id, store_done_cb, void *);
 

@@ -20,6 +20,7 @@ contrib_chatbench_chatbench_SOURCES = \
 	contrib/chatbench/chatbench.c \
 	contrib/chatbench/client.c \
 	contrib/chatbench/connect.c \
+	contrib/chatbench/register.c \
 	contrib/chatbench/file.c \
 	contrib/chatbench/msg.c \
 	contrib/chatbench/worker.c
@@ -36,7 +37,7 @@ EXTRA_DIST += \
 	contrib/chatbench/test-chatbench.sh \
 	doc/BENCHMARKS.md \
 	contrib/peers/run-peer.sh \
-	contrib/bench-all.sh
+	contrib/bench-all.sh contrib/bench-store.sh
 
 # A self-signed certificate for trying the TLS listener (issue 4).
 EXTRA_DIST += contrib/mkcert

@@ -26,6 +26,7 @@ static const struct cb_scenario *const cb_scenarios[] = {
 	&scenario_fanout,
 	&scenario_direct,
 	&scenario_connect,
+	&scenario_register,
 	&scenario_file,
 };
 

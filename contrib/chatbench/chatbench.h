@@ -202,6 +202,9 @@ uint64_t msg_next_due(struct cb_worker *, uint64_t);
 /* connect.c */
 extern const struct cb_scenario scenario_connect;
 
+/* register.c */
+extern const struct cb_scenario scenario_register;
+
 /* file.c */
 extern const struct cb_scenario scenario_file;
 

@@ -163,3 +163,12 @@ EXTRA_DIST += tests/integration/unregister.chat \
 TESTS += tests/integration/unregister-restart.sh
 EXTRA_DIST += tests/integration/unregister-restart.sh \
 	tests/integration/restart-unregister.chat
+
+# The PostgreSQL store (issue 13): the store's transcripts on PostgreSQL,
+# crash and outage durability, two processes on one database, migration.
+TESTS += tests/integration/store-pg.sh
+EXTRA_DIST += tests/integration/store-pg.sh
+TESTS += tests/integration/store-pg-durability.sh
+EXTRA_DIST += tests/integration/store-pg-durability.sh
+TESTS += tests/integration/store-pg-multi.sh
+EXTRA_DIST += tests/integration/store-pg-multi.sh

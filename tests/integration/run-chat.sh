@@ -7,6 +7,7 @@
 # Lines "#! conf: key value" in FILE are copied into chatd.conf.
 # CHAT_HOST (default 127.0.0.1) is the loopback address to listen on and
 # connect to, e.g. ::1 for IPv6.
+# CHAT_DATABASE, if set, becomes the "database" key (store-pg.sh).
 # Set CHAT_KEEP=1 to keep the temporary directory for a post-mortem.
 
 set -u
@@ -35,6 +36,7 @@ diag_chatd()
 {
 	echo "# written by run-chat.sh for $file"
 	echo "server-name chatd.test"
+	[ -z "${CHAT_DATABASE:-}" ] || echo "database $CHAT_DATABASE"
 	sed -n 's/^#! *conf: *//p' "$file"
 } >"$tmp/chatd.conf"
 

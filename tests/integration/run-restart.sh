@@ -7,7 +7,8 @@
 # then one for the final clean shutdown.
 #
 # usage: run-restart.sh FILE
-# Environment: CHATD, CHAT_EXPECT (set by AM_TESTS_ENVIRONMENT).
+# Environment: CHATD, CHAT_EXPECT (set by AM_TESTS_ENVIRONMENT);
+# CHAT_DATABASE, if set, becomes the "database" key (store-pg.sh).
 
 set -u
 file=${1:?usage: run-restart.sh FILE}
@@ -20,6 +21,7 @@ chatd_log_keep=1
 
 {
 	echo "server-name chatd.test"
+	[ -z "${CHAT_DATABASE:-}" ] || echo "database $CHAT_DATABASE"
 	sed -n 's/^#! *conf: *//p' "$file"
 } >"$tmp/chatd.conf"
 mkdir "$tmp/data"

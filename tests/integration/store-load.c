@@ -5,6 +5,7 @@
  *
  *	A <account>		REGISTER SUCCESS received
  *	M <account> <text>	"stored" NOTICE received for that message
+ *	F <command> <account>	FAIL received instead (nothing promised)
  *
  * It stops at EOF (chatd was killed), after -n accounts, or after -T
  * seconds, whichever comes first.
@@ -173,6 +174,7 @@ main(int argc, char **argv)
 			printf("A %s\n", acct);
 			break;
 		default:
+			printf("F REGISTER %s\n", acct);
 			continue;
 		}
 		if (!load_send("LOGOUT") || load_wait(" 901 ", NULL) != 1)
@@ -193,6 +195,7 @@ main(int argc, char **argv)
 				printf("M %s %s\n", acct, text);
 				break;
 			default:
+				printf("F PRIVMSG %s\n", acct);
 				break;
 			}
 		}

@@ -47,3 +47,6 @@ tests_unit_test_store_SOURCES = tests/unit/test-store.c
 tests_unit_test_store_CPPFLAGS = $(CHATD_CPPFLAGS) -I$(top_srcdir)/tests
 tests_unit_test_store_CFLAGS = $(CHATD_CFLAGS)
 tests_unit_test_store_LDADD = $(CHATD_LIBS) tests/libtap.a
+# The same tests against a private PostgreSQL server (issue 13).
+TESTS += tests/unit/store-pg.sh
+EXTRA_DIST += tests/unit/store-pg.sh tests/pg-lib.sh

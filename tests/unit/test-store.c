@@ -2,7 +2,9 @@
  * Unit tests of the store (chatd/store.c) through its interface: jobs
  * complete on the event loop, unique keys, the key-value space, history
  * queries by msgid and by time, offline messages, persistence across a
- * reopen, and refusing a schema newer than the code.
+ * reopen, and refusing a schema newer than the code. With STORE_TEST_URL
+ * set (tests/unit/store-pg.sh) the same tests run against that
+ * PostgreSQL database instead of SQLite.
  */
 
 #include "config.h"
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "chatd.h"
@@ -195,6 +198,8 @@ main(void)
 	struct store_channel sc;
 	sqlite3 *db;
 	const char *targets[] = { "#t", "#u", "#none" };
+	const char *url = getenv("STORE_TEST_URL");
+	PGconn *pg;
 	int64_t first;
 	int i;
 
@@ -203,7 +208,9 @@ main(void)
 	timeout_ev = evtimer_new(ev_base, on_timeout, NULL);
 	if (mkdtemp(dir) == NULL)
 		return 99;
-	is_int(store_open(dir, 0, &cause), 0, "store_open creates chatd.db");
+	diag("backend: %s", url != NULL ? url : "sqlite");
+	is_int(store_open_url(url, dir, 0, &cause), 0,
+	    "store_open creates the database");
 
 	/* Accounts: unique without regard to case. */
 	memset(&a, 0, sizeof a);
@@ -391,7 +398,7 @@ main(void)
 
 	/* Everything is there after a reopen. */
 	store_close();
-	is_int(store_open(dir, 0, &cause), 0, "store_open again");
+	is_int(store_open_url(url, dir, 0, &cause), 0, "store_open again");
 	acc[0] = '\0';
 	store_account_load(on_account, acc);
 	is_str(acc, "Alice $argon2id$y", "the account and its new hash");
@@ -408,11 +415,16 @@ main(void)
 
 	/* A database from a newer chatd is refused, not damaged. */
 	snprintf(path, sizeof path, "%s/chatd.db", dir);
-	if (sqlite3_open(path, &db) == SQLITE_OK) {
+	if (url != NULL) {
+		pg = PQconnectdb(url);
+		PQclear(PQexec(pg, "UPDATE schema_version SET version = 99"));
+		PQfinish(pg);
+	} else if (sqlite3_open(path, &db) == SQLITE_OK) {
 		sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
 		sqlite3_close(db);
 	}
-	is_int(store_open(dir, 0, &cause), -1, "a newer schema is refused");
+	is_int(store_open_url(url, dir, 0, &cause), -1,
+	    "a newer schema is refused");
 	ok(cause != NULL && strstr(cause, "newer") != NULL, "because: %s",
 	    cause != NULL ? cause : "(none)");
 	free(cause);
