@@ -52,6 +52,7 @@ struct history_op {
 struct history_echo {
 	struct client_ref ref;
 	struct rline rl;
+	char cmd[8];   /* PRIVMSG or NOTICE, for the WARN */
 	char *label;   /* labeled-response: deferred to the echo */
 	uint64_t mark; /* its barrier in the sender's output */
 	TAILQ_ENTRY(history_echo) entry;
@@ -165,7 +166,7 @@ history_echo_done(int err, void *arg)
 		}
 		e->label = NULL;
 		if (err != STORE_OK)
-			send_warn(c, "PRIVMSG", "HISTORY_FULL",
+			send_warn(c, e->cmd, "HISTORY_FULL",
 			    "Your message was delivered but could not be kept "
 			    "in history (%s)",
 			    store_strerror(err));
@@ -221,6 +222,7 @@ history_keep(struct client *c, const char *key, struct store_msg *m,
 	e = xcalloc(1, sizeof *e);
 	client_ref_set(&e->ref, c);
 	e->rl = *echo;
+	strlcpy(e->cmd, m->command, sizeof e->cmd);
 	e->label = label_defer(c);
 	e->mark = conn_barrier(c);
 	TAILQ_INSERT_TAIL(&history_echoes, e, entry);
