@@ -62,16 +62,16 @@ change_password_activated (GSimpleAction *action, GVariant *param, gpointer user
   gchat_window_show_password_dialog (user_data);
 }
 
-/* The delete dialog was submitted: send UNREGISTER, or say why not. */
+/* The delete dialog was submitted: send UNREGISTER, or say why not (the dialog has closed). */
 static void
-on_unregister_submitted (GchatUnregisterDialog *dialog, gboolean *done, GchatWindow *self)
+on_unregister_submitted (GchatUnregisterDialog *dialog, GchatWindow *self)
 {
   g_autoptr (GError) error = NULL;
 
-  *done =
-    gchat_session_unregister (self->session, gchat_unregister_dialog_get_password (dialog), &error);
-  if (!*done)
-    gchat_unregister_dialog_set_problem (dialog, error->message);
+  if (!gchat_session_unregister (self->session,
+                                 gchat_unregister_dialog_get_password (dialog),
+                                 &error))
+    gchat_window_show_error (self, error->message);
 }
 
 /** gchat_window_show_unregister_dialog: confirm deleting the account with its password. */
