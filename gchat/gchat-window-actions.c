@@ -122,6 +122,13 @@ part_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   gchat_session_run (self->session, "/part", NULL);
 }
 
+/* chat.jump-unread: to the "New messages" divider. */
+static void
+jump_unread_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  gchat_window_jump_to_first_unread (user_data);
+}
+
 /* chat.close: leave and forget the shown conversation. */
 static void
 close_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -513,6 +520,7 @@ static const GActionEntry window_actions[] = {
   { .name = "logout", .activate = logout_activated },
   { .name = "part", .activate = part_activated },
   { .name = "close", .activate = close_activated },
+  { .name = "jump-unread", .activate = jump_unread_activated },
   { .name = "query", .activate = query_activated, .parameter_type = "s" },
   { .name = "make-admin", .activate = make_admin_activated, .parameter_type = "s" },
   { .name = "whois", .activate = whois_activated, .parameter_type = "s" },
