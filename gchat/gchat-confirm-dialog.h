@@ -4,12 +4,16 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
 #define GCHAT_TYPE_CONFIRM_DIALOG (gchat_confirm_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (GchatConfirmDialog, gchat_confirm_dialog, GCHAT, CONFIRM_DIALOG, GtkWindow)
+G_DECLARE_FINAL_TYPE (GchatConfirmDialog,
+                      gchat_confirm_dialog,
+                      GCHAT,
+                      CONFIRM_DIALOG,
+                      AdwMessageDialog)
 
 GchatConfirmDialog *gchat_confirm_dialog_new (GtkWindow  *parent,
                                               const char *title,

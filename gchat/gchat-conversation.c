@@ -372,7 +372,8 @@ gchat_conversation_mark_history_end (GchatConversation *self)
   for (guint i = n; i > 0; i--) {
     g_autoptr (GchatMessage) msg = g_list_model_get_item (model, i - 1);
 
-    if (gchat_message_get_divider (msg)) {
+    if (gchat_message_get_divider (msg) &&
+        g_strcmp0 (gchat_message_get_text (msg), GCHAT_CONVERSATION_NEW_MESSAGES) != 0) {
       g_list_store_remove (self->messages, i - 1);
       if (last != G_MAXUINT)
         last--;
@@ -389,6 +390,67 @@ gchat_conversation_mark_history_end (GchatConversation *self)
     gchat_message_set_time (divider, gchat_message_get_time (prev));
   }
   g_list_store_insert (self->messages, last + 1, divider);
+}
+
+/**
+ * gchat_conversation_mark_first_unread:
+ * Put the one "New messages" divider before the first unread line (the
+ * unread count's worth of others' live chat lines, from the end), removing
+ * an older one; call it before the conversation is marked read.
+ * Returns: the divider's position in the messages, or G_MAXUINT when
+ * nothing is unread.
+ */
+guint
+gchat_conversation_mark_first_unread (GchatConversation *self)
+{
+  GListModel *model;
+  guint       left, at = G_MAXUINT;
+  g_autoptr (GchatMessage) divider = NULL;
+
+  g_return_val_if_fail (GCHAT_IS_CONVERSATION (self), G_MAXUINT);
+  model = G_LIST_MODEL (self->messages);
+  left = self->unread;
+  for (guint i = g_list_model_get_n_items (model); i > 0; i--) {
+    g_autoptr (GchatMessage) msg = g_list_model_get_item (model, i - 1);
+
+    if (gchat_message_get_divider (msg) &&
+        g_strcmp0 (gchat_message_get_text (msg), GCHAT_CONVERSATION_NEW_MESSAGES) == 0) {
+      g_list_store_remove (self->messages, i - 1);
+      if (at != G_MAXUINT)
+        at--;
+    } else if (left > 0 && gchat_message_is_chat (msg) && !gchat_message_get_own (msg) &&
+               !gchat_message_get_history (msg) && --left == 0) {
+      at = i - 1;
+    }
+  }
+  if (at == G_MAXUINT)
+    return G_MAXUINT;
+  {
+    g_autoptr (GchatMessage) next = g_list_model_get_item (model, at);
+
+    divider = gchat_message_new_divider (GCHAT_CONVERSATION_NEW_MESSAGES);
+    gchat_message_set_time (divider, gchat_message_get_time (next));
+  }
+  g_list_store_insert (self->messages, at, divider);
+  return at;
+}
+
+/** gchat_conversation_find_first_unread: where the "New messages" divider is, or G_MAXUINT. */
+guint
+gchat_conversation_find_first_unread (GchatConversation *self)
+{
+  GListModel *model;
+
+  g_return_val_if_fail (GCHAT_IS_CONVERSATION (self), G_MAXUINT);
+  model = G_LIST_MODEL (self->messages);
+  for (guint i = g_list_model_get_n_items (model); i > 0; i--) {
+    g_autoptr (GchatMessage) msg = g_list_model_get_item (model, i - 1);
+
+    if (gchat_message_get_divider (msg) &&
+        g_strcmp0 (gchat_message_get_text (msg), GCHAT_CONVERSATION_NEW_MESSAGES) == 0)
+      return i - 1;
+  }
+  return G_MAXUINT;
 }
 
 /*

@@ -45,8 +45,12 @@ GListModel           *gchat_conversation_get_messages (GchatConversation *self);
 void                  gchat_conversation_add (GchatConversation *self, GchatMessage *message);
 void gchat_conversation_add_text (GchatConversation *self, GchatMessageKind kind, const char *text);
 void gchat_conversation_mark_history_end (GchatConversation *self);
-gboolean     gchat_conversation_has_copy (GchatConversation *self, GchatMessage *message);
-guint        gchat_conversation_get_unread (GchatConversation *self);
+gboolean gchat_conversation_has_copy (GchatConversation *self, GchatMessage *message);
+guint    gchat_conversation_get_unread (GchatConversation *self);
+/* The text of the divider before the first unread line. */
+#define GCHAT_CONVERSATION_NEW_MESSAGES "New messages"
+guint        gchat_conversation_mark_first_unread (GchatConversation *self);
+guint        gchat_conversation_find_first_unread (GchatConversation *self);
 gboolean     gchat_conversation_get_mentioned (GchatConversation *self);
 void         gchat_conversation_set_active (GchatConversation *self, gboolean active);
 gboolean     gchat_conversation_get_active (GchatConversation *self);

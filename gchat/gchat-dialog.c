@@ -57,3 +57,33 @@ gchat_dialog_show_problem (GtkLabel *label, const char *problem)
   gtk_label_set_text (label, problem != NULL ? problem : "");
   gtk_widget_set_visible (GTK_WIDGET (label), problem != NULL);
 }
+
+/* The GtkButton under @w whose label is @label, or NULL. */
+static GtkWidget *
+gchat_dialog_find_button (GtkWidget *w, const char *label)
+{
+  if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0)
+    return w;
+  for (GtkWidget *child = gtk_widget_get_first_child (w); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    GtkWidget *found = gchat_dialog_find_button (child, label);
+
+    if (found != NULL)
+      return found;
+  }
+  return NULL;
+}
+
+/**
+ * gchat_dialog_response_button:
+ * The button AdwMessageDialog shows for @response (found by its label, as
+ * a person would), or NULL. Tests click it; dialogs describe it.
+ */
+GtkWidget *
+gchat_dialog_response_button (AdwMessageDialog *dialog, const char *response)
+{
+  if (!adw_message_dialog_has_response (dialog, response))
+    return NULL;
+  return gchat_dialog_find_button (GTK_WIDGET (dialog),
+                                   adw_message_dialog_get_response_label (dialog, response));
+}

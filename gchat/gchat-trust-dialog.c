@@ -2,9 +2,10 @@
  * gchat-trust-dialog.c: the question gchat asks the first time a TLS server
  * shows a certificate no authority vouches for (trust on first use). It
  * shows the server and the certificate's SHA-256 fingerprint, selectable so
- * it can be copied and compared; "Trust and connect" emits ::submitted (the
- * window saves the fingerprint and connects), Cancel or Escape just close.
- * Enter does not trust: there is no default button on purpose.
+ * it can be copied and compared. An AdwMessageDialog: the "trust" response
+ * ("Trust and connect") emits ::submitted (the window saves the fingerprint
+ * and connects), "cancel" (the button, or Escape) just closes. Enter does not
+ * trust: there is no default response on purpose.
  */
 #include "config.h"
 
@@ -15,15 +16,14 @@
 
 struct _GchatTrustDialog
 {
-  GtkWindow parent_instance;
+  AdwMessageDialog parent_instance;
 
-  GtkLabel *heading_label;
   GtkLabel *fingerprint_label;
   char     *peer;
   char     *fingerprint;
 };
 
-G_DEFINE_FINAL_TYPE (GchatTrustDialog, gchat_trust_dialog, GTK_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (GchatTrustDialog, gchat_trust_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
 enum { SIG_SUBMITTED, LAST_SIGNAL };
 
@@ -45,12 +45,12 @@ gchat_trust_dialog_get_fingerprint (GchatTrustDialog *self)
   return self->fingerprint;
 }
 
-/* Trust and connect: the window saves and connects; then close. */
+/* A response: "trust" tells the window, which saves and connects; the dialog closes itself. */
 static void
-on_trust_button_clicked_cb (GtkButton *button, GchatTrustDialog *self)
+gchat_trust_dialog_response (AdwMessageDialog *dialog, const char *response)
 {
-  g_signal_emit (self, signals[SIG_SUBMITTED], 0);
-  gtk_window_destroy (GTK_WINDOW (self));
+  if (g_strcmp0 (response, "trust") == 0)
+    g_signal_emit (dialog, signals[SIG_SUBMITTED], 0);
 }
 
 static void
@@ -70,10 +70,10 @@ gchat_trust_dialog_class_init (GchatTrustDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = gchat_trust_dialog_finalize;
-  gchat_dialog_class_setup (widget_class, "/org/chatd/Gchat/gchat-trust-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, GchatTrustDialog, heading_label);
+  ADW_MESSAGE_DIALOG_CLASS (klass)->response = gchat_trust_dialog_response;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/chatd/Gchat/gchat-trust-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, GchatTrustDialog, fingerprint_label);
-  gtk_widget_class_bind_template_callback (widget_class, on_trust_button_clicked_cb);
 
   /** GchatTrustDialog::submitted: the user chose "Trust and connect". */
   signals[SIG_SUBMITTED] = gchat_dialog_submitted_signal (G_TYPE_FROM_CLASS (klass), FALSE);
@@ -107,7 +107,7 @@ gchat_trust_dialog_new (GtkWindow *parent, const char *peer, const char *fingerp
 
   self->peer = g_strdup (peer);
   self->fingerprint = g_strdup (fingerprint);
-  gtk_label_set_text (self->heading_label, heading);
+  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), heading);
   shown = gchat_trust_dialog_two_lines (fingerprint);
   gtk_label_set_text (self->fingerprint_label, shown);
   return self;

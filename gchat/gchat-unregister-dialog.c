@@ -1,8 +1,10 @@
 /*
- * gchat-unregister-dialog.c: deleting the account for good. It says what
- * goes with the account and asks for the password, which the server checks
- * (UNREGISTER); the window sends it on ::submitted and the server's answer
- * shows in the info bar.
+ * gchat-unregister-dialog.c: deleting the account for good. An
+ * AdwMessageDialog that says what goes with the account and asks for the
+ * password (its extra child), which the server checks (UNREGISTER). Delete
+ * is enabled once a password is typed; it emits ::submitted and the window
+ * sends the password; the server's answer, or why it could not be sent,
+ * shows in the window's info bar.
  */
 #include "config.h"
 
@@ -11,14 +13,12 @@
 
 struct _GchatUnregisterDialog
 {
-  GtkWindow parent_instance;
+  AdwMessageDialog parent_instance;
 
-  GtkLabel         *account_label;
   GtkPasswordEntry *password_entry;
-  GtkLabel         *problem_label;
 };
 
-G_DEFINE_FINAL_TYPE (GchatUnregisterDialog, gchat_unregister_dialog, GTK_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (GchatUnregisterDialog, gchat_unregister_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
 enum { SIG_SUBMITTED, LAST_SIGNAL };
 
@@ -31,26 +31,23 @@ gchat_unregister_dialog_get_password (GchatUnregisterDialog *self)
   return gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
 }
 
-/** gchat_unregister_dialog_set_problem: show why it cannot go ahead (NULL: hide). */
-void
-gchat_unregister_dialog_set_problem (GchatUnregisterDialog *self, const char *problem)
+/* No password, no Delete. */
+static void
+on_password_changed_cb (GtkEditable *entry, GchatUnregisterDialog *self)
 {
-  gchat_dialog_show_problem (self->problem_label, problem);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self),
+                                           "delete",
+                                           *gtk_editable_get_text (entry) != '\0');
 }
 
-/* Delete: a password is needed; the window sends it. */
+/* Delete: the window sends the password; the dialog closes itself. */
 static void
-on_delete_button_clicked_cb (GtkButton *button, GchatUnregisterDialog *self)
+gchat_unregister_dialog_response (AdwMessageDialog *dialog, const char *response)
 {
-  gboolean done = FALSE;
+  GchatUnregisterDialog *self = GCHAT_UNREGISTER_DIALOG (dialog);
 
-  if (*gchat_unregister_dialog_get_password (self) == '\0') {
-    gchat_unregister_dialog_set_problem (self, "Type your password to confirm.");
-    return;
-  }
-  g_signal_emit (self, signals[SIG_SUBMITTED], 0, &done);
-  if (done)
-    gtk_window_destroy (GTK_WINDOW (self));
+  if (g_strcmp0 (response, "delete") == 0 && *gchat_unregister_dialog_get_password (self) != '\0')
+    g_signal_emit (self, signals[SIG_SUBMITTED], 0);
 }
 
 static void
@@ -58,15 +55,14 @@ gchat_unregister_dialog_class_init (GchatUnregisterDialogClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  gchat_dialog_class_setup (widget_class, "/org/chatd/Gchat/gchat-unregister-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, GchatUnregisterDialog, account_label);
+  ADW_MESSAGE_DIALOG_CLASS (klass)->response = gchat_unregister_dialog_response;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/chatd/Gchat/gchat-unregister-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, GchatUnregisterDialog, password_entry);
-  gtk_widget_class_bind_template_child (widget_class, GchatUnregisterDialog, problem_label);
-  gtk_widget_class_bind_template_callback (widget_class, on_delete_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_password_changed_cb);
 
-  /** GchatUnregisterDialog::submitted: Delete pressed; set *done (a gboolean *) to TRUE to close.
-   */
-  signals[SIG_SUBMITTED] = gchat_dialog_submitted_signal (G_TYPE_FROM_CLASS (klass), TRUE);
+  /** GchatUnregisterDialog::submitted: Delete chosen with a password typed. */
+  signals[SIG_SUBMITTED] = gchat_dialog_submitted_signal (G_TYPE_FROM_CLASS (klass), FALSE);
 }
 
 static void
@@ -81,13 +77,14 @@ gchat_unregister_dialog_new (GtkWindow *parent, const char *account)
 {
   GchatUnregisterDialog *self =
     g_object_new (GCHAT_TYPE_UNREGISTER_DIALOG, "transient-for", parent, NULL);
-  g_autofree char *text =
-    g_strdup_printf ("Delete the account %s? Its stored messages, private history, game "
-                     "record and files are deleted with it, its permanent groups pass to "
-                     "their first admin, and anyone may then take the name. This cannot "
-                     "be undone.",
-                     account != NULL ? account : "?");
+  g_autofree char *heading =
+    g_strdup_printf ("Delete the account %s?", account != NULL ? account : "?");
 
-  gtk_label_set_text (self->account_label, text);
+  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), heading);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self),
+                               "Its stored messages, private history, game record and files "
+                               "are deleted with it, its permanent groups pass to their first "
+                               "admin, and anyone may then take the name. This cannot be "
+                               "undone. Type your password to confirm.");
   return self;
 }

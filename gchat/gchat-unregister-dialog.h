@@ -1,7 +1,7 @@
 /* gchat-unregister-dialog.h: delete the account, after typing its password. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -10,10 +10,9 @@ G_DECLARE_FINAL_TYPE (GchatUnregisterDialog,
                       gchat_unregister_dialog,
                       GCHAT,
                       UNREGISTER_DIALOG,
-                      GtkWindow)
+                      AdwMessageDialog)
 
 GchatUnregisterDialog *gchat_unregister_dialog_new (GtkWindow *parent, const char *account);
 const char            *gchat_unregister_dialog_get_password (GchatUnregisterDialog *self);
-void gchat_unregister_dialog_set_problem (GchatUnregisterDialog *self, const char *problem);
 
 G_END_DECLS

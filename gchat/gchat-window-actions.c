@@ -62,16 +62,16 @@ change_password_activated (GSimpleAction *action, GVariant *param, gpointer user
   gchat_window_show_password_dialog (user_data);
 }
 
-/* The delete dialog was submitted: send UNREGISTER, or say why not. */
+/* The delete dialog was submitted: send UNREGISTER, or say why not (the dialog has closed). */
 static void
-on_unregister_submitted (GchatUnregisterDialog *dialog, gboolean *done, GchatWindow *self)
+on_unregister_submitted (GchatUnregisterDialog *dialog, GchatWindow *self)
 {
   g_autoptr (GError) error = NULL;
 
-  *done =
-    gchat_session_unregister (self->session, gchat_unregister_dialog_get_password (dialog), &error);
-  if (!*done)
-    gchat_unregister_dialog_set_problem (dialog, error->message);
+  if (!gchat_session_unregister (self->session,
+                                 gchat_unregister_dialog_get_password (dialog),
+                                 &error))
+    gchat_window_show_error (self, error->message);
 }
 
 /** gchat_window_show_unregister_dialog: confirm deleting the account with its password. */
@@ -120,6 +120,13 @@ part_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 
   gchat_session_set_active (self->session, self->shown);
   gchat_session_run (self->session, "/part", NULL);
+}
+
+/* chat.jump-unread: to the "New messages" divider. */
+static void
+jump_unread_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  gchat_window_jump_to_first_unread (user_data);
 }
 
 /* chat.close: leave and forget the shown conversation. */
@@ -513,6 +520,7 @@ static const GActionEntry window_actions[] = {
   { .name = "logout", .activate = logout_activated },
   { .name = "part", .activate = part_activated },
   { .name = "close", .activate = close_activated },
+  { .name = "jump-unread", .activate = jump_unread_activated },
   { .name = "query", .activate = query_activated, .parameter_type = "s" },
   { .name = "make-admin", .activate = make_admin_activated, .parameter_type = "s" },
   { .name = "whois", .activate = whois_activated, .parameter_type = "s" },

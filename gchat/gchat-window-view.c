@@ -187,6 +187,31 @@ on_vadj_value_changed (GtkAdjustment *adj, GchatWindow *self)
     gchat_scrollback_view_load_later (self->scrollback, gchat_window_load_older, self);
 }
 
+/**
+ * gchat_window_jump_to_first_unread: scroll the message view to the "New
+ * messages" divider of the shown conversation (chat.jump-unread, Alt+Home).
+ * Returns: FALSE when there is none.
+ */
+gboolean
+gchat_window_jump_to_first_unread (GchatWindow *self)
+{
+  guint at = gchat_conversation_find_first_unread (self->shown);
+
+  if (at == G_MAXUINT)
+    return FALSE;
+  /* The view's model has a header item first, except for the server log. */
+  if (gchat_conversation_get_kind (self->shown) != GCHAT_CONVERSATION_SERVER)
+    at++;
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->message_view), self->scroll_tick);
+  self->scroll_tick = 0;
+  self->stick_bottom = FALSE;
+  return gtk_widget_activate_action (GTK_WIDGET (self->message_view),
+                                     "list.scroll-to-item",
+                                     "u",
+                                     at);
+}
+
 /* Show @conv in the message view (without touching the sidebar selection). */
 void
 gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv)
@@ -199,6 +224,8 @@ gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv)
     g_clear_signal_handler (&self->shown_handler, self->shown);
   g_set_object (&self->shown, conv);
   self->shown_handler = g_signal_connect (conv, "notify", G_CALLBACK (on_shown_notify), self);
+  /* Before it is marked read: where the unread lines start. */
+  gchat_conversation_mark_first_unread (conv);
   gchat_session_set_active (self->session, conv);
   gchat_scrollback_view_cancel (self->scrollback);
   sel = gtk_no_selection_new (gchat_scrollback_view_model_new (conv));

@@ -23,6 +23,7 @@ void               gchat_window_show_password_dialog (GchatWindow *self);
 void               gchat_window_show_unregister_dialog (GchatWindow *self);
 void               gchat_window_select_conversation (GchatWindow *self, GchatConversation *conv);
 gboolean           gchat_window_show_by_name (GchatWindow *self, const char *name);
+gboolean           gchat_window_jump_to_first_unread (GchatWindow *self);
 void               gchat_window_show_error (GchatWindow *self, const char *text);
 const char        *gchat_window_get_error (GchatWindow *self);
 GActionGroup      *gchat_window_get_actions (GchatWindow *self);

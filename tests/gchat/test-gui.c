@@ -288,6 +288,29 @@ test_private_unread (void)
   g_assert_cmpuint (gchat_conversation_get_unread (conv), ==, 0);
   g_assert_null (gchat_sidebar_row_get_badge (row));
   g_assert_true (gui_wait_for (row_shown, (gpointer) "a private word"));
+  /* Opened with an unread line: "New messages" right before it, and Alt+Home goes there. */
+  {
+    GListModel *msgs = gchat_conversation_get_messages (conv);
+    guint       at = gchat_conversation_find_first_unread (conv);
+    g_autoptr (GchatMessage) divider = NULL;
+    g_autoptr (GchatMessage) next = NULL;
+
+    g_assert_cmpuint (at, <, g_list_model_get_n_items (msgs) - 1);
+    divider = g_list_model_get_item (msgs, at);
+    next = g_list_model_get_item (msgs, at + 1);
+    g_assert_true (gchat_message_get_divider (divider));
+    g_assert_cmpstr (gchat_message_get_text (divider), ==, GCHAT_CONVERSATION_NEW_MESSAGES);
+    g_assert_cmpstr (gchat_message_get_text (next), ==, "a private word");
+    g_assert_true (gui_wait_for (row_shown, (gpointer)GCHAT_CONVERSATION_NEW_MESSAGES));
+    g_assert_true (gchat_window_jump_to_first_unread (window));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.jump-unread", NULL));
+    gui_drain ();
+    gui_screenshot ("gchat-new-messages.png");
+  }
+  /* Nothing unread in the server log: nowhere to jump. */
+  gchat_window_select_conversation (window, gchat_session_get_server (session));
+  g_assert_false (gchat_window_jump_to_first_unread (window));
+  gchat_window_select_conversation (window, conv);
 }
 
 /* Condition: we are an admin of #club and it is invite-only with a key. */

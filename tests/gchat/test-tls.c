@@ -14,6 +14,7 @@
 #include "gchat-application.h"
 #include "gchat-config.h"
 #include "gchat-connect-dialog.h"
+#include "gchat-dialog.h"
 #include "gchat-trust-dialog.h"
 #include "gchat-window.h"
 #include "gui-common.h"
@@ -81,7 +82,7 @@ test_trust (void)
     g_assert_true (gtk_label_get_selectable (GTK_LABEL (label)));
   }
   gui_screenshot ("gchat-trust.png");
-  trust = gui_find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)), "trust_button");
+  trust = gchat_dialog_response_button (ADW_MESSAGE_DIALOG (dialog), "trust");
   g_assert_nonnull (trust);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (trust)), ==, "_Trust and connect");
   g_signal_emit_by_name (trust, "clicked");
@@ -178,7 +179,7 @@ test_forget (void)
                          "clicked");
   g_assert_true (gui_wait_for (trust_dialog_shown, NULL));
   dialog = gui_find_toplevel (GCHAT_TYPE_TRUST_DIALOG);
-  trust = gui_find_by_id (gtk_window_get_titlebar (GTK_WINDOW (dialog)), "trust_button");
+  trust = gchat_dialog_response_button (ADW_MESSAGE_DIALOG (dialog), "trust");
   g_signal_emit_by_name (trust, "clicked");
   g_assert_true (gui_wait_for (gui_is_connected, session));
   g_assert_nonnull (gchat_config_get_trusted (peer));
