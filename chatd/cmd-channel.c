@@ -787,6 +787,12 @@ mode_apply_one(struct client *c, struct channel *ch,
 			    "$m:mask)");
 			return false;
 		}
+		/* A mute is a kind of ban; as an exception it means nothing. */
+		if (mc->letter != 'b' && strncmp(arg, "$m:", 3) == 0) {
+			SEND_NUMERIC(c, ERR_INVALIDMODEPARAM, ch->name,
+			    mc->letter, mc->arg, "A mute ($m:) is only for +b");
+			return false;
+		}
 		return channel_ban_change(
 		    c, ch, channel_list_mode(mc->letter), add, arg);
 	}
