@@ -15,6 +15,8 @@
 
 #include <sys/random.h>
 
+#include <arpa/inet.h>
+
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,12 +39,20 @@
 #define ACCOUNT_EMAIL_MAX 254
 #define ACCOUNT_OFFLINE_BATCH 100
 
-/* Failed logins: free tries, then a delay doubling up to a cap. */
-#define THROTTLE_FREE_ACCOUNT 5
-#define THROTTLE_FREE_ADDR 20
+/*
+ * Password guesses (see throttle_wait). Each is counted when its check
+ * starts, for the pair (account, address), for the address and for the
+ * account; past the free tries a wait doubles from THROTTLE_BASE up to
+ * THROTTLE_MAX. A guess that must wait is held, not refused.
+ */
+#define THROTTLE_FREE_PAIR 3  /* guesses at one account from one address */
+#define THROTTLE_FREE_ADDR 20 /* guesses from one address, any accounts */
+#define THROTTLE_FREE_ACCOUNT \
+	10               /* guesses at one account from failing addresses */
 #define THROTTLE_BASE 15 /* seconds after the free tries */
 #define THROTTLE_MAX 900
-#define THROTTLE_FORGET 3600
+#define THROTTLE_FORGET 3600       /* an address or account forgiven */
+#define THROTTLE_FORGET_PAIR 86400 /* a failing address remembered */
 #define THROTTLE_ENTRIES 10000
 
 struct account {
@@ -60,7 +70,7 @@ struct account {
 RB_HEAD(accounts, account);
 
 struct throttle {
-	char key[64]; /* "a:account" or "h:address" */
+	char key[128]; /* "a:account", "h:address" or "p:account address" */
 	unsigned fails;
 	time_t until;
 	time_t last;
@@ -81,7 +91,10 @@ struct account_op {
 	char *hash;        /* to check against, or made */
 	char *addr;
 	int ok;
+	struct event *timer; /* LOGIN: held until the throttle allows it */
+	LIST_ENTRY(account_op) entry; /* on account_held while held */
 };
+LIST_HEAD(account_ops, account_op);
 
 /* A nick someone uses without owning it, and when to take it back. */
 struct account_guest {
@@ -97,6 +110,9 @@ static struct throttles throttle_tree = RB_INITIALIZER(&throttle_tree);
 static unsigned nthrottles;
 static struct account_guests guests = TAILQ_HEAD_INITIALIZER(guests);
 static struct event *account_tick_ev;
+static struct account_ops account_held = LIST_HEAD_INITIALIZER(account_held);
+
+static void account_op_free(struct account_op *);
 
 /* Compare accounts by folded name. */
 static int
@@ -243,7 +259,12 @@ account_free_all(void)
 	struct account *a;
 	struct throttle *t;
 	struct account_guest *g;
+	struct account_op *op;
 
+	while ((op = LIST_FIRST(&account_held)) != NULL) {
+		LIST_REMOVE(op, entry);
+		account_op_free(op);
+	}
 	while ((a = RB_MIN(accounts, &account_tree)) != NULL)
 		account_remove(a);
 	while ((t = RB_MIN(throttles, &throttle_tree)) != NULL) {
@@ -306,30 +327,102 @@ throttle_get(const char *kind, const char *what, bool create)
 	return t;
 }
 
-/* Seconds until a login for this account from this address is allowed. */
+/* Forget a throttle entry. */
+static void
+throttle_del(struct throttle *t)
+{
+	if (t == NULL)
+		return;
+	RB_REMOVE(throttles, &throttle_tree, t);
+	free(t);
+	nthrottles--;
+}
+
+/*
+ * The address as throttled: IPv6 per /64, as one host usually has a
+ * whole /64 to pick from (the same rule as max-per-ip).
+ */
+static void
+throttle_addr(const char *addr, char *buf, size_t len)
+{
+	struct in6_addr a6;
+	char net[INET6_ADDRSTRLEN];
+
+	if (strchr(addr, ':') != NULL && inet_pton(AF_INET6, addr, &a6) == 1) {
+		memset(a6.s6_addr + 8, 0, 8);
+		inet_ntop(AF_INET6, &a6, net, sizeof net);
+		snprintf(buf, len, "%s/64", net);
+	} else
+		strlcpy(buf, addr, len);
+}
+
+/* The entry of the pair (account, address). */
+static struct throttle *
+throttle_pair(const char *name, const char *addr, bool create)
+{
+	char key[CHAT_NICK_MAX + 70], net[64];
+
+	throttle_addr(addr, net, sizeof net);
+	snprintf(key, sizeof key, "%s %s", name, net);
+	return throttle_get("p", key, create);
+}
+
+/* The entry of an address. */
+static struct throttle *
+throttle_host(const char *addr, bool create)
+{
+	char net[64];
+
+	throttle_addr(addr, net, sizeof net);
+	return throttle_get("h", net, create);
+}
+
+/* Seconds t still has to wait; a stale entry is forgiven. */
+static time_t
+throttle_left(struct throttle *t, time_t forget, time_t now)
+{
+	if (t == NULL)
+		return 0;
+	if (now - t->last > forget) {
+		t->fails = 0;
+		t->until = 0;
+	}
+	return t->until > now ? t->until - now : 0;
+}
+
+/*
+ * Seconds until a guess at this account from this address may start.
+ * The address's own count and the pair's always apply; the account's
+ * count (guesses from all failing addresses together) applies only to an
+ * address that has failed at this account before. So the right password
+ * from an address that has not been failing is never delayed, however
+ * many addresses guess, and those guessing share one slow budget.
+ */
 static time_t
 throttle_wait(const char *name, const char *addr)
 {
-	struct throttle *t;
-	time_t now = time(NULL), wait = 0;
+	struct throttle *pair =
+	    name != NULL ? throttle_pair(name, addr, false) : NULL;
+	time_t now = time(NULL), wait, w;
 
-	if ((t = throttle_get("a", name, false)) != NULL && t->until > now)
-		wait = t->until - now;
-	if ((t = throttle_get("h", addr, false)) != NULL &&
-	    t->until - now > wait)
-		wait = t->until - now;
+	wait = throttle_left(throttle_host(addr, false), THROTTLE_FORGET, now);
+	if ((w = throttle_left(pair, THROTTLE_FORGET_PAIR, now)) > wait)
+		wait = w;
+	if (pair != NULL && pair->fails > 0 &&
+	    (w = throttle_left(
+	         throttle_get("a", name, false), THROTTLE_FORGET, now)) > wait)
+		wait = w;
 	return wait;
 }
 
-/* Count a failure against one key. */
+/* Count one guess against an entry: free tries, then a doubling wait. */
 static void
-throttle_fail_one(const char *kind, const char *what, unsigned free_tries)
+throttle_count(struct throttle *t, unsigned free_tries, time_t forget)
 {
-	struct throttle *t = throttle_get(kind, what, true);
 	time_t now = time(NULL), delay;
 	unsigned shift;
 
-	if (now - t->last > THROTTLE_FORGET)
+	if (now - t->last > forget)
 		t->fails = 0;
 	t->last = now;
 	if (++t->fails < free_tries)
@@ -341,26 +434,37 @@ throttle_fail_one(const char *kind, const char *what, unsigned free_tries)
 	t->until = now + delay;
 }
 
-/* A failed login: count it for the account and the address. */
+/*
+ * A guess starts (name NULL: at an unknown account): count it now, not
+ * when its hash is checked, so guesses sent at once are not all free.
+ */
 static void
-throttle_fail(const char *name, const char *addr)
+throttle_start(const char *name, const char *addr)
 {
-	if (name != NULL)
-		throttle_fail_one("a", name, THROTTLE_FREE_ACCOUNT);
-	throttle_fail_one("h", addr, THROTTLE_FREE_ADDR);
+	struct throttle *pair;
+
+	throttle_count(
+	    throttle_host(addr, true), THROTTLE_FREE_ADDR, THROTTLE_FORGET);
+	if (name == NULL)
+		return;
+	pair = throttle_pair(name, addr, true);
+	/* An address that has failed here before spends the shared budget. */
+	if (pair->fails > 0)
+		throttle_count(throttle_get("a", name, true),
+		    THROTTLE_FREE_ACCOUNT, THROTTLE_FORGET);
+	throttle_count(pair, THROTTLE_FREE_PAIR, THROTTLE_FORGET_PAIR);
 }
 
-/* A successful login clears the account's count. */
+/* The guess was right: this address is not failing at this account. */
 static void
-throttle_ok(const char *name)
+throttle_ok(const char *name, const char *addr)
 {
 	struct throttle *t;
 
-	if ((t = throttle_get("a", name, false)) != NULL) {
-		RB_REMOVE(throttles, &throttle_tree, t);
-		free(t);
-		nthrottles--;
-	}
+	throttle_del(throttle_pair(name, addr, false));
+	if ((t = throttle_host(addr, false)) != NULL && t->fails > 0 &&
+	    --t->fails < THROTTLE_FREE_ADDR)
+		t->until = 0;
 }
 
 /* Wipe and free a secret. */
@@ -397,6 +501,8 @@ account_op_free(struct account_op *op)
 	free(op->email);
 	free(op->hash);
 	free(op->addr);
+	if (op->timer != NULL)
+		event_free(op->timer);
 	free(op);
 }
 
@@ -680,9 +786,7 @@ account_login_checked(void *arg)
 	struct account *a = account_find(op->name);
 
 	if (op->ok && a != NULL)
-		throttle_ok(a->name);
-	else
-		throttle_fail(a != NULL ? a->name : NULL, op->addr);
+		throttle_ok(a->name, op->addr);
 	if (c == NULL) {
 		account_op_free(op);
 		return;
@@ -699,14 +803,62 @@ account_login_checked(void *arg)
 	account_op_free(op);
 }
 
-/* LOGIN <account> <password>, or SASL PLAIN's credentials. */
+/* Start checking a login's password: the guess counts from now. */
+static void
+account_login_start(struct account_op *op)
+{
+	struct client *c = conn_wait_client(&op->wait);
+	struct account *a = account_find(op->name);
+
+	if (a == NULL || a->pending || a->deleting) {
+		/* Gone while held. */
+		throttle_start(NULL, op->addr);
+		if ((c = conn_wait_reply(&op->wait)) != NULL)
+			account_login_fail(c, op->sasl, "INVALID_CREDENTIALS",
+			    "Wrong account name or password");
+		account_op_free(op);
+		return;
+	}
+	throttle_start(a->name, op->addr);
+	free(op->hash);
+	op->hash = xstrdup(a->hash);
+	workq_add(account_work, account_login_checked, op);
+}
+
+/* A held login's wait is over: check it, or wait on if it must. */
+static void
+account_login_timer(evutil_socket_t fd UNUSED, short events UNUSED, void *arg)
+{
+	struct account_op *op = arg;
+	struct timeval tv = { 0, 0 };
+
+	if (conn_wait_client(&op->wait) == NULL) {
+		LIST_REMOVE(op, entry);
+		account_op_free(op);
+		return;
+	}
+	/* Others guessing meanwhile may have pushed the wait further. */
+	if ((tv.tv_sec = throttle_wait(op->name, op->addr)) > 0) {
+		evtimer_add(op->timer, &tv);
+		return;
+	}
+	LIST_REMOVE(op, entry);
+	account_login_start(op);
+}
+
+/*
+ * LOGIN <account> <password>, or SASL PLAIN's credentials. A guess the
+ * throttle does not allow yet is held (its connection stays busy) and
+ * checked when it may be: slowed down, never refused, so nobody can lock
+ * an owner out by failing on purpose.
+ */
 void
 account_login(
     struct client *c, const char *name, const char *password, bool sasl)
 {
 	struct account_op *op;
 	struct account *a;
-	time_t wait;
+	struct timeval tv = { 0, 0 };
 
 	if (c->account != NULL) {
 		if (sasl)
@@ -721,26 +873,43 @@ account_login(
 		    "Passwords are only accepted over TLS here");
 		return;
 	}
-	if ((wait = throttle_wait(name, c->host)) > 0) {
-		account_login_fail(c, sasl, "RATE_LIMITED",
-		    "Too many failed logins; try again in %lld seconds",
-		    (long long)wait);
-		return;
-	}
 	if (strlen(password) > ACCOUNT_PASS_MAX ||
 	    (a = account_find(name)) == NULL) {
-		throttle_fail(NULL, c->host);
-		log_info("failed login for unknown %s from %s", name, c->host);
-		account_login_fail(c, sasl, "INVALID_CREDENTIALS",
-		    "Wrong account name or password");
-		return;
+		if (throttle_wait(NULL, c->host) == 0) {
+			throttle_start(NULL, c->host);
+			log_info("failed login for unknown %s from %s", name,
+			    c->host);
+			account_login_fail(c, sasl, "INVALID_CREDENTIALS",
+			    "Wrong account name or password");
+			return;
+		}
+		/* Held like a real guess, so the wait tells nothing. */
+		a = NULL;
 	}
 	op = account_op_new(c, OP_LOGIN);
 	op->sasl = sasl;
-	op->name = xstrdup(a->name);
-	op->hash = xstrdup(a->hash);
+	op->name = xstrdup(a != NULL ? a->name : name);
 	op->password = xstrdup(password);
-	workq_add(account_work, account_login_checked, op);
+	if ((tv.tv_sec = throttle_wait(a != NULL ? a->name : NULL, c->host)) ==
+	    0) {
+		account_login_start(op);
+		return;
+	}
+	log_info("login for %s from %s held %llds by the throttle", op->name,
+	    c->host, (long long)tv.tv_sec);
+	if (sasl)
+		send_notice(c,
+		    "Too many failed logins: your login is checked "
+		    "in %lld seconds",
+		    (long long)tv.tv_sec);
+	else
+		send_note(c, "LOGIN", "SLOWED",
+		    "Too many failed logins: your login is checked in %lld "
+		    "seconds",
+		    (long long)tv.tv_sec);
+	op->timer = evtimer_new(ev_base, account_login_timer, op);
+	LIST_INSERT_HEAD(&account_held, op, entry);
+	evtimer_add(op->timer, &tv);
 }
 
 /* c is no longer logged in: say so to c and its peers, check the nick. */
@@ -806,8 +975,6 @@ account_password_checked(void *arg)
 
 	if (op->ok != 1) {
 		c = conn_wait_reply(&op->wait);
-		if (op->ok == 0)
-			throttle_fail(op->name, op->addr);
 		if (c != NULL && op->ok == 0)
 			send_fail(c, "PASSWORD", "INVALID_CREDENTIALS", NULL,
 			    "The current password is wrong");
@@ -817,6 +984,7 @@ account_password_checked(void *arg)
 		account_op_free(op);
 		return;
 	}
+	throttle_ok(op->name, op->addr);
 	store_account_set_hash(op->name, op->hash, account_password_stored, op);
 }
 
@@ -847,6 +1015,7 @@ account_set_password(struct client *c, const char *old, const char *new)
 		    "Too many failed attempts; try again later");
 		return;
 	}
+	throttle_start(a->name, c->host);
 	op = account_op_new(c, OP_PASSWORD);
 	op->name = xstrdup(a->name);
 	op->hash = xstrdup(a->hash);
@@ -1139,7 +1308,9 @@ account_unregister_stored(int err, void *arg)
 	ttt_stats_forget(a->name);
 	file_account_gone(a->name);
 	account_remove(a);
-	throttle_ok(op->name);
+	/* A new account of this name starts with no failures. */
+	throttle_ok(op->name, op->addr);
+	throttle_del(throttle_get("a", op->name, false));
 	chanreg_prune();
 	TAILQ_FOREACH(other, &all_clients, entry) {
 		if (other->account != NULL &&
@@ -1163,8 +1334,6 @@ account_unregister_checked(void *arg)
 
 	if (!op->ok || a == NULL) {
 		c = conn_wait_reply(&op->wait);
-		if (!op->ok)
-			throttle_fail(op->name, op->addr);
 		if (c != NULL && !op->ok)
 			send_fail(c, "UNREGISTER", "INVALID_PASSWORD", NULL,
 			    "The password is wrong");
@@ -1203,6 +1372,7 @@ account_unregister(struct client *c, const char *password)
 		    "Too many failed attempts; try again later");
 		return;
 	}
+	throttle_start(a->name, c->host);
 	op = account_op_new(c, OP_UNREGISTER);
 	op->name = xstrdup(a->name);
 	op->hash = xstrdup(a->hash);

@@ -167,6 +167,10 @@ RB_HEAD(channels, channel);
 #define CLIENT_WALLOPS 0x80000 /* user mode +w: receives WALLOPS */
 #define CLIENT_BOT 0x100000    /* user mode +B: a bot (IRCv3 bot-mode) */
 
+/* History durability (history.c, conn.c). */
+#define CLIENT_STOREWAIT 0x200000 /* input waits for the store (history) */
+#define CLIENT_BYPASS 0x400000    /* releasing a barrier: write through it */
+
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
 #define CAP_SERVER_TIME 0x2
@@ -243,6 +247,9 @@ struct client {
 	struct conn_ip *ip;           /* connections from the same address */
 	size_t skipped;           /* bytes of the overlong line being skipped */
 	struct evbuffer *capture; /* replies held for labeled-response */
+	struct evbuffer *held;    /* output behind barriers (conn_barrier) */
+	uint64_t held_base;       /* bytes of held already released */
+	unsigned nbarriers;       /* echoes waiting for their commit */
 	struct client_refs refs;  /* weak pointers to this client */
 	char *sasl_mech;          /* SASL: mechanism chosen, or NULL */
 	char *sasl_buf;           /* SASL: base64 received so far */
@@ -304,6 +311,7 @@ extern time_t start_time;
 void log_open(int level);
 void log_set_level(int level);
 void log_msg(int level, const char *fmt, ...) PRINTFLIKE(2, 3);
+unsigned log_warnings(void);
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
@@ -350,6 +358,9 @@ void conn_wait_begin(struct conn_wait *, struct client *);
 struct client *conn_wait_client(struct conn_wait *);
 struct client *conn_wait_reply(struct conn_wait *);
 void conn_wait_end(struct conn_wait *);
+uint64_t conn_barrier(struct client *);
+void conn_barrier_open(struct client *);
+void conn_barrier_close(struct client *, const uint64_t *next);
 
 /* client.c */
 struct client *client_new(struct bufferevent *, const char *addr);
@@ -575,11 +586,13 @@ enum cmd_result cmd_chanadmin(struct client *, struct chat_msg *);
 /* history.c: channel and private history, CHATHISTORY and HISTORY. */
 void history_init(void);
 void history_free(void);
-void history_record(struct client *, struct channel *, const char *cmd,
-    const char *text, const char *msgid, int64_t time_ms);
+bool history_record(struct client *, struct channel *, const char *cmd,
+    const char *text, const char *msgid, int64_t time_ms,
+    const struct rline *echo);
 void history_record_private(struct client *, const char *to_account,
     const char *cmd, const char *text, const char *msgid, int64_t time_ms);
 void history_record_stored(const struct store_msg *, const char *to_account);
+bool history_hold(struct client *);
 void history_format_time(int64_t time_ms, bool iso, char *buf, size_t len);
 void history_deliver(struct client *, const char *batch, const char *to,
     const struct store_msg *, bool tags_ok);

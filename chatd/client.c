@@ -57,6 +57,8 @@ client_free(struct client *c)
 	free(c->label);
 	if (c->capture != NULL)
 		evbuffer_free(c->capture);
+	if (c->held != NULL)
+		evbuffer_free(c->held);
 	free(c);
 }
 

@@ -45,6 +45,25 @@ message_channel_refused(struct client *c, struct channel *ch)
 }
 
 /*
+ * The connection that gets a private message to target, or NULL. The
+ * holder of a registered account's nick gets it only while logged in to
+ * that account: anyone may sit on the nick during nick-grace, and must
+ * not read the owner's messages (they are routed to the account).
+ */
+static struct client *
+message_nick_client(const char *target)
+{
+	struct client *to = client_find(target);
+
+	if (to == NULL || !(to->flags & CLIENT_REGISTERED))
+		return NULL;
+	if (account_exists(target) &&
+	    (to->account == NULL || chat_casecmp(to->account, target) != 0))
+		return NULL;
+	return to;
+}
+
+/*
  * The tags every relayed message carries: time, a message id (kept with
  * the message in history) and the sender's account.
  */
@@ -132,14 +151,16 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 					route_client(mb->client, &rl);
 			}
 		} else {
-			if ((to = client_find(target)) == NULL ||
-			    !(to->flags & CLIENT_REGISTERED)) {
+			to = message_nick_client(target);
+			if (to == NULL && !account_exists(target)) {
+				/* A squatter's nick: the tags go nowhere. */
 				SEND_NUMERIC(c, ERR_NOSUCHNICK, target);
 				return;
 			}
-			route_init(&rl, tags, prefix, "TAGMSG %s", to->nick);
+			route_init(&rl, tags, prefix, "TAGMSG %s",
+			    to != NULL ? to->nick : target);
 			/* To oneself, the echo below is the one copy. */
-			if ((to->caps & CAP_MESSAGE_TAGS) &&
+			if (to != NULL && (to->caps & CAP_MESSAGE_TAGS) &&
 			    (to != c || !(c->caps & CAP_ECHO_MESSAGE)))
 				route_client(to, &rl);
 		}
@@ -179,10 +200,12 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 		}
 		route_init(&rl, tags, prefix, "%s %s :%s", cmd, ch->name, text);
 		route_channel(ch, c, &rl);
-		history_record(c, ch, cmd, text, msgid, time_ms);
+		/* With history, the echo waits for its commit. */
+		if (history_record(c, ch, cmd, text, msgid, time_ms,
+		        (c->caps & CAP_ECHO_MESSAGE) ? &rl : NULL))
+			return;
 	} else {
-		if ((to = client_find(target)) == NULL ||
-		    !(to->flags & CLIENT_REGISTERED)) {
+		if ((to = message_nick_client(target)) == NULL) {
 			/* The account may be online under another nick. */
 			if (account_exists(target)) {
 				route_init(&rl, tags, prefix, "%s %s :%s", cmd,

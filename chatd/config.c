@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -99,6 +101,7 @@ config_new(void)
 	c->nick_grace = 60;
 	c->history_days = 30;
 	c->max_offline = 200;
+	c->store_max_size = 1ULL << 30; /* a flooder fills 1 GB in a minute */
 	c->plaintext_passwords = xstrdup("loopback");
 	c->password_min_length = 8;
 	c->max_clients = 100000;
@@ -291,6 +294,24 @@ config_read_motd(struct config *c)
 	fclose(f);
 }
 
+/*
+ * A private key others can read is a key others may have copied: say so
+ * (at every load, so chatd -t fails on it). Group access is left alone,
+ * as Debian's ssl-cert group is a deliberate choice.
+ */
+static void
+config_check_key(struct config *c)
+{
+	struct stat sb;
+
+	if (c->tls_key == NULL || stat(c->tls_key, &sb) != 0)
+		return; /* listen.c reports a missing key when it loads it */
+	if (sb.st_mode & (S_IROTH | S_IWOTH))
+		log_warn("tls-key %s is readable by any user (mode %04o); "
+		         "chmod o-rw it",
+		    c->tls_key, (unsigned)(sb.st_mode & 07777));
+}
+
 /* Load a file into c; returns -1 with *cause (allocated) on error. */
 int
 config_load(struct config *c, const char *path, char **cause)
@@ -364,6 +385,7 @@ config_load(struct config *c, const char *path, char **cause)
 		return -1;
 	}
 	config_read_motd(c);
+	config_check_key(c);
 	if (strcmp(c->plaintext_passwords, "never") != 0 &&
 	    strcmp(c->plaintext_passwords, "loopback") != 0 &&
 	    strcmp(c->plaintext_passwords, "always") != 0) {

@@ -243,6 +243,56 @@ conn_close(struct client *c, const char *reason)
 	conn_kill(c, reason);
 }
 
+/*
+ * A barrier in c's output (an echo that waits for its history write):
+ * what is queued for c from now on waits behind it, so c hears its
+ * replies in order while its input keeps running. Returns the position
+ * of the barrier in c's held output, for conn_barrier_close.
+ */
+uint64_t
+conn_barrier(struct client *c)
+{
+	if (c->held == NULL && (c->held = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new failed");
+	c->nbarriers++;
+	return c->held_base + evbuffer_get_length(c->held);
+}
+
+/* The oldest barrier of c is released: write through it (the echo). */
+void
+conn_barrier_open(struct client *c)
+{
+	c->flags |= CLIENT_BYPASS;
+}
+
+/*
+ * After the echo: release what was held up to the next barrier (next, a
+ * position from conn_barrier), or all of it.
+ */
+void
+conn_barrier_close(struct client *c, const uint64_t *next)
+{
+	size_t n = evbuffer_get_length(c->held);
+	struct evbuffer *out;
+
+	c->flags &= ~CLIENT_BYPASS;
+	c->nbarriers--;
+	if (next != NULL && *next - c->held_base < n)
+		n = (size_t)(*next - c->held_base);
+	c->held_base += n;
+	if (n == 0 || (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))) {
+		evbuffer_drain(c->held, n);
+		return;
+	}
+	out = bufferevent_get_output(c->bev);
+	evbuffer_remove_buffer(c->held, out, n);
+	if (!(c->flags & CLIENT_FLUSH)) {
+		c->flags |= CLIENT_FLUSH;
+		TAILQ_INSERT_TAIL(&flush_clients, c, flush_entry);
+		event_active(flush_ev, 0, 0);
+	}
+}
+
 /* Queue bytes for a client; over its sendq the client is killed instead. */
 bool
 conn_write(struct client *c, const char *buf, size_t len)
@@ -252,6 +302,18 @@ conn_write(struct client *c, const char *buf, size_t len)
 	if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
 		return false;
 	out = bufferevent_get_output(c->bev);
+	if (c->capture == NULL && c->nbarriers > 0 &&
+	    !(c->flags & CLIENT_BYPASS)) {
+		/* Behind an echo waiting for its commit; counts as sendq. */
+		if (evbuffer_get_length(out) + evbuffer_get_length(c->held) +
+		        len >
+		    cfg->sendq) {
+			conn_kill(c, "Max SendQ exceeded");
+			return false;
+		}
+		evbuffer_add(c->held, buf, len);
+		return true;
+	}
 	if (c->capture != NULL) {
 		/* Held for a labeled response; it still counts as sendq. */
 		if (evbuffer_get_length(out) + evbuffer_get_length(c->capture) +
@@ -375,7 +437,8 @@ conn_release(struct client *c)
 	assert(c->holds > 0);
 	if (--c->holds > 0 || (c->flags & (CLIENT_DEAD | CLIENT_CLOSING)))
 		return;
-	if (c->flags & CLIENT_TRUSTED)
+	/* Reads were stopped while it was held (conn_hold_reads). */
+	if (!(bufferevent_get_enabled(c->bev) & EV_READ))
 		bufferevent_enable(c->bev, EV_READ);
 	conn_pend(c, false);
 }
@@ -487,6 +550,32 @@ conn_throttled(struct client *c, int64_t now)
 	return c->flood_t > now + window;
 }
 
+/*
+ * A trusted client's input is held (the store or the file worker is
+ * behind): stop reading its socket until it runs again. Its read
+ * watermark alone is not enough: past it, libevent can make EV_READ fire
+ * again and again without reading (libevent issue 891), and the loop
+ * spins (tests/integration/trusted-held.sh). An untrusted client is
+ * still read, so that a flood past its input limit is cut.
+ */
+static void
+conn_hold_reads(struct client *c)
+{
+	if (c->flags & CLIENT_TRUSTED)
+		bufferevent_disable(c->bev, EV_READ);
+}
+
+/*
+ * Its input runs again: read its socket again (after conn_hold_reads;
+ * whether it is still trusted or not, after a reload).
+ */
+static void
+conn_resume_reads(struct client *c)
+{
+	if (!(bufferevent_get_enabled(c->bev) & EV_READ))
+		bufferevent_enable(c->bev, EV_READ);
+}
+
 /* Run the complete lines in a client's input, within the budgets. */
 static void
 conn_run(struct client *c)
@@ -510,6 +599,7 @@ conn_run(struct client *c)
 			if (len > conn_input_max(c) &&
 			    !(c->flags & CLIENT_TRUSTED))
 				conn_kill(c, "Excess Flood");
+			conn_hold_reads(c);
 			return;
 		}
 		if (lines == CONN_LINES_PER_EVENT) {
@@ -536,14 +626,18 @@ conn_run(struct client *c)
 			}
 			return;
 		}
-		if (conn_throttled(c, now)) {
-			if (len > conn_input_max(c)) {
+		/* The store is behind on this sender's history: wait. */
+		if (conn_throttled(c, now) || history_hold(c)) {
+			if (!(c->flags & CLIENT_TRUSTED) &&
+			    len > conn_input_max(c)) {
 				conn_kill(c, "Excess Flood");
 				return;
 			}
+			conn_hold_reads(c);
 			conn_pend(c, true);
 			return;
 		}
+		conn_resume_reads(c);
 		c->last_read = now;
 		c->flags &= ~CLIENT_PINGED;
 		if (c->flags & CLIENT_SKIPLINE) {
@@ -554,6 +648,7 @@ conn_run(struct client *c)
 		}
 		if (data && (size_t)eol.pos <= FILE_LINE_MAX - 1) {
 			if (!file_data_line(c, in, (size_t)eol.pos)) {
+				conn_hold_reads(c);
 				/* Waits for the worker; bounded like a flood.
 				 */
 				if (len > conn_input_max(c))
@@ -606,11 +701,6 @@ conn_read(struct bufferevent *bev UNUSED, void *arg)
 {
 	struct client *c = arg;
 
-	if (c->holds > 0 && (c->flags & CLIENT_TRUSTED)) {
-		/* Unbounded input waits in the kernel until the release. */
-		bufferevent_disable(c->bev, EV_READ);
-		return;
-	}
 	if (c->flags & CLIENT_PENDING) {
 		/* It waits for its turn or its budget; input keeps coming. */
 		if (!(c->flags & CLIENT_TRUSTED) &&

@@ -24,9 +24,10 @@
  * slow receiver is paced instead of hitting "Max SendQ exceeded".
  *
  * Who may do what is decided by file_key(): "~" and the folded account
- * for a logged-in client, else the folded nick. Offers to users who are
- * offline wait for them in file_client_online(), called when a client
- * registers or logs in.
+ * for a logged-in client, else "!" and an id of the connection (never a
+ * nick: the next holder of a nick must not get what was offered to it).
+ * Offers to users who are offline wait for them in file_client_online(),
+ * called when a client registers or logs in.
  *
  * Stored files outlive a restart: each stored transfer's metadata
  * (sender, recipients and their state, name, size, hash, type, time) is a
@@ -39,6 +40,7 @@
 
 #include "config.h"
 
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -62,7 +64,7 @@
 #define FILE_XFERS_MAX 100 /* transfers per user, even of empty files */
 #define FILE_HEAD 512      /* first bytes kept for the MIME guess */
 #define FILE_B64_MAX (CHAT_FILE_CHUNK / 3 * 4)
-#define FILE_KEY_MAX (CHAT_NICK_MAX + 2) /* "~" account, or a nick */
+#define FILE_KEY_MAX (CHAT_NICK_MAX + 2) /* "~" account, or "!" connection */
 #define FILE_MIME_MAX 100
 /* The store's key-value namespace of stored transfers, keyed by id. */
 #define FILE_STORE_NS "file"
@@ -167,8 +169,23 @@ file_account_key(char *buf, size_t len, const char *account)
 }
 
 /*
+ * The key of a connection without an account: "!" (never in a nick), a
+ * random number for this run and its id, so no later connection has it,
+ * nor one after a restart (ids start again at 1). A nick would not do: whoever
+ * takes the nick next would get what was offered to it.
+ */
+static uint64_t file_run_id; /* random, per run of chatd (file_init) */
+
+static void
+file_conn_key(char *buf, size_t len, struct client *c)
+{
+	snprintf(buf, len, "!%012llx.%llx", (unsigned long long)file_run_id,
+	    (unsigned long long)c->id);
+}
+
+/*
  * Who a client is for file ownership: its account when logged in, else
- * its nick. The result is valid until the next call.
+ * this connection alone. The result is valid until the next call.
  */
 static const char *
 file_key(struct client *c)
@@ -176,27 +193,27 @@ file_key(struct client *c)
 	static char key[FILE_KEY_MAX + 1];
 
 	if (c->account == NULL)
-		return c->fold;
-	file_account_key(key, sizeof key, c->account);
+		file_conn_key(key, sizeof key, c);
+	else
+		file_account_key(key, sizeof key, c->account);
 	return key;
 }
 
-/* The connection of the user with this key, if online (the first one). */
+/*
+ * The connection of the user with this key, if online (the first one).
+ * Keys of an older kind (a bare nick) match nobody.
+ */
 static struct client *
 file_key_client(const char *key)
 {
 	struct client *c;
 
-	if (key[0] != '~') {
-		c = client_find(key);
-		if (c == NULL || !(c->flags & CLIENT_REGISTERED) ||
-		    (c->flags & CLIENT_DEAD))
-			return NULL;
-		return c;
-	}
+	if (key[0] != '~' && key[0] != '!')
+		return NULL;
 	TAILQ_FOREACH(c, &all_clients, entry) {
 		if ((c->flags & CLIENT_REGISTERED) &&
-		    !(c->flags & CLIENT_DEAD) && c->account != NULL &&
+		    !(c->flags & CLIENT_DEAD) &&
+		    (c->account != NULL) == (key[0] == '~') &&
 		    strcmp(file_key(c), key) == 0)
 			return c;
 	}
@@ -1380,7 +1397,25 @@ file_client_online(struct client *c)
 {
 	struct file_xfer *x;
 	struct file_rcpt *r;
+	char conn[FILE_KEY_MAX + 1], acct[FILE_KEY_MAX + 1];
+	size_t i;
 
+	if (c->account != NULL) {
+		/* Logged in: what this connection had is the account's. */
+		file_conn_key(conn, sizeof conn, c);
+		file_account_key(acct, sizeof acct, c->account);
+		TAILQ_FOREACH(x, &file_xfers, entry) {
+			if (strcmp(x->owner, conn) == 0)
+				strlcpy(x->owner, acct, sizeof x->owner);
+			if (strcmp(x->tokey, conn) == 0)
+				strlcpy(x->tokey, acct, sizeof x->tokey);
+			for (i = 0; i < x->nrcpts; i++) {
+				if (strcmp(x->rcpts[i].key, conn) == 0)
+					strlcpy(x->rcpts[i].key, acct,
+					    sizeof x->rcpts[i].key);
+			}
+		}
+	}
 	TAILQ_FOREACH(x, &file_xfers, entry) {
 		if (x->state == FILE_STORED &&
 		    (r = file_rcpt_find(x, c)) != NULL &&
@@ -1389,12 +1424,20 @@ file_client_online(struct client *c)
 	}
 }
 
-/* A connection is going away: its uploads and downloads wait for resume. */
+/*
+ * A connection is going away: its uploads and downloads wait for resume.
+ * Without an account nobody can resume them: what it was sending ends
+ * (its stored files stay for their recipients), and what was offered to
+ * it counts as declined, the sender told so.
+ */
 void
 file_client_exit(struct client *c)
 {
-	struct file_xfer *x;
+	struct file_xfer *x, *x1;
 	struct file_dl *dl, *dl1;
+	struct file_rcpt *r;
+	char conn[FILE_KEY_MAX + 1];
+	size_t i;
 
 	TAILQ_FOREACH(x, &file_xfers, entry) {
 		if (x->uploader != c)
@@ -1403,6 +1446,37 @@ file_client_exit(struct client *c)
 		if (x->blocked) {
 			x->blocked = false;
 			file_nblocked--;
+		}
+	}
+	if (c->account == NULL) {
+		file_conn_key(conn, sizeof conn, c);
+		TAILQ_FOREACH_SAFE(x, &file_xfers, entry, x1) {
+			if (x->state == FILE_DEAD)
+				continue;
+			if (x->state != FILE_STORED &&
+			    strcmp(x->owner, conn) == 0) {
+				file_xfer_remove(x);
+				continue;
+			}
+			if (x->state != FILE_STORED &&
+			    strcmp(x->tokey, conn) == 0) {
+				file_fail_upload(x, "RECIPIENT_GONE",
+				    "The recipient left before the upload "
+				    "ended");
+				continue;
+			}
+			for (i = 0; i < x->nrcpts && x->state == FILE_STORED;
+			     i++) {
+				r = &x->rcpts[i];
+				if (strcmp(r->key, conn) != 0 ||
+				    r->state == RCPT_DECLINED ||
+				    r->state == RCPT_COMPLETE)
+					continue;
+				if (r->dl != NULL)
+					file_dl_close(r->dl);
+				r->state = RCPT_DECLINED;
+				file_status(x, r);
+			}
 		}
 	}
 	TAILQ_FOREACH_SAFE(dl, &file_dls, entry, dl1) {
@@ -1726,6 +1800,10 @@ file_init(void)
 {
 	struct timeval one = { 1, 0 };
 
+	if (getrandom(&file_run_id, sizeof file_run_id, 0) !=
+	    (ssize_t)sizeof file_run_id)
+		fatal("getrandom");
+	file_run_id &= 0xffffffffffffULL; /* 48 bits: the key fits */
 	xasprintf(&file_dir, "%s/files", cfg->data_dir);
 	xasprintf(&file_tmpdir, "%s/files/tmp", cfg->data_dir);
 	if ((mkdir(file_dir, 0700) != 0 && errno != EEXIST) ||

@@ -28,7 +28,8 @@
 #define HISTORY_MAX 100    /* messages per request */
 #define HISTORY_DEFAULT 20 /* HISTORY without a count */
 #define HISTORY_EXPIRE_EVERY 3600
-#define HISTORY_QUEUE_MAX 10000 /* store jobs waiting: skip history beyond */
+#define HISTORY_QUEUE_MAX 10000 /* store jobs waiting: hold senders beyond */
+#define HISTORY_QUEUE_LOW 5000  /* ... until it is down to this */
 #define HISTORY_KEY_MAX (2 * CHAT_NICK_MAX + 3) /* "@a@b" or a channel */
 
 /* A history request waiting for the store. */
@@ -41,9 +42,27 @@ struct history_op {
 	bool private; /* a conversation with a user, not a channel */
 };
 
+/*
+ * An echo waiting for its message's history write to commit: the sender
+ * hears its message only once the history has it. Its input keeps
+ * running (so a pipelining sender's writes are committed in batches),
+ * but a barrier in its output (conn_barrier) keeps later replies behind
+ * the echo, in order.
+ */
+struct history_echo {
+	struct client_ref ref;
+	struct rline rl;
+	char *label;   /* labeled-response: deferred to the echo */
+	uint64_t mark; /* its barrier in the sender's output */
+	TAILQ_ENTRY(history_echo) entry;
+};
+TAILQ_HEAD(history_echoes, history_echo);
+static struct history_echoes history_echoes =
+    TAILQ_HEAD_INITIALIZER(history_echoes);
+
 static struct event *history_expire_ev;
 static uint64_t history_batch_id;
-static bool history_dropping;
+static bool history_holding;
 
 /* Format a time in ms: ISO 8601 for tags, or readable for people. */
 void
@@ -88,6 +107,14 @@ history_init(void)
 void
 history_free(void)
 {
+	struct history_echo *e;
+
+	while ((e = TAILQ_FIRST(&history_echoes)) != NULL) {
+		TAILQ_REMOVE(&history_echoes, e, entry);
+		client_ref_clear(&e->ref);
+		free(e->label);
+		free(e);
+	}
 	if (history_expire_ev != NULL)
 		event_free(history_expire_ev);
 	history_expire_ev = NULL;
@@ -110,27 +137,114 @@ history_private_key(const char *a, const char *b, char *buf, size_t len)
 		snprintf(buf, len, "@%s@%s", fb, fa);
 }
 
-/* Hand a message to the store under key, unless the store is behind. */
+static void history_keep_private(
+    struct client *, const struct store_msg *, const char *);
+
+/* A history write with an echo waiting committed (or failed): echo now. */
 static void
-history_keep(const char *key, struct store_msg *m)
+history_echo_done(int err, void *arg)
 {
+	struct history_echo *e = arg, *next;
+	struct client *c = e->ref.client;
+	bool resumed = false;
+
+	next = TAILQ_NEXT(e, entry);
+	TAILQ_REMOVE(&history_echoes, e, entry);
+	if (c != NULL) {
+		/* Writes commit in order: this is c's oldest barrier. */
+		while (next != NULL && next->ref.client != c)
+			next = TAILQ_NEXT(next, entry);
+		conn_barrier_open(c);
+		if (e->label != NULL && c->capture == NULL) {
+			label_resume(c, e->label);
+			resumed = true;
+		} else if (e->label != NULL) {
+			/* At once (a closed store): still in the command. */
+			free(c->label);
+			c->label = e->label;
+		}
+		e->label = NULL;
+		if (err != STORE_OK)
+			send_warn(c, "PRIVMSG", "HISTORY_FULL",
+			    "Your message was delivered but could not be kept "
+			    "in history (%s)",
+			    store_strerror(err));
+		route_client(c, &e->rl);
+		if (resumed)
+			label_end(c);
+		conn_barrier_close(c, next != NULL ? &next->mark : NULL);
+		client_ref_clear(&e->ref);
+	}
+	free(e->label);
+	free(e);
+}
+
+/*
+ * Hand a message to the store under key, unless the store is behind; c,
+ * if not NULL, is told when the store is full and its message not kept.
+ */
+static bool
+history_keep(struct client *c, const char *key, struct store_msg *m,
+    const struct rline *echo)
+{
+	struct history_echo *e;
+
 	if (cfg->history_days == 0)
-		return;
+		return false;
+	if (store_full()) {
+		/* The message was delivered: a WARN, not a FAIL. */
+		if (c != NULL)
+			send_warn(c, m->command, "HISTORY_FULL",
+			    "The server's storage is full: your message was "
+			    "delivered but is not kept in history");
+		return false;
+	}
 	/*
-	 * History is a convenience: if the disk cannot keep up, drop it
-	 * rather than let the queue (and memory) grow without bound.
+	 * The disk cannot keep up: keep this message (history is never
+	 * dropped) but hold its sender's further input, as for a flood,
+	 * until the queue is down again (history_hold).
 	 */
 	if (store_queue_len() > HISTORY_QUEUE_MAX) {
-		if (!history_dropping)
-			log_warn("store queue over %d jobs: history "
-			         "not recorded until it drains",
+		if (!history_holding)
+			log_warn("store queue over %d jobs: holding senders "
+			         "until it drains",
 			    HISTORY_QUEUE_MAX);
-		history_dropping = true;
-		return;
+		history_holding = true;
+		if (c != NULL)
+			c->flags |= CLIENT_STOREWAIT;
 	}
-	history_dropping = false;
 	m->target = key;
-	store_history_add(m);
+	if (echo == NULL) {
+		store_history_add(m, NULL, NULL);
+		return false;
+	}
+	e = xcalloc(1, sizeof *e);
+	client_ref_set(&e->ref, c);
+	e->rl = *echo;
+	e->label = label_defer(c);
+	e->mark = conn_barrier(c);
+	TAILQ_INSERT_TAIL(&history_echoes, e, entry);
+	store_history_add(m, history_echo_done, e);
+	return true;
+}
+
+/*
+ * Whether c's input waits for the store to catch up (conn.c asks before
+ * each line): once it sent history past HISTORY_QUEUE_MAX queued jobs,
+ * until the queue is down to HISTORY_QUEUE_LOW.
+ */
+bool
+history_hold(struct client *c)
+{
+	if (!(c->flags & CLIENT_STOREWAIT))
+		return false;
+	if (history_holding && store_queue_len() > HISTORY_QUEUE_LOW)
+		return true;
+	if (history_holding)
+		log_info("store queue drained: senders run again");
+	history_holding = false;
+	c->flags &= ~CLIENT_STOREWAIT;
+	return false;
 }
 
 /* A message c sent now, as the store keeps it. */
@@ -148,16 +262,21 @@ history_msg(struct client *c, struct store_msg *m, char *prefix, size_t len,
 	m->text = text;
 }
 
-/* Keep a channel message. */
-void
+/*
+ * Keep a channel message. With echo (the sender has echo-message), the
+ * echo goes out once the history has the message: true if it was taken
+ * (else the caller echoes at once: no history kept).
+ */
+bool
 history_record(struct client *c, struct channel *ch, const char *cmd,
-    const char *text, const char *msgid, int64_t time_ms)
+    const char *text, const char *msgid, int64_t time_ms,
+    const struct rline *echo)
 {
 	struct store_msg m;
 	char prefix[CHAT_LINE_MAX];
 
 	history_msg(c, &m, prefix, sizeof prefix, cmd, text, msgid, time_ms);
-	history_keep(ch->name, &m);
+	return history_keep(c, ch->name, &m, echo);
 }
 
 /* Keep a private message c sent to an account, if c is logged in. */
@@ -171,7 +290,7 @@ history_record_private(struct client *c, const char *to_account,
 	if (c->account == NULL || to_account == NULL)
 		return;
 	history_msg(c, &m, prefix, sizeof prefix, cmd, text, msgid, time_ms);
-	history_record_stored(&m, to_account);
+	history_keep_private(c, &m, to_account);
 }
 
 /* Keep a private message delivered later (an offline one), if m has a sender
@@ -179,13 +298,21 @@ history_record_private(struct client *c, const char *to_account,
 void
 history_record_stored(const struct store_msg *m, const char *to_account)
 {
+	history_keep_private(NULL, m, to_account);
+}
+
+/* Keep a private message between two accounts; c sent it, if not NULL. */
+static void
+history_keep_private(
+    struct client *c, const struct store_msg *m, const char *to_account)
+{
 	struct store_msg copy = *m;
 	char key[HISTORY_KEY_MAX];
 
 	if (m->account == NULL || cfg->history_days == 0)
 		return;
 	history_private_key(m->account, to_account, key, sizeof key);
-	history_keep(key, &copy);
+	history_keep(c, key, &copy, NULL);
 	store_private_seen(m->account, to_account, m->time_ms);
 }
 

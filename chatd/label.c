@@ -122,8 +122,9 @@ label_end(struct client *c)
 		evbuffer_free(held);
 		return;
 	}
+	/* An empty buffer pulls up to NULL, and NULL + 0 is undefined. */
 	len = evbuffer_get_length(held);
-	data = (const char *)evbuffer_pullup(held, -1);
+	data = len > 0 ? (const char *)evbuffer_pullup(held, -1) : "";
 	end = data + len;
 	if (c->label == NULL) {
 		/* Deferred: whatever came meanwhile goes out unlabeled. */

@@ -218,8 +218,14 @@ main(int argc, char **argv)
 		fatalx("%s", cause);
 	log_set_level(cfg->log_level);
 	if (test_only) {
-		printf("configuration OK\n");
+		/* A warning at run time is a mistake in the file: -t fails. */
 		config_free(cfg);
+		if (log_warnings() > 0) {
+			fprintf(stderr, "configuration has %u warning%s\n",
+			    log_warnings(), log_warnings() == 1 ? "" : "s");
+			return 1;
+		}
+		printf("configuration OK\n");
 		return 0;
 	}
 	if (make_dirs(cfg->data_dir) != 0)

@@ -180,11 +180,39 @@ store_job_free(struct store_job *j)
 	free(j);
 }
 
+/*
+ * Whether the last write failed for want of room (store-max-size or the
+ * disk): writers without a callback (history) tell their sender by it.
+ */
+static bool store_full_now;
+
+/* Whether the store is full, as far as the last write knows. */
+bool
+store_full(void)
+{
+	return store_full_now;
+}
+
+/* Whether a job writes (its result says whether there is room). */
+static bool
+store_job_writes(const struct store_job *j)
+{
+	return j->op != STORE_OP_OFFLINE_FETCH &&
+	    j->op != STORE_OP_HISTORY_QUERY &&
+	    j->op != STORE_OP_HISTORY_TARGETS && j->op != STORE_OP_KV_GET &&
+	    j->op != STORE_OP_SYNC;
+}
+
 /* A job came back from the worker: its callback, on the loop. */
 static void
 store_job_done(struct worker_job *wj)
 {
 	struct store_job *j = STORE_JOB(wj);
+
+	if (store_job_writes(j) && j->err == STORE_FULL)
+		store_full_now = true;
+	else if (store_job_writes(j) && j->err == STORE_OK)
+		store_full_now = false;
 
 	switch (j->op) {
 	case STORE_OP_OFFLINE_FETCH:
@@ -597,11 +625,14 @@ store_offline_delete(
 	store_submit(j);
 }
 
-/* Record a channel message in the history (no callback). */
+/* Record a message in the history; done (if not NULL) once committed. */
 void
-store_history_add(const struct store_msg *m)
+store_history_add(const struct store_msg *m, store_done_cb done, void *arg)
 {
-	store_submit(store_job_msg(STORE_OP_HISTORY_ADD, m, NULL));
+	struct store_job *j = store_job_msg(STORE_OP_HISTORY_ADD, m, arg);
+
+	j->cb.done = done;
+	store_submit(j);
 }
 
 /* Append an empty message to a job's results (a backend fills it in). */

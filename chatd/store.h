@@ -101,6 +101,7 @@ int store_migrate_to(const char *dir, const char *url, char **cause);
 void store_close(void);
 const char *store_strerror(int err);
 size_t store_queue_len(void);
+bool store_full(void);
 
 int store_account_load(
     void (*cb)(const struct store_account *, void *), void *arg);
@@ -120,7 +121,7 @@ bool store_offline_taken(void);
 void store_offline_delete(
     const char *account, int64_t upto_id, store_done_cb, void *);
 
-void store_history_add(const struct store_msg *);
+void store_history_add(const struct store_msg *, store_done_cb, void *);
 void store_history_query(const char *target, enum store_hq_kind,
     const struct store_ref *a, const struct store_ref *b, size_t limit,
     store_msgs_cb, void *);

@@ -6,13 +6,23 @@
 # with clang directly, bounded by FUZZ_TIME, skipped without clang.
 # fuzz-msg (--enable-fuzzing, with CC=clang): a libFuzzer binary for long
 # runs: tests/fuzz/fuzz-msg -max_total_time=600 tests/fuzz/corpus
-check_PROGRAMS += tests/fuzz/fuzz-replay
-TESTS += tests/fuzz/fuzz-replay tests/fuzz/run-libfuzzer.sh
+#
+# fuzz-net (always, in make check for FUZZ_NET_TIME seconds, default 20):
+# the network-level fuzzer, random command sequences built from
+# tests/fuzz/net-corpus over several connections to a real chatd
+# (run-net-fuzz.sh). For an hour, in the build directory:
+#   FUZZ_NET_TIME=3600 CHATD=chatd/chatd CHAT_EXPECT=tests/chat-expect \
+#       top_srcdir=.. top_builddir=. sh ../tests/fuzz/run-net-fuzz.sh
+check_PROGRAMS += tests/fuzz/fuzz-replay tests/fuzz/fuzz-net
+TESTS += tests/fuzz/fuzz-replay tests/fuzz/run-libfuzzer.sh \
+	tests/fuzz/run-net-fuzz.sh
+tests_fuzz_fuzz_net_SOURCES = tests/fuzz/fuzz-net.c
 tests_fuzz_fuzz_replay_SOURCES = tests/fuzz/fuzz-replay.c tests/fuzz/fuzz-msg.c
 tests_fuzz_fuzz_replay_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_fuzz_fuzz_replay_LDADD = libchat/libchat.a tests/libtap.a
 
-EXTRA_DIST += tests/fuzz/run-libfuzzer.sh tests/fuzz/corpus
+EXTRA_DIST += tests/fuzz/run-libfuzzer.sh tests/fuzz/corpus \
+	tests/fuzz/run-net-fuzz.sh tests/fuzz/net-corpus
 
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-msg

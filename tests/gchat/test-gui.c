@@ -980,6 +980,36 @@ window_shows_label (gpointer data)
   return label_under (GTK_WIDGET (window), data);
 }
 
+/* Condition: alice's connection is logged in (data: TRUE) or not. */
+static gboolean
+logged_in_is (gpointer data)
+{
+  return gchat_connection_get_logged_in (gchat_session_get_connection (session)) ==
+    (GPOINTER_TO_INT (data) != 0);
+}
+
+/*
+ * Give alice an account for the resume steps, or take it away after them:
+ * what a connection without an account sends or is offered ends with that
+ * connection, so resuming after a reconnect needs one. gchat logs in again
+ * on every reconnect with the account set on its connection.
+ */
+static void
+alice_account (gboolean on)
+{
+  GchatConnection *conn = gchat_session_get_connection (session);
+
+  if (on) {
+    gui_type_line (window, "/quote REGISTER * * alices-password");
+    g_assert_true (gui_wait_for (logged_in_is, GINT_TO_POINTER (TRUE)));
+    gchat_connection_set_account (conn, "alice", "alices-password", FALSE);
+  } else {
+    gui_type_line (window, "/quote UNREGISTER alices-password");
+    g_assert_true (gui_wait_for (logged_in_is, GINT_TO_POINTER (FALSE)));
+    gchat_connection_set_account (conn, NULL, NULL, FALSE);
+  }
+}
+
 /*
  * Step: the connection drops in the middle of an upload. After the
  * automatic reconnect gchat offers the same file again, goes on from where
@@ -997,6 +1027,7 @@ test_resume_upload (void)
   g_autofree char *decline = NULL;
   GchatTransfer   *t;
 
+  alice_account (TRUE);
   gui_type_line (window, cmd);
   g_assert_true (gui_wait_for (transfer_under_way, (gpointer) "resume-up.bin"));
   t = transfer_named ("resume-up.bin");
@@ -1071,6 +1102,7 @@ test_resume_download (void)
   g_unlink (received);
   g_unlink (path);
   g_rmdir (dir);
+  alice_account (FALSE);
 }
 
 /* Step 7: bob quits; the contact turns offline, live. */

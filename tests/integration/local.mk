@@ -64,8 +64,10 @@ TESTS += \
 	tests/integration/sendfile-errors.chat \
 	tests/integration/sendfile-resume.chat \
 	tests/integration/sendfile-names.chat \
+	tests/integration/sendfile-squat.chat \
 	tests/integration/sendfile-chatfile.sh
 EXTRA_DIST += \
+	tests/integration/sendfile-squat.chat \
 	tests/integration/sendfile.chat \
 	tests/integration/sendfile-group.chat \
 	tests/integration/sendfile-errors.chat \
@@ -116,9 +118,11 @@ EXTRA_DIST += tests/integration/run-restart.sh \
 	tests/integration/offline-restart.sh \
 	tests/integration/restart-offline.chat
 TESTS += tests/integration/accounts.chat tests/integration/history.chat \
-	tests/integration/accounts-pm.chat tests/integration/history-private.chat
+	tests/integration/accounts-pm.chat tests/integration/history-private.chat \
+	tests/integration/accounts-squat.chat
 EXTRA_DIST += tests/integration/accounts.chat tests/integration/history.chat \
-	tests/integration/accounts-pm.chat tests/integration/history-private.chat
+	tests/integration/accounts-pm.chat tests/integration/history-private.chat \
+	tests/integration/accounts-squat.chat
 TESTS += tests/integration/tls.sh
 EXTRA_DIST += tests/integration/tls.sh
 TESTS += tests/integration/channels-restart.sh
@@ -126,7 +130,13 @@ EXTRA_DIST += tests/integration/channels-restart.sh \
 	tests/integration/restart-channels.chat
 TESTS += tests/integration/store-locked.sh
 EXTRA_DIST += tests/integration/store-locked.sh
-TESTS += tests/integration/store-full.sh
+TESTS += tests/integration/store-full.sh tests/integration/store-bound.sh \
+	tests/integration/login-throttle.sh tests/integration/store-behind.sh \
+	tests/integration/trusted-held.sh tests/integration/history-durable.sh
+EXTRA_DIST += tests/integration/store-bound.sh \
+	tests/integration/history-durable.sh \
+	tests/integration/login-throttle.sh tests/integration/store-behind.sh \
+	tests/integration/trusted-held.sh
 EXTRA_DIST += tests/integration/store-full.sh
 
 # TTT statistics and stored files across a restart (branch persist).

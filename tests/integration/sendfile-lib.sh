@@ -97,10 +97,16 @@ stop_chatd()
 	[ $rc -eq 0 ] || diag_file "$dir/chatd.log"
 }
 
-# Run chatfile with a bounded idle time.
+# Run chatfile with a bounded idle time, logged in to the account of its
+# nick (resuming needs an account).
 cf()
 {
-	sh "$chatfile" -p "$port" -t 20 "$@"
+	_nick= _prev=
+	for _a in "$@"; do
+		[ "$_prev" = -n ] && _nick=$_a
+		_prev=$_a
+	done
+	sh "$chatfile" -p "$port" -t 20 -P "pw-$_nick-secret" "$@"
 }
 
 # Wait (at most 10 s) until file $1 contains the text $2.

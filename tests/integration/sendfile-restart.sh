@@ -63,7 +63,8 @@ done
 # An upload cut by the connection, then by a restart, continues after it.
 head -c 800000 /dev/urandom >up.bin
 # carol is online for the SENDFILE; she gives up after 2 s without news.
-sh "$chatfile" -p "$port" -t 2 -n carol -o up.got get >get4.out 2>&1 &
+sh "$chatfile" -p "$port" -t 2 -P pw-carol-secret -n carol -o up.got get \
+    >get4.out 2>&1 &
 getpid=$!
 pids="$pids $getpid"
 wait_for get4.out 'waiting for an offer'

@@ -128,7 +128,7 @@ hist(const char *target, const char *msgid, int64_t t)
 	m.source = "a!b@c";
 	m.command = "PRIVMSG";
 	m.text = msgid;
-	store_history_add(&m);
+	store_history_add(&m, NULL, NULL);
 }
 
 /* Query #t's history and compare the msgids (without the last id). */
