@@ -1,4 +1,4 @@
-/* Channels: the channel tree, membership, bans and invites. */
+/* Channels: the channel tree, membership, bans, exceptions, invites. */
 
 #include "config.h"
 
@@ -38,6 +38,8 @@ channel_create(const char *name)
 	ch->created = time(NULL);
 	TAILQ_INIT(&ch->members);
 	TAILQ_INIT(&ch->bans);
+	TAILQ_INIT(&ch->excepts);
+	TAILQ_INIT(&ch->invexes);
 	TAILQ_INIT(&ch->invites);
 	RB_INSERT(channels, &channel_tree, ch);
 	nchannels_all++;
@@ -65,6 +67,8 @@ channel_destroy(struct channel *ch)
 	RB_REMOVE(channels, &channel_tree, ch);
 	nchannels_all--;
 	channel_free_masks(&ch->bans);
+	channel_free_masks(&ch->excepts);
+	channel_free_masks(&ch->invexes);
 	channel_free_masks(&ch->invites);
 	free(ch->key);
 	free(ch->topic);
@@ -125,24 +129,66 @@ channel_leave(struct member *m)
 		channel_destroy(ch);
 }
 
-/* Whether c matches a ban of ch. */
-bool
-channel_banned(struct channel *ch, struct client *c)
+/*
+ * Whether one list entry matches c: a nick!user@host mask, or an extban
+ * (EXTBAN=$,am): "$a" any logged-in user, "$a:account" that account.
+ * A mute "$m:mask" matches nobody here; channel_muted looks inside it.
+ */
+static bool
+channel_mask_matches(const char *mask, struct client *c, const char *prefix)
 {
-	struct mask *b;
-	char prefix[CHAT_LINE_MAX];
+	if (strcmp(mask, "$a") == 0)
+		return c->account != NULL;
+	if (strncmp(mask, "$a:", 3) == 0)
+		return c->account != NULL &&
+		    chat_casecmp(mask + 3, c->account) == 0;
+	if (*mask == '$')
+		return false;
+	return chat_mask_match(mask, prefix);
+}
 
-	if (TAILQ_EMPTY(&ch->bans))
+/* Whether c matches an entry of l (mutes skipped, or only mutes). */
+static bool
+channel_list_matches(struct masks *l, struct client *c, bool mutes)
+{
+	struct mask *m;
+	char prefix[CHAT_LINE_MAX];
+	bool mute;
+
+	if (TAILQ_EMPTY(l))
 		return false;
 	client_prefix(c, prefix, sizeof prefix);
-	TAILQ_FOREACH(b, &ch->bans, entry) {
-		if (chat_mask_match(b->mask, prefix))
-			return true;
-		if (c->account != NULL && strncmp(b->mask, "$a:", 3) == 0 &&
-		    chat_casecmp(b->mask + 3, c->account) == 0)
+	TAILQ_FOREACH(m, l, entry) {
+		mute = strncmp(m->mask, "$m:", 3) == 0;
+		if (mute != mutes)
+			continue;
+		if (channel_mask_matches(m->mask + (mute ? 3 : 0), c, prefix))
 			return true;
 	}
 	return false;
+}
+
+/* Whether c matches a ban of ch (not a mute) and no exception (+e). */
+bool
+channel_banned(struct channel *ch, struct client *c)
+{
+	return channel_list_matches(&ch->bans, c, false) &&
+	    !channel_list_matches(&ch->excepts, c, false);
+}
+
+/* Whether c matches a mute ban ($m:mask) of ch and no exception. */
+bool
+channel_muted(struct channel *ch, struct client *c)
+{
+	return channel_list_matches(&ch->bans, c, true) &&
+	    !channel_list_matches(&ch->excepts, c, false);
+}
+
+/* Whether c matches an invite exception (+I), which passes +i. */
+bool
+channel_invexed(struct channel *ch, struct client *c)
+{
+	return channel_list_matches(&ch->invexes, c, false);
 }
 
 /* Whether c holds an invitation to ch. */

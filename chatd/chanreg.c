@@ -1,10 +1,11 @@
 /*
  * Persistent channels: a channel created by a logged-in user belongs to
- * that account. Its modes, key, limit, topic, bans and invitations are
- * written to the store whenever they change, and it is recreated (empty)
- * when chatd starts, so it outlives restarts and its last member. The
- * owner and the admins it names get operator status when they join and
- * pass +i, +k, +l and bans; the owner adds and removes admins with
+ * that account. Its modes, key, limit, topic, bans, ban and invite
+ * exceptions (+e, +I) and invitations are written to the store whenever
+ * they change, and it is recreated (empty) when chatd starts, so it
+ * outlives restarts and its last member. The owner and the admins it
+ * names get operator status when they join and pass +i, +k, +l and bans;
+ * the owner adds and removes admins with
  * CHANADMIN. Clients with the chatd/chanadmin capability get machine
  * lines (CHANADMIN <#channel> OWNER|ADMIN|END|ADDED|REMOVED) instead of
  * the NOTICEs, which are prose for people. The owner may hand the
@@ -54,6 +55,20 @@ chanreg_snapshot(
 	*invites = xstrdup("");
 	TAILQ_FOREACH(m, &ch->bans, entry) {
 		snprintf(line, sizeof line, "%s %s %lld", m->mask,
+		    m->setter != NULL ? m->setter : "*", (long long)m->when);
+		chanreg_append(bans, &blen, line);
+	}
+	/*
+	 * Exceptions (+e, +I) share the bans column, told apart by a fourth
+	 * word, so the store's schema stays as it is.
+	 */
+	TAILQ_FOREACH(m, &ch->excepts, entry) {
+		snprintf(line, sizeof line, "%s %s %lld e", m->mask,
+		    m->setter != NULL ? m->setter : "*", (long long)m->when);
+		chanreg_append(bans, &blen, line);
+	}
+	TAILQ_FOREACH(m, &ch->invexes, entry) {
+		snprintf(line, sizeof line, "%s %s %lld I", m->mask,
 		    m->setter != NULL ? m->setter : "*", (long long)m->when);
 		chanreg_append(bans, &blen, line);
 	}
@@ -111,11 +126,15 @@ chanreg_save(struct channel *ch)
 	free(invites);
 }
 
-/* Parse "mask setter when" lines into a list of masks. */
+/*
+ * Parse "mask setter when [e|I]" lines into ch's bans, exceptions and
+ * invite exceptions, or plain nick lines into its invitations.
+ */
 static void
-chanreg_load_masks(struct masks *l, const char *text, bool bans)
+chanreg_load_masks(struct channel *ch, const char *text, bool bans)
 {
 	char *copy, *line, *last, *sp;
+	struct masks *l;
 	struct mask *m;
 
 	if (text == NULL)
@@ -124,12 +143,17 @@ chanreg_load_masks(struct masks *l, const char *text, bool bans)
 	for (line = strtok_r(copy, "\n", &last); line != NULL;
 	     line = strtok_r(NULL, "\n", &last)) {
 		m = xcalloc(1, sizeof *m);
+		l = bans ? &ch->bans : &ch->invites;
 		if (bans && (sp = strchr(line, ' ')) != NULL) {
 			*sp++ = '\0';
 			m->setter = xstrdup(sp);
 			if ((sp = strchr(m->setter, ' ')) != NULL) {
 				*sp++ = '\0';
-				m->when = (time_t)strtoll(sp, NULL, 10);
+				m->when = (time_t)strtoll(sp, &sp, 10);
+				if (strcmp(sp, " e") == 0)
+					l = &ch->excepts;
+				else if (strcmp(sp, " I") == 0)
+					l = &ch->invexes;
 			}
 		}
 		m->mask = xstrdup(line);
@@ -168,8 +192,8 @@ chanreg_loaded(const struct store_channel *sc, void *arg)
 		ch->topic_time = (time_t)sc->topic_time;
 	}
 	ch->created = (time_t)sc->created;
-	chanreg_load_masks(&ch->bans, sc->bans, true);
-	chanreg_load_masks(&ch->invites, sc->invites, false);
+	chanreg_load_masks(ch, sc->bans, true);
+	chanreg_load_masks(ch, sc->invites, false);
 	ch->saved = chanreg_snapshot(ch, &tmp, &b, &i);
 	free(b);
 	free(i);

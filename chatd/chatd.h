@@ -101,7 +101,7 @@ struct member {
 };
 TAILQ_HEAD(members, member);
 
-/* A list entry holding a mask (bans, invites). */
+/* A list entry holding a mask (bans, exceptions, invites). */
 struct mask {
 	char *mask;
 	char *setter;
@@ -122,9 +122,10 @@ struct channel {
 #define CHAN_SECRET 0x20
 #define CHAN_TOPICLOCK 0x40
 /* Channel modes as ISUPPORT advertises them (send_isupport, mode_channel). */
-#define CHAN_MODES "b,k,l,imnst"
+#define CHAN_MODES "beI,k,l,imnst"
 #define CHAN_PREFIX_MODES "ov"
 #define CHAN_MODES_MAX 4
+#define CHAN_LIST_MAX 100 /* entries in each of +b, +e, +I (MAXLIST) */
 	char *key;
 	unsigned limit;
 	char *topic;
@@ -134,6 +135,8 @@ struct channel {
 	unsigned nmembers;
 	struct members members;
 	struct masks bans;
+	struct masks excepts; /* +e: ban exceptions */
+	struct masks invexes; /* +I: invite exceptions */
 	struct masks invites; /* casefolded nicks invited */
 	char *owner;  /* account owning a persistent channel (chanreg.c) */
 	char *admins; /* its admin accounts, one per line */
@@ -381,6 +384,8 @@ struct member *channel_member(struct channel *, struct client *);
 struct member *channel_join(struct channel *, struct client *, int modes);
 void channel_leave(struct member *);
 bool channel_banned(struct channel *, struct client *);
+bool channel_muted(struct channel *, struct client *);
+bool channel_invexed(struct channel *, struct client *);
 bool channel_invited(struct channel *, struct client *);
 void channel_invite_add(struct channel *, const char *nick);
 void channel_invite_del(struct channel *, const char *nick);

@@ -4,6 +4,7 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +148,8 @@ channel_join_one(struct client *c, const char *name, const char *key)
 				SEND_NUMERIC(c, ERR_BANNEDFROMCHAN, ch->name);
 				return;
 			}
-			if (ch->modes & CHAN_INVITE) {
+			if ((ch->modes & CHAN_INVITE) &&
+			    !channel_invexed(ch, c)) {
 				SEND_NUMERIC(c, ERR_INVITEONLYCHAN, ch->name);
 				return;
 			}
@@ -513,12 +515,28 @@ cmd_list(struct client *c, struct chat_msg *m)
 	return CMD_OK;
 }
 
-/* Turn a ban argument into a full nick!user@host mask. */
-static void
+/*
+ * Turn a +b/+e/+I argument into a full nick!user@host mask, keeping the
+ * extbans "$a", "$a:account" and "$m:mask" (whose mask is completed
+ * too); false for an extban letter we do not know.
+ */
+static bool
 channel_ban_mask(const char *arg, char *buf, size_t len)
 {
-	if (strncmp(arg, "$a:", 3) == 0 ||
-	    (strchr(arg, '!') != NULL && strchr(arg, '@') != NULL))
+	char inner[256];
+
+	if (strncmp(arg, "$m:", 3) == 0) {
+		if (arg[3] == '\0' || strncmp(arg + 3, "$m", 2) == 0 ||
+		    !channel_ban_mask(arg + 3, inner, sizeof inner))
+			return false;
+		strlcpy(buf, "$m:", len);
+		strlcat(buf, inner, len);
+	} else if (strcmp(arg, "$a") == 0 ||
+	    (strncmp(arg, "$a:", 3) == 0 && arg[3] != '\0'))
+		snprintf(buf, len, "%s", arg);
+	else if (*arg == '$')
+		return false;
+	else if (strchr(arg, '!') != NULL && strchr(arg, '@') != NULL)
 		snprintf(buf, len, "%s", arg);
 	else if (strchr(arg, '@') != NULL)
 		snprintf(buf, len, "*!%s", arg);
@@ -526,23 +544,62 @@ channel_ban_mask(const char *arg, char *buf, size_t len)
 		snprintf(buf, len, "%s@*", arg);
 	else
 		snprintf(buf, len, "%s!*@*", arg);
+	return true;
 }
 
-/* Add or remove a ban; returns whether anything changed. */
-static bool
-channel_ban_change(
-    struct client *c, struct channel *ch, bool add, const char *mask)
+/*
+ * The list modes (CHANMODES type A): the list each letter names and its
+ * name in the "list is full" answer.
+ */
+static const struct channel_list_mode {
+	char letter;
+	size_t offset;
+	const char *what;
+} channel_list_modes[] = {
+	{ 'b', offsetof(struct channel, bans), "Ban" },
+	{ 'e', offsetof(struct channel, excepts), "Exception" },
+	{ 'I', offsetof(struct channel, invexes), "Invite exception" },
+};
+
+/* The list mode of letter; it is one (CHAN_MODES type A). */
+static const struct channel_list_mode *
+channel_list_mode(char letter)
 {
+	size_t i;
+
+	for (i = 0;
+	     i < sizeof channel_list_modes / sizeof channel_list_modes[0];
+	     i++) {
+		if (channel_list_modes[i].letter == letter)
+			return &channel_list_modes[i];
+	}
+	return NULL;
+}
+
+/* The list of ch that lm names. */
+static struct masks *
+channel_list_of(struct channel *ch, const struct channel_list_mode *lm)
+{
+	return (struct masks *)((char *)ch + lm->offset);
+}
+
+/* Add or remove a list entry; returns whether anything changed. */
+static bool
+channel_ban_change(struct client *c, struct channel *ch,
+    const struct channel_list_mode *lm, bool add, const char *mask)
+{
+	struct masks *l = channel_list_of(ch, lm);
 	struct mask *b;
+	char why[64];
 	unsigned n = 0;
 
-	TAILQ_FOREACH(b, &ch->bans, entry) {
+	TAILQ_FOREACH(b, l, entry) {
 		n++;
 		if (chat_casecmp(b->mask, mask) != 0)
 			continue;
 		if (add)
 			return false;
-		TAILQ_REMOVE(&ch->bans, b, entry);
+		TAILQ_REMOVE(l, b, entry);
 		free(b->mask);
 		free(b->setter);
 		free(b);
@@ -550,16 +607,17 @@ channel_ban_change(
 	}
 	if (!add)
 		return false;
-	if (n >= 100) {
-		SEND_NUMERIC(
-		    c, ERR_UNKNOWNERROR, ch->name, "Ban list is full (100)");
+	if (n >= CHAN_LIST_MAX) {
+		snprintf(why, sizeof why, "%s list is full (%d)", lm->what,
+		    CHAN_LIST_MAX);
+		SEND_NUMERIC(c, ERR_UNKNOWNERROR, ch->name, why);
 		return false;
 	}
 	b = xcalloc(1, sizeof *b);
 	b->mask = xstrdup(mask);
 	b->setter = xstrdup(c->nick);
 	b->when = time(NULL);
-	TAILQ_INSERT_TAIL(&ch->bans, b, entry);
+	TAILQ_INSERT_TAIL(l, b, entry);
 	return true;
 }
 
@@ -582,16 +640,31 @@ mode_add(char *modes, size_t mlen, char *args, size_t alen, char *dir, bool add,
 	}
 }
 
-/* RPL_BANLIST for each ban, then the end. */
+/* One list (367/368, 348/349 or 346/347) for each entry, then the end. */
 static void
-mode_list_bans(struct client *c, struct channel *ch)
+mode_list_bans(struct client *c, struct channel *ch, char letter)
 {
+	const struct channel_list_mode *lm = channel_list_mode(letter);
 	struct mask *b;
 
-	TAILQ_FOREACH(b, &ch->bans, entry)
-		SEND_NUMERIC(c, RPL_BANLIST, ch->name, b->mask, b->setter,
-		    (long long)b->when);
-	SEND_NUMERIC(c, RPL_ENDOFBANLIST, ch->name);
+	assert(lm != NULL);
+	TAILQ_FOREACH(b, channel_list_of(ch, lm), entry) {
+		if (letter == 'e')
+			SEND_NUMERIC(c, RPL_EXCEPTLIST, ch->name, b->mask,
+			    b->setter, (long long)b->when);
+		else if (letter == 'I')
+			SEND_NUMERIC(c, RPL_INVITELIST, ch->name, b->mask,
+			    b->setter, (long long)b->when);
+		else
+			SEND_NUMERIC(c, RPL_BANLIST, ch->name, b->mask,
+			    b->setter, (long long)b->when);
+	}
+	if (letter == 'e')
+		SEND_NUMERIC(c, RPL_ENDOFEXCEPTLIST, ch->name);
+	else if (letter == 'I')
+		SEND_NUMERIC(c, RPL_ENDOFINVITELIST, ch->name);
+	else
+		SEND_NUMERIC(c, RPL_ENDOFBANLIST, ch->name);
 }
 
 /*
@@ -638,7 +711,7 @@ mode_apply_one(struct client *c, struct channel *ch,
 		return false;
 	}
 	if (mc->list) {
-		mode_list_bans(c, ch);
+		mode_list_bans(c, ch, mc->letter);
 		return false;
 	}
 	if (mc->err == CHAT_MODE_NEEDARG && !(mc->letter == 'k' && !add)) {
@@ -705,8 +778,23 @@ mode_apply_one(struct client *c, struct channel *ch,
 		strlcpy(arg, target->nick, argsize);
 		return true;
 	case 'b':
-		channel_ban_mask(mc->arg, arg, argsize);
-		return channel_ban_change(c, ch, add, arg);
+	case 'e':
+	case 'I':
+		if (!channel_ban_mask(mc->arg, arg, argsize)) {
+			SEND_NUMERIC(c, ERR_INVALIDMODEPARAM, ch->name,
+			    mc->letter, mc->arg,
+			    "Unknown extban (EXTBAN=$,am: $a, $a:account, "
+			    "$m:mask)");
+			return false;
+		}
+		/* A mute is a kind of ban; as an exception it means nothing. */
+		if (mc->letter != 'b' && strncmp(arg, "$m:", 3) == 0) {
+			SEND_NUMERIC(c, ERR_INVALIDMODEPARAM, ch->name,
+			    mc->letter, mc->arg, "A mute ($m:) is only for +b");
+			return false;
+		}
+		return channel_ban_change(
+		    c, ch, channel_list_mode(mc->letter), add, arg);
 	}
 	for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
 		if (flags[i].letter != mc->letter)
@@ -797,9 +885,9 @@ mode_channel(struct client *c, struct channel *ch, struct chat_msg *m)
 	/* Parsing stops at the MODES limit; extra arguments are ignored. */
 	chat_mode_parse(&spec, m->argv[1], (const char *const *)m->argv + 2,
 	    m->argc - 2, mc, sizeof mc / sizeof mc[0], &res);
-	/* A lone "b" (or "+b") lists bans; anyone may look. */
+	/* A lone "b", "e" or "I" (or "+b"...) lists; anyone may look. */
 	if (res.n == 1 && mc[0].list && mc[0].add) {
-		mode_list_bans(c, ch);
+		mode_list_bans(c, ch, mc[0].letter);
 		return;
 	}
 	if (mb == NULL) {

@@ -29,6 +29,8 @@ message_channel_refused(struct client *c, struct channel *ch)
 			return "+m";
 		if (channel_banned(ch, c))
 			return "you are banned";
+		if (channel_muted(ch, c))
+			return "you are muted";
 		return NULL;
 	}
 	if (mb->modes & (MEMBER_OP | MEMBER_VOICE))
@@ -37,6 +39,8 @@ message_channel_refused(struct client *c, struct channel *ch)
 		return "+m";
 	if (channel_banned(ch, c))
 		return "you are banned";
+	if (channel_muted(ch, c))
+		return "you are muted";
 	return NULL;
 }
 

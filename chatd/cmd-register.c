@@ -421,17 +421,20 @@ send_isupport(struct client *c)
 	snprintf(tokens[0], sizeof tokens[0],
 	    "AWAYLEN=%d BOT=B CASEMAPPING=%s CHANLIMIT=#:%u CHATHISTORY=100 "
 	    "CHANMODES=" CHAN_MODES " "
-	    "CHANNELLEN=%d CHANTYPES=# ELIST=CMTU KICKLEN=%d MAXLIST=b:100 "
+	    "CHANNELLEN=%d CHANTYPES=# ELIST=CMTU KICKLEN=%d MAXLIST=b:%d,e:%d,I:%d "
 	    "MODES=%d",
 	    CHAT_AWAY_MAX, CHAT_CASEMAPPING, cfg->max_channels, CHAT_CHAN_MAX,
-	    CHAT_KICK_MAX, CHAN_MODES_MAX);
+	    CHAT_KICK_MAX, CHAN_LIST_MAX, CHAN_LIST_MAX, CHAN_LIST_MAX,
+	    CHAN_MODES_MAX);
 	snprintf(tokens[1], sizeof tokens[1],
 	    "MONITOR=%u NETWORK=%s NICKLEN=%d PREFIX=(ov)@+ "
 	    "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,KICK:4,NAMES:1,WHOIS:1,"
 	    "MONITOR: TOPICLEN=%d",
 	    cfg->max_monitor, cfg->network_name, CHAT_NICK_MAX, CHAT_TOPIC_MAX);
 	snprintf(tokens[2], sizeof tokens[2],
-	    "STATUSMSG=@ USERLEN=%d UTF8ONLY WHOX", CHAT_USER_MAX);
+	    "EXCEPTS=e EXTBAN=$,am INVEX=I STATUSMSG=@ USERLEN=%d UTF8ONLY "
+	    "WHOX",
+	    CHAT_USER_MAX);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[0]);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[1]);
 	SEND_NUMERIC(c, RPL_ISUPPORT, tokens[2]);

@@ -110,7 +110,9 @@ const struct cmd_entry cmd_table[] = {
 	    .help = "Show or change modes. Channel: i invite-only, k <key>, "
 		    "l <limit>, m moderated, n no outside messages, s secret, "
 		    "t topic by operators, o <nick> operator, v <nick> voice, "
-		    "b [mask] ban. User: B bot, i invisible, w WALLOPS." },
+		    "b [mask] ban ($a:account, or $m:mask to mute), "
+		    "e [mask] ban exception, I [mask] invite exception. "
+		    "User: B bot, i invisible, w WALLOPS." },
 	{ .name = "MONITOR", .min = 1, .max = 2, .flags = CMD_REG, .cost = 1,
 	    .exec = cmd_monitor, .usage = "MONITOR + nick,... | - nick,... | C | L | S",
 	    .help = "Watch nicks and be told when they come online or go "

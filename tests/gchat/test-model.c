@@ -74,7 +74,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_signal_connect (f->conn, "line-sent", G_CALLBACK (on_line_sent), f);
   gchat_connection_set_nick (f->conn, "alice");
   feed (f, ":chatd.test 001 alice :Welcome to chatd, alice");
-  feed (f, ":chatd.test 005 alice PREFIX=(ov)@+ CHANMODES=b,k,l,imnst MONITOR=100 :are supported");
+  feed (f,
+        ":chatd.test 005 alice PREFIX=(ov)@+ CHANMODES=beI,k,l,imnst MONITOR=100 :are supported");
   gchat_session_set_active (f->session, gchat_session_get_server (f->session));
 }
 
@@ -1146,13 +1147,13 @@ test_whox (Fixture *f, gconstpointer data)
                     notes + 1);
 }
 
-/* CHANMODES=b,k,l,imnst and PREFIX=(ov)@+, as chatd says. */
+/* CHANMODES=beI,k,l,imnst and PREFIX=(ov)@+, as chatd says. */
 static const struct chat_mode_spec *
 test_mode_spec (void)
 {
   static struct chat_mode_spec spec;
 
-  chat_mode_spec_init (&spec, "b,k,l,imnst", "(ov)@+", 0);
+  chat_mode_spec_init (&spec, "beI,k,l,imnst", "(ov)@+", 0);
   return &spec;
 }
 

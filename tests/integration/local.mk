@@ -87,6 +87,7 @@ IRC_CHAT_TESTS = \
 	tests/integration/irc-info.chat \
 	tests/integration/irc-nick.chat \
 	tests/integration/irc-modes.chat \
+	tests/integration/irc-exceptions.chat \
 	tests/integration/irc-kick.chat \
 	tests/integration/irc-flood.chat \
 	tests/integration/irc-limits.chat \

@@ -203,6 +203,28 @@ test_limit(void)
 	is_int((long long)res.n, 2, "filled");
 }
 
+/* chatd's CHANMODES=beI,k,l,imnst: e and I are lists like b. */
+static void
+test_exceptions(void)
+{
+	chat_mode_spec_init(&spec, "beI,k,l,imnst", "(ov)@+", 4);
+	is_int(chat_mode_type(&spec, 'e'), CHAT_MODE_LIST, "e is a list");
+	is_int(chat_mode_type(&spec, 'I'), CHAT_MODE_LIST, "I is a list");
+	is_int(chat_mode_type(&spec, 'i'), CHAT_MODE_FLAG, "i is still a flag");
+	is_int(parse("+eI-b", "a!*@* $a:acct $m:b!*@*"), CHAT_MODE_OK,
+	    "three list changes");
+	is_str(show(), "+e:a!*@* +I:$a:acct -b:$m:b!*@*",
+	    "each takes its mask, extbans as given");
+	parse("e", "");
+	is_int(out[0].list, 1, "a bare e lists");
+	parse("+I", "");
+	is_int(out[0].list, 1, "a bare +I lists");
+	is_int(parse("+beIb", "a b c d"), CHAT_MODE_OK, "four masks fit MODES");
+	is_int(parse("+beIbe", "a b c d e"), CHAT_MODE_TOOMANY,
+	    "a fifth is over MODES");
+	chat_mode_spec_init(&spec, "b,k,l,imnst", "(ov)@+", 4);
+}
+
 /* Keys and limits are passed on as given: judging them is the caller's. */
 static void
 test_keys_limits(void)
@@ -225,6 +247,7 @@ main(void)
 	test_signs();
 	test_errors();
 	test_list();
+	test_exceptions();
 	test_limit();
 	test_keys_limits();
 	return done_testing();
