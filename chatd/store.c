@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 
@@ -181,16 +182,31 @@ store_job_free(struct store_job *j)
 }
 
 /*
- * Whether the last write failed for want of room (store-max-size or the
- * disk): writers without a callback (history) tell their sender by it.
+ * When a write last failed for want of room (store-max-size or the disk),
+ * in monotonic ms, 0: never. Writers without a callback (history) tell
+ * their sender by it. It holds for STORE_FULL_MS whatever succeeds in
+ * between: a full SQLite database still takes a row now and then where a
+ * page has room, which says nothing about the next one.
  */
-static bool store_full_now;
+#define STORE_FULL_MS 10000
+static int64_t store_full_ms;
 
-/* Whether the store is full, as far as the last write knows. */
+/* Monotonic milliseconds (the store is linked without conn.c in tests). */
+static int64_t
+store_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether the store is full, as far as the recent writes know. */
 bool
 store_full(void)
 {
-	return store_full_now;
+	return store_full_ms != 0 &&
+	    store_now_ms() - store_full_ms < STORE_FULL_MS;
 }
 
 /* Whether a job writes (its result says whether there is room). */
@@ -210,9 +226,7 @@ store_job_done(struct worker_job *wj)
 	struct store_job *j = STORE_JOB(wj);
 
 	if (store_job_writes(j) && j->err == STORE_FULL)
-		store_full_now = true;
-	else if (store_job_writes(j) && j->err == STORE_OK)
-		store_full_now = false;
+		store_full_ms = store_now_ms();
 
 	switch (j->op) {
 	case STORE_OP_OFFLINE_FETCH:
