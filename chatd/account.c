@@ -295,7 +295,8 @@ account_password_allowed(struct client *c)
 		return true;
 	if (strcmp(mode, "never") == 0)
 		return false;
-	return strncmp(c->host, "127.", 4) == 0 || strcmp(c->host, "::1") == 0;
+	return strncmp(c->user.host, "127.", 4) == 0 ||
+	    strcmp(c->user.host, "::1") == 0;
 }
 
 /* The throttle entry for a key, created if asked. */
@@ -486,7 +487,7 @@ account_op_new(struct client *c, enum account_op_kind kind)
 
 	op->kind = kind;
 	conn_wait_begin(&op->wait, c);
-	op->addr = xstrdup(c->host);
+	op->addr = xstrdup(c->user.host);
 	return op;
 }
 
@@ -567,10 +568,10 @@ account_notify(struct client *c)
 
 	if (!(c->flags & CLIENT_REGISTERED))
 		return;
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	route_init(&rl, NULL, prefix, "ACCOUNT %s",
-	    c->account != NULL ? c->account : "*");
-	route_peers_cap(c, true, CAP_ACCOUNT_NOTIFY, &rl);
+	    c->user.account != NULL ? c->user.account : "*");
+	route_peers_cap(&c->user, true, CAP_ACCOUNT_NOTIFY, &rl);
 }
 
 static void account_offline_deliver(struct client *);
@@ -581,8 +582,8 @@ account_logged_in(struct client *c, struct account *a, bool sasl)
 {
 	char prefix[CHAT_LINE_MAX];
 
-	replace_str(&c->account, a->name);
-	client_prefix(c, prefix, sizeof prefix);
+	replace_str(&c->user.account, a->name);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	SEND_NUMERIC(c, RPL_LOGGEDIN, prefix, a->name, a->name);
 	if (sasl)
 		SEND_NUMERIC(c, RPL_SASLSUCCESS);
@@ -662,7 +663,7 @@ account_register_stored(int err, void *arg)
 	op->hash = NULL;
 	log_info("account %s registered from %s", a->name, op->addr);
 	if (c != NULL) {
-		if (c->account == NULL)
+		if (c->user.account == NULL)
 			account_logged_in(c, a, false);
 		send_raw(c, ":%s REGISTER SUCCESS %s :Account created",
 		    cfg->server_name, a->name);
@@ -700,7 +701,7 @@ account_register(
     struct client *c, const char *name, const char *email, const char *password)
 {
 	struct account_op *op;
-	struct client *other;
+	struct user *other;
 	const char *code, *why;
 	char fold[8];
 
@@ -710,11 +711,11 @@ account_register(
 			    "Choose a nick first, or name the account");
 			return;
 		}
-		name = c->nick;
+		name = c->user.nick;
 	}
-	if (c->account != NULL) {
+	if (c->user.account != NULL) {
 		send_fail(c, "REGISTER", "ALREADY_AUTHENTICATED", name,
-		    "You are already logged in as %s", c->account);
+		    "You are already logged in as %s", c->user.account);
 		return;
 	}
 	chat_casefold(fold, name, sizeof fold);
@@ -730,7 +731,7 @@ account_register(
 		    "Account already exists");
 		return;
 	}
-	if ((other = client_find(name)) != NULL && other != c) {
+	if ((other = user_find(name)) != NULL && other != &c->user) {
 		send_fail(c, "REGISTER", "BAD_ACCOUNT_NAME", name,
 		    "Someone else is using that nick right now");
 		return;
@@ -795,9 +796,9 @@ account_login_checked(void *arg)
 		log_info("failed login for %s from %s", op->name, op->addr);
 		account_login_fail(c, op->sasl, "INVALID_CREDENTIALS",
 		    "Wrong account name or password");
-	} else if (c->account != NULL)
+	} else if (c->user.account != NULL)
 		account_login_fail(c, op->sasl, "ALREADY_AUTHENTICATED",
-		    "You are already logged in as %s", c->account);
+		    "You are already logged in as %s", c->user.account);
 	else
 		account_logged_in(c, a, op->sasl);
 	account_op_free(op);
@@ -860,12 +861,12 @@ account_login(
 	struct account *a;
 	struct timeval tv = { 0, 0 };
 
-	if (c->account != NULL) {
+	if (c->user.account != NULL) {
 		if (sasl)
 			SEND_NUMERIC(c, ERR_SASLALREADY);
 		else
 			send_fail(c, "LOGIN", "ALREADY_AUTHENTICATED", NULL,
-			    "You are already logged in as %s", c->account);
+			    "You are already logged in as %s", c->user.account);
 		return;
 	}
 	if (!account_password_allowed(c)) {
@@ -875,10 +876,10 @@ account_login(
 	}
 	if (strlen(password) > ACCOUNT_PASS_MAX ||
 	    (a = account_find(name)) == NULL) {
-		if (throttle_wait(NULL, c->host) == 0) {
-			throttle_start(NULL, c->host);
+		if (throttle_wait(NULL, c->user.host) == 0) {
+			throttle_start(NULL, c->user.host);
 			log_info("failed login for unknown %s from %s", name,
-			    c->host);
+			    c->user.host);
 			account_login_fail(c, sasl, "INVALID_CREDENTIALS",
 			    "Wrong account name or password");
 			return;
@@ -890,13 +891,13 @@ account_login(
 	op->sasl = sasl;
 	op->name = xstrdup(a != NULL ? a->name : name);
 	op->password = xstrdup(password);
-	if ((tv.tv_sec = throttle_wait(a != NULL ? a->name : NULL, c->host)) ==
-	    0) {
+	if ((tv.tv_sec = throttle_wait(
+	         a != NULL ? a->name : NULL, c->user.host)) == 0) {
 		account_login_start(op);
 		return;
 	}
 	log_info("login for %s from %s held %llds by the throttle", op->name,
-	    c->host, (long long)tv.tv_sec);
+	    c->user.host, (long long)tv.tv_sec);
 	if (sasl)
 		send_notice(c,
 		    "Too many failed logins: your login is checked "
@@ -918,13 +919,20 @@ account_logged_out(struct client *c)
 {
 	char prefix[CHAT_LINE_MAX];
 
-	free(c->account);
-	c->account = NULL;
-	client_prefix(c, prefix, sizeof prefix);
+	free(c->user.account);
+	c->user.account = NULL;
+	user_prefix(&c->user, prefix, sizeof prefix);
 	SEND_NUMERIC(c, RPL_LOGGEDOUT, prefix);
 	account_notify(c);
 	if (c->flags & CLIENT_REGISTERED)
 		account_nick_changed(c);
+}
+
+/* route_sessions' fn: a session of a deleted account. */
+static void
+account_logged_out_cb(struct client *c, void *arg UNUSED)
+{
+	account_logged_out(c);
 }
 
 /* LOGOUT: forget the account; a reserved nick must be given up. */
@@ -933,12 +941,12 @@ account_logout(struct client *c)
 {
 	struct account *a;
 
-	if (c->account == NULL) {
+	if (c->user.account == NULL) {
 		send_fail(c, "LOGOUT", "NOT_LOGGED_IN", NULL,
 		    "You are not logged in");
 		return;
 	}
-	if ((a = account_find(c->account)) != NULL) {
+	if ((a = account_find(c->user.account)) != NULL) {
 		a->last_seen = time(NULL);
 		store_account_seen(a->name, a->last_seen);
 	}
@@ -996,7 +1004,8 @@ account_set_password(struct client *c, const char *old, const char *new)
 	struct account *a;
 	const char *code, *why;
 
-	if (c->account == NULL || (a = account_find(c->account)) == NULL) {
+	if (c->user.account == NULL ||
+	    (a = account_find(c->user.account)) == NULL) {
 		send_fail(c, "PASSWORD", "NOT_LOGGED_IN", NULL, "Log in first");
 		return;
 	}
@@ -1009,13 +1018,13 @@ account_set_password(struct client *c, const char *old, const char *new)
 		send_fail(c, "PASSWORD", code, NULL, "%s", why);
 		return;
 	}
-	if (throttle_wait(a->name, c->host) > 0 ||
+	if (throttle_wait(a->name, c->user.host) > 0 ||
 	    strlen(old) > ACCOUNT_PASS_MAX) {
 		send_fail(c, "PASSWORD", "RATE_LIMITED", NULL,
 		    "Too many failed attempts; try again later");
 		return;
 	}
-	throttle_start(a->name, c->host);
+	throttle_start(a->name, c->user.host);
 	op = account_op_new(c, OP_PASSWORD);
 	op->name = xstrdup(a->name);
 	op->hash = xstrdup(a->hash);
@@ -1028,7 +1037,7 @@ account_set_password(struct client *c, const char *old, const char *new)
 void
 account_welcome(struct client *c)
 {
-	if (c->account != NULL)
+	if (c->user.account != NULL)
 		account_offline_deliver(c);
 	account_nick_changed(c);
 }
@@ -1040,13 +1049,14 @@ account_nick_changed(struct client *c)
 	struct account_guest *g;
 	struct account *a;
 
-	if ((a = account_find(c->nick)) == NULL)
+	if ((a = account_find(c->user.nick)) == NULL)
 		return;
-	if (c->account != NULL && chat_casecmp(c->account, a->name) == 0)
+	if (c->user.account != NULL &&
+	    chat_casecmp(c->user.account, a->name) == 0)
 		return;
 	g = xcalloc(1, sizeof *g);
 	client_ref_set(&g->ref, c);
-	strlcpy(g->nick, c->nick, sizeof g->nick);
+	strlcpy(g->nick, c->user.nick, sizeof g->nick);
 	g->deadline = time(NULL) + cfg->nick_grace;
 	TAILQ_INSERT_TAIL(&guests, g, entry);
 	send_notice(c,
@@ -1060,33 +1070,25 @@ account_nick_changed(struct client *c)
 static void
 account_rename(struct client *c)
 {
-	struct rline rl;
-	char prefix[CHAT_LINE_MAX], old[CHAT_NICK_MAX + 1];
 	char nick[CHAT_NICK_MAX + 1];
 	uint32_t r;
 	int i;
 
 	for (i = 0; i < 100; i++) {
 		if (getrandom(&r, sizeof r, 0) != sizeof r)
-			r = (uint32_t)c->id * 7919u + (uint32_t)i;
+			r = (uint32_t)c->user.id * 7919u + (uint32_t)i;
 		snprintf(nick, sizeof nick, "Guest%05u", r % 100000);
-		if (client_find(nick) == NULL)
+		if (user_find(nick) == NULL)
 			break;
 	}
 	if (i == 100)
-		snprintf(
-		    nick, sizeof nick, "Guest%llu", (unsigned long long)c->id);
+		snprintf(nick, sizeof nick, "Guest%llu",
+		    (unsigned long long)c->user.id);
 	send_notice(c,
 	    "Your nick is being changed to %s: %s belongs to a "
 	    "registered account",
-	    nick, c->nick);
-	client_prefix(c, prefix, sizeof prefix);
-	strlcpy(old, c->nick, sizeof old);
-	route_init(&rl, NULL, prefix, "NICK :%s", nick);
-	route_peers(c, true, &rl);
-	client_set_nick(c, nick);
-	presence_offline(c, old);
-	presence_online(c);
+	    nick, c->user.nick);
+	client_change_nick(c, nick);
 }
 
 /* Once a second: rename those whose grace period ran out. */
@@ -1102,15 +1104,15 @@ account_tick(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		c = g->ref.client;
 		if (c != NULL && g->deadline > now)
 			continue;
-		same = c != NULL && chat_casecmp(c->nick, g->nick) == 0;
+		same = c != NULL && chat_casecmp(c->user.nick, g->nick) == 0;
 		TAILQ_REMOVE(&guests, g, entry);
 		client_ref_clear(&g->ref);
 		free(g);
 		if (!same || (c->flags & CLIENT_DEAD))
 			continue;
-		if (!account_exists(c->nick) ||
-		    (c->account != NULL &&
-		        chat_casecmp(c->account, c->nick) == 0))
+		if (!account_exists(c->user.nick) ||
+		    (c->user.account != NULL &&
+		        chat_casecmp(c->user.account, c->user.nick) == 0))
 			continue;
 		account_rename(c);
 	}
@@ -1122,7 +1124,8 @@ account_client_exit(struct client *c)
 {
 	struct account *a;
 
-	if (c->account == NULL || (a = account_find(c->account)) == NULL)
+	if (c->user.account == NULL ||
+	    (a = account_find(c->user.account)) == NULL)
 		return;
 	a->last_seen = time(NULL);
 	store_account_seen(a->name, a->last_seen);
@@ -1179,13 +1182,13 @@ account_offline_message(struct client *c, const char *target, const char *cmd,
 		return true;
 	}
 	a->offline++;
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	memset(&m, 0, sizeof m);
 	m.time_ms = time_ms;
 	m.target = a->name;
 	m.msgid = msgid;
 	m.source = prefix;
-	m.account = c->account;
+	m.account = c->user.account;
 	m.command = cmd;
 	m.text = text;
 	op = xcalloc(1, sizeof *op);
@@ -1209,7 +1212,7 @@ account_offline_fetched(
 
 	client_ref_clear(ref);
 	free(ref);
-	if (c == NULL || c->account == NULL || (c->flags & CLIENT_DEAD)) {
+	if (c == NULL || c->user.account == NULL || (c->flags & CLIENT_DEAD)) {
 		/* Kept for the next login: given back if the fetch took them.
 		 */
 		for (i = 0; err == STORE_OK && store_offline_taken() && i < n;
@@ -1227,14 +1230,14 @@ account_offline_fetched(
 	send_notice(c, "%zu message%s arrived while you were offline:", n,
 	    n == 1 ? "" : "s");
 	for (i = 0; i < n; i++) {
-		history_deliver(c, NULL, c->nick, &msgs[i], true);
+		history_deliver(c, NULL, c->user.nick, &msgs[i], true);
 		/* Delivered: now part of the conversation's history. */
-		history_record_stored(&msgs[i], c->account);
+		history_record_stored(&msgs[i], c->user.account);
 	}
-	if ((a = account_find(c->account)) != NULL)
+	if ((a = account_find(c->user.account)) != NULL)
 		a->offline -= n < a->offline ? (unsigned)n : a->offline;
 	/* Delivered (queued to the socket): now they can go. */
-	store_offline_delete(c->account, msgs[n - 1].id, NULL, NULL);
+	store_offline_delete(c->user.account, msgs[n - 1].id, NULL, NULL);
 	if (n == ACCOUNT_OFFLINE_BATCH)
 		account_offline_deliver(c);
 }
@@ -1246,8 +1249,8 @@ account_offline_deliver(struct client *c)
 	struct client_ref *ref = xcalloc(1, sizeof *ref);
 
 	client_ref_set(ref, c);
-	store_offline_fetch(
-	    c->account, ACCOUNT_OFFLINE_BATCH, account_offline_fetched, ref);
+	store_offline_fetch(c->user.account, ACCOUNT_OFFLINE_BATCH,
+	    account_offline_fetched, ref);
 }
 
 /* WHOIS of a registered account nobody is using. */
@@ -1283,7 +1286,7 @@ static void
 account_unregister_stored(int err, void *arg)
 {
 	struct account_op *op = arg;
-	struct client *c = conn_wait_reply(&op->wait), *other;
+	struct client *c = conn_wait_reply(&op->wait);
 	struct account *a = account_find_any(op->name);
 
 	if (a == NULL || !a->deleting) {
@@ -1312,12 +1315,7 @@ account_unregister_stored(int err, void *arg)
 	throttle_ok(op->name, op->addr);
 	throttle_del(throttle_get("a", op->name, false));
 	chanreg_prune();
-	TAILQ_FOREACH(other, &all_clients, entry) {
-		if (other->account != NULL &&
-		    chat_casecmp(other->account, op->name) == 0 &&
-		    !(other->flags & CLIENT_DEAD))
-			account_logged_out(other);
-	}
+	route_sessions(op->name, account_logged_out_cb, NULL);
 	if (c != NULL)
 		send_raw(c, ":%s UNREGISTER SUCCESS %s :Account deleted",
 		    cfg->server_name, op->name);
@@ -1356,7 +1354,8 @@ account_unregister(struct client *c, const char *password)
 	struct account_op *op;
 	struct account *a;
 
-	if (c->account == NULL || (a = account_find(c->account)) == NULL) {
+	if (c->user.account == NULL ||
+	    (a = account_find(c->user.account)) == NULL) {
 		send_fail(
 		    c, "UNREGISTER", "NOT_LOGGED_IN", NULL, "Log in first");
 		return;
@@ -1366,13 +1365,13 @@ account_unregister(struct client *c, const char *password)
 		    "Passwords are only accepted over TLS here");
 		return;
 	}
-	if (throttle_wait(a->name, c->host) > 0 ||
+	if (throttle_wait(a->name, c->user.host) > 0 ||
 	    strlen(password) > ACCOUNT_PASS_MAX) {
 		send_fail(c, "UNREGISTER", "RATE_LIMITED", NULL,
 		    "Too many failed attempts; try again later");
 		return;
 	}
-	throttle_start(a->name, c->host);
+	throttle_start(a->name, c->user.host);
 	op = account_op_new(c, OP_UNREGISTER);
 	op->name = xstrdup(a->name);
 	op->hash = xstrdup(a->hash);

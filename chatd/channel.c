@@ -77,39 +77,39 @@ channel_destroy(struct channel *ch)
 	free(ch);
 }
 
-/* The membership of c in ch, or NULL. Walks the shorter list. */
+/* The membership of u in ch, or NULL. Walks the shorter list. */
 struct member *
-channel_member(struct channel *ch, struct client *c)
+channel_member(struct channel *ch, struct user *u)
 {
 	struct member *m;
 
-	if (c->nchannels < ch->nmembers) {
-		TAILQ_FOREACH(m, &c->channels, uentry) {
+	if (u->nchannels < ch->nmembers) {
+		TAILQ_FOREACH(m, &u->channels, uentry) {
 			if (m->channel == ch)
 				return m;
 		}
 		return NULL;
 	}
 	TAILQ_FOREACH(m, &ch->members, centry) {
-		if (m->client == c)
+		if (m->user == u)
 			return m;
 	}
 	return NULL;
 }
 
-/* Add c to ch. */
+/* Add u to ch. */
 struct member *
-channel_join(struct channel *ch, struct client *c, int modes)
+channel_join(struct channel *ch, struct user *u, int modes)
 {
 	struct member *m = xcalloc(1, sizeof *m);
 
-	m->client = c;
+	m->user = u;
 	m->channel = ch;
 	m->modes = modes;
 	TAILQ_INSERT_TAIL(&ch->members, m, centry);
-	TAILQ_INSERT_TAIL(&c->channels, m, uentry);
+	TAILQ_INSERT_TAIL(&u->channels, m, uentry);
 	ch->nmembers++;
-	c->nchannels++;
+	u->nchannels++;
 	return m;
 }
 
@@ -118,38 +118,38 @@ void
 channel_leave(struct member *m)
 {
 	struct channel *ch = m->channel;
-	struct client *c = m->client;
+	struct user *u = m->user;
 
 	TAILQ_REMOVE(&ch->members, m, centry);
-	TAILQ_REMOVE(&c->channels, m, uentry);
+	TAILQ_REMOVE(&u->channels, m, uentry);
 	ch->nmembers--;
-	c->nchannels--;
+	u->nchannels--;
 	free(m);
 	if (ch->nmembers == 0 && ch->owner == NULL)
 		channel_destroy(ch);
 }
 
 /*
- * Whether one list entry matches c: a nick!user@host mask, or an extban
+ * Whether one list entry matches u: a nick!user@host mask, or an extban
  * (EXTBAN=$,am): "$a" any logged-in user, "$a:account" that account.
  * A mute "$m:mask" matches nobody here; channel_muted looks inside it.
  */
 static bool
-channel_mask_matches(const char *mask, struct client *c, const char *prefix)
+channel_mask_matches(const char *mask, struct user *u, const char *prefix)
 {
 	if (strcmp(mask, "$a") == 0)
-		return c->account != NULL;
+		return u->account != NULL;
 	if (strncmp(mask, "$a:", 3) == 0)
-		return c->account != NULL &&
-		    chat_casecmp(mask + 3, c->account) == 0;
+		return u->account != NULL &&
+		    chat_casecmp(mask + 3, u->account) == 0;
 	if (*mask == '$')
 		return false;
 	return chat_mask_match(mask, prefix);
 }
 
-/* Whether c matches an entry of l (mutes skipped, or only mutes). */
+/* Whether u matches an entry of l (mutes skipped, or only mutes). */
 static bool
-channel_list_matches(struct masks *l, struct client *c, bool mutes)
+channel_list_matches(struct masks *l, struct user *u, bool mutes)
 {
 	struct mask *m;
 	char prefix[CHAT_LINE_MAX];
@@ -157,48 +157,48 @@ channel_list_matches(struct masks *l, struct client *c, bool mutes)
 
 	if (TAILQ_EMPTY(l))
 		return false;
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(u, prefix, sizeof prefix);
 	TAILQ_FOREACH(m, l, entry) {
 		mute = strncmp(m->mask, "$m:", 3) == 0;
 		if (mute != mutes)
 			continue;
-		if (channel_mask_matches(m->mask + (mute ? 3 : 0), c, prefix))
+		if (channel_mask_matches(m->mask + (mute ? 3 : 0), u, prefix))
 			return true;
 	}
 	return false;
 }
 
-/* Whether c matches a ban of ch (not a mute) and no exception (+e). */
+/* Whether u matches a ban of ch (not a mute) and no exception (+e). */
 bool
-channel_banned(struct channel *ch, struct client *c)
+channel_banned(struct channel *ch, struct user *u)
 {
-	return channel_list_matches(&ch->bans, c, false) &&
-	    !channel_list_matches(&ch->excepts, c, false);
+	return channel_list_matches(&ch->bans, u, false) &&
+	    !channel_list_matches(&ch->excepts, u, false);
 }
 
-/* Whether c matches a mute ban ($m:mask) of ch and no exception. */
+/* Whether u matches a mute ban ($m:mask) of ch and no exception. */
 bool
-channel_muted(struct channel *ch, struct client *c)
+channel_muted(struct channel *ch, struct user *u)
 {
-	return channel_list_matches(&ch->bans, c, true) &&
-	    !channel_list_matches(&ch->excepts, c, false);
+	return channel_list_matches(&ch->bans, u, true) &&
+	    !channel_list_matches(&ch->excepts, u, false);
 }
 
-/* Whether c matches an invite exception (+I), which passes +i. */
+/* Whether u matches an invite exception (+I), which passes +i. */
 bool
-channel_invexed(struct channel *ch, struct client *c)
+channel_invexed(struct channel *ch, struct user *u)
 {
-	return channel_list_matches(&ch->invexes, c, false);
+	return channel_list_matches(&ch->invexes, u, false);
 }
 
-/* Whether c holds an invitation to ch. */
+/* Whether u holds an invitation to ch. */
 bool
-channel_invited(struct channel *ch, struct client *c)
+channel_invited(struct channel *ch, struct user *u)
 {
 	struct mask *i;
 
 	TAILQ_FOREACH(i, &ch->invites, entry) {
-		if (chat_casecmp(i->mask, c->nick) == 0)
+		if (chat_casecmp(i->mask, u->nick) == 0)
 			return true;
 	}
 	return false;

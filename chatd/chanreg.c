@@ -247,10 +247,10 @@ chanreg_listed(const char *list, const char *account)
 bool
 chanreg_admin(struct channel *ch, struct client *c)
 {
-	if (ch->owner == NULL || c->account == NULL)
+	if (ch->owner == NULL || c->user.account == NULL)
 		return false;
-	return chat_casecmp(ch->owner, c->account) == 0 ||
-	    chanreg_listed(ch->admins, c->account);
+	return chat_casecmp(ch->owner, c->user.account) == 0 ||
+	    chanreg_listed(ch->admins, c->user.account);
 }
 
 /* The member modes c gets when joining an existing channel. */
@@ -281,9 +281,9 @@ chanreg_send_list(struct client *c, struct channel *ch)
 void
 chanreg_created(struct channel *ch, struct client *c)
 {
-	if (c->account == NULL)
+	if (c->user.account == NULL)
 		return;
-	ch->owner = xstrdup(c->account);
+	ch->owner = xstrdup(c->user.account);
 	ch->admins = xstrdup("");
 	chanreg_save(ch);
 	if (c->caps & CAP_CHANADMIN)
@@ -292,7 +292,7 @@ chanreg_created(struct channel *ch, struct client *c)
 		send_notice(c,
 		    "%s is registered to your account %s: its settings "
 		    "are kept across restarts",
-		    ch->name, c->account);
+		    ch->name, c->user.account);
 }
 
 /*
@@ -439,7 +439,8 @@ cmd_chanadmin(struct client *c, struct chat_msg *m)
 		return CMD_OK;
 	}
 	arg = m->argv[1];
-	if (c->account == NULL || chat_casecmp(c->account, ch->owner) != 0) {
+	if (c->user.account == NULL ||
+	    chat_casecmp(c->user.account, ch->owner) != 0) {
 		send_fail(c, "CHANADMIN", "NOT_OWNER", ch->name,
 		    "Only the owner (%s) can change the admins", ch->owner);
 		return CMD_OK;

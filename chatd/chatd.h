@@ -31,6 +31,7 @@ struct event_base;
 struct evbuffer;
 struct channel;
 struct client;
+struct user;
 struct conn_ip;
 struct store_msg;
 
@@ -89,15 +90,15 @@ struct config {
 	unsigned password_min_length; /* REGISTER and PASSWORD */
 };
 
-/* A channel member. */
+/* A channel member: a user, wherever that user is connected. */
 struct member {
-	struct client *client;
+	struct user *user;
 	struct channel *channel;
 	int modes;
 #define MEMBER_OP 0x1
 #define MEMBER_VOICE 0x2
 	TAILQ_ENTRY(member) centry; /* in channel->members */
-	TAILQ_ENTRY(member) uentry; /* in client->channels */
+	TAILQ_ENTRY(member) uentry; /* in user->channels */
 };
 TAILQ_HEAD(members, member);
 
@@ -149,11 +150,9 @@ RB_HEAD(channels, channel);
 #define CLIENT_NICK 0x1 /* NICK received */
 #define CLIENT_USER 0x2 /* USER received */
 #define CLIENT_REGISTERED 0x4
-#define CLIENT_DEAD 0x8    /* on the dead list, reaped soon */
-#define CLIENT_PINGED 0x10 /* idle PING sent, waiting for PONG */
-#define CLIENT_CAPNEG 0x20 /* CAP negotiation holds registration */
-#define CLIENT_OPER 0x40
-#define CLIENT_INVISIBLE 0x80
+#define CLIENT_DEAD 0x8       /* on the dead list, reaped soon */
+#define CLIENT_PINGED 0x10    /* idle PING sent, waiting for PONG */
+#define CLIENT_CAPNEG 0x20    /* CAP negotiation holds registration */
 #define CLIENT_TRUSTED 0x100  /* no flood control */
 #define CLIENT_PENDING 0x200  /* on the pending list (lines to run) */
 #define CLIENT_CLOSING 0x400  /* draining output before close */
@@ -163,9 +162,7 @@ RB_HEAD(channels, channel);
 #define CLIENT_EOF 0x10000    /* the peer closed; lines left to run */
 
 /* The server password (PASS), when the server has one. */
-#define CLIENT_PASSOK 0x40000  /* it was right */
-#define CLIENT_WALLOPS 0x80000 /* user mode +w: receives WALLOPS */
-#define CLIENT_BOT 0x100000    /* user mode +B: a bot (IRCv3 bot-mode) */
+#define CLIENT_PASSOK 0x40000 /* it was right */
 
 /* History durability (history.c, conn.c). */
 #define CLIENT_STOREWAIT 0x200000 /* input waits for the store (history) */
@@ -220,29 +217,56 @@ struct conn_wait {
 	bool replying; /* the label is back on the client */
 };
 
-struct client {
+/*
+ * Who someone is, wherever they are connected: what WHOIS shows, what a
+ * channel lists, what a nick names. A user of this node is embedded in
+ * its connection (struct client) and conn points back at it; a user that
+ * lives on another node has no connection here (conn is NULL) and is
+ * reached through route.c's network hooks.
+ */
+struct user {
 	uint64_t id;
-	int flags;
-	uint32_t caps;
-	struct bufferevent *bev;
+	int modes;
+#define USER_OPER 0x1      /* +o: a server operator */
+#define USER_INVISIBLE 0x2 /* +i */
+#define USER_WALLOPS 0x4   /* +w: receives WALLOPS */
+#define USER_BOT 0x8       /* +B: a bot (IRCv3 bot-mode) */
+#define USER_SECURE 0x10   /* connected through TLS (WHOIS 671) */
 	char nick[CHAT_NICK_MAX + 1];
 	char fold[CHAT_NICK_MAX + 1];
-	char user[CHAT_USER_MAX + 1];
+	char username[CHAT_USER_MAX + 1];
 	char *realname;
 	char *host; /* shown host: the address */
 	char *away;
 	char *account;
-	char *quit_reason;
-	char *label; /* labeled-response: current command's label */
 	time_t signon;
 	time_t last_active; /* last PRIVMSG/NOTICE, for WHOIS idle */
-	int64_t last_read;  /* monotonic ms of the last input */
-	int64_t flood_t;    /* virtual time of the flood budget, ms */
 	unsigned nchannels;
-	unsigned holds; /* commands waiting: no later line runs meanwhile */
-	unsigned cap_version;
-	uint64_t serial; /* last broadcast serial seen */
+	uint64_t serial; /* last broadcast serial seen (route.c) */
 	struct members channels;
+	const char *node;    /* the node it lives on; NULL: this one */
+	struct client *conn; /* its connection here, or NULL */
+	bool named;          /* in the nick tree */
+	RB_ENTRY(user) nick_entry;
+};
+RB_HEAD(nicks, user);
+
+/*
+ * A connection to this node: the socket and everything that belongs to
+ * it (buffers, flood budget, capabilities, labels, SASL), with the user
+ * it carries embedded.
+ */
+struct client {
+	struct user user;
+	int flags;
+	uint32_t caps;
+	struct bufferevent *bev;
+	char *quit_reason;
+	char *label;       /* labeled-response: current command's label */
+	int64_t last_read; /* monotonic ms of the last input */
+	int64_t flood_t;   /* virtual time of the flood budget, ms */
+	unsigned holds;    /* commands waiting: no later line runs meanwhile */
+	unsigned cap_version;
 	struct presence_watch *watch; /* MONITOR list, see presence.c */
 	struct conn_ip *ip;           /* connections from the same address */
 	size_t skipped;           /* bytes of the overlong line being skipped */
@@ -253,14 +277,12 @@ struct client {
 	struct client_refs refs;  /* weak pointers to this client */
 	char *sasl_mech;          /* SASL: mechanism chosen, or NULL */
 	char *sasl_buf;           /* SASL: base64 received so far */
-	RB_ENTRY(client) nick_entry;
 	TAILQ_ENTRY(client) entry;       /* all clients */
 	TAILQ_ENTRY(client) dead_entry;  /* dead list */
 	TAILQ_ENTRY(client) pend_entry;  /* pending list */
 	TAILQ_ENTRY(client) flush_entry; /* flush list, see conn.c */
 };
 TAILQ_HEAD(clients, client);
-RB_HEAD(nicks, client);
 
 /* Outcome of a command handler. */
 enum cmd_result { CMD_OK, CMD_CLOSED };
@@ -362,17 +384,27 @@ uint64_t conn_barrier(struct client *);
 void conn_barrier_open(struct client *);
 void conn_barrier_close(struct client *, const uint64_t *next);
 
-/* client.c */
+/* user.c: users, wherever connected, and the nick tree. */
+struct user *user_find(const char *nick);
+void user_set_nick(struct user *, const char *nick);
+void user_clear_nick(struct user *);
+const char *user_name(const struct user *);
+void user_prefix(const struct user *, char *buf, size_t len);
+bool user_registered(const struct user *);
+struct user *user_new_remote(const char *node, const char *nick,
+    const char *username, const char *host, const char *realname);
+void user_free_remote(struct user *);
+RB_PROTOTYPE(nicks, user, nick_entry, user_nick_cmp);
+
+/* client.c: connections of this node, registration and timeouts. */
 struct client *client_new(struct bufferevent *, const char *addr);
 void client_free(struct client *);
-struct client *client_find(const char *nick);
 void client_set_nick(struct client *, const char *nick);
+void client_change_nick(struct client *, const char *nick);
 void client_try_register(struct client *);
 void client_exit(struct client *, const char *reason);
 const char *client_name(struct client *);
-void client_prefix(struct client *, char *buf, size_t len);
 void client_timer_check(struct client *, int64_t now);
-RB_PROTOTYPE(nicks, client, nick_entry, client_nick_cmp);
 void client_ref_set(struct client_ref *, struct client *);
 void client_ref_clear(struct client_ref *);
 
@@ -380,13 +412,13 @@ void client_ref_clear(struct client_ref *);
 struct channel *channel_find(const char *name);
 struct channel *channel_create(const char *name);
 void channel_destroy(struct channel *);
-struct member *channel_member(struct channel *, struct client *);
-struct member *channel_join(struct channel *, struct client *, int modes);
+struct member *channel_member(struct channel *, struct user *);
+struct member *channel_join(struct channel *, struct user *, int modes);
 void channel_leave(struct member *);
-bool channel_banned(struct channel *, struct client *);
-bool channel_muted(struct channel *, struct client *);
-bool channel_invexed(struct channel *, struct client *);
-bool channel_invited(struct channel *, struct client *);
+bool channel_banned(struct channel *, struct user *);
+bool channel_muted(struct channel *, struct user *);
+bool channel_invexed(struct channel *, struct user *);
+bool channel_invited(struct channel *, struct user *);
 void channel_invite_add(struct channel *, const char *nick);
 void channel_invite_del(struct channel *, const char *nick);
 void channel_mode_string(
@@ -395,24 +427,60 @@ const char *channel_prefix(struct member *, bool multi);
 void channel_free_all(void);
 RB_PROTOTYPE(channels, channel, entry, channel_cmp);
 
-/* route.c: every delivery goes through here. */
+/*
+ * route.c: every delivery goes through here. A selection of a channel's
+ * members: not except or except2, only members with one of modes (0:
+ * all), and the lines with[] for members having every bit of cap (all
+ * members when cap is 0), without[] for the others (NULL: nothing).
+ */
+struct route_sel {
+	const struct user *except;
+	const struct user *except2;
+	int modes;
+	uint32_t cap;
+	const struct rline *with;
+	size_t nwith;
+	const struct rline *without;
+	size_t nwithout;
+};
+/*
+ * Hooks that reach users on other nodes, set by a network of nodes; each
+ * is called once per delivery, never once per remote user.
+ */
+struct route_net {
+	void (*user)(struct user *, const struct rline *);
+	void (*user_sel)(struct user *, const struct route_sel *);
+	void (*account)(const char *account, const struct rline *);
+	void (*channel)(struct channel *, const struct route_sel *);
+	void (*peers)(struct user *, uint32_t cap, const struct rline *);
+	void (*all)(int umodes, const struct rline *);
+	void (*kill)(struct user *, const struct rline *, const char *why);
+};
 void route_init(struct rline *, const char *tags, const char *source,
     const char *fmt, ...) PRINTFLIKE(4, 5);
 void route_vinit(struct rline *, const char *tags, const char *source,
     const char *fmt, va_list) PRINTFLIKE(4, 0);
+void route_set_net(const struct route_net *);
 void route_client(struct client *, const struct rline *);
 void route_bytes(struct client *, const char *buf, size_t len);
+void route_user(struct user *, const struct rline *);
+void route_user_cap(struct user *, uint32_t cap, const struct rline *);
+void route_user_sel(struct user *, const struct route_sel *);
 bool route_nick(const char *nick, const struct rline *);
 size_t route_account(const char *account, const struct rline *);
-void route_channel(
-    struct channel *, struct client *except, const struct rline *);
+void route_sessions(
+    const char *account, void (*)(struct client *, void *), void *);
+void route_channel_sel(struct channel *, const struct route_sel *);
+void route_channel(struct channel *, struct user *except, const struct rline *);
 void route_channel_ops(
-    struct channel *, struct client *except, const struct rline *);
-void route_peers(struct client *, bool self, const struct rline *);
-void route_all(const struct rline *);
-void route_time_tag(char *buf, size_t len);
+    struct channel *, struct user *except, const struct rline *);
+void route_peers(struct user *, bool self, const struct rline *);
 void route_peers_cap(
-    struct client *, bool self, uint32_t cap, const struct rline *);
+    struct user *, bool self, uint32_t cap, const struct rline *);
+void route_all(const struct rline *);
+void route_all_with(int umodes, const struct rline *);
+void route_kill(struct user *, const struct rline *, const char *why);
+void route_time_tag(char *buf, size_t len);
 
 /* send.c: replies to the client that asked. */
 void send_raw(struct client *, const char *fmt, ...) PRINTFLIKE(2, 3);
@@ -479,7 +547,7 @@ void channel_send_names(struct client *, struct channel *);
 void channel_part_all(struct client *, const char *reason);
 
 /* whowas.c */
-void whowas_add(struct client *);
+void whowas_add(struct user *);
 void whowas_free_all(void);
 enum cmd_result cmd_whowas(struct client *, struct chat_msg *);
 

@@ -1,4 +1,4 @@
-/* Clients: identity, the nick tree, registration and timeouts. */
+/* Clients: the connections of this node, registration and timeouts. */
 
 #include "config.h"
 
@@ -13,26 +13,19 @@
 
 static uint64_t client_next_id = 1;
 
-/* Compare clients by folded nick. */
-static int
-client_nick_cmp(struct client *a, struct client *b)
-{
-	return strcmp(a->fold, b->fold);
-}
-RB_GENERATE(nicks, client, nick_entry, client_nick_cmp);
-
 /* Allocate a client for a new connection. */
 struct client *
 client_new(struct bufferevent *bev, const char *addr)
 {
 	struct client *c = xcalloc(1, sizeof *c);
 
-	c->id = client_next_id++;
+	c->user.id = client_next_id++;
+	c->user.conn = c;
 	c->bev = bev;
-	c->host = xstrdup(addr);
-	c->signon = time(NULL);
-	c->last_active = c->signon;
-	TAILQ_INIT(&c->channels);
+	c->user.host = xstrdup(addr);
+	c->user.signon = time(NULL);
+	c->user.last_active = c->user.signon;
+	TAILQ_INIT(&c->user.channels);
 	LIST_INIT(&c->refs);
 	nclients++;
 	nunregistered++;
@@ -49,10 +42,10 @@ client_free(struct client *c)
 		client_ref_clear(r);
 	free(c->sasl_mech);
 	free(c->sasl_buf);
-	free(c->realname);
-	free(c->host);
-	free(c->away);
-	free(c->account);
+	free(c->user.realname);
+	free(c->user.host);
+	free(c->user.away);
+	free(c->user.account);
 	free(c->quit_reason);
 	free(c->label);
 	if (c->capture != NULL)
@@ -62,29 +55,38 @@ client_free(struct client *c)
 	free(c);
 }
 
-/* Find a client by nick (any case). */
-struct client *
-client_find(const char *nick)
-{
-	struct client find;
-
-	chat_casefold(find.fold, nick, sizeof find.fold);
-	return RB_FIND(nicks, &nick_tree, &find);
-}
-
 /* Give a client a nick (the caller checked it is free and valid). */
 void
 client_set_nick(struct client *c, const char *nick)
 {
-	if (c->flags & CLIENT_NICK)
-		RB_REMOVE(nicks, &nick_tree, c);
-	whowas_add(c);
-	strlcpy(c->nick, nick, sizeof c->nick);
-	chat_casefold(c->fold, nick, sizeof c->fold);
-	RB_INSERT(nicks, &nick_tree, c);
+	whowas_add(&c->user);
+	user_set_nick(&c->user, nick);
 	c->flags |= CLIENT_NICK;
 	if (c->flags & CLIENT_REGISTERED)
 		account_nick_changed(c);
+}
+
+/*
+ * A registered client changes nick: its peers and itself see NICK, then
+ * MONITOR and the games follow the new nick (the one sequence for NICK
+ * and for a rename forced by a registered account's nick-grace).
+ */
+void
+client_change_nick(struct client *c, const char *nick)
+{
+	struct rline rl;
+	char prefix[CHAT_LINE_MAX], old[CHAT_NICK_MAX + 1];
+
+	user_prefix(&c->user, prefix, sizeof prefix);
+	strlcpy(old, c->user.nick, sizeof old);
+	route_init(&rl, NULL, prefix, "NICK :%s", nick);
+	route_peers(&c->user, true, &rl);
+	client_set_nick(c, nick);
+	if (chat_casecmp(old, nick) != 0) {
+		presence_offline(c, old);
+		presence_online(c);
+	}
+	ttt_client_online(c);
 }
 
 /* Point a weak reference at a client (or at nothing). */
@@ -110,15 +112,7 @@ client_ref_clear(struct client_ref *r)
 const char *
 client_name(struct client *c)
 {
-	return (c->flags & CLIENT_NICK) ? c->nick : "*";
-}
-
-/* nick!user@host into buf. */
-void
-client_prefix(struct client *c, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s!%s@%s", client_name(c),
-	    c->user[0] != '\0' ? c->user : "*", c->host);
+	return user_name(&c->user);
 }
 
 /* Complete registration once NICK and USER are in and CAP is done. */
@@ -136,7 +130,7 @@ client_try_register(struct client *c)
 	nunregistered--;
 	if (nclients - nunregistered > peak_users)
 		peak_users = nclients - nunregistered;
-	log_debug("client %s registered from %s", c->nick, c->host);
+	log_debug("client %s registered from %s", c->user.nick, c->user.host);
 	cmd_welcome(c);
 	presence_online(c);
 	ttt_client_online(c);
@@ -153,27 +147,27 @@ client_exit(struct client *c, const char *reason)
 
 	account_client_exit(c);
 	if (c->flags & CLIENT_REGISTERED) {
-		client_prefix(c, prefix, sizeof prefix);
+		user_prefix(&c->user, prefix, sizeof prefix);
 		route_init(&rl, NULL, prefix, "QUIT :%s",
 		    reason != NULL ? reason : "Client quit");
-		route_peers(c, false, &rl);
+		route_peers(&c->user, false, &rl);
 		ttt_client_exit(c);
 		channel_part_all(c, NULL);
-		presence_offline(c, c->nick);
-		whowas_add(c);
+		presence_offline(c, c->user.nick);
+		whowas_add(&c->user);
 	} else
 		nunregistered--;
-	if (c->flags & CLIENT_OPER)
+	if (c->user.modes & USER_OPER)
 		nopers--;
-	if (c->flags & CLIENT_INVISIBLE)
+	if (c->user.modes & USER_INVISIBLE)
 		ninvisible--;
 	presence_watch_clear(c);
 	file_client_exit(c);
-	if (c->flags & CLIENT_NICK)
-		RB_REMOVE(nicks, &nick_tree, c);
-	c->flags &= ~(CLIENT_NICK | CLIENT_REGISTERED | CLIENT_INVISIBLE);
+	user_clear_nick(&c->user);
+	c->flags &= ~(CLIENT_NICK | CLIENT_REGISTERED);
+	c->user.modes &= ~USER_INVISIBLE;
 	nclients--;
-	log_debug("client %s from %s gone: %s", c->nick, c->host,
+	log_debug("client %s from %s gone: %s", c->user.nick, c->user.host,
 	    reason != NULL ? reason : "");
 }
 
@@ -188,7 +182,7 @@ client_timer_check(struct client *c, int64_t now)
 		return;
 	if (!(c->flags & CLIENT_REGISTERED)) {
 		if (idle > (int64_t)cfg->reg_timeout * 1000 ||
-		    time(NULL) - c->signon > (time_t)cfg->reg_timeout)
+		    time(NULL) - c->user.signon > (time_t)cfg->reg_timeout)
 			conn_kill(c, "Registration timed out");
 		return;
 	}

@@ -149,7 +149,7 @@ cmd_authenticate(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, ERR_SASLFAIL);
 		return CMD_OK;
 	}
-	if (c->account != NULL) {
+	if (c->user.account != NULL) {
 		SEND_NUMERIC(c, ERR_SASLALREADY);
 		return CMD_OK;
 	}

@@ -16,7 +16,7 @@
 static struct member *
 channel_need_op(struct client *c, struct channel *ch)
 {
-	struct member *mb = channel_member(ch, c);
+	struct member *mb = channel_member(ch, &c->user);
 
 	if (mb == NULL) {
 		SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
@@ -49,7 +49,7 @@ channel_send_names(struct client *c, struct channel *ch)
 	const char *kind = (ch->modes & CHAN_SECRET) ? "@" : "=";
 	bool multi = (c->caps & CAP_MULTI_PREFIX) != 0;
 	bool uhnames = (c->caps & CAP_USERHOST_IN_NAMES) != 0;
-	bool member = channel_member(ch, c) != NULL;
+	bool member = channel_member(ch, &c->user) != NULL;
 
 	if ((ch->modes & CHAN_SECRET) && !member) {
 		SEND_NUMERIC(c, RPL_ENDOFNAMES, ch->name);
@@ -57,15 +57,15 @@ channel_send_names(struct client *c, struct channel *ch)
 	}
 	list[0] = '\0';
 	TAILQ_FOREACH(m, &ch->members, centry) {
-		if ((m->client->flags & CLIENT_INVISIBLE) && !member)
+		if ((m->user->modes & USER_INVISIBLE) && !member)
 			continue;
 		if (uhnames)
 			snprintf(item, sizeof item, "%s%s!%s@%s",
-			    channel_prefix(m, multi), m->client->nick,
-			    m->client->user, m->client->host);
+			    channel_prefix(m, multi), m->user->nick,
+			    m->user->username, m->user->host);
 		else
 			snprintf(item, sizeof item, "%s%s",
-			    channel_prefix(m, multi), m->client->nick);
+			    channel_prefix(m, multi), m->user->nick);
 		if (strlen(list) + strlen(item) + 1 > 400) {
 			SEND_NUMERIC(c, RPL_NAMREPLY, kind, ch->name, list);
 			list[0] = '\0';
@@ -98,26 +98,29 @@ static void
 channel_announce_join(struct client *c, struct channel *ch)
 {
 	struct rline plain, ext;
-	struct member *m;
+	struct route_sel sel = { 0 };
 	char prefix[CHAT_LINE_MAX], tags[64];
 
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	route_time_tag(tags, sizeof tags);
 	route_init(&plain, tags, prefix, "JOIN %s", ch->name);
 	route_init(&ext, tags, prefix, "JOIN %s %s :%s", ch->name,
-	    c->account != NULL ? c->account : "*", c->realname);
-	TAILQ_FOREACH(m, &ch->members, centry) {
-		route_client(m->client,
-		    (m->client->caps & CAP_EXTENDED_JOIN) ? &ext : &plain);
-	}
+	    c->user.account != NULL ? c->user.account : "*", c->user.realname);
+	sel.cap = CAP_EXTENDED_JOIN;
+	sel.with = &ext;
+	sel.nwith = 1;
+	sel.without = &plain;
+	sel.nwithout = 1;
+	route_channel_sel(ch, &sel);
 	/* away-notify: an away user's JOIN is followed by its AWAY. */
-	if (c->away == NULL)
+	if (c->user.away == NULL)
 		return;
-	route_init(&plain, NULL, prefix, "AWAY :%s", c->away);
-	TAILQ_FOREACH(m, &ch->members, centry) {
-		if (m->client != c && (m->client->caps & CAP_AWAY_NOTIFY))
-			route_client(m->client, &plain);
-	}
+	route_init(&plain, NULL, prefix, "AWAY :%s", c->user.away);
+	sel.except = &c->user;
+	sel.cap = CAP_AWAY_NOTIFY;
+	sel.with = &plain;
+	sel.without = NULL;
+	route_channel_sel(ch, &sel);
 }
 
 /* Join one channel, creating it if needed. */
@@ -131,25 +134,25 @@ channel_join_one(struct client *c, const char *name, const char *key)
 		SEND_NUMERIC(c, ERR_BADCHANMASK, name);
 		return;
 	}
-	if (c->nchannels >= cfg->max_channels) {
+	if (c->user.nchannels >= cfg->max_channels) {
 		SEND_NUMERIC(c, ERR_TOOMANYCHANNELS, name);
 		return;
 	}
 	if ((ch = channel_find(name)) == NULL) {
 		ch = channel_create(name);
-		channel_join(ch, c, MEMBER_OP);
+		channel_join(ch, &c->user, MEMBER_OP);
 		created = true;
 	} else {
-		if (channel_member(ch, c) != NULL)
+		if (channel_member(ch, &c->user) != NULL)
 			return;
-		invited = channel_invited(ch, c) || chanreg_admin(ch, c);
+		invited = channel_invited(ch, &c->user) || chanreg_admin(ch, c);
 		if (!invited) {
-			if (channel_banned(ch, c)) {
+			if (channel_banned(ch, &c->user)) {
 				SEND_NUMERIC(c, ERR_BANNEDFROMCHAN, ch->name);
 				return;
 			}
 			if ((ch->modes & CHAN_INVITE) &&
-			    !channel_invexed(ch, c)) {
+			    !channel_invexed(ch, &c->user)) {
 				SEND_NUMERIC(c, ERR_INVITEONLYCHAN, ch->name);
 				return;
 			}
@@ -164,8 +167,8 @@ channel_join_one(struct client *c, const char *name, const char *key)
 				return;
 			}
 		}
-		channel_invite_del(ch, c->nick);
-		channel_join(ch, c, chanreg_member_modes(ch, c));
+		channel_invite_del(ch, c->user.nick);
+		channel_join(ch, &c->user, chanreg_member_modes(ch, c));
 	}
 	channel_announce_join(c, ch);
 	channel_send_topic(c, ch, false);
@@ -182,8 +185,8 @@ channel_part_all(struct client *c, const char *reason)
 	struct rline rl;
 	char prefix[CHAT_LINE_MAX];
 
-	client_prefix(c, prefix, sizeof prefix);
-	while ((m = TAILQ_FIRST(&c->channels)) != NULL) {
+	user_prefix(&c->user, prefix, sizeof prefix);
+	while ((m = TAILQ_FIRST(&c->user.channels)) != NULL) {
 		if (reason != NULL) {
 			route_init(&rl, NULL, prefix, "PART %s :%s",
 			    m->channel->name, reason);
@@ -228,13 +231,13 @@ cmd_part(struct client *c, struct chat_msg *m)
 	struct rline rl;
 	const char *reason = m->argc > 1 ? m->argv[1] : "";
 
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	strlcpy(names, m->argv[0], sizeof names);
 	for (name = strtok_r(names, ",", &last); name != NULL;
 	     name = strtok_r(NULL, ",", &last)) {
 		if ((ch = channel_need(c, name)) == NULL)
 			continue;
-		if ((mb = channel_member(ch, c)) == NULL) {
+		if ((mb = channel_member(ch, &c->user)) == NULL) {
 			SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
 			continue;
 		}
@@ -260,7 +263,7 @@ cmd_topic(struct client *c, struct chat_msg *m)
 
 	if ((ch = channel_need(c, m->argv[0])) == NULL)
 		return CMD_OK;
-	mb = channel_member(ch, c);
+	mb = channel_member(ch, &c->user);
 	if (m->argc < 2) {
 		if (mb == NULL && (ch->modes & CHAN_SECRET)) {
 			SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
@@ -279,7 +282,7 @@ cmd_topic(struct client *c, struct chat_msg *m)
 	}
 	strlcpy(topic, m->argv[1], sizeof topic);
 	topic[chat_utf8_cut(topic, strlen(topic), CHAT_TOPIC_MAX)] = '\0';
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	if (*topic == '\0') {
 		replace_str(&ch->topic, NULL);
 	} else {
@@ -323,12 +326,12 @@ static bool
 kick_one(struct client *c, struct channel *ch, const char *nick,
     const char *prefix, const char *reason)
 {
-	struct client *victim;
+	struct user *victim;
 	struct member *vm;
 	struct rline rl;
 	bool last_member;
 
-	if ((victim = client_find(nick)) == NULL) {
+	if ((victim = user_find(nick)) == NULL) {
 		SEND_NUMERIC(c, ERR_NOSUCHNICK, nick);
 		return true;
 	}
@@ -379,10 +382,10 @@ cmd_kick(struct client *c, struct chat_msg *m)
 			return CMD_OK;
 	}
 	strlcpy(reason,
-	    m->argc > 2 && *m->argv[2] != '\0' ? m->argv[2] : c->nick,
+	    m->argc > 2 && *m->argv[2] != '\0' ? m->argv[2] : c->user.nick,
 	    sizeof reason);
 	reason[chat_utf8_cut(reason, strlen(reason), CHAT_KICK_MAX)] = '\0';
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	strlcpy(chans, m->argv[0], sizeof chans);
 	strlcpy(nicks, m->argv[1], sizeof nicks);
 	chan = several ? strtok_r(chans, ",", &clast) : NULL;
@@ -412,21 +415,20 @@ cmd_kick(struct client *c, struct chat_msg *m)
 enum cmd_result
 cmd_invite(struct client *c, struct chat_msg *m)
 {
-	struct client *to;
+	struct user *to;
 	struct channel *ch;
 	struct member *mb;
-	struct rline rl, note;
-	struct member *om;
+	struct rline rl;
+	struct route_sel sel = { 0 };
 	char prefix[CHAT_LINE_MAX];
 
-	if ((to = client_find(m->argv[0])) == NULL ||
-	    !(to->flags & CLIENT_REGISTERED)) {
+	if ((to = user_find(m->argv[0])) == NULL || !user_registered(to)) {
 		SEND_NUMERIC(c, ERR_NOSUCHNICK, m->argv[0]);
 		return CMD_OK;
 	}
 	if ((ch = channel_need(c, m->argv[1])) == NULL)
 		return CMD_OK;
-	if ((mb = channel_member(ch, c)) == NULL) {
+	if ((mb = channel_member(ch, &c->user)) == NULL) {
 		SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
 		return CMD_OK;
 	}
@@ -439,18 +441,19 @@ cmd_invite(struct client *c, struct chat_msg *m)
 		return CMD_OK;
 	}
 	channel_invite_add(ch, to->nick);
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	SEND_NUMERIC(c, RPL_INVITING, to->nick, ch->name);
 	route_init(&rl, NULL, prefix, "INVITE %s %s", to->nick, ch->name);
-	route_client(to, &rl);
+	route_user(to, &rl);
 	if (to->away != NULL)
 		SEND_NUMERIC(c, RPL_AWAY, to->nick, to->away);
-	route_init(&note, NULL, prefix, "INVITE %s %s", to->nick, ch->name);
-	TAILQ_FOREACH(om, &ch->members, centry) {
-		if (om->client != c && (om->modes & MEMBER_OP) &&
-		    (om->client->caps & CAP_INVITE_NOTIFY))
-			route_client(om->client, &note);
-	}
+	/* invite-notify: the channel's other operators that asked. */
+	sel.except = &c->user;
+	sel.modes = MEMBER_OP;
+	sel.cap = CAP_INVITE_NOTIFY;
+	sel.with = &rl;
+	sel.nwith = 1;
+	route_channel_sel(ch, &sel);
 	return CMD_OK;
 }
 
@@ -494,7 +497,8 @@ cmd_list(struct client *c, struct chat_msg *m)
 
 	SEND_NUMERIC(c, RPL_LISTSTART);
 	RB_FOREACH(ch, channels, &channel_tree) {
-		if ((ch->modes & CHAN_SECRET) && channel_member(ch, c) == NULL)
+		if ((ch->modes & CHAN_SECRET) &&
+		    channel_member(ch, &c->user) == NULL)
 			continue;
 		any = m->argc == 0;
 		if (!any) {
@@ -615,7 +619,7 @@ channel_ban_change(struct client *c, struct channel *ch,
 	}
 	b = xcalloc(1, sizeof *b);
 	b->mask = xstrdup(mask);
-	b->setter = xstrdup(c->nick);
+	b->setter = xstrdup(c->user.nick);
 	b->when = time(NULL);
 	TAILQ_INSERT_TAIL(l, b, entry);
 	return true;
@@ -697,7 +701,7 @@ mode_apply_one(struct client *c, struct channel *ch,
 	} flags[] = { { 'i', CHAN_INVITE }, { 'm', CHAN_MODERATED },
 		{ 'n', CHAN_NOEXTERNAL }, { 's', CHAN_SECRET },
 		{ 't', CHAN_TOPICLOCK } };
-	struct client *target;
+	struct user *target;
 	struct member *tm;
 	unsigned long lim;
 	char *end;
@@ -759,7 +763,7 @@ mode_apply_one(struct client *c, struct channel *ch,
 		return true;
 	case 'o':
 	case 'v':
-		if ((target = client_find(mc->arg)) == NULL) {
+		if ((target = user_find(mc->arg)) == NULL) {
 			SEND_NUMERIC(c, ERR_NOSUCHNICK, mc->arg);
 			return false;
 		}
@@ -857,7 +861,7 @@ mode_announce(
 		mode_add(modes, sizeof modes, args, sizeof args, &dir,
 		    ap->c[i].add, ap->c[i].letter,
 		    ap->c[i].arg >= 0 ? ap->args[ap->c[i].arg] : NULL);
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	route_init(&rl, NULL, prefix, "MODE %s %s%s", ch->name, modes, args);
 	route_channel(ch, NULL, &rl);
 }
@@ -868,7 +872,7 @@ mode_channel(struct client *c, struct channel *ch, struct chat_msg *m)
 {
 	static struct chat_mode_change mc[CHAT_LINE_MAX];
 	static struct mode_applied ap;
-	struct member *mb = channel_member(ch, c);
+	struct member *mb = channel_member(ch, &c->user);
 	struct chat_mode_spec spec;
 	struct chat_mode_result res;
 	char buf[256];
@@ -913,8 +917,8 @@ mode_user(struct client *c, struct chat_msg *m)
 	const char *p;
 	bool add = true;
 
-	if (chat_casecmp(m->argv[0], c->nick) != 0) {
-		if (client_find(m->argv[0]) == NULL)
+	if (chat_casecmp(m->argv[0], c->user.nick) != 0) {
+		if (user_find(m->argv[0]) == NULL)
 			SEND_NUMERIC(c, ERR_NOSUCHNICK, m->argv[0]);
 		else
 			SEND_NUMERIC(c, ERR_USERSDONTMATCH);
@@ -922,10 +926,10 @@ mode_user(struct client *c, struct chat_msg *m)
 	}
 	if (m->argc < 2) {
 		snprintf(modes, sizeof modes, "+%s%s%s%s",
-		    (c->flags & CLIENT_BOT) ? "B" : "",
-		    (c->flags & CLIENT_INVISIBLE) ? "i" : "",
-		    (c->flags & CLIENT_OPER) ? "o" : "",
-		    (c->flags & CLIENT_WALLOPS) ? "w" : "");
+		    (c->user.modes & USER_BOT) ? "B" : "",
+		    (c->user.modes & USER_INVISIBLE) ? "i" : "",
+		    (c->user.modes & USER_OPER) ? "o" : "",
+		    (c->user.modes & USER_WALLOPS) ? "w" : "");
 		SEND_NUMERIC(c, RPL_UMODEIS, modes);
 		return;
 	}
@@ -936,42 +940,42 @@ mode_user(struct client *c, struct chat_msg *m)
 			add = *p == '+';
 			break;
 		case 'i':
-			if (((c->flags & CLIENT_INVISIBLE) != 0) == add)
+			if (((c->user.modes & USER_INVISIBLE) != 0) == add)
 				break;
 			if (add) {
-				c->flags |= CLIENT_INVISIBLE;
+				c->user.modes |= USER_INVISIBLE;
 				ninvisible++;
 			} else {
-				c->flags &= ~CLIENT_INVISIBLE;
+				c->user.modes &= ~USER_INVISIBLE;
 				ninvisible--;
 			}
 			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
 			    add, 'i', NULL);
 			break;
 		case 'B':
-			if (((c->flags & CLIENT_BOT) != 0) == add)
+			if (((c->user.modes & USER_BOT) != 0) == add)
 				break;
 			if (add)
-				c->flags |= CLIENT_BOT;
+				c->user.modes |= USER_BOT;
 			else
-				c->flags &= ~CLIENT_BOT;
+				c->user.modes &= ~USER_BOT;
 			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
 			    add, 'B', NULL);
 			break;
 		case 'w':
-			if (((c->flags & CLIENT_WALLOPS) != 0) == add)
+			if (((c->user.modes & USER_WALLOPS) != 0) == add)
 				break;
 			if (add)
-				c->flags |= CLIENT_WALLOPS;
+				c->user.modes |= USER_WALLOPS;
 			else
-				c->flags &= ~CLIENT_WALLOPS;
+				c->user.modes &= ~USER_WALLOPS;
 			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
 			    add, 'w', NULL);
 			break;
 		case 'o':
-			if (add || !(c->flags & CLIENT_OPER))
+			if (add || !(c->user.modes & USER_OPER))
 				break;
-			c->flags &= ~CLIENT_OPER;
+			c->user.modes &= ~USER_OPER;
 			nopers--;
 			mode_add(modes, sizeof modes, dummy, sizeof dummy, &dir,
 			    false, 'o', NULL);
@@ -982,7 +986,8 @@ mode_user(struct client *c, struct chat_msg *m)
 		}
 	}
 	if (modes[0] != '\0')
-		send_raw(c, ":%s MODE %s :%s", c->nick, c->nick, modes);
+		send_raw(
+		    c, ":%s MODE %s :%s", c->user.nick, c->user.nick, modes);
 }
 
 /* MODE <target> [changes]. */

@@ -86,7 +86,7 @@ cmd_help(struct client *c, struct chat_msg *m)
 	    c, RPL_HELPSTART, "*", "Commands (HELP <command> for details):");
 	for (i = 0; i < cmd_count; i++) {
 		if ((cmd_table[i].flags & CMD_OPER) &&
-		    !(c->flags & CLIENT_OPER))
+		    !(c->user.modes & USER_OPER))
 			continue;
 		SEND_NUMERIC(c, RPL_HELPTXT, "*", cmd_table[i].usage);
 	}
@@ -217,12 +217,11 @@ who_parse_query(const char *arg, struct who_query *q)
 
 /* The WHO flags of o: H or G, * for an operator, then @ or +. */
 static void
-who_flags(struct client *c, struct client *o, struct member *mb, char *buf,
-    size_t len)
+who_flags(
+    struct client *c, struct user *o, struct member *mb, char *buf, size_t len)
 {
 	snprintf(buf, len, "%c%s%s%s", o->away != NULL ? 'G' : 'H',
-	    (o->flags & CLIENT_OPER) ? "*" : "",
-	    (o->flags & CLIENT_BOT) ? "B" : "",
+	    (o->modes & USER_OPER) ? "*" : "", (o->modes & USER_BOT) ? "B" : "",
 	    mb != NULL ? channel_prefix(mb, (c->caps & CAP_MULTI_PREFIX) != 0)
 	               : "");
 }
@@ -230,7 +229,7 @@ who_flags(struct client *c, struct client *o, struct member *mb, char *buf,
 /* One 354 line with exactly the fields q asked for. */
 static void
 who_reply_x(struct client *c, const struct who_query *q, const char *chan,
-    struct client *o, struct member *mb)
+    struct user *o, struct member *mb)
 {
 	char line[CHAT_LINE_MAX], field[CHAT_LINE_MAX];
 	size_t i;
@@ -247,7 +246,7 @@ who_reply_x(struct client *c, const struct who_query *q, const char *chan,
 			strlcpy(field, chan, sizeof field);
 			break;
 		case 'u':
-			strlcpy(field, o->user, sizeof field);
+			strlcpy(field, o->username, sizeof field);
 			break;
 		case 'i':
 		case 'h':
@@ -291,26 +290,25 @@ who_reply_x(struct client *c, const struct who_query *q, const char *chan,
 
 /* One 352 line. */
 static void
-who_reply(
-    struct client *c, const char *chan, struct client *o, struct member *mb)
+who_reply(struct client *c, const char *chan, struct user *o, struct member *mb)
 {
 	char flags[8];
 
 	who_flags(c, o, mb, flags, sizeof flags);
-	SEND_NUMERIC(c, RPL_WHOREPLY, chan, o->user, o->host, cfg->server_name,
-	    o->nick, flags, o->realname);
+	SEND_NUMERIC(c, RPL_WHOREPLY, chan, o->username, o->host,
+	    cfg->server_name, o->nick, flags, o->realname);
 }
 
 /* Whether c may see o (shares a channel, or o is not invisible). */
 static bool
-who_visible(struct client *c, struct client *o)
+who_visible(struct client *c, struct user *o)
 {
 	struct member *m;
 
-	if (c == o || !(o->flags & CLIENT_INVISIBLE))
+	if (&c->user == o || !(o->modes & USER_INVISIBLE))
 		return true;
 	TAILQ_FOREACH(m, &o->channels, uentry) {
-		if (channel_member(m->channel, c) != NULL)
+		if (channel_member(m->channel, &c->user) != NULL)
 			return true;
 	}
 	return false;
@@ -318,13 +316,13 @@ who_visible(struct client *c, struct client *o)
 
 /* A channel o is in that c may see, for WHOX's c field; "*" if none. */
 static const char *
-who_channel(struct client *c, struct client *o)
+who_channel(struct client *c, struct user *o)
 {
 	struct member *m;
 
 	TAILQ_FOREACH(m, &o->channels, uentry) {
 		if (!(m->channel->modes & CHAN_SECRET) ||
-		    channel_member(m->channel, c) != NULL)
+		    channel_member(m->channel, &c->user) != NULL)
 			return m->channel->name;
 	}
 	return "*";
@@ -336,7 +334,7 @@ cmd_who(struct client *c, struct chat_msg *m)
 {
 	struct channel *ch;
 	struct member *mb;
-	struct client *o;
+	struct user *o;
 	char prefix[CHAT_LINE_MAX];
 	const char *mask = m->argc > 0 ? m->argv[0] : "*";
 	int count = 0;
@@ -347,24 +345,23 @@ cmd_who(struct client *c, struct chat_msg *m)
 	if (chat_is_channel(mask)) {
 		if ((ch = channel_find(mask)) != NULL &&
 		    (!(ch->modes & CHAN_SECRET) ||
-		        channel_member(ch, c) != NULL)) {
-			in = channel_member(ch, c) != NULL;
+		        channel_member(ch, &c->user) != NULL)) {
+			in = channel_member(ch, &c->user) != NULL;
 			TAILQ_FOREACH(mb, &ch->members, centry) {
-				if (!in &&
-				    (mb->client->flags & CLIENT_INVISIBLE))
+				if (!in && (mb->user->modes & USER_INVISIBLE))
 					continue;
 				if (x)
 					who_reply_x(
-					    c, &q, ch->name, mb->client, mb);
+					    c, &q, ch->name, mb->user, mb);
 				else
-					who_reply(c, ch->name, mb->client, mb);
+					who_reply(c, ch->name, mb->user, mb);
 			}
 		}
 		SEND_NUMERIC(c, RPL_ENDOFWHO, mask);
 		return CMD_OK;
 	}
 	/* Asking for the exact nick shows even an invisible user. */
-	if ((o = client_find(mask)) != NULL && (o->flags & CLIENT_REGISTERED)) {
+	if ((o = user_find(mask)) != NULL && user_registered(o)) {
 		if (x)
 			who_reply_x(c, &q, who_channel(c, o), o, NULL);
 		else
@@ -372,10 +369,10 @@ cmd_who(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, RPL_ENDOFWHO, mask);
 		return CMD_OK;
 	}
-	TAILQ_FOREACH(o, &all_clients, entry) {
-		if (!(o->flags & CLIENT_REGISTERED) || !who_visible(c, o))
+	RB_FOREACH(o, nicks, &nick_tree) {
+		if (!user_registered(o) || !who_visible(c, o))
 			continue;
-		client_prefix(o, prefix, sizeof prefix);
+		user_prefix(o, prefix, sizeof prefix);
 		if (!chat_mask_match(mask, o->nick) &&
 		    !chat_mask_match(mask, prefix) &&
 		    !chat_mask_match(mask, o->host))
@@ -407,11 +404,11 @@ cmd_setname(struct client *c, struct chat_msg *m)
 		    "Real names are 1 to %d bytes", CHAT_REAL_MAX);
 		return CMD_OK;
 	}
-	free(c->realname);
-	c->realname = xstrdup(name);
-	client_prefix(c, prefix, sizeof prefix);
+	free(c->user.realname);
+	c->user.realname = xstrdup(name);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	route_init(&rl, NULL, prefix, "SETNAME :%s", name);
-	route_peers_cap(c, true, CAP_SETNAME, &rl);
+	route_peers_cap(&c->user, true, CAP_SETNAME, &rl);
 	return CMD_OK;
 }
 
@@ -419,7 +416,7 @@ cmd_setname(struct client *c, struct chat_msg *m)
 enum cmd_result
 cmd_whois(struct client *c, struct chat_msg *m)
 {
-	struct client *o;
+	struct user *o;
 	struct member *mb;
 	char list[CHAT_LINE_MAX] = "";
 	const char *nick;
@@ -429,15 +426,15 @@ cmd_whois(struct client *c, struct chat_msg *m)
 		return CMD_OK;
 	}
 	nick = m->argv[m->argc - 1];
-	if ((o = client_find(nick)) == NULL ||
-	    !(o->flags & CLIENT_REGISTERED)) {
+	if ((o = user_find(nick)) == NULL || !user_registered(o)) {
 		account_whois_offline(c, nick);
 		return CMD_OK;
 	}
-	SEND_NUMERIC(c, RPL_WHOISUSER, o->nick, o->user, o->host, o->realname);
+	SEND_NUMERIC(
+	    c, RPL_WHOISUSER, o->nick, o->username, o->host, o->realname);
 	TAILQ_FOREACH(mb, &o->channels, uentry) {
 		if ((mb->channel->modes & CHAN_SECRET) &&
-		    channel_member(mb->channel, c) == NULL)
+		    channel_member(mb->channel, &c->user) == NULL)
 			continue;
 		if (strlen(list) + strlen(mb->channel->name) + 4 > 400) {
 			SEND_NUMERIC(c, RPL_WHOISCHANNELS, o->nick, list);
@@ -454,13 +451,13 @@ cmd_whois(struct client *c, struct chat_msg *m)
 	    c, RPL_WHOISSERVER, o->nick, cfg->server_name, cfg->network_name);
 	if (o->away != NULL)
 		SEND_NUMERIC(c, RPL_AWAY, o->nick, o->away);
-	if (o->flags & CLIENT_OPER)
+	if (o->modes & USER_OPER)
 		SEND_NUMERIC(c, RPL_WHOISOPERATOR, o->nick);
-	if (o->flags & CLIENT_BOT)
+	if (o->modes & USER_BOT)
 		SEND_NUMERIC(c, RPL_WHOISBOT, o->nick);
 	if (o->account != NULL)
 		SEND_NUMERIC(c, RPL_WHOISACCOUNT, o->nick, o->account);
-	if (o->flags & CLIENT_TLS)
+	if (o->modes & USER_SECURE)
 		SEND_NUMERIC(c, RPL_WHOISSECURE, o->nick);
 	SEND_NUMERIC(c, RPL_WHOISIDLE, o->nick,
 	    (long long)(time(NULL) - o->last_active), (long long)o->signon);
@@ -473,15 +470,14 @@ enum cmd_result
 cmd_ison(struct client *c, struct chat_msg *m)
 {
 	char list[CHAT_LINE_MAX] = "", words[CHAT_LINE_MAX], *w, *last;
-	struct client *o;
+	struct user *o;
 	int i;
 
 	for (i = 0; i < m->argc; i++) {
 		strlcpy(words, m->argv[i], sizeof words);
 		for (w = strtok_r(words, " ", &last); w != NULL;
 		     w = strtok_r(NULL, " ", &last)) {
-			if ((o = client_find(w)) == NULL ||
-			    !(o->flags & CLIENT_REGISTERED))
+			if ((o = user_find(w)) == NULL || !user_registered(o))
 				continue;
 			if (strlen(list) + strlen(o->nick) + 2 > 400)
 				break;
@@ -499,16 +495,15 @@ enum cmd_result
 cmd_userhost(struct client *c, struct chat_msg *m)
 {
 	char list[CHAT_LINE_MAX] = "", item[128];
-	struct client *o;
+	struct user *o;
 	int i;
 
 	for (i = 0; i < m->argc; i++) {
-		if ((o = client_find(m->argv[i])) == NULL ||
-		    !(o->flags & CLIENT_REGISTERED))
+		if ((o = user_find(m->argv[i])) == NULL || !user_registered(o))
 			continue;
 		snprintf(item, sizeof item, "%s%s=%c%s@%s", o->nick,
-		    (o->flags & CLIENT_OPER) ? "*" : "",
-		    o->away != NULL ? '-' : '+', o->user, o->host);
+		    (o->modes & USER_OPER) ? "*" : "",
+		    o->away != NULL ? '-' : '+', o->username, o->host);
 		if (list[0] != '\0')
 			strlcat(list, " ", sizeof list);
 		strlcat(list, item, sizeof list);
@@ -524,15 +519,15 @@ cmd_away(struct client *c, struct chat_msg *m)
 	struct rline rl;
 	char prefix[CHAT_LINE_MAX], msg[CHAT_AWAY_MAX + 1];
 
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	if (m->argc < 1 || *m->argv[0] == '\0') {
-		replace_str(&c->away, NULL);
+		replace_str(&c->user.away, NULL);
 		SEND_NUMERIC(c, RPL_UNAWAY);
 		route_init(&rl, NULL, prefix, "AWAY");
 	} else {
 		strlcpy(msg, m->argv[0], sizeof msg);
 		msg[chat_utf8_cut(msg, strlen(msg), CHAT_AWAY_MAX)] = '\0';
-		replace_str(&c->away, msg);
+		replace_str(&c->user.away, msg);
 		SEND_NUMERIC(c, RPL_NOWAWAY);
 		if (strlen(m->argv[0]) > strlen(msg))
 			send_warn(c, "AWAY", "TRUNCATED",
@@ -541,7 +536,7 @@ cmd_away(struct client *c, struct chat_msg *m)
 		route_init(&rl, NULL, prefix, "AWAY :%s", msg);
 	}
 	/* away-notify: only peers (and watchers) that asked for it. */
-	route_peers_cap(c, false, CAP_AWAY_NOTIFY, &rl);
+	route_peers_cap(&c->user, false, CAP_AWAY_NOTIFY, &rl);
 	return CMD_OK;
 }
 
@@ -571,11 +566,11 @@ static void
 monitor_status_one(struct client *c, const char *nick, void *arg)
 {
 	struct monitor_status *st = arg;
-	struct client *o = client_find(nick);
+	struct user *o = user_find(nick);
 	char item[CHAT_LINE_MAX];
 
-	if (o != NULL && (o->flags & CLIENT_REGISTERED)) {
-		client_prefix(o, item, sizeof item);
+	if (o != NULL && user_registered(o)) {
+		user_prefix(o, item, sizeof item);
 		if (strlen(st->on) + strlen(item) + 2 > 400) {
 			SEND_NUMERIC(c, RPL_MONONLINE, st->on);
 			st->on[0] = '\0';

@@ -20,16 +20,16 @@
 static const char *
 message_channel_refused(struct client *c, struct channel *ch)
 {
-	struct member *mb = channel_member(ch, c);
+	struct member *mb = channel_member(ch, &c->user);
 
 	if (mb == NULL) {
 		if (ch->modes & CHAN_NOEXTERNAL)
 			return "no external messages";
 		if (ch->modes & CHAN_MODERATED)
 			return "+m";
-		if (channel_banned(ch, c))
+		if (channel_banned(ch, &c->user))
 			return "you are banned";
-		if (channel_muted(ch, c))
+		if (channel_muted(ch, &c->user))
 			return "you are muted";
 		return NULL;
 	}
@@ -37,25 +37,25 @@ message_channel_refused(struct client *c, struct channel *ch)
 		return NULL;
 	if (ch->modes & CHAN_MODERATED)
 		return "+m";
-	if (channel_banned(ch, c))
+	if (channel_banned(ch, &c->user))
 		return "you are banned";
-	if (channel_muted(ch, c))
+	if (channel_muted(ch, &c->user))
 		return "you are muted";
 	return NULL;
 }
 
 /*
- * The connection that gets a private message to target, or NULL. The
+ * The user who gets a private message to target, or NULL. The
  * holder of a registered account's nick gets it only while logged in to
  * that account: anyone may sit on the nick during nick-grace, and must
  * not read the owner's messages (they are routed to the account).
  */
-static struct client *
-message_nick_client(const char *target)
+static struct user *
+message_nick_user(const char *target)
 {
-	struct client *to = client_find(target);
+	struct user *to = user_find(target);
 
-	if (to == NULL || !(to->flags & CLIENT_REGISTERED))
+	if (to == NULL || !user_registered(to))
 		return NULL;
 	if (account_exists(target) &&
 	    (to->account == NULL || chat_casecmp(to->account, target) != 0))
@@ -81,9 +81,9 @@ message_tags(struct client *c, char *buf, size_t len, char *msgid, size_t idlen,
 	snprintf(msgid, idlen, "%llx-%llx", (unsigned long long)start_time,
 	    (unsigned long long)++counter);
 	snprintf(buf, len, "time=%s;msgid=%s%s%s%s", when, msgid,
-	    c->account != NULL ? ";account=" : "",
-	    c->account != NULL ? c->account : "",
-	    (c->flags & CLIENT_BOT) ? ";bot" : "");
+	    c->user.account != NULL ? ";account=" : "",
+	    c->user.account != NULL ? c->user.account : "",
+	    (c->user.modes & USER_BOT) ? ";bot" : "");
 }
 
 /* Append the sender's client-only tags to tags (at most 4094 bytes). */
@@ -123,14 +123,14 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
     const char *target, const char *text, bool notice)
 {
 	struct channel *ch;
-	struct client *to;
-	struct member *mb;
+	struct user *to;
+	struct route_sel sel = { 0 };
 	struct rline rl;
 	char prefix[CHAT_LINE_MAX], tags[CHAT_TAGS_MAX], msgid[64];
 	const char *why;
 	int64_t time_ms;
 
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	message_tags(c, tags, sizeof tags, msgid, sizeof msgid, &time_ms);
 	message_client_tags(m, tags, sizeof tags);
 	if (text == NULL) {
@@ -145,13 +145,13 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 				return;
 			}
 			route_init(&rl, tags, prefix, "TAGMSG %s", ch->name);
-			TAILQ_FOREACH(mb, &ch->members, centry) {
-				if (mb->client != c &&
-				    (mb->client->caps & CAP_MESSAGE_TAGS))
-					route_client(mb->client, &rl);
-			}
+			sel.except = &c->user;
+			sel.cap = CAP_MESSAGE_TAGS;
+			sel.with = &rl;
+			sel.nwith = 1;
+			route_channel_sel(ch, &sel);
 		} else {
-			to = message_nick_client(target);
+			to = message_nick_user(target);
 			if (to == NULL && !account_exists(target)) {
 				/* A squatter's nick: the tags go nowhere. */
 				SEND_NUMERIC(c, ERR_NOSUCHNICK, target);
@@ -160,9 +160,9 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 			route_init(&rl, tags, prefix, "TAGMSG %s",
 			    to != NULL ? to->nick : target);
 			/* To oneself, the echo below is the one copy. */
-			if (to != NULL && (to->caps & CAP_MESSAGE_TAGS) &&
-			    (to != c || !(c->caps & CAP_ECHO_MESSAGE)))
-				route_client(to, &rl);
+			if (to != NULL &&
+			    (to != &c->user || !(c->caps & CAP_ECHO_MESSAGE)))
+				route_user_cap(to, CAP_MESSAGE_TAGS, &rl);
 		}
 		if ((c->caps & (CAP_ECHO_MESSAGE | CAP_MESSAGE_TAGS)) ==
 		    (CAP_ECHO_MESSAGE | CAP_MESSAGE_TAGS))
@@ -182,7 +182,7 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 		}
 		route_init(
 		    &rl, tags, prefix, "%s @%s :%s", cmd, ch->name, text);
-		route_channel_ops(ch, c, &rl);
+		route_channel_ops(ch, &c->user, &rl);
 		if (c->caps & CAP_ECHO_MESSAGE)
 			route_client(c, &rl);
 		return;
@@ -199,13 +199,13 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 			return;
 		}
 		route_init(&rl, tags, prefix, "%s %s :%s", cmd, ch->name, text);
-		route_channel(ch, c, &rl);
+		route_channel(ch, &c->user, &rl);
 		/* With history, the echo waits for its commit. */
 		if (history_record(c, ch, cmd, text, msgid, time_ms,
 		        (c->caps & CAP_ECHO_MESSAGE) ? &rl : NULL))
 			return;
 	} else {
-		if ((to = message_nick_client(target)) == NULL) {
+		if ((to = message_nick_user(target)) == NULL) {
 			/* The account may be online under another nick. */
 			if (account_exists(target)) {
 				route_init(&rl, tags, prefix, "%s %s :%s", cmd,
@@ -229,8 +229,8 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 		 * To oneself with echo-message, the echo is the one copy, so a
 		 * labeled message comes back as the labeled echo itself.
 		 */
-		if (to != c || !(c->caps & CAP_ECHO_MESSAGE))
-			route_client(to, &rl);
+		if (to != &c->user || !(c->caps & CAP_ECHO_MESSAGE))
+			route_user(to, &rl);
 		history_record_private(
 		    c, to->account, cmd, text, msgid, time_ms);
 		if (!notice && to->away != NULL)
@@ -256,7 +256,7 @@ message_send(struct client *c, struct chat_msg *m, bool notice)
 		SEND_NUMERIC(c, ERR_NOTEXTTOSEND);
 		return CMD_OK;
 	}
-	c->last_active = time(NULL);
+	c->user.last_active = time(NULL);
 	strlcpy(targets, m->argv[0], sizeof targets);
 	for (t = strtok_r(targets, ",", &last); t != NULL;
 	     t = strtok_r(NULL, ",", &last)) {

@@ -67,16 +67,16 @@ oper_done(void *arg)
 	if ((c = conn_wait_reply(&oc->wait)) != NULL) {
 		if (!oc->ok) {
 			log_warn("failed OPER %s by %s from %s", oc->name,
-			    c->nick, c->host);
+			    c->user.nick, c->user.host);
 			SEND_NUMERIC(c, ERR_PASSWDMISMATCH);
 		} else {
-			log_info("%s from %s is now operator %s", c->nick,
-			    c->host, oc->name);
-			if (!(c->flags & CLIENT_OPER)) {
-				c->flags |= CLIENT_OPER;
+			log_info("%s from %s is now operator %s", c->user.nick,
+			    c->user.host, oc->name);
+			if (!(c->user.modes & USER_OPER)) {
+				c->user.modes |= USER_OPER;
 				nopers++;
-				send_raw(
-				    c, ":%s MODE %s :+o", c->nick, c->nick);
+				send_raw(c, ":%s MODE %s :+o", c->user.nick,
+				    c->user.nick);
 			}
 			SEND_NUMERIC(c, RPL_YOUREOPER);
 		}
@@ -97,7 +97,7 @@ cmd_oper(struct client *c, struct chat_msg *m)
 
 	if (oper_find(m->argv[0], hash, sizeof hash) == NULL) {
 		log_warn("OPER %s by %s from %s: no such operator", m->argv[0],
-		    c->nick, c->host);
+		    c->user.nick, c->user.host);
 		SEND_NUMERIC(c, ERR_NOOPERHOST);
 		return CMD_OK;
 	}
@@ -121,7 +121,6 @@ cmd_oper(struct client *c, struct chat_msg *m)
 enum cmd_result
 cmd_wallops(struct client *c, struct chat_msg *m)
 {
-	struct client *o;
 	struct rline rl;
 	char prefix[CHAT_LINE_MAX];
 
@@ -129,13 +128,9 @@ cmd_wallops(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, ERR_NEEDMOREPARAMS, "WALLOPS");
 		return CMD_OK;
 	}
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	route_init(&rl, NULL, prefix, "WALLOPS :%s", m->argv[0]);
-	TAILQ_FOREACH(o, &all_clients, entry) {
-		if ((o->flags & (CLIENT_REGISTERED | CLIENT_WALLOPS)) ==
-		    (CLIENT_REGISTERED | CLIENT_WALLOPS))
-			route_client(o, &rl);
-	}
+	route_all_with(USER_WALLOPS, &rl);
 	return CMD_OK;
 }
 
@@ -143,7 +138,7 @@ cmd_wallops(struct client *c, struct chat_msg *m)
 enum cmd_result
 cmd_kill(struct client *c, struct chat_msg *m)
 {
-	struct client *victim;
+	struct user *victim;
 	struct rline rl;
 	char prefix[CHAT_LINE_MAX], reason[CHAT_KICK_MAX + 1];
 	char why[CHAT_LINE_MAX];
@@ -152,21 +147,20 @@ cmd_kill(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, ERR_CANTKILLSERVER);
 		return CMD_OK;
 	}
-	if ((victim = client_find(m->argv[0])) == NULL ||
-	    !(victim->flags & CLIENT_REGISTERED)) {
+	if ((victim = user_find(m->argv[0])) == NULL ||
+	    !user_registered(victim)) {
 		SEND_NUMERIC(c, ERR_NOSUCHNICK, m->argv[0]);
 		return CMD_OK;
 	}
 	strlcpy(reason, *m->argv[1] != '\0' ? m->argv[1] : "No reason",
 	    sizeof reason);
 	reason[chat_utf8_cut(reason, strlen(reason), CHAT_KICK_MAX)] = '\0';
-	client_prefix(c, prefix, sizeof prefix);
-	log_info("KILL %s by %s: %s", victim->nick, c->nick, reason);
+	user_prefix(&c->user, prefix, sizeof prefix);
+	log_info("KILL %s by %s: %s", victim->nick, c->user.nick, reason);
 	route_init(&rl, NULL, prefix, "KILL %s :%s", victim->nick, reason);
-	route_client(victim, &rl);
-	snprintf(why, sizeof why, "Killed (%s (%s))", c->nick, reason);
-	conn_kill(victim, why);
-	if (victim == c)
+	snprintf(why, sizeof why, "Killed (%s (%s))", c->user.nick, reason);
+	route_kill(victim, &rl, why);
+	if (victim == &c->user)
 		return CMD_CLOSED;
 	send_notice(c, "*** Killed %s (%s)", victim->nick, reason);
 	return CMD_OK;
@@ -180,7 +174,7 @@ cmd_rehash(struct client *c, struct chat_msg *m UNUSED)
 	const char *base = strrchr(cfg->path, '/');
 
 	SEND_NUMERIC(c, RPL_REHASHING, base != NULL ? base + 1 : cfg->path);
-	log_info("REHASH by %s", c->nick);
+	log_info("REHASH by %s", c->user.nick);
 	if (chatd_rehash(&cause) != 0) {
 		send_fail(c, "REHASH", "CONFIG_ERROR", NULL,
 		    "Kept the old configuration: %s", cause);
@@ -211,11 +205,11 @@ cmd_die(struct client *c, struct chat_msg *m)
 		return CMD_CLOSED; /* already dying */
 	if (m->argc > 0 && *m->argv[0] != '\0')
 		snprintf(cmd_die_reason, sizeof cmd_die_reason,
-		    "Server shutting down (DIE by %s: %s)", c->nick,
+		    "Server shutting down (DIE by %s: %s)", c->user.nick,
 		    m->argv[0]);
 	else
 		snprintf(cmd_die_reason, sizeof cmd_die_reason,
-		    "Server shutting down (DIE by %s)", c->nick);
+		    "Server shutting down (DIE by %s)", c->user.nick);
 	log_warn("%s", cmd_die_reason);
 	event_base_once(ev_base, -1, EV_TIMEOUT, cmd_die_later, NULL, &now);
 	return CMD_CLOSED;

@@ -221,9 +221,7 @@ cmd_cap(struct client *c, struct chat_msg *m)
 enum cmd_result
 cmd_nick(struct client *c, struct chat_msg *m)
 {
-	struct client *other;
-	struct rline rl;
-	char prefix[CHAT_LINE_MAX], old[CHAT_NICK_MAX + 1];
+	struct user *other;
 	const char *nick;
 
 	if (m->argc < 1 || *m->argv[0] == '\0') {
@@ -235,28 +233,19 @@ cmd_nick(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, ERR_ERRONEUSNICKNAME, nick);
 		return CMD_OK;
 	}
-	other = client_find(nick);
-	if (other != NULL && other != c) {
+	other = user_find(nick);
+	if (other != NULL && other != &c->user) {
 		SEND_NUMERIC(c, ERR_NICKNAMEINUSE, nick);
 		return CMD_OK;
 	}
-	if (other == c && strcmp(c->nick, nick) == 0)
+	if (other == &c->user && strcmp(c->user.nick, nick) == 0)
 		return CMD_OK;
 	if (!(c->flags & CLIENT_REGISTERED)) {
 		client_set_nick(c, nick);
 		client_try_register(c);
 		return CMD_OK;
 	}
-	client_prefix(c, prefix, sizeof prefix);
-	strlcpy(old, c->nick, sizeof old);
-	route_init(&rl, NULL, prefix, "NICK :%s", nick);
-	route_peers(c, true, &rl);
-	client_set_nick(c, nick);
-	if (chat_casecmp(old, nick) != 0) {
-		presence_offline(c, old);
-		presence_online(c);
-	}
-	ttt_client_online(c);
+	client_change_nick(c, nick);
 	return CMD_OK;
 }
 
@@ -275,26 +264,26 @@ cmd_user(struct client *c, struct chat_msg *m)
 	for (i = 0; u[i] != '\0' && n < CHAT_USER_MAX; i++) {
 		if ((unsigned char)u[i] > 32 && u[i] != '@' && u[i] != '!' &&
 		    (unsigned char)u[i] < 127)
-			c->user[n++] = u[i];
+			c->user.username[n++] = u[i];
 	}
-	c->user[n] = '\0';
+	c->user.username[n] = '\0';
 	if (*u == '\0' || *m->argv[3] == '\0') {
 		SEND_NUMERIC(c, ERR_NEEDMOREPARAMS, "USER");
 		return CMD_OK;
 	}
 	/* Nothing printable left (say, not UTF-8): a clean name instead. */
 	if (n == 0)
-		strlcpy(c->user, "user", sizeof c->user);
-	c->realname = xstrndup(m->argv[3], CHAT_REAL_MAX);
+		strlcpy(c->user.username, "user", sizeof c->user.username);
+	c->user.realname = xstrndup(m->argv[3], CHAT_REAL_MAX);
 	/* The dispatcher lets USER through with bytes that are not UTF-8. */
-	if (!chat_utf8_valid(c->realname, strlen(c->realname))) {
-		for (i = 0; c->realname[i] != '\0'; i++) {
-			if ((unsigned char)c->realname[i] >= 0x80)
-				c->realname[i] = '?';
+	if (!chat_utf8_valid(c->user.realname, strlen(c->user.realname))) {
+		for (i = 0; c->user.realname[i] != '\0'; i++) {
+			if ((unsigned char)c->user.realname[i] >= 0x80)
+				c->user.realname[i] = '?';
 		}
 	}
-	c->realname[chat_utf8_cut(
-	    c->realname, strlen(c->realname), CHAT_REAL_MAX)] = '\0';
+	c->user.realname[chat_utf8_cut(
+	    c->user.realname, strlen(c->user.realname), CHAT_REAL_MAX)] = '\0';
 	c->flags |= CLIENT_USER;
 	client_try_register(c);
 	return CMD_OK;
@@ -321,7 +310,7 @@ pass_work(void *arg)
 static void
 pass_refuse(struct client *c)
 {
-	log_warn("wrong or missing server password from %s", c->host);
+	log_warn("wrong or missing server password from %s", c->user.host);
 	SEND_NUMERIC(c, ERR_PASSWDMISMATCH);
 	conn_kill(c, "Bad password");
 }
@@ -447,7 +436,7 @@ cmd_welcome(struct client *c)
 	char prefix[CHAT_LINE_MAX], created[64];
 	struct tm tm;
 
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	gmtime_r(&start_time, &tm);
 	strftime(created, sizeof created, "%Y-%m-%d %H:%M:%S UTC", &tm);
 	SEND_NUMERIC(c, RPL_WELCOME, cfg->network_name, prefix);

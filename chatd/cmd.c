@@ -273,7 +273,7 @@ cmd_run(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, ERR_ALREADYREGISTERED);
 		return CMD_OK;
 	}
-	if ((ce->flags & CMD_OPER) && !(c->flags & CLIENT_OPER)) {
+	if ((ce->flags & CMD_OPER) && !(c->user.modes & USER_OPER)) {
 		SEND_NUMERIC(c, ERR_NOPRIVILEGES);
 		return CMD_OK;
 	}

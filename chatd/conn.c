@@ -203,7 +203,7 @@ conn_reap(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 			continue;
 		}
 		n = snprintf(line, sizeof line, "ERROR :Closing Link: %s (%s)",
-		    c->host, c->quit_reason);
+		    c->user.host, c->quit_reason);
 		if (n > CHAT_LINE_MAX - 2)
 			n = (int)chat_utf8_cut(
 			    line, (size_t)n, CHAT_LINE_MAX - 2);
@@ -869,13 +869,13 @@ conn_retrust(void)
 	bool trusted;
 
 	TAILQ_FOREACH(c, &all_clients, entry) {
-		trusted = config_trusted(cfg, c->host);
+		trusted = config_trusted(cfg, c->user.host);
 		if (trusted && !(c->flags & CLIENT_TRUSTED)) {
 			if (c->ip != NULL)
 				c->ip->count--;
 			c->ip = NULL;
 		} else if (!trusted && (c->flags & CLIENT_TRUSTED)) {
-			c->ip = conn_ip_get(c->host, now);
+			c->ip = conn_ip_get(c->user.host, now);
 			c->ip->count++;
 			c->flood_t = now;
 		}
@@ -932,8 +932,10 @@ conn_accept(int fd, const char *addr, void *tls_ctx)
 		return;
 	}
 	c = client_new(bev, addr);
-	if (tls_ctx != NULL)
+	if (tls_ctx != NULL) {
 		c->flags |= CLIENT_TLS;
+		c->user.modes |= USER_SECURE;
+	}
 	conn_set_trusted(c, trusted);
 	if (ip != NULL) {
 		c->ip = ip;

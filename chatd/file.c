@@ -177,10 +177,10 @@ file_account_key(char *buf, size_t len, const char *account)
 static uint64_t file_run_id; /* random, per run of chatd (file_init) */
 
 static void
-file_conn_key(char *buf, size_t len, struct client *c)
+file_conn_key(char *buf, size_t len, const struct user *u)
 {
 	snprintf(buf, len, "!%012llx.%llx", (unsigned long long)file_run_id,
-	    (unsigned long long)c->id);
+	    (unsigned long long)u->id);
 }
 
 /*
@@ -188,14 +188,14 @@ file_conn_key(char *buf, size_t len, struct client *c)
  * this connection alone. The result is valid until the next call.
  */
 static const char *
-file_key(struct client *c)
+file_key(const struct user *u)
 {
 	static char key[FILE_KEY_MAX + 1];
 
-	if (c->account == NULL)
-		file_conn_key(key, sizeof key, c);
+	if (u->account == NULL)
+		file_conn_key(key, sizeof key, u);
 	else
-		file_account_key(key, sizeof key, c->account);
+		file_account_key(key, sizeof key, u->account);
 	return key;
 }
 
@@ -213,8 +213,8 @@ file_key_client(const char *key)
 	TAILQ_FOREACH(c, &all_clients, entry) {
 		if ((c->flags & CLIENT_REGISTERED) &&
 		    !(c->flags & CLIENT_DEAD) &&
-		    (c->account != NULL) == (key[0] == '~') &&
-		    strcmp(file_key(c), key) == 0)
+		    (c->user.account != NULL) == (key[0] == '~') &&
+		    strcmp(file_key(&c->user), key) == 0)
 			return c;
 	}
 	return NULL;
@@ -522,7 +522,7 @@ file_rcpt_find(struct file_xfer *x, struct client *c)
 	size_t i;
 
 	for (i = 0; i < x->nrcpts; i++) {
-		if (strcmp(x->rcpts[i].key, file_key(c)) == 0)
+		if (strcmp(x->rcpts[i].key, file_key(&c->user)) == 0)
 			return &x->rcpts[i];
 	}
 	return NULL;
@@ -617,13 +617,12 @@ file_stored(struct file_xfer *x)
 		if ((ch = channel_find(x->target)) != NULL) {
 			x->rcpts = xcalloc(ch->nmembers + 1, sizeof *x->rcpts);
 			TAILQ_FOREACH(m, &ch->members, centry) {
-				if (strcmp(file_key(m->client), x->owner) == 0)
+				if (strcmp(file_key(m->user), x->owner) == 0)
 					continue;
 				r = &x->rcpts[n++];
 				strlcpy(
-				    r->key, file_key(m->client), sizeof r->key);
-				strlcpy(
-				    r->nick, m->client->nick, sizeof r->nick);
+				    r->key, file_key(m->user), sizeof r->key);
+				strlcpy(r->nick, m->user->nick, sizeof r->nick);
 			}
 		}
 	} else {
@@ -939,7 +938,7 @@ file_data_line(struct client *c, struct evbuffer *in, size_t len)
 				continue;
 			if (x->uploader != c &&
 			    (x->uploader != NULL ||
-			        strcmp(x->owner, file_key(c)) != 0))
+			        strcmp(x->owner, file_key(&c->user)) != 0))
 				continue;
 			if (!x->blocked) {
 				x->blocked = true;
@@ -981,7 +980,7 @@ file_data(struct client *c, char *line, size_t len)
 	snprintf(id, sizeof id, "%llu", (unsigned long long)d.id);
 	x = file_find(id);
 	if (x == NULL ||
-	    (x->uploader != c && strcmp(x->owner, file_key(c)) != 0)) {
+	    (x->uploader != c && strcmp(x->owner, file_key(&c->user)) != 0)) {
 		cmd_charge(c, 1);
 		send_fail(c, "SENDFILE", "NO_SUCH_TRANSFER", id,
 		    "No such upload of yours");
@@ -1069,7 +1068,7 @@ file_offer(struct client *c, const char *target, const char *name,
 {
 	struct channel *ch = NULL;
 	struct member *m;
-	struct client *to = NULL;
+	struct user *to = NULL;
 	struct file_xfer *x;
 	const char *account;
 	char tokey[FILE_KEY_MAX + 1] = "";
@@ -1098,7 +1097,7 @@ file_offer(struct client *c, const char *target, const char *name,
 			    "No such channel");
 			return;
 		}
-		m = channel_member(ch, c);
+		m = channel_member(ch, &c->user);
 		if (m == NULL ||
 		    ((ch->modes & CHAN_MODERATED) &&
 		        !(m->modes & (MEMBER_OP | MEMBER_VOICE)))) {
@@ -1108,8 +1107,8 @@ file_offer(struct client *c, const char *target, const char *name,
 		}
 		target = ch->name;
 	} else {
-		to = client_find(target);
-		if (to != NULL && (to->flags & CLIENT_REGISTERED)) {
+		to = user_find(target);
+		if (to != NULL && user_registered(to)) {
 			target = to->nick;
 			strlcpy(tokey, file_key(to), sizeof tokey);
 		} else if ((account = account_display(target)) != NULL) {
@@ -1125,7 +1124,7 @@ file_offer(struct client *c, const char *target, const char *name,
 	/* The same file to the same target again: resume. */
 	TAILQ_FOREACH(x, &file_xfers, entry) {
 		if (x->state == FILE_UPLOADING && x->size == size &&
-		    strcmp(x->owner, file_key(c)) == 0 &&
+		    strcmp(x->owner, file_key(&c->user)) == 0 &&
 		    strcmp(x->hash, hash) == 0 &&
 		    chat_casecmp(x->target, target) == 0) {
 			if (x->uploader != NULL && x->uploader != c) {
@@ -1147,7 +1146,7 @@ file_offer(struct client *c, const char *target, const char *name,
 			return;
 		}
 	}
-	used = file_usage(file_key(c), &nxfers, &nuploads);
+	used = file_usage(file_key(&c->user), &nxfers, &nuploads);
 	if (nxfers >= FILE_XFERS_MAX || nuploads >= FILE_UPLOADS_MAX) {
 		send_fail(c, "SENDFILE", "TOO_MANY_TRANSFERS", NULL,
 		    "At most %d transfers, %d of them uploading; cancel some",
@@ -1180,8 +1179,8 @@ file_offer(struct client *c, const char *target, const char *name,
 	    EVP_DigestInit_ex(x->md, EVP_sha256(), NULL) != 1)
 		fatalx("EVP_DigestInit_ex failed");
 	x->state = FILE_UPLOADING;
-	strlcpy(x->owner, file_key(c), sizeof x->owner);
-	strlcpy(x->from, c->nick, sizeof x->from);
+	strlcpy(x->owner, file_key(&c->user), sizeof x->owner);
+	strlcpy(x->from, c->user.nick, sizeof x->from);
 	strlcpy(x->target, target, sizeof x->target);
 	strlcpy(x->tokey, tokey, sizeof x->tokey);
 	chat_file_sanitize_name(x->name, sizeof x->name, name);
@@ -1331,7 +1330,7 @@ file_cancel(struct client *c, const char *id)
 	struct client *rc;
 	size_t i;
 
-	if (x != NULL && strcmp(x->owner, file_key(c)) == 0) {
+	if (x != NULL && strcmp(x->owner, file_key(&c->user)) == 0) {
 		for (i = 0; i < x->nrcpts; i++) {
 			if (x->rcpts[i].state == RCPT_DECLINED ||
 			    x->rcpts[i].state == RCPT_COMPLETE)
@@ -1339,12 +1338,12 @@ file_cancel(struct client *c, const char *id)
 			rc = file_key_client(x->rcpts[i].key);
 			if (rc != c)
 				file_send(rc, "STATUS %llu %s CANCELLED",
-				    (unsigned long long)x->id, c->nick);
+				    (unsigned long long)x->id, c->user.nick);
 		}
 		file_send(c, "STATUS %llu %s CANCELLED",
-		    (unsigned long long)x->id, c->nick);
+		    (unsigned long long)x->id, c->user.nick);
 		log_info("file %llu cancelled by %s", (unsigned long long)x->id,
-		    c->nick);
+		    c->user.nick);
 		file_xfer_remove(x);
 		return;
 	}
@@ -1364,7 +1363,7 @@ file_list(struct client *c)
 	TAILQ_FOREACH(x, &file_xfers, entry) {
 		if (x->state == FILE_DEAD)
 			continue;
-		if (strcmp(x->owner, file_key(c)) == 0) {
+		if (strcmp(x->owner, file_key(&c->user)) == 0) {
 			file_send(c, "ENTRY %llu OUT %s %s %llu %llu %s %s :%s",
 			    (unsigned long long)x->id, states[x->state],
 			    x->target, (unsigned long long)x->received,
@@ -1400,10 +1399,10 @@ file_client_online(struct client *c)
 	char conn[FILE_KEY_MAX + 1], acct[FILE_KEY_MAX + 1];
 	size_t i;
 
-	if (c->account != NULL) {
+	if (c->user.account != NULL) {
 		/* Logged in: what this connection had is the account's. */
-		file_conn_key(conn, sizeof conn, c);
-		file_account_key(acct, sizeof acct, c->account);
+		file_conn_key(conn, sizeof conn, &c->user);
+		file_account_key(acct, sizeof acct, c->user.account);
 		TAILQ_FOREACH(x, &file_xfers, entry) {
 			if (strcmp(x->owner, conn) == 0)
 				strlcpy(x->owner, acct, sizeof x->owner);
@@ -1448,8 +1447,8 @@ file_client_exit(struct client *c)
 			file_nblocked--;
 		}
 	}
-	if (c->account == NULL) {
-		file_conn_key(conn, sizeof conn, c);
+	if (c->user.account == NULL) {
+		file_conn_key(conn, sizeof conn, &c->user);
 		TAILQ_FOREACH_SAFE(x, &file_xfers, entry, x1) {
 			if (x->state == FILE_DEAD)
 				continue;

@@ -254,12 +254,12 @@ static void
 history_msg(struct client *c, struct store_msg *m, char *prefix, size_t len,
     const char *cmd, const char *text, const char *msgid, int64_t time_ms)
 {
-	client_prefix(c, prefix, len);
+	user_prefix(&c->user, prefix, len);
 	memset(m, 0, sizeof *m);
 	m->time_ms = time_ms;
 	m->msgid = msgid;
 	m->source = prefix;
-	m->account = c->account;
+	m->account = c->user.account;
 	m->command = cmd;
 	m->text = text;
 }
@@ -289,7 +289,7 @@ history_record_private(struct client *c, const char *to_account,
 	struct store_msg m;
 	char prefix[CHAT_LINE_MAX];
 
-	if (c->account == NULL || to_account == NULL)
+	if (c->user.account == NULL || to_account == NULL)
 		return;
 	history_msg(c, &m, prefix, sizeof prefix, cmd, text, msgid, time_ms);
 	history_keep_private(c, &m, to_account);
@@ -392,9 +392,9 @@ history_done(int err, const struct store_msg *msgs, size_t n, void *arg)
 		/* Private: what c sent goes to the peer, the rest to c. */
 		to = op->target;
 		if (op->private &&
-		    (msgs[i].account == NULL || c->account == NULL ||
-		        chat_casecmp(msgs[i].account, c->account) != 0))
-			to = c->nick;
+		    (msgs[i].account == NULL || c->user.account == NULL ||
+		        chat_casecmp(msgs[i].account, c->user.account) != 0))
+			to = c->user.nick;
 		history_deliver(c, batched ? batch : NULL, to, &msgs[i], true);
 	}
 	if (batched)
@@ -434,12 +434,12 @@ history_target(struct client *c, const char *cmd, const char *sub,
     const char *target, struct history_op *op)
 {
 	struct channel *ch;
-	struct client *peer;
+	struct user *peer;
 	const char *account = NULL;
 
 	if (chat_is_channel(target)) {
 		if ((ch = channel_find(target)) == NULL ||
-		    channel_member(ch, c) == NULL) {
+		    channel_member(ch, &c->user) == NULL) {
 			send_fail(c, cmd, "INVALID_TARGET", sub,
 			    "%s: join the channel first", target);
 			return false;
@@ -448,15 +448,15 @@ history_target(struct client *c, const char *cmd, const char *sub,
 		strlcpy(op->target, ch->name, sizeof op->target);
 		return true;
 	}
-	if (c->account == NULL) {
+	if (c->user.account == NULL) {
 		send_fail(c, cmd, "INVALID_TARGET", sub,
 		    "%s: private history is kept only for logged-in users; "
 		    "log in first",
 		    target);
 		return false;
 	}
-	if ((peer = client_find(target)) != NULL &&
-	    (peer->flags & CLIENT_REGISTERED) && peer->account != NULL)
+	if ((peer = user_find(target)) != NULL && user_registered(peer) &&
+	    peer->account != NULL)
 		account = peer->account;
 	else if (chat_nick_valid(target, CHAT_NICK_MAX) &&
 	    account_exists(target))
@@ -468,7 +468,7 @@ history_target(struct client *c, const char *cmd, const char *sub,
 		    target);
 		return false;
 	}
-	history_private_key(c->account, account, op->key, sizeof op->key);
+	history_private_key(c->user.account, account, op->key, sizeof op->key);
 	/* Named as asked: the client files the batch under that name. */
 	strlcpy(op->target, target, sizeof op->target);
 	op->private = true;
@@ -544,15 +544,15 @@ history_cmd_targets(struct client *c, struct chat_msg *m, size_t limit)
 	}
 	lo = a.time_ms < b.time_ms ? a.time_ms : b.time_ms;
 	hi = a.time_ms < b.time_ms ? b.time_ms : a.time_ms;
-	names = xcalloc(c->nchannels + 1, sizeof *names);
-	TAILQ_FOREACH(mb, &c->channels, uentry) {
-		if (n < c->nchannels)
+	names = xcalloc(c->user.nchannels + 1, sizeof *names);
+	TAILQ_FOREACH(mb, &c->user.channels, uentry) {
+		if (n < c->user.nchannels)
 			names[n++] = mb->channel->name;
 	}
 	w = xcalloc(1, sizeof *w);
 	conn_wait_begin(w, c);
 	store_history_targets(
-	    names, n, c->account, lo, hi, limit, history_targets_done, w);
+	    names, n, c->user.account, lo, hi, limit, history_targets_done, w);
 	free(names);
 }
 

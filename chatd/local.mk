@@ -8,6 +8,7 @@ chatd_libchatd_a_SOURCES = \
 	chatd/channel.c \
 	chatd/chanreg.c \
 	chatd/client.c \
+	chatd/user.c \
 	chatd/cmd.c \
 	chatd/cmd-account.c \
 	chatd/cmd-channel.c \

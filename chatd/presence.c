@@ -62,13 +62,13 @@ presence_find(const char *nick)
 void
 presence_online(struct client *c)
 {
-	struct presence_target *t = presence_find(c->nick);
+	struct presence_target *t = presence_find(c->user.nick);
 	struct presence_link *l;
 	char prefix[CHAT_LINE_MAX];
 
 	if (t == NULL)
 		return;
-	client_prefix(c, prefix, sizeof prefix);
+	user_prefix(&c->user, prefix, sizeof prefix);
 	TAILQ_FOREACH(l, &t->links, tentry)
 		SEND_NUMERIC(l->client, RPL_MONONLINE, prefix);
 }

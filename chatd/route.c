@@ -152,133 +152,304 @@ route_bytes(struct client *c, const char *buf, size_t len)
 	conn_write(c, buf, len);
 }
 
+/* Where lines for users of other nodes go; NULL while chatd runs alone. */
+static const struct route_net *route_net;
+
+/* Set (or clear) the hooks that reach users on other nodes. */
+void
+route_set_net(const struct route_net *net)
+{
+	route_net = net;
+}
+
+/* Deliver to a user, here or on another node. */
+void
+route_user(struct user *u, const struct rline *rl)
+{
+	if (u->conn != NULL)
+		route_client(u->conn, rl);
+	else if (route_net != NULL && route_net->user != NULL)
+		route_net->user(u, rl);
+}
+
+/* Deliver to a user that has every bit of cap (decided where it lives). */
+void
+route_user_cap(struct user *u, uint32_t cap, const struct rline *rl)
+{
+	if (u->conn == NULL)
+		route_user(u, rl); /* its own node checks the capability */
+	else if ((u->conn->caps & cap) == cap)
+		route_client(u->conn, rl);
+}
+
+/*
+ * Deliver to one user the lines of a selection (struct route_sel): with[]
+ * if it has the capability, else without[]; its except and modes do not
+ * apply.
+ */
+void
+route_user_sel(struct user *u, const struct route_sel *sel)
+{
+	const struct rline *lines = sel->with;
+	size_t i, n = sel->nwith;
+
+	if (u->conn == NULL) {
+		if (route_net != NULL && route_net->user_sel != NULL)
+			route_net->user_sel(u, sel);
+		return;
+	}
+	if (sel->cap != 0 && (u->conn->caps & sel->cap) != sel->cap) {
+		lines = sel->without;
+		n = lines != NULL ? sel->nwithout : 0;
+	}
+	for (i = 0; i < n; i++)
+		route_client(u->conn, &lines[i]);
+}
+
 /* Deliver to a nick; false if nobody has it. */
 bool
 route_nick(const char *nick, const struct rline *rl)
 {
-	struct client *c = client_find(nick);
+	struct user *u = user_find(nick);
 
-	if (c == NULL)
+	if (u == NULL)
 		return false;
-	route_client(c, rl);
+	route_user(u, rl);
 	return true;
 }
 
 /*
- * Deliver to every registered client logged in to an account, whatever
- * nick it uses; the number reached (0: the account is not in use).
+ * Call fn for every session of this node logged in to an account,
+ * whatever nick it uses, registered or still registering (SASL); one
+ * that is closing is left out.
+ */
+void
+route_sessions(
+    const char *account, void (*fn)(struct client *, void *), void *arg)
+{
+	struct client *c, *c1;
+
+	TAILQ_FOREACH_SAFE(c, &all_clients, entry, c1) {
+		if (!(c->flags & CLIENT_DEAD) && c->user.account != NULL &&
+		    chat_casecmp(c->user.account, account) == 0)
+			fn(c, arg);
+	}
+}
+
+/* A delivery of route_account. */
+struct route_acct {
+	const struct rline *rl;
+	size_t n;
+};
+
+/* route_sessions' fn for route_account: registered sessions only. */
+static void
+route_session(struct client *c, void *arg)
+{
+	struct route_acct *ra = arg;
+
+	if (!(c->flags & CLIENT_REGISTERED))
+		return;
+	route_client(c, ra->rl);
+	ra->n++;
+}
+
+/*
+ * Deliver to every registered session logged in to an account, whatever
+ * nick it uses; the number reached here (0: not in use on this node).
  */
 size_t
 route_account(const char *account, const struct rline *rl)
 {
-	struct client *c;
-	size_t n = 0;
+	struct route_acct ra = { rl, 0 };
 
-	TAILQ_FOREACH(c, &all_clients, entry) {
-		if ((c->flags & CLIENT_REGISTERED) && c->account != NULL &&
-		    chat_casecmp(c->account, account) == 0) {
-			route_client(c, rl);
-			n++;
-		}
+	route_sessions(account, route_session, &ra);
+	if (route_net != NULL && route_net->account != NULL)
+		route_net->account(account, rl);
+	return ra.n;
+}
+
+/* The lines of a selection a member gets (0: none). */
+static size_t
+route_sel_lines(const struct route_sel *sel, const struct member *m,
+    const struct rline **lines)
+{
+	if (m->user == sel->except || m->user == sel->except2)
+		return 0;
+	if (sel->modes != 0 && !(m->modes & sel->modes))
+		return 0;
+	if (sel->cap == 0 || (m->user->conn->caps & sel->cap) == sel->cap) {
+		*lines = sel->with;
+		return sel->nwith;
 	}
-	return n;
+	*lines = sel->without;
+	return sel->without != NULL ? sel->nwithout : 0;
+}
+
+/*
+ * Deliver to the members of a channel a selection picks (struct
+ * route_sel: some left out, only operators, one set of lines for members
+ * with a capability and another for the rest). Members on other nodes
+ * are reached once for the channel through the network hook, never one
+ * by one.
+ */
+void
+route_channel_sel(struct channel *ch, const struct route_sel *sel)
+{
+	const struct rline *lines;
+	struct member *m;
+	size_t i, n;
+	bool remote = false;
+
+	TAILQ_FOREACH(m, &ch->members, centry) {
+		if (m->user->conn == NULL) {
+			remote = true;
+			continue;
+		}
+		n = route_sel_lines(sel, m, &lines);
+		for (i = 0; i < n; i++)
+			route_client(m->user->conn, &lines[i]);
+	}
+	if (remote && route_net != NULL && route_net->channel != NULL)
+		route_net->channel(ch, sel);
 }
 
 /* Deliver to every member of a channel but one. */
 void
-route_channel(struct channel *ch, struct client *except, const struct rline *rl)
+route_channel(struct channel *ch, struct user *except, const struct rline *rl)
 {
-	struct member *m;
+	struct route_sel sel = { .except = except, .with = rl, .nwith = 1 };
 
-	TAILQ_FOREACH(m, &ch->members, centry) {
-		if (m->client != except)
-			route_client(m->client, rl);
-	}
+	route_channel_sel(ch, &sel);
 }
 
 /* Deliver to the operators of a channel but one. */
 void
 route_channel_ops(
-    struct channel *ch, struct client *except, const struct rline *rl)
+    struct channel *ch, struct user *except, const struct rline *rl)
 {
-	struct member *m;
+	struct route_sel sel = {
+		.except = except,
+		.modes = MEMBER_OP,
+		.with = rl,
+		.nwith = 1,
+	};
 
-	TAILQ_FOREACH(m, &ch->members, centry) {
-		if (m->client != except && (m->modes & MEMBER_OP))
-			route_client(m->client, rl);
-	}
+	route_channel_sel(ch, &sel);
 }
 
-/* Deliver once to everyone sharing a channel with c (and c if self). */
-void
-route_peers(struct client *c, bool self, const struct rline *rl)
+/* Deliver to u once for this serial; false if it had it already. */
+static bool
+route_once(struct user *u, uint64_t serial)
 {
-	struct member *um, *m;
-	uint64_t serial = ++route_serial;
-
-	c->serial = serial;
-	if (self)
-		route_client(c, rl);
-	TAILQ_FOREACH(um, &c->channels, uentry) {
-		TAILQ_FOREACH(m, &um->channel->members, centry) {
-			if (m->client->serial == serial)
-				continue;
-			m->client->serial = serial;
-			route_client(m->client, rl);
-		}
-	}
+	if (u->serial == serial)
+		return false;
+	u->serial = serial;
+	return true;
 }
 
-/* One delivery of route_peers_cap, shared with the MONITOR watchers. */
-struct route_cap {
+/* A delivery to the clients that MONITOR a user (route_peers_of). */
+struct route_watch {
 	uint64_t serial;
 	uint32_t cap;
 	const struct rline *rl;
 };
 
-/* Deliver to c once, if it has the capability. */
+/* Deliver to a watcher once, if it has the capabilities. */
 static void
-route_cap_one(struct client *c, void *arg)
+route_watcher(struct client *c, void *arg)
 {
-	struct route_cap *rc = arg;
+	struct route_watch *rw = arg;
 
-	if (c->serial == rc->serial)
-		return;
-	c->serial = rc->serial;
-	if ((c->caps & rc->cap) == rc->cap)
-		route_client(c, rc->rl);
+	if (route_once(&c->user, rw->serial) && (c->caps & rw->cap) == rw->cap)
+		route_client(c, rw->rl);
+}
+
+/*
+ * Deliver once to the local users sharing a channel with u and, when
+ * cap is not 0, having it; with extended-monitor, the users that MONITOR
+ * u get it too, as if they shared a channel. Users of other nodes are
+ * reached through the network hook, once.
+ */
+static void
+route_peers_of(struct user *u, bool self, uint32_t cap, const struct rline *rl)
+{
+	struct route_watch rw;
+	struct member *um, *m;
+	struct client *c;
+	uint64_t serial = ++route_serial;
+
+	u->serial = serial;
+	if (self && u->conn != NULL && (u->conn->caps & cap) == cap)
+		route_client(u->conn, rl);
+	TAILQ_FOREACH(um, &u->channels, uentry) {
+		TAILQ_FOREACH(m, &um->channel->members, centry) {
+			if ((c = m->user->conn) == NULL ||
+			    !route_once(m->user, serial))
+				continue;
+			if ((c->caps & cap) == cap)
+				route_client(c, rl);
+		}
+	}
+	if (cap != 0) {
+		rw.serial = serial;
+		rw.cap = cap | CAP_EXTENDED_MONITOR;
+		rw.rl = rl;
+		presence_watchers(u->nick, route_watcher, &rw);
+	}
+	if (route_net != NULL && route_net->peers != NULL)
+		route_net->peers(u, cap, rl);
+}
+
+/* Deliver once to everyone sharing a channel with u (and u if self). */
+void
+route_peers(struct user *u, bool self, const struct rline *rl)
+{
+	route_peers_of(u, self, 0, rl);
 }
 
 /*
  * Like route_peers, but only to clients with a capability; clients with
- * extended-monitor that MONITOR c get it too, as if they shared a channel.
+ * extended-monitor that MONITOR u get it too, as if they shared a channel.
  */
 void
-route_peers_cap(
-    struct client *c, bool self, uint32_t cap, const struct rline *rl)
+route_peers_cap(struct user *u, bool self, uint32_t cap, const struct rline *rl)
 {
-	struct route_cap rc = { ++route_serial, cap, rl };
-	struct member *um, *m;
-
-	if (self)
-		route_cap_one(c, &rc);
-	c->serial = rc.serial;
-	TAILQ_FOREACH(um, &c->channels, uentry) {
-		TAILQ_FOREACH(m, &um->channel->members, centry)
-			route_cap_one(m->client, &rc);
-	}
-	rc.cap |= CAP_EXTENDED_MONITOR;
-	presence_watchers(c->nick, route_cap_one, &rc);
+	route_peers_of(u, self, cap, rl);
 }
 
-/* Deliver to every registered client. */
+/* Deliver to every registered user with every bit of umodes (0: all). */
 void
-route_all(const struct rline *rl)
+route_all_with(int umodes, const struct rline *rl)
 {
 	struct client *c;
 
 	TAILQ_FOREACH(c, &all_clients, entry) {
-		if (c->flags & CLIENT_REGISTERED)
+		if ((c->flags & CLIENT_REGISTERED) &&
+		    (c->user.modes & umodes) == umodes)
 			route_client(c, rl);
 	}
+	if (route_net != NULL && route_net->all != NULL)
+		route_net->all(umodes, rl);
+}
+
+/* Deliver to every registered user. */
+void
+route_all(const struct rline *rl)
+{
+	route_all_with(0, rl);
+}
+
+/*
+ * Disconnect a user, wherever connected: rl (its KILL line) reaches it
+ * first, then its connection closes with why as the QUIT reason.
+ */
+void
+route_kill(struct user *u, const struct rline *rl, const char *why)
+{
+	if (u->conn != NULL) {
+		route_client(u->conn, rl);
+		conn_kill(u->conn, why);
+	} else if (route_net != NULL && route_net->kill != NULL)
+		route_net->kill(u, rl, why);
 }

@@ -37,7 +37,7 @@ struct ttt_game;
 
 /* One side of a game: slot 0 plays X, slot 1 plays O. */
 struct ttt_slot {
-	struct client *c;             /* NULL while disconnected */
+	struct user *u;               /* NULL while disconnected */
 	char nick[CHAT_NICK_MAX + 1]; /* kept for a disconnected player */
 	char *account;                /* account at the start, if any */
 	struct event *grace;          /* forfeit timer while away */
@@ -242,16 +242,16 @@ ttt_cap_value(void)
 static const char *
 ttt_nick(const struct ttt_slot *s)
 {
-	return s->c != NULL ? s->c->nick : s->nick;
+	return s->u != NULL ? s->u->nick : s->nick;
 }
 
-/* The slot c plays in g, or -1. */
+/* The slot u plays in g, or -1. */
 static int
-ttt_slot_of(const struct ttt_game *g, const struct client *c)
+ttt_slot_of(const struct ttt_game *g, const struct user *u)
 {
-	if (g->p[0].c == c)
+	if (g->p[0].u == u)
 		return 0;
-	if (g->p[1].c == c)
+	if (g->p[1].u == u)
 		return 1;
 	return -1;
 }
@@ -283,15 +283,15 @@ ttt_is_id(const char *s)
 	return isdigit((unsigned char)*s);
 }
 
-/* Pending invitations and live games c takes part in. */
+/* Pending invitations and live games u takes part in. */
 static unsigned
-ttt_count(const struct client *c)
+ttt_count(const struct user *u)
 {
 	struct ttt_game *g;
 	unsigned n = 0;
 
 	TAILQ_FOREACH(g, &ttt_games, entry) {
-		if (g->state != TTT_OVER && ttt_slot_of(g, c) >= 0)
+		if (g->state != TTT_OVER && ttt_slot_of(g, u) >= 0)
 			n++;
 	}
 	return n;
@@ -422,23 +422,46 @@ ttt_wants_text(const struct client *c)
 	return !(c->caps & CAP_TTT);
 }
 
-/* Send the readable lines (summary, optionally the board) to one client. */
-static void
-ttt_text_client(
-    struct client *c, const struct ttt_game *g, const char *text, bool board)
+/*
+ * The readable lines after the machine line, as NOTICEs to `to` (a nick
+ * or the game's channel): the summary, then the board if asked; the
+ * number of lines in out (at most 4, none when text is NULL).
+ */
+static size_t
+ttt_text_lines(struct rline *out, const struct ttt_game *g, const char *to,
+    const char *text, bool board)
 {
 	char row[32];
+	size_t n = 0;
 	int r;
 
-	if (!ttt_wants_text(c))
-		return;
-	send_notice(c, "%s", text);
-	if (!board)
-		return;
-	for (r = 0; r < 3; r++) {
+	if (text == NULL)
+		return 0;
+	route_init(
+	    &out[n++], NULL, cfg->server_name, "NOTICE %s :%s", to, text);
+	for (r = 0; board && r < 3; r++) {
 		ttt_row(g, r, row, sizeof row);
-		send_notice(c, "%s", row);
+		route_init(&out[n++], NULL, cfg->server_name, "NOTICE %s :%s",
+		    to, row);
 	}
+	return n;
+}
+
+/*
+ * Tell one player: the machine line to everyone, the readable lines
+ * too to a client without chatd/ttt.
+ */
+static void
+ttt_tell(struct user *u, const struct ttt_game *g, const struct rline *machine,
+    const char *text, bool board)
+{
+	struct rline lines[5];
+	struct route_sel sel = { .cap = CAP_TTT, .with = machine, .nwith = 1 };
+
+	lines[0] = *machine;
+	sel.without = lines;
+	sel.nwithout = 1 + ttt_text_lines(lines + 1, g, u->nick, text, board);
+	route_user_sel(u, &sel);
 }
 
 /*
@@ -451,37 +474,23 @@ ttt_announce(const struct ttt_game *g, const struct rline *machine,
     const char *text, bool board)
 {
 	struct channel *ch;
-	struct member *m;
-	struct rline lines[4];
-	char row[32];
-	int i, r, n = 0;
+	struct rline lines[5];
+	struct route_sel sel = { .cap = CAP_TTT, .with = machine, .nwith = 1 };
+	int i;
 
 	for (i = 0; i < 2; i++) {
-		if (g->p[i].c == NULL || (i == 1 && g->p[1].c == g->p[0].c))
+		if (g->p[i].u == NULL || (i == 1 && g->p[1].u == g->p[0].u))
 			continue;
-		route_client(g->p[i].c, machine);
-		if (text != NULL)
-			ttt_text_client(g->p[i].c, g, text, board);
+		ttt_tell(g->p[i].u, g, machine, text, board);
 	}
 	if (g->chan[0] == '\0' || (ch = channel_find(g->chan)) == NULL)
 		return;
-	if (text != NULL)
-		route_init(&lines[n++], NULL, cfg->server_name, "NOTICE %s :%s",
-		    ch->name, text);
-	for (r = 0; text != NULL && board && r < 3; r++) {
-		ttt_row(g, r, row, sizeof row);
-		route_init(&lines[n++], NULL, cfg->server_name, "NOTICE %s :%s",
-		    ch->name, row);
-	}
-	TAILQ_FOREACH(m, &ch->members, centry) {
-		if (m->client == g->p[0].c || m->client == g->p[1].c)
-			continue;
-		route_client(m->client, machine);
-		if (!ttt_wants_text(m->client))
-			continue;
-		for (i = 0; i < n; i++)
-			route_client(m->client, &lines[i]);
-	}
+	lines[0] = *machine;
+	sel.except = g->p[0].u;
+	sel.except2 = g->p[1].u;
+	sel.without = lines;
+	sel.nwithout = 1 + ttt_text_lines(lines + 1, g, ch->name, text, board);
+	route_channel_sel(ch, &sel);
 }
 
 /* Announce the state of a game after a change, with a readable event. */
@@ -506,12 +515,11 @@ ttt_show_client(struct client *c, const struct ttt_game *g, bool board)
 	    o[CHAT_NICK_MAX + 8];
 
 	ttt_state_line(&rl, g);
-	route_client(c, &rl);
 	ttt_status(g, status, sizeof status);
 	snprintf(text, sizeof text, "Game %u: %s vs %s%s%s; %s.", g->id,
 	    ttt_who(g, 0, x, sizeof x), ttt_who(g, 1, o, sizeof o),
 	    g->chan[0] != '\0' ? " in " : "", g->chan, status);
-	ttt_text_client(c, g, text, board);
+	ttt_tell(&c->user, g, &rl, text, board);
 }
 
 /* The TTT INVITE line of an invitation with a status. */
@@ -533,11 +541,8 @@ ttt_invite_tell(const struct ttt_game *g, const char *status, const char *text)
 
 	ttt_invite_line(&rl, g, status);
 	for (i = 0; i < 2; i++) {
-		if (g->p[i].c == NULL)
-			continue;
-		route_client(g->p[i].c, &rl);
-		if (ttt_wants_text(g->p[i].c))
-			send_notice(g->p[i].c, "%s", text);
+		if (g->p[i].u != NULL)
+			ttt_tell(g->p[i].u, g, &rl, text, false);
 	}
 }
 
@@ -550,7 +555,7 @@ ttt_record(const struct ttt_game *g)
 
 	for (i = 0; i < 2; i++)
 		ttt_stats_key(key[i], sizeof key[i],
-		    g->p[i].c != NULL ? g->p[i].c->account : g->p[i].account,
+		    g->p[i].u != NULL ? g->p[i].u->account : g->p[i].account,
 		    ttt_nick(&g->p[i]));
 	if (strcmp(key[0], key[1]) == 0)
 		return;
@@ -615,7 +620,7 @@ ttt_finish(struct ttt_game *g, const char *how)
 			event_del(g->p[i].grace);
 	}
 	ttt_record(g);
-	if (g->p[0].c == NULL && g->p[1].c == NULL) {
+	if (g->p[0].u == NULL && g->p[1].u == NULL) {
 		ttt_free(g);
 		return;
 	}
@@ -638,9 +643,9 @@ ttt_grace_expired(evutil_socket_t fd UNUSED, short events UNUSED, void *arg)
 	char event[CHAT_NICK_MAX + 64], who[CHAT_NICK_MAX + 8];
 	int i = s == &g->p[0] ? 0 : 1;
 
-	if (g->state != TTT_PLAYING || s->c != NULL)
+	if (g->state != TTT_PLAYING || s->u != NULL)
 		return;
-	if (g->p[!i].c == NULL && g->p[!i].gone < s->gone)
+	if (g->p[!i].u == NULL && g->p[!i].gone < s->gone)
 		i = !i;
 	chat_ttt_resign(&g->rules, i == 0 ? 'X' : 'O');
 	g->how = "forfeit";
@@ -670,7 +675,7 @@ ttt_invite_expired(evutil_socket_t fd UNUSED, short events UNUSED, void *arg)
 
 /* Whether an invitation matching id or from/to (folded) expired lately. */
 static bool
-ttt_was_expired(const char *arg, const struct client *to)
+ttt_was_expired(const char *arg, const struct user *to)
 {
 	struct ttt_expired *e;
 	char fold[CHAT_NICK_MAX + 1];
@@ -694,21 +699,20 @@ ttt_was_expired(const char *arg, const struct client *to)
 
 /* Set up a slot for a connected client. */
 static void
-ttt_slot_init(struct ttt_game *g, int i, struct client *c)
+ttt_slot_init(struct ttt_game *g, int i, struct user *u)
 {
 	struct ttt_slot *s = &g->p[i];
 
-	s->c = c;
+	s->u = u;
 	s->game = g;
-	strlcpy(s->nick, c->nick, sizeof s->nick);
-	if (c->account != NULL)
-		s->account = xstrdup(c->account);
+	strlcpy(s->nick, u->nick, sizeof s->nick);
+	if (u->account != NULL)
+		s->account = xstrdup(u->account);
 }
 
 /* Create an invitation from c to t; from_x: the challenger plays X. */
 static void
-ttt_invite_new(
-    struct client *c, struct client *t, const char *chan, bool from_x)
+ttt_invite_new(struct client *c, struct user *t, const char *chan, bool from_x)
 {
 	struct ttt_game *g = xcalloc(1, sizeof *g);
 	struct timeval tv = { (time_t)cfg->ttt_invite_timeout, 0 };
@@ -718,7 +722,7 @@ ttt_invite_new(
 	g->state = TTT_INVITED;
 	g->from = from_x ? 0 : 1;
 	g->how = "-";
-	ttt_slot_init(g, g->from, c);
+	ttt_slot_init(g, g->from, &c->user);
 	ttt_slot_init(g, !g->from, t);
 	if (chan != NULL)
 		strlcpy(g->chan, chan, sizeof g->chan);
@@ -730,8 +734,9 @@ ttt_invite_new(
 	snprintf(text, sizeof text,
 	    "%s invites %s to tic-tac-toe (game %u%s%s, %s plays X). Answer "
 	    "with TTT ACCEPT %u or TTT DECLINE %u within %u seconds.",
-	    c->nick, t->nick, g->id, g->chan[0] != '\0' ? " in " : "", g->chan,
-	    from_x ? c->nick : t->nick, g->id, g->id, cfg->ttt_invite_timeout);
+	    c->user.nick, t->nick, g->id, g->chan[0] != '\0' ? " in " : "",
+	    g->chan, from_x ? c->user.nick : t->nick, g->id, g->id,
+	    cfg->ttt_invite_timeout);
 	ttt_invite_tell(g, "pending", text);
 }
 
@@ -739,16 +744,15 @@ ttt_invite_new(
 static void
 ttt_challenge(struct client *c, const char *nick, const char *chan)
 {
-	struct client *t;
+	struct user *t;
 	struct channel *ch = NULL;
 	struct ttt_game *g;
 
-	if ((t = client_find(nick)) == NULL ||
-	    !(t->flags & CLIENT_REGISTERED)) {
+	if ((t = user_find(nick)) == NULL || !user_registered(t)) {
 		send_fail(c, "TTT", "NO_SUCH_NICK", nick, "No such nick");
 		return;
 	}
-	if (t == c) {
+	if (t == &c->user) {
 		send_fail(c, "TTT", "SELF_CHALLENGE", nick,
 		    "You cannot play against yourself");
 		return;
@@ -760,21 +764,21 @@ ttt_challenge(struct client *c, const char *nick, const char *chan)
 			    "No such channel");
 			return;
 		}
-		if (channel_member(ch, c) == NULL) {
+		if (channel_member(ch, &c->user) == NULL) {
 			send_fail(c, "TTT", "NOT_ON_CHANNEL", ch->name,
 			    "You must be on the channel to play there");
 			return;
 		}
 	}
 	TAILQ_FOREACH(g, &ttt_games, entry) {
-		if (g->state == TTT_INVITED && g->p[g->from].c == c &&
-		    g->p[!g->from].c == t) {
+		if (g->state == TTT_INVITED && g->p[g->from].u == &c->user &&
+		    g->p[!g->from].u == t) {
 			send_fail(c, "TTT", "ALREADY_INVITED", t->nick,
 			    "You already invited %s (game %u)", t->nick, g->id);
 			return;
 		}
 	}
-	if (ttt_count(c) >= cfg->ttt_max_games) {
+	if (ttt_count(&c->user) >= cfg->ttt_max_games) {
 		send_fail(c, "TTT", "TOO_MANY_GAMES", NULL,
 		    "You have %u games and invitations open already",
 		    cfg->ttt_max_games);
@@ -806,12 +810,13 @@ ttt_pick_invite(
 	if (arg != NULL && ttt_is_id(arg)) {
 		g = ttt_find(arg);
 		if (g != NULL && g->state == TTT_INVITED &&
-		    (i = ttt_slot_of(g, c)) >= 0 && (i != g->from || outgoing))
+		    (i = ttt_slot_of(g, &c->user)) >= 0 &&
+		    (i != g->from || outgoing))
 			return g;
 	} else {
 		TAILQ_FOREACH(g, &ttt_games, entry) {
 			if (g->state != TTT_INVITED ||
-			    (i = ttt_slot_of(g, c)) < 0)
+			    (i = ttt_slot_of(g, &c->user)) < 0)
 				continue;
 			if (arg != NULL &&
 			    chat_casecmp(ttt_nick(&g->p[!i]), arg) != 0)
@@ -833,7 +838,7 @@ ttt_pick_invite(
 			return NULL;
 		}
 	}
-	if (ttt_was_expired(arg, c))
+	if (ttt_was_expired(arg, &c->user))
 		send_fail(c, "TTT", "EXPIRED", arg != NULL ? arg : "*",
 		    "That invitation has expired");
 	else
@@ -870,8 +875,8 @@ ttt_decline(struct client *c, const char *arg)
 
 	if ((g = ttt_pick_invite(c, "decline", arg, true)) == NULL)
 		return;
-	mine = g->p[g->from].c == c;
-	snprintf(text, sizeof text, "%s %s invitation %u.", c->nick,
+	mine = g->p[g->from].u == &c->user;
+	snprintf(text, sizeof text, "%s %s invitation %u.", c->user.nick,
 	    mine ? "withdrew" : "declined", g->id);
 	ttt_invite_tell(g, mine ? "cancelled" : "declined", text);
 	ttt_free(g);
@@ -887,7 +892,7 @@ ttt_player_game(struct client *c, const char *arg, int *slot)
 		send_fail(c, "TTT", "UNKNOWN_GAME", arg, "No such game");
 		return NULL;
 	}
-	if ((*slot = ttt_slot_of(g, c)) < 0) {
+	if ((*slot = ttt_slot_of(g, &c->user)) < 0) {
 		send_fail(c, "TTT", "NOT_PLAYER", arg,
 		    "You are not playing in game %u", g->id);
 		return NULL;
@@ -974,11 +979,11 @@ ttt_visible(const struct ttt_game *g, struct client *c)
 {
 	struct channel *ch;
 
-	if (ttt_slot_of(g, c) >= 0)
+	if (ttt_slot_of(g, &c->user) >= 0)
 		return true;
 	return g->state != TTT_INVITED && g->chan[0] != '\0' &&
 	    (ch = channel_find(g->chan)) != NULL &&
-	    channel_member(ch, c) != NULL;
+	    channel_member(ch, &c->user) != NULL;
 }
 
 /* TTT BOARD <id>: the state and board, to the asker only. */
@@ -1003,7 +1008,7 @@ ttt_list(struct client *c)
 	struct rline rl;
 
 	TAILQ_FOREACH(g, &ttt_games, entry) {
-		if (ttt_slot_of(g, c) < 0)
+		if (ttt_slot_of(g, &c->user) < 0)
 			continue;
 		if (g->state == TTT_INVITED) {
 			ttt_invite_line(&rl, g, "pending");
@@ -1023,12 +1028,13 @@ static void
 ttt_rematch(struct client *c, const char *id)
 {
 	struct ttt_game *g, *last = NULL;
-	struct client *t;
+	struct user *t;
 	int i;
 
 	if (id != NULL) {
 		if ((last = ttt_find(id)) == NULL ||
-		    last->state == TTT_INVITED || ttt_slot_of(last, c) < 0) {
+		    last->state == TTT_INVITED ||
+		    ttt_slot_of(last, &c->user) < 0) {
 			send_fail(c, "TTT", "UNKNOWN_GAME", id,
 			    "No such game of yours");
 			return;
@@ -1040,7 +1046,8 @@ ttt_rematch(struct client *c, const char *id)
 		}
 	} else {
 		TAILQ_FOREACH(g, &ttt_games, entry) {
-			if (g->state == TTT_OVER && ttt_slot_of(g, c) >= 0 &&
+			if (g->state == TTT_OVER &&
+			    ttt_slot_of(g, &c->user) >= 0 &&
 			    (last == NULL || g->ended > last->ended))
 				last = g;
 		}
@@ -1050,8 +1057,8 @@ ttt_rematch(struct client *c, const char *id)
 			return;
 		}
 	}
-	i = ttt_slot_of(last, c);
-	if ((t = last->p[!i].c) == NULL) {
+	i = ttt_slot_of(last, &c->user);
+	if ((t = last->p[!i].u) == NULL) {
 		send_fail(c, "TTT", "NO_SUCH_NICK", last->p[!i].nick,
 		    "%s has left", last->p[!i].nick);
 		return;
@@ -1061,15 +1068,15 @@ ttt_rematch(struct client *c, const char *id)
 		    c, "TTT", "NO_SUCH_CHANNEL", last->chan, "No such channel");
 		return;
 	}
-	if (ttt_count(c) >= cfg->ttt_max_games ||
+	if (ttt_count(&c->user) >= cfg->ttt_max_games ||
 	    ttt_count(t) >= cfg->ttt_max_games) {
 		send_fail(c, "TTT", "TOO_MANY_GAMES", NULL,
 		    "Too many games and invitations open");
 		return;
 	}
 	TAILQ_FOREACH(g, &ttt_games, entry) {
-		if (g->state == TTT_INVITED && g->p[g->from].c == c &&
-		    g->p[!g->from].c == t) {
+		if (g->state == TTT_INVITED && g->p[g->from].u == &c->user &&
+		    g->p[!g->from].u == t) {
 			send_fail(c, "TTT", "ALREADY_INVITED", t->nick,
 			    "You already invited %s (game %u)", t->nick, g->id);
 			return;
@@ -1083,16 +1090,16 @@ ttt_rematch(struct client *c, const char *id)
 static void
 ttt_stats(struct client *c, const char *nick)
 {
-	struct client *t;
+	struct user *t;
 	struct ttt_stats st;
 	const char *account;
 	char key[CHAT_NICK_MAX + 16];
 	bool known;
 
 	if (nick == NULL)
-		nick = c->nick;
-	t = client_find(nick);
-	if (t != NULL && (t->flags & CLIENT_REGISTERED)) {
+		nick = c->user.nick;
+	t = user_find(nick);
+	if (t != NULL && user_registered(t)) {
 		nick = t->nick;
 		account = t->account;
 	} else {
@@ -1190,17 +1197,17 @@ ttt_client_exit(struct client *c)
 	int i;
 
 	TAILQ_FOREACH_SAFE(g, &ttt_games, entry, g1) {
-		if ((i = ttt_slot_of(g, c)) < 0)
+		if ((i = ttt_slot_of(g, &c->user)) < 0)
 			continue;
 		s = &g->p[i];
-		strlcpy(s->nick, c->nick, sizeof s->nick);
-		s->c = NULL;
+		strlcpy(s->nick, c->user.nick, sizeof s->nick);
+		s->u = NULL;
 		s->gone = ++ttt_gone_serial;
 		switch (g->state) {
 		case TTT_INVITED:
 			snprintf(text, sizeof text,
 			    "Invitation %u cancelled: %s left.", g->id,
-			    c->nick);
+			    c->user.nick);
 			ttt_invite_tell(g, "cancelled", text);
 			ttt_free(g);
 			break;
@@ -1232,12 +1239,12 @@ ttt_client_exit(struct client *c)
 static bool
 ttt_reclaims(const struct ttt_slot *s, const struct client *c)
 {
-	if (s->c != NULL)
+	if (s->u != NULL)
 		return false;
 	if (s->account != NULL)
-		return c->account != NULL &&
-		    strcmp(s->account, c->account) == 0;
-	return chat_casecmp(s->nick, c->nick) == 0;
+		return c->user.account != NULL &&
+		    strcmp(s->account, c->user.account) == 0;
+	return chat_casecmp(s->nick, c->user.nick) == 0;
 }
 
 /*
@@ -1258,7 +1265,7 @@ ttt_client_online(struct client *c)
 	TAILQ_FOREACH(g, &ttt_games, entry) {
 		if (g->state != TTT_PLAYING)
 			continue;
-		if (ttt_slot_of(g, c) >= 0) {
+		if (ttt_slot_of(g, &c->user) >= 0) {
 			/* A nick change: the GUIs track players by nick. */
 			ttt_state_line(&rl, g);
 			ttt_announce(g, &rl, NULL, false);
@@ -1268,14 +1275,14 @@ ttt_client_online(struct client *c)
 			s = &g->p[i];
 			if (!ttt_reclaims(s, c))
 				continue;
-			renamed = strcmp(s->nick, c->nick) != 0;
-			s->c = c;
-			strlcpy(s->nick, c->nick, sizeof s->nick);
+			renamed = strcmp(s->nick, c->user.nick) != 0;
+			s->u = &c->user;
+			strlcpy(s->nick, c->user.nick, sizeof s->nick);
 			event_del(s->grace);
 			route_init(&rl, NULL, cfg->server_name,
-			    "TTT PLAYER %u %s back", g->id, c->nick);
+			    "TTT PLAYER %u %s back", g->id, c->user.nick);
 			snprintf(text, sizeof text, "Game %u: %s is back.",
-			    g->id, c->nick);
+			    g->id, c->user.nick);
 			ttt_announce(g, &rl, text, false);
 			if (renamed) {
 				/* Back under another nick (same account). */

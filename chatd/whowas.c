@@ -26,20 +26,20 @@ struct whowas {
 static struct whowas whowas_ring[WHOWAS_MAX];
 static size_t whowas_next; /* the slot written next */
 
-/* Remember c's nick, user, host and real name as they are now. */
+/* Remember u's nick, user, host and real name as they are now. */
 void
-whowas_add(struct client *c)
+whowas_add(struct user *u)
 {
 	struct whowas *w = &whowas_ring[whowas_next];
 
-	if (!(c->flags & CLIENT_REGISTERED))
+	if (!user_registered(u))
 		return;
 	free(w->host);
 	free(w->realname);
-	strlcpy(w->nick, c->nick, sizeof w->nick);
-	strlcpy(w->user, c->user, sizeof w->user);
-	w->host = xstrdup(c->host);
-	w->realname = xstrdup(c->realname != NULL ? c->realname : "");
+	strlcpy(w->nick, u->nick, sizeof w->nick);
+	strlcpy(w->user, u->username, sizeof w->user);
+	w->host = xstrdup(u->host);
+	w->realname = xstrdup(u->realname != NULL ? u->realname : "");
 	w->when = time(NULL);
 	whowas_next = (whowas_next + 1) % WHOWAS_MAX;
 }
