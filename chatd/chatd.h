@@ -34,6 +34,7 @@ struct client;
 struct user;
 struct conn_ip;
 struct store_msg;
+struct multiline;
 
 /* Configuration, reloaded on SIGHUP (listeners are not rebound). */
 struct config_str {
@@ -192,7 +193,8 @@ RB_HEAD(channels, channel);
 #define CAP_CHATHISTORY 0x100000
 #define CAP_ACCOUNTREG 0x200000
 #define CAP_EXTENDED_MONITOR 0x400000
-#define CAP_CHANADMIN 0x800000 /* chatd/chanadmin: CHANADMIN lines */
+#define CAP_CHANADMIN 0x800000  /* chatd/chanadmin: CHANADMIN lines */
+#define CAP_MULTILINE 0x1000000 /* draft/multiline */
 
 /*
  * A weak pointer to a client for work that finishes later (a password
@@ -277,6 +279,7 @@ struct client {
 	struct client_refs refs;  /* weak pointers to this client */
 	char *sasl_mech;          /* SASL: mechanism chosen, or NULL */
 	char *sasl_buf;           /* SASL: base64 received so far */
+	struct multiline *multiline;     /* draft/multiline batch being sent */
 	TAILQ_ENTRY(client) entry;       /* all clients */
 	TAILQ_ENTRY(client) dead_entry;  /* dead list */
 	TAILQ_ENTRY(client) pend_entry;  /* pending list */
@@ -455,6 +458,7 @@ struct route_net {
 	void (*peers)(struct user *, uint32_t cap, const struct rline *);
 	void (*all)(int umodes, const struct rline *);
 	void (*kill)(struct user *, const struct rline *, const char *why);
+	void (*account_sel)(const char *account, const struct route_sel *);
 };
 void route_init(struct rline *, const char *tags, const char *source,
     const char *fmt, ...) PRINTFLIKE(4, 5);
@@ -468,6 +472,7 @@ void route_user_cap(struct user *, uint32_t cap, const struct rline *);
 void route_user_sel(struct user *, const struct route_sel *);
 bool route_nick(const char *nick, const struct rline *);
 size_t route_account(const char *account, const struct rline *);
+size_t route_account_sel(const char *account, const struct route_sel *);
 void route_sessions(
     const char *account, void (*)(struct client *, void *), void *);
 void route_channel_sel(struct channel *, const struct route_sel *);
@@ -533,6 +538,32 @@ void cmd_welcome(struct client *);
 enum cmd_result cmd_privmsg(struct client *, struct chat_msg *);
 enum cmd_result cmd_notice(struct client *, struct chat_msg *);
 enum cmd_result cmd_tagmsg(struct client *, struct chat_msg *);
+struct ml_line;
+void message_multiline(struct client *, const char *cmd, const char *target,
+    const char *ctags, const struct ml_line *, size_t nlines);
+
+/* multiline.c: IRCv3 draft/multiline, batches clients send. */
+#define MULTILINE_MAX_BYTES 4096 /* the message's text, line breaks too */
+#define MULTILINE_MAX_LINES 32
+#define MULTILINE_CAP "max-bytes=4096,max-lines=32"
+/* One line of a multiline message; concat: no line break before it. */
+struct ml_line {
+	char *text;
+	bool concat;
+};
+enum cmd_result cmd_batch(struct client *, struct chat_msg *);
+bool multiline_intercept(struct client *, struct chat_msg *);
+void multiline_free(struct client *);
+char *multiline_join(const struct ml_line *, size_t n);
+bool multiline_needed(
+    const char *source, const char *cmd, const char *to, const char *text);
+#define MULTILINE_SPLIT_MAX (MULTILINE_MAX_LINES + 24)
+size_t multiline_split(
+    const char *text, size_t piece, struct ml_line *out, size_t max);
+void multiline_lines_free(struct ml_line *, size_t n);
+size_t multiline_format(struct rline *with, struct rline *without,
+    size_t *nwithout, const char *tags, const char *source, const char *cmd,
+    const char *to, const struct ml_line *, size_t n, const char *outer);
 
 /* cmd-channel.c */
 enum cmd_result cmd_invite(struct client *, struct chat_msg *);
@@ -656,7 +687,7 @@ void history_init(void);
 void history_free(void);
 bool history_record(struct client *, struct channel *, const char *cmd,
     const char *text, const char *msgid, int64_t time_ms,
-    const struct rline *echo);
+    const struct rline *echo, size_t necho);
 void history_record_private(struct client *, const char *to_account,
     const char *cmd, const char *text, const char *msgid, int64_t time_ms);
 void history_record_stored(const struct store_msg *, const char *to_account);

@@ -42,6 +42,7 @@ client_free(struct client *c)
 		client_ref_clear(r);
 	free(c->sasl_mech);
 	free(c->sasl_buf);
+	multiline_free(c);
 	free(c->user.realname);
 	free(c->user.host);
 	free(c->user.away);

@@ -202,7 +202,7 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 		route_channel(ch, &c->user, &rl);
 		/* With history, the echo waits for its commit. */
 		if (history_record(c, ch, cmd, text, msgid, time_ms,
-		        (c->caps & CAP_ECHO_MESSAGE) ? &rl : NULL))
+		        (c->caps & CAP_ECHO_MESSAGE) ? &rl : NULL, 1))
 			return;
 	} else {
 		if ((to = message_nick_user(target)) == NULL) {
@@ -238,6 +238,92 @@ message_one(struct client *c, struct chat_msg *m, const char *cmd,
 	}
 	if (c->caps & CAP_ECHO_MESSAGE)
 		route_client(c, &rl);
+}
+
+/*
+ * Deliver a draft/multiline message (multiline.c collected its lines):
+ * as a batch to recipients with the capability (and batch and
+ * message-tags, which it needs), as plain lines to the others. History
+ * keeps it as one message.
+ */
+void
+message_multiline(struct client *c, const char *cmd, const char *target,
+    const char *ctags, const struct ml_line *lines, size_t n)
+{
+	struct route_sel sel = { 0 };
+	struct rline *with, *without, *echo;
+	struct channel *ch = NULL;
+	struct user *to = NULL;
+	char prefix[CHAT_LINE_MAX], tags[CHAT_TAGS_MAX], msgid[64], *text;
+	const char *why, *name = target;
+	size_t i, nwith, nwithout, necho;
+	int64_t time_ms;
+	bool notice = strcmp(cmd, "NOTICE") == 0;
+
+	if (chat_is_channel(target)) {
+		if ((ch = channel_find(target)) == NULL) {
+			if (!notice)
+				SEND_NUMERIC(c, ERR_NOSUCHCHANNEL, target);
+			return;
+		}
+		if ((why = message_channel_refused(c, ch)) != NULL) {
+			SEND_NUMERIC(c, ERR_CANNOTSENDTOCHAN, ch->name, why);
+			return;
+		}
+		name = ch->name;
+	} else if ((to = message_nick_user(target)) != NULL)
+		name = to->nick;
+	else if (!account_exists(target)) {
+		SEND_NUMERIC(c, ERR_NOSUCHNICK, target);
+		return;
+	}
+	c->user.last_active = time(NULL);
+	user_prefix(&c->user, prefix, sizeof prefix);
+	message_tags(c, tags, sizeof tags, msgid, sizeof msgid, &time_ms);
+	if (ctags != NULL)
+		strlcat(tags, ctags, sizeof tags);
+	with = xcalloc(n + 2, sizeof *with);
+	without = xcalloc(n, sizeof *without);
+	nwith = multiline_format(
+	    with, without, &nwithout, tags, prefix, cmd, name, lines, n, NULL);
+	sel.cap = CAP_MULTILINE | CAP_BATCH | CAP_MESSAGE_TAGS;
+	sel.with = with;
+	sel.nwith = nwith;
+	sel.without = without;
+	sel.nwithout = nwithout;
+	text = multiline_join(lines, n);
+	/* The sender's own copy, if it asked for echoes. */
+	echo = (c->caps & sel.cap) == sel.cap ? with : without;
+	necho = (c->caps & sel.cap) == sel.cap ? nwith : nwithout;
+	if (!(c->caps & CAP_ECHO_MESSAGE))
+		necho = 0;
+	if (ch != NULL) {
+		sel.except = &c->user;
+		route_channel_sel(ch, &sel);
+		/* With history, the echo waits for its commit. */
+		if (history_record(c, ch, cmd, text, msgid, time_ms,
+		        necho > 0 ? echo : NULL, necho))
+			necho = 0;
+	} else if (to != NULL) {
+		if (to != &c->user || !(c->caps & CAP_ECHO_MESSAGE))
+			route_user_sel(to, &sel);
+		history_record_private(
+		    c, to->account, cmd, text, msgid, time_ms);
+		if (!notice && to->away != NULL)
+			SEND_NUMERIC(c, RPL_AWAY, to->nick, to->away);
+	} else if (route_account_sel(target, &sel) > 0)
+		history_record_private(c, target, cmd, text, msgid, time_ms);
+	else {
+		necho = 0;
+		if (!account_offline_message(
+		        c, target, cmd, text, msgid, time_ms))
+			SEND_NUMERIC(c, ERR_NOSUCHNICK, target);
+	}
+	for (i = 0; i < necho; i++)
+		route_client(c, &echo[i]);
+	free(text);
+	free(with);
+	free(without);
 }
 
 /* PRIVMSG/NOTICE <target>[,<target>...] <text>. */

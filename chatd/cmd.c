@@ -32,6 +32,13 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "AWAY", .min = 0, .max = 1, .flags = CMD_REG, .cost = 1,
 	    .exec = cmd_away, .usage = "AWAY [:message]",
 	    .help = "Mark yourself away with a message; without one, back." },
+	{ .name = "BATCH", .min = 1, .max = 3, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_batch,
+	    .usage = "BATCH +ref draft/multiline <target> | BATCH -ref",
+	    .help = "Send one message of several lines (draft/multiline): "
+		    "open the batch, send PRIVMSG or NOTICE lines tagged "
+		    "batch=ref (draft/multiline-concat joins a line to the one "
+		    "before), then close it." },
 	{ .name = "CAP", .min = 1, .max = 2, .flags = ANY, .cost = 1,
 	    .exec = cmd_cap,
 	    .usage = "CAP LS [302] | LIST | REQ :caps | END",
@@ -375,6 +382,9 @@ cmd_dispatch(struct client *c, char *line, size_t len)
 		    "Lines must be valid UTF-8");
 		return CMD_OK;
 	}
+	/* A line of a draft/multiline batch waits for the batch's end. */
+	if (multiline_intercept(c, &m))
+		return CMD_OK;
 	if (!(c->caps & CAP_LABELED_RESPONSE) ||
 	    (label = chat_msg_tag(&m, "label", NULL)) == NULL)
 		return cmd_run(c, &m);

@@ -51,7 +51,8 @@ struct history_op {
  */
 struct history_echo {
 	struct client_ref ref;
-	struct rline rl;
+	struct rline *lines; /* the echo: one line, or a multiline batch */
+	size_t nlines;
 	char cmd[8];   /* PRIVMSG or NOTICE, for the WARN */
 	char *label;   /* labeled-response: deferred to the echo */
 	uint64_t mark; /* its barrier in the sender's output */
@@ -114,6 +115,7 @@ history_free(void)
 		TAILQ_REMOVE(&history_echoes, e, entry);
 		client_ref_clear(&e->ref);
 		free(e->label);
+		free(e->lines);
 		free(e);
 	}
 	if (history_expire_ev != NULL)
@@ -148,6 +150,7 @@ history_echo_done(int err, void *arg)
 	struct history_echo *e = arg, *next;
 	struct client *c = e->ref.client;
 	bool resumed = false;
+	size_t i;
 
 	next = TAILQ_NEXT(e, entry);
 	TAILQ_REMOVE(&history_echoes, e, entry);
@@ -170,13 +173,15 @@ history_echo_done(int err, void *arg)
 			    "Your message was delivered but could not be kept "
 			    "in history (%s)",
 			    store_strerror(err));
-		route_client(c, &e->rl);
+		for (i = 0; i < e->nlines; i++)
+			route_client(c, &e->lines[i]);
 		if (resumed)
 			label_end(c);
 		conn_barrier_close(c, next != NULL ? &next->mark : NULL);
 		client_ref_clear(&e->ref);
 	}
 	free(e->label);
+	free(e->lines);
 	free(e);
 }
 
@@ -186,7 +191,7 @@ history_echo_done(int err, void *arg)
  */
 static bool
 history_keep(struct client *c, const char *key, struct store_msg *m,
-    const struct rline *echo)
+    const struct rline *echo, size_t necho)
 {
 	struct history_echo *e;
 
@@ -221,7 +226,9 @@ history_keep(struct client *c, const char *key, struct store_msg *m,
 	}
 	e = xcalloc(1, sizeof *e);
 	client_ref_set(&e->ref, c);
-	e->rl = *echo;
+	e->lines = xcalloc(necho, sizeof *e->lines);
+	memcpy(e->lines, echo, necho * sizeof *e->lines);
+	e->nlines = necho;
 	strlcpy(e->cmd, m->command, sizeof e->cmd);
 	e->label = label_defer(c);
 	e->mark = conn_barrier(c);
@@ -265,20 +272,20 @@ history_msg(struct client *c, struct store_msg *m, char *prefix, size_t len,
 }
 
 /*
- * Keep a channel message. With echo (the sender has echo-message), the
- * echo goes out once the history has the message: true if it was taken
- * (else the caller echoes at once: no history kept).
+ * Keep a channel message. With echo (the sender has echo-message: necho
+ * lines), the echo goes out once the history has the message: true if it
+ * was taken (else the caller echoes at once: no history kept).
  */
 bool
 history_record(struct client *c, struct channel *ch, const char *cmd,
     const char *text, const char *msgid, int64_t time_ms,
-    const struct rline *echo)
+    const struct rline *echo, size_t necho)
 {
 	struct store_msg m;
 	char prefix[CHAT_LINE_MAX];
 
 	history_msg(c, &m, prefix, sizeof prefix, cmd, text, msgid, time_ms);
-	return history_keep(c, ch->name, &m, echo);
+	return history_keep(c, ch->name, &m, echo, necho);
 }
 
 /* Keep a private message c sent to an account, if c is logged in. */
@@ -314,24 +321,23 @@ history_keep_private(
 	if (m->account == NULL || cfg->history_days == 0)
 		return;
 	history_private_key(m->account, to_account, key, sizeof key);
-	history_keep(c, key, &copy, NULL);
+	history_keep(c, key, &copy, NULL, 0);
 	store_private_seen(m->account, to_account, m->time_ms);
 }
 
-/* Send one stored message to c, addressed to "to", with its time. */
-void
-history_deliver(struct client *c, const char *batch, const char *to,
-    const struct store_msg *m, bool tags_ok)
+/* Send one line of a stored message (body) to c, with its time. */
+static void
+history_deliver_line(struct client *c, const char *batch, const char *to,
+    const struct store_msg *m, const char *body, bool tags_ok, bool msgid)
 {
 	struct rline rl;
 	char tags[256], when[64], text[CHAT_LINE_MAX];
-	const char *body = m->text;
 	size_t n;
 
 	if (tags_ok && (c->caps & (CAP_SERVER_TIME | CAP_MESSAGE_TAGS))) {
 		history_format_time(m->time_ms, true, when, sizeof when);
 		n = (size_t)snprintf(tags, sizeof tags, "time=%s", when);
-		if (m->msgid != NULL && n < sizeof tags)
+		if (msgid && m->msgid != NULL && n < sizeof tags)
 			n += (size_t)snprintf(
 			    tags + n, sizeof tags - n, ";msgid=%s", m->msgid);
 		if (m->account != NULL && n < sizeof tags)
@@ -352,6 +358,62 @@ history_deliver(struct client *c, const char *batch, const char *to,
 		    &rl, NULL, m->source, "%s %s :%s", m->command, to, text);
 	}
 	route_client(c, &rl);
+}
+
+/*
+ * Send a stored multiline message: a draft/multiline batch to a client
+ * that has the capability, else its lines one by one (blank ones left
+ * out, the msgid on the first).
+ */
+static void
+history_deliver_multi(struct client *c, const char *batch, const char *to,
+    const struct store_msg *m, bool tags_ok)
+{
+	const uint32_t need = CAP_MULTILINE | CAP_BATCH | CAP_MESSAGE_TAGS;
+	struct ml_line lines[MULTILINE_SPLIT_MAX];
+	struct rline *with;
+	char tags[256], when[64];
+	size_t i, n, nwith, piece, head;
+	bool first = true;
+
+	/* Room for each line after ":source CMD to :" and a time prefix. */
+	head = strlen(m->source) + strlen(m->command) + strlen(to) + 6 + 32;
+	piece = head < CHAT_LINE_MAX - 2 - 100 ? CHAT_LINE_MAX - 2 - head : 100;
+	n = multiline_split(m->text, piece, lines, MULTILINE_SPLIT_MAX);
+	if (tags_ok && (c->caps & need) == need) {
+		history_format_time(m->time_ms, true, when, sizeof when);
+		snprintf(tags, sizeof tags, "time=%s%s%s%s%s", when,
+		    m->msgid != NULL ? ";msgid=" : "",
+		    m->msgid != NULL ? m->msgid : "",
+		    m->account != NULL ? ";account=" : "",
+		    m->account != NULL ? m->account : "");
+		with = xcalloc(n + 2, sizeof *with);
+		nwith = multiline_format(with, NULL, NULL, tags, m->source,
+		    m->command, to, lines, n, batch);
+		for (i = 0; i < nwith; i++)
+			route_client(c, &with[i]);
+		free(with);
+	} else {
+		for (i = 0; i < n; i++) {
+			if (*lines[i].text == '\0')
+				continue;
+			history_deliver_line(
+			    c, batch, to, m, lines[i].text, tags_ok, first);
+			first = false;
+		}
+	}
+	multiline_lines_free(lines, n);
+}
+
+/* Send one stored message to c, addressed to "to", with its time. */
+void
+history_deliver(struct client *c, const char *batch, const char *to,
+    const struct store_msg *m, bool tags_ok)
+{
+	if (multiline_needed(m->source, m->command, to, m->text))
+		history_deliver_multi(c, batch, to, m, tags_ok);
+	else
+		history_deliver_line(c, batch, to, m, m->text, tags_ok, true);
 }
 
 /* The store answered a CHATHISTORY or HISTORY query. */

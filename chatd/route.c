@@ -236,9 +236,10 @@ route_sessions(
 	}
 }
 
-/* A delivery of route_account. */
+/* A delivery of route_account (rl) or route_account_sel (sel). */
 struct route_acct {
 	const struct rline *rl;
+	const struct route_sel *sel;
 	size_t n;
 };
 
@@ -250,7 +251,10 @@ route_session(struct client *c, void *arg)
 
 	if (!(c->flags & CLIENT_REGISTERED))
 		return;
-	route_client(c, ra->rl);
+	if (ra->sel != NULL)
+		route_user_sel(&c->user, ra->sel);
+	else
+		route_client(c, ra->rl);
 	ra->n++;
 }
 
@@ -261,11 +265,26 @@ route_session(struct client *c, void *arg)
 size_t
 route_account(const char *account, const struct rline *rl)
 {
-	struct route_acct ra = { rl, 0 };
+	struct route_acct ra = { rl, NULL, 0 };
 
 	route_sessions(account, route_session, &ra);
 	if (route_net != NULL && route_net->account != NULL)
 		route_net->account(account, rl);
+	return ra.n;
+}
+
+/*
+ * Like route_account, with the lines of a selection (struct route_sel:
+ * with[] for sessions having its capability, without[] for the others).
+ */
+size_t
+route_account_sel(const char *account, const struct route_sel *sel)
+{
+	struct route_acct ra = { NULL, sel, 0 };
+
+	route_sessions(account, route_session, &ra);
+	if (route_net != NULL && route_net->account_sel != NULL)
+		route_net->account_sel(account, sel);
 	return ra.n;
 }
 

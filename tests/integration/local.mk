@@ -196,3 +196,6 @@ TESTS += tests/integration/store-pg-durability.sh
 EXTRA_DIST += tests/integration/store-pg-durability.sh
 TESTS += tests/integration/store-pg-multi.sh
 EXTRA_DIST += tests/integration/store-pg-multi.sh
+# IRCv3 drafts (issue 15): multiline messages.
+TESTS += tests/integration/irc-multiline.chat
+EXTRA_DIST += tests/integration/irc-multiline.chat
