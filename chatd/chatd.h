@@ -195,6 +195,7 @@ RB_HEAD(channels, channel);
 #define CAP_EXTENDED_MONITOR 0x400000
 #define CAP_CHANADMIN 0x800000  /* chatd/chanadmin: CHANADMIN lines */
 #define CAP_MULTILINE 0x1000000 /* draft/multiline */
+#define CAP_REDACT 0x2000000    /* draft/message-redaction */
 
 /*
  * A weak pointer to a client for work that finishes later (a password
@@ -695,8 +696,14 @@ bool history_hold(struct client *);
 void history_format_time(int64_t time_ms, bool iso, char *buf, size_t len);
 void history_deliver(struct client *, const char *batch, const char *to,
     const struct store_msg *, bool tags_ok);
+bool history_key(struct client *, const char *cmd, const char *target,
+    char *key, size_t len, bool *private);
+#define HISTORY_KEY_MAX (2 * CHAT_NICK_MAX + 3) /* "@a@b" or a channel */
 enum cmd_result cmd_chathistory(struct client *, struct chat_msg *);
 enum cmd_result cmd_history(struct client *, struct chat_msg *);
+
+/* redact.c: IRCv3 draft/message-redaction. */
+enum cmd_result cmd_redact(struct client *, struct chat_msg *);
 
 /* cmd-oper.c */
 enum cmd_result cmd_wallops(struct client *, struct chat_msg *);

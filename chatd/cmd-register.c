@@ -26,6 +26,7 @@ static const struct {
 	{ "draft/account-registration", CAP_ACCOUNTREG,
 	    "before-connect,custom-account-name" },
 	{ "draft/chathistory", CAP_CHATHISTORY, NULL },
+	{ "draft/message-redaction", CAP_REDACT, NULL },
 	{ "draft/multiline", CAP_MULTILINE, MULTILINE_CAP },
 	{ "echo-message", CAP_ECHO_MESSAGE, NULL },
 	{ "extended-join", CAP_EXTENDED_JOIN, NULL },

@@ -162,6 +162,11 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "QUIT", .min = 0, .max = 1, .flags = ANY | CMD_NOFLOOD,
 	    .cost = 0, .exec = cmd_quit, .usage = "QUIT [:reason]",
 	    .help = "Disconnect." },
+	{ .name = "REDACT", .min = 2, .max = 3, .flags = CMD_REG, .cost = 2,
+	    .exec = cmd_redact, .usage = "REDACT <#channel|nick> <msgid> [:reason]",
+	    .help = "Withdraw a message (draft/message-redaction): your own, "
+		    "or any in a channel you operate. History forgets it; "
+		    "clients with the capability remove it." },
 	{ .name = "REGISTER", .min = 3, .max = 3, .flags = ANY, .cost = 3,
 	    .exec = cmd_register,
 	    .usage = "REGISTER <account|*> <email|*> <password>",

@@ -30,7 +30,6 @@
 #define HISTORY_EXPIRE_EVERY 3600
 #define HISTORY_QUEUE_MAX 10000 /* store jobs waiting: hold senders beyond */
 #define HISTORY_QUEUE_LOW 5000  /* ... until it is down to this */
-#define HISTORY_KEY_MAX (2 * CHAT_NICK_MAX + 3) /* "@a@b" or a channel */
 
 /* A history request waiting for the store. */
 struct history_op {
@@ -534,6 +533,25 @@ history_target(struct client *c, const char *cmd, const char *sub,
 	/* Named as asked: the client files the batch under that name. */
 	strlcpy(op->target, target, sizeof op->target);
 	op->private = true;
+	return true;
+}
+
+/*
+ * The store's key of target's history as c may read it (a channel c is
+ * in, or c's private conversation with a user or account), with private
+ * set for the latter; false after answering FAIL <cmd> INVALID_TARGET.
+ */
+bool
+history_key(struct client *c, const char *cmd, const char *target, char *key,
+    size_t len, bool *private)
+{
+	struct history_op op;
+
+	memset(&op, 0, sizeof op);
+	if (!history_target(c, cmd, target, target, &op))
+		return false;
+	strlcpy(key, op.key, len);
+	*private = op.private;
 	return true;
 }
 

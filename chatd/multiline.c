@@ -58,8 +58,8 @@ multiline_lines_free(struct ml_line *lines, size_t n)
 
 /* Refuse the batch being sent: FAIL now, drop its lines until BATCH -. */
 static void
-multiline_fail(struct client *c, const char *code, const char *context,
-    const char *text)
+multiline_fail(
+    struct client *c, const char *code, const char *context, const char *text)
 {
 	struct multiline *ml = c->multiline;
 
@@ -226,8 +226,8 @@ multiline_intercept(struct client *c, struct chat_msg *m)
 	if (chat_casecmp(m->argv[0], ml->target) != 0) {
 		char context[2 * CHAT_LINE_MAX];
 
-		snprintf(context, sizeof context, "%s %s", ml->target,
-		    m->argv[0]);
+		snprintf(
+		    context, sizeof context, "%s %s", ml->target, m->argv[0]);
 		multiline_fail(c, "MULTILINE_INVALID_TARGET", context,
 		    "Every line must go to the batch's target");
 		return true;
@@ -300,8 +300,7 @@ multiline_needed(
  * multiline_lines_free().
  */
 size_t
-multiline_split(
-    const char *text, size_t piece, struct ml_line *out, size_t max)
+multiline_split(const char *text, size_t piece, struct ml_line *out, size_t max)
 {
 	const char *p = text, *eol;
 	size_t n = 0, len, cut;
@@ -370,20 +369,20 @@ multiline_format(struct rline *with, struct rline *without, size_t *nwithout,
 	size_t i, k = 0, nw = 0;
 
 	snprintf(id, sizeof id, "ml%llx", ++serial);
-	snprintf(t, sizeof t, "%s%s%s", tags,
-	    outer != NULL ? ";batch=" : "", outer != NULL ? outer : "");
-	route_init(&with[k++], t, source, "BATCH +%s draft/multiline %s", id,
-	    to);
+	snprintf(t, sizeof t, "%s%s%s", tags, outer != NULL ? ";batch=" : "",
+	    outer != NULL ? outer : "");
+	route_init(
+	    &with[k++], t, source, "BATCH +%s draft/multiline %s", id, to);
 	for (i = 0; i < n; i++) {
 		snprintf(t, sizeof t, "batch=%s%s", id,
 		    lines[i].concat ? ";draft/multiline-concat" : "");
-		route_init(&with[k++], t, source, "%s %s :%s", cmd, to,
-		    lines[i].text);
+		route_init(
+		    &with[k++], t, source, "%s %s :%s", cmd, to, lines[i].text);
 	}
 	if (outer != NULL)
 		snprintf(t, sizeof t, "batch=%s", outer);
-	route_init(&with[k++], outer != NULL ? t : NULL, source, "BATCH -%s",
-	    id);
+	route_init(
+	    &with[k++], outer != NULL ? t : NULL, source, "BATCH -%s", id);
 	multiline_tags_rest(tags, rest, sizeof rest);
 	for (i = 0; without != NULL && i < n; i++) {
 		if (*lines[i].text == '\0')

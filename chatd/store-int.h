@@ -23,6 +23,9 @@ enum store_op {
 	STORE_OP_HISTORY_TARGETS,
 	STORE_OP_PRIVATE_SEEN,
 	STORE_OP_HISTORY_EXPIRE,
+	STORE_OP_HISTORY_GET,    /* u.hq: fold, a_msgid */
+	STORE_OP_HISTORY_DELETE, /* u.hq: fold, a_msgid */
+	STORE_OP_HISTORY_RENAME, /* u.peer: a (old fold) becomes b */
 	STORE_OP_CHANNEL_PUT,
 	STORE_OP_CHANNEL_DELETE,
 	STORE_OP_KV_PUT,

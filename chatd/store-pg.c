@@ -621,6 +621,35 @@ pg_delete(const char *sql, const char *a, const char *b)
 	return pg_run(sql, &p, 0, NULL);
 }
 
+/* One message of a target's history, by msgid. */
+static int
+pg_history_get(struct store_job *j)
+{
+	struct pg_params p = { 0 };
+	PGresult *res;
+	int err;
+
+	pg_str(&p, j->u.hq.fold);
+	pg_str(&p, j->u.hq.a_msgid);
+	if ((err = pg_run("SELECT " PG_MSG_COLS " FROM history "
+	                  "WHERE target = $1 AND msgid = $2 LIMIT 1",
+	         &p, 0, &res)) != STORE_OK)
+		return err;
+	pg_collect(j, res, false);
+	return j->nmsgs > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* Run a statement of two strings; STORE_NOTFOUND if it changed nothing. */
+static int
+pg_changed2(const char *sql, const char *a, const char *b)
+{
+	struct pg_params p = { 0 };
+
+	pg_str(&p, a);
+	pg_str(&p, b);
+	return pg_run_changed(sql, &p);
+}
+
 /* Run one job. */
 static int
 pg_job(struct store_job *j)
@@ -652,6 +681,16 @@ pg_job(struct store_job *j)
 		return pg_private_seen(&j->u.peer);
 	case STORE_OP_HISTORY_EXPIRE:
 		return pg_history_expire(j->u.expire_before_ms);
+	case STORE_OP_HISTORY_GET:
+		return pg_history_get(j);
+	case STORE_OP_HISTORY_DELETE:
+		return pg_changed2(
+		    "DELETE FROM history WHERE target = $1 AND msgid = $2",
+		    j->u.hq.fold, j->u.hq.a_msgid);
+	case STORE_OP_HISTORY_RENAME:
+		return pg_delete(
+		    "UPDATE history SET target = $2 WHERE target = $1",
+		    j->u.peer.a, j->u.peer.b);
 	case STORE_OP_CHANNEL_PUT:
 		return pg_channel_put(&j->u.channel);
 	case STORE_OP_CHANNEL_DELETE:

@@ -314,6 +314,35 @@ sq_offline_fetch(struct store_job *j)
 	return sq_collect(j, st, false);
 }
 
+/* One message of a target's history, by msgid. */
+static int
+sq_history_get(struct store_job *j)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	st = sq_prepare("SELECT " SQ_MSG_COLS " FROM history "
+	                "WHERE target = ? AND msgid = ? LIMIT 1");
+	if (st == NULL)
+		return STORE_IO;
+	sq_bind_text(st, 1, j->u.hq.fold);
+	sq_bind_text(st, 2, j->u.hq.a_msgid);
+	if ((err = sq_collect(j, st, false)) != STORE_OK)
+		return err;
+	return j->nmsgs > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* Run a statement of two strings; STORE_NOTFOUND if it changed nothing. */
+static int
+sq_run_changed(const char *sql, const char *a, const char *b)
+{
+	int err;
+
+	if ((err = sq_run2(sql, a, b)) != STORE_OK)
+		return err;
+	return sqlite3_changes(sq_db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
 /* Delete delivered offline messages. */
 static int
 sq_offline_delete(struct store_job_offline *o)
@@ -595,6 +624,16 @@ sq_run(struct store_job *j)
 		return sq_private_seen(&j->u.peer);
 	case STORE_OP_HISTORY_EXPIRE:
 		return sq_history_expire(j->u.expire_before_ms);
+	case STORE_OP_HISTORY_GET:
+		return sq_history_get(j);
+	case STORE_OP_HISTORY_DELETE:
+		return sq_run_changed(
+		    "DELETE FROM history WHERE target = ?1 AND msgid = ?2",
+		    j->u.hq.fold, j->u.hq.a_msgid);
+	case STORE_OP_HISTORY_RENAME:
+		return sq_run2(
+		    "UPDATE history SET target = ?2 WHERE target = ?1",
+		    j->u.peer.a, j->u.peer.b);
 	case STORE_OP_CHANNEL_PUT:
 		return sq_channel_put(&j->u.channel);
 	case STORE_OP_CHANNEL_DELETE:

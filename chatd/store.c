@@ -35,8 +35,11 @@ store_op_writes(enum store_op op)
 	case STORE_OP_OFFLINE_FETCH:
 	case STORE_OP_HISTORY_QUERY:
 	case STORE_OP_HISTORY_TARGETS:
+	case STORE_OP_HISTORY_GET:
 	case STORE_OP_KV_GET:
 		return false;
+	case STORE_OP_HISTORY_DELETE:
+	case STORE_OP_HISTORY_RENAME:
 	case STORE_OP_ACCOUNT_ADD:
 	case STORE_OP_ACCOUNT_SET_HASH:
 	case STORE_OP_ACCOUNT_SEEN:
@@ -144,6 +147,8 @@ store_job_free(struct store_job *j)
 		free(j->u.offline.fold);
 		break;
 	case STORE_OP_HISTORY_QUERY:
+	case STORE_OP_HISTORY_GET:
+	case STORE_OP_HISTORY_DELETE:
 		free(j->u.hq.fold);
 		free(j->u.hq.a_msgid);
 		free(j->u.hq.b_msgid);
@@ -155,6 +160,7 @@ store_job_free(struct store_job *j)
 		free(j->u.tq.account);
 		break;
 	case STORE_OP_PRIVATE_SEEN:
+	case STORE_OP_HISTORY_RENAME:
 		free(j->u.peer.a);
 		free(j->u.peer.b);
 		break;
@@ -216,7 +222,7 @@ store_job_writes(const struct store_job *j)
 	return j->op != STORE_OP_OFFLINE_FETCH &&
 	    j->op != STORE_OP_HISTORY_QUERY &&
 	    j->op != STORE_OP_HISTORY_TARGETS && j->op != STORE_OP_KV_GET &&
-	    j->op != STORE_OP_SYNC;
+	    j->op != STORE_OP_HISTORY_GET && j->op != STORE_OP_SYNC;
 }
 
 /* A job came back from the worker: its callback, on the loop. */
@@ -231,6 +237,7 @@ store_job_done(struct worker_job *wj)
 	switch (j->op) {
 	case STORE_OP_OFFLINE_FETCH:
 	case STORE_OP_HISTORY_QUERY:
+	case STORE_OP_HISTORY_GET:
 		if (j->cb.msgs != NULL)
 			j->cb.msgs(j->err, j->msgs, j->nmsgs, j->arg);
 		break;
@@ -255,6 +262,8 @@ store_job_done(struct worker_job *wj)
 	case STORE_OP_HISTORY_ADD:
 	case STORE_OP_PRIVATE_SEEN:
 	case STORE_OP_HISTORY_EXPIRE:
+	case STORE_OP_HISTORY_DELETE:
+	case STORE_OP_HISTORY_RENAME:
 	case STORE_OP_CHANNEL_PUT:
 	case STORE_OP_CHANNEL_DELETE:
 	case STORE_OP_KV_PUT:
@@ -302,6 +311,8 @@ store_job_answers_client(const struct store_job *j)
 	case STORE_OP_OFFLINE_FETCH:
 	case STORE_OP_HISTORY_QUERY:
 	case STORE_OP_HISTORY_TARGETS:
+	case STORE_OP_HISTORY_GET:
+	case STORE_OP_HISTORY_DELETE:
 	case STORE_OP_KV_GET:
 		return j->cb.done != NULL;
 	case STORE_OP_SYNC:
@@ -310,6 +321,7 @@ store_job_answers_client(const struct store_job *j)
 	case STORE_OP_HISTORY_ADD:
 	case STORE_OP_PRIVATE_SEEN:
 	case STORE_OP_HISTORY_EXPIRE:
+	case STORE_OP_HISTORY_RENAME:
 	case STORE_OP_CHANNEL_PUT:
 	case STORE_OP_CHANNEL_DELETE:
 	case STORE_OP_KV_PUT:
@@ -841,6 +853,45 @@ store_history_expire(int64_t before_ms)
 	struct store_job *j = store_job_new(STORE_OP_HISTORY_EXPIRE, NULL);
 
 	j->u.expire_before_ms = before_ms;
+	store_submit(j);
+}
+
+/* The message msgid of target's history (STORE_NOTFOUND if none). */
+void
+store_history_get(
+    const char *target, const char *msgid, store_msgs_cb cb, void *arg)
+{
+	struct store_job *j = store_job_new(STORE_OP_HISTORY_GET, arg);
+
+	j->cb.msgs = cb;
+	j->u.hq.fold = store_fold(target);
+	j->u.hq.a_msgid = xstrdup(msgid);
+	store_submit(j);
+}
+
+/* Forget the message msgid of target's history (redacted). */
+void
+store_history_delete(
+    const char *target, const char *msgid, store_done_cb done, void *arg)
+{
+	struct store_job *j = store_job_new(STORE_OP_HISTORY_DELETE, arg);
+
+	j->cb.done = done;
+	j->u.hq.fold = store_fold(target);
+	j->u.hq.a_msgid = xstrdup(msgid);
+	store_submit(j);
+}
+
+/* File a channel's history under its new name (RENAME). */
+void
+store_history_rename(
+    const char *from, const char *to, store_done_cb done, void *arg)
+{
+	struct store_job *j = store_job_new(STORE_OP_HISTORY_RENAME, arg);
+
+	j->cb.done = done;
+	j->u.peer.a = store_fold(from);
+	j->u.peer.b = store_fold(to);
 	store_submit(j);
 }
 

@@ -130,6 +130,12 @@ void store_history_targets(const char *const *targets, size_t ntargets,
     store_targets_cb, void *);
 void store_private_seen(const char *a, const char *b, int64_t time_ms);
 void store_history_expire(int64_t before_ms);
+void store_history_get(
+    const char *target, const char *msgid, store_msgs_cb, void *);
+void store_history_delete(
+    const char *target, const char *msgid, store_done_cb, void *);
+void store_history_rename(
+    const char *from, const char *to, store_done_cb, void *);
 
 int store_channel_load(
     void (*cb)(const struct store_channel *, void *), void *arg);

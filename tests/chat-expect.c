@@ -89,6 +89,8 @@ struct client {
 	size_t pbytes;
 	char *history[HISTORY_N];
 	size_t nhistory; /* total lines received */
+	char msgid[128]; /* msgid tag of the last line matched, for {msgid:NAME}
+	                  */
 };
 
 static struct transcript *transcripts;
@@ -931,6 +933,63 @@ repeat_build(const struct step *st, size_t *lenp)
 	return buf;
 }
 
+/* Remember the msgid tag of a line a client matched ({msgid:NAME}). */
+static void
+client_keep_msgid(struct client *c, const char *l)
+{
+	const char *p, *end;
+	size_t n;
+
+	if (l[0] != '@' || (end = strchr(l, ' ')) == NULL)
+		return;
+	for (p = l + 1; p < end; p++) {
+		if ((p == l + 1 || p[-1] == ';') &&
+		    strncmp(p, "msgid=", 6) == 0) {
+			p += 6;
+			n = strcspn(p, "; ");
+			if (n < sizeof c->msgid) {
+				memcpy(c->msgid, p, n);
+				c->msgid[n] = '\0';
+			}
+			return;
+		}
+	}
+}
+
+/* A send step's text with each {msgid:NAME} replaced (allocated). */
+static char *
+send_expand(const struct step *st, size_t *lenp)
+{
+	const char *s = st->arg, *mark, *close;
+	char *buf, name[NAME_MAX_LEN + 1];
+	struct client *c;
+	size_t len = 0, cap = st->len + 3, n, vl;
+
+	buf = xmalloc(cap);
+	while ((mark = strstr(s, "{msgid:")) != NULL &&
+	    (close = strchr(mark, '}')) != NULL &&
+	    (n = (size_t)(close - mark - 7)) <= NAME_MAX_LEN) {
+		memcpy(name, mark + 7, n);
+		name[n] = '\0';
+		c = client_find(name);
+		vl = c != NULL ? strlen(c->msgid) : 0;
+		cap += vl;
+		buf = xrealloc(buf, cap);
+		memcpy(buf + len, s, (size_t)(mark - s));
+		len += (size_t)(mark - s);
+		if (vl > 0)
+			memcpy(buf + len, c->msgid, vl);
+		len += vl;
+		s = close + 1;
+	}
+	n = st->len - (size_t)(s - st->arg);
+	memcpy(buf + len, s, n);
+	len += n;
+	memcpy(buf + len, "\r\n", 2);
+	*lenp = len + 2;
+	return buf;
+}
+
 /* Run a step that waits for lines: `<`, `~` or `closed`. */
 static void
 step_wait(struct client *c, const struct step *st, long timeout)
@@ -949,10 +1008,12 @@ step_wait(struct client *c, const struct step *st, long timeout)
 					fail_got = l;
 					return;
 				}
+				client_keep_msgid(c, l);
 				free(l);
 				return;
 			}
 			if (st->kind == STEP_SKIP && line_matches(st->arg, l)) {
+				client_keep_msgid(c, l);
 				free(l);
 				return;
 			}
@@ -1037,10 +1098,8 @@ step_run(const struct step *st, long *timeout)
 		return;
 	switch (st->kind) {
 	case STEP_SEND:
-		buf = xmalloc(st->len + 2);
-		memcpy(buf, st->arg, st->len);
-		memcpy(buf + st->len, "\r\n", 2);
-		client_write(c, buf, st->len + 2, deadline);
+		buf = send_expand(st, &len);
+		client_write(c, buf, len, deadline);
 		free(buf);
 		break;
 	case STEP_RAW:

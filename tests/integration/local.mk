@@ -199,3 +199,6 @@ EXTRA_DIST += tests/integration/store-pg-multi.sh
 # IRCv3 drafts (issue 15): multiline messages.
 TESTS += tests/integration/irc-multiline.chat
 EXTRA_DIST += tests/integration/irc-multiline.chat
+# IRCv3 drafts: message redaction.
+TESTS += tests/integration/irc-redact.chat
+EXTRA_DIST += tests/integration/irc-redact.chat

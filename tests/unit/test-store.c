@@ -377,6 +377,32 @@ main(void)
 	store_history_targets(NULL, 0, "zed", 0, 10000, 10, on_targets, NULL);
 	run(1);
 	is_str(got, "edd", "the other side's peer list lost it");
+
+	/* Redaction finds one message by msgid, then forgets it. */
+	hist("#red", "r1", 100);
+	hist("#red", "r2", 200);
+	hist("#other", "r1", 300);
+	store_history_get("#RED", "r2", on_msgs, NULL);
+	run(1);
+	is_int(last_err, STORE_OK, "history_get finds a message");
+	is_int((int)got_n, 1, "history_get returns one message");
+	store_history_get("#red", "r9", on_msgs, NULL);
+	run(1);
+	is_int(last_err, STORE_NOTFOUND, "history_get of an unknown msgid");
+	store_history_delete("#Red", "r1", on_done, NULL);
+	run(1);
+	is_int(last_err, STORE_OK, "history_delete");
+	store_history_delete("#red", "r1", on_done, NULL);
+	run(1);
+	is_int(last_err, STORE_NOTFOUND, "history_delete again: NOTFOUND");
+	is_str(hist_of("#red"), "r2", "the redacted message is gone");
+	is_str(hist_of("#other"), "r1", "the same msgid elsewhere stays");
+	/* A renamed channel keeps its history. */
+	store_history_rename("#red", "#Blue", on_done, NULL);
+	run(1);
+	is_int(last_err, STORE_OK, "history_rename");
+	is_str(hist_of("#blue"), "r2", "the history is under the new name");
+	is_str(hist_of("#red"), "", "and no longer under the old one");
 	store_offline_fetch("ed", 10, on_msgs, NULL);
 	run(1);
 	is_int((int)got_n, 0, "its offline messages are gone");
