@@ -193,9 +193,10 @@ RB_HEAD(channels, channel);
 #define CAP_CHATHISTORY 0x100000
 #define CAP_ACCOUNTREG 0x200000
 #define CAP_EXTENDED_MONITOR 0x400000
-#define CAP_CHANADMIN 0x800000  /* chatd/chanadmin: CHANADMIN lines */
-#define CAP_MULTILINE 0x1000000 /* draft/multiline */
-#define CAP_REDACT 0x2000000    /* draft/message-redaction */
+#define CAP_CHANADMIN 0x800000    /* chatd/chanadmin: CHANADMIN lines */
+#define CAP_MULTILINE 0x1000000   /* draft/multiline */
+#define CAP_REDACT 0x2000000      /* draft/message-redaction */
+#define CAP_READ_MARKER 0x4000000 /* draft/read-marker */
 
 /*
  * A weak pointer to a client for work that finishes later (a password
@@ -702,6 +703,12 @@ bool history_key(struct client *, const char *cmd, const char *target,
 #define HISTORY_KEY_MAX (2 * CHAT_NICK_MAX + 3) /* "@a@b" or a channel */
 enum cmd_result cmd_chathistory(struct client *, struct chat_msg *);
 enum cmd_result cmd_history(struct client *, struct chat_msg *);
+
+/* readmarker.c: IRCv3 draft/read-marker. */
+int readmarker_init(char **cause);
+void readmarker_free_all(void);
+void readmarker_joined(struct client *, struct channel *);
+enum cmd_result cmd_markread(struct client *, struct chat_msg *);
 
 /* redact.c: IRCv3 draft/message-redaction. */
 enum cmd_result cmd_redact(struct client *, struct chat_msg *);

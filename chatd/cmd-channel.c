@@ -171,6 +171,7 @@ join_one(struct client *c, const char *name, const char *key)
 		channel_join(ch, &c->user, chanreg_member_modes(ch, c));
 	}
 	join_announce(c, ch);
+	readmarker_joined(c, ch);
 	topic_reply(c, ch, false);
 	names_reply(c, ch);
 	if (created)

@@ -28,6 +28,7 @@ static const struct {
 	{ "draft/chathistory", CAP_CHATHISTORY, NULL },
 	{ "draft/message-redaction", CAP_REDACT, NULL },
 	{ "draft/multiline", CAP_MULTILINE, MULTILINE_CAP },
+	{ "draft/read-marker", CAP_READ_MARKER, NULL },
 	{ "echo-message", CAP_ECHO_MESSAGE, NULL },
 	{ "extended-join", CAP_EXTENDED_JOIN, NULL },
 	{ "extended-monitor", CAP_EXTENDED_MONITOR, NULL },

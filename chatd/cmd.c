@@ -111,6 +111,12 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "LUSERS", .min = 0, .max = 2, .flags = CMD_REG, .cost = 2,
 	    .exec = cmd_lusers, .usage = "LUSERS",
 	    .help = "Show how many users and channels there are." },
+	{ .name = "MARKREAD", .min = 1, .max = 2, .flags = CMD_REG, .cost = 1,
+	    .exec = cmd_markread,
+	    .usage = "MARKREAD <#channel|nick> [timestamp=YYYY-MM-DDThh:mm:ss.sssZ]",
+	    .help = "Show, or move forward, how far your account has read a "
+		    "channel or conversation (draft/read-marker); your other "
+		    "sessions with the capability hear it." },
 	{ .name = "MODE", .min = 1, .max = -1, .flags = CMD_REG, .cost = 1,
 	    .exec = cmd_mode,
 	    .usage = "MODE <#channel> [+|-modes [args...]] | MODE <nick> [modes]",

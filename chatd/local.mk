@@ -28,6 +28,7 @@ chatd_libchatd_a_SOURCES = \
 	chatd/multiline.c \
 	chatd/passwd.c \
 	chatd/presence.c \
+	chatd/readmarker.c \
 	chatd/redact.c \
 	chatd/route.c \
 	chatd/send.c \

@@ -95,7 +95,8 @@ out:
 
 /* Whether c may redact m, a message of op's target. */
 static bool
-redact_allowed(struct client *c, struct redact_op *op, const struct store_msg *m)
+redact_allowed(
+    struct client *c, struct redact_op *op, const struct store_msg *m)
 {
 	struct channel *ch;
 	struct member *mb;
@@ -140,8 +141,8 @@ redact_found(int err, const struct store_msg *msgs, size_t n, void *arg)
 	else {
 		char context[CHAT_LINE_MAX];
 
-		snprintf(context, sizeof context, "%s %s", op->target,
-		    op->msgid);
+		snprintf(
+		    context, sizeof context, "%s %s", op->target, op->msgid);
 		send_fail(c, "REDACT", "REDACT_FORBIDDEN", context,
 		    "You may redact only your own messages (channel "
 		    "operators: any in their channel)");

@@ -33,7 +33,7 @@ cat >"$tmp/talk.chat" <<'EOF'
 set timeout 20000
 n> CAP LS 302
 n< :chatd.test NOTICE \* :*
-n< :chatd.test CAP \* LS :* chatd/ttt=invite=300,* *
+n~ :chatd.test CAP \* LS * chatd/ttt=invite=300,* *
 n> NICK neo
 n> USER neo 0 * :Neo
 n> CAP END
@@ -52,7 +52,7 @@ p~ :chatd.test 376 pip :*
 n< :chatd.test CAP neo NEW :chatd/ttt=invite=100,grace=60,games=*
 o< :chatd.test CAP old NEW :chatd/ttt
 n> CAP LS 302
-n< :chatd.test CAP neo LS :* chatd/ttt=invite=100,* *
+n< :chatd.test CAP neo LS * :* chatd/ttt=invite=100,* *
 # pip never asked for cap-notify: nothing.
 p> PING :sync
 p< :chatd.test PONG chatd.test :sync
@@ -86,7 +86,7 @@ q> REHASH
 q< :chatd.test 382 quin chatd.conf :Rehashing
 q< :chatd.test FAIL REHASH CONFIG_ERROR :Kept the old configuration: *flood-rate*
 q> CAP LS 302
-q< :chatd.test CAP quin LS :* chatd/ttt=invite=100,* *
+q< :chatd.test CAP quin LS * :* chatd/ttt=invite=100,* *
 EOF
 "$CHAT_EXPECT" -P -p "$port" "$tmp/oper.chat" >"$tmp/oper.tap" 2>&1
 rc=$?

@@ -202,3 +202,7 @@ EXTRA_DIST += tests/integration/irc-multiline.chat
 # IRCv3 drafts: message redaction.
 TESTS += tests/integration/irc-redact.chat
 EXTRA_DIST += tests/integration/irc-redact.chat
+# IRCv3 drafts: read markers, across a restart.
+TESTS += tests/integration/readmarker-restart.sh
+EXTRA_DIST += tests/integration/readmarker-restart.sh \
+	tests/integration/restart-readmarker.chat

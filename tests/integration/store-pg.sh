@@ -15,9 +15,10 @@ trap pg_cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
 chats="register accounts accounts-pm history history-private
-history-batch unregister chanadmin chanowner ttt-login"
+history-batch unregister chanadmin chanowner ttt-login irc-multiline
+irc-redact"
 restarts="restart-offline restart-channels restart-persist
-restart-unregister"
+restart-unregister restart-readmarker"
 n=0
 for t in $chats $restarts; do
 	n=$((n + 1))
