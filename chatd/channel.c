@@ -46,6 +46,16 @@ channel_create(const char *name)
 	return ch;
 }
 
+/* Give a channel another name (RENAME), keeping everything else. */
+void
+channel_rename(struct channel *ch, const char *name)
+{
+	RB_REMOVE(channels, &channel_tree, ch);
+	strlcpy(ch->name, name, sizeof ch->name);
+	chat_casefold(ch->fold, name, sizeof ch->fold);
+	RB_INSERT(channels, &channel_tree, ch);
+}
+
 /* Free a list of masks. */
 static void
 channel_free_masks(struct masks *l)

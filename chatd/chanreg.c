@@ -306,6 +306,18 @@ chanreg_changed(struct channel *ch)
 	chanreg_save(ch);
 }
 
+/* A persistent channel was renamed: file it under its new name. */
+void
+chanreg_renamed(struct channel *ch, const char *old)
+{
+	if (ch->owner == NULL)
+		return;
+	store_channel_delete(old, NULL, NULL);
+	free(ch->saved);
+	ch->saved = NULL;
+	chanreg_save(ch);
+}
+
 /* Remove account from a newline-separated list; true if it was there. */
 static bool
 chanreg_unlist(char **list, const char *account)

@@ -197,6 +197,7 @@ RB_HEAD(channels, channel);
 #define CAP_MULTILINE 0x1000000   /* draft/multiline */
 #define CAP_REDACT 0x2000000      /* draft/message-redaction */
 #define CAP_READ_MARKER 0x4000000 /* draft/read-marker */
+#define CAP_RENAME 0x8000000      /* draft/channel-rename */
 
 /*
  * A weak pointer to a client for work that finishes later (a password
@@ -430,6 +431,7 @@ void channel_mode_string(
     struct channel *, bool show_key, char *buf, size_t len);
 const char *channel_prefix(struct member *, bool multi);
 void channel_free_all(void);
+void channel_rename(struct channel *, const char *name);
 RB_PROTOTYPE(channels, channel, entry, channel_cmp);
 
 /*
@@ -480,6 +482,8 @@ void route_sessions(
 void route_connections(uint32_t cap, void (*)(struct client *, void *), void *);
 void route_channel_sel(struct channel *, const struct route_sel *);
 void route_channel(struct channel *, struct user *except, const struct rline *);
+void route_members(
+    struct channel *, uint32_t cap, void (*)(struct client *, void *), void *);
 void route_channel_ops(
     struct channel *, struct user *except, const struct rline *);
 void route_peers(struct user *, bool self, const struct rline *);
@@ -576,6 +580,7 @@ enum cmd_result cmd_list(struct client *, struct chat_msg *);
 enum cmd_result cmd_mode(struct client *, struct chat_msg *);
 enum cmd_result cmd_names(struct client *, struct chat_msg *);
 enum cmd_result cmd_part(struct client *, struct chat_msg *);
+enum cmd_result cmd_rename(struct client *, struct chat_msg *);
 enum cmd_result cmd_topic(struct client *, struct chat_msg *);
 void names_reply(struct client *, struct channel *);
 void part_all_channels(struct client *, const char *reason);
@@ -616,6 +621,7 @@ enum cmd_result cmd_ttt(struct client *, struct chat_msg *);
 void ttt_client_exit(struct client *);
 void ttt_client_online(struct client *);
 void ttt_free_all(void);
+void ttt_channel_renamed(const char *old, const char *name);
 const char *ttt_cap_value(void);
 void ttt_stats_record(const char *key, enum ttt_outcome);
 bool ttt_stats_get(const char *key, struct ttt_stats *);
@@ -683,6 +689,7 @@ int chanreg_member_modes(struct channel *, struct client *);
 void chanreg_created(struct channel *, struct client *);
 void chanreg_changed(struct channel *);
 void chanreg_prune(void);
+void chanreg_renamed(struct channel *, const char *old);
 enum cmd_result cmd_chanadmin(struct client *, struct chat_msg *);
 
 /* history.c: channel and private history, CHATHISTORY and HISTORY. */

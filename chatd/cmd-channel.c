@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "chatd.h"
+#include "store.h"
 
 /* Check the caller is an operator of ch; say 482/442 when not. */
 static struct member *
@@ -250,6 +251,94 @@ cmd_part(struct client *c, struct chat_msg *m)
 		route_channel(ch, NULL, &rl);
 		channel_leave(mb);
 	}
+	return CMD_OK;
+}
+
+/* What a member without draft/channel-rename sees of a RENAME. */
+struct rename_fallback {
+	struct channel *ch;
+	const char *old;
+	const char *reason;
+};
+
+/* route_members' fn: PART of the old name, JOIN of the new, as if moved. */
+static void
+rename_fallback(struct client *c, void *arg)
+{
+	struct rename_fallback *rf = arg;
+	char prefix[CHAT_LINE_MAX], tags[64];
+	struct rline rl;
+
+	user_prefix(&c->user, prefix, sizeof prefix);
+	route_init(&rl, NULL, prefix, "PART %s :Renamed to %s%s%s", rf->old,
+	    rf->ch->name, *rf->reason != '\0' ? ": " : "", rf->reason);
+	route_client(c, &rl);
+	route_time_tag(tags, sizeof tags);
+	if (c->caps & CAP_EXTENDED_JOIN)
+		route_init(&rl, tags, prefix, "JOIN %s %s :%s", rf->ch->name,
+		    c->user.account != NULL ? c->user.account : "*",
+		    c->user.realname);
+	else
+		route_init(&rl, tags, prefix, "JOIN %s", rf->ch->name);
+	route_client(c, &rl);
+	topic_reply(c, rf->ch, false);
+	names_reply(c, rf->ch);
+}
+
+/*
+ * RENAME <#old> <#new> [:reason] (draft/channel-rename): operators give
+ * their channel another name, keeping its members, modes, history and,
+ * for a persistent channel, its owner and admins.
+ */
+enum cmd_result
+cmd_rename(struct client *c, struct chat_msg *m)
+{
+	struct rename_fallback rf;
+	struct route_sel sel = { 0 };
+	struct channel *ch, *other;
+	struct rline rl;
+	char prefix[CHAT_LINE_MAX], old[CHAT_CHAN_MAX + 1], tags[64];
+	char context[2 * CHAT_LINE_MAX];
+	const char *name = m->argv[1], *reason = m->argc > 2 ? m->argv[2] : "";
+
+	if ((ch = need_channel(c, m->argv[0])) == NULL ||
+	    need_chanop(c, ch) == NULL)
+		return CMD_OK;
+	snprintf(context, sizeof context, "%s %s", ch->name, name);
+	if (!chat_chan_valid(name, CHAT_CHAN_MAX) || name[0] != ch->name[0] ||
+	    strcmp(name, ch->name) == 0) {
+		send_fail(c, "RENAME", "CANNOT_RENAME", context,
+		    "The new name must be a valid, different name of the same "
+		    "kind (%c)",
+		    ch->name[0]);
+		return CMD_OK;
+	}
+	if ((other = channel_find(name)) != NULL && other != ch) {
+		send_fail(c, "RENAME", "CHANNEL_NAME_IN_USE", context,
+		    "%s already exists", other->name);
+		return CMD_OK;
+	}
+	strlcpy(old, ch->name, sizeof old);
+	channel_rename(ch, name);
+	/* Jobs run in order: history written before is renamed too. */
+	store_history_rename(old, ch->name, NULL, NULL);
+	chanreg_renamed(ch, old);
+	ttt_channel_renamed(old, ch->name);
+	user_prefix(&c->user, prefix, sizeof prefix);
+	route_time_tag(tags, sizeof tags);
+	if (*reason != '\0')
+		route_init(&rl, tags, prefix, "RENAME %s %s :%s", old, ch->name,
+		    reason);
+	else
+		route_init(&rl, tags, prefix, "RENAME %s %s", old, ch->name);
+	sel.cap = CAP_RENAME;
+	sel.with = &rl;
+	sel.nwith = 1;
+	route_channel_sel(ch, &sel);
+	rf.ch = ch;
+	rf.old = old;
+	rf.reason = reason;
+	route_members(ch, CAP_RENAME, rename_fallback, &rf);
 	return CMD_OK;
 }
 

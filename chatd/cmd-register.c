@@ -25,6 +25,7 @@ static const struct {
 	{ "chatd/ttt", CAP_TTT, NULL },           /* value: ttt_cap_value() */
 	{ "draft/account-registration", CAP_ACCOUNTREG,
 	    "before-connect,custom-account-name" },
+	{ "draft/channel-rename", CAP_RENAME, NULL },
 	{ "draft/chathistory", CAP_CHATHISTORY, NULL },
 	{ "draft/message-redaction", CAP_REDACT, NULL },
 	{ "draft/multiline", CAP_MULTILINE, MULTILINE_CAP },

@@ -182,6 +182,11 @@ const struct cmd_entry cmd_table[] = {
 	{ .name = "REHASH", .min = 0, .max = 0, .flags = CMD_REG | CMD_OPER,
 	    .cost = 1, .exec = cmd_rehash, .usage = "REHASH",
 	    .help = "Reload the configuration file (server operators only)." },
+	{ .name = "RENAME", .min = 2, .max = 3, .flags = CMD_REG, .cost = 3,
+	    .exec = cmd_rename, .usage = "RENAME <#old> <#new> [:reason]",
+	    .help = "Give your channel a new name (channel operators only), "
+		    "keeping its members, modes, history, owner and admins "
+		    "(draft/channel-rename; others see a PART and a JOIN)." },
 	{ .name = "SENDFILE", .min = 1, .max = 5, .flags = CMD_REG, .cost = 0,
 	    .exec = cmd_sendfile,
 	    .usage = "SENDFILE <nick|#channel> <name> <size> <sha256> | "

@@ -145,7 +145,8 @@ cmd_markread(struct client *c, struct chat_msg *m)
 	int64_t t;
 	int len;
 
-	if (!chat_is_channel(target) && !chat_nick_valid(target, CHAT_NICK_MAX)) {
+	if (!chat_is_channel(target) &&
+	    !chat_nick_valid(target, CHAT_NICK_MAX)) {
 		send_fail(c, "MARKREAD", "INVALID_PARAMS", target,
 		    "Not a channel or a nick");
 		return CMD_OK;
@@ -177,7 +178,8 @@ cmd_markread(struct client *c, struct chat_msg *m)
 	if (t > rm->time_ms) {
 		rm->time_ms = t;
 		len = snprintf(value, sizeof value, "%lld", (long long)t);
-		store_kv_put(READMARKER_NS, key, value, (size_t)len, NULL, NULL);
+		store_kv_put(
+		    READMARKER_NS, key, value, (size_t)len, NULL, NULL);
 	}
 	readmarker_line(&rl, target, rm);
 	/* Every session of the account with the capability, this one too. */

@@ -349,6 +349,26 @@ route_channel_sel(struct channel *ch, const struct route_sel *sel)
 		route_net->channel(ch, sel);
 }
 
+/*
+ * Call fn for every member of ch connected here that lacks cap (0: every
+ * one): for replies addressed to each in turn, such as the JOIN, topic
+ * and names a client without draft/channel-rename gets after a RENAME.
+ */
+void
+route_members(struct channel *ch, uint32_t cap,
+    void (*fn)(struct client *, void *), void *arg)
+{
+	struct member *m, *m1;
+	struct client *c;
+
+	TAILQ_FOREACH_SAFE(m, &ch->members, centry, m1) {
+		if ((c = m->user->conn) == NULL || (c->flags & CLIENT_DEAD))
+			continue;
+		if (cap == 0 || (c->caps & cap) != cap)
+			fn(c, arg);
+	}
+}
+
 /* Deliver to every member of a channel but one. */
 void
 route_channel(struct channel *ch, struct user *except, const struct rline *rl)

@@ -1309,3 +1309,15 @@ ttt_free_all(void)
 		free(e);
 	}
 }
+
+/* A channel was renamed: its games are watched under the new name. */
+void
+ttt_channel_renamed(const char *old, const char *name)
+{
+	struct ttt_game *g;
+
+	TAILQ_FOREACH(g, &ttt_games, entry) {
+		if (g->chan[0] != '\0' && chat_casecmp(g->chan, old) == 0)
+			strlcpy(g->chan, name, sizeof g->chan);
+	}
+}

@@ -206,3 +206,9 @@ EXTRA_DIST += tests/integration/irc-redact.chat
 TESTS += tests/integration/readmarker-restart.sh
 EXTRA_DIST += tests/integration/readmarker-restart.sh \
 	tests/integration/restart-readmarker.chat
+# IRCv3 drafts: channel rename.
+TESTS += tests/integration/irc-rename.chat
+EXTRA_DIST += tests/integration/irc-rename.chat
+TESTS += tests/integration/rename-restart.sh
+EXTRA_DIST += tests/integration/rename-restart.sh \
+	tests/integration/restart-rename.chat
