@@ -221,6 +221,21 @@ gchat_session_request_history (GchatSession *self, const char *target)
 }
 
 /**
+ * gchat_session_can_load_older: whether gchat_session_load_older would ask
+ * the server for anything (search offers "earlier messages" only then).
+ */
+gboolean
+gchat_session_can_load_older (GchatSession *self, GchatConversation *conv)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (GCHAT_IS_CONVERSATION (conv), FALSE);
+  return gchat_conversation_get_scrollback (conv) == GCHAT_SCROLLBACK_MORE &&
+    (gchat_conversation_get_kind (conv) != GCHAT_CONVERSATION_CHANNEL ||
+     gchat_conversation_get_joined (conv)) &&
+    gchat_session_history_askable (self, gchat_conversation_get_name (conv));
+}
+
+/**
  * gchat_session_load_older: ask for the messages before the oldest one
  * @conv shows (scrolled to the top, or the button); FALSE when there is
  * nothing to do: loading already, at the beginning or the limit, or no
@@ -232,14 +247,9 @@ gchat_session_load_older (GchatSession *self, GchatConversation *conv)
   g_autofree char *ref = NULL;
   const char      *name;
 
-  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (GCHAT_IS_CONVERSATION (conv), FALSE);
-  name = gchat_conversation_get_name (conv);
-  if (gchat_conversation_get_scrollback (conv) != GCHAT_SCROLLBACK_MORE ||
-      (gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_CHANNEL &&
-       !gchat_conversation_get_joined (conv)) ||
-      !gchat_session_history_askable (self, name))
+  if (!gchat_session_can_load_older (self, conv))
     return FALSE;
+  name = gchat_conversation_get_name (conv);
   ref = gchat_scrollback_before_ref (gchat_conversation_get_messages (conv));
   gchat_session_history_send (self, name, ref != NULL, ref);
   return TRUE;

@@ -53,7 +53,10 @@ gboolean           gchat_session_say (GchatSession      *self,
                                       gboolean           action,
                                       GError           **error);
 void gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char *topic);
-void gchat_session_kick (GchatSession *self, GchatConversation *conv, const char *nick);
+void gchat_session_kick (GchatSession      *self,
+                         GchatConversation *conv,
+                         const char        *nick,
+                         const char        *reason);
 void gchat_session_ban (GchatSession *self, GchatConversation *conv, const char *nick);
 void gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const char *nick);
 void gchat_session_list_groups (GchatSession *self);
@@ -85,6 +88,7 @@ GchatTransfer *gchat_session_find_transfer (GchatSession *self, const char *key_
 GListModel    *gchat_session_get_transfers (GchatSession *self);
 gboolean       gchat_session_supports (GchatSession *self, const char *feature);
 gboolean       gchat_session_load_older (GchatSession *self, GchatConversation *conv);
+gboolean       gchat_session_can_load_older (GchatSession *self, GchatConversation *conv);
 gboolean       gchat_session_unregister (GchatSession *self, const char *password, GError **error);
 gboolean       gchat_session_change_password (GchatSession *self,
                                               const char   *old_password,
