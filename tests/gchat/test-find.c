@@ -138,6 +138,15 @@ count_says (gpointer data)
   return search != NULL && g_str_has_prefix (gchat_search_get_count (search), data);
 }
 
+/* Condition: the line under the search entry is @data. */
+static gboolean
+count_exactly (gpointer data)
+{
+  GchatSearch *search = GCHAT_SEARCH (gui_find_toplevel (GCHAT_TYPE_SEARCH));
+
+  return search != NULL && g_strcmp0 (gchat_search_get_count (search), data) == 0;
+}
+
 /* The text of result @i. */
 static const char *
 result_text (GchatSearch *search, guint i)
@@ -339,7 +348,7 @@ test_mentions (void)
   g_assert_cmpstr (result_text (search, 0), ==, "is FAY around?");
   g_assert_cmpstr (result_text (search, 1), ==, "fay: look at this");
   /* Every group's history is in, and the private one has none (no accounts). */
-  g_assert_cmpstr (gchat_search_get_count (search), ==, "2 messages mentioning you.");
+  g_assert_true (gui_wait_for (count_exactly, (gpointer) "2 messages mentioning you."));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gchat_search_get_older_button (search))));
   gui_screenshot ("gchat-mentions.png");
   /* Typing narrows the mentions. */
@@ -401,6 +410,80 @@ test_kick_confirm (void)
   g_variant_unref (nick);
 }
 
+/* Condition: a row with the text is on screen. */
+static gboolean
+row_shown (gpointer data)
+{
+  return gui_find_row (window, data) != NULL;
+}
+
+/* Whether a visible, sensitive, focusable widget under @w activates @action. */
+static gboolean
+button_for (GtkWidget *w, const char *action)
+{
+  if (!gtk_widget_get_visible (w))
+    return FALSE;
+  if (GTK_IS_ACTIONABLE (w) && gtk_widget_get_focusable (w) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (button_for (c, action))
+      return TRUE;
+  return FALSE;
+}
+
+/*
+ * Step: keyboard only. A line with a link takes the focus (and Tab there
+ * lands on the link); a plain line does not, so Tab does not stop at every
+ * line. Every window action without a parameter is in the main menu, has
+ * a shortcut, or is a focusable button.
+ */
+static void
+test_keyboard (void)
+{
+  GchatConversation *find = gchat_session_find (session, "#find");
+  GtkApplication    *gapp = GTK_APPLICATION (app);
+  GActionGroup      *actions = gchat_window_get_actions (window);
+  GtkMenuButton     *menu = GTK_MENU_BUTTON (gui_find_by_id (GTK_WIDGET (window), "menu_button"));
+  GMenuModel        *main_menu = gtk_menu_button_get_menu_model (menu);
+  g_auto (GStrv) names = g_action_group_list_actions (actions);
+  g_autoptr (GString) unreachable = g_string_new (NULL);
+  GchatMessageRow *row;
+  GtkWidget       *label;
+
+  gchat_window_select_conversation (window, find);
+  gui_raw_send (&gil, "JOIN #find");
+  gui_raw_send (&gil, "PRIVMSG #find :notes at https://example.org/notes today");
+  g_assert_true (gui_wait_for (row_shown, (gpointer) "notes at https://example.org/notes today"));
+  row = gui_find_row (window, "notes at https://example.org/notes today");
+  label = gui_find_by_id (GTK_WIDGET (row), "text_label");
+  g_assert_true (gtk_widget_get_focusable (label));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (row), GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_widget_has_focus (label));
+  gui_drain ();
+  gui_screenshot ("gchat-link-focus.png");
+  g_assert_cmpstr (gtk_label_get_current_uri (GTK_LABEL (label)), ==, "https://example.org/notes");
+  row = gui_find_row (window, "a red apple");
+  g_assert_nonnull (row);
+  g_assert_false (gtk_widget_get_focusable (gui_find_by_id (GTK_WIDGET (row), "text_label")));
+
+  for (guint i = 0; names[i] != NULL; i++) {
+    g_autofree char *detailed = g_strconcat ("chat.", names[i], NULL);
+    g_auto (GStrv) accels = gtk_application_get_accels_for_action (gapp, detailed);
+
+    if (g_action_group_get_action_parameter_type (actions, names[i]) != NULL)
+      continue; /* per member, transfer or game: in their own menus and buttons */
+    if (strcmp (names[i], "focus-entry") == 0)
+      continue; /* a game board's own step back to the entry, which Tab reaches */
+    if (accels[0] != NULL || gui_menu_has (main_menu, "action", detailed) ||
+        button_for (GTK_WIDGET (window), detailed))
+      continue;
+    g_string_append_printf (unreachable, " %s", detailed);
+  }
+  if (unreachable->len > 0)
+    g_error ("actions the keyboard cannot reach:%s", unreachable->str);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -416,6 +499,7 @@ main (int argc, char **argv)
   g_test_add_func ("/find/search-earlier", test_search_earlier);
   g_test_add_func ("/find/mentions", test_mentions);
   g_test_add_func ("/find/kick-confirm", test_kick_confirm);
+  g_test_add_func ("/find/keyboard", test_keyboard);
   status = g_test_run ();
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
