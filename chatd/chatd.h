@@ -122,7 +122,7 @@ struct channel {
 #define CHAN_NOEXTERNAL 0x10
 #define CHAN_SECRET 0x20
 #define CHAN_TOPICLOCK 0x40
-/* Channel modes as ISUPPORT advertises them (send_isupport, mode_channel). */
+/* Channel modes as ISUPPORT advertises them (isupport_reply, mode_channel). */
 #define CHAN_MODES "beI,k,l,imnst"
 #define CHAN_PREFIX_MODES "ov"
 #define CHAN_MODES_MAX 4
@@ -470,6 +470,7 @@ bool route_nick(const char *nick, const struct rline *);
 size_t route_account(const char *account, const struct rline *);
 void route_sessions(
     const char *account, void (*)(struct client *, void *), void *);
+void route_connections(uint32_t cap, void (*)(struct client *, void *), void *);
 void route_channel_sel(struct channel *, const struct route_sel *);
 void route_channel(struct channel *, struct user *except, const struct rline *);
 void route_channel_ops(
@@ -543,8 +544,8 @@ enum cmd_result cmd_mode(struct client *, struct chat_msg *);
 enum cmd_result cmd_names(struct client *, struct chat_msg *);
 enum cmd_result cmd_part(struct client *, struct chat_msg *);
 enum cmd_result cmd_topic(struct client *, struct chat_msg *);
-void channel_send_names(struct client *, struct channel *);
-void channel_part_all(struct client *, const char *reason);
+void names_reply(struct client *, struct channel *);
+void part_all_channels(struct client *, const char *reason);
 
 /* whowas.c */
 void whowas_add(struct user *);
@@ -567,9 +568,9 @@ enum cmd_result cmd_ison(struct client *, struct chat_msg *);
 enum cmd_result cmd_userhost(struct client *, struct chat_msg *);
 enum cmd_result cmd_away(struct client *, struct chat_msg *);
 enum cmd_result cmd_monitor(struct client *, struct chat_msg *);
-void send_motd(struct client *);
-void send_lusers(struct client *);
-void send_isupport(struct client *);
+void motd_reply(struct client *);
+void lusers_reply(struct client *);
+void isupport_reply(struct client *);
 
 /* ttt.c: tic-tac-toe refereed by the server. */
 enum ttt_outcome { TTT_WIN, TTT_LOSS, TTT_DRAW };

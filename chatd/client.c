@@ -152,7 +152,7 @@ client_exit(struct client *c, const char *reason)
 		    reason != NULL ? reason : "Client quit");
 		route_peers(&c->user, false, &rl);
 		ttt_client_exit(c);
-		channel_part_all(c, NULL);
+		part_all_channels(c, NULL);
 		presence_offline(c, c->user.nick);
 		whowas_add(&c->user);
 	} else

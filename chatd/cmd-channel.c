@@ -14,7 +14,7 @@
 
 /* Check the caller is an operator of ch; say 482/442 when not. */
 static struct member *
-channel_need_op(struct client *c, struct channel *ch)
+need_chanop(struct client *c, struct channel *ch)
 {
 	struct member *mb = channel_member(ch, &c->user);
 
@@ -31,7 +31,7 @@ channel_need_op(struct client *c, struct channel *ch)
 
 /* Find a channel by name or say 403. */
 static struct channel *
-channel_need(struct client *c, const char *name)
+need_channel(struct client *c, const char *name)
 {
 	struct channel *ch = channel_find(name);
 
@@ -42,7 +42,7 @@ channel_need(struct client *c, const char *name)
 
 /* 353/366 for one channel. */
 void
-channel_send_names(struct client *c, struct channel *ch)
+names_reply(struct client *c, struct channel *ch)
 {
 	struct member *m;
 	char list[CHAT_LINE_MAX], item[CHAT_LINE_MAX];
@@ -81,7 +81,7 @@ channel_send_names(struct client *c, struct channel *ch)
 
 /* 332/333 or nothing. */
 static void
-channel_send_topic(struct client *c, struct channel *ch, bool none)
+topic_reply(struct client *c, struct channel *ch, bool none)
 {
 	if (ch->topic == NULL) {
 		if (none)
@@ -95,7 +95,7 @@ channel_send_topic(struct client *c, struct channel *ch, bool none)
 
 /* Tell ch a client joined (extended-join to those who asked). */
 static void
-channel_announce_join(struct client *c, struct channel *ch)
+join_announce(struct client *c, struct channel *ch)
 {
 	struct rline plain, ext;
 	struct route_sel sel = { 0 };
@@ -125,7 +125,7 @@ channel_announce_join(struct client *c, struct channel *ch)
 
 /* Join one channel, creating it if needed. */
 static void
-channel_join_one(struct client *c, const char *name, const char *key)
+join_one(struct client *c, const char *name, const char *key)
 {
 	struct channel *ch;
 	bool invited, created = false;
@@ -170,16 +170,16 @@ channel_join_one(struct client *c, const char *name, const char *key)
 		channel_invite_del(ch, c->user.nick);
 		channel_join(ch, &c->user, chanreg_member_modes(ch, c));
 	}
-	channel_announce_join(c, ch);
-	channel_send_topic(c, ch, false);
-	channel_send_names(c, ch);
+	join_announce(c, ch);
+	topic_reply(c, ch, false);
+	names_reply(c, ch);
 	if (created)
 		chanreg_created(ch, c);
 }
 
 /* Leave every channel; with a reason, members see a PART first. */
 void
-channel_part_all(struct client *c, const char *reason)
+part_all_channels(struct client *c, const char *reason)
 {
 	struct member *m;
 	struct rline rl;
@@ -204,7 +204,7 @@ cmd_join(struct client *c, struct chat_msg *m)
 	char *name, *key, *l1, *l2 = NULL;
 
 	if (strcmp(m->argv[0], "0") == 0) {
-		channel_part_all(c, "Left all channels");
+		part_all_channels(c, "Left all channels");
 		return CMD_OK;
 	}
 	strlcpy(names, m->argv[0], sizeof names);
@@ -212,7 +212,7 @@ cmd_join(struct client *c, struct chat_msg *m)
 	key = strtok_r(keys, ",", &l2);
 	for (name = strtok_r(names, ",", &l1); name != NULL;
 	     name = strtok_r(NULL, ",", &l1)) {
-		channel_join_one(c, name, key);
+		join_one(c, name, key);
 		if (key != NULL)
 			key = strtok_r(NULL, ",", &l2);
 		if (c->flags & CLIENT_DEAD)
@@ -235,7 +235,7 @@ cmd_part(struct client *c, struct chat_msg *m)
 	strlcpy(names, m->argv[0], sizeof names);
 	for (name = strtok_r(names, ",", &last); name != NULL;
 	     name = strtok_r(NULL, ",", &last)) {
-		if ((ch = channel_need(c, name)) == NULL)
+		if ((ch = need_channel(c, name)) == NULL)
 			continue;
 		if ((mb = channel_member(ch, &c->user)) == NULL) {
 			SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
@@ -261,7 +261,7 @@ cmd_topic(struct client *c, struct chat_msg *m)
 	struct rline rl;
 	char prefix[CHAT_LINE_MAX], topic[CHAT_TOPIC_MAX + 1];
 
-	if ((ch = channel_need(c, m->argv[0])) == NULL)
+	if ((ch = need_channel(c, m->argv[0])) == NULL)
 		return CMD_OK;
 	mb = channel_member(ch, &c->user);
 	if (m->argc < 2) {
@@ -269,7 +269,7 @@ cmd_topic(struct client *c, struct chat_msg *m)
 			SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
 			return CMD_OK;
 		}
-		channel_send_topic(c, ch, true);
+		topic_reply(c, ch, true);
 		return CMD_OK;
 	}
 	if (mb == NULL) {
@@ -314,7 +314,7 @@ cmd_names(struct client *c, struct chat_msg *m)
 	for (name = strtok_r(names, ",", &last); name != NULL;
 	     name = strtok_r(NULL, ",", &last)) {
 		if ((ch = channel_find(name)) != NULL)
-			channel_send_names(c, ch);
+			names_reply(c, ch);
 		else
 			SEND_NUMERIC(c, RPL_ENDOFNAMES, name);
 	}
@@ -376,9 +376,9 @@ cmd_kick(struct client *c, struct chat_msg *m)
 			return CMD_OK;
 		}
 	} else {
-		if ((ch = channel_need(c, m->argv[0])) == NULL)
+		if ((ch = need_channel(c, m->argv[0])) == NULL)
 			return CMD_OK;
-		if (channel_need_op(c, ch) == NULL)
+		if (need_chanop(c, ch) == NULL)
 			return CMD_OK;
 	}
 	strlcpy(reason,
@@ -400,9 +400,9 @@ cmd_kick(struct client *c, struct chat_msg *m)
 		if (several) {
 			if (chan == NULL)
 				break;
-			ch = channel_need(c, chan);
+			ch = need_channel(c, chan);
 			chan = strtok_r(NULL, ",", &clast);
-			if (ch == NULL || channel_need_op(c, ch) == NULL)
+			if (ch == NULL || need_chanop(c, ch) == NULL)
 				continue;
 			kick_one(c, ch, nick, prefix, reason);
 		} else if (!kick_one(c, ch, nick, prefix, reason))
@@ -426,7 +426,7 @@ cmd_invite(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, ERR_NOSUCHNICK, m->argv[0]);
 		return CMD_OK;
 	}
-	if ((ch = channel_need(c, m->argv[1])) == NULL)
+	if ((ch = need_channel(c, m->argv[1])) == NULL)
 		return CMD_OK;
 	if ((mb = channel_member(ch, &c->user)) == NULL) {
 		SEND_NUMERIC(c, ERR_NOTONCHANNEL, ch->name);
@@ -463,7 +463,7 @@ cmd_invite(struct client *c, struct chat_msg *m)
  * minutes ago (ELIST=CMTU).
  */
 static bool
-channel_list_match(struct channel *ch, const char *filter)
+list_matches(struct channel *ch, const char *filter)
 {
 	time_t when, ago;
 
@@ -505,7 +505,7 @@ cmd_list(struct client *c, struct chat_msg *m)
 			strlcpy(filters, m->argv[0], sizeof filters);
 			for (f = strtok_r(filters, ",", &last); f != NULL;
 			     f = strtok_r(NULL, ",", &last)) {
-				if (channel_list_match(ch, f)) {
+				if (list_matches(ch, f)) {
 					any = true;
 					break;
 				}
@@ -525,13 +525,13 @@ cmd_list(struct client *c, struct chat_msg *m)
  * too); false for an extban letter we do not know.
  */
 static bool
-channel_ban_mask(const char *arg, char *buf, size_t len)
+ban_mask(const char *arg, char *buf, size_t len)
 {
 	char inner[256];
 
 	if (strncmp(arg, "$m:", 3) == 0) {
 		if (arg[3] == '\0' || strncmp(arg + 3, "$m", 2) == 0 ||
-		    !channel_ban_mask(arg + 3, inner, sizeof inner))
+		    !ban_mask(arg + 3, inner, sizeof inner))
 			return false;
 		strlcpy(buf, "$m:", len);
 		strlcat(buf, inner, len);
@@ -555,44 +555,42 @@ channel_ban_mask(const char *arg, char *buf, size_t len)
  * The list modes (CHANMODES type A): the list each letter names and its
  * name in the "list is full" answer.
  */
-static const struct channel_list_mode {
+static const struct list_mode {
 	char letter;
 	size_t offset;
 	const char *what;
-} channel_list_modes[] = {
+} list_modes[] = {
 	{ 'b', offsetof(struct channel, bans), "Ban" },
 	{ 'e', offsetof(struct channel, excepts), "Exception" },
 	{ 'I', offsetof(struct channel, invexes), "Invite exception" },
 };
 
 /* The list mode of letter; it is one (CHAN_MODES type A). */
-static const struct channel_list_mode *
-channel_list_mode(char letter)
+static const struct list_mode *
+list_mode_find(char letter)
 {
 	size_t i;
 
-	for (i = 0;
-	     i < sizeof channel_list_modes / sizeof channel_list_modes[0];
-	     i++) {
-		if (channel_list_modes[i].letter == letter)
-			return &channel_list_modes[i];
+	for (i = 0; i < sizeof list_modes / sizeof list_modes[0]; i++) {
+		if (list_modes[i].letter == letter)
+			return &list_modes[i];
 	}
 	return NULL;
 }
 
 /* The list of ch that lm names. */
 static struct masks *
-channel_list_of(struct channel *ch, const struct channel_list_mode *lm)
+list_mode_list(struct channel *ch, const struct list_mode *lm)
 {
 	return (struct masks *)((char *)ch + lm->offset);
 }
 
 /* Add or remove a list entry; returns whether anything changed. */
 static bool
-channel_ban_change(struct client *c, struct channel *ch,
-    const struct channel_list_mode *lm, bool add, const char *mask)
+list_mode_change(struct client *c, struct channel *ch,
+    const struct list_mode *lm, bool add, const char *mask)
 {
-	struct masks *l = channel_list_of(ch, lm);
+	struct masks *l = list_mode_list(ch, lm);
 	struct mask *b;
 	char why[64];
 	unsigned n = 0;
@@ -648,11 +646,11 @@ mode_add(char *modes, size_t mlen, char *args, size_t alen, char *dir, bool add,
 static void
 mode_list_bans(struct client *c, struct channel *ch, char letter)
 {
-	const struct channel_list_mode *lm = channel_list_mode(letter);
+	const struct list_mode *lm = list_mode_find(letter);
 	struct mask *b;
 
 	assert(lm != NULL);
-	TAILQ_FOREACH(b, channel_list_of(ch, lm), entry) {
+	TAILQ_FOREACH(b, list_mode_list(ch, lm), entry) {
 		if (letter == 'e')
 			SEND_NUMERIC(c, RPL_EXCEPTLIST, ch->name, b->mask,
 			    b->setter, (long long)b->when);
@@ -784,7 +782,7 @@ mode_apply_one(struct client *c, struct channel *ch,
 	case 'b':
 	case 'e':
 	case 'I':
-		if (!channel_ban_mask(mc->arg, arg, argsize)) {
+		if (!ban_mask(mc->arg, arg, argsize)) {
 			SEND_NUMERIC(c, ERR_INVALIDMODEPARAM, ch->name,
 			    mc->letter, mc->arg,
 			    "Unknown extban (EXTBAN=$,am: $a, $a:account, "
@@ -797,8 +795,8 @@ mode_apply_one(struct client *c, struct channel *ch,
 			    mc->letter, mc->arg, "A mute ($m:) is only for +b");
 			return false;
 		}
-		return channel_ban_change(
-		    c, ch, channel_list_mode(mc->letter), add, arg);
+		return list_mode_change(
+		    c, ch, list_mode_find(mc->letter), add, arg);
 	}
 	for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
 		if (flags[i].letter != mc->letter)
@@ -997,7 +995,7 @@ cmd_mode(struct client *c, struct chat_msg *m)
 	struct channel *ch;
 
 	if (chat_is_channel(m->argv[0])) {
-		if ((ch = channel_need(c, m->argv[0])) != NULL)
+		if ((ch = need_channel(c, m->argv[0])) != NULL)
 			mode_channel(c, ch, m);
 	} else
 		mode_user(c, m);

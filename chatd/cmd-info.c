@@ -18,7 +18,7 @@
 
 /* The MOTD (read with the configuration), the built-in guide, or 422. */
 void
-send_motd(struct client *c)
+motd_reply(struct client *c)
 {
 	static const char *const builtin[] = {
 		"Welcome to chatd, a small self-hosted chat server.",
@@ -50,7 +50,7 @@ send_motd(struct client *c)
 
 /* 251-255, 265, 266. */
 void
-send_lusers(struct client *c)
+lusers_reply(struct client *c)
 {
 	unsigned users = nclients - nunregistered, invisible = ninvisible;
 	unsigned nchan = nchannels_all;
@@ -114,7 +114,7 @@ cmd_links(struct client *c, struct chat_msg *m)
 enum cmd_result
 cmd_motd(struct client *c, struct chat_msg *m UNUSED)
 {
-	send_motd(c);
+	motd_reply(c);
 	return CMD_OK;
 }
 
@@ -126,7 +126,7 @@ cmd_version(struct client *c, struct chat_msg *m UNUSED)
 
 	snprintf(comment, sizeof comment, "libevent %s", event_get_version());
 	SEND_NUMERIC(c, RPL_VERSION, CHATD_VERSION, cfg->server_name, comment);
-	send_isupport(c);
+	isupport_reply(c);
 	return CMD_OK;
 }
 
@@ -134,7 +134,7 @@ cmd_version(struct client *c, struct chat_msg *m UNUSED)
 enum cmd_result
 cmd_lusers(struct client *c, struct chat_msg *m UNUSED)
 {
-	send_lusers(c);
+	lusers_reply(c);
 	return CMD_OK;
 }
 

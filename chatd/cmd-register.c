@@ -82,6 +82,26 @@ cap_values(void)
 	return all;
 }
 
+/* A capability whose value changed, for cap_notify_one. */
+struct cap_news {
+	const char *name;
+	const char *value;
+};
+
+/* route_connections' fn: CAP NEW, with the value for CAP 302 clients. */
+static void
+cap_notify_one(struct client *c, void *arg)
+{
+	struct cap_news *news = arg;
+
+	if (c->cap_version >= 302)
+		send_raw(c, ":%s CAP %s NEW :%s=%s", cfg->server_name,
+		    client_name(c), news->name, news->value);
+	else
+		send_raw(c, ":%s CAP %s NEW :%s", cfg->server_name,
+		    client_name(c), news->name);
+}
+
 /*
  * cap-notify: after a reload, announce capabilities whose value changed
  * (old comes from cap_values() before it) with CAP NEW.
@@ -89,7 +109,7 @@ cap_values(void)
 void
 cap_notify_changes(const char *old)
 {
-	struct client *c;
+	struct cap_news news;
 	char line[CHAT_LINE_MAX];
 	const char *v;
 	size_t i;
@@ -100,19 +120,9 @@ cap_notify_changes(const char *old)
 		snprintf(line, sizeof line, "%s=%s\n", cap_table[i].name, v);
 		if (strstr(old, line) != NULL)
 			continue;
-		TAILQ_FOREACH(c, &all_clients, entry) {
-			if (!(c->caps & CAP_CAP_NOTIFY) ||
-			    (c->flags & CLIENT_DEAD))
-				continue;
-			if (c->cap_version >= 302)
-				send_raw(c, ":%s CAP %s NEW :%s=%s",
-				    cfg->server_name, client_name(c),
-				    cap_table[i].name, v);
-			else
-				send_raw(c, ":%s CAP %s NEW :%s",
-				    cfg->server_name, client_name(c),
-				    cap_table[i].name);
-		}
+		news.name = cap_table[i].name;
+		news.value = v;
+		route_connections(CAP_CAP_NOTIFY, cap_notify_one, &news);
 	}
 }
 
@@ -403,7 +413,7 @@ cmd_quit(struct client *c, struct chat_msg *m)
 
 /* The ISUPPORT tokens, as many 005 lines as needed. */
 void
-send_isupport(struct client *c)
+isupport_reply(struct client *c)
 {
 	char tokens[3][CHAT_LINE_MAX];
 
@@ -444,7 +454,7 @@ cmd_welcome(struct client *c)
 	SEND_NUMERIC(c, RPL_CREATED, created);
 	SEND_NUMERIC(c, RPL_MYINFO, cfg->server_name, CHATD_VERSION, "Biow",
 	    "biklmnostv", "bklov");
-	send_isupport(c);
-	send_lusers(c);
-	send_motd(c);
+	isupport_reply(c);
+	lusers_reply(c);
+	motd_reply(c);
 }

@@ -236,6 +236,22 @@ route_sessions(
 	}
 }
 
+/*
+ * Call fn for every live connection of this node having every bit of
+ * cap: for news about this node alone (its capabilities after a reload),
+ * which no other node's users should hear.
+ */
+void
+route_connections(uint32_t cap, void (*fn)(struct client *, void *), void *arg)
+{
+	struct client *c, *c1;
+
+	TAILQ_FOREACH_SAFE(c, &all_clients, entry, c1) {
+		if (!(c->flags & CLIENT_DEAD) && (c->caps & cap) == cap)
+			fn(c, arg);
+	}
+}
+
 /* A delivery of route_account. */
 struct route_acct {
 	const struct rline *rl;

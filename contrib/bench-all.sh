@@ -5,7 +5,9 @@
 #
 #   contrib/bench-all.sh [-q] [-r ROUNDS] [-s SCENARIOS] [SERVER...]
 #
-# SERVER is any of chatd ngircd inspircd hybrid (default: all four). -q
+# SERVER is any of chatd ngircd inspircd hybrid (default: all four), or
+# LABEL=PATH for a chatd binary at PATH reported as LABEL, to compare two
+# builds of chatd in one run (before=/tmp/old/chatd after=chatd/chatd). -q
 # runs smaller scenarios for a quick look; -r sets the rounds (default 3);
 # -s picks scenarios among "connect saturation light direct file" (default
 # all; connect takes minutes on ngircd and InspIRCd; file, a 100 MiB
@@ -22,6 +24,7 @@ CHATBENCH=${CHATBENCH:-$here/chatbench/chatbench}
 CHATD=${CHATD:-$here/../chatd/chatd}
 NXDNS=${NXDNS:-$here/peers/nxdns}
 export CHATD NXDNS
+CHATD_DEFAULT=$CHATD
 OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/bench-all.XXXXXX")}
 mkdir -p "$OUT"
 
@@ -115,7 +118,7 @@ run() {
 # Start $srv on a free port: sets port, pid and dir; false on failure.
 start_server() {
 	port=$(free_port) || { echo "no free port" >&2; exit 1; }
-	started=$("$here/peers/run-peer.sh" "$srv" "$port") || {
+	started=$("$here/peers/run-peer.sh" "$kind" "$port") || {
 		echo "== $srv: failed to start, skipped"
 		return 1
 	}
@@ -134,7 +137,17 @@ stop_server() {
 
 round=1
 while [ $round -le "$rounds" ]; do
-	for srv in $servers; do
+	for spec in $servers; do
+		# LABEL=PATH: a chatd build of its own, reported as LABEL.
+		srv=${spec%%=*}
+		kind=$srv
+		CHATD=$CHATD_DEFAULT
+		case $spec in
+		*=*)
+			kind=chatd
+			CHATD=${spec#*=}
+			;;
+		esac
 		# connect on a fresh server (memory per client), then a fresh
 		# server again for the messages: 10,000 departures leave some
 		# servers busy or stuck for a while (ngircd once kept 34 of
@@ -149,11 +162,11 @@ while [ $round -le "$rounds" ]; do
 		[ "$scenarios" = connect ] && continue
 		start_server || continue
 		# shellcheck disable=SC2046
-		run saturation -t 120 fanout -c 200 -s 10 -m "$(sat_m "$srv")" \
-		    -w 256 $(sat_extra "$srv")
+		run saturation -t 120 fanout -c 200 -s 10 -m "$(sat_m "$kind")" \
+		    -w 256 $(sat_extra "$kind")
 		run light -t 60 fanout -c 200 -s 10 -m "$LIGHT_M" -r 25
 		run direct -t 60 direct -P 100 -m "$DIRECT_M" -w 1
-		[ "$srv" = chatd ] && run file -t 120 file -S "$FILE_S"
+		[ "$kind" = chatd ] && run file -t 120 file -S "$FILE_S"
 		stop_server
 	done
 	round=$((round + 1))

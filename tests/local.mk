@@ -14,3 +14,8 @@ EXTRA_DIST += tests/format.sh
 # No two tests may share a .log/.trs name.
 TESTS += tests/test-names.sh
 EXTRA_DIST += tests/test-names.sh
+
+# chatd's layers: only the connection and addressing layers write to a
+# connection, no handler walks members to deliver, names tell the file.
+TESTS += tests/layers.sh
+EXTRA_DIST += tests/layers.sh

@@ -57,3 +57,10 @@ tests_unit_test_store_LDADD = $(CHATD_LIBS) tests/libtap.a
 # The same tests against a private PostgreSQL server (issue 13).
 TESTS += tests/unit/store-pg.sh
 EXTRA_DIST += tests/unit/store-pg.sh tests/pg-lib.sh
+
+# The addressing layer with a user of another node (issue 12).
+check_PROGRAMS += tests/unit/test-route
+TESTS += tests/unit/test-route
+tests_unit_test_route_CPPFLAGS = $(CHATD_CPPFLAGS) -I$(top_srcdir)/tests
+tests_unit_test_route_CFLAGS = $(CHATD_CFLAGS)
+tests_unit_test_route_LDADD = tests/libtap.a $(CHATD_LIBS)
