@@ -41,6 +41,9 @@ void               gchat_session_set_away (GchatSession *self, gboolean away, co
 gboolean           gchat_session_get_away (GchatSession *self);
 const char        *gchat_session_get_status (GchatSession *self);
 const char        *gchat_session_get_host (GchatSession *self);
+guint16            gchat_session_get_port (GchatSession *self);
+guint              gchat_session_get_addresses_count (GchatSession *self);
+GPtrArray         *gchat_session_parse_addresses (const char *list, guint16 port);
 gboolean           gchat_session_run (GchatSession *self, const char *input, GError **error);
 gboolean           gchat_session_join (GchatSession *self,
                                        const char   *name,
