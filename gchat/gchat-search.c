@@ -328,7 +328,11 @@ gchat_search_init (GchatSearch *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->results = g_list_store_new (GCHAT_TYPE_MESSAGE);
   self->owners = g_hash_table_new (NULL, NULL);
-  gtk_list_box_bind_model (self->results_list, G_LIST_MODEL (self->results), search_row, self, NULL);
+  gtk_list_box_bind_model (self->results_list,
+                           G_LIST_MODEL (self->results),
+                           search_row,
+                           self,
+                           NULL);
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
 }
 

@@ -372,7 +372,12 @@ gchat_session_kick (GchatSession      *self,
   g_return_if_fail (GCHAT_IS_SESSION (self));
   if (reason != NULL && *reason == '\0')
     reason = NULL; /* the argument list ends at the NULL */
-  gchat_connection_sendv (self->conn, "KICK", gchat_conversation_get_name (conv), nick, reason, NULL);
+  gchat_connection_sendv (self->conn,
+                          "KICK",
+                          gchat_conversation_get_name (conv),
+                          nick,
+                          reason,
+                          NULL);
 }
 
 /** gchat_session_ban: ban @nick (nick!*@*) from @conv. */

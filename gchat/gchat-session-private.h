@@ -32,7 +32,7 @@ struct _GchatSession
   GchatConversation *active;
   char              *status;
   char              *old_password; /* put back if a PASSWORD change fails */
-  char              *host; /* the address tried or used now, one of addresses */
+  char              *host;         /* the address tried or used now, one of addresses */
   guint16            port;
   GPtrArray         *addresses; /* GNetworkAddress: the server entry's list, tried in turn */
   guint              address;   /* index of the one in host and port */

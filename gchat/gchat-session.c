@@ -290,8 +290,8 @@ gchat_session_update_status (GchatSession *self)
 
   /* With several addresses, which one matters: name its port too. */
   g_autofree char *where = self->addresses != NULL && self->addresses->len > 1
-                             ? g_strdup_printf ("%s:%u", self->host, self->port)
-                             : g_strdup (self->host);
+    ? g_strdup_printf ("%s:%u", self->host, self->port)
+    : g_strdup (self->host);
 
   switch (gchat_connection_get_state (self->conn)) {
     case GCHAT_CONNECTION_CONNECTING:

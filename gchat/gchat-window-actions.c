@@ -209,20 +209,19 @@ static void
 gchat_window_confirm_kick (GchatWindow *self, const char *nick, gboolean ban)
 {
   const char      *group = gchat_conversation_get_name (self->shown);
-  g_autofree char *heading = g_strdup_printf (ban ? "Ban %s from %s?" : "Remove %s from %s?",
-                                              nick,
-                                              group);
+  g_autofree char *heading =
+    g_strdup_printf (ban ? "Ban %s from %s?" : "Remove %s from %s?", nick, group);
   g_autofree char *body =
     g_strdup_printf (ban ? "%s leaves the group and cannot join it again until an admin lifts the "
                            "ban (Group settings, Bans)."
                          : "%s leaves the group with your reason. They can join again.",
                      nick);
-  GchatConfirmDialog *dialog = gchat_confirm_dialog_new (GTK_WINDOW (self),
-                                                         ban ? "Ban from group"
-                                                             : "Remove from group",
-                                                         heading,
-                                                         body,
-                                                         ban ? "Ban" : "Remove");
+  GchatConfirmDialog *dialog =
+    gchat_confirm_dialog_new (GTK_WINDOW (self),
+                              ban ? "Ban from group" : "Remove from group",
+                              heading,
+                              body,
+                              ban ? "Ban" : "Remove");
 
   g_object_set_data_full (G_OBJECT (dialog), "gchat-nick", g_strdup (nick), g_free);
   g_object_set_data_full (G_OBJECT (dialog),

@@ -114,8 +114,8 @@ test_first (void)
   g_assert_true (gui_wait_for (net_joined, GINT_TO_POINTER (TRUE)));
   gui_raw_send (&ivy, "PRIVMSG #net :hello from the first node");
   g_assert_true (gui_wait_for (net_says, (gpointer) "hello from the first node"));
-  g_assert_nonnull (
-    gchat_message_get_msgid (conv_find (gchat_session_find (session, "#net"), "hello from the first node")));
+  g_assert_nonnull (gchat_message_get_msgid (
+    conv_find (gchat_session_find (session, "#net"), "hello from the first node")));
 }
 
 /*

@@ -54,7 +54,8 @@ audit (GtkWidget *w, GString *bad)
     g_string_append_printf (bad, " %s", G_OBJECT_TYPE_NAME (w));
   if (control && !GTK_IS_LIST_BOX (w))
     return;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
     audit (c, bad);
 }
 
@@ -426,7 +427,8 @@ button_for (GtkWidget *w, const char *action)
   if (GTK_IS_ACTIONABLE (w) && gtk_widget_get_focusable (w) &&
       g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action) == 0)
     return TRUE;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
     if (button_for (c, action))
       return TRUE;
   return FALSE;
