@@ -21,3 +21,5 @@ EXTRA_DIST += doc/gchat-scrollback-loading.png doc/gchat-scrollback-beginning.pn
 EXTRA_DIST += doc/gchat-preferences-dark.png doc/gchat-dark.png doc/gchat-narrow-sidebar.png \
 	doc/gchat-toast.png doc/gchat-links.png doc/gchat-emoji.png \
 	doc/gchat-switcher.png doc/gchat-shortcuts.png doc/gchat-about.png
+EXTRA_DIST += doc/gchat-search.png doc/gchat-mentions.png doc/gchat-mention-found.png doc/gchat-kick.png doc/gchat-link-focus.png \
+	doc/gchat-failover.png

@@ -82,6 +82,8 @@ gchat_application_startup (GApplication *app)
   static const char *const prefs_accels[] = { "<Control>comma", NULL };
   static const char *const switch_accels[] = { "<Control>k", NULL };
   static const char *const unread_accels[] = { "<Alt>Home", NULL };
+  static const char *const search_accels[] = { "<Control>f", NULL };
+  static const char *const mentions_accels[] = { "<Control>m", NULL };
 
   /* Before GtkApplication's startup, which looks for gtk/help-overlay.ui. */
   gchat_application_register_resources ();
@@ -98,6 +100,8 @@ gchat_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "chat.join-dialog", join_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "chat.preferences", prefs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "chat.jump-unread", unread_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "chat.search", search_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "chat.mentions", mentions_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app),
                                          "chat.switch-conversation",
                                          switch_accels);

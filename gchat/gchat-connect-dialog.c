@@ -14,6 +14,7 @@
 #include "gchat-config.h"
 #include "gchat-dialog.h"
 #include "gchat-connect-dialog.h"
+#include "gchat-session.h"
 
 struct _GchatConnectDialog
 {
@@ -46,8 +47,15 @@ gchat_connect_dialog_validate (GchatConnectDialog *self, char **problem)
   const char *account = gtk_editable_get_text (GTK_EDITABLE (self->account_entry));
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
 
-  if (*host == '\0' || strchr (host, ' ') != NULL) {
-    *problem = g_strdup ("Enter the server's host name or address.");
+  g_autoptr (GPtrArray) addresses = gchat_session_parse_addresses (host, 6667);
+  g_auto (GStrv) parts = g_strsplit_set (host, ", \t", -1);
+  guint entries = 0;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    entries += *parts[i] != '\0';
+  if (entries == 0 || addresses->len != entries) {
+    *problem = g_strdup ("Enter the server's host name or address (several as host:port, "
+                         "host:port to try in turn).");
     return FALSE;
   }
   if (!chat_nick_valid (nick, CHAT_NICK_MAX)) {

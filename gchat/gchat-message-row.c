@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "gchat-game-board.h"
 #include "gchat-transfer-row.h"
 #include "gchat-message-row.h"
@@ -64,6 +66,7 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
     self->item_widget = NULL;
   }
   gtk_widget_set_visible (GTK_WIDGET (self->text_label), TRUE);
+  gtk_widget_set_focusable (GTK_WIDGET (self->text_label), FALSE); /* a recycled row */
   for (guint i = 0; i < G_N_ELEMENTS (kind_classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self), kind_classes[i]);
   gtk_label_set_text (self->time_label, time);
@@ -140,11 +143,16 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
       } else {
         g_autofree char *links = gchat_message_linkify (text);
 
-        /* Addresses are links (activate-link opens them); the rest stays plain. */
+        /*
+         * Addresses are links (activate-link opens them); the rest stays
+         * plain. Only a line with links takes the focus, so Tab reaches
+         * its links (Enter opens one) without stopping at every line.
+         */
         if (links != NULL)
           gtk_label_set_markup (self->text_label, links);
         else
           gtk_label_set_text (self->text_label, text);
+        gtk_widget_set_focusable (GTK_WIDGET (self->text_label), links != NULL);
       }
       /* Dimming is not heard: say that a loaded line is from earlier. */
       a11y = g_strdup_printf ("%s%s%s at %s: %s",
@@ -219,11 +227,54 @@ gchat_message_row_class_init (GchatMessageRowClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST_ITEM);
 }
 
+/* Put the cursor at the start of the first address of the text, if any. */
+static gboolean
+text_cursor_to_link (gpointer data)
+{
+  static const char *const starts[] = { "https://", "http://", "www." };
+  GtkLabel                *label = data;
+  const char              *text = gtk_label_get_text (label);
+  const char              *first = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (starts); i++) {
+    const char *at = strstr (text, starts[i]);
+
+    if (at != NULL && (first == NULL || at < first))
+      first = at;
+  }
+  if (first != NULL && gtk_widget_has_focus (GTK_WIDGET (label))) {
+    int offset = (int)g_utf8_pointer_to_offset (text, first);
+
+    gtk_label_select_region (label, offset, offset);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+/*
+ * The keyboard reached a line with links. A selectable label selects all
+ * of itself once focused, and then Tab leaves and Enter opens nothing: on
+ * the next turn of the loop, put the cursor in the first address instead,
+ * so Enter opens it and Tab goes on to the next.
+ */
+static void
+on_text_focus_enter (GtkEventControllerFocus *focus, GchatMessageRow *self)
+{
+  if (gtk_widget_get_focusable (GTK_WIDGET (self->text_label)))
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE,
+                     text_cursor_to_link,
+                     g_object_ref (self->text_label),
+                     g_object_unref);
+}
+
 static void
 gchat_message_row_init (GchatMessageRow *self)
 {
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self->text_label, "activate-link", G_CALLBACK (on_activate_link), self);
+  g_signal_connect (focus, "enter", G_CALLBACK (on_text_focus_enter), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->text_label), focus);
 }
 
 /** gchat_message_row_new: an empty row for the list view's factory. */

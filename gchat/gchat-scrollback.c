@@ -50,6 +50,24 @@ gchat_scrollback_oldest (GListModel *messages)
 }
 
 /**
+ * gchat_scrollback_newest: the newest line someone said in @messages that
+ * the server gave an id (borrowed), or NULL: where a rejoin's history
+ * starts.
+ */
+GchatMessage *
+gchat_scrollback_newest (GListModel *messages)
+{
+  for (guint i = g_list_model_get_n_items (messages); i > 0; i--) {
+    g_autoptr (GchatMessage) msg = g_list_model_get_item (messages, i - 1);
+
+    if (gchat_message_is_chat (msg) && !gchat_message_get_divider (msg) &&
+        gchat_message_get_msgid (msg) != NULL)
+      return msg; /* the model keeps its own reference */
+  }
+  return NULL;
+}
+
+/**
  * gchat_scrollback_time_ref: "timestamp=" for the time of @msg one
  * millisecond on, so that lines of the same millisecond come too: the
  * copies among them are skipped on arrival.

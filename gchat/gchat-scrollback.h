@@ -27,6 +27,7 @@ GType gchat_scrollback_state_get_type (void);
 
 char                *gchat_scrollback_timestamp (GDateTime *time);
 GchatMessage        *gchat_scrollback_oldest (GListModel *messages);
+GchatMessage        *gchat_scrollback_newest (GListModel *messages);
 char                *gchat_scrollback_time_ref (GchatMessage *msg);
 char                *gchat_scrollback_before_ref (GListModel *messages);
 GchatScrollbackState gchat_scrollback_state_after (guint asked, guint received, gboolean capped);

@@ -362,12 +362,22 @@ gchat_session_names_end (GchatSession *self, const struct chat_msg *m)
   g_hash_table_remove (self->pending_private, folded);
 }
 
-/** gchat_session_kick: remove @nick from @conv. */
+/** gchat_session_kick: remove @nick from @conv, saying @reason (NULL or "": none). */
 void
-gchat_session_kick (GchatSession *self, GchatConversation *conv, const char *nick)
+gchat_session_kick (GchatSession      *self,
+                    GchatConversation *conv,
+                    const char        *nick,
+                    const char        *reason)
 {
   g_return_if_fail (GCHAT_IS_SESSION (self));
-  gchat_connection_sendv (self->conn, "KICK", gchat_conversation_get_name (conv), nick, NULL);
+  if (reason != NULL && *reason == '\0')
+    reason = NULL; /* the argument list ends at the NULL */
+  gchat_connection_sendv (self->conn,
+                          "KICK",
+                          gchat_conversation_get_name (conv),
+                          nick,
+                          reason,
+                          NULL);
 }
 
 /** gchat_session_ban: ban @nick (nick!*@*) from @conv. */

@@ -38,7 +38,10 @@ gchat_session_history_request (GchatSession *self, const char *target, const cha
   return NULL;
 }
 
-/* Send a request for @target (BEFORE @ref when @older) and show it loading. */
+/*
+ * Send a request for @target (BEFORE @ref when @older; LATEST after @ref
+ * otherwise, or the latest lines when @ref is NULL) and show it loading.
+ */
 static void
 gchat_session_history_send (GchatSession *self, const char *target, gboolean older, const char *ref)
 {
@@ -49,6 +52,7 @@ gchat_session_history_send (GchatSession *self, const char *target, gboolean old
   req->target = g_strdup (target);
   req->older = older;
   req->by_time = ref != NULL && g_str_has_prefix (ref, "timestamp=");
+  req->since = !older && ref != NULL;
   req->lines = g_ptr_array_new_with_free_func (g_object_unref);
   req->before = conv != NULL ? gchat_conversation_get_scrollback (conv) : GCHAT_SCROLLBACK_MORE;
   g_ptr_array_add (self->history_requests, req);
@@ -57,7 +61,7 @@ gchat_session_history_send (GchatSession *self, const char *target, gboolean old
                           "CHATHISTORY",
                           older ? "BEFORE" : "LATEST",
                           target,
-                          older ? ref : "*",
+                          ref != NULL ? ref : "*",
                           limit,
                           NULL);
   if (conv != NULL && gchat_conversation_get_kind (conv) != GCHAT_CONVERSATION_SERVER)
@@ -84,6 +88,9 @@ gchat_session_history_done (GchatSession *self, GchatHistoryRequest *req)
   if (!req->older &&
       (req->before == GCHAT_SCROLLBACK_BEGINNING || req->before == GCHAT_SCROLLBACK_FULL))
     state = req->before;
+  /* Lines since the newest shown say nothing about what is earlier. */
+  if (req->since)
+    state = req->before == GCHAT_SCROLLBACK_LOADING ? GCHAT_SCROLLBACK_MORE : req->before;
   if (conv != NULL && gchat_conversation_get_kind (conv) != GCHAT_CONVERSATION_SERVER &&
       gchat_conversation_get_scrollback (conv) != GCHAT_SCROLLBACK_FULL)
     gchat_conversation_set_scrollback (conv, state);
@@ -139,6 +146,17 @@ gchat_session_history_fail (GchatSession *self, const struct chat_msg *m)
   if (req == NULL)
     return FALSE;
   conv = gchat_session_find (self, req->target);
+  /* A rejoin on another node that never saw our newest msgid: ask by its time. */
+  if (req->since && !req->by_time && strcmp (m->argv[1], "INVALID_MSGREFTYPE") == 0 &&
+      conv != NULL) {
+    GchatMessage    *newest = gchat_scrollback_newest (gchat_conversation_get_messages (conv));
+    g_autofree char *ref = newest != NULL ? gchat_scrollback_time_ref (newest) : NULL;
+
+    history_request_undo (req, conv);
+    g_ptr_array_remove (self->history_requests, req);
+    gchat_session_history_send (self, gchat_conversation_get_name (conv), FALSE, ref);
+    return TRUE;
+  }
   if (older && !req->by_time && strcmp (m->argv[1], "INVALID_MSGREFTYPE") == 0 && conv != NULL) {
     GchatMessage    *oldest = gchat_scrollback_oldest (gchat_conversation_get_messages (conv));
     g_autofree char *ref = NULL;
@@ -212,12 +230,48 @@ gchat_session_history_askable (GchatSession *self, const char *target)
     gchat_session_history_request (self, target, NULL) == NULL &&
     (chat_is_channel (target) || gchat_connection_get_logged_in (self->conn));
 }
-/* Ask for recent lines of @target when the server keeps history (one request at a time). */
+/*
+ * Ask for recent lines of @target when the server keeps history (one
+ * request at a time). A conversation that already shows lines from the
+ * server (back after a drop, maybe on another node) asks only for what
+ * came after the newest of them, so the gap is filled.
+ */
 void
 gchat_session_request_history (GchatSession *self, const char *target)
 {
-  if (gchat_session_history_askable (self, target))
-    gchat_session_history_send (self, target, FALSE, NULL);
+  GchatConversation *conv = gchat_session_find (self, target);
+  GchatMessage      *newest = NULL;
+  g_autofree char   *ref = NULL;
+
+  if (!gchat_session_history_askable (self, target))
+    return;
+  if (conv != NULL)
+    newest = gchat_scrollback_newest (gchat_conversation_get_messages (conv));
+  /*
+   * A msgid is exact, but only on the server that gave it: after moving to
+   * another address (a node with its own database may even have given the
+   * same id to another line), ask by the time of that line instead.
+   */
+  if (newest != NULL && self->moved)
+    ref = gchat_scrollback_time_ref (newest);
+  else if (newest != NULL)
+    ref = g_strconcat ("msgid=", gchat_message_get_msgid (newest), NULL);
+  gchat_session_history_send (self, target, FALSE, ref);
+}
+
+/**
+ * gchat_session_can_load_older: whether gchat_session_load_older would ask
+ * the server for anything (search offers "earlier messages" only then).
+ */
+gboolean
+gchat_session_can_load_older (GchatSession *self, GchatConversation *conv)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (GCHAT_IS_CONVERSATION (conv), FALSE);
+  return gchat_conversation_get_scrollback (conv) == GCHAT_SCROLLBACK_MORE &&
+    (gchat_conversation_get_kind (conv) != GCHAT_CONVERSATION_CHANNEL ||
+     gchat_conversation_get_joined (conv)) &&
+    gchat_session_history_askable (self, gchat_conversation_get_name (conv));
 }
 
 /**
@@ -232,14 +286,9 @@ gchat_session_load_older (GchatSession *self, GchatConversation *conv)
   g_autofree char *ref = NULL;
   const char      *name;
 
-  g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (GCHAT_IS_CONVERSATION (conv), FALSE);
-  name = gchat_conversation_get_name (conv);
-  if (gchat_conversation_get_scrollback (conv) != GCHAT_SCROLLBACK_MORE ||
-      (gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_CHANNEL &&
-       !gchat_conversation_get_joined (conv)) ||
-      !gchat_session_history_askable (self, name))
+  if (!gchat_session_can_load_older (self, conv))
     return FALSE;
+  name = gchat_conversation_get_name (conv);
   ref = gchat_scrollback_before_ref (gchat_conversation_get_messages (conv));
   gchat_session_history_send (self, name, ref != NULL, ref);
   return TRUE;

@@ -32,8 +32,12 @@ struct _GchatSession
   GchatConversation *active;
   char              *status;
   char              *old_password; /* put back if a PASSWORD change fails */
-  char              *host;
+  char              *host;         /* the address tried or used now, one of addresses */
   guint16            port;
+  GPtrArray         *addresses; /* GNetworkAddress: the server entry's list, tried in turn */
+  guint              address;   /* index of the one in host and port */
+  guint              welcomed;  /* the address of the last welcome, G_MAXUINT before any */
+  gboolean           moved;     /* that welcome was on another address than the one before */
   gboolean           tls;
   char              *nick;
   char              *realname;
@@ -69,6 +73,7 @@ typedef struct
   char      *batch;    /* the answer's BATCH id, once it opened */
   gboolean   older;    /* BEFORE: the lines go above the ones shown */
   gboolean   by_time;  /* asked with timestamp= (after an unknown msgid) */
+  gboolean   since;    /* LATEST after the newest line shown (a rejoin): fills the gap */
   guint      received; /* lines in the answer, copies included */
   guint      before;   /* the conversation's GchatScrollbackState when asked */
   GPtrArray *lines;    /* BEFORE: the messages so far, oldest first */

@@ -21,6 +21,8 @@ gchat_session_welcome (GchatSession *self)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
 
   self->attempts = 0;
+  self->moved = self->welcomed != G_MAXUINT && self->welcomed != self->address;
+  self->welcomed = self->address;
   for (guint i = 0; i < n; i++) {
     g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
 
@@ -69,12 +71,35 @@ reconnect_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Plan the next attempt: 1, 2, 4 ... seconds, capped. */
+/* Make address @i of the list the one tried next. */
+static void
+gchat_session_use_address (GchatSession *self, guint i)
+{
+  GNetworkAddress *addr = g_ptr_array_index (self->addresses, i);
+
+  self->address = i;
+  g_free (self->host);
+  self->host = g_strdup (g_network_address_get_hostname (addr));
+  self->port = g_network_address_get_port (addr);
+}
+
+/*
+ * Plan the next attempt: 1, 2, 4 ... seconds, capped. With several
+ * addresses, the next one in the list: a node that dropped us or does not
+ * answer is likely down, and another node has the same groups.
+ */
 static void
 gchat_session_schedule_reconnect (GchatSession *self)
 {
   if (!self->want_connected || self->reconnect_source != 0)
     return;
+  if (self->addresses->len > 1) {
+    g_autofree char *text = NULL;
+
+    gchat_session_use_address (self, (self->address + 1) % self->addresses->len);
+    text = g_strdup_printf ("Trying the next server of the list, %s:%u", self->host, self->port);
+    gchat_conversation_add_text (self->server, GCHAT_MESSAGE_INFO, text);
+  }
   self->reconnect_delay = MIN (1u << MIN (self->attempts, 6u), GCHAT_SESSION_BACKOFF_MAX);
   self->attempts++;
   self->reconnect_source = g_timeout_add_seconds (self->reconnect_delay, reconnect_cb, self);
@@ -168,9 +193,56 @@ gchat_session_start (GchatSession *self)
 }
 
 /**
+ * gchat_session_parse_addresses: the addresses of a server entry: one
+ * host, or several "host[:port]" (IPv6 as "[addr]:port") separated by
+ * commas or spaces; @port where one has none.
+ * Returns: (transfer full): GNetworkAddress objects, empty when none parse.
+ */
+GPtrArray *
+gchat_session_parse_addresses (const char *list, guint16 port)
+{
+  GPtrArray *addresses = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto (GStrv) parts = g_regex_split_simple ("[\\s,]+", list != NULL ? list : "", 0, 0);
+
+  for (guint i = 0; parts[i] != NULL; i++) {
+    GSocketConnectable *addr;
+
+    if (*parts[i] == '\0')
+      continue;
+    addr = g_network_address_parse (parts[i], port, NULL);
+    if (addr != NULL)
+      g_ptr_array_add (addresses, addr);
+  }
+  return addresses;
+}
+
+/* The server entry @list becomes the addresses tried in turn (a bad one alone is kept as it is). */
+static void
+gchat_session_set_addresses (GchatSession *self, const char *list, guint16 port)
+{
+  g_clear_pointer (&self->addresses, g_ptr_array_unref);
+  self->addresses = gchat_session_parse_addresses (list, port);
+  if (self->addresses->len == 0)
+    g_ptr_array_add (self->addresses, g_network_address_new (list != NULL ? list : "", port));
+}
+
+/**
+ * gchat_session_get_addresses_count: how many addresses the server entry
+ * lists (the status line names the port when there are several).
+ */
+guint
+gchat_session_get_addresses_count (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), 0);
+  return self->addresses != NULL ? self->addresses->len : 0;
+}
+
+/**
  * gchat_session_connect:
  * Connect (or reconnect with new parameters) and keep reconnecting with
- * backoff until gchat_session_disconnect.
+ * backoff until gchat_session_disconnect. @host may list several
+ * addresses (gchat_session_parse_addresses): the first is tried first, and
+ * each drop or failure moves on to the next.
  */
 void
 gchat_session_connect (GchatSession *self,
@@ -187,9 +259,9 @@ gchat_session_connect (GchatSession *self,
     gchat_connection_close (self->conn);
     gchat_session_on_disconnected (self->conn, "Reconnecting with new settings", self);
   }
-  g_free (self->host);
-  self->host = g_strdup (host);
-  self->port = port;
+  gchat_session_set_addresses (self, host, port);
+  gchat_session_use_address (self, 0);
+  self->welcomed = G_MAXUINT; /* new settings: msgids seen before say nothing */
   self->tls = tls;
   g_free (self->nick);
   self->nick = g_strdup (nick);

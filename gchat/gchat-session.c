@@ -288,16 +288,21 @@ gchat_session_update_status (GchatSession *self)
 {
   g_autofree char *status = NULL;
 
+  /* With several addresses, which one matters: name its port too. */
+  g_autofree char *where = self->addresses != NULL && self->addresses->len > 1
+    ? g_strdup_printf ("%s:%u", self->host, self->port)
+    : g_strdup (self->host);
+
   switch (gchat_connection_get_state (self->conn)) {
     case GCHAT_CONNECTION_CONNECTING:
-      status = g_strdup_printf ("Connecting to %s…", self->host);
+      status = g_strdup_printf ("Connecting to %s…", where);
       break;
     case GCHAT_CONNECTION_REGISTERING:
-      status = g_strdup_printf ("Signing in to %s…", self->host);
+      status = g_strdup_printf ("Signing in to %s…", where);
       break;
     case GCHAT_CONNECTION_CONNECTED:
       status = g_strdup_printf ("Connected to %s as %s%s",
-                                self->host,
+                                where,
                                 gchat_connection_get_nick (self->conn),
                                 gchat_connection_get_logged_in (self->conn) ? " (logged in)" : "");
       if (self->away) {
@@ -348,6 +353,14 @@ gchat_session_get_status (GchatSession *self)
 {
   g_return_val_if_fail (GCHAT_IS_SESSION (self), NULL);
   return self->status;
+}
+
+/** gchat_session_get_port: the port of the address in use (or tried next). */
+guint16
+gchat_session_get_port (GchatSession *self)
+{
+  g_return_val_if_fail (GCHAT_IS_SESSION (self), 0);
+  return self->port;
 }
 
 /** gchat_session_get_host: the server we connect to, or NULL. */
@@ -598,6 +611,7 @@ gchat_session_finalize (GObject *object)
   g_free (self->status);
   g_free (self->old_password);
   g_free (self->host);
+  g_clear_pointer (&self->addresses, g_ptr_array_unref);
   g_free (self->nick);
   g_free (self->realname);
   g_hash_table_unref (self->names_fresh);
@@ -720,6 +734,7 @@ gchat_session_init (GchatSession *self)
   self->games = g_list_store_new (GCHAT_TYPE_GAME);
   self->transfers = g_list_store_new (GCHAT_TYPE_TRANSFER);
   self->group_list = g_list_store_new (GCHAT_TYPE_GROUP_INFO);
+  self->welcomed = G_MAXUINT;
   self->names_fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pending_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending_private = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -41,6 +41,9 @@ void               gchat_session_set_away (GchatSession *self, gboolean away, co
 gboolean           gchat_session_get_away (GchatSession *self);
 const char        *gchat_session_get_status (GchatSession *self);
 const char        *gchat_session_get_host (GchatSession *self);
+guint16            gchat_session_get_port (GchatSession *self);
+guint              gchat_session_get_addresses_count (GchatSession *self);
+GPtrArray         *gchat_session_parse_addresses (const char *list, guint16 port);
 gboolean           gchat_session_run (GchatSession *self, const char *input, GError **error);
 gboolean           gchat_session_join (GchatSession *self,
                                        const char   *name,
@@ -53,7 +56,10 @@ gboolean           gchat_session_say (GchatSession      *self,
                                       gboolean           action,
                                       GError           **error);
 void gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char *topic);
-void gchat_session_kick (GchatSession *self, GchatConversation *conv, const char *nick);
+void gchat_session_kick (GchatSession      *self,
+                         GchatConversation *conv,
+                         const char        *nick,
+                         const char        *reason);
 void gchat_session_ban (GchatSession *self, GchatConversation *conv, const char *nick);
 void gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const char *nick);
 void gchat_session_list_groups (GchatSession *self);
@@ -85,6 +91,7 @@ GchatTransfer *gchat_session_find_transfer (GchatSession *self, const char *key_
 GListModel    *gchat_session_get_transfers (GchatSession *self);
 gboolean       gchat_session_supports (GchatSession *self, const char *feature);
 gboolean       gchat_session_load_older (GchatSession *self, GchatConversation *conv);
+gboolean       gchat_session_can_load_older (GchatSession *self, GchatConversation *conv);
 gboolean       gchat_session_unregister (GchatSession *self, const char *password, GError **error);
 gboolean       gchat_session_change_password (GchatSession *self,
                                               const char   *old_password,

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "chat.h"
+#include "gchat-confirm-dialog.h"
 #include "gchat-preferences.h"
+#include "gchat-search.h"
 #include "gchat-switcher.h"
 #include "gchat-window-private.h"
 
@@ -186,24 +188,65 @@ part_group_activated (GSimpleAction *action, GVariant *param, gpointer user_data
   part_activated (action, NULL, user_data);
 }
 
-/* chat.kick(nick) */
+/* Removing (or banning) confirmed: the nick and the group ride on the dialog. */
+static void
+on_kick_confirmed (GchatConfirmDialog *dialog, const char *reason, GchatWindow *self)
+{
+  const char        *nick = g_object_get_data (G_OBJECT (dialog), "gchat-nick");
+  GchatConversation *conv = g_object_get_data (G_OBJECT (dialog), "gchat-conversation");
+
+  if (g_object_get_data (G_OBJECT (dialog), "gchat-ban") != NULL)
+    gchat_session_ban (self->session, conv, nick);
+  gchat_session_kick (self->session, conv, nick, reason);
+}
+
+/*
+ * Ask before removing @nick from the group on screen (and banning them,
+ * with @ban), with an optional reason: a slip in the member menu must not
+ * throw someone out.
+ */
+static void
+gchat_window_confirm_kick (GchatWindow *self, const char *nick, gboolean ban)
+{
+  const char      *group = gchat_conversation_get_name (self->shown);
+  g_autofree char *heading =
+    g_strdup_printf (ban ? "Ban %s from %s?" : "Remove %s from %s?", nick, group);
+  g_autofree char *body =
+    g_strdup_printf (ban ? "%s leaves the group and cannot join it again until an admin lifts the "
+                           "ban (Group settings, Bans)."
+                         : "%s leaves the group with your reason. They can join again.",
+                     nick);
+  GchatConfirmDialog *dialog =
+    gchat_confirm_dialog_new (GTK_WINDOW (self),
+                              ban ? "Ban from group" : "Remove from group",
+                              heading,
+                              body,
+                              ban ? "Ban" : "Remove");
+
+  g_object_set_data_full (G_OBJECT (dialog), "gchat-nick", g_strdup (nick), g_free);
+  g_object_set_data_full (G_OBJECT (dialog),
+                          "gchat-conversation",
+                          g_object_ref (self->shown),
+                          g_object_unref);
+  if (ban)
+    g_object_set_data (G_OBJECT (dialog), "gchat-ban", GINT_TO_POINTER (1));
+  gchat_confirm_dialog_ask_reason (dialog, "_Reason (optional, shown in the group)");
+  g_signal_connect_object (dialog, "confirmed", G_CALLBACK (on_kick_confirmed), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* chat.kick(nick): remove from the group, once confirmed. */
 static void
 kick_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  GchatWindow *self = user_data;
-
-  gchat_session_kick (self->session, self->shown, g_variant_get_string (param, NULL));
+  gchat_window_confirm_kick (user_data, g_variant_get_string (param, NULL), FALSE);
 }
 
-/* chat.ban(nick): ban, then remove, so the person cannot come straight back. */
+/* chat.ban(nick): ban, then remove, so the person cannot come straight back; once confirmed. */
 static void
 ban_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  GchatWindow *self = user_data;
-  const char  *nick = g_variant_get_string (param, NULL);
-
-  gchat_session_ban (self->session, self->shown, nick);
-  gchat_session_kick (self->session, self->shown, nick);
+  gchat_window_confirm_kick (user_data, g_variant_get_string (param, NULL), TRUE);
 }
 
 /**
@@ -509,7 +552,44 @@ switch_conversation_activated (GSimpleAction *action, GVariant *param, gpointer 
   gtk_window_present (GTK_WINDOW (switcher));
 }
 
+/* Search or mentions chose a message: go to it. */
+static void
+on_search_chosen (GchatSearch       *search,
+                  GchatConversation *conv,
+                  GchatMessage      *msg,
+                  GchatWindow       *self)
+{
+  gchat_window_jump_to_message (self, conv, msg);
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+}
+
+/* Open the search window, or the mentions list when @mentions. */
+static void
+gchat_window_open_search (GchatWindow *self, gboolean mentions)
+{
+  GchatSearch *search = gchat_search_new (GTK_WINDOW (self), self->session, self->shown, mentions);
+
+  g_signal_connect_object (search, "chosen", G_CALLBACK (on_search_chosen), self, 0);
+  gtk_window_present (GTK_WINDOW (search));
+}
+
+/* chat.search (Ctrl+F): find messages here or in all conversations. */
+static void
+search_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  gchat_window_open_search (user_data, FALSE);
+}
+
+/* chat.mentions (Ctrl+M): the lines that mention us, to jump to each. */
+static void
+mentions_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  gchat_window_open_search (user_data, TRUE);
+}
+
 static const GActionEntry window_actions[] = {
+  { .name = "search", .activate = search_activated },
+  { .name = "mentions", .activate = mentions_activated },
   { .name = "switch-conversation", .activate = switch_conversation_activated },
   { .name = "preferences", .activate = preferences_activated },
   { .name = "connect", .activate = connect_activated },

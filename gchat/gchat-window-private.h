@@ -81,6 +81,8 @@ struct _GchatWindow
   GPtrArray          *history;     /* lines sent from the entry, oldest first */
   guint               history_pos; /* == history->len: the line being typed */
 
+  GchatMessage *found; /* jumped to from search or mentions: marked "found" */
+
   /* Earlier messages: the reading position across a load. */
   GchatScrollbackView *scrollback;
 };

@@ -212,6 +212,66 @@ gchat_window_jump_to_first_unread (GchatWindow *self)
                                      at);
 }
 
+/* Mark the row of @msg as the one jumped to (CSS "found"), and no other. */
+static void
+gchat_window_mark_found (GchatWindow *self, GchatMessage *msg)
+{
+  g_set_object (&self->found, msg);
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->message_view)); item != NULL;
+       item = gtk_widget_get_next_sibling (item)) {
+    GtkWidget *row = gtk_widget_get_first_child (item);
+
+    if (GCHAT_IS_MESSAGE_ROW (row)) {
+      if (msg != NULL && gchat_message_row_get_message (GCHAT_MESSAGE_ROW (row)) == msg)
+        gtk_widget_add_css_class (row, "found");
+      else
+        gtk_widget_remove_css_class (row, "found");
+    }
+  }
+}
+
+/**
+ * gchat_window_jump_to_message: show @conv and scroll its message view to
+ * @msg, marked as found (a search result or a mention).
+ * Returns: FALSE when @conv no longer holds @msg.
+ */
+gboolean
+gchat_window_jump_to_message (GchatWindow *self, GchatConversation *conv, GchatMessage *msg)
+{
+  GListModel *messages = gchat_conversation_get_messages (conv);
+  guint       at = G_MAXUINT;
+
+  for (guint i = g_list_model_get_n_items (messages); i > 0 && at == G_MAXUINT; i--) {
+    g_autoptr (GchatMessage) m = g_list_model_get_item (messages, i - 1);
+
+    if (m == msg)
+      at = i - 1;
+  }
+  if (at == G_MAXUINT)
+    return FALSE;
+  if (self->shown != conv)
+    gchat_window_select_conversation (self, conv);
+  /* The view's model has a header item first, except for the server log. */
+  if (gchat_conversation_get_kind (conv) != GCHAT_CONVERSATION_SERVER)
+    at++;
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->message_view), self->scroll_tick);
+  self->scroll_tick = 0;
+  self->stick_bottom = FALSE;
+  gchat_window_mark_found (self, msg);
+  return gtk_widget_activate_action (GTK_WIDGET (self->message_view),
+                                     "list.scroll-to-item",
+                                     "u",
+                                     at);
+}
+
+/** gchat_window_get_found: the message last jumped to by search or mentions, or NULL. */
+GchatMessage *
+gchat_window_get_found (GchatWindow *self)
+{
+  return self->found;
+}
+
 /* Show @conv in the message view (without touching the sidebar selection). */
 void
 gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv)
@@ -223,6 +283,7 @@ gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv)
   if (self->shown != NULL)
     g_clear_signal_handler (&self->shown_handler, self->shown);
   g_set_object (&self->shown, conv);
+  g_clear_object (&self->found);
   self->shown_handler = g_signal_connect (conv, "notify", G_CALLBACK (on_shown_notify), self);
   /* Before it is marked read: where the unread lines start. */
   gchat_conversation_mark_first_unread (conv);
@@ -276,6 +337,10 @@ message_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer 
     gtk_list_item_set_child (item, child);
   }
   gchat_message_row_set_message (GCHAT_MESSAGE_ROW (child), obj);
+  if (obj == (gpointer)self->found)
+    gtk_widget_add_css_class (child, "found");
+  else
+    gtk_widget_remove_css_class (child, "found");
 }
 
 /* Enter in the entry: run the text as a message or a command. */

@@ -313,6 +313,7 @@ gchat_window_dispose (GObject *object)
   if (self->shown != NULL)
     g_clear_signal_handler (&self->shown_handler, self->shown);
   g_clear_object (&self->shown);
+  g_clear_object (&self->found);
   if (self->session != NULL) {
     g_signal_handlers_disconnect_by_data (self->session, self);
     g_signal_handlers_disconnect_by_data (gchat_session_get_contacts (self->session), self);

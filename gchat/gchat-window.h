@@ -24,6 +24,10 @@ void               gchat_window_show_unregister_dialog (GchatWindow *self);
 void               gchat_window_select_conversation (GchatWindow *self, GchatConversation *conv);
 gboolean           gchat_window_show_by_name (GchatWindow *self, const char *name);
 gboolean           gchat_window_jump_to_first_unread (GchatWindow *self);
+gboolean           gchat_window_jump_to_message (GchatWindow       *self,
+                                                 GchatConversation *conv,
+                                                 GchatMessage      *msg);
+GchatMessage      *gchat_window_get_found (GchatWindow *self);
 void               gchat_window_show_error (GchatWindow *self, const char *text);
 const char        *gchat_window_get_error (GchatWindow *self);
 GActionGroup      *gchat_window_get_actions (GchatWindow *self);

@@ -24,6 +24,8 @@ gchat_ui_files += \
 # Typing notifications.
 gchat_ui_files += gchat/gchat-typing-indicator.ui
 gchat_ui_files += gchat/gtk/help-overlay.ui
+# Search and mentions.
+gchat_ui_files += gchat/gchat-search.ui
 if BUILD_GCHAT
 bin_PROGRAMS += gchat/gchat
 noinst_LIBRARIES += gchat/libgchat.a
@@ -41,6 +43,7 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-application.c gchat/gchat-application.h \
 	gchat/gchat-preferences.c gchat/gchat-preferences.h \
 	gchat/gchat-switcher.c gchat/gchat-switcher.h \
+	gchat/gchat-search.c gchat/gchat-search.h \
 	gchat/gchat-ban.c gchat/gchat-ban.h \
 	gchat/gchat-command.c gchat/gchat-command.h \
 	gchat/gchat-config.c gchat/gchat-config.h \

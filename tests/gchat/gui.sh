@@ -26,6 +26,10 @@ cleanup()
 		wait "$xvfb_pid" 2>/dev/null
 	fi
 	chatd_stop
+	if [ -n "$second_pid" ]; then
+		chatd_pid=$second_pid
+		chatd_stop
+	fi
 	if [ "${GCHAT_KEEP:-0}" = 1 ]; then
 		echo "# kept $tmp" >&2
 	else
@@ -70,6 +74,24 @@ if [ "$tls_on" = 1 ]; then
 fi
 GCHAT_TEST_TLS_PORT=$tls_port
 export GCHAT_TEST_TLS_PORT
+# GCHAT_TEST_SECOND=1 starts a second chatd (its own data directory and
+# log) for a server entry with two addresses: its port in GCHAT_TEST_PORT2;
+# GCHAT_TEST_CHATD_PID is the first one's, which the test may kill.
+second_pid=
+GCHAT_TEST_CHATD_PID=$chatd_pid
+if [ "${GCHAT_TEST_SECOND:-0}" = 1 ]; then
+	first_pid=$chatd_pid
+	first_port=$port
+	mkdir -p "$tmp/second"
+	chatd_log=$tmp/second.log chatd_data=$tmp/second chatd_start ||
+	    bail "the second chatd did not start"
+	second_pid=$chatd_pid
+	GCHAT_TEST_PORT2=$port
+	export GCHAT_TEST_PORT2
+	chatd_pid=$first_pid
+	port=$first_port
+fi
+export GCHAT_TEST_CHATD_PID
 
 # -displayfd writes the display number once the server accepts clients.
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" \

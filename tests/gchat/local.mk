@@ -105,3 +105,25 @@ tests_gchat_test_unregister_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_test_unregister_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_unregister_LDADD = $(GCHAT_LIBS)
 endif
+
+# Search, mentions and the kick confirmation (branch gchat3).
+EXTRA_DIST += tests/gchat/find.sh
+if BUILD_GCHAT
+check_PROGRAMS += tests/gchat/test-find
+TESTS += tests/gchat/find.sh
+tests_gchat_test_find_SOURCES = tests/gchat/test-find.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_find_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_find_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_find_LDADD = $(GCHAT_LIBS)
+endif
+
+# A server entry with two addresses: failing over from a killed chatd (branch gchat3).
+EXTRA_DIST += tests/gchat/failover.sh
+if BUILD_GCHAT
+check_PROGRAMS += tests/gchat/test-failover
+TESTS += tests/gchat/failover.sh
+tests_gchat_test_failover_SOURCES = tests/gchat/test-failover.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_failover_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_failover_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_failover_LDADD = $(GCHAT_LIBS)
+endif

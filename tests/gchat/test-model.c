@@ -1835,6 +1835,37 @@ test_scrollback_session (Fixture *f, gconstpointer data)
   g_assert_false (gchat_session_load_older (f->session, room));
 }
 
+/* A server entry: one host, or several host[:port] by commas or spaces. */
+static void
+test_addresses (void)
+{
+  struct
+  {
+    const char *entry;
+    guint       n;
+    const char *host[3];
+    guint16     port[3];
+  } cases[] = {
+    { "chat.example.org", 1, { "chat.example.org" }, { 6667 } },
+    { "a.example:7000, b.example", 2, { "a.example", "b.example" }, { 7000, 6667 } },
+    { "127.0.0.1:1 127.0.0.1:2,[::1]:3", 3, { "127.0.0.1", "127.0.0.1", "::1" }, { 1, 2, 3 } },
+    { " , ", 0, { NULL }, { 0 } },
+    { "a.example:notaport", 0, { NULL }, { 0 } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (GPtrArray) addrs = gchat_session_parse_addresses (cases[i].entry, 6667);
+
+    g_assert_cmpuint (addrs->len, ==, cases[i].n);
+    for (guint j = 0; j < addrs->len; j++) {
+      GNetworkAddress *a = g_ptr_array_index (addrs, j);
+
+      g_assert_cmpstr (g_network_address_get_hostname (a), ==, cases[i].host[j]);
+      g_assert_cmpuint (g_network_address_get_port (a), ==, cases[i].port[j]);
+    }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1923,6 +1954,7 @@ main (int argc, char **argv)
   /* Loading earlier messages (branch gchat-scrollback). */
   g_test_add_func ("/scrollback/pure", test_scrollback_pure);
   g_test_add_func ("/scrollback/add-older", test_scrollback_add_older);
+  g_test_add_func ("/session/addresses", test_addresses);
   g_test_add ("/scrollback/session",
               Fixture,
               NULL,
