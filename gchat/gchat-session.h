@@ -55,6 +55,11 @@ gboolean           gchat_session_say (GchatSession      *self,
                                       const char        *text,
                                       gboolean           action,
                                       GError           **error);
+gboolean gchat_session_can_withdraw (GchatSession      *self,
+                                     GchatConversation *conv,
+                                     GchatMessage      *msg);
+gboolean gchat_session_withdraw (GchatSession *self, GchatConversation *conv, const char *msgid);
+void     gchat_session_mark_read (GchatSession *self, GchatConversation *conv);
 void gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char *topic);
 void gchat_session_kick (GchatSession      *self,
                          GchatConversation *conv,

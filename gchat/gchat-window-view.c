@@ -87,6 +87,18 @@ on_shown_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
     gchat_window_sync_shown (user_data);
 }
 
+/**
+ * gchat_window_report_read: the conversation on screen was seen to its
+ * end when the window has the focus and the view is at the bottom: the
+ * server keeps that for the account's other sessions (read marker).
+ */
+void
+gchat_window_report_read (GchatWindow *self)
+{
+  if (self->shown != NULL && self->stick_bottom && gtk_window_is_active (GTK_WINDOW (self)))
+    gchat_session_mark_read (self->session, self->shown);
+}
+
 /* Frame tick: scroll to the end, before this frame's layout. */
 static gboolean
 scroll_to_end_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
@@ -97,6 +109,7 @@ scroll_to_end_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   gtk_adjustment_set_value (self->vadj,
                             gtk_adjustment_get_upper (self->vadj) -
                               gtk_adjustment_get_page_size (self->vadj));
+  gchat_window_report_read (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -179,6 +192,8 @@ on_vadj_value_changed (GtkAdjustment *adj, GchatWindow *self)
 
   self->stick_bottom =
     gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >= upper - STICK_SLACK;
+  if (self->stick_bottom && self->scroll_tick == 0)
+    gchat_window_report_read (self);
   /* Scrolled to the top by the user (not by a switch or our own moves): load earlier lines. */
   if (self->shown != NULL && self->scroll_tick == 0 &&
       gchat_conversation_get_scrollback (self->shown) == GCHAT_SCROLLBACK_MORE &&
@@ -337,6 +352,8 @@ message_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer 
     gtk_list_item_set_child (item, child);
   }
   gchat_message_row_set_message (GCHAT_MESSAGE_ROW (child), obj);
+  gchat_message_row_set_withdrawable (GCHAT_MESSAGE_ROW (child),
+                                      gchat_session_can_withdraw (self->session, self->shown, obj));
   if (obj == (gpointer)self->found)
     gtk_widget_add_css_class (child, "found");
   else
@@ -427,7 +444,7 @@ gchat_window_complete (GchatWindow *self)
   return TRUE;
 }
 
-/* Tab completes nicks instead of moving the focus. */
+/* Tab completes nicks instead of moving the focus; Shift+Enter breaks the line. */
 static gboolean
 on_entry_key_pressed (GtkEventControllerKey *controller,
                       guint                  keyval,
@@ -435,6 +452,15 @@ on_entry_key_pressed (GtkEventControllerKey *controller,
                       GdkModifierType        state,
                       GchatWindow           *self)
 {
+  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter) &&
+      (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK)) == GDK_SHIFT_MASK) {
+    /* Shift+Enter: a line break; the message goes as one (draft/multiline). */
+    int pos = gtk_editable_get_position (GTK_EDITABLE (self->entry));
+
+    gtk_editable_insert_text (GTK_EDITABLE (self->entry), "\n", 1, &pos);
+    gtk_editable_set_position (GTK_EDITABLE (self->entry), pos);
+    return TRUE;
+  }
   if ((state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK)) != 0)
     return FALSE;
   if (keyval == GDK_KEY_Up || keyval == GDK_KEY_Down)
@@ -518,6 +544,8 @@ gchat_window_view_init (GchatWindow *self)
   self->scrollback = gchat_scrollback_view_new (self->message_view);
   self->stick_bottom = TRUE;
 
+  /* Coming back to the window reads what it shows. */
+  g_signal_connect_swapped (self, "notify::is-active", G_CALLBACK (gchat_window_report_read), self);
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_entry_key_pressed), self);
