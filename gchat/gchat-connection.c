@@ -34,7 +34,7 @@ static const char *const wanted_caps[] = { "account-notify",
                                            "chatd/chanadmin",
                                            "message-tags",     /* +typing on TAGMSG */
                                            "labeled-response", /* quiet TAGMSG errors */
-                                           "echo-message", /* msgids of our messages */
+                                           "echo-message",     /* msgids of our messages */
                                            "draft/multiline",
                                            "draft/message-redaction",
                                            "draft/read-marker",

@@ -275,7 +275,8 @@ gchat_message_get_msgid (GchatMessage *self)
   return self->msgid;
 }
 
-/** gchat_message_set_msgid: record the msgid tag (before the message is added, or from its echo). */
+/** gchat_message_set_msgid: record the msgid tag (before the message is added, or from its echo).
+ */
 void
 gchat_message_set_msgid (GchatMessage *self, const char *msgid)
 {

@@ -65,7 +65,8 @@ gchat_session_say (GchatSession      *self,
     chunk = g_strndup (text, cut);
     g_strdelimit (chunk, "\r\n", ' ');
     wire = g_strdup_printf ("\001ACTION %s\001", chunk);
-    msg = gchat_message_new (GCHAT_MESSAGE_ACTION, gchat_connection_get_nick (self->conn), chunk, TRUE);
+    msg =
+      gchat_message_new (GCHAT_MESSAGE_ACTION, gchat_connection_get_nick (self->conn), chunk, TRUE);
     if (!gchat_session_send_labeled (self, msg, target, wire))
       return gchat_session_fail (self, error, "Could not send: the send queue is full");
     gchat_conversation_add (conv, msg);

@@ -32,7 +32,8 @@ gchat_session_can_withdraw (GchatSession *self, GchatConversation *conv, GchatMe
   GchatMessageKind kind;
 
   g_return_val_if_fail (GCHAT_IS_SESSION (self), FALSE);
-  if (conv == NULL || msg == NULL || !gchat_connection_has_cap (self->conn, "draft/message-redaction") ||
+  if (conv == NULL || msg == NULL ||
+      !gchat_connection_has_cap (self->conn, "draft/message-redaction") ||
       gchat_connection_get_state (self->conn) != GCHAT_CONNECTION_CONNECTED)
     return FALSE;
   kind = gchat_message_get_kind (msg);

@@ -26,13 +26,13 @@
 /* A draft/multiline batch being received. */
 typedef struct
 {
-  char    *source;
-  char    *command; /* PRIVMSG or NOTICE, from its first line */
-  char    *target;
-  GPtrArray *keys;  /* the tags of the opening BATCH (and the label it answers) */
+  char      *source;
+  char      *command; /* PRIVMSG or NOTICE, from its first line */
+  char      *target;
+  GPtrArray *keys; /* the tags of the opening BATCH (and the label it answers) */
   GPtrArray *values;
-  GString *text;
-  guint    lines;
+  GString   *text;
+  guint      lines;
 } GchatMultiline;
 
 /* Free a batch being received. */
@@ -113,7 +113,10 @@ gchat_session_own_echo (GchatSession *self, const struct chat_msg *m, const char
  * yet shown), labeled so that its echo gives @msg its msgid.
  */
 gboolean
-gchat_session_send_labeled (GchatSession *self, GchatMessage *msg, const char *target, const char *wire)
+gchat_session_send_labeled (GchatSession *self,
+                            GchatMessage *msg,
+                            const char   *target,
+                            const char   *wire)
 {
   g_autofree char *label = gchat_session_echo_label (self, msg);
   g_autofree char *tags = label != NULL ? g_strconcat ("label=", label, NULL) : NULL;
@@ -202,15 +205,18 @@ gchat_session_send_batch (GchatSession               *self,
  * the server takes them, each message shown as ours.
  */
 gboolean
-gchat_session_send_text (GchatSession *self, GchatConversation *conv, const char *text, GError **error)
+gchat_session_send_text (GchatSession      *self,
+                         GchatConversation *conv,
+                         const char        *text,
+                         GError           **error)
 {
-  const char                *target = gchat_conversation_get_name (conv);
-  const char                *value = gchat_connection_get_cap_value (self->conn, "draft/multiline");
-  struct chat_ml_limits      lim;
-  gboolean                   batches = FALSE;
+  const char           *target = gchat_conversation_get_name (conv);
+  const char           *value = gchat_connection_get_cap_value (self->conn, "draft/multiline");
+  struct chat_ml_limits lim;
+  gboolean              batches = FALSE;
   g_autofree struct chat_ml_piece *p = g_new (struct chat_ml_piece, PIECES_MAX);
-  gsize                      room;
-  gsize                      n;
+  gsize                            room;
+  gsize                            n;
 
   room = CHAT_LINE_MAX - 2 - strlen ("PRIVMSG  :") - strlen (target) - RELAY_PREFIX_RESERVE;
   if (gchat_connection_has_cap (self->conn, "draft/multiline") &&
@@ -223,7 +229,13 @@ gchat_session_send_text (GchatSession *self, GchatConversation *conv, const char
 
     while (end < n && !p[end].first)
       end++;
-    if (!gchat_session_send_batch (self, conv, target, text, p + i, end - i, batches && end - i > 1))
+    if (!gchat_session_send_batch (self,
+                                   conv,
+                                   target,
+                                   text,
+                                   p + i,
+                                   end - i,
+                                   batches && end - i > 1))
       return gchat_session_fail (self, error, "Could not send: the send queue is full");
     i = end;
   }
@@ -244,7 +256,7 @@ multiline_keep_tags (GchatMultiline *ml, const struct chat_msg *m)
 static void
 multiline_deliver (GchatSession *self, GchatMultiline *ml)
 {
-  struct chat_msg m = { 0 };
+  struct chat_msg  m = { 0 };
   g_autofree char *nick = NULL;
 
   if (ml->command == NULL)

@@ -52,8 +52,8 @@ struct _GchatSession
   GHashTable        *pending_keys;
   GHashTable        *pending_private;
   GHashTable        *focus_on_join;
-  GHashTable        *whox_pending;    /* folded channels we sent WHO %tcnfa for */
-  GHashTable        *history_batches; /* open chathistory BATCH id -> target */
+  GHashTable        *whox_pending;      /* folded channels we sent WHO %tcnfa for */
+  GHashTable        *history_batches;   /* open chathistory BATCH id -> target */
   GHashTable        *multiline_batches; /* draft/multiline BATCH id -> GchatMultiline */
   GHashTable        *label_batches;     /* labeled-response BATCH id -> label */
   GHashTable        *echo_labels;       /* label of a line we sent -> its GchatMessage */

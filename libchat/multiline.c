@@ -22,8 +22,8 @@ chat_multiline_value(const char *value, const char *key)
 	while (p != NULL && *p != '\0') {
 		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
 			n = strtoll(p + klen + 1, &end, 10);
-			if (end == p + klen + 1 || (*end != ',' && *end != '\0') ||
-			    n < 0)
+			if (end == p + klen + 1 ||
+			    (*end != ',' && *end != '\0') || n < 0)
 				return -1;
 			return n;
 		}
@@ -104,7 +104,8 @@ chat_multiline_split(const char *text, size_t len, size_t room,
 				break;
 			add = cut + (lines > 0 && !concat ? 1 : 0);
 			first = lim == NULL || lines == 0 ||
-			    (lim->max_lines > 0 && lines + 1 > lim->max_lines) ||
+			    (lim->max_lines > 0 &&
+			        lines + 1 > lim->max_lines) ||
 			    bytes + add > lim->max_bytes;
 			if (first && cut == 0)
 				break; /* a new batch does not begin blank */

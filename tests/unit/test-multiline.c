@@ -38,7 +38,8 @@ test_limits(void)
 	ok(chat_multiline_limits("max-bytes=100", &lim) == 0 &&
 	        lim.max_lines == 0,
 	    "max-lines is optional");
-	ok(chat_multiline_limits("max-lines=5", &lim) == -1, "max-bytes is not");
+	ok(chat_multiline_limits("max-lines=5", &lim) == -1,
+	    "max-bytes is not");
 	ok(chat_multiline_limits("", &lim) == -1, "empty value");
 	ok(chat_multiline_limits(NULL, &lim) == -1, "no value");
 	ok(chat_multiline_limits("max-bytes=x", &lim) == -1, "not a number");
