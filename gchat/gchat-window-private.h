@@ -72,6 +72,7 @@ struct _GchatWindow
   gboolean            stick_bottom;
   double              last_upper;
   guint               scroll_tick;
+  guint               model_frames; /* frames to wait for a new model's layout, or 0 */
   gboolean            selecting;
   gboolean            completing;
   gboolean            narrow;

@@ -99,12 +99,25 @@ gchat_window_report_read (GchatWindow *self)
     gchat_session_mark_read (self->session, self->shown);
 }
 
+/*
+ * Frames to wait after a new model for the list view to measure it: until
+ * then the adjustment still holds the old conversation's height, and a
+ * value past the new one makes GTK 4.8 warn "GtkListView failed to scroll
+ * to given position". A model as tall as the one before says nothing new
+ * (no ::changed), hence the bound.
+ */
+#define MODEL_FRAMES_MAX 4
+
 /* Frame tick: scroll to the end, before this frame's layout. */
 static gboolean
 scroll_to_end_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   GchatWindow *self = user_data;
 
+  if (self->model_frames > 0) {
+    self->model_frames--;
+    return G_SOURCE_CONTINUE;
+  }
   self->scroll_tick = 0;
   gtk_adjustment_set_value (self->vadj,
                             gtk_adjustment_get_upper (self->vadj) -
@@ -165,6 +178,7 @@ gchat_window_history_step (GchatWindow *self, int step)
 static void
 on_vadj_changed (GtkAdjustment *adj, GchatWindow *self)
 {
+  self->model_frames = 0; /* the list view measured what it shows now */
   self->last_upper = gtk_adjustment_get_upper (adj);
   if (self->stick_bottom)
     gchat_window_scroll_to_end (self);
@@ -306,6 +320,7 @@ gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv)
   gchat_scrollback_view_cancel (self->scrollback);
   sel = gtk_no_selection_new (gchat_scrollback_view_model_new (conv));
   gtk_list_view_set_model (self->message_view, GTK_SELECTION_MODEL (sel));
+  self->model_frames = MODEL_FRAMES_MAX;
   gchat_window_scroll_to_end (self);
   gchat_member_list_set_conversation (self->member_list,
                                       self->session,
