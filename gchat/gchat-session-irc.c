@@ -150,7 +150,7 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   target = m->argv[0];
   text = m->argv[1];
   to_channel = chat_is_channel (target);
-  /* A private line of ours comes back only from history: it belongs with its target. */
+  /* A private line of ours (echoes stopped above: from history) belongs with its target. */
   peer = nick != NULL && gchat_connection_is_me (self->conn, nick) ? target : nick;
   if (text[0] == '\001') {
     gsize len = strcspn (text + 1, "\001");
@@ -188,7 +188,7 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   }
   if (source_is_server (m) && kind == GCHAT_MESSAGE_NOTICE)
     kind = GCHAT_MESSAGE_INFO; /* server notices are notes, not chat */
-  /* Our own lines come back only from history: show them as ours. */
+  /* Our own lines (echoes stopped above: from history) show as ours. */
   msg =
     gchat_message_new (kind, nick, text, nick != NULL && gchat_connection_is_me (self->conn, nick));
   gchat_session_stamp (msg, m);
