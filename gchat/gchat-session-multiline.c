@@ -20,7 +20,7 @@
 /* Room left for ":nick!user@host " that the server puts before relayed text. */
 #define RELAY_PREFIX_RESERVE 120
 
-/* Pieces of one text at most: a paste beyond this is cut off. */
+/* Lines of one text at most (a longer paste is refused, not cut). */
 #define PIECES_MAX 512
 
 /* A draft/multiline batch being received. */
@@ -143,7 +143,7 @@ gchat_session_batch_text (const char *text, const struct chat_ml_piece *p, gsize
   return g_string_free (s, FALSE);
 }
 
-/* Send pieces [@from, @to) of @text to @target as one batch (or one line), shown in @conv. */
+/* Send the @n pieces @p of @text to @target as one batch (or one line), shown in @conv. */
 static gboolean
 gchat_session_send_batch (GchatSession               *self,
                           GchatConversation          *conv,
@@ -161,7 +161,9 @@ gchat_session_send_batch (GchatSession               *self,
   g_autofree char *ref = g_strdup_printf ("ml%u", ++self->echo_serial);
   g_autofree char *open = g_strconcat ("+", ref, NULL);
   g_autofree char *close = g_strconcat ("-", ref, NULL);
-  gboolean         sent = TRUE;
+  const char      *argv[] = { open, "draft/multiline", target };
+  const char      *cargv[] = { close };
+  gboolean         sent;
 
   if (!batch) {
     if (!gchat_session_send_labeled (self, msg, target, shown))
@@ -171,24 +173,18 @@ gchat_session_send_batch (GchatSession               *self,
   }
   label = gchat_session_echo_label (self, msg);
   tags = label != NULL ? g_strconcat ("label=", label, NULL) : NULL;
-  {
-    const char *argv[] = { open, "draft/multiline", target };
+  sent = gchat_connection_send_tagged (self->conn, tags, "BATCH", 3, argv);
+  for (gsize i = 0; i < n && sent; i++) {
+    g_autofree char *line = g_strndup (text + p[i].off, p[i].len);
+    g_autofree char *ltags =
+      g_strconcat ("batch=", ref, p[i].concat ? ";draft/multiline-concat" : "", NULL);
+    const char *largv[] = { target, line };
 
-    sent = gchat_connection_send_tagged (self->conn, tags, "BATCH", 3, argv);
-    for (gsize i = 0; i < n && sent; i++) {
-      g_autofree char *line = g_strndup (text + p[i].off, p[i].len);
-      g_autofree char *ltags =
-        g_strconcat ("batch=", ref, p[i].concat ? ";draft/multiline-concat" : "", NULL);
-      const char *largv[] = { target, line };
-
-      sent = gchat_connection_send_tagged (self->conn, ltags, "PRIVMSG", 2, largv);
-    }
-    if (sent) {
-      const char *cargv[] = { close };
-
-      sent = gchat_connection_send_tagged (self->conn, NULL, "BATCH", 1, cargv);
-    }
+    sent = gchat_connection_send_tagged (self->conn, ltags, "PRIVMSG", 2, largv);
   }
+  /* Closed even after a refused line, so that the server does not keep it open. */
+  if (!gchat_connection_send_tagged (self->conn, NULL, "BATCH", 1, cargv))
+    sent = FALSE;
   if (!sent) {
     if (label != NULL)
       g_hash_table_remove (self->echo_labels, label);
@@ -223,7 +219,11 @@ gchat_session_send_text (GchatSession      *self,
       gchat_connection_has_cap (self->conn, "batch") && chat_multiline_limits (value, &lim) == 0)
     batches = TRUE;
   n = chat_multiline_split (text, strlen (text), room, batches ? &lim : NULL, p, PIECES_MAX);
-  n = MIN (n, PIECES_MAX);
+  if (n > PIECES_MAX)
+    return gchat_session_fail (self,
+                               error,
+                               "This text is too long to send at once (%d lines at most)",
+                               PIECES_MAX);
   for (gsize i = 0; i < n;) {
     gsize end = i + 1;
 

@@ -228,6 +228,21 @@ test_send_lines (Fixture *f, gconstpointer data)
   g_assert_nonnull (sent_find (f, from, "PRIVMSG #room two"));
   g_assert_cmpuint (f->sent->len - from, ==, 2);
   g_assert_cmpuint (count_chat (room), ==, 2);
+
+  /* A paste of more lines than gchat sends at once is refused whole, not cut. */
+  {
+    g_autoptr (GString) paste = g_string_new (NULL);
+    g_autoptr (GError) error = NULL;
+
+    for (guint i = 0; i < 600; i++)
+      g_string_append_printf (paste, "line %u\n", i);
+    from = f->sent->len;
+    g_assert_false (gchat_session_say (f->session, room, paste->str, FALSE, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "too long"));
+    g_assert_cmpuint (f->sent->len, ==, from);
+    g_assert_cmpuint (count_chat (room), ==, 2);
+  }
 }
 
 /* Batches received, live and in history: one message with its line breaks. */
