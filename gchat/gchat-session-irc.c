@@ -48,8 +48,8 @@ mentions (const char *text, const char *nick)
   return FALSE;
 }
 
-/* Use the server-time tag when the server sent one (history, replays). */
-static void
+/* Use the server-time tag when the server sent one (history, replays, echoes). */
+void
 gchat_session_stamp (GchatMessage *msg, const struct chat_msg *m)
 {
   const char *iso = chat_msg_tag (m, "time", NULL);

@@ -89,7 +89,8 @@ gchat_session_line_label (GchatSession *self, const struct chat_msg *m)
 /**
  * gchat_session_own_echo: whether @m is the echo of a line we sent (from
  * us, not history): then the message shown when it was sent takes the
- * msgid, and @m is not shown again.
+ * msgid and the server's time (a later history request may start from
+ * it), and @m is not shown again.
  */
 gboolean
 gchat_session_own_echo (GchatSession *self, const struct chat_msg *m, const char *nick)
@@ -103,6 +104,7 @@ gchat_session_own_echo (GchatSession *self, const struct chat_msg *m, const char
   label = gchat_session_line_label (self, m);
   if (label != NULL && (msg = g_hash_table_lookup (self->echo_labels, label)) != NULL) {
     gchat_message_set_msgid (msg, chat_msg_tag (m, "msgid", NULL));
+    gchat_session_stamp (msg, m);
     g_hash_table_remove (self->echo_labels, label);
   }
   return TRUE;

@@ -109,6 +109,7 @@ gboolean gchat_session_check_online (GchatSession *self, GError **error);
 
 /* gchat-session-irc.c */
 void gchat_session_dispatch (GchatConnection *conn, gpointer msg, gpointer user_data);
+void gchat_session_stamp (GchatMessage *msg, const struct chat_msg *m);
 void gchat_session_chat (GchatSession          *self,
                          const struct chat_msg *m,
                          const char            *nick,

@@ -192,6 +192,12 @@ test_send_multiline (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_chat (room), ==, 2);
   g_assert_cmpstr (gchat_message_get_msgid (find_text (room, "one\ntwo")), ==, "m1");
   g_assert_cmpstr (gchat_message_get_msgid (find_text (room, "three")), ==, "m2");
+  {
+    g_autofree char *when =
+      g_date_time_format_iso8601 (gchat_message_get_time (find_text (room, "three")));
+
+    g_assert_true (g_str_has_prefix (when, "2026-01-01T10:00:01"));
+  }
   /* An echo without a label we know is still not shown twice. */
   feed (f, "@msgid=m9 :alice!a@h PRIVMSG #room :three");
   g_assert_cmpuint (count_chat (room), ==, 2);
