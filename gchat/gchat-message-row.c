@@ -264,7 +264,7 @@ gchat_message_row_withdraw (GtkWidget *widget, const char *action_name, GVariant
     gtk_widget_activate_action (widget, "chat.withdraw-message", "s", msgid);
 }
 
-/* A right click (or a long press) on a message opens its menu, when it has one. */
+/* A right click on a message (outside its selectable text) opens its menu, when it has one. */
 static void
 on_secondary_pressed (GtkGestureClick *gesture, int n, double x, double y, GchatMessageRow *self)
 {
