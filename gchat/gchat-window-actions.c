@@ -293,6 +293,7 @@ withdraw_message_activated (GSimpleAction *action, GVariant *param, gpointer use
   quote = g_utf8_substring (gchat_message_get_text (msg),
                             0,
                             MIN (g_utf8_strlen (gchat_message_get_text (msg), -1), 80));
+  g_strdelimit (quote, "\n", ' '); /* one line in the question, however many it has */
   body = g_strdup_printf (gchat_message_get_own (msg)
                             ? "“%s” goes from the conversation for everyone and from the server's "
                               "history. This cannot be undone."
