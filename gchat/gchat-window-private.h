@@ -92,6 +92,7 @@ struct _GchatWindow
 void gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv);
 void gchat_window_view_init (GchatWindow *self);
 void gchat_window_report_read (GchatWindow *self);
+void gchat_window_sync_withdrawable (GchatWindow *self);
 void gchat_window_view_class_init (GtkWidgetClass *widget_class);
 
 /* gchat-window-session.c */

@@ -77,14 +77,48 @@ gchat_window_scrollback_changed (GchatWindow *self)
   }
 }
 
-/* The shown conversation changed a property (topic, joined, name, scrollback). */
+/* The message rows under @widget (the message view's insides): may each be withdrawn? */
+static void
+gchat_window_sync_rows (GchatWindow *self, GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    if (GCHAT_IS_MESSAGE_ROW (child)) {
+      GchatMessage *msg = gchat_message_row_get_message (GCHAT_MESSAGE_ROW (child));
+
+      gchat_message_row_set_withdrawable (GCHAT_MESSAGE_ROW (child),
+                                          msg != NULL &&
+                                            gchat_session_can_withdraw (self->session,
+                                                                        self->shown,
+                                                                        msg));
+    } else {
+      gchat_window_sync_rows (self, child);
+    }
+  }
+}
+
+/**
+ * gchat_window_sync_withdrawable: the rows on screen offer "Withdraw
+ * message" again, as being an admin or being connected changed.
+ */
+void
+gchat_window_sync_withdrawable (GchatWindow *self)
+{
+  if (self->shown != NULL)
+    gchat_window_sync_rows (self, GTK_WIDGET (self->message_view));
+}
+
+/* The shown conversation changed a property (topic, joined, name, operator, scrollback). */
 static void
 on_shown_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
-  if (g_strcmp0 (pspec->name, "scrollback") == 0)
+  if (g_strcmp0 (pspec->name, "scrollback") == 0) {
     gchat_window_scrollback_changed (user_data);
-  else
-    gchat_window_sync_shown (user_data);
+    return;
+  }
+  gchat_window_sync_shown (user_data);
+  if (g_strcmp0 (pspec->name, "operator") == 0 || g_strcmp0 (pspec->name, "joined") == 0)
+    gchat_window_sync_withdrawable (user_data);
 }
 
 /**

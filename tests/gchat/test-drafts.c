@@ -110,6 +110,15 @@ has_msgid (gpointer data)
   return msg != NULL && gchat_message_get_msgid (msg) != NULL;
 }
 
+/* Condition: the row with the text @data shows its menu. */
+static gboolean
+menu_shown (gpointer data)
+{
+  GchatMessageRow *row = gui_find_row (window, data);
+
+  return row != NULL && gtk_widget_get_visible (gchat_message_row_get_actions_button (row));
+}
+
 /* Condition: a confirmation dialog is up. */
 static gboolean
 confirm_up (gpointer data)
@@ -348,6 +357,11 @@ test_withdraw (void)
   /* Rex withdraws his own: gone from gchat's view. */
   gui_raw_send (&rex, "PRIVMSG #drafts :wrong window");
   g_assert_true (gui_wait_for (row_shown, (gpointer) "wrong window"));
+  /* Someone else's message has a menu only for a group admin, as soon as one. */
+  g_assert_false (gtk_widget_get_visible (
+    gchat_message_row_get_actions_button (gui_find_row (window, "wrong window"))));
+  gui_raw_send (&rex, "MODE #drafts +o gia");
+  g_assert_true (gui_wait_for (menu_shown, (gpointer) "wrong window"));
   {
     GchatMessage    *theirs = find_message (conv, "wrong window");
     g_autofree char *line = NULL;
