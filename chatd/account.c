@@ -588,6 +588,7 @@ account_logged_in(struct client *c, struct account *a, bool sasl)
 	if (sasl)
 		SEND_NUMERIC(c, RPL_SASLSUCCESS);
 	account_notify(c);
+	metadata_logged_in(c);
 	if (c->flags & CLIENT_REGISTERED) {
 		account_offline_deliver(c);
 		/* Games and files wait for the account, not the nick. */
@@ -1309,6 +1310,7 @@ account_unregister_stored(int err, void *arg)
 	}
 	log_info("account %s deleted from %s", a->name, op->addr);
 	ttt_stats_forget(a->name);
+	metadata_account_gone(a->name);
 	file_account_gone(a->name);
 	account_remove(a);
 	/* A new account of this name starts with no failures. */

@@ -456,6 +456,32 @@ route_peers_of(struct user *u, bool self, uint32_t cap, const struct rline *rl)
 		route_net->peers(u, cap, rl);
 }
 
+/*
+ * Call fn once for each local client sharing a channel with u (and u's
+ * own if self), for deliveries that depend on each recipient's state.
+ */
+void
+route_peers_each(
+    struct user *u, bool self, void (*fn)(struct client *, void *), void *arg)
+{
+	struct member *um, *m;
+	struct client *c;
+	uint64_t serial = ++route_serial;
+
+	u->serial = serial;
+	if (self && u->conn != NULL && !(u->conn->flags & CLIENT_DEAD))
+		fn(u->conn, arg);
+	TAILQ_FOREACH(um, &u->channels, uentry) {
+		TAILQ_FOREACH(m, &um->channel->members, centry) {
+			if ((c = m->user->conn) == NULL ||
+			    (c->flags & CLIENT_DEAD) ||
+			    !route_once(m->user, serial))
+				continue;
+			fn(c, arg);
+		}
+	}
+}
+
 /* Deliver once to everyone sharing a channel with u (and u if self). */
 void
 route_peers(struct user *u, bool self, const struct rline *rl)
