@@ -606,18 +606,38 @@ metadata_logged_in(struct client *c)
 		metadata_send_own(c);
 }
 
+/* A user who joined a channel, for its members to learn about. */
+struct metadata_newcomer {
+	struct client *c;
+	const struct metadata *md;
+};
+
+/* route_members' fn: tell one member the newcomer's subscribed keys. */
+static void
+metadata_tell_member(struct client *to, void *arg)
+{
+	struct metadata_newcomer *nc = arg;
+
+	if (to != nc->c && (to->caps & CAP_METADATA))
+		metadata_send_subscribed(to, NULL, nc->c->user.nick, nc->md);
+}
+
 /*
  * After a JOIN: the channel's metadata and its members' that c
  * subscribed to, in one batch; a large channel gets 774 instead, and c
- * asks with METADATA <channel> SYNC when it wants them.
+ * asks with METADATA <channel> SYNC when it wants them. The members
+ * get c's keys they subscribed to, as they would a change.
  */
 void
 metadata_joined(struct client *c, struct channel *ch)
 {
+	struct metadata_newcomer nc = { c, metadata_of_user(&c->user, false) };
 	struct member *m;
 	const char *batch;
 	char id[32];
 
+	if (nc.md != NULL && nc.md->n > 0)
+		route_members(ch, 0, metadata_tell_member, &nc);
 	if (!(c->caps & CAP_METADATA) || c->metadata_subs == NULL ||
 	    c->metadata_subs->n == 0)
 		return;
