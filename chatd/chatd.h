@@ -203,6 +203,7 @@ RB_HEAD(channels, channel);
 #define CAP_READ_MARKER 0x4000000 /* draft/read-marker */
 #define CAP_RENAME 0x8000000      /* draft/channel-rename */
 #define CAP_METADATA 0x10000000   /* draft/metadata-2 */
+#define CAP_METANOTIFY 0x20000000 /* draft/metadata-notify-2 */
 
 /*
  * A weak pointer to a client for work that finishes later (a password
@@ -493,8 +494,8 @@ void route_channel_sel(struct channel *, const struct route_sel *);
 void route_channel(struct channel *, struct user *except, const struct rline *);
 void route_members(
     struct channel *, uint32_t cap, void (*)(struct client *, void *), void *);
-void route_peers_each(
-    struct user *, bool self, void (*)(struct client *, void *), void *);
+void route_peers_each(struct user *, bool self, uint32_t watch_cap,
+    void (*)(struct client *, void *), void *);
 void route_channel_ops(
     struct channel *, struct user *except, const struct rline *);
 void route_peers(struct user *, bool self, const struct rline *);

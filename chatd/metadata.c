@@ -527,7 +527,8 @@ metadata_session_changed(struct client *s, void *arg)
 	struct metadata_change mc;
 
 	metadata_change_init(&mc, uc->origin, s->user.nick, uc->key, uc->value);
-	route_peers_each(&s->user, true, metadata_deliver, &mc);
+	route_peers_each(
+	    &s->user, true, CAP_METANOTIFY, metadata_deliver, &mc);
 }
 
 /* Tell who should know that u's key changed (value NULL: removed). */
@@ -543,7 +544,7 @@ metadata_user_changed(
 		return;
 	}
 	metadata_change_init(&mc, origin, u->nick, key, value);
-	route_peers_each(u, true, metadata_deliver, &mc);
+	route_peers_each(u, true, CAP_METANOTIFY, metadata_deliver, &mc);
 }
 
 /* Tell the channel's members that its key changed (value NULL: gone). */
