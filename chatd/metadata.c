@@ -527,8 +527,7 @@ metadata_session_changed(struct client *s, void *arg)
 	struct metadata_change mc;
 
 	metadata_change_init(&mc, uc->origin, s->user.nick, uc->key, uc->value);
-	route_peers_each(
-	    &s->user, true, CAP_METANOTIFY, metadata_deliver, &mc);
+	route_peers_each(&s->user, true, CAP_METANOTIFY, metadata_deliver, &mc);
 }
 
 /* Tell who should know that u's key changed (value NULL: removed). */
