@@ -755,6 +755,7 @@ void metadata_channel_unregistered(struct channel *);
 void metadata_account_gone(const char *account);
 void metadata_welcome(struct client *);
 void metadata_logged_in(struct client *);
+void metadata_logging_out(struct client *);
 void metadata_joined(struct client *, struct channel *);
 enum cmd_result cmd_metadata(struct client *, struct chat_msg *);
 

@@ -575,6 +575,30 @@ metadata_send_own(struct client *c)
 	metadata_batch_end(c, batch);
 }
 
+/* Tell c's peers (not c) that c's key changed (value NULL: removed). */
+static void
+metadata_peers_changed(struct client *c, const char *key, const char *value)
+{
+	struct metadata_change mc;
+
+	metadata_change_init(&mc, c, c->user.nick, key, value);
+	route_peers_each(
+	    &c->user, false, CAP_METANOTIFY, metadata_deliver, &mc);
+}
+
+/* c is logging out: its peers see the account's keys go. */
+void
+metadata_logging_out(struct client *c)
+{
+	struct metadata *md = metadata_of_user(&c->user, false);
+	struct metadata_entry *e;
+
+	if (md == NULL || !(c->flags & CLIENT_REGISTERED))
+		return;
+	TAILQ_FOREACH(e, &md->entries, entry)
+		metadata_peers_changed(c, e->key, NULL);
+}
+
 /* Registration completed: a client with the capability gets its own. */
 void
 metadata_welcome(struct client *c)
@@ -591,15 +615,28 @@ metadata_welcome(struct client *c)
 void
 metadata_logged_in(struct client *c)
 {
+	struct metadata *old = c->user.metadata;
 	struct metadata_account *ma;
-	struct metadata_entry *e;
+	struct metadata_entry *e, *o;
 
 	ma = metadata_account_find(c->user.account, true);
-	if (ma->md.n == 0 && c->user.metadata != NULL &&
-	    c->user.metadata->n > 0) {
-		TAILQ_FOREACH(e, &c->user.metadata->entries, entry)
+	if (ma->md.n == 0 && old != NULL && old->n > 0) {
+		TAILQ_FOREACH(e, &old->entries, entry)
 			metadata_put(&ma->md, e->key, e->value);
 		metadata_save_user(&c->user);
+	} else if (c->flags & CLIENT_REGISTERED) {
+		/* c's peers see the account's keys replace c's own. */
+		if (old != NULL) {
+			TAILQ_FOREACH(o, &old->entries, entry) {
+				if (metadata_get(&ma->md, o->key) == NULL)
+					metadata_peers_changed(c, o->key, NULL);
+			}
+		}
+		TAILQ_FOREACH(e, &ma->md.entries, entry) {
+			o = metadata_get(old, e->key);
+			if (o == NULL || strcmp(o->value, e->value) != 0)
+				metadata_peers_changed(c, e->key, e->value);
+		}
 	}
 	metadata_user_free(&c->user);
 	if ((c->flags & CLIENT_REGISTERED) && (c->caps & CAP_METADATA))
