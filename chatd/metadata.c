@@ -158,21 +158,11 @@ metadata_del(struct metadata *md, const char *key)
 	return true;
 }
 
-/* Whether a key is well-formed: a-z 0-9 _ . / -, at most 64 bytes. */
+/* Whether a key is well-formed (libchat's rule, our length). */
 bool
 metadata_key_valid(const char *key)
 {
-	size_t i, len = strlen(key);
-
-	if (len == 0 || len > METADATA_KEY_MAX)
-		return false;
-	for (i = 0; i < len; i++) {
-		if ((key[i] < 'a' || key[i] > 'z') &&
-		    (key[i] < '0' || key[i] > '9') &&
-		    strchr("_./-", key[i]) == NULL)
-			return false;
-	}
-	return true;
+	return chat_metadata_key_valid(key, METADATA_KEY_MAX);
 }
 
 /* The metadata of an account (folded or not); with create, made. */
