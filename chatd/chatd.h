@@ -741,9 +741,12 @@ enum cmd_result cmd_markread(struct client *, struct chat_msg *);
 #define METADATA_KEYS_LINE 400 /* bytes of keys in one 770/771/772 */
 #define METADATA_STR_(x) #x
 #define METADATA_STR(x) METADATA_STR_(x)
-#define METADATA_CAP                                                           \
-	"max-subs=" METADATA_STR(METADATA_MAX_SUBS) ",max-keys=" METADATA_STR( \
-	    METADATA_MAX_KEYS) ",max-value-bytes=" METADATA_STR(METADATA_MAX_VALUE_BYTES)
+/* clang-format off */
+#define METADATA_CAP "before-connect" \
+	",max-subs=" METADATA_STR(METADATA_MAX_SUBS) \
+	",max-keys=" METADATA_STR(METADATA_MAX_KEYS) \
+	",max-value-bytes=" METADATA_STR(METADATA_MAX_VALUE_BYTES)
+/* clang-format on */
 int metadata_init(char **cause);
 void metadata_free_all(void);
 bool metadata_key_valid(const char *key);

@@ -696,7 +696,7 @@ metadata_target(struct client *c, const char *name, struct metadata_target *t)
 	memset(t, 0, sizeof *t);
 	if (strcmp(name, "*") == 0) {
 		t->user = &c->user;
-		t->name = c->user.nick;
+		t->name = client_name(c); /* "*" before NICK (before-connect) */
 		return true;
 	}
 	if (chat_is_channel(name)) {
