@@ -441,11 +441,17 @@ static void PRINTFLIKE(4, 5) metadata_numeric(
 #define METADATA_NUMERIC(c, b, n, ...) \
 	metadata_numeric(c, b, n, NUMERIC_FMT(n), ##__VA_ARGS__)
 
-/* A FAIL METADATA to c, in batch (NULL: none). */
+/*
+ * A FAIL METADATA to c, in batch (NULL: none). A context that could not
+ * be one parameter (empty, or a ':' first: the client's own trailing
+ * parameter echoed) becomes "*".
+ */
 static void
 metadata_fail(struct client *c, const char *batch, const char *code,
     const char *context, const char *text)
 {
+	if (context != NULL && (*context == '\0' || *context == ':'))
+		context = "*";
 	if (context != NULL)
 		metadata_reply(
 		    c, batch, "FAIL METADATA %s %s :%s", code, context, text);
