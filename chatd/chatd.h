@@ -760,6 +760,7 @@ void metadata_welcome(struct client *);
 void metadata_logged_in(struct client *);
 void metadata_logging_out(struct client *);
 void metadata_joined(struct client *, struct channel *);
+void metadata_whois(struct client *, struct user *);
 enum cmd_result cmd_metadata(struct client *, struct chat_msg *);
 
 /* redact.c: IRCv3 draft/message-redaction. */

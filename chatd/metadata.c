@@ -688,6 +688,25 @@ metadata_joined(struct client *c, struct channel *ch)
 	metadata_batch_end(c, batch);
 }
 
+/*
+ * WHOIS: 760 for the keys meant for people to read (display-name and
+ * status); LIST shows everything.
+ */
+void
+metadata_whois(struct client *c, struct user *u)
+{
+	static const char *const keys[] = { "display-name", "status" };
+	struct metadata *md = metadata_of_user(u, false);
+	struct metadata_entry *e;
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if ((e = metadata_get(md, keys[i])) != NULL)
+			SEND_NUMERIC(
+			    c, RPL_WHOISKEYVALUE, u->nick, e->key, e->value);
+	}
+}
+
 /* A resolved target: a user or a channel, and the name to show. */
 struct metadata_target {
 	struct user *user;
