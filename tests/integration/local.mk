@@ -212,3 +212,9 @@ EXTRA_DIST += tests/integration/irc-rename.chat
 TESTS += tests/integration/rename-restart.sh
 EXTRA_DIST += tests/integration/rename-restart.sh \
 	tests/integration/restart-rename.chat
+
+# WebSocket (chatd/ws.c): python3 clients of the standard library against
+# listen-ws and listen-wss, beside plain TCP clients.
+TESTS += tests/integration/ws.sh
+EXTRA_DIST += tests/integration/ws.sh tests/integration/ws.py \
+	tests/integration/wslib.py
