@@ -215,6 +215,8 @@ EXTRA_DIST += tests/integration/rename-restart.sh \
 
 # WebSocket (chatd/ws.c): python3 clients of the standard library against
 # listen-ws and listen-wss, beside plain TCP clients.
-TESTS += tests/integration/ws.sh
+# And a real browser's WebSocket: headless Chromium.
+TESTS += tests/integration/ws.sh tests/integration/ws-browser.sh
 EXTRA_DIST += tests/integration/ws.sh tests/integration/ws.py \
-	tests/integration/wslib.py
+	tests/integration/wslib.py tests/integration/ws-browser.sh \
+	tests/integration/ws-browser.py
