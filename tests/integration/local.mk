@@ -216,7 +216,11 @@ EXTRA_DIST += tests/integration/rename-restart.sh \
 # WebSocket (chatd/ws.c): python3 clients of the standard library against
 # listen-ws and listen-wss, beside plain TCP clients.
 # And a real browser's WebSocket: headless Chromium.
-TESTS += tests/integration/ws.sh tests/integration/ws-browser.sh
+# And irc-framework (Kiwi IRC's library) under node.
+TESTS += tests/integration/ws.sh tests/integration/ws-browser.sh \
+	tests/integration/ws-irc-framework.sh
 EXTRA_DIST += tests/integration/ws.sh tests/integration/ws.py \
 	tests/integration/wslib.py tests/integration/ws-browser.sh \
-	tests/integration/ws-browser.py
+	tests/integration/ws-browser.py \
+	tests/integration/ws-irc-framework.sh tests/js/irc-framework.js \
+	tests/js/package.json tests/js/package-lock.json
