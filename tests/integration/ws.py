@@ -345,6 +345,18 @@ def fragment_ok():
     return True
 
 
+def long_line():
+    """A line over 512 bytes (but under the limit) gets 417, as over TCP."""
+    w = ws(protocols=["text.ircv3.net"])
+    register(w, "lena")
+    w.send("PRIVMSG lena :" + "y" * 600)
+    w.expect(has(" 417 lena "))
+    w.send("PING :after-417")
+    w.expect(has("PONG", "after-417"))
+    w.close()
+    return True
+
+
 def unmasked():
     """A client frame without a mask: close 1002."""
     w = ws(protocols=["text.ircv3.net"])
@@ -420,6 +432,7 @@ t.run("invalid UTF-8 in a binary frame on text.ircv3.net: close 1007",
 t.run("invalid UTF-8 in a text frame on binary.ircv3.net: close 1007",
       lambda: closes_with(1007, [(OP_TEXT, b"PING :\xff", True)],
                           protocols=["binary.ircv3.net"]))
+t.run("a line over 512 bytes: 417, the connection stays", long_line)
 t.run("an unmasked frame: close 1002", unmasked)
 t.run("an unknown opcode: close 1002", lambda: closes_with(
     1002, [(0x3, b"x", True)]))
