@@ -611,6 +611,54 @@ conn_resume_reads(struct client *c)
 		bufferevent_enable(c->bev, EV_READ);
 }
 
+/*
+ * A WebSocket client's socket brought bytes: decode its messages into
+ * lines (a trusted client's only up to its read watermark, so that the
+ * rest waits in the socket as a TCP client's would). Returns false if the
+ * client was dropped for what it sent.
+ */
+static bool
+conn_ws_read(struct client *c)
+{
+	const char *reason = "WebSocket error";
+	size_t limit = SIZE_MAX;
+	int r;
+
+	if (c->ws == NULL || (c->flags & (CLIENT_DEAD | CLIENT_CLOSING)))
+		return true;
+	if (c->flags & CLIENT_TRUSTED)
+		limit = cfg->recvq + (size_t)(FILE_WINDOW + 1) * FILE_LINE_MAX;
+	r = ws_read(c, limit, &reason);
+	/* The upgrade's answer, a pong, a close frame or the welcome. */
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0 ||
+	    ws_pending(c->ws) > 0)
+		conn_want_flush(c);
+	if (r == WS_FAIL) {
+		conn_kill(c, reason);
+		return false;
+	}
+	if (r == WS_EOF)
+		c->flags |= CLIENT_EOF;
+	return true;
+}
+
+/*
+ * The length of a client's waiting input. A trusted WebSocket client's
+ * frames may still wait in its socket (conn_ws_read): decode them once
+ * the lines decoded so far have run.
+ */
+static size_t
+conn_input_len(struct client *c, struct evbuffer *in)
+{
+	size_t len = evbuffer_get_length(in);
+
+	if (len == 0 && c->ws != NULL &&
+	    evbuffer_get_length(bufferevent_get_input(c->bev)) > 0 &&
+	    conn_ws_read(c) && !(c->flags & CLIENT_DEAD))
+		len = evbuffer_get_length(in);
+	return len;
+}
+
 /* Run the complete lines in a client's input, within the budgets. */
 static void
 conn_run(struct client *c)
@@ -626,7 +674,7 @@ conn_run(struct client *c)
 	if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
 		return;
 	in = conn_input(c);
-	while ((len = evbuffer_get_length(in)) > 0) {
+	while ((len = conn_input_len(c, in)) > 0) {
 		if (c->flags & CLIENT_DEAD)
 			return;
 		if (c->holds > 0) {
@@ -707,37 +755,6 @@ conn_run(struct client *c)
 		if (cmd_dispatch(c, line, n) == CMD_CLOSED)
 			return;
 	}
-}
-
-/*
- * A WebSocket client's socket brought bytes: decode its messages into
- * lines (a trusted client's only up to its read watermark, so that the
- * rest waits in the socket as a TCP client's would). Returns false if the
- * client was dropped for what it sent.
- */
-static bool
-conn_ws_read(struct client *c)
-{
-	const char *reason = "WebSocket error";
-	size_t limit = SIZE_MAX;
-	int r;
-
-	if (c->ws == NULL || (c->flags & (CLIENT_DEAD | CLIENT_CLOSING)))
-		return true;
-	if (c->flags & CLIENT_TRUSTED)
-		limit = cfg->recvq + (size_t)(FILE_WINDOW + 1) * FILE_LINE_MAX;
-	r = ws_read(c, limit, &reason);
-	/* The upgrade's answer, a pong, a close frame or the welcome. */
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0 ||
-	    ws_pending(c->ws) > 0)
-		conn_want_flush(c);
-	if (r == WS_FAIL) {
-		conn_kill(c, reason);
-		return false;
-	}
-	if (r == WS_EOF)
-		c->flags |= CLIENT_EOF;
-	return true;
 }
 
 /*

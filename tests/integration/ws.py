@@ -47,6 +47,20 @@ def raw_status(data, tls=False, port=None):
         s.close()
 
 
+def reload(line):
+    """Append line to chatd.conf and wait for chatd to reload it."""
+    with open(conf, "a") as f:
+        f.write(line + "\n")
+    before = open(log).read().count("configuration reloaded")
+    os.kill(pid, signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while open(log).read().count("configuration reloaded") == before:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def status_is(want, data, **kw):
     got = raw_status(data, **kw)
     return True if got == want else "got %r, not %d" % (got, want)
@@ -274,13 +288,8 @@ def origins_any():
     with open(conf, "w") as f:
         f.write("".join(line + "\n" for line in text.splitlines()
                         if not line.startswith("ws-origin")))
-    before = open(log).read().count("configuration reloaded")
-    os.kill(pid, signal.SIGHUP)
-    deadline = time.monotonic() + 10
-    while open(log).read().count("configuration reloaded") == before:
-        if time.monotonic() > deadline:
-            return "chatd did not reload"
-        time.sleep(0.05)
+    if not reload("# no ws-origin"):
+        return "chatd did not reload"
     w = ws(origin="https://evil.example")
     r = w.upgraded()
     w.close()
@@ -305,15 +314,8 @@ def flood():
 
 def per_ip():
     """max-per-ip counts WebSocket clients; over it, HTTP 503."""
-    with open(conf, "a") as f:
-        f.write("max-per-ip 3\n")
-    before = open(log).read().count("configuration reloaded")
-    os.kill(pid, signal.SIGHUP)
-    deadline = time.monotonic() + 10
-    while open(log).read().count("configuration reloaded") == before:
-        if time.monotonic() > deadline:
-            return "chatd did not reload"
-        time.sleep(0.05)
+    if not reload("max-per-ip 3"):
+        return "chatd did not reload"
     held = []
     try:
         for i in range(10):
@@ -332,6 +334,25 @@ def per_ip():
     finally:
         for w in held:
             w.close()
+
+
+def trusted_burst():
+    """A trusted client's burst beyond its read watermark all runs."""
+    if not reload("trusted-host %s" % host):
+        return "chatd did not reload"
+    w = ws(protocols=["binary.ircv3.net"])
+    register(w, "trudy")
+    n = 8000
+    pad = "z" * 90
+    batch = b""
+    for i in range(n):
+        line = ("PING :%d-%s" % (i, pad)).encode()
+        # Masked with a key of zeros: the payload as it is.
+        batch += bytes([0x82, 0x80 | len(line)]) + b"\0\0\0\0" + line
+    w.sock.sendall(batch)
+    w.expect(has("PONG", ":%d-" % (n - 1)), timeout=60)
+    w.close()
+    return True
 
 
 def fragment_ok():
@@ -441,4 +462,6 @@ t.run("no ws-origin: any Origin", origins_any)
 t.run("flood control and recvq apply to WebSocket lines", flood)
 t.run("a client cut off mid-frame", abrupt)
 t.run("max-per-ip applies; over it, HTTP 503", per_ip)
+t.run("a trusted client's burst past its read watermark all runs",
+      trusted_burst)
 sys.exit(t.done())
