@@ -531,6 +531,7 @@ ws_read(struct client *c, size_t limit, const char **reason)
 {
 	struct ws *ws = c->ws;
 	struct evbuffer *in = bufferevent_get_input(c->bev);
+	static const unsigned char ws_close_1002[] = { 0x88, 0x02, 0x03, 0xea };
 	int r;
 
 	ws->limit = limit;
@@ -544,13 +545,19 @@ ws_read(struct client *c, size_t limit, const char **reason)
 	}
 	if (evbuffer_get_length(in) == 0)
 		return WS_OK;
-	r = wslay_event_recv(ws->ctx);
-	ws_send(ws);
-	if (r != 0 && ws->failed == 0) {
+	if (wslay_event_recv(ws->ctx) != 0) {
+		/*
+		 * A fatal framing error (a bad length, a fragmented ping):
+		 * wslay queues a close without a code; send 1002 instead.
+		 */
+		if (evbuffer_add(bufferevent_get_output(c->bev), ws_close_1002,
+		        sizeof ws_close_1002) != 0)
+			fatalx("evbuffer_add failed");
 		ws->state = WS_CLOSED;
-		*reason = "WebSocket error";
+		*reason = ws_fail_reason(WSLAY_CODE_PROTOCOL_ERROR);
 		return WS_FAIL;
 	}
+	ws_send(ws);
 	if (wslay_event_get_close_received(ws->ctx)) {
 		/* wslay answered with a close frame of its own. */
 		ws->state = WS_CLOSED;

@@ -249,6 +249,17 @@ def closes_with(want, frames, protocols=("text.ircv3.net",), register_as=None):
     return True if w.reader.eof() else "TCP stayed open"
 
 
+def raw_close(want, data):
+    """Send raw bytes after the upgrade; the server closes with want."""
+    w = ws(protocols=["text.ircv3.net"])
+    w.recv()
+    w.sock.sendall(data)
+    code = w.expect_close()
+    if code != want:
+        return "close code %r, not %d" % (code, want)
+    return True if w.reader.eof() else "TCP stayed open"
+
+
 def binary_on_text():
     """On text.ircv3.net a binary frame of UTF-8 is taken as a line."""
     w = ws(protocols=["text.ircv3.net"])
@@ -457,6 +468,14 @@ t.run("a line over 512 bytes: 417, the connection stays", long_line)
 t.run("an unmasked frame: close 1002", unmasked)
 t.run("an unknown opcode: close 1002", lambda: closes_with(
     1002, [(0x3, b"x", True)]))
+t.run("a ping over 125 bytes: close 1002", lambda: closes_with(
+    1002, [(OP_PING, b"p" * 200, True)]))
+t.run("a fragmented ping: close 1002", lambda: closes_with(
+    1002, [(OP_PING, b"p", False)]))
+t.run("a continuation without a first fragment: close 1002",
+      lambda: closes_with(1002, [(OP_CONT, b"PING :x", True)]))
+t.run("a 64-bit length with its top bit set: close 1002", lambda: raw_close(
+    1002, bytes([0x81, 0xff]) + struct.pack("!Q", 1 << 63) + b"\0" * 4))
 t.run("ws-origin allow-list", origins)
 t.run("no ws-origin: any Origin", origins_any)
 t.run("flood control and recvq apply to WebSocket lines", flood)
