@@ -6,6 +6,7 @@ listener and passes their ports in the environment. Prints TAP.
 """
 
 import os
+import random
 import signal
 import socket
 import struct
@@ -323,6 +324,81 @@ def flood():
     return True if code == 1000 else "close %r after %s" % (code, line)
 
 
+def random_input():
+    """Random requests and frames (a fixed seed) leave chatd answering."""
+    rnd = random.Random(15)
+    lines = [b"NICK r%d", b"USER r 0 * :r", b"JOIN #r", b"PRIVMSG #r :hi",
+             b"PING :x", b"QUIT", b"CAP LS 302", b"\xff\xfe", b"@a=b TAGMSG #r",
+             b"SENDFILE DATA 1 0 " + b"A" * 100]
+
+    def frame(op, payload, fin=True, mask=True):
+        head = bytes([(0x80 if fin else 0) | op |
+                      (rnd.randrange(8) << 4 if rnd.random() < 0.05 else 0)])
+        n = len(payload)
+        m = 0x80 if mask else 0
+        if n < 126:
+            head += bytes([m | n])
+        elif n < 65536:
+            head += bytes([m | 126]) + struct.pack("!H", n)
+        else:
+            head += bytes([m | 127]) + struct.pack("!Q", n)
+        if mask:
+            head += b"\0\0\0\0"  # a key of zeros: the payload as it is
+        return head + payload
+
+    for i in range(300):
+        req = http_request(key="dGhlIHNhbXBsZSBub25jZQ==", protocols=rnd.choice(
+            [None, ["text.ircv3.net"], ["binary.ircv3.net"]]))
+        if rnd.random() < 0.2:
+            b = bytearray(req)
+            for _ in range(rnd.randrange(1, 10)):
+                b[rnd.randrange(len(b))] = rnd.randrange(256)
+            req = bytes(b)
+        data = b""
+        for _ in range(rnd.randrange(0, 20)):
+            r = rnd.random()
+            if r < 0.5:
+                p = rnd.choice(lines)
+                data += frame(rnd.choice([1, 2]), p.replace(b"%d", b"%d" % i))
+            elif r < 0.65:
+                data += frame(rnd.randrange(16),
+                              rnd.randbytes(rnd.randrange(0, 200)),
+                              fin=rnd.random() < 0.7)
+            elif r < 0.75:
+                data += frame(rnd.choice([0, 1, 2]),
+                              rnd.randbytes(rnd.randrange(0, 3000)),
+                              fin=rnd.random() < 0.5)
+            elif r < 0.85:
+                data += frame(rnd.choice([8, 9, 10]),
+                              rnd.randbytes(rnd.randrange(0, 130)))
+            elif r < 0.9:
+                data += rnd.randbytes(rnd.randrange(1, 50))
+            else:
+                data += frame(1, b"PRIVMSG #r :" +
+                              b"y" * rnd.randrange(400, 10000))
+        data = req + data
+        if rnd.random() < 0.3:
+            data = data[:rnd.randrange(len(data) + 1)]
+        s = connect(host, ws_port)
+        try:
+            s.sendall(data)
+            s.settimeout(0.1)
+            if rnd.random() < 0.5:
+                while s.recv(65536):
+                    pass
+        except OSError:
+            pass
+        finally:
+            s.close()
+    w = ws(protocols=["text.ircv3.net"])
+    register(w, "after")
+    p = TCP(host, tcp_port)
+    register(p, "after2")
+    w.close()
+    p.close()
+    return True
+
+
 def per_ip():
     """max-per-ip counts WebSocket clients; over it, HTTP 503."""
     if not reload("max-per-ip 3"):
@@ -480,6 +556,7 @@ t.run("ws-origin allow-list", origins)
 t.run("no ws-origin: any Origin", origins_any)
 t.run("flood control and recvq apply to WebSocket lines", flood)
 t.run("a client cut off mid-frame", abrupt)
+t.run("300 connections of random requests and frames", random_input)
 t.run("max-per-ip applies; over it, HTTP 503", per_ip)
 t.run("a trusted client's burst past its read watermark all runs",
       trusted_burst)
