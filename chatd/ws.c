@@ -13,14 +13,14 @@
  *
  * The subprotocol is the client's first of binary.ircv3.net and
  * text.ircv3.net; with neither, text. Text frames must be UTF-8 (else
- * close 1007); on text.ircv3.net binary frames must be too. A line longer
- * than a TCP client may send closes with 1009 (wslay closes with 1009
- * before buffering a longer message). Pings are answered by wslay.
+ * close 1007); on text.ircv3.net binary frames must be too. A message
+ * longer than the longest line chatd reads closes with 1009 where TCP
+ * would skip the line with 417 (wslay closes with 1009 before buffering
+ * beyond FILE_LINE_MAX). Pings and close frames are answered by wslay.
  */
 
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +128,8 @@ ws_msg_cb(wslay_event_context_ptr ctx UNUSED,
 		n--;
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
+	if (n == 0)
+		return; /* an empty line, ignored as over TCP */
 	if (n >= CHAT_FILE_DATA_PREFIX &&
 	    chat_file_is_data(p, CHAT_FILE_DATA_PREFIX))
 		max = FILE_LINE_MAX - 2;
