@@ -5,6 +5,8 @@ Run by ws.sh, which starts chatd with a listen-ws and a listen-wss
 listener and passes their ports in the environment. Prints TAP.
 """
 
+import base64
+import hashlib
 import os
 import random
 import signal
@@ -268,6 +270,35 @@ def binary_on_text():
     w.send("PING :bin-utf8-\u00e9", OP_BINARY)
     w.expect(has("PONG", "bin-utf8-\u00e9"))
     w.close()
+    return True
+
+
+def sendfile():
+    """SENDFILE both ways: DATA lines past the line limit fit a message."""
+    data = bytes(random.Random(7).randrange(256) for _ in range(30000))
+    digest = hashlib.sha256(data).hexdigest()
+    chunk = base64.b64encode(data).decode()
+    w = ws(protocols=["text.ircv3.net"])
+    register(w, "wfile")
+    p = TCP(host, tcp_port)
+    register(p, "tfile")
+    for sender, receiver, rnick in ((w, p, "tfile"), (p, w, "wfile")):
+        sender.send("SENDFILE %s blob.bin %d %s" % (rnick, len(data), digest))
+        fid = sender.expect(has(" SENDFILE UPLOAD ")).split()[3]
+        sender.send("SENDFILE DATA %s 0 %s" % (fid, chunk))
+        sender.expect(has(" SENDFILE STORED %s %d " % (fid, len(data))))
+        receiver.expect(has(" SENDFILE OFFER %s " % fid))
+        receiver.send("SENDFILE ACCEPT %s" % fid)
+        got = b""
+        while len(got) < len(data):
+            line = receiver.expect(has(" SENDFILE DATA %s " % fid))
+            got += base64.b64decode(line.split()[-1])
+        receiver.send("SENDFILE ACK %s %d" % (fid, len(got)))
+        receiver.expect(has(" SENDFILE STATUS %s %s COMPLETE" % (fid, rnick)))
+        if got != data:
+            return "the file arrived changed (%d bytes)" % len(got)
+    w.close()
+    p.close()
     return True
 
 
@@ -552,6 +583,7 @@ t.run("a continuation without a first fragment: close 1002",
       lambda: closes_with(1002, [(OP_CONT, b"PING :x", True)]))
 t.run("a 64-bit length with its top bit set: close 1002", lambda: raw_close(
     1002, bytes([0x81, 0xff]) + struct.pack("!Q", 1 << 63) + b"\0" * 4))
+t.run("SENDFILE to and from a WebSocket client", sendfile)
 t.run("ws-origin allow-list", origins)
 t.run("no ws-origin: any Origin", origins_any)
 t.run("flood control and recvq apply to WebSocket lines", flood)
