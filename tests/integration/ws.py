@@ -473,6 +473,32 @@ def trusted_burst():
     return True
 
 
+def sendq():
+    """sendq applies: a WebSocket client that stops reading is dropped."""
+    if not reload("sendq 65536"):
+        return "chatd did not reload"
+    # A small receive buffer, so that the kernel holds little for it.
+    w = ws(protocols=["text.ircv3.net"], rcvbuf=4096)
+    register(w, "slow")
+    w.send("JOIN #sq")
+    w.expect(has(" 366 slow #sq "))
+    p = TCP(host, tcp_port)
+    register(p, "fast")
+    p.send("JOIN #sq")
+    p.expect(has(" 366 fast #sq "))
+    # fast is trusted (trusted_burst): no flood control to wait for. At
+    # most 8 MB, far past sendq and what the kernel buffers.
+    batch = ("PRIVMSG #sq :" + "s" * 400 + "\r\n").encode() * 100
+    for i in range(200):
+        p.sock.sendall(batch)
+        if p.seen(b"Max SendQ exceeded"):
+            break
+    p.expect(has(":slow!", "QUIT", "Max SendQ exceeded"))
+    w.close()
+    p.close()
+    return True
+
+
 def fragment_ok():
     """A fragmented message under the limit is one line."""
     w = ws(protocols=["text.ircv3.net"])
@@ -592,4 +618,5 @@ t.run("300 connections of random requests and frames", random_input)
 t.run("max-per-ip applies; over it, HTTP 503", per_ip)
 t.run("a trusted client's burst past its read watermark all runs",
       trusted_burst)
+t.run("a WebSocket client that stops reading: Max SendQ exceeded", sendq)
 sys.exit(t.done())

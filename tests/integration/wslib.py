@@ -23,9 +23,14 @@ class Closed(Exception):
     """The peer closed the TCP connection."""
 
 
-def connect(host, port, tls=False):
+def connect(host, port, tls=False, rcvbuf=None):
     """A TCP (or TLS, certificate not checked) socket to host:port."""
-    s = socket.create_connection((host, port), timeout=TIMEOUT)
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if rcvbuf is not None:
+        # Before connecting, so that the window stays that small.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    s.settimeout(TIMEOUT)
+    s.connect((host, port))
     if tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False
@@ -123,8 +128,8 @@ class WS:
     """A WebSocket client connection carrying IRC lines."""
 
     def __init__(self, host, port, tls=False, protocols=None, origin=None,
-                 raw=None):
-        self.sock = connect(host, port, tls)
+                 raw=None, rcvbuf=None):
+        self.sock = connect(host, port, tls, rcvbuf)
         self.reader = Reader(self.sock)
         self.key = base64.b64encode(os.urandom(16)).decode()
         req = raw if raw is not None else http_request(
@@ -231,6 +236,21 @@ class TCP:
 
     def send(self, line):
         self.sock.sendall(line.encode() + b"\r\n")
+
+    def seen(self, text):
+        """Whether text is in what has arrived so far (without waiting)."""
+        self.sock.settimeout(0)
+        try:
+            while True:
+                data = self.sock.recv(65536)
+                if not data:
+                    break
+                self.reader.buf += data
+        except (BlockingIOError, socket.timeout):
+            pass
+        finally:
+            self.sock.settimeout(TIMEOUT)
+        return text in self.reader.buf
 
     def expect(self, pred, timeout=TIMEOUT):
         deadline = time.monotonic() + timeout
