@@ -35,6 +35,7 @@ WAIT = 90  # seconds for the browser, which starts slowly on a busy machine
 PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>chatd WebSocket test</title></head>
 <body><h1>chatd</h1><pre id="log"></pre><p id="reply"></p>
+<iframe src="http://localhost:%(http)d/evil"></iframe>
 <script>
 const log = document.getElementById("log");
 function post(what, text) {
@@ -71,14 +72,28 @@ ws.onmessage = (e) => {
 </script></body></html>
 """
 
+# The same test from an origin that is not listed (localhost instead of
+# 127.0.0.1, in a frame of the page): the browser must not get through.
+EVIL = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"></head><body><script>
+let opened = false;
+const ws = new WebSocket("ws://127.0.0.1:%(port)d/", ["text.ircv3.net"]);
+ws.onopen = () => { opened = true; };
+ws.onclose = (e) => fetch("/result", {method: "POST",
+  body: JSON.stringify({what: "evil", text: (opened ? "opened" : "refused") +
+                        " " + e.code, dom: ""})});
+</script></body></html>
+"""
+
 results = []
 cond = threading.Condition()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        body = (PAGE % {"port": ws_port}).encode()
-        self.send_response(200 if self.path == "/" else 404)
+        page = EVIL if self.path == "/evil" else PAGE
+        body = (page % {"port": ws_port, "http": http_port}).encode()
+        self.send_response(200 if self.path in ("/", "/evil") else 404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -163,6 +178,12 @@ try:
     t.ok(r is not None and r["what"] == "reply" and
          "reply: reply from tcp" in r.get("dom", ""),
          "the page shows the TCP client's reply", "page reported %r" % (r,))
+    r = wait_result("evil", 30)
+    t.ok(r is not None and r["what"] == "evil" and
+         r["text"].startswith("refused") and
+         "(403: Origin not allowed)" in open(log).read(),
+         "a page from an origin not in ws-origin is refused (403)",
+         "page reported %r" % (r,))
 finally:
     browser.terminate()
     try:
