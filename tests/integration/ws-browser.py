@@ -7,7 +7,8 @@ own WebSocket (text.ircv3.net) to register as "webby", join #x and say
 hello; a plain TCP client here checks that the hello arrives and
 replies; the page writes the reply into its DOM and posts the DOM's text
 back to the server. The page's Origin is added to ws-origin first (a
-reload), so the allow-list passes a listed browser. Prints TAP.
+reload), so the allow-list passes a listed browser; a frame in the page,
+served from localhost (another origin), must be refused. Prints TAP.
 """
 
 import http.server

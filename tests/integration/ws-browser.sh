@@ -2,7 +2,8 @@
 # WebSocket from a real browser: headless Chromium loads a page (served
 # by tests/integration/ws-browser.py on 127.0.0.1) whose script uses the
 # browser's own WebSocket to register, join and chat with a plain TCP
-# client, with the page's Origin on the ws-origin allow-list.
+# client, with the page's Origin on the ws-origin allow-list; a frame of
+# the page from an origin not on the list must be refused.
 #
 # Environment: CHATD, CHAT_EXPECT, top_srcdir (AM_TESTS_ENVIRONMENT);
 # CHROMIUM, the browser to run (default chromium).
