@@ -391,8 +391,16 @@ conn_flush(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		conn_unflush(c);
 		if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
 			continue;
+		out = bufferevent_get_output(c->bev);
 		if (c->ws != NULL)
 			ws_flush(c); /* its lines as messages on the socket */
+		/*
+		 * Nothing to write (a WebSocket welcome waits for the upgrade,
+		 * or the write event drained it): evbuffer_write would return
+		 * -1 and leave a stale errno, which OpenSSL may have set to 0.
+		 */
+		if (evbuffer_get_length(out) == 0)
+			continue;
 		if (bufferevent_get_enabled(c->bev) & EV_WRITE)
 			continue; /* still draining an earlier queue */
 		if (c->flags & CLIENT_TLS) {
@@ -400,7 +408,6 @@ conn_flush(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 			bufferevent_enable(c->bev, EV_WRITE);
 			continue;
 		}
-		out = bufferevent_get_output(c->bev);
 		/*
 		 * A socket bufferevent keeps the start of its output frozen
 		 * except inside its own write callback; thaw it for ours.
