@@ -667,7 +667,11 @@ ws_end(struct client *c, const char *line, size_t len)
 	if (evbuffer_add(ws->out, line, len) != 0)
 		fatalx("evbuffer_add failed");
 	ws_flush(c);
-	wslay_event_queue_close(ws->ctx, WSLAY_CODE_NORMAL_CLOSURE, NULL, 0);
+	/* The reason for a browser's CloseEvent too; at most 123 bytes. */
+	n = strlen(c->quit_reason);
+	n = chat_utf8_cut(c->quit_reason, n, n < 123 ? n : 123);
+	wslay_event_queue_close(ws->ctx, WSLAY_CODE_NORMAL_CLOSURE,
+	    (const uint8_t *)c->quit_reason, n);
 	ws_send(ws);
 	ws->state = WS_CLOSED;
 }

@@ -352,7 +352,9 @@ def flood():
         pass
     line = w.expect(has("ERROR :Closing Link", "Excess Flood"))
     code = w.expect_close()
-    return True if code == 1000 else "close %r after %s" % (code, line)
+    if code != 1000 or w.close_reason != b"Excess Flood":
+        return "close %r %r after %s" % (code, w.close_reason, line)
+    return True
 
 
 def random_input():

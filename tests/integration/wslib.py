@@ -138,6 +138,7 @@ class WS:
         self.status, self.headers = read_response(self.reader)
         self.protocol = self.headers.get("sec-websocket-protocol")
         self.close_code = None
+        self.close_reason = None
 
     def upgraded(self):
         """Whether the server switched protocols with the right accept."""
@@ -191,6 +192,7 @@ class WS:
             if op == OP_CLOSE:
                 self.close_code = (struct.unpack("!H", data[:2])[0]
                                    if len(data) >= 2 else 1005)
+                self.close_reason = data[2:]
                 return op, data
             if op in (OP_PING, OP_PONG):
                 return op, data
