@@ -34,6 +34,10 @@ static const char *const wanted_caps[] = { "account-notify",
                                            "chatd/chanadmin",
                                            "message-tags",     /* +typing on TAGMSG */
                                            "labeled-response", /* quiet TAGMSG errors */
+                                           "echo-message",     /* msgids of our messages */
+                                           "draft/multiline",
+                                           "draft/message-redaction",
+                                           "draft/read-marker",
                                            NULL };
 
 struct _GchatConnection
@@ -209,6 +213,10 @@ gchat_connection_handle_cap (GchatConnection *self, const struct chat_msg *m)
       return;
     for (guint i = 0; wanted_caps[i] != NULL; i++) {
       if (!g_hash_table_contains (self->caps_offered, wanted_caps[i]))
+        continue;
+      /* Echoes are told from new lines by their label only. */
+      if (strcmp (wanted_caps[i], "echo-message") == 0 &&
+          !g_hash_table_contains (self->caps_offered, "labeled-response"))
         continue;
       if (req->len > 0)
         g_string_append_c (req, ' ');
@@ -470,16 +478,20 @@ read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   if (G_INPUT_STREAM (source) != self->in)
     return;
+  /* After our QUIT, the end of the connection is what we asked for. */
   if (bytes == NULL) {
-    gchat_connection_lost (self, error->message);
+    gchat_connection_lost (self, self->closing ? "Disconnected" : error->message);
     return;
   }
   data = g_bytes_get_data (bytes, &size);
   if (size == 0) {
-    gchat_connection_lost (self, "The server closed the connection");
+    gchat_connection_lost (self,
+                           self->closing ? "Disconnected" : "The server closed the connection");
     return;
   }
-  chat_linebuf_feed (&self->linebuf, data, size, gchat_connection_linebuf_cb, self);
+  /* Lines after our QUIT (its echo, the server's ERROR) concern nobody. */
+  if (!self->closing)
+    chat_linebuf_feed (&self->linebuf, data, size, gchat_connection_linebuf_cb, self);
   if (self->in == G_INPUT_STREAM (source))
     gchat_connection_read (self);
 }
@@ -515,7 +527,13 @@ write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gchat_connection_pump (self);
 }
 
-/* Start a write if none is in flight; close once a requested QUIT is out. */
+/*
+ * Start a write if none is in flight. Once a requested QUIT is out, the
+ * server closes (or the grace period ends it): closing first, with the
+ * server's last lines unread, makes the kernel reset the connection,
+ * and a server that had not read the QUIT yet loses it (the others see
+ * "Write error" or "Connection reset" instead of the reason).
+ */
 static void
 gchat_connection_pump (GchatConnection *self)
 {
@@ -525,11 +543,8 @@ gchat_connection_pump (GchatConnection *self)
   if (self->out == NULL || self->inflight != NULL)
     return;
   self->inflight = g_queue_pop_head (&self->outq);
-  if (self->inflight == NULL) {
-    if (self->closing)
-      gchat_connection_lost (self, "Disconnected");
+  if (self->inflight == NULL)
     return;
-  }
   data = g_bytes_get_data (self->inflight, &size);
   g_output_stream_write_all_async (self->out,
                                    data,
@@ -848,7 +863,8 @@ quit_timeout_cb (gpointer user_data)
 
 /**
  * gchat_connection_quit:
- * Say QUIT and close once it is written (or after a short grace period).
+ * Say QUIT and close once the server has closed its side (or after a
+ * short grace period).
  */
 void
 gchat_connection_quit (GchatConnection *self, const char *reason)
