@@ -198,6 +198,8 @@ RB_HEAD(channels, channel);
 #define CAP_REDACT 0x2000000      /* draft/message-redaction */
 #define CAP_READ_MARKER 0x4000000 /* draft/read-marker */
 #define CAP_RENAME 0x8000000      /* draft/channel-rename */
+/* chatd/sendfile-stream: offers and downloads while the upload goes on */
+#define CAP_SENDFILE_STREAM 0x10000000
 
 /*
  * A weak pointer to a client for work that finishes later (a password
