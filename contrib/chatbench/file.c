@@ -52,7 +52,13 @@
 #define FB_INBUF (8 * FB_LINE)
 #define FB_RAW_BLOCK 262144
 
-enum { FB_UP, FB_DOWN, FB_PING, FB_PONG, FB_NCLIENTS };
+/*
+ * Two threads: the sender and the pinger in the first, the receiver and
+ * the ponger in the second, so that encoding the upload and decoding and
+ * hashing the download do not take turns on one core (pipelined, they
+ * run at the same time). The fields both threads touch are atomic.
+ */
+enum { FB_UP, FB_PING, FB_DOWN, FB_PONG, FB_NCLIENTS };
 
 static struct {
 	uint64_t size;
@@ -60,18 +66,23 @@ static struct {
 	unsigned char *data;
 	char hash[65];
 
-	uint64_t id; /* transfer id, 0 until UPLOAD */
+	uint64_t up_id;   /* transfer id at the sender, 0 until UPLOAD */
+	uint64_t down_id; /* and at the receiver, 0 until OFFER */
 	uint64_t up_sent, up_acked;
 	uint64_t down_off;
 	EVP_MD_CTX *md;
-	bool ok, failed, unsupported;
-	bool sequential; /* --sequential: do not ask for sendfile-stream */
-	bool stream;     /* the server acknowledged chatd/sendfile-stream */
-	bool offered;    /* SENDFILE sent */
+	bool ok, unsupported;
+	_Atomic bool failed;
+	bool sequential;           /* --sequential: no sendfile-stream */
+	_Atomic bool stream;       /* the server acknowledged it */
+	_Atomic bool cap_answered; /* ACK or NAK: the offer may go */
+	bool offered;              /* SENDFILE sent */
 	char why[256];
 
-	uint64_t t_start, t_upload, t_stored, t_accept, t_done, t_complete;
-	uint32_t pings, pongs, bad_pongs;
+	uint64_t t_start, t_upload, t_accept;
+	_Atomic uint64_t t_stored, t_done, t_complete;
+	_Atomic uint32_t pings, pongs;
+	uint32_t bad_pongs;
 	unsigned char chunk[FB_CHUNK + 4];
 } fb;
 
@@ -121,7 +132,7 @@ file_opts(struct cb_bench *b, int argc, char **argv)
 	}
 	b->clients = FB_NCLIENTS;
 	b->concurrency = FB_NCLIENTS;
-	b->jobs = 1; /* the transfer's state is not shared between threads */
+	b->jobs = 2; /* sender and pinger, receiver and ponger */
 	return 0;
 }
 
@@ -166,12 +177,14 @@ file_fail(const char *fmt, ...)
 {
 	va_list ap;
 
+	pthread_mutex_lock(&cb.lock);
 	if (!fb.failed) {
 		va_start(ap, fmt);
 		vsnprintf(fb.why, sizeof fb.why, fmt, ap);
 		va_end(ap);
 	}
 	fb.failed = true;
+	pthread_mutex_unlock(&cb.lock);
 	atomic_store(&cb.abort, true);
 }
 
@@ -182,7 +195,7 @@ file_pump_upload(struct cb_client *c)
 	uint64_t len;
 	int n;
 
-	while (fb.id != 0 && fb.up_sent < fb.size &&
+	while (fb.up_id != 0 && fb.up_sent < fb.size &&
 	    fb.up_sent - fb.up_acked < (uint64_t)FB_WINDOW * FB_CHUNK) {
 		if (c->outoff > 0 && c->outcap - c->outlen < FB_LINE) {
 			memmove(
@@ -196,7 +209,8 @@ file_pump_upload(struct cb_client *c)
 		if (len > FB_CHUNK)
 			len = FB_CHUNK;
 		n = snprintf(c->out + c->outlen, 64, "SENDFILE DATA %llu %llu ",
-		    (unsigned long long)fb.id, (unsigned long long)fb.up_sent);
+		    (unsigned long long)fb.up_id,
+		    (unsigned long long)fb.up_sent);
 		c->outlen += (size_t)n;
 		n = EVP_EncodeBlock((unsigned char *)c->out + c->outlen,
 		    fb.data + fb.up_sent, (int)len);
@@ -236,6 +250,8 @@ file_pump(struct cb_client *c, uint64_t now)
 		file_pump_ping(c, now);
 }
 
+static void file_offer(struct cb_worker *);
+
 /* Time until the next ping, pumping it if it is due. */
 static uint64_t
 file_next_due(struct cb_worker *w, uint64_t now)
@@ -243,7 +259,15 @@ file_next_due(struct cb_worker *w, uint64_t now)
 	struct cb_client *c = &cb.client[FB_PING];
 	uint64_t due;
 
-	(void)w;
+	if (c->w != w)
+		return 100000000u; /* the receiver's thread */
+	if (!fb.offered) {
+		/* Waiting for the receiver's CAP answer. */
+		if (fb.cap_answered)
+			file_offer(w);
+		else
+			return 1000000u;
+	}
 	if (fb.t_done != 0 || c->rate_t0 == 0)
 		return 100000000u;
 	due = c->rate_t0 + (uint64_t)((double)fb.pings * 1e9 / fb.ping_rate);
@@ -279,14 +303,18 @@ file_start(struct cb_worker *w)
 {
 	uint64_t now = cb_now();
 
-	cb.client[FB_PING].rate_t0 = now;
-	file_pump_ping(&cb.client[FB_PING], now);
-	if (fb.sequential) {
-		file_offer(w);
+	if (cb.client[FB_DOWN].w == w) {
+		if (!fb.sequential) {
+			client_send(&cb.client[FB_DOWN],
+			    "CAP REQ chatd/sendfile-stream");
+			client_flush(&cb.client[FB_DOWN]);
+		}
 		return;
 	}
-	client_send(&cb.client[FB_DOWN], "CAP REQ chatd/sendfile-stream");
-	client_flush(&cb.client[FB_DOWN]);
+	cb.client[FB_PING].rate_t0 = now;
+	file_pump_ping(&cb.client[FB_PING], now);
+	if (fb.sequential)
+		file_offer(w);
 }
 
 /* Decode one DATA chunk at the receiver, hash it and acknowledge it. */
@@ -321,7 +349,7 @@ file_data(struct cb_client *c, uint64_t off, const char *b64)
 	EVP_DigestUpdate(fb.md, fb.chunk, (size_t)n);
 	fb.down_off += (uint64_t)n;
 	c->w->deliveries++;
-	client_send(c, "SENDFILE ACK %llu %llu", (unsigned long long)fb.id,
+	client_send(c, "SENDFILE ACK %llu %llu", (unsigned long long)fb.down_id,
 	    (unsigned long long)fb.down_off);
 	if (fb.down_off == fb.size) {
 		unsigned char md[EVP_MAX_MD_SIZE];
@@ -385,8 +413,9 @@ file_on_line(struct cb_client *c, char *line, uint64_t now)
 	}
 	if (c->id == FB_DOWN && strncmp(p, "CAP ", 4) == 0 &&
 	    strstr(p, "chatd/sendfile-stream") != NULL) {
+		/* The sender's thread sends the offer (file_next_due). */
 		fb.stream = strstr(p, " ACK ") != NULL;
-		file_offer(c->w);
+		fb.cap_answered = true;
 		return true;
 	}
 	if (strncmp(p, "SENDFILE ", 9) != 0)
@@ -405,25 +434,25 @@ file_on_line(struct cb_client *c, char *line, uint64_t now)
 		return true;
 	v = strtoull(wd[1], NULL, 10);
 	if (c->id == FB_UP && strcmp(wd[0], "UPLOAD") == 0 && n >= 3) {
-		fb.id = v;
+		fb.up_id = v;
 		fb.up_sent = fb.up_acked = strtoull(wd[2], NULL, 10);
 		fb.t_upload = now;
 		file_pump_upload(c);
 	} else if (c->id == FB_UP && strcmp(wd[0], "ACK") == 0 && n >= 3 &&
-	    v == fb.id) {
+	    v == fb.up_id) {
 		fb.up_acked = strtoull(wd[2], NULL, 10);
 		file_pump_upload(c);
 	} else if (c->id == FB_UP && strcmp(wd[0], "STORED") == 0) {
 		fb.t_stored = now;
 	} else if (c->id == FB_DOWN && strcmp(wd[0], "OFFER") == 0) {
-		if (fb.id == 0 || v == fb.id) {
-			fb.id = v;
+		if (fb.down_id == 0 || v == fb.down_id) {
+			fb.down_id = v;
 			fb.t_accept = now;
 			client_send(
 			    c, "SENDFILE ACCEPT %llu", (unsigned long long)v);
 		}
 	} else if (c->id == FB_DOWN && strcmp(wd[0], "STATUS") == 0 && n >= 4 &&
-	    v == fb.id && strcmp(wd[3], "COMPLETE") == 0) {
+	    v == fb.down_id && strcmp(wd[3], "COMPLETE") == 0) {
 		/* The server has checked the hash too (pipelined: after us). */
 		if (fb.t_done == 0)
 			file_fail("COMPLETE before the last byte");
@@ -460,7 +489,8 @@ file_on_privmsg(
 
 /*
  * Done when the file is verified at the receiver, the server said
- * STORED and COMPLETE, and every ping has come back.
+ * STORED and COMPLETE, and every ping has come back. (A thread that is
+ * done goes on reading its clients: the ponger still answers.)
  */
 static bool
 file_done(struct cb_worker *w)
