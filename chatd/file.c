@@ -79,7 +79,7 @@
 #define FILE_B64_MAX (CHAT_FILE_CHUNK / 3 * 4)
 #define FILE_KEY_MAX (CHAT_NICK_MAX + 2) /* "~" account, or "!" connection */
 #define FILE_MIME_MAX 100
-#define FILE_CACHE 16 /* written chunks kept for downloads close behind */
+#define FILE_CACHE 64 /* written chunks kept for downloads close behind */
 /* The store's key-value namespace of stored transfers, keyed by id. */
 #define FILE_STORE_NS "file"
 
