@@ -80,6 +80,7 @@
 #define FILE_KEY_MAX (CHAT_NICK_MAX + 2) /* "~" account, or "!" connection */
 #define FILE_MIME_MAX 100
 #define FILE_CACHE 64 /* written chunks kept for downloads close behind */
+#define FILE_SYNC_STEP (8u << 20) /* writeback started every 8 MiB */
 /* The store's key-value namespace of stored transfers, keyed by id. */
 #define FILE_STORE_NS "file"
 
@@ -350,6 +351,18 @@ file_job_run(struct worker_job *wj)
 		j->err = file_pwrite(x->fd, j->buf, j->len, j->off);
 		if (j->err == 0)
 			EVP_DigestUpdate(x->md, j->buf, j->len);
+		/*
+		 * Start writing back each 8 MiB as it fills, so that the
+		 * fsync at the end (and COMPLETE) waits for little.
+		 */
+		if (j->err == 0 &&
+		    (j->off + j->len) / FILE_SYNC_STEP >
+		        j->off / FILE_SYNC_STEP)
+			sync_file_range(x->fd,
+			    (off_t)((j->off + j->len) / FILE_SYNC_STEP *
+			            FILE_SYNC_STEP -
+			        FILE_SYNC_STEP),
+			    FILE_SYNC_STEP, SYNC_FILE_RANGE_WRITE);
 		break;
 	case FJOB_COMMIT:
 		file_job_commit(j);
