@@ -677,6 +677,24 @@ file_cache_put(struct file_xfer *x, struct file_job *j)
 	j->b64 = NULL;
 }
 
+/* Forget the kept chunks once no download can use them. */
+static void
+file_cache_drop(struct file_xfer *x)
+{
+	size_t i;
+
+	if (x->state == FILE_UPLOADING || x->state == FILE_VERIFYING)
+		return;
+	for (i = 0; i < x->nrcpts; i++) {
+		if (x->rcpts[i].dl != NULL)
+			return;
+	}
+	for (i = 0; i < FILE_CACHE; i++) {
+		free(x->cache[i].b64);
+		x->cache[i].b64 = NULL;
+	}
+}
+
 /* The kept chunk at off of len bytes, or NULL. */
 static struct file_chunk *
 file_cache_find(struct file_xfer *x, uint64_t off, size_t len)
@@ -838,8 +856,13 @@ file_stored_saved(int err, void *arg)
 			/* Downloaded while uploading: now it is checked. */
 			r->state = RCPT_COMPLETE;
 			file_status(x, r);
+		} else if (r->dl == NULL &&
+		    (r->state == RCPT_OFFERED || r->state == RCPT_ACCEPTED)) {
+			/* Offered early but not downloading: again, stored. */
+			file_send_offer(x, file_key_client(r->key));
 		}
 	}
+	file_cache_drop(x);
 	log_info("file %llu from %s stored: %s, %llu bytes, %zu recipients",
 	    (unsigned long long)x->id, x->from, x->hash,
 	    (unsigned long long)x->size, x->nrcpts);
@@ -1005,6 +1028,7 @@ file_dl_close(struct file_dl *dl)
 	dl->r->dl = NULL;
 	dl->r = NULL;
 	dl->c = NULL;
+	file_cache_drop(dl->x);
 	file_dl_release(dl);
 }
 
