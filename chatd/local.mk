@@ -25,6 +25,7 @@ chatd_libchatd_a_SOURCES = \
 	chatd/label.c \
 	chatd/listen.c \
 	chatd/log.c \
+	chatd/metadata.c \
 	chatd/multiline.c \
 	chatd/passwd.c \
 	chatd/presence.c \

@@ -249,7 +249,7 @@ main(int argc, char **argv)
 	workq_init();
 	if (account_init(&cause) != 0 || chanreg_init(&cause) != 0 ||
 	    ttt_stats_init(&cause) != 0 || readmarker_init(&cause) != 0 ||
-	    file_load(&cause) != 0)
+	    metadata_init(&cause) != 0 || file_load(&cause) != 0)
 		fatalx("store: %s", cause);
 	history_init();
 	TAILQ_FOREACH(s, &cfg->listen, entry) {
@@ -287,6 +287,7 @@ main(int argc, char **argv)
 	whowas_free_all();
 	ttt_free_all();
 	readmarker_free_all();
+	metadata_free_all();
 	conn_free();
 	event_free(sig_term);
 	event_free(sig_int);

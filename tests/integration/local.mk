@@ -218,3 +218,9 @@ EXTRA_DIST += tests/integration/irc-rename.chat
 TESTS += tests/integration/rename-restart.sh
 EXTRA_DIST += tests/integration/rename-restart.sh \
 	tests/integration/restart-rename.chat
+# IRCv3 drafts: metadata, and across a restart.
+TESTS += tests/integration/irc-metadata.chat \
+	tests/integration/metadata-restart.sh
+EXTRA_DIST += tests/integration/irc-metadata.chat \
+	tests/integration/metadata-restart.sh \
+	tests/integration/restart-metadata.chat
