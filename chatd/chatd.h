@@ -33,6 +33,7 @@ struct channel;
 struct client;
 struct user;
 struct conn_ip;
+struct ws;
 struct store_msg;
 struct multiline;
 struct metadata;
@@ -87,6 +88,9 @@ struct config {
 	size_t store_max_size;     /* bytes the database may grow to, 0: any */
 	char *plaintext_passwords; /* never, loopback or always */
 	struct config_strs listen_tls;
+	struct config_strs listen_ws;  /* WebSocket listeners (ws.c) */
+	struct config_strs listen_wss; /* WebSocket over TLS */
+	struct config_strs ws_origins; /* Origins allowed; empty: any */
 	char *tls_cert;
 	char *tls_key;
 	char *password;               /* server password hash (PASS), or NULL */
@@ -293,6 +297,7 @@ struct client {
 	char *sasl_mech;          /* SASL: mechanism chosen, or NULL */
 	char *sasl_buf;           /* SASL: base64 received so far */
 	struct multiline *multiline;     /* draft/multiline batch being sent */
+	struct ws *ws;                   /* WebSocket framing, or NULL */
 	TAILQ_ENTRY(client) entry;       /* all clients */
 	TAILQ_ENTRY(client) dead_entry;  /* dead list */
 	TAILQ_ENTRY(client) pend_entry;  /* pending list */
@@ -378,13 +383,14 @@ const char *config_default_data_dir(void);
 /* listen.c */
 int listen_add(const char *spec, char **cause);
 int listen_add_tls(const char *spec, char **cause);
+int listen_add_ws(const char *spec, bool tls, char **cause);
 void listen_free_all(void);
 
 /* conn.c */
 void conn_init(void);
 void conn_wake(struct client *);
 void conn_free(void);
-void conn_accept(int fd, const char *addr, void *tls_ctx);
+void conn_accept(int fd, const char *addr, void *tls_ctx, bool ws);
 void conn_retrust(void);
 void conn_kill(struct client *, const char *reason);
 void conn_close(struct client *, const char *reason);
@@ -425,6 +431,18 @@ const char *client_name(struct client *);
 void client_timer_check(struct client *, int64_t now);
 void client_ref_set(struct client_ref *, struct client *);
 void client_ref_clear(struct client_ref *);
+
+/* ws.c */
+enum { WS_OK = 0, WS_EOF = 1, WS_FAIL = -1 };
+struct ws *ws_new(struct client *);
+void ws_free(struct ws *);
+struct evbuffer *ws_input(struct ws *);
+struct evbuffer *ws_output(struct ws *);
+size_t ws_http_error(char *buf, size_t len, int status, const char *why);
+int ws_read(struct client *, size_t limit, const char **reason);
+void ws_flush(struct client *);
+size_t ws_pending(struct ws *);
+void ws_end(struct client *, const char *line, size_t len);
 
 /* channel.c */
 struct channel *channel_find(const char *name);

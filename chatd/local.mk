@@ -34,6 +34,7 @@ chatd_libchatd_a_SOURCES = \
 	chatd/route.c \
 	chatd/send.c \
 	chatd/whowas.c \
+	chatd/ws.c \
 	chatd/ttt.c \
 	chatd/store.c \
 	chatd/store-migrate.c \
@@ -45,7 +46,7 @@ chatd_libchatd_a_SOURCES = \
 CHATD_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"' \
 	-DLOCALSTATEDIR='"$(localstatedir)"' -DPKGDATADIR='"$(pkgdatadir)"'
 CHATD_CFLAGS = $(AM_CFLAGS) -Wswitch-enum $(LIBEVENT_CFLAGS) $(LIBBSD_CFLAGS) \
-	$(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(OPENSSL_CFLAGS) $(ARGON2_CFLAGS)
+	$(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(OPENSSL_CFLAGS) $(ARGON2_CFLAGS) $(WSLAY_CFLAGS)
 chatd_libchatd_a_CPPFLAGS = $(CHATD_CPPFLAGS)
 chatd_libchatd_a_CFLAGS = $(CHATD_CFLAGS)
 
@@ -55,5 +56,5 @@ chatd_chatd_CPPFLAGS = $(CHATD_CPPFLAGS)
 chatd_chatd_CFLAGS = $(CHATD_CFLAGS)
 CHATD_LIBS = chatd/libchatd.a libchat/libchat.a $(LIBEVENT_SSL_LIBS) \
 	$(LIBEVENT_LIBS) $(LIBBSD_LIBS) $(SQLITE_LIBS) $(LIBPQ_LIBS) $(ARGON2_LIBS) \
-	$(OPENSSL_LIBS) -lpthread
+	$(WSLAY_LIBS) $(OPENSSL_LIBS) -lpthread
 chatd_chatd_LDADD = $(CHATD_LIBS)

@@ -260,6 +260,14 @@ main(int argc, char **argv)
 		if (listen_add_tls(s->value, &cause) != 0)
 			fatalx("%s", cause);
 	}
+	TAILQ_FOREACH(s, &cfg->listen_ws, entry) {
+		if (listen_add_ws(s->value, false, &cause) != 0)
+			fatalx("%s", cause);
+	}
+	TAILQ_FOREACH(s, &cfg->listen_wss, entry) {
+		if (listen_add_ws(s->value, true, &cause) != 0)
+			fatalx("%s", cause);
+	}
 	sig_term = evsignal_new(ev_base, SIGTERM, on_signal, NULL);
 	sig_int = evsignal_new(ev_base, SIGINT, on_signal, NULL);
 	sig_hup = evsignal_new(ev_base, SIGHUP, on_signal, NULL);
