@@ -386,6 +386,8 @@ void chat_file_window_init(struct chat_file_window *, uint64_t size,
     uint64_t start, size_t chunk, unsigned window);
 bool chat_file_window_next(
     struct chat_file_window *, uint64_t *off, size_t *len);
+bool chat_file_window_next_upto(
+    struct chat_file_window *, uint64_t limit, uint64_t *off, size_t *len);
 enum chat_file_err chat_file_window_ack(
     struct chat_file_window *, uint64_t off);
 bool chat_file_window_done(const struct chat_file_window *);
