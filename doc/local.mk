@@ -23,3 +23,5 @@ EXTRA_DIST += doc/gchat-preferences-dark.png doc/gchat-dark.png doc/gchat-narrow
 	doc/gchat-switcher.png doc/gchat-shortcuts.png doc/gchat-about.png
 EXTRA_DIST += doc/gchat-search.png doc/gchat-mentions.png doc/gchat-mention-found.png doc/gchat-kick.png doc/gchat-link-focus.png \
 	doc/gchat-failover.png
+# Multiline messages and withdrawing one (issue 15), made by tests/gchat/drafts.sh.
+EXTRA_DIST += doc/gchat-multiline.png doc/gchat-withdraw-menu.png doc/gchat-withdraw.png

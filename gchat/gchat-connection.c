@@ -34,6 +34,10 @@ static const char *const wanted_caps[] = { "account-notify",
                                            "chatd/chanadmin",
                                            "message-tags",     /* +typing on TAGMSG */
                                            "labeled-response", /* quiet TAGMSG errors */
+                                           "echo-message",     /* msgids of our messages */
+                                           "draft/multiline",
+                                           "draft/message-redaction",
+                                           "draft/read-marker",
                                            NULL };
 
 struct _GchatConnection
@@ -209,6 +213,10 @@ gchat_connection_handle_cap (GchatConnection *self, const struct chat_msg *m)
       return;
     for (guint i = 0; wanted_caps[i] != NULL; i++) {
       if (!g_hash_table_contains (self->caps_offered, wanted_caps[i]))
+        continue;
+      /* Echoes are told from new lines by their label only. */
+      if (strcmp (wanted_caps[i], "echo-message") == 0 &&
+          !g_hash_table_contains (self->caps_offered, "labeled-response"))
         continue;
       if (req->len > 0)
         g_string_append_c (req, ' ');

@@ -21,8 +21,11 @@ struct _GchatMessageRow
   GtkLabel     *nick_label;
   GtkLabel     *time_label;
   GtkLabel     *text_label;
-  GtkWidget    *item_widget; /* a board (or, later, a transfer) inside the bubble */
+  GtkWidget    *actions_button; /* the message's menu: withdraw it */
+  GtkWidget    *item_widget;    /* a board (or, later, a transfer) inside the bubble */
   GchatMessage *message;
+  gulong        msgid_handler;
+  gboolean      withdrawable; /* it may be withdrawn, once it has its msgid */
 };
 
 G_DEFINE_FINAL_TYPE (GchatMessageRow, gchat_message_row, GTK_TYPE_BOX)
@@ -47,6 +50,36 @@ gchat_nick_color (const char *nick)
 static const char *const kind_classes[] = { "own",    "other",     "event",   "error",  "action",
                                             "notice", "highlight", "history", "divider" };
 
+/* The menu button: shown when the message can be withdrawn (it has its msgid by now). */
+static void
+gchat_message_row_sync_actions (GchatMessageRow *self)
+{
+  gtk_widget_set_visible (self->actions_button,
+                          self->withdrawable && self->message != NULL &&
+                            gchat_message_get_msgid (self->message) != NULL);
+}
+
+/**
+ * gchat_message_row_set_withdrawable: whether the shown message may be
+ * withdrawn (ours, or we are an admin of the group, and the server can):
+ * its menu offers it once the message has its id.
+ */
+void
+gchat_message_row_set_withdrawable (GchatMessageRow *self, gboolean withdrawable)
+{
+  g_return_if_fail (GCHAT_IS_MESSAGE_ROW (self));
+  self->withdrawable = withdrawable;
+  gchat_message_row_sync_actions (self);
+}
+
+/** gchat_message_row_get_actions_button: the message's menu button (tests press it). */
+GtkWidget *
+gchat_message_row_get_actions_button (GchatMessageRow *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE_ROW (self), NULL);
+  return self->actions_button;
+}
+
 /** gchat_message_row_set_message: show @message (rows are recycled by the list view). */
 void
 gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
@@ -60,7 +93,15 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
   g_autofree char *a11y = NULL;
   gboolean         own = gchat_message_get_own (message);
 
+  if (self->message != NULL)
+    g_clear_signal_handler (&self->msgid_handler, self->message);
   g_set_object (&self->message, message);
+  self->msgid_handler = g_signal_connect_swapped (message,
+                                                  "notify::msgid",
+                                                  G_CALLBACK (gchat_message_row_sync_actions),
+                                                  self);
+  self->withdrawable = FALSE;
+  gchat_message_row_sync_actions (self);
   if (self->item_widget != NULL) {
     gtk_box_remove (GTK_BOX (self->bubble), self->item_widget);
     self->item_widget = NULL;
@@ -205,9 +246,32 @@ gchat_message_row_dispose (GObject *object)
 {
   GchatMessageRow *self = GCHAT_MESSAGE_ROW (object);
 
+  if (self->message != NULL)
+    g_clear_signal_handler (&self->msgid_handler, self->message);
   g_clear_object (&self->message);
   gtk_widget_dispose_template (GTK_WIDGET (self), GCHAT_TYPE_MESSAGE_ROW);
   G_OBJECT_CLASS (gchat_message_row_parent_class)->dispose (object);
+}
+
+/* row.withdraw: the window asks first (chat.withdraw-message). */
+static void
+gchat_message_row_withdraw (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  GchatMessageRow *self = GCHAT_MESSAGE_ROW (widget);
+  const char      *msgid = self->message != NULL ? gchat_message_get_msgid (self->message) : NULL;
+
+  if (msgid != NULL)
+    gtk_widget_activate_action (widget, "chat.withdraw-message", "s", msgid);
+}
+
+/* A right click (or a long press) on a message opens its menu, when it has one. */
+static void
+on_secondary_pressed (GtkGestureClick *gesture, int n, double x, double y, GchatMessageRow *self)
+{
+  if (!gtk_widget_get_visible (self->actions_button))
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (self->actions_button));
 }
 
 static void
@@ -224,6 +288,8 @@ gchat_message_row_class_init (GchatMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, nick_label);
   gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, text_label);
+  gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, actions_button);
+  gtk_widget_class_install_action (widget_class, "row.withdraw", NULL, gchat_message_row_withdraw);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST_ITEM);
 }
 
@@ -270,8 +336,12 @@ static void
 gchat_message_row_init (GchatMessageRow *self)
 {
   GtkEventController *focus = gtk_event_controller_focus_new ();
+  GtkGesture         *click = gtk_gesture_click_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_secondary_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   g_signal_connect (self->text_label, "activate-link", G_CALLBACK (on_activate_link), self);
   g_signal_connect (focus, "enter", G_CALLBACK (on_text_focus_enter), self);
   gtk_widget_add_controller (GTK_WIDGET (self->text_label), focus);

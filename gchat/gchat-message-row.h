@@ -15,6 +15,8 @@ void          gchat_message_row_set_message (GchatMessageRow *self, GchatMessage
 GchatMessage *gchat_message_row_get_message (GchatMessageRow *self);
 GtkWidget    *gchat_message_row_get_item_widget (GchatMessageRow *self);
 const char   *gchat_message_row_get_text (GchatMessageRow *self);
+void          gchat_message_row_set_withdrawable (GchatMessageRow *self, gboolean withdrawable);
+GtkWidget    *gchat_message_row_get_actions_button (GchatMessageRow *self);
 char         *gchat_nick_color (const char *nick);
 
 G_END_DECLS

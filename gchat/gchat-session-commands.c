@@ -18,7 +18,9 @@
 /**
  * gchat_session_say:
  * Send @text to @conv as PRIVMSG (or a CTCP ACTION), split into lines that
- * fit once the server adds its prefix, and show it as our own message.
+ * fit once the server adds its prefix (a text of several lines as
+ * draft/multiline batches: gchat-session-multiline.c), and show it as our
+ * own message.
  */
 gboolean
 gchat_session_say (GchatSession      *self,
@@ -46,9 +48,11 @@ gchat_session_say (GchatSession      *self,
                                gchat_conversation_get_name (conv));
   if (*text == '\0')
     return FALSE;
+  if (!action)
+    return gchat_session_send_text (self, conv, text, error);
   target = gchat_conversation_get_name (conv);
   room = CHAT_LINE_MAX - 2 - strlen ("PRIVMSG  :") - strlen (target) - RELAY_PREFIX_RESERVE -
-    (action ? strlen ("\001ACTION \001") : 0);
+    strlen ("\001ACTION \001");
   len = strlen (text);
   while (len > 0) {
     gsize            cut = chat_utf8_cut (text, len, room);
@@ -60,13 +64,11 @@ gchat_session_say (GchatSession      *self,
       break;
     chunk = g_strndup (text, cut);
     g_strdelimit (chunk, "\r\n", ' ');
-    wire = action ? g_strdup_printf ("\001ACTION %s\001", chunk) : g_strdup (chunk);
-    if (!gchat_connection_sendv (self->conn, "PRIVMSG", target, wire, NULL))
+    wire = g_strdup_printf ("\001ACTION %s\001", chunk);
+    msg =
+      gchat_message_new (GCHAT_MESSAGE_ACTION, gchat_connection_get_nick (self->conn), chunk, TRUE);
+    if (!gchat_session_send_labeled (self, msg, target, wire))
       return gchat_session_fail (self, error, "Could not send: the send queue is full");
-    msg = gchat_message_new (action ? GCHAT_MESSAGE_ACTION : GCHAT_MESSAGE_TEXT,
-                             gchat_connection_get_nick (self->conn),
-                             chunk,
-                             TRUE);
     gchat_conversation_add (conv, msg);
     text += cut;
     len -= cut;

@@ -52,8 +52,12 @@ struct _GchatSession
   GHashTable        *pending_keys;
   GHashTable        *pending_private;
   GHashTable        *focus_on_join;
-  GHashTable        *whox_pending;    /* folded channels we sent WHO %tcnfa for */
-  GHashTable        *history_batches; /* open chathistory BATCH id -> target */
+  GHashTable        *whox_pending;      /* folded channels we sent WHO %tcnfa for */
+  GHashTable        *history_batches;   /* open chathistory BATCH id -> target */
+  GHashTable        *multiline_batches; /* draft/multiline BATCH id -> GchatMultiline */
+  GHashTable        *label_batches;     /* labeled-response BATCH id -> label */
+  GHashTable        *echo_labels;       /* label of a line we sent -> its GchatMessage */
+  guint              echo_serial;
 
   /* CHATHISTORY requests in flight (GchatHistoryRequest), at most one per target. */
   GPtrArray *history_requests;
@@ -105,6 +109,29 @@ gboolean gchat_session_check_online (GchatSession *self, GError **error);
 
 /* gchat-session-irc.c */
 void gchat_session_dispatch (GchatConnection *conn, gpointer msg, gpointer user_data);
+void gchat_session_chat (GchatSession          *self,
+                         const struct chat_msg *m,
+                         const char            *nick,
+                         gboolean               notice);
+
+/* gchat-session-multiline.c */
+void     gchat_session_multiline_free (gpointer data);
+gboolean gchat_session_own_echo (GchatSession *self, const struct chat_msg *m, const char *nick);
+gboolean gchat_session_send_labeled (GchatSession *self,
+                                     GchatMessage *msg,
+                                     const char   *target,
+                                     const char   *wire);
+gboolean gchat_session_send_text (GchatSession      *self,
+                                  GchatConversation *conv,
+                                  const char        *text,
+                                  GError           **error);
+gboolean gchat_session_multiline_feed (GchatSession *self, const struct chat_msg *m);
+void     gchat_session_multiline_reset (GchatSession *self);
+
+/* gchat-session-markers.c */
+void gchat_session_handle_redact (GchatSession *self, const struct chat_msg *m, const char *nick);
+void gchat_session_handle_markread (GchatSession *self, const struct chat_msg *m, const char *nick);
+void gchat_session_ask_read_marker (GchatSession *self, const char *target);
 
 /* gchat-session-numerics.c */
 void gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m);

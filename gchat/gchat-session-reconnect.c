@@ -140,6 +140,7 @@ gchat_session_on_disconnected (GchatConnection *conn, const char *reason, gpoint
   g_hash_table_remove_all (self->names_fresh);
   g_hash_table_remove_all (self->whox_pending);
   g_hash_table_remove_all (self->history_batches);
+  gchat_session_multiline_reset (self);
   gchat_session_history_reset (self);
   gchat_session_set_away_flag (self, FALSE);
   if (self->want_connected)

@@ -620,6 +620,9 @@ gchat_session_finalize (GObject *object)
   g_hash_table_unref (self->focus_on_join);
   g_hash_table_unref (self->whox_pending);
   g_hash_table_unref (self->history_batches);
+  g_hash_table_unref (self->multiline_batches);
+  g_hash_table_unref (self->label_batches);
+  g_hash_table_unref (self->echo_labels);
   g_ptr_array_unref (self->history_requests);
   G_OBJECT_CLASS (gchat_session_parent_class)->finalize (object);
 }
@@ -742,6 +745,10 @@ gchat_session_init (GchatSession *self)
   self->whox_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->history_batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->history_requests = g_ptr_array_new_with_free_func (gchat_session_history_request_free);
+  self->multiline_batches =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gchat_session_multiline_free);
+  self->label_batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->echo_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   server = gchat_conversation_new (GCHAT_CONVERSATION_SERVER, "Server");
   g_list_store_append (self->conversations, server);
   self->server = server;

@@ -55,14 +55,19 @@ gboolean           gchat_session_say (GchatSession      *self,
                                       const char        *text,
                                       gboolean           action,
                                       GError           **error);
-void gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char *topic);
-void gchat_session_kick (GchatSession      *self,
-                         GchatConversation *conv,
-                         const char        *nick,
-                         const char        *reason);
-void gchat_session_ban (GchatSession *self, GchatConversation *conv, const char *nick);
-void gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const char *nick);
-void gchat_session_list_groups (GchatSession *self);
+gboolean           gchat_session_can_withdraw (GchatSession      *self,
+                                               GchatConversation *conv,
+                                               GchatMessage      *msg);
+gboolean gchat_session_withdraw (GchatSession *self, GchatConversation *conv, const char *msgid);
+void     gchat_session_mark_read (GchatSession *self, GchatConversation *conv);
+void     gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char *topic);
+void     gchat_session_kick (GchatSession      *self,
+                             GchatConversation *conv,
+                             const char        *nick,
+                             const char        *reason);
+void     gchat_session_ban (GchatSession *self, GchatConversation *conv, const char *nick);
+void     gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const char *nick);
+void     gchat_session_list_groups (GchatSession *self);
 GListModel *gchat_session_get_group_list (GchatSession *self);
 void        gchat_session_whois (GchatSession *self, const char *nick);
 void gchat_session_remove_admin (GchatSession *self, GchatConversation *conv, const char *nick);

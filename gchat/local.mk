@@ -71,6 +71,7 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-session-commands.c gchat/gchat-session-games.c \
 	gchat/gchat-session-groups.c gchat/gchat-session-history.c \
 	gchat/gchat-session-irc.c gchat/gchat-session-numerics.c \
+	gchat/gchat-session-multiline.c gchat/gchat-session-markers.c \
 	gchat/gchat-session-reconnect.c gchat/gchat-session-transfers.c \
 	gchat/gchat-sidebar-row.c gchat/gchat-sidebar-row.h \
 	gchat/gchat-transfer.c gchat/gchat-transfer.h \

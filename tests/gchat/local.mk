@@ -139,3 +139,14 @@ tests_gchat_bench_gui_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_bench_gui_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_bench_gui_LDADD = $(GCHAT_LIBS)
 endif
+
+# The IRCv3 drafts in gchat: multiline, withdrawing a message, read markers (issue 15).
+EXTRA_DIST += tests/gchat/drafts.sh
+if BUILD_GCHAT
+check_PROGRAMS += tests/gchat/test-drafts
+TESTS += tests/gchat/drafts.sh
+tests_gchat_test_drafts_SOURCES = tests/gchat/test-drafts.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_drafts_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_drafts_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_drafts_LDADD = $(GCHAT_LIBS)
+endif

@@ -34,6 +34,12 @@ tests_unit_test_ttt_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_mode_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_time_CPPFLAGS = $(UNIT_CPPFLAGS)
 
+# draft/multiline limits and splitting, gchat's sending side (libchat/multiline.c).
+check_PROGRAMS += tests/unit/test-multiline
+TESTS += tests/unit/test-multiline
+tests_unit_test_multiline_LDADD = $(UNIT_LDADD)
+tests_unit_test_multiline_CPPFLAGS = $(UNIT_CPPFLAGS)
+
 # SENDFILE rules both sides use (libchat/file.c).
 check_PROGRAMS += tests/unit/test-filechunk
 TESTS += tests/unit/test-filechunk
