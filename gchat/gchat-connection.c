@@ -34,6 +34,7 @@ static const char *const wanted_caps[] = { "account-notify",
                                            "chatd/chanadmin",
                                            "message-tags",     /* +typing on TAGMSG */
                                            "labeled-response", /* quiet TAGMSG errors */
+                                           "draft/metadata-2", /* display names, avatars */
                                            "echo-message",     /* msgids of our messages */
                                            "draft/multiline",
                                            "draft/message-redaction",
