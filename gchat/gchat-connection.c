@@ -485,7 +485,9 @@ read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   }
   data = g_bytes_get_data (bytes, &size);
   if (size == 0) {
-    gchat_connection_lost (self, "The server closed the connection");
+    /* After our QUIT, the server closing is the end we waited for. */
+    gchat_connection_lost (self,
+                           self->closing ? "Disconnected" : "The server closed the connection");
     return;
   }
   chat_linebuf_feed (&self->linebuf, data, size, gchat_connection_linebuf_cb, self);
@@ -524,7 +526,12 @@ write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gchat_connection_pump (self);
 }
 
-/* Start a write if none is in flight; close once a requested QUIT is out. */
+/*
+ * Start a write if none is in flight. Once a requested QUIT is out, wait
+ * for the server to close (it may run the QUIT a moment later, under flood
+ * control), so that "disconnected" means the server let go of the nick;
+ * the grace timeout ends the wait for a server that does not.
+ */
 static void
 gchat_connection_pump (GchatConnection *self)
 {
@@ -534,11 +541,8 @@ gchat_connection_pump (GchatConnection *self)
   if (self->out == NULL || self->inflight != NULL)
     return;
   self->inflight = g_queue_pop_head (&self->outq);
-  if (self->inflight == NULL) {
-    if (self->closing)
-      gchat_connection_lost (self, "Disconnected");
+  if (self->inflight == NULL)
     return;
-  }
   data = g_bytes_get_data (self->inflight, &size);
   g_output_stream_write_all_async (self->out,
                                    data,
@@ -857,7 +861,7 @@ quit_timeout_cb (gpointer user_data)
 
 /**
  * gchat_connection_quit:
- * Say QUIT and close once it is written (or after a short grace period).
+ * Say QUIT and close once the server has (or after a short grace period).
  */
 void
 gchat_connection_quit (GchatConnection *self, const char *reason)

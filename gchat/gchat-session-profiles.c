@@ -257,12 +257,34 @@ gchat_session_profile_gone (GchatSession *self, const char *nick)
   g_hash_table_remove (self->profiles, folded);
 }
 
-/** gchat_session_profile_ask: ask the server for @nick's keys (a query opened). */
+/* Whether we share a joined group with @nick (its JOIN told us the keys, changes follow). */
+static gboolean
+profile_shared (GchatSession *self, const char *nick)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);
+
+    if (gchat_conversation_get_kind (c) == GCHAT_CONVERSATION_CHANNEL &&
+        gchat_conversation_get_joined (c) && gchat_conversation_find_member (c, nick) != NULL)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/**
+ * gchat_session_profile_ask: the user opened a private conversation with
+ * @nick: ask the server for the keys, unless a shared group already told
+ * them (one line less in the burst after a reconnect, which flood control
+ * counts).
+ */
 void
 gchat_session_profile_ask (GchatSession *self, const char *nick)
 {
   if (gchat_connection_has_cap (self->conn, "draft/metadata-2") && !profile_is_channel (nick) &&
-      gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED)
+      gchat_connection_get_state (self->conn) == GCHAT_CONNECTION_CONNECTED &&
+      !profile_shared (self, nick))
     gchat_connection_sendv (self->conn,
                             "METADATA",
                             nick,

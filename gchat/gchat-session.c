@@ -410,7 +410,7 @@ gchat_session_open_query (GchatSession *self, const char *nick, gboolean focus)
   /* Only when the user opens it: an incoming message would come twice. */
   if (fresh && focus)
     gchat_session_request_history (self, nick);
-  if (fresh)
+  if (fresh && focus)
     gchat_session_profile_ask (self, nick);
   return conv;
 }
