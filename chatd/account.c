@@ -920,6 +920,7 @@ account_logged_out(struct client *c)
 {
 	char prefix[CHAT_LINE_MAX];
 
+	metadata_logging_out(c);
 	free(c->user.account);
 	c->user.account = NULL;
 	user_prefix(&c->user, prefix, sizeof prefix);
@@ -1310,7 +1311,6 @@ account_unregister_stored(int err, void *arg)
 	}
 	log_info("account %s deleted from %s", a->name, op->addr);
 	ttt_stats_forget(a->name);
-	metadata_account_gone(a->name);
 	file_account_gone(a->name);
 	account_remove(a);
 	/* A new account of this name starts with no failures. */
@@ -1318,6 +1318,8 @@ account_unregister_stored(int err, void *arg)
 	throttle_del(throttle_get("a", op->name, false));
 	chanreg_prune();
 	route_sessions(op->name, account_logged_out_cb, NULL);
+	/* After the sessions' peers saw the account's keys go. */
+	metadata_account_gone(op->name);
 	if (c != NULL)
 		send_raw(c, ":%s UNREGISTER SUCCESS %s :Account deleted",
 		    cfg->server_name, op->name);

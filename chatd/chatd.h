@@ -203,6 +203,7 @@ RB_HEAD(channels, channel);
 #define CAP_READ_MARKER 0x4000000 /* draft/read-marker */
 #define CAP_RENAME 0x8000000      /* draft/channel-rename */
 #define CAP_METADATA 0x10000000   /* draft/metadata-2 */
+#define CAP_METANOTIFY 0x20000000 /* draft/metadata-notify-2 */
 
 /*
  * A weak pointer to a client for work that finishes later (a password
@@ -493,8 +494,8 @@ void route_channel_sel(struct channel *, const struct route_sel *);
 void route_channel(struct channel *, struct user *except, const struct rline *);
 void route_members(
     struct channel *, uint32_t cap, void (*)(struct client *, void *), void *);
-void route_peers_each(
-    struct user *, bool self, void (*)(struct client *, void *), void *);
+void route_peers_each(struct user *, bool self, uint32_t watch_cap,
+    void (*)(struct client *, void *), void *);
 void route_channel_ops(
     struct channel *, struct user *except, const struct rline *);
 void route_peers(struct user *, bool self, const struct rline *);
@@ -740,9 +741,12 @@ enum cmd_result cmd_markread(struct client *, struct chat_msg *);
 #define METADATA_KEYS_LINE 400 /* bytes of keys in one 770/771/772 */
 #define METADATA_STR_(x) #x
 #define METADATA_STR(x) METADATA_STR_(x)
-#define METADATA_CAP                                                           \
-	"max-subs=" METADATA_STR(METADATA_MAX_SUBS) ",max-keys=" METADATA_STR( \
-	    METADATA_MAX_KEYS) ",max-value-bytes=" METADATA_STR(METADATA_MAX_VALUE_BYTES)
+/* clang-format off */
+#define METADATA_CAP "before-connect" \
+	",max-subs=" METADATA_STR(METADATA_MAX_SUBS) \
+	",max-keys=" METADATA_STR(METADATA_MAX_KEYS) \
+	",max-value-bytes=" METADATA_STR(METADATA_MAX_VALUE_BYTES)
+/* clang-format on */
 int metadata_init(char **cause);
 void metadata_free_all(void);
 bool metadata_key_valid(const char *key);
@@ -754,7 +758,9 @@ void metadata_channel_unregistered(struct channel *);
 void metadata_account_gone(const char *account);
 void metadata_welcome(struct client *);
 void metadata_logged_in(struct client *);
+void metadata_logging_out(struct client *);
 void metadata_joined(struct client *, struct channel *);
+void metadata_whois(struct client *, struct user *);
 enum cmd_result cmd_metadata(struct client *, struct chat_msg *);
 
 /* redact.c: IRCv3 draft/message-redaction. */

@@ -117,7 +117,7 @@ const struct cmd_entry cmd_table[] = {
 	    .help = "Show, or move forward, how far your account has read a "
 		    "channel or conversation (draft/read-marker); your other "
 		    "sessions with the capability hear it." },
-	{ .name = "METADATA", .min = 2, .max = -1, .flags = CMD_REG,
+	{ .name = "METADATA", .min = 2, .max = -1, .flags = ANY,
 	    .cost = 1, .exec = cmd_metadata,
 	    .usage = "METADATA <*|nick|#channel> GET key... | LIST | "
 		     "SET key [:value] | CLEAR | SYNC | METADATA * SUB key... "

@@ -158,21 +158,11 @@ metadata_del(struct metadata *md, const char *key)
 	return true;
 }
 
-/* Whether a key is well-formed: a-z 0-9 _ . / -, at most 64 bytes. */
+/* Whether a key is well-formed (libchat's rule, our length). */
 bool
 metadata_key_valid(const char *key)
 {
-	size_t i, len = strlen(key);
-
-	if (len == 0 || len > METADATA_KEY_MAX)
-		return false;
-	for (i = 0; i < len; i++) {
-		if ((key[i] < 'a' || key[i] > 'z') &&
-		    (key[i] < '0' || key[i] > '9') &&
-		    strchr("_./-", key[i]) == NULL)
-			return false;
-	}
-	return true;
+	return chat_metadata_key_valid(key, METADATA_KEY_MAX);
 }
 
 /* The metadata of an account (folded or not); with create, made. */
@@ -451,11 +441,17 @@ static void PRINTFLIKE(4, 5) metadata_numeric(
 #define METADATA_NUMERIC(c, b, n, ...) \
 	metadata_numeric(c, b, n, NUMERIC_FMT(n), ##__VA_ARGS__)
 
-/* A FAIL METADATA to c, in batch (NULL: none). */
+/*
+ * A FAIL METADATA to c, in batch (NULL: none). A context that could not
+ * be one parameter (empty, or a ':' first: the client's own trailing
+ * parameter echoed) becomes "*".
+ */
 static void
 metadata_fail(struct client *c, const char *batch, const char *code,
     const char *context, const char *text)
 {
+	if (context != NULL && (*context == '\0' || *context == ':'))
+		context = "*";
 	if (context != NULL)
 		metadata_reply(
 		    c, batch, "FAIL METADATA %s %s :%s", code, context, text);
@@ -527,7 +523,7 @@ metadata_session_changed(struct client *s, void *arg)
 	struct metadata_change mc;
 
 	metadata_change_init(&mc, uc->origin, s->user.nick, uc->key, uc->value);
-	route_peers_each(&s->user, true, metadata_deliver, &mc);
+	route_peers_each(&s->user, true, CAP_METANOTIFY, metadata_deliver, &mc);
 }
 
 /* Tell who should know that u's key changed (value NULL: removed). */
@@ -543,7 +539,7 @@ metadata_user_changed(
 		return;
 	}
 	metadata_change_init(&mc, origin, u->nick, key, value);
-	route_peers_each(u, true, metadata_deliver, &mc);
+	route_peers_each(u, true, CAP_METANOTIFY, metadata_deliver, &mc);
 }
 
 /* Tell the channel's members that its key changed (value NULL: gone). */
@@ -575,6 +571,30 @@ metadata_send_own(struct client *c)
 	metadata_batch_end(c, batch);
 }
 
+/* Tell c's peers (not c) that c's key changed (value NULL: removed). */
+static void
+metadata_peers_changed(struct client *c, const char *key, const char *value)
+{
+	struct metadata_change mc;
+
+	metadata_change_init(&mc, c, c->user.nick, key, value);
+	route_peers_each(
+	    &c->user, false, CAP_METANOTIFY, metadata_deliver, &mc);
+}
+
+/* c is logging out: its peers see the account's keys go. */
+void
+metadata_logging_out(struct client *c)
+{
+	struct metadata *md = metadata_of_user(&c->user, false);
+	struct metadata_entry *e;
+
+	if (md == NULL || !(c->flags & CLIENT_REGISTERED))
+		return;
+	TAILQ_FOREACH(e, &md->entries, entry)
+		metadata_peers_changed(c, e->key, NULL);
+}
+
 /* Registration completed: a client with the capability gets its own. */
 void
 metadata_welcome(struct client *c)
@@ -591,15 +611,28 @@ metadata_welcome(struct client *c)
 void
 metadata_logged_in(struct client *c)
 {
+	struct metadata *old = c->user.metadata;
 	struct metadata_account *ma;
-	struct metadata_entry *e;
+	struct metadata_entry *e, *o;
 
 	ma = metadata_account_find(c->user.account, true);
-	if (ma->md.n == 0 && c->user.metadata != NULL &&
-	    c->user.metadata->n > 0) {
-		TAILQ_FOREACH(e, &c->user.metadata->entries, entry)
+	if (ma->md.n == 0 && old != NULL && old->n > 0) {
+		TAILQ_FOREACH(e, &old->entries, entry)
 			metadata_put(&ma->md, e->key, e->value);
 		metadata_save_user(&c->user);
+	} else if (c->flags & CLIENT_REGISTERED) {
+		/* c's peers see the account's keys replace c's own. */
+		if (old != NULL) {
+			TAILQ_FOREACH(o, &old->entries, entry) {
+				if (metadata_get(&ma->md, o->key) == NULL)
+					metadata_peers_changed(c, o->key, NULL);
+			}
+		}
+		TAILQ_FOREACH(e, &ma->md.entries, entry) {
+			o = metadata_get(old, e->key);
+			if (o == NULL || strcmp(o->value, e->value) != 0)
+				metadata_peers_changed(c, e->key, e->value);
+		}
 	}
 	metadata_user_free(&c->user);
 	if ((c->flags & CLIENT_REGISTERED) && (c->caps & CAP_METADATA))
@@ -655,6 +688,25 @@ metadata_joined(struct client *c, struct channel *ch)
 	metadata_batch_end(c, batch);
 }
 
+/*
+ * WHOIS: 760 for the keys meant for people to read (display-name and
+ * status); LIST shows everything.
+ */
+void
+metadata_whois(struct client *c, struct user *u)
+{
+	static const char *const keys[] = { "display-name", "status" };
+	struct metadata *md = metadata_of_user(u, false);
+	struct metadata_entry *e;
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if ((e = metadata_get(md, keys[i])) != NULL)
+			SEND_NUMERIC(
+			    c, RPL_WHOISKEYVALUE, u->nick, e->key, e->value);
+	}
+}
+
 /* A resolved target: a user or a channel, and the name to show. */
 struct metadata_target {
 	struct user *user;
@@ -669,7 +721,7 @@ metadata_target(struct client *c, const char *name, struct metadata_target *t)
 	memset(t, 0, sizeof *t);
 	if (strcmp(name, "*") == 0) {
 		t->user = &c->user;
-		t->name = c->user.nick;
+		t->name = client_name(c); /* "*" before NICK (before-connect) */
 		return true;
 	}
 	if (chat_is_channel(name)) {

@@ -129,6 +129,7 @@
 #define NUMERIC_FMT_732 ":%s"
 #define NUMERIC_FMT_733 ":End of MONITOR list"
 #define NUMERIC_FMT_734 "%u %s :Monitor list is full."
+#define NUMERIC_FMT_760 "%s %s * :%s"
 #define NUMERIC_FMT_761 "%s %s * :%s"
 #define NUMERIC_FMT_766 "%s %s :Key not set"
 #define NUMERIC_FMT_770 ":%s"
