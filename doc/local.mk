@@ -11,7 +11,7 @@ EXTRA_DIST += doc/gchat-trust.png doc/gchat-history-divider.png
 # Group settings screenshot (branch gchat-groups).
 EXTRA_DIST += doc/gchat-group-settings.png
 # gchat: operators, game statistics and server information.
-EXTRA_DIST += doc/gchat-server.png
+EXTRA_DIST += doc/gchat-server.png doc/gchat-profiles.png
 # gchat: typing notifications (branch gchat-typing).
 EXTRA_DIST += doc/gchat-typing.png
 # Loading earlier messages on scrolling up (branch gchat-scrollback).

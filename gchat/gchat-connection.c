@@ -32,9 +32,11 @@ static const char *const wanted_caps[] = { "account-notify",
                                            "server-time",
                                            "chatd/ttt",
                                            "chatd/chanadmin",
-                                           "message-tags",     /* +typing on TAGMSG */
-                                           "labeled-response", /* quiet TAGMSG errors */
-                                           "echo-message",     /* msgids of our messages */
+                                           "message-tags",            /* +typing on TAGMSG */
+                                           "labeled-response",        /* quiet TAGMSG errors */
+                                           "draft/metadata-2",        /* display names, avatars */
+                                           "draft/metadata-notify-2", /* ...of contacts too */
+                                           "echo-message",            /* msgids of our messages */
                                            "draft/multiline",
                                            "draft/message-redaction",
                                            "draft/read-marker",

@@ -480,6 +480,34 @@ command_logout (GchatSession *self, GchatCommand *cmd, GError **error)
   return gchat_session_logout (self, error);
 }
 
+/*
+ * /profile: what others see of us (draft/metadata-2); /profile KEY VALUE
+ * sets one key, /profile KEY removes it.
+ */
+static gboolean
+command_profile (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  static const char *const keys[] = { "display-name", "avatar", "status", "color" };
+  GchatProfile            *own;
+
+  if (cmd->argc > 0) {
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      if (g_ascii_strcasecmp (cmd->argv[0], keys[i]) == 0)
+        return gchat_session_set_profile_key (self, keys[i], cmd->argv[1], error);
+    return command_usage (self, cmd, error);
+  }
+  own = gchat_session_get_profile (self, gchat_connection_get_nick (self->conn));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++) {
+    g_autofree char *value = NULL;
+    g_autofree char *line = NULL;
+
+    g_object_get (own, keys[i], &value, NULL);
+    line = g_strdup_printf ("%s: %s", keys[i], value != NULL ? value : "(not set)");
+    gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, line);
+  }
+  return TRUE;
+}
+
 /* The handler of each command of gchat-command.c's table, by id. */
 static const GchatCommandFunc command_handlers[] = {
   [GCHAT_COMMAND_SAY] = command_say,       [GCHAT_COMMAND_ME] = command_say,
@@ -491,7 +519,7 @@ static const GchatCommandFunc command_handlers[] = {
   [GCHAT_COMMAND_INVITE] = command_invite, [GCHAT_COMMAND_NICK] = command_nick,
   [GCHAT_COMMAND_AWAY] = command_away,     [GCHAT_COMMAND_TTT] = command_ttt,
   [GCHAT_COMMAND_QUOTE] = command_quote,   [GCHAT_COMMAND_PASSWORD] = command_password,
-  [GCHAT_COMMAND_LOGOUT] = command_logout,
+  [GCHAT_COMMAND_LOGOUT] = command_logout, [GCHAT_COMMAND_PROFILE] = command_profile,
 };
 
 /*

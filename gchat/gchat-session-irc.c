@@ -360,6 +360,7 @@ handle_quit (GchatSession *self, const struct chat_msg *m, const char *nick)
   }
   gchat_session_typing_gone (self, nick, NULL);
   gchat_session_presence_seen (self, nick, GCHAT_PRESENCE_OFFLINE);
+  gchat_session_profile_gone (self, nick);
 }
 
 /* NICK: follow the person through members, queries and contacts. */
@@ -390,6 +391,7 @@ handle_nick (GchatSession *self, const struct chat_msg *m, const char *nick)
       gchat_conversation_set_name (c, to);
   }
   gchat_session_typing_gone (self, nick, to);
+  gchat_session_profile_renamed (self, nick, to);
   contact = gchat_session_find_contact (self, nick);
   if (contact != NULL && gchat_session_find_contact (self, to) == NULL)
     gchat_contact_set_nick (contact, to);
@@ -654,6 +656,7 @@ static const struct handler_entry handlers[] = {
   { "JOIN", handle_join },
   { "KICK", handle_kick },
   { "MARKREAD", gchat_session_handle_markread },
+  { "METADATA", gchat_session_handle_metadata },
   { "MODE", handle_mode },
   { "NICK", handle_nick },
   { "NOTE", handle_standard_reply },

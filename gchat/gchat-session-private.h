@@ -13,7 +13,10 @@
 #include "gchat-scrollback.h"
 #include "gchat-server-requests.h"
 #include "gchat-session.h"
+#include "gchat-profile.h"
 #include "gchat-transfer.h"
+
+typedef struct _SoupSession SoupSession;
 
 G_BEGIN_DECLS
 
@@ -62,6 +65,11 @@ struct _GchatSession
   /* CHATHISTORY requests in flight (GchatHistoryRequest), at most one per target. */
   GPtrArray *history_requests;
 
+  /* People's metadata (gchat-session-profiles.c). */
+  GHashTable   *profiles;       /* folded nick -> GchatProfile */
+  GHashTable   *avatars;        /* address -> GdkTexture, fetched once */
+  SoupSession  *soup;           /* made at the first avatar */
+  GCancellable *profile_cancel; /* the fetches in flight */
   /* Operator status, game statistics and server information. */
   GchatServerRequests *requests;
 };
@@ -187,6 +195,13 @@ gboolean gchat_session_ttt_play (GchatSession *self,
                                  const char   *cell,
                                  GError      **error);
 
+/* gchat-session-profiles.c */
+void gchat_session_profiles_welcome (GchatSession *self);
+void gchat_session_handle_metadata (GchatSession *self, const struct chat_msg *m, const char *nick);
+gboolean gchat_session_profile_numeric (GchatSession *self, int num, const struct chat_msg *m);
+void     gchat_session_profile_renamed (GchatSession *self, const char *old, const char *nick);
+void     gchat_session_profile_gone (GchatSession *self, const char *nick);
+void     gchat_session_profile_ask (GchatSession *self, const char *nick);
 /* gchat-session-reconnect.c */
 void gchat_session_welcome (GchatSession *self);
 void gchat_session_on_disconnected (GchatConnection *conn, const char *reason, gpointer user_data);

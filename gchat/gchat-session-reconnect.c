@@ -21,6 +21,7 @@ gchat_session_welcome (GchatSession *self)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
 
   self->attempts = 0;
+  gchat_session_profiles_welcome (self);
   self->moved = self->welcomed != G_MAXUINT && self->welcomed != self->address;
   self->welcomed = self->address;
   for (guint i = 0; i < n; i++) {

@@ -401,6 +401,9 @@ message_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer 
     gtk_list_item_set_child (item, child);
   }
   gchat_message_row_set_message (GCHAT_MESSAGE_ROW (child), obj);
+  gchat_message_row_set_profile (GCHAT_MESSAGE_ROW (child),
+                                 gchat_session_get_profile (self->session,
+                                                            gchat_message_get_nick (obj)));
   gchat_message_row_set_withdrawable (GCHAT_MESSAGE_ROW (child),
                                       gchat_session_can_withdraw (self->session, self->shown, obj));
   if (obj == (gpointer)self->found)

@@ -154,3 +154,14 @@ tests_gchat_bench_gui_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_bench_gui_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_bench_gui_LDADD = $(GCHAT_LIBS)
 endif
+
+# Display names, status lines and avatars from draft/metadata-2 (issue 15, 18).
+EXTRA_DIST += tests/gchat/profiles.sh
+if BUILD_GCHAT
+check_PROGRAMS += tests/gchat/test-profiles
+TESTS += tests/gchat/profiles.sh
+tests_gchat_test_profiles_SOURCES = tests/gchat/test-profiles.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_profiles_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_profiles_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_profiles_LDADD = $(GCHAT_LIBS)
+endif
