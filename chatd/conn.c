@@ -154,11 +154,9 @@ conn_buf_put(struct evbuffer *b)
 {
 	if (b == NULL)
 		return;
-	if (conn_npool < CONN_POOL && evbuffer_get_length(b) == 0) {
-		/* A failed read can leave an empty chain: free it too. */
-		evbuffer_drain(b, 0);
+	if (conn_npool < CONN_POOL && evbuffer_get_length(b) == 0)
 		conn_pool[conn_npool++] = b;
-	} else
+	else
 		evbuffer_free(b);
 }
 
@@ -382,7 +380,15 @@ conn_io_read(evutil_socket_t fd, short events UNUSED, void *arg)
 	n = evbuffer_read(c->in, fd, howmuch);
 	err = errno;
 	if (n <= 0) {
-		conn_sock_trim(c);
+		/*
+		 * The read made room first: an empty buffer may now hold an
+		 * empty chain, which evbuffer_drain never frees. (A buffer
+		 * with bytes frees all its chains once they are taken.)
+		 */
+		if (len == 0) {
+			evbuffer_free(c->in);
+			c->in = NULL;
+		}
 		if (n < 0 && conn_again(err))
 			return;
 		conn_read_off(c);
