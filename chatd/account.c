@@ -1088,7 +1088,10 @@ account_rename(struct client *c)
 	    "Your nick is being changed to %s: %s belongs to a "
 	    "registered account",
 	    nick, c->user.nick);
-	client_change_nick(c, nick);
+	if (cluster_active())
+		cluster_claim_nick(c, nick);
+	else
+		client_change_nick(c, nick);
 }
 
 /* Once a second: rename those whose grace period ran out. */

@@ -447,8 +447,8 @@ cmd_whois(struct client *c, struct chat_msg *m)
 	}
 	if (list[0] != '\0')
 		SEND_NUMERIC(c, RPL_WHOISCHANNELS, o->nick, list);
-	SEND_NUMERIC(
-	    c, RPL_WHOISSERVER, o->nick, cfg->server_name, cfg->network_name);
+	SEND_NUMERIC(c, RPL_WHOISSERVER, o->nick,
+	    o->node != NULL ? o->node : cfg->server_name, cfg->network_name);
 	if (o->away != NULL)
 		SEND_NUMERIC(c, RPL_AWAY, o->nick, o->away);
 	if (o->modes & USER_OPER)
