@@ -484,6 +484,12 @@ struct route_net {
 	void (*all)(int umodes, const struct rline *);
 	void (*kill)(struct user *, const struct rline *, const char *why);
 	void (*account_sel)(const char *account, const struct route_sel *);
+	/*
+	 * Call channel for every channel delivery, not only when a member
+	 * is known to be elsewhere: a node's view of the others' members
+	 * can be a moment behind (a cluster's announcements).
+	 */
+	bool channel_always;
 };
 void route_init(struct rline *, const char *tags, const char *source,
     const char *fmt, ...) PRINTFLIKE(4, 5);

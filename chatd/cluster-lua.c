@@ -91,14 +91,14 @@ static const char lua_register[] = LUA_PRELUDE
 
 /* ARGV: node, epoch, ttl ms. */
 static const char lua_heartbeat[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED') "
+    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
     "end\n"
     "redis.call('SET', P .. 'alive:' .. ARGV[1], ARGV[2], 'PX', ARGV[3])\n"
     "return 1\n";
 
 /* ARGV: node, epoch. Drops every node whose heartbeat expired. */
 static const char lua_reap[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED') "
+    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
     "end\n"
     "local n = 0\n"
     "local all = redis.call('HKEYS', P .. 'nodes')\n"
@@ -113,14 +113,14 @@ static const char lua_reap[] = LUA_PRELUDE
 
 /* ARGV: node, epoch. A node leaving cleanly. */
 static const char lua_leave[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED') "
+    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
     "end\n"
     "drop_node(ARGV[1], ARGV[1], 'left')\n"
     "return 1\n";
 
 /* ARGV: node, epoch, id, new fold, old fold. 1: claimed, 0: taken. */
 static const char lua_claim[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED') "
+    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
     "end\n"
     "local uid = ARGV[1] .. '/' .. ARGV[3]\n"
     "local v = redis.call('GET', P .. 'nick:' .. ARGV[4])\n"
@@ -132,14 +132,14 @@ static const char lua_claim[] = LUA_PRELUDE
 
 /* ARGV: node, epoch, id, fold. */
 static const char lua_release[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED') "
+    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
     "end\n"
     "release(ARGV[1], ARGV[1] .. '/' .. ARGV[3], ARGV[4])\n"
     "return 1\n";
 
 /* ARGV: node, epoch, id, record (a U message, published too). */
 static const char lua_uadd[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED') "
+    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
     "end\n"
     "local uid = ARGV[1] .. '/' .. ARGV[3]\n"
     "redis.call('HSET', P .. 'users', uid, ARGV[4])\n"
@@ -149,7 +149,7 @@ static const char lua_uadd[] = LUA_PRELUDE
 
 /* ARGV: node, epoch, id, new record, message (N). */
 static const char lua_unick[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED') "
+    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
     "end\n"
     "local uid = ARGV[1] .. '/' .. ARGV[3]\n"
     "if redis.call('HEXISTS', P .. 'users', uid) == 0 then return 0 end\n"
@@ -159,7 +159,7 @@ static const char lua_unick[] = LUA_PRELUDE
 
 /* ARGV: node, epoch, id, fold, message (Q). */
 static const char lua_uquit[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED') "
+    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
     "end\n"
     "local uid = ARGV[1] .. '/' .. ARGV[3]\n"
     "release(ARGV[1], uid, ARGV[4])\n"
@@ -170,7 +170,7 @@ static const char lua_uquit[] = LUA_PRELUDE
 
 /* ARGV: node, epoch, uid, channel fold, name, modes, message (J). */
 static const char lua_join[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED') "
+    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
     "end\n"
     "if redis.call('HEXISTS', P .. 'users', ARGV[3]) == 0 then return 0 "
     "end\n"
@@ -183,7 +183,7 @@ static const char lua_join[] = LUA_PRELUDE
 
 /* ARGV: node, epoch, uid, channel fold, message (L). */
 static const char lua_part[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED') "
+    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
     "end\n"
     "if redis.call('HEXISTS', P .. 'chan:' .. ARGV[4], ARGV[3]) == 0 then\n"
     "  return 0\n"
@@ -194,7 +194,7 @@ static const char lua_part[] = LUA_PRELUDE
 
 /* ARGV: node, epoch, topic, message. A delivery, fenced too. */
 static const char lua_pub[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED') "
+    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
     "end\n"
     "return redis.call('PUBLISH', P .. 't:' .. ARGV[3], ARGV[4])\n";
 

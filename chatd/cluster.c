@@ -231,7 +231,7 @@ cluster_reply(redisAsyncContext *ac UNUSED, void *reply_, void *arg)
 		return;
 	}
 	if (reply != NULL && reply->type == REDIS_REPLY_ERROR &&
-	    strncmp(reply->str, "FENCED", 6) == 0)
+	    strstr(reply->str, "FENCED") != NULL)
 		cluster_fenced();
 	else if (reply != NULL && reply->type == REDIS_REPLY_ERROR)
 		log_warn("cluster: script %d failed: %s", (int)r->script,
@@ -459,6 +459,8 @@ static const struct route_net cluster_net = {
 	.all = cluster_net_all,
 	.kill = cluster_net_kill,
 	.account_sel = cluster_net_account_sel,
+	/* A node that just joined may not have heard of us yet. */
+	.channel_always = true,
 };
 
 /* A local user's record as the cluster keeps it (a U message). */
@@ -912,7 +914,8 @@ cluster_receive(const char *buf, size_t len, const char *topic)
 		    topic, len, why);
 		return;
 	}
-	if (strcmp(m.f[0], cfg->node_name) != 0) {
+	/* Our own publishes come back; a node reaped by us is news here too. */
+	if (strcmp(m.f[0], cfg->node_name) != 0 || m.type == CW_NODE_GONE) {
 		cluster_quiet = true;
 		cluster_apply(&m);
 		cluster_quiet = false;
