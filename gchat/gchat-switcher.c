@@ -125,6 +125,8 @@ gchat_switcher_init (GchatSwitcher *self)
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
   self->entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  /* A handful of names: narrow the list at once, not after the default pause. */
+  gtk_search_entry_set_search_delay (self->entry, 0);
   g_object_set (self->entry, "placeholder-text", "Go to a conversation…", NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,

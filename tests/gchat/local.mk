@@ -127,3 +127,15 @@ tests_gchat_test_failover_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_test_failover_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_failover_LDADD = $(GCHAT_LIBS)
 endif
+
+# The GUI benchmark (contrib/gchat-bench/run.sh), run small in the suite so it
+# keeps working; it asserts what was done, never a time.
+EXTRA_DIST += tests/gchat/bench-smoke.sh contrib/gchat-bench/run.sh contrib/gchat-bench/peer.py
+if BUILD_GCHAT
+check_PROGRAMS += tests/gchat/bench-gui
+TESTS += tests/gchat/bench-smoke.sh
+tests_gchat_bench_gui_SOURCES = tests/gchat/bench-gui.c $(GCHAT_TEST_COMMON)
+tests_gchat_bench_gui_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_bench_gui_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_bench_gui_LDADD = $(GCHAT_LIBS)
+endif
