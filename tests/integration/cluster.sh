@@ -152,6 +152,12 @@ rc1=$?
 node_stop 2
 rc2=$?
 [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] &&
-    [ -z "$(redis_cli HKEYS chatd:nodes)" ]
+    [ -z "$(redis_cli HKEYS chatd:nodes)" ] &&
+    ! cat "$tmp"/node*.log | grep -q -E \
+        'ERROR: AddressSanitizer|runtime error:|LeakSanitizer'
 ok $? "both nodes stop cleanly (status $rc1 $rc2) and leave no node behind"
+if [ $tap_failed -ne 0 ]; then
+	grep -h -A20 -E 'AddressSanitizer|runtime error:|LeakSanitizer' \
+	    "$tmp"/node*.log | head -n 60 | sed 's/^/# /'
+fi
 exit $tap_failed
