@@ -275,7 +275,19 @@ def scenario_channel(p1, p2):
              if re.search(r"PRIVMSG #multi :from a \d$", l)]
     check(order == ["from a %d" % i for i in range(5)],
           "out of order on node 2: %s" % order)
-    # TOPIC line reaches the other node's members (the state does not yet).
+    # KICK of a user of another node: it sees the KICK, and leaves.
+    d = Client(int(p2), "d")
+    check(d.register("chand"), "chand did not register")
+    d.send("JOIN #multi")
+    a.expect(r"^:chand!\S+ JOIN #multi$")
+    a.send("KICK #multi chand :out")
+    d.expect(r"^:chana!\S+ KICK #multi chand :out$")
+    b.expect(r"^:chana!\S+ KICK #multi chand :out$")
+    wait_names([a, b, c], "#multi", {"chana", "chanb", "chanc"})
+    d.send("PRIVMSG #multi :still here?")
+    d.expect(r" 404 chand #multi ")
+    d.send("QUIT")
+    d.close()
     c.send("PART #multi :bye now")
     b.expect(r"^:chanc!\S+ PART #multi :bye now$")
     wait_names([a, b], "#multi", {"chana", "chanb"})
