@@ -124,6 +124,9 @@ chatd_rehash(char **cause)
 	replace_str(&n->cluster, cfg->cluster);
 	replace_str(&n->node_name, cfg->node_name);
 	replace_str(&n->file_dir, cfg->file_dir);
+	/* The cluster checked the network name when the node joined. */
+	if (cfg->cluster != NULL)
+		replace_str(&n->network_name, cfg->network_name);
 	caps = cap_values();
 	config_free(cfg);
 	cfg = n;

@@ -108,7 +108,7 @@ class Client:
     def register(self, nick):
         self.send("NICK " + nick)
         self.send("USER %s 0 * :%s" % (nick, nick))
-        line = self.expect(r" (001|433) ")
+        line = self.expect(r" (001|433) |FAIL NICK ")
         return " 001 " in line
 
     def names(self, channel):
@@ -337,6 +337,47 @@ def scenario_kill(p1, p2, pid2):
     say("dave free again after %.1f s" % (time.monotonic() - killed))
     wait_names([e], "#k", {"erin"})
     for cl in (e, f):
+        cl.send("QUIT")
+        cl.close()
+
+
+def scenario_sigstop(p1, p2, pid2):
+    """SIGSTOP of node 2 past the window: declared dead, it fences itself."""
+    e = Client(int(p1), "e")
+    check(e.register("stopper1"), "stopper1 did not register")
+    s = Client(int(p2), "s")
+    check(s.register("sleepy"), "sleepy did not register")
+    e.send("JOIN #stop")
+    e.expect(r" 366 stopper1 #stop ")
+    s.send("JOIN #stop")
+    e.expect(r"^:sleepy!\S+ JOIN #stop$")
+    os.kill(int(pid2), signal.SIGSTOP)
+    stopped = time.monotonic()
+    try:
+        line = e.expect(r"^:sleepy!\S+ QUIT ", wait=20.0)
+        say("QUIT after %.1f s: %s" % (time.monotonic() - stopped, line))
+    finally:
+        os.kill(int(pid2), signal.SIGCONT)
+    # Woken up, node 2 learns it was declared dead and closes its clients.
+    line = s.expect(r"^ERROR :.*Cluster", wait=10.0)
+    say("node 2 closed its client: %s" % line)
+    # It joins again: a new client there reaches node 1.
+    deadline = time.monotonic() + 20.0
+    while True:
+        t = Client(int(p2), "t")
+        if t.register("sleepy2"):
+            break
+        t.close()
+        check(time.monotonic() < deadline, "node 2 never served again")
+        time.sleep(0.2)
+    while True:
+        t.send("PRIVMSG stopper1 :awake")
+        if count(t.sync("w"), r" 401 ") == 0:
+            break
+        check(time.monotonic() < deadline, "node 2 never learnt of stopper1")
+        time.sleep(0.2)
+    e.expect(r"^:sleepy2!\S+ PRIVMSG stopper1 :awake$")
+    for cl in (e, t):
         cl.send("QUIT")
         cl.close()
 

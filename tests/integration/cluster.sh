@@ -11,6 +11,8 @@
 #   - a malformed message on a cluster topic is logged and dropped;
 #   - kill -9 of a node: QUIT seen and the nick free again within 20 s,
 #     no keys of the dead node left in Redis;
+#   - SIGSTOP of a node past the liveness window: the others see its users
+#     QUIT; woken, it closes its clients, joins again and serves;
 #   - Redis stopped: the nodes keep answering, close their clients past
 #     the liveness window, and when Redis comes back (empty) join again
 #     and carry messages.
@@ -67,7 +69,7 @@ refused()
 	[ $_rc -ne 0 ] && grep -q -e "$2" "$tmp/node$_n.log"
 }
 
-echo "1..16"
+echo "1..17"
 command -v python3 >/dev/null 2>&1 || bail "python3 is needed"
 pg_start || bail "cannot start a private PostgreSQL"
 redis_start || bail "cannot start redis-server"
@@ -127,8 +129,12 @@ users=$(redis_cli HKEYS chatd:users | grep -c '^node2/')
     [ -z "$(redis_cli HGET chatd:nodes node2)" ]
 ok $? "no keys of the dead node left in Redis${left:+: $left}"
 
-# node 2 comes back under its name; Redis goes away and comes back empty.
+# node 2 comes back under its name, is stopped past the liveness window,
+# then Redis goes away and comes back empty.
 node_start 2 || bail "node 2 did not start again"
+eval "pid2=\$node_pid_2"
+scenario "SIGSTOP of a node: declared dead, it fences itself and rejoins" \
+    sigstop "$node_port_1" "$node_port_2" "$pid2"
 eval "rpid=\$redis_pid"
 scenario "Redis stopped: the node answers, then closes its clients" \
     cutoff "$node_port_1" "$rpid"
