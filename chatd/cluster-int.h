@@ -17,6 +17,7 @@ enum cluster_script {
 	CS_PART,
 	CS_PUB,
 	CS_SNAPSHOT,
+	CS_RESTORE,
 	CS_COUNT
 };
 extern const char *const cluster_lua[CS_COUNT];

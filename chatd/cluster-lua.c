@@ -9,6 +9,9 @@
  *   epoch               counter; each node registration takes the next
  *   nodes               hash: node name -> its epoch
  *   alive:NODE          the node's heartbeat, expiring after the TTL
+ *   dead:NODE           the epoch of a node declared dead (a day): its
+ *                       scripts get FENCED; a node Redis has no record of
+ *                       at all gets EMPTY and tells Redis its users again
  *   nick:FOLD           the uid ("node/id") holding a folded nick
  *   nnicks:NODE         set of the folded nicks a node holds
  *   users               hash: uid -> the user's record (a U message)
@@ -26,49 +29,66 @@
 
 #include "cluster-int.h"
 
-#define LUA_PRELUDE                                                            \
-	"local P = 'chatd:'\n"                                                 \
-	"local function ns(s) return #s .. ':' .. s end\n"                     \
-	"local function fenced(node, epoch)\n"                                 \
-	"  return redis.call('HGET', P .. 'nodes', node) ~= epoch\n"           \
-	"end\n"                                                                \
-	"local function leave(uid, cf)\n"                                      \
-	"  redis.call('HDEL', P .. 'chan:' .. cf, uid)\n"                      \
-	"  if redis.call('HLEN', P .. 'chan:' .. cf) == 0 then\n"              \
-	"    redis.call('DEL', P .. 'chan:' .. cf)\n"                          \
-	"    redis.call('SREM', P .. 'chans', cf)\n"                           \
-	"    redis.call('HDEL', P .. 'channame', cf)\n"                        \
-	"  end\n"                                                              \
-	"  redis.call('SREM', P .. 'uchans:' .. uid, cf)\n"                    \
-	"end\n"                                                                \
-	"local function drop_user(uid)\n"                                      \
-	"  for _, cf in ipairs(redis.call('SMEMBERS', P .. 'uchans:' .. uid))" \
-	" do leave(uid, cf) end\n"                                             \
-	"  redis.call('DEL', P .. 'uchans:' .. uid)\n"                         \
-	"  redis.call('HDEL', P .. 'users', uid)\n"                            \
-	"end\n"                                                                \
-	"local function release(node, uid, f)\n"                               \
-	"  if f ~= '' and redis.call('GET', P .. 'nick:' .. f) == uid then\n"  \
-	"    redis.call('DEL', P .. 'nick:' .. f)\n"                           \
-	"    redis.call('SREM', P .. 'nnicks:' .. node, f)\n"                  \
-	"  end\n"                                                              \
-	"end\n"                                                                \
-	"local function drop_node(node, me, why)\n"                            \
-	"  for _, uid in ipairs(redis.call('SMEMBERS', P .. 'nusers:' .. "     \
-	"node)) do drop_user(uid) end\n"                                       \
-	"  local pre = node .. '/'\n"                                          \
-	"  for _, f in ipairs(redis.call('SMEMBERS', P .. 'nnicks:' .. node))" \
-	" do\n"                                                                \
-	"    local v = redis.call('GET', P .. 'nick:' .. f)\n"                 \
-	"    if v and string.sub(v, 1, #pre) == pre then\n"                    \
-	"      redis.call('DEL', P .. 'nick:' .. f)\n"                         \
-	"    end\n"                                                            \
-	"  end\n"                                                              \
-	"  redis.call('DEL', P .. 'nusers:' .. node, P .. 'nnicks:' .. node,"  \
-	" P .. 'alive:' .. node)\n"                                            \
-	"  redis.call('HDEL', P .. 'nodes', node)\n"                           \
-	"  redis.call('PUBLISH', P .. 't:all', 'CHATD/1 G ' .. ns(me) .. "     \
-	"ns('0') .. ns(node) .. ns(why))\n"                                    \
+#define LUA_PRELUDE                                                                 \
+	"local P = 'chatd:'\n"                                                      \
+	"local function ns(s) return #s .. ':' .. s end\n"                          \
+	"local function known(node, epoch)\n"                                       \
+	"  if redis.call('HGET', P .. 'nodes', node) == epoch then\n"               \
+	"    return 'ok'\n"                                                         \
+	"  end\n"                                                                   \
+	"  if redis.call('GET', P .. 'dead:' .. node) == epoch then\n"              \
+	"    return 'fenced'\n"                                                     \
+	"  end\n"                                                                   \
+	"  return 'lost'\n"                                                         \
+	"end\n"                                                                     \
+	"local function fence(node, epoch)\n"                                       \
+	"  local k = known(node, epoch)\n"                                          \
+	"  if k == 'lost' then\n"                                                   \
+	"    return redis.error_reply('EMPTY redis lost this node')\n"              \
+	"  end\n"                                                                   \
+	"  if k == 'fenced' then\n"                                                 \
+	"    return redis.error_reply('FENCED node declared dead')\n"               \
+	"  end\n"                                                                   \
+	"end\n"                                                                     \
+	"local function leave(uid, cf)\n"                                           \
+	"  redis.call('HDEL', P .. 'chan:' .. cf, uid)\n"                           \
+	"  if redis.call('HLEN', P .. 'chan:' .. cf) == 0 then\n"                   \
+	"    redis.call('DEL', P .. 'chan:' .. cf)\n"                               \
+	"    redis.call('SREM', P .. 'chans', cf)\n"                                \
+	"    redis.call('HDEL', P .. 'channame', cf)\n"                             \
+	"  end\n"                                                                   \
+	"  redis.call('SREM', P .. 'uchans:' .. uid, cf)\n"                         \
+	"end\n"                                                                     \
+	"local function drop_user(uid)\n"                                           \
+	"  for _, cf in ipairs(redis.call('SMEMBERS', P .. 'uchans:' .. uid))"      \
+	" do leave(uid, cf) end\n"                                                  \
+	"  redis.call('DEL', P .. 'uchans:' .. uid)\n"                              \
+	"  redis.call('HDEL', P .. 'users', uid)\n"                                 \
+	"end\n"                                                                     \
+	"local function release(node, uid, f)\n"                                    \
+	"  if f ~= '' and redis.call('GET', P .. 'nick:' .. f) == uid then\n"       \
+	"    redis.call('DEL', P .. 'nick:' .. f)\n"                                \
+	"    redis.call('SREM', P .. 'nnicks:' .. node, f)\n"                       \
+	"  end\n"                                                                   \
+	"end\n"                                                                     \
+	"local function drop_node(node, me, why)\n"                                 \
+	"  for _, uid in ipairs(redis.call('SMEMBERS', P .. 'nusers:' .. "          \
+	"node)) do drop_user(uid) end\n"                                            \
+	"  local pre = node .. '/'\n"                                               \
+	"  for _, f in ipairs(redis.call('SMEMBERS', P .. 'nnicks:' .. node))"      \
+	" do\n"                                                                     \
+	"    local v = redis.call('GET', P .. 'nick:' .. f)\n"                      \
+	"    if v and string.sub(v, 1, #pre) == pre then\n"                         \
+	"      redis.call('DEL', P .. 'nick:' .. f)\n"                              \
+	"    end\n"                                                                 \
+	"  end\n"                                                                   \
+	"  local e = redis.call('HGET', P .. 'nodes', node)\n"                      \
+	"  if e then redis.call('SET', P .. 'dead:' .. node, e, 'EX', 86400) end\n" \
+	"  redis.call('DEL', P .. 'nusers:' .. node, P .. 'nnicks:' .. node,"       \
+	" P .. 'alive:' .. node)\n"                                                 \
+	"  redis.call('HDEL', P .. 'nodes', node)\n"                                \
+	"  redis.call('PUBLISH', P .. 't:all', 'CHATD/1 G ' .. ns(me) .. "          \
+	"ns('0') .. ns(node) .. ns(why))\n"                                         \
 	"end\n"
 
 /* ARGV: node, network, ttl ms. The node's new epoch, or an error. */
@@ -91,37 +111,37 @@ static const char lua_register[] = LUA_PRELUDE
 
 /* ARGV: node, epoch, ttl ms. */
 static const char lua_heartbeat[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
-    "end\n"
+    "local bad = fence(ARGV[1], ARGV[2])\n"
+    "if bad then return bad end\n"
     "redis.call('SET', P .. 'alive:' .. ARGV[1], ARGV[2], 'PX', ARGV[3])\n"
     "return 1\n";
 
 /* ARGV: node, epoch. Drops every node whose heartbeat expired. */
-static const char lua_reap[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
-    "end\n"
-    "local n = 0\n"
-    "local all = redis.call('HKEYS', P .. 'nodes')\n"
-    "for _, node in ipairs(all) do\n"
-    "  if node ~= ARGV[1] and\n"
-    "      redis.call('EXISTS', P .. 'alive:' .. node) == 0 then\n"
-    "    drop_node(node, ARGV[1], 'lost')\n"
-    "    n = n + 1\n"
-    "  end\n"
-    "end\n"
-    "return n\n";
+static const char lua_reap[] =
+    LUA_PRELUDE "local bad = fence(ARGV[1], ARGV[2])\n"
+                "if bad then return bad end\n"
+                "local n = 0\n"
+                "local all = redis.call('HKEYS', P .. 'nodes')\n"
+                "for _, node in ipairs(all) do\n"
+                "  if node ~= ARGV[1] and\n"
+                "      redis.call('EXISTS', P .. 'alive:' .. node) == 0 then\n"
+                "    drop_node(node, ARGV[1], 'lost')\n"
+                "    n = n + 1\n"
+                "  end\n"
+                "end\n"
+                "return n\n";
 
 /* ARGV: node, epoch. A node leaving cleanly. */
-static const char lua_leave[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
-    "end\n"
-    "drop_node(ARGV[1], ARGV[1], 'left')\n"
-    "return 1\n";
+static const char lua_leave[] =
+    LUA_PRELUDE "local bad = fence(ARGV[1], ARGV[2])\n"
+                "if bad then return bad end\n"
+                "drop_node(ARGV[1], ARGV[1], 'left')\n"
+                "return 1\n";
 
 /* ARGV: node, epoch, id, new fold, old fold. 1: claimed, 0: taken. */
 static const char lua_claim[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
-    "end\n"
+    "local bad = fence(ARGV[1], ARGV[2])\n"
+    "if bad then return bad end\n"
     "local uid = ARGV[1] .. '/' .. ARGV[3]\n"
     "local v = redis.call('GET', P .. 'nick:' .. ARGV[4])\n"
     "if v and v ~= uid then return 0 end\n"
@@ -131,26 +151,26 @@ static const char lua_claim[] = LUA_PRELUDE
     "return 1\n";
 
 /* ARGV: node, epoch, id, fold. */
-static const char lua_release[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
-    "end\n"
-    "release(ARGV[1], ARGV[1] .. '/' .. ARGV[3], ARGV[4])\n"
-    "return 1\n";
+static const char lua_release[] =
+    LUA_PRELUDE "local bad = fence(ARGV[1], ARGV[2])\n"
+                "if bad then return bad end\n"
+                "release(ARGV[1], ARGV[1] .. '/' .. ARGV[3], ARGV[4])\n"
+                "return 1\n";
 
 /* ARGV: node, epoch, id, record (a U message, published too). */
-static const char lua_uadd[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
-    "end\n"
-    "local uid = ARGV[1] .. '/' .. ARGV[3]\n"
-    "redis.call('HSET', P .. 'users', uid, ARGV[4])\n"
-    "redis.call('SADD', P .. 'nusers:' .. ARGV[1], uid)\n"
-    "redis.call('PUBLISH', P .. 't:all', ARGV[4])\n"
-    "return 1\n";
+static const char lua_uadd[] =
+    LUA_PRELUDE "local bad = fence(ARGV[1], ARGV[2])\n"
+                "if bad then return bad end\n"
+                "local uid = ARGV[1] .. '/' .. ARGV[3]\n"
+                "redis.call('HSET', P .. 'users', uid, ARGV[4])\n"
+                "redis.call('SADD', P .. 'nusers:' .. ARGV[1], uid)\n"
+                "redis.call('PUBLISH', P .. 't:all', ARGV[4])\n"
+                "return 1\n";
 
 /* ARGV: node, epoch, id, new record, message (N). */
 static const char lua_unick[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
-    "end\n"
+    "local bad = fence(ARGV[1], ARGV[2])\n"
+    "if bad then return bad end\n"
     "local uid = ARGV[1] .. '/' .. ARGV[3]\n"
     "if redis.call('HEXISTS', P .. 'users', uid) == 0 then return 0 end\n"
     "redis.call('HSET', P .. 'users', uid, ARGV[4])\n"
@@ -158,20 +178,20 @@ static const char lua_unick[] = LUA_PRELUDE
     "return 1\n";
 
 /* ARGV: node, epoch, id, fold, message (Q). */
-static const char lua_uquit[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
-    "end\n"
-    "local uid = ARGV[1] .. '/' .. ARGV[3]\n"
-    "release(ARGV[1], uid, ARGV[4])\n"
-    "drop_user(uid)\n"
-    "redis.call('SREM', P .. 'nusers:' .. ARGV[1], uid)\n"
-    "redis.call('PUBLISH', P .. 't:all', ARGV[5])\n"
-    "return 1\n";
+static const char lua_uquit[] =
+    LUA_PRELUDE "local bad = fence(ARGV[1], ARGV[2])\n"
+                "if bad then return bad end\n"
+                "local uid = ARGV[1] .. '/' .. ARGV[3]\n"
+                "release(ARGV[1], uid, ARGV[4])\n"
+                "drop_user(uid)\n"
+                "redis.call('SREM', P .. 'nusers:' .. ARGV[1], uid)\n"
+                "redis.call('PUBLISH', P .. 't:all', ARGV[5])\n"
+                "return 1\n";
 
 /* ARGV: node, epoch, uid, channel fold, name, modes, message (J). */
 static const char lua_join[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
-    "end\n"
+    "local bad = fence(ARGV[1], ARGV[2])\n"
+    "if bad then return bad end\n"
     "if redis.call('HEXISTS', P .. 'users', ARGV[3]) == 0 then return 0 "
     "end\n"
     "redis.call('HSET', P .. 'chan:' .. ARGV[4], ARGV[3], ARGV[6])\n"
@@ -183,8 +203,8 @@ static const char lua_join[] = LUA_PRELUDE
 
 /* ARGV: node, epoch, uid, channel fold, message (L). */
 static const char lua_part[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
-    "end\n"
+    "local bad = fence(ARGV[1], ARGV[2])\n"
+    "if bad then return bad end\n"
     "if redis.call('HEXISTS', P .. 'chan:' .. ARGV[4], ARGV[3]) == 0 then\n"
     "  return 0\n"
     "end\n"
@@ -193,16 +213,40 @@ static const char lua_part[] = LUA_PRELUDE
     "return 1\n";
 
 /* ARGV: node, epoch, topic, message. A delivery, fenced too. */
-static const char lua_pub[] = LUA_PRELUDE
-    "if fenced(ARGV[1], ARGV[2]) then return redis.error_reply('FENCED node declared dead') "
-    "end\n"
-    "return redis.call('PUBLISH', P .. 't:' .. ARGV[3], ARGV[4])\n";
+static const char lua_pub[] =
+    LUA_PRELUDE "local bad = fence(ARGV[1], ARGV[2])\n"
+                "if bad then return bad end\n"
+                "return redis.call('PUBLISH', P .. 't:' .. ARGV[3], ARGV[4])\n";
 
 /*
- * No ARGV. Everything a node that (re)joins must know, read at once:
- * { user records..., }, then per channel { name, uid, modes, ... }.
+ * ARGV: node, epoch, id, fold, record (empty before registration). After
+ * Redis lost its data: claim a nick again and, with a record, announce
+ * the user again. 0 if another node's user took the nick meanwhile.
+ */
+static const char lua_restore[] =
+    LUA_PRELUDE "local bad = fence(ARGV[1], ARGV[2])\n"
+                "if bad then return bad end\n"
+                "local uid = ARGV[1] .. '/' .. ARGV[3]\n"
+                "local v = redis.call('GET', P .. 'nick:' .. ARGV[4])\n"
+                "if v and v ~= uid then return 0 end\n"
+                "redis.call('SET', P .. 'nick:' .. ARGV[4], uid)\n"
+                "redis.call('SADD', P .. 'nnicks:' .. ARGV[1], ARGV[4])\n"
+                "if ARGV[5] ~= '' then\n"
+                "  redis.call('HSET', P .. 'users', uid, ARGV[5])\n"
+                "  redis.call('SADD', P .. 'nusers:' .. ARGV[1], uid)\n"
+                "  redis.call('PUBLISH', P .. 't:all', ARGV[5])\n"
+                "end\n"
+                "return 1\n";
+
+/*
+ * ARGV: node, epoch. Everything a node that (re)joins must know, read at
+ * once: { user records..., }, then per channel { name, uid, modes, ... };
+ * an empty reply when Redis lost this node (restarted empty: no record of
+ * it, and no tombstone saying it was declared dead).
  */
 static const char lua_snapshot[] = LUA_PRELUDE
+    "if redis.call('EXISTS', P .. 'network') == 0 or\n"
+    "    known(ARGV[1], ARGV[2]) == 'lost' then return {} end\n"
     "local out = { redis.call('HVALS', P .. 'users') }\n"
     "for _, cf in ipairs(redis.call('SMEMBERS', P .. 'chans')) do\n"
     "  local c = redis.call('HGETALL', P .. 'chan:' .. cf)\n"
@@ -226,4 +270,5 @@ const char *const cluster_lua[CS_COUNT] = {
 	[CS_PART] = lua_part,
 	[CS_PUB] = lua_pub,
 	[CS_SNAPSHOT] = lua_snapshot,
+	[CS_RESTORE] = lua_restore,
 };

@@ -36,6 +36,8 @@
 #define CLUSTER_BACKOFF_MIN_MS 250
 #define CLUSTER_BACKOFF_MAX_MS 5000
 #define CLUSTER_ARGS_MAX 8
+/* Scripts sent and not answered: past this Redis is too slow to wait on. */
+#define CLUSTER_PENDING_MAX 100000
 #define CLUSTER_UID_MAX 96
 
 /* A user of another node, found by its uid ("node/id"). */
@@ -93,11 +95,15 @@ static bool cluster_cut_off;    /* own clients closed for want of Redis */
 static bool cluster_syncing;    /* the snapshot is on its way */
 static bool cluster_rejoining;  /* registering again after fencing */
 static unsigned cluster_gen;
+static unsigned cluster_pending; /* scripts sent, not answered yet */
+static bool cluster_restoring;   /* registering again after Redis lost all */
+static struct event *cluster_resync_ev;
 static struct cluster_users cluster_users = RB_INITIALIZER(&cluster_users);
 static struct cluster_earlies cluster_early =
     TAILQ_HEAD_INITIALIZER(cluster_early);
 
 static void cluster_connect(void);
+static void cluster_restore(void);
 static void cluster_on_message(redisAsyncContext *, void *, void *);
 static void cluster_receive(const char *buf, size_t len, const char *topic);
 
@@ -223,6 +229,7 @@ cluster_reply(redisAsyncContext *ac UNUSED, void *reply_, void *arg)
 	struct cluster_req *r = arg;
 	redisReply *reply = reply_;
 
+	cluster_pending--;
 	if (reply != NULL && reply->type == REDIS_REPLY_ERROR &&
 	    strncmp(reply->str, "NOSCRIPT", 8) == 0 && !r->retried) {
 		/* Redis lost its script cache (restarted): send the body. */
@@ -231,6 +238,9 @@ cluster_reply(redisAsyncContext *ac UNUSED, void *reply_, void *arg)
 		return;
 	}
 	if (reply != NULL && reply->type == REDIS_REPLY_ERROR &&
+	    strstr(reply->str, "EMPTY") != NULL)
+		cluster_restore();
+	else if (reply != NULL && reply->type == REDIS_REPLY_ERROR &&
 	    strstr(reply->str, "FENCED") != NULL)
 		cluster_fenced();
 	else if (reply != NULL && reply->type == REDIS_REPLY_ERROR)
@@ -255,10 +265,15 @@ cluster_send(struct cluster_req *r)
 		argv[n++] = r->argv[i];
 	for (i = 0; i < n; i++)
 		len[i] = strlen(argv[i]);
+	/* Down, or so far behind that its output would grow without bound. */
 	if (cluster_cmd == NULL || !cluster_cmd_up ||
+	    cluster_pending >= CLUSTER_PENDING_MAX ||
 	    redisAsyncCommandArgv(
-	        cluster_cmd, cluster_reply, r, n, argv, len) != REDIS_OK)
+	        cluster_cmd, cluster_reply, r, n, argv, len) != REDIS_OK) {
 		cluster_req_done(r, NULL);
+		return;
+	}
+	cluster_pending++;
 }
 
 /* Run a script with argc string arguments; done (may be NULL) gets the reply.
@@ -574,19 +589,27 @@ cluster_local_members(const struct channel *ch, const struct user *but)
 	return n;
 }
 
+static void cluster_publish_join(struct member *);
+
 /* A membership began (channel_join): published, and subscribed. */
 void
 cluster_member_join(struct member *m)
 {
-	struct cluster_wire w = { 0 };
-	char uid[CLUSTER_UID_MAX], modes[16];
-
 	if (!cluster_on || m->user->node != NULL)
 		return;
 	if (cluster_local_members(m->channel, NULL) == 1)
 		cluster_subscribe_channel(m->channel, true);
-	if (cluster_quiet)
-		return;
+	if (!cluster_quiet)
+		cluster_publish_join(m);
+}
+
+/* Record and announce a membership of a user of this node. */
+static void
+cluster_publish_join(struct member *m)
+{
+	struct cluster_wire w = { 0 };
+	char uid[CLUSTER_UID_MAX], modes[16];
+
 	cluster_wire_begin(&w, CW_JOIN, cfg->node_name, cluster_epoch);
 	cluster_put_user(&w, m->user);
 	cluster_wire_str(&w, m->channel->name);
@@ -923,12 +946,26 @@ cluster_receive(const char *buf, size_t len, const char *topic)
 	cluster_msg_free(&m);
 }
 
+/* The snapshot is in (or will not come): apply what waited for it. */
+static void
+cluster_sync_end(void)
+{
+	struct cluster_early *e;
+
+	cluster_syncing = false;
+	while ((e = TAILQ_FIRST(&cluster_early)) != NULL) {
+		TAILQ_REMOVE(&cluster_early, e, entry);
+		cluster_receive(e->buf, e->len, "an early topic");
+		free(e->buf);
+		free(e);
+	}
+}
+
 /* The snapshot is here: users and memberships of the other nodes. */
 static void
 cluster_snapshot_done(struct cluster_req *r UNUSED, redisReply *reply)
 {
 	struct cluster_user *cu, *cu1;
-	struct cluster_early *e;
 	struct cluster_msg m;
 	redisReply *rec, *c;
 	const char *why, *slash;
@@ -936,11 +973,18 @@ cluster_snapshot_done(struct cluster_req *r UNUSED, redisReply *reply)
 	char node[64];
 	size_t i, j, n = 0;
 
+	if (reply != NULL && reply->type == REDIS_REPLY_ARRAY &&
+	    reply->elements == 0) {
+		/* Redis lost everything: keep what we know, tell it again. */
+		cluster_sync_end();
+		cluster_restore();
+		return;
+	}
 	if (reply == NULL || reply->type != REDIS_REPLY_ARRAY ||
 	    reply->elements < 1 ||
 	    reply->element[0]->type != REDIS_REPLY_ARRAY) {
-		log_warn("cluster: no snapshot from Redis; trying again");
-		cluster_syncing = false; /* the next subscribe asks again */
+		log_warn("cluster: no snapshot from Redis");
+		cluster_sync_end();
 		return;
 	}
 	cluster_gen++;
@@ -989,15 +1033,9 @@ cluster_snapshot_done(struct cluster_req *r UNUSED, redisReply *reply)
 			cluster_user_drop(cu, "Left the network");
 	}
 	cluster_quiet = false;
-	cluster_syncing = false;
 	log_info(
 	    "cluster: in step with the network: %zu users on other nodes", n);
-	while ((e = TAILQ_FIRST(&cluster_early)) != NULL) {
-		TAILQ_REMOVE(&cluster_early, e, entry);
-		cluster_receive(e->buf, e->len, "an early topic");
-		free(e->buf);
-		free(e);
-	}
+	cluster_sync_end();
 }
 
 /* The subscriber connection's callback: confirmations and messages. */
@@ -1018,7 +1056,8 @@ cluster_on_message(redisAsyncContext *ac UNUSED, void *reply_, void *arg UNUSED)
 	    strcmp(reply->element[1]->str, "chatd:t:all") == 0) {
 		/* Listening now: what happened before is in the snapshot. */
 		cluster_syncing = true;
-		cluster_call(CS_SNAPSHOT, cluster_snapshot_done, NULL, 0);
+		cluster_call(CS_SNAPSHOT, cluster_snapshot_done, NULL, 2,
+		    cfg->node_name, cluster_epoch_s);
 		return;
 	}
 	if (strcmp(kind->str, "message") != 0 ||
@@ -1208,7 +1247,116 @@ cluster_rejoin_done(struct cluster_req *r UNUSED, redisReply *reply)
 	log_info("cluster: node %s joined again (epoch %llu)", cfg->node_name,
 	    cluster_epoch);
 	cluster_syncing = true;
-	cluster_call(CS_SNAPSHOT, cluster_snapshot_done, NULL, 0);
+	cluster_call(CS_SNAPSHOT, cluster_snapshot_done, NULL, 2,
+	    cfg->node_name, cluster_epoch_s);
+}
+
+/* A client's nick and record told to Redis again (cluster_restore). */
+struct cluster_restoring {
+	struct client_ref ref;
+};
+
+/* The answer for one client: it keeps its nick, or it collided. */
+static void
+cluster_restore_done(struct cluster_req *r, redisReply *reply)
+{
+	struct cluster_restoring *cr = r->arg;
+	struct client *c = cr->ref.client;
+
+	client_ref_clear(&cr->ref);
+	if (c != NULL && reply != NULL && reply->type == REDIS_REPLY_INTEGER &&
+	    reply->integer == 0)
+		conn_kill(c,
+		    "Nick collision: the cluster lost its data and "
+		    "another node has this nick now");
+	free(cr);
+}
+
+/* Tell Redis again about one client of this node and its channels. */
+static void
+cluster_restore_client(struct client *c)
+{
+	struct cluster_wire w = { 0 };
+	struct cluster_restoring *cr;
+	struct member *m;
+	char id[24];
+	bool registered = (c->flags & CLIENT_REGISTERED) != 0;
+
+	if ((c->flags & CLIENT_DEAD) || !(c->flags & CLIENT_NICK))
+		return;
+	if (registered)
+		cluster_record(&w, c);
+	cr = xcalloc(1, sizeof *cr);
+	client_ref_set(&cr->ref, c);
+	snprintf(id, sizeof id, "%llu", (unsigned long long)c->user.id);
+	cluster_call(CS_RESTORE, cluster_restore_done, cr, 5, cfg->node_name,
+	    cluster_epoch_s, id, c->user.fold, registered ? w.buf : "");
+	cluster_wire_free(&w);
+	/* In order after it: a join of a user that lost its nick is refused. */
+	TAILQ_FOREACH(m, &c->user.channels, uentry)
+		cluster_publish_join(m);
+}
+
+/* Registered again after Redis lost its data: tell it who is here. */
+static void
+cluster_restore_registered(struct cluster_req *r UNUSED, redisReply *reply)
+{
+	struct timeval later = { CLUSTER_TTL_MS / 1000, 0 };
+	struct client *c;
+	unsigned n = 0;
+
+	cluster_restoring = false;
+	if (reply == NULL || reply->type != REDIS_REPLY_STRING) {
+		log_warn("cluster: could not register again (%s)",
+		    reply != NULL && reply->type == REDIS_REPLY_ERROR
+		        ? reply->str
+		        : "no answer");
+		return; /* the next heartbeat says EMPTY again */
+	}
+	cluster_epoch = strtoull(reply->str, NULL, 10);
+	snprintf(
+	    cluster_epoch_s, sizeof cluster_epoch_s, "%llu", cluster_epoch);
+	cluster_last_ok = conn_now_ms();
+	cluster_cut_off = false;
+	cluster_rejoining = false;
+	TAILQ_FOREACH(c, &all_clients, entry) {
+		cluster_restore_client(c);
+		n++;
+	}
+	log_info("cluster: node %s joined again (epoch %llu) after Redis lost "
+	         "its data; %u clients told again",
+	    cfg->node_name, cluster_epoch, n);
+	/* Then, once the other nodes have done the same, forget the rest. */
+	evtimer_add(cluster_resync_ev, &later);
+}
+
+/*
+ * Redis lost the cluster's data (restarted empty): register again and
+ * tell it this node's users, nicks and memberships; users of the other
+ * nodes are kept until a later snapshot, by when their nodes have told
+ * Redis again too.
+ */
+static void
+cluster_restore(void)
+{
+	if (cluster_restoring || cluster_stopping)
+		return;
+	cluster_restoring = true;
+	log_warn("cluster: Redis has lost the cluster's data (restarted "
+	         "empty?); registering this node's users again");
+	cluster_call(CS_REGISTER, cluster_restore_registered, NULL, 3,
+	    cfg->node_name, cfg->network_name, CLUSTER_TTL_STR);
+}
+
+/* The snapshot some time after a restore. */
+static void
+cluster_resync(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
+{
+	if (cluster_syncing)
+		return;
+	cluster_syncing = true;
+	cluster_call(CS_SNAPSHOT, cluster_snapshot_done, NULL, 2,
+	    cfg->node_name, cluster_epoch_s);
 }
 
 /* The answer to a heartbeat. */
@@ -1401,6 +1549,7 @@ cluster_init(char **cause)
 	cluster_on = true;
 	cluster_last_ok = conn_now_ms();
 	cluster_retry_ev = evtimer_new(ev_base, cluster_retry, NULL);
+	cluster_resync_ev = evtimer_new(ev_base, cluster_resync, NULL);
 	cluster_tick_ev =
 	    event_new(ev_base, -1, EV_PERSIST, cluster_tick, NULL);
 	event_add(cluster_tick_ev, &tick);
@@ -1466,6 +1615,7 @@ cluster_free(void)
 	}
 	event_free(cluster_tick_ev);
 	event_free(cluster_retry_ev);
+	event_free(cluster_resync_ev);
 	free(cluster_host);
 	free(cluster_path);
 }

@@ -13,6 +13,8 @@
 #     no keys of the dead node left in Redis;
 #   - SIGSTOP of a node past the liveness window: the others see its users
 #     QUIT; woken, it closes its clients, joins again and serves;
+#   - Redis restarted at once, empty: the nodes tell it their users,
+#     nicks and memberships again, and the clients stay connected;
 #   - Redis stopped: the nodes keep answering, close their clients past
 #     the liveness window, and when Redis comes back (empty) join again
 #     and carry messages.
@@ -69,7 +71,7 @@ refused()
 	[ $_rc -ne 0 ] && grep -q -e "$2" "$tmp/node$_n.log"
 }
 
-echo "1..17"
+echo "1..18"
 command -v python3 >/dev/null 2>&1 || bail "python3 is needed"
 pg_start || bail "cannot start a private PostgreSQL"
 redis_start || bail "cannot start redis-server"
@@ -121,9 +123,13 @@ scenario "... and both nodes still answer" ping "$node_port_1" "$node_port_2"
 eval "pid2=\$node_pid_2"
 scenario "kill -9 of a node: QUIT and the nick free within 20 s" \
     kill "$node_port_1" "$node_port_2" "$pid2"
+# Killed by the scenario; if it failed before, here (wait must not hang).
+kill -KILL "$pid2" 2>/dev/null
 wait "$pid2" 2>/dev/null
 node_pid_2=
-left=$(redis_cli --scan --pattern '*node2*' | tr '\n' ' ')
+# Its tombstone (chatd:dead:node2, a day) stays: it says "fenced" to it.
+left=$(redis_cli --scan --pattern '*node2*' | grep -v '^chatd:dead:node2$' |
+    tr '\n' ' ')
 users=$(redis_cli HKEYS chatd:users | grep -c '^node2/')
 [ -z "$left" ] && [ "$users" -eq 0 ] &&
     [ -z "$(redis_cli HGET chatd:nodes node2)" ]
@@ -135,17 +141,38 @@ node_start 2 || bail "node 2 did not start again"
 eval "pid2=\$node_pid_2"
 scenario "SIGSTOP of a node: declared dead, it fences itself and rejoins" \
     sigstop "$node_port_1" "$node_port_2" "$pid2"
+# Redis restarted at once, empty: the nodes tell it their users again.
+mkdir "$tmp/flags"
+$client restore "$node_port_1" "$node_port_2" "$tmp/flags" \
+    >"$tmp/restore.out" 2>&1 &
+cpid=$!
+i=0
+while [ $i -lt 400 ] && [ ! -f "$tmp/flags/ready" ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+redis_stop
+redis_start || bail "redis-server did not start again"
+touch "$tmp/flags/restarted"
+wait "$cpid"
+ok $? "Redis restarted empty: users, nicks and memberships told again"
+sed 's/^/# /' "$tmp/restore.out"
+
 eval "rpid=\$redis_pid"
+j1=$(grep -c 'joined again' "$tmp/node1.log")
+j2=$(grep -c 'joined again' "$tmp/node2.log")
 scenario "Redis stopped: the node answers, then closes its clients" \
     cutoff "$node_port_1" "$rpid"
+kill -TERM "$rpid" 2>/dev/null
 wait "$rpid" 2>/dev/null
 redis_pid=
 grep -q 'cluster: lost Redis' "$tmp/node1.log"
 ok $? "the loss of Redis is logged"
 redis_start || bail "redis-server did not start again"
 i=0
-while [ $i -lt 400 ] && ! { grep -q 'joined again' "$tmp/node1.log" &&
-    grep -q 'joined again' "$tmp/node2.log"; }; do
+while [ $i -lt 400 ] &&
+    ! { [ "$(grep -c 'joined again' "$tmp/node1.log")" -gt "$j1" ] &&
+        [ "$(grep -c 'joined again' "$tmp/node2.log")" -gt "$j2" ]; }; do
 	sleep 0.05
 	i=$((i + 1))
 done
