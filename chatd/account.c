@@ -588,6 +588,7 @@ account_logged_in(struct client *c, struct account *a, bool sasl)
 	if (sasl)
 		SEND_NUMERIC(c, RPL_SASLSUCCESS);
 	account_notify(c);
+	metadata_logged_in(c);
 	if (c->flags & CLIENT_REGISTERED) {
 		account_offline_deliver(c);
 		/* Games and files wait for the account, not the nick. */
@@ -919,6 +920,7 @@ account_logged_out(struct client *c)
 {
 	char prefix[CHAT_LINE_MAX];
 
+	metadata_logging_out(c);
 	free(c->user.account);
 	c->user.account = NULL;
 	user_prefix(&c->user, prefix, sizeof prefix);
@@ -1319,6 +1321,8 @@ account_unregister_stored(int err, void *arg)
 	throttle_del(throttle_get("a", op->name, false));
 	chanreg_prune();
 	route_sessions(op->name, account_logged_out_cb, NULL);
+	/* After the sessions' peers saw the account's keys go. */
+	metadata_account_gone(op->name);
 	if (c != NULL)
 		send_raw(c, ":%s UNREGISTER SUCCESS %s :Account deleted",
 		    cfg->server_name, op->name);

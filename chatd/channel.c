@@ -84,6 +84,7 @@ channel_destroy(struct channel *ch)
 	free(ch->topic);
 	free(ch->topic_setter);
 	chanreg_free(ch);
+	metadata_channel_free(ch);
 	free(ch);
 }
 

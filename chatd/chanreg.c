@@ -316,6 +316,7 @@ chanreg_renamed(struct channel *ch, const char *old)
 	free(ch->saved);
 	ch->saved = NULL;
 	chanreg_save(ch);
+	metadata_channel_renamed(ch, old);
 }
 
 /* Remove account from a newline-separated list; true if it was there. */
@@ -380,6 +381,7 @@ chanreg_prune(void)
 			    ch->name, ch->owner);
 			store_channel_delete(
 			    ch->name, chanreg_saved, xstrdup(ch->name));
+			metadata_channel_unregistered(ch);
 			chanreg_free(ch);
 			ch->owner = ch->admins = ch->saved = NULL;
 			if (ch->nmembers == 0)

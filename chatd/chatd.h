@@ -33,8 +33,11 @@ struct channel;
 struct client;
 struct user;
 struct conn_ip;
+struct ws;
 struct store_msg;
 struct multiline;
+struct metadata;
+struct metadata_subs;
 
 /* Configuration, reloaded on SIGHUP (listeners are not rebound). */
 struct config_str {
@@ -88,6 +91,9 @@ struct config {
 	size_t store_max_size;     /* bytes the database may grow to, 0: any */
 	char *plaintext_passwords; /* never, loopback or always */
 	struct config_strs listen_tls;
+	struct config_strs listen_ws;  /* WebSocket listeners (ws.c) */
+	struct config_strs listen_wss; /* WebSocket over TLS */
+	struct config_strs ws_origins; /* Origins allowed; empty: any */
 	char *tls_cert;
 	char *tls_key;
 	char *password;               /* server password hash (PASS), or NULL */
@@ -146,6 +152,8 @@ struct channel {
 	char *owner;  /* account owning a persistent channel (chanreg.c) */
 	char *admins; /* its admin accounts, one per line */
 	char *saved;  /* its state as last written to the store */
+	/* Its draft/metadata-2 keys (metadata.c). */
+	struct metadata *metadata;
 	RB_ENTRY(channel) entry;
 };
 RB_HEAD(channels, channel);
@@ -201,6 +209,8 @@ RB_HEAD(channels, channel);
 #define CAP_REDACT 0x2000000      /* draft/message-redaction */
 #define CAP_READ_MARKER 0x4000000 /* draft/read-marker */
 #define CAP_RENAME 0x8000000      /* draft/channel-rename */
+#define CAP_METADATA 0x10000000   /* draft/metadata-2 */
+#define CAP_METANOTIFY 0x20000000 /* draft/metadata-notify-2 */
 
 /*
  * A weak pointer to a client for work that finishes later (a password
@@ -255,6 +265,8 @@ struct user {
 	const char *node;    /* the node it lives on; NULL: this one */
 	struct client *conn; /* its connection here, or NULL */
 	bool named;          /* in the nick tree */
+	/* Its metadata while it has no account (metadata.c). */
+	struct metadata *metadata;
 	RB_ENTRY(user) nick_entry;
 };
 RB_HEAD(nicks, user);
@@ -286,10 +298,13 @@ struct client {
 	char *sasl_mech;          /* SASL: mechanism chosen, or NULL */
 	char *sasl_buf;           /* SASL: base64 received so far */
 	struct multiline *multiline;     /* draft/multiline batch being sent */
+	struct ws *ws;                   /* WebSocket framing, or NULL */
 	TAILQ_ENTRY(client) entry;       /* all clients */
 	TAILQ_ENTRY(client) dead_entry;  /* dead list */
 	TAILQ_ENTRY(client) pend_entry;  /* pending list */
 	TAILQ_ENTRY(client) flush_entry; /* flush list, see conn.c */
+	/* The keys it subscribed to (draft/metadata-2, metadata.c). */
+	struct metadata_subs *metadata_subs;
 };
 TAILQ_HEAD(clients, client);
 
@@ -369,13 +384,14 @@ const char *config_default_data_dir(void);
 /* listen.c */
 int listen_add(const char *spec, char **cause);
 int listen_add_tls(const char *spec, char **cause);
+int listen_add_ws(const char *spec, bool tls, char **cause);
 void listen_free_all(void);
 
 /* conn.c */
 void conn_init(void);
 void conn_wake(struct client *);
 void conn_free(void);
-void conn_accept(int fd, const char *addr, void *tls_ctx);
+void conn_accept(int fd, const char *addr, void *tls_ctx, bool ws);
 void conn_retrust(void);
 void conn_kill(struct client *, const char *reason);
 void conn_kill_all(const char *reason);
@@ -418,6 +434,18 @@ const char *client_name(struct client *);
 void client_timer_check(struct client *, int64_t now);
 void client_ref_set(struct client_ref *, struct client *);
 void client_ref_clear(struct client_ref *);
+
+/* ws.c */
+enum { WS_OK = 0, WS_EOF = 1, WS_FAIL = -1 };
+struct ws *ws_new(struct client *);
+void ws_free(struct ws *);
+struct evbuffer *ws_input(struct ws *);
+struct evbuffer *ws_output(struct ws *);
+size_t ws_http_error(char *buf, size_t len, int status, const char *why);
+int ws_read(struct client *, size_t limit, const char **reason);
+void ws_flush(struct client *);
+size_t ws_pending(struct ws *);
+void ws_end(struct client *, const char *line, size_t len);
 
 /* channel.c */
 struct channel *channel_find(const char *name);
@@ -511,6 +539,8 @@ void route_channel_sel(struct channel *, const struct route_sel *);
 void route_channel(struct channel *, struct user *except, const struct rline *);
 void route_members(
     struct channel *, uint32_t cap, void (*)(struct client *, void *), void *);
+void route_peers_each(struct user *, bool self, uint32_t watch_cap,
+    void (*)(struct client *, void *), void *);
 void route_channel_ops(
     struct channel *, struct user *except, const struct rline *);
 void route_peers(struct user *, bool self, const struct rline *);
@@ -743,6 +773,40 @@ int readmarker_init(char **cause);
 void readmarker_free_all(void);
 void readmarker_joined(struct client *, struct channel *);
 enum cmd_result cmd_markread(struct client *, struct chat_msg *);
+
+/*
+ * metadata.c: IRCv3 draft/metadata-2. The limits are the capability's
+ * value; a key and its value fit one 761 line with the longest names.
+ */
+#define METADATA_MAX_KEYS 20 /* per user (account) or channel */
+#define METADATA_MAX_SUBS 50 /* keys a client subscribes to */
+#define METADATA_MAX_VALUE_BYTES 256
+#define METADATA_KEY_MAX 64    /* bytes of a key name */
+#define METADATA_JOIN_MAX 100  /* members: more, and a JOIN gets 774 */
+#define METADATA_KEYS_LINE 400 /* bytes of keys in one 770/771/772 */
+#define METADATA_STR_(x) #x
+#define METADATA_STR(x) METADATA_STR_(x)
+/* clang-format off */
+#define METADATA_CAP "before-connect" \
+	",max-subs=" METADATA_STR(METADATA_MAX_SUBS) \
+	",max-keys=" METADATA_STR(METADATA_MAX_KEYS) \
+	",max-value-bytes=" METADATA_STR(METADATA_MAX_VALUE_BYTES)
+/* clang-format on */
+int metadata_init(char **cause);
+void metadata_free_all(void);
+bool metadata_key_valid(const char *key);
+void metadata_user_free(struct user *);
+void metadata_client_free(struct client *);
+void metadata_channel_free(struct channel *);
+void metadata_channel_renamed(struct channel *, const char *old);
+void metadata_channel_unregistered(struct channel *);
+void metadata_account_gone(const char *account);
+void metadata_welcome(struct client *);
+void metadata_logged_in(struct client *);
+void metadata_logging_out(struct client *);
+void metadata_joined(struct client *, struct channel *);
+void metadata_whois(struct client *, struct user *);
+enum cmd_result cmd_metadata(struct client *, struct chat_msg *);
 
 /* redact.c: IRCv3 draft/message-redaction. */
 enum cmd_result cmd_redact(struct client *, struct chat_msg *);

@@ -43,6 +43,7 @@ client_free(struct client *c)
 	free(c->sasl_mech);
 	free(c->sasl_buf);
 	multiline_free(c);
+	metadata_client_free(c);
 	free(c->user.realname);
 	free(c->user.host);
 	free(c->user.away);
@@ -154,6 +155,7 @@ client_try_register(struct client *c)
 	ttt_client_online(c);
 	file_client_online(c);
 	account_welcome(c);
+	metadata_welcome(c);
 }
 
 /* A client leaves: its peers see QUIT, its state goes away. */

@@ -175,6 +175,7 @@ join_one(struct client *c, const char *name, const char *key)
 	readmarker_joined(c, ch);
 	topic_reply(c, ch, false);
 	names_reply(c, ch);
+	metadata_joined(c, ch);
 	if (created)
 		chanreg_created(ch, c);
 }

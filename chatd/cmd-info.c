@@ -459,6 +459,7 @@ cmd_whois(struct client *c, struct chat_msg *m)
 		SEND_NUMERIC(c, RPL_WHOISACCOUNT, o->nick, o->account);
 	if (o->modes & USER_SECURE)
 		SEND_NUMERIC(c, RPL_WHOISSECURE, o->nick);
+	metadata_whois(c, o);
 	SEND_NUMERIC(c, RPL_WHOISIDLE, o->nick,
 	    (long long)(time(NULL) - o->last_active), (long long)o->signon);
 	SEND_NUMERIC(c, RPL_ENDOFWHOIS, o->nick);

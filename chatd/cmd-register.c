@@ -28,6 +28,8 @@ static const struct {
 	{ "draft/channel-rename", CAP_RENAME, NULL },
 	{ "draft/chathistory", CAP_CHATHISTORY, NULL },
 	{ "draft/message-redaction", CAP_REDACT, NULL },
+	{ "draft/metadata-2", CAP_METADATA, METADATA_CAP },
+	{ "draft/metadata-notify-2", CAP_METANOTIFY, NULL },
 	{ "draft/multiline", CAP_MULTILINE, MULTILINE_CAP },
 	{ "draft/read-marker", CAP_READ_MARKER, NULL },
 	{ "echo-message", CAP_ECHO_MESSAGE, NULL },

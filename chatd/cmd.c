@@ -117,6 +117,18 @@ const struct cmd_entry cmd_table[] = {
 	    .help = "Show, or move forward, how far your account has read a "
 		    "channel or conversation (draft/read-marker); your other "
 		    "sessions with the capability hear it." },
+	{ .name = "METADATA", .min = 2, .max = -1, .flags = ANY,
+	    .cost = 1, .exec = cmd_metadata,
+	    .usage = "METADATA <*|nick|#channel> GET key... | LIST | "
+		     "SET key [:value] | CLEAR | SYNC | METADATA * SUB key... "
+		     "| UNSUB key... | SUBS",
+	    .help = "Key-value metadata on users and channels (IRCv3 "
+		    "draft/metadata-2): GET, LIST, SET (without a value: "
+		    "remove) and CLEAR on yourself (*) or, as a channel "
+		    "operator, on a channel; SUB to the keys you want to hear "
+		    "about from the users and channels you share. Keys are "
+		    "a-z 0-9 _ . / -, for example display-name, avatar, status, "
+		    "color. Logged in, yours are kept for your account." },
 	{ .name = "MODE", .min = 1, .max = -1, .flags = CMD_REG, .cost = 1,
 	    .exec = cmd_mode,
 	    .usage = "MODE <#channel> [+|-modes [args...]] | MODE <nick> [modes]",

@@ -52,6 +52,8 @@ static const struct config_key config_keys[] = {
 	{ "history-days", CONFIG_UINT, OFF(history_days), 0, 36500 },
 	{ "listen", CONFIG_LIST, OFF(listen), 0, 0 },
 	{ "listen-tls", CONFIG_LIST, OFF(listen_tls), 0, 0 },
+	{ "listen-ws", CONFIG_LIST, OFF(listen_ws), 0, 0 },
+	{ "listen-wss", CONFIG_LIST, OFF(listen_wss), 0, 0 },
 	{ "log-level", CONFIG_LEVEL, OFF(log_level), 0, 0 },
 	{ "max-channels", CONFIG_UINT, OFF(max_channels), 1, 10000 },
 	{ "max-clients", CONFIG_UINT, OFF(max_clients), 1, 10000000 },
@@ -82,6 +84,7 @@ static const struct config_key config_keys[] = {
 	{ "ttt-invite-timeout", CONFIG_UINT, OFF(ttt_invite_timeout), 1,
 	    86400 },
 	{ "ttt-max-games", CONFIG_UINT, OFF(ttt_max_games), 1, 1000 },
+	{ "ws-origin", CONFIG_LIST, OFF(ws_origins), 0, 0 },
 };
 #undef OFF
 
@@ -101,6 +104,9 @@ config_new(void)
 	TAILQ_INIT(&c->opers);
 	TAILQ_INIT(&c->motd);
 	TAILQ_INIT(&c->listen_tls);
+	TAILQ_INIT(&c->listen_ws);
+	TAILQ_INIT(&c->listen_wss);
+	TAILQ_INIT(&c->ws_origins);
 	c->nick_grace = 60;
 	c->history_days = 30;
 	c->max_offline = 200;
@@ -166,6 +172,9 @@ config_free(struct config *c)
 	config_free_strs(&c->opers);
 	config_free_strs(&c->motd);
 	config_free_strs(&c->listen_tls);
+	config_free_strs(&c->listen_ws);
+	config_free_strs(&c->listen_wss);
+	config_free_strs(&c->ws_origins);
 	free(c->plaintext_passwords);
 	free(c->tls_cert);
 	free(c->tls_key);

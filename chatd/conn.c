@@ -32,6 +32,11 @@
  * epoll_ctl calls per delivery that enabling the write event for every
  * line costs, and a fan-out still leaves as one write per recipient.
  *
+ * WebSocket clients (ws.c) have the same buffers one step removed: their
+ * input is the lines ws.c decoded from the socket's messages, their output
+ * the lines ws.c frames when the flush event runs, so every limit above
+ * applies to them line for line.
+ *
  * Clients are never freed inside a callback that may still hold them:
  * conn_kill() marks them dead and a reaper event, run after the current
  * callback, tells their peers and frees them.
@@ -112,7 +117,35 @@ conn_now_ms(void)
 size_t
 conn_sendq_len(struct client *c)
 {
-	return evbuffer_get_length(bufferevent_get_output(c->bev));
+	size_t n = evbuffer_get_length(bufferevent_get_output(c->bev));
+
+	return c->ws != NULL ? n + ws_pending(c->ws) : n;
+}
+
+/* The lines a client sent that wait to run (WebSocket: decoded ones). */
+static struct evbuffer *
+conn_input(struct client *c)
+{
+	return c->ws != NULL ? ws_input(c->ws) : bufferevent_get_input(c->bev);
+}
+
+/* Where a client's lines are queued (WebSocket: before framing). */
+static struct evbuffer *
+conn_output(struct client *c)
+{
+	return c->ws != NULL ? ws_output(c->ws)
+	                     : bufferevent_get_output(c->bev);
+}
+
+/* Put a client on the flush list: its output is written after this pass. */
+static void
+conn_want_flush(struct client *c)
+{
+	if (!(c->flags & CLIENT_FLUSH)) {
+		c->flags |= CLIENT_FLUSH;
+		TAILQ_INSERT_TAIL(&flush_clients, c, flush_entry);
+		event_active(flush_ev, 0, 0);
+	}
 }
 
 /* Take a client off the flush list. */
@@ -132,6 +165,8 @@ conn_destroy(struct client *c)
 	conn_unflush(c);
 	bufferevent_free(c->bev);
 	c->bev = NULL;
+	ws_free(c->ws);
+	c->ws = NULL;
 	client_free(c);
 }
 
@@ -209,7 +244,10 @@ conn_reap(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 			    line, (size_t)n, CHAT_LINE_MAX - 2);
 		memcpy(line + n, "\r\n", 2);
 		out = bufferevent_get_output(c->bev);
-		evbuffer_add(out, line, (size_t)n + 2);
+		if (c->ws != NULL)
+			ws_end(c, line, (size_t)n + 2);
+		else
+			evbuffer_add(out, line, (size_t)n + 2);
 		c->flags |= CLIENT_CLOSING;
 		c->last_read = conn_now_ms();
 		TAILQ_INSERT_TAIL(&closing_clients, c, entry);
@@ -217,7 +255,11 @@ conn_reap(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
 		bufferevent_setcb(
 		    c->bev, NULL, conn_drained, conn_drain_event, c);
-		bufferevent_enable(c->bev, EV_WRITE);
+		/* Nothing to send (a closed WebSocket): no write callback. */
+		if (evbuffer_get_length(out) == 0)
+			conn_drained(c->bev, c);
+		else
+			bufferevent_enable(c->bev, EV_WRITE);
 	}
 }
 
@@ -297,13 +339,9 @@ conn_barrier_close(struct client *c, const uint64_t *next)
 		evbuffer_drain(c->held, n);
 		return;
 	}
-	out = bufferevent_get_output(c->bev);
+	out = conn_output(c);
 	evbuffer_remove_buffer(c->held, out, n);
-	if (!(c->flags & CLIENT_FLUSH)) {
-		c->flags |= CLIENT_FLUSH;
-		TAILQ_INSERT_TAIL(&flush_clients, c, flush_entry);
-		event_active(flush_ev, 0, 0);
-	}
+	conn_want_flush(c);
 }
 
 /* Queue bytes for a client; over its sendq the client is killed instead. */
@@ -311,16 +349,16 @@ bool
 conn_write(struct client *c, const char *buf, size_t len)
 {
 	struct evbuffer *out;
+	size_t queued;
 
 	if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
 		return false;
-	out = bufferevent_get_output(c->bev);
+	out = conn_output(c);
+	queued = conn_sendq_len(c);
 	if (c->capture == NULL && c->nbarriers > 0 &&
 	    !(c->flags & CLIENT_BYPASS)) {
 		/* Behind an echo waiting for its commit; counts as sendq. */
-		if (evbuffer_get_length(out) + evbuffer_get_length(c->held) +
-		        len >
-		    cfg->sendq) {
+		if (queued + evbuffer_get_length(c->held) + len > cfg->sendq) {
 			conn_kill(c, "Max SendQ exceeded");
 			return false;
 		}
@@ -329,8 +367,7 @@ conn_write(struct client *c, const char *buf, size_t len)
 	}
 	if (c->capture != NULL) {
 		/* Held for a labeled response; it still counts as sendq. */
-		if (evbuffer_get_length(out) + evbuffer_get_length(c->capture) +
-		        len >
+		if (queued + evbuffer_get_length(c->capture) + len >
 		    cfg->sendq) {
 			conn_close(c, "Max SendQ exceeded");
 			return false;
@@ -338,7 +375,7 @@ conn_write(struct client *c, const char *buf, size_t len)
 		evbuffer_add(c->capture, buf, len);
 		return true;
 	}
-	if (evbuffer_get_length(out) + len > cfg->sendq) {
+	if (queued + len > cfg->sendq) {
 		log_info("client %s: send queue over %zu bytes", client_name(c),
 		    cfg->sendq);
 		/*
@@ -350,11 +387,7 @@ conn_write(struct client *c, const char *buf, size_t len)
 		return false;
 	}
 	evbuffer_add(out, buf, len);
-	if (!(c->flags & CLIENT_FLUSH)) {
-		c->flags |= CLIENT_FLUSH;
-		TAILQ_INSERT_TAIL(&flush_clients, c, flush_entry);
-		event_active(flush_ev, 0, 0);
-	}
+	conn_want_flush(c);
 	return true;
 }
 
@@ -371,6 +404,16 @@ conn_flush(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		conn_unflush(c);
 		if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
 			continue;
+		out = bufferevent_get_output(c->bev);
+		if (c->ws != NULL)
+			ws_flush(c); /* its lines as messages on the socket */
+		/*
+		 * Nothing to write (a WebSocket welcome waits for the upgrade,
+		 * or the write event drained it): evbuffer_write would return
+		 * -1 and leave a stale errno, which OpenSSL may have set to 0.
+		 */
+		if (evbuffer_get_length(out) == 0)
+			continue;
 		if (bufferevent_get_enabled(c->bev) & EV_WRITE)
 			continue; /* still draining an earlier queue */
 		if (c->flags & CLIENT_TLS) {
@@ -378,7 +421,6 @@ conn_flush(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 			bufferevent_enable(c->bev, EV_WRITE);
 			continue;
 		}
-		out = bufferevent_get_output(c->bev);
 		/*
 		 * A socket bufferevent keeps the start of its output frozen
 		 * except inside its own write callback; thaw it for ours.
@@ -589,6 +631,54 @@ conn_resume_reads(struct client *c)
 		bufferevent_enable(c->bev, EV_READ);
 }
 
+/*
+ * A WebSocket client's socket brought bytes: decode its messages into
+ * lines (a trusted client's only up to its read watermark, so that the
+ * rest waits in the socket as a TCP client's would). Returns false if the
+ * client was dropped for what it sent.
+ */
+static bool
+conn_ws_read(struct client *c)
+{
+	const char *reason = "WebSocket error";
+	size_t limit = SIZE_MAX;
+	int r;
+
+	if (c->ws == NULL || (c->flags & (CLIENT_DEAD | CLIENT_CLOSING)))
+		return true;
+	if (c->flags & CLIENT_TRUSTED)
+		limit = cfg->recvq + (size_t)(FILE_WINDOW + 1) * FILE_LINE_MAX;
+	r = ws_read(c, limit, &reason);
+	/* The upgrade's answer, a pong, a close frame or the welcome. */
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0 ||
+	    ws_pending(c->ws) > 0)
+		conn_want_flush(c);
+	if (r == WS_FAIL) {
+		conn_kill(c, reason);
+		return false;
+	}
+	if (r == WS_EOF)
+		c->flags |= CLIENT_EOF;
+	return true;
+}
+
+/*
+ * The length of a client's waiting input. A trusted WebSocket client's
+ * frames may still wait in its socket (conn_ws_read): decode them once
+ * the lines decoded so far have run.
+ */
+static size_t
+conn_input_len(struct client *c, struct evbuffer *in)
+{
+	size_t len = evbuffer_get_length(in);
+
+	if (len == 0 && c->ws != NULL &&
+	    evbuffer_get_length(bufferevent_get_input(c->bev)) > 0 &&
+	    conn_ws_read(c) && !(c->flags & CLIENT_DEAD))
+		len = evbuffer_get_length(in);
+	return len;
+}
+
 /* Run the complete lines in a client's input, within the budgets. */
 static void
 conn_run(struct client *c)
@@ -603,8 +693,8 @@ conn_run(struct client *c)
 
 	if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
 		return;
-	in = bufferevent_get_input(c->bev);
-	while ((len = evbuffer_get_length(in)) > 0) {
+	in = conn_input(c);
+	while ((len = conn_input_len(c, in)) > 0) {
 		if (c->flags & CLIENT_DEAD)
 			return;
 		if (c->holds > 0) {
@@ -698,11 +788,13 @@ conn_process(struct client *c)
 	struct evbuffer *in;
 	size_t n;
 
+	if (!conn_ws_read(c))
+		return;
 	conn_run(c);
 	if (!(c->flags & CLIENT_EOF) || c->holds > 0 ||
 	    (c->flags & (CLIENT_DEAD | CLIENT_CLOSING | CLIENT_PENDING)))
 		return;
-	in = bufferevent_get_input(c->bev);
+	in = conn_input(c);
 	/* Only half closed, maybe: what the lines answered is still sent. */
 	if (evbuffer_search_eol(in, NULL, &n, EVBUFFER_EOL_LF).pos < 0)
 		conn_kill(c, "Connection closed");
@@ -716,9 +808,10 @@ conn_read(struct bufferevent *bev UNUSED, void *arg)
 
 	if (c->flags & CLIENT_PENDING) {
 		/* It waits for its turn or its budget; input keeps coming. */
+		if (!conn_ws_read(c))
+			return;
 		if (!(c->flags & CLIENT_TRUSTED) &&
-		    evbuffer_get_length(bufferevent_get_input(c->bev)) >
-		        conn_input_max(c))
+		    evbuffer_get_length(conn_input(c)) > conn_input_max(c))
 			conn_kill(c, "Excess Flood");
 		return;
 	}
@@ -745,7 +838,8 @@ conn_event(struct bufferevent *bev UNUSED, short what, void *arg)
 		return;
 	}
 	if ((what & BEV_EVENT_EOF) &&
-	    evbuffer_get_length(bufferevent_get_input(c->bev)) > 0 &&
+	    (evbuffer_get_length(conn_input(c)) > 0 ||
+	        evbuffer_get_length(bufferevent_get_input(c->bev)) > 0) &&
 	    !(c->flags & (CLIENT_DEAD | CLIENT_CLOSING))) {
 		/* Lines still waiting: they run first (conn_process). */
 		c->flags |= CLIENT_EOF;
@@ -787,16 +881,22 @@ conn_tick(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 	}
 }
 
-/* Refuse a connection with an ERROR line and close it. */
+/* Refuse a connection with an ERROR line (or HTTP 503) and close it. */
 static void
-conn_refuse(int fd, const char *addr, const char *why)
+conn_refuse(int fd, const char *addr, const char *why, bool ws)
 {
-	char line[256];
-	int n;
+	char line[512];
+	size_t n;
+	int r;
 
-	n = snprintf(
-	    line, sizeof line, "ERROR :Closing Link: %s (%s)\r\n", addr, why);
-	if (write(fd, line, (size_t)n) < 0)
+	if (ws)
+		n = ws_http_error(line, sizeof line, 503, why);
+	else {
+		r = snprintf(line, sizeof line,
+		    "ERROR :Closing Link: %s (%s)\r\n", addr, why);
+		n = r > 0 ? (size_t)r : 0;
+	}
+	if (write(fd, line, n) < 0)
 		log_debug("write to rejected %s: %s", addr, strerror(errno));
 	close(fd);
 	log_info("refused %s: %s", addr, why);
@@ -896,9 +996,12 @@ conn_retrust(void)
 	}
 }
 
-/* Accept a new socket as a client; tls_ctx (an SSL_CTX) for TLS. */
+/*
+ * Accept a new socket as a client; tls_ctx (an SSL_CTX) for TLS, ws for a
+ * WebSocket listener.
+ */
 void
-conn_accept(int fd, const char *addr, void *tls_ctx)
+conn_accept(int fd, const char *addr, void *tls_ctx, bool ws)
 {
 	struct bufferevent *bev;
 	SSL *ssl;
@@ -910,13 +1013,13 @@ conn_accept(int fd, const char *addr, void *tls_ctx)
 	int64_t now = conn_now_ms();
 
 	if (nclients >= cfg->max_clients) {
-		conn_refuse(fd, addr, "Server is full, try again later");
+		conn_refuse(fd, addr, "Server is full, try again later", ws);
 		return;
 	}
 	if (!trusted) {
 		ip = conn_ip_get(addr, now);
 		if ((why = conn_ip_admit(ip, now)) != NULL) {
-			conn_refuse(fd, addr, why);
+			conn_refuse(fd, addr, why, ws);
 			return;
 		}
 	}
@@ -945,6 +1048,8 @@ conn_accept(int fd, const char *addr, void *tls_ctx)
 		return;
 	}
 	c = client_new(bev, addr);
+	if (ws)
+		c->ws = ws_new(c);
 	if (tls_ctx != NULL) {
 		c->flags |= CLIENT_TLS;
 		c->user.modes |= USER_SECURE;

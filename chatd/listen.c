@@ -3,7 +3,9 @@
  * listeners pause for a second instead of spinning. TLS listeners share
  * one server context made from tls-cert and tls-key when the first of
  * them opens (not reloaded on SIGHUP); their clients get a bufferevent
- * that does the TLS handshake before the first line.
+ * that does the TLS handshake before the first line. WebSocket listeners
+ * (listen-ws, and listen-wss over TLS with the same context) give their
+ * clients to conn.c marked for ws.c, which reads the HTTP upgrade first.
  */
 
 #include "config.h"
@@ -29,6 +31,7 @@ struct listener {
 	struct evconnlistener *lev;
 	char *name;
 	bool tls;
+	bool ws; /* WebSocket (ws.c) */
 	TAILQ_ENTRY(listener) entry;
 };
 static TAILQ_HEAD(, listener) listeners = TAILQ_HEAD_INITIALIZER(listeners);
@@ -80,7 +83,7 @@ listen_accept(struct evconnlistener *lev UNUSED, evutil_socket_t fd,
 	char name[INET6_ADDRSTRLEN + 16], host[INET6_ADDRSTRLEN];
 
 	listen_addr_string(sa, name, sizeof name, host, sizeof host);
-	conn_accept(fd, host, l->tls ? listen_tls_ctx : NULL);
+	conn_accept(fd, host, l->tls ? listen_tls_ctx : NULL, l->ws);
 }
 
 /* The first OpenSSL error as text. */
@@ -106,7 +109,9 @@ listen_tls_init(char **cause)
 	if (listen_tls_ctx != NULL)
 		return 0;
 	if (cfg->tls_cert == NULL || cfg->tls_key == NULL) {
-		xasprintf(cause, "listen-tls needs tls-cert and tls-key");
+		xasprintf(cause,
+		    "listen-tls and listen-wss need tls-cert and "
+		    "tls-key");
 		return -1;
 	}
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
@@ -154,7 +159,7 @@ listen_error(struct evconnlistener *lev UNUSED, void *arg UNUSED)
 
 /* Open a listener for "ADDR:PORT", "[ADDR6]:PORT" or "PORT". */
 static int
-listen_open(const char *spec, bool tls, char **cause)
+listen_open(const char *spec, bool tls, bool ws, char **cause)
 {
 	struct sockaddr_storage ss;
 	int sslen = sizeof ss;
@@ -188,6 +193,7 @@ listen_open(const char *spec, bool tls, char **cause)
 		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
 	l = xcalloc(1, sizeof *l);
 	l->tls = tls;
+	l->ws = ws;
 	lev = evconnlistener_new_bind(ev_base, listen_accept, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
 	    4096, (struct sockaddr *)&ss, sslen);
@@ -203,7 +209,10 @@ listen_open(const char *spec, bool tls, char **cause)
 	l->lev = lev;
 	l->name = xstrdup(name);
 	TAILQ_INSERT_TAIL(&listeners, l, entry);
-	if (tls)
+	if (ws)
+		log_info("listening for WebSocket%s on %s",
+		    tls ? " with TLS" : "", name);
+	else if (tls)
 		log_info("listening with TLS on %s", name);
 	else
 		log_info("listening on %s", name);
@@ -214,14 +223,21 @@ listen_open(const char *spec, bool tls, char **cause)
 int
 listen_add(const char *spec, char **cause)
 {
-	return listen_open(spec, false, cause);
+	return listen_open(spec, false, false, cause);
 }
 
 /* Open a TLS listener (see listen_open). */
 int
 listen_add_tls(const char *spec, char **cause)
 {
-	return listen_open(spec, true, cause);
+	return listen_open(spec, true, false, cause);
+}
+
+/* Open a WebSocket listener, over TLS or not (see listen_open). */
+int
+listen_add_ws(const char *spec, bool tls, char **cause)
+{
+	return listen_open(spec, tls, true, cause);
 }
 
 /* Close every listener. */

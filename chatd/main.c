@@ -264,7 +264,7 @@ main(int argc, char **argv)
 	workq_init();
 	if (account_init(&cause) != 0 || chanreg_init(&cause) != 0 ||
 	    ttt_stats_init(&cause) != 0 || readmarker_init(&cause) != 0 ||
-	    file_load(&cause) != 0)
+	    metadata_init(&cause) != 0 || file_load(&cause) != 0)
 		fatalx("store: %s", cause);
 	history_init();
 	TAILQ_FOREACH(s, &cfg->listen, entry) {
@@ -273,6 +273,14 @@ main(int argc, char **argv)
 	}
 	TAILQ_FOREACH(s, &cfg->listen_tls, entry) {
 		if (listen_add_tls(s->value, &cause) != 0)
+			fatalx("%s", cause);
+	}
+	TAILQ_FOREACH(s, &cfg->listen_ws, entry) {
+		if (listen_add_ws(s->value, false, &cause) != 0)
+			fatalx("%s", cause);
+	}
+	TAILQ_FOREACH(s, &cfg->listen_wss, entry) {
+		if (listen_add_ws(s->value, true, &cause) != 0)
 			fatalx("%s", cause);
 	}
 	/* Last: a node registered in the cluster is serving. */
@@ -307,6 +315,7 @@ main(int argc, char **argv)
 	whowas_free_all();
 	ttt_free_all();
 	readmarker_free_all();
+	metadata_free_all();
 	conn_free();
 	event_free(sig_term);
 	event_free(sig_int);

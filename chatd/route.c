@@ -457,6 +457,61 @@ route_peers_of(struct user *u, bool self, uint32_t cap, const struct rline *rl)
 		route_net->peers(u, cap, rl);
 }
 
+/* The clients route_peers_each calls, and who is already called. */
+struct route_each {
+	uint64_t serial;
+	uint32_t cap;
+	void (*fn)(struct client *, void *);
+	void *arg;
+};
+
+/* A watcher of route_peers_each: called once, if it has the cap. */
+static void
+route_each_watcher(struct client *c, void *arg)
+{
+	struct route_each *re = arg;
+
+	if (!(c->flags & CLIENT_DEAD) && (c->caps & re->cap) == re->cap &&
+	    route_once(&c->user, re->serial))
+		re->fn(c, re->arg);
+}
+
+/*
+ * Call fn once for each local client sharing a channel with u (and u's
+ * own if self), for deliveries that depend on each recipient's state;
+ * when watch_cap is not 0, also for the clients with watch_cap that
+ * MONITOR u.
+ */
+void
+route_peers_each(struct user *u, bool self, uint32_t watch_cap,
+    void (*fn)(struct client *, void *), void *arg)
+{
+	struct route_each re;
+	struct member *um, *m;
+	struct client *c;
+	uint64_t serial = ++route_serial;
+
+	u->serial = serial;
+	if (self && u->conn != NULL && !(u->conn->flags & CLIENT_DEAD))
+		fn(u->conn, arg);
+	TAILQ_FOREACH(um, &u->channels, uentry) {
+		TAILQ_FOREACH(m, &um->channel->members, centry) {
+			if ((c = m->user->conn) == NULL ||
+			    (c->flags & CLIENT_DEAD) ||
+			    !route_once(m->user, serial))
+				continue;
+			fn(c, arg);
+		}
+	}
+	if (watch_cap != 0) {
+		re.serial = serial;
+		re.cap = watch_cap;
+		re.fn = fn;
+		re.arg = arg;
+		presence_watchers(u->nick, route_each_watcher, &re);
+	}
+}
+
 /* Deliver once to everyone sharing a channel with u (and u if self). */
 void
 route_peers(struct user *u, bool self, const struct rline *rl)

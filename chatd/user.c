@@ -106,5 +106,6 @@ user_free_remote(struct user *u)
 	free(u->realname);
 	free(u->away);
 	free(u->account);
+	metadata_user_free(u);
 	free(u);
 }

@@ -88,6 +88,23 @@ chat_chan_valid(const char *name, size_t maxlen)
 	return chat_utf8_valid(name, len);
 }
 
+/* Check a metadata key against the grammar in chat.h. */
+bool
+chat_metadata_key_valid(const char *key, size_t maxlen)
+{
+	size_t i, len;
+
+	if (key == NULL || (len = strlen(key)) == 0 || len > maxlen)
+		return false;
+	for (i = 0; i < len; i++) {
+		if ((key[i] < 'a' || key[i] > 'z') &&
+		    (key[i] < '0' || key[i] > '9') &&
+		    strchr("_./-", key[i]) == NULL)
+			return false;
+	}
+	return true;
+}
+
 /* Whether s names a channel rather than a nick. */
 bool
 chat_is_channel(const char *s)

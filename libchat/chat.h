@@ -138,6 +138,13 @@ bool chat_nick_valid(const char *nick, size_t maxlen);
  */
 bool chat_chan_valid(const char *name, size_t maxlen);
 
+/**
+ * A valid IRCv3 metadata key (draft/metadata-2): 1..maxlen bytes of
+ * lowercase a-z, digits and _ . / - (the current draft allows neither
+ * upper case nor ':').
+ */
+bool chat_metadata_key_valid(const char *key, size_t maxlen);
+
 /** Whether s starts with a channel prefix ('#'). */
 bool chat_is_channel(const char *s);
 

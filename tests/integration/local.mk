@@ -218,3 +218,21 @@ EXTRA_DIST += tests/integration/irc-rename.chat
 TESTS += tests/integration/rename-restart.sh
 EXTRA_DIST += tests/integration/rename-restart.sh \
 	tests/integration/restart-rename.chat
+# IRCv3 drafts: metadata, and across a restart.
+TESTS += tests/integration/irc-metadata.chat \
+	tests/integration/metadata-restart.sh
+EXTRA_DIST += tests/integration/irc-metadata.chat \
+	tests/integration/metadata-restart.sh \
+	tests/integration/restart-metadata.chat
+
+# WebSocket (chatd/ws.c): python3 clients of the standard library against
+# listen-ws and listen-wss beside plain TCP clients, a real browser's
+# WebSocket (headless Chromium), and irc-framework (Kiwi IRC's library)
+# under node.
+TESTS += tests/integration/ws.sh tests/integration/ws-browser.sh \
+	tests/integration/ws-irc-framework.sh
+EXTRA_DIST += tests/integration/ws.sh tests/integration/ws.py \
+	tests/integration/wslib.py tests/integration/ws-browser.sh \
+	tests/integration/ws-browser.py \
+	tests/integration/ws-irc-framework.sh tests/js/irc-framework.js \
+	tests/js/package.json tests/js/package-lock.json

@@ -16,9 +16,9 @@ trap 'exit 1' HUP INT TERM
 
 chats="register accounts accounts-pm history history-private
 history-batch unregister chanadmin chanowner ttt-login irc-multiline
-irc-redact irc-rename"
+irc-redact irc-rename irc-metadata"
 restarts="restart-offline restart-channels restart-persist
-restart-unregister restart-readmarker restart-rename"
+restart-unregister restart-readmarker restart-rename restart-metadata"
 n=0
 for t in $chats $restarts; do
 	n=$((n + 1))

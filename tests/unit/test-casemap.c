@@ -146,11 +146,27 @@ test_mask(void)
 	ok(chat_mask_match(mask, str), "hostile mask matches with b");
 }
 
+/* Metadata keys: lowercase, digits, _ . / -, bounded. */
+static void
+test_metadata_key(void)
+{
+	ok(chat_metadata_key_valid("display-name", 64), "display-name");
+	ok(chat_metadata_key_valid("im.xmpp/home_2", 64), "dot, slash, _");
+	ok(!chat_metadata_key_valid("", 64), "empty key");
+	ok(!chat_metadata_key_valid("Avatar", 64), "upper case");
+	ok(!chat_metadata_key_valid("im:xmpp", 64), "colon");
+	ok(!chat_metadata_key_valid("a b", 64), "space");
+	ok(!chat_metadata_key_valid("caf\xc3\xa9", 64), "non-ASCII");
+	ok(chat_metadata_key_valid("abcd", 4), "at the length limit");
+	ok(!chat_metadata_key_valid("abcde", 4), "over the length limit");
+}
+
 int
 main(void)
 {
 	test_fold();
 	test_valid();
+	test_metadata_key();
 	test_mask();
 	return done_testing();
 }
