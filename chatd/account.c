@@ -572,6 +572,7 @@ account_notify(struct client *c)
 	route_init(&rl, NULL, prefix, "ACCOUNT %s",
 	    c->user.account != NULL ? c->user.account : "*");
 	route_peers_cap(&c->user, true, CAP_ACCOUNT_NOTIFY, &rl);
+	cluster_user_changed(c);
 }
 
 static void account_offline_deliver(struct client *);

@@ -479,6 +479,7 @@ bool cluster_active(void);
 void cluster_claim_nick(struct client *, const char *nick);
 void cluster_user_add(struct client *);
 void cluster_user_nick(struct client *, const char *old);
+void cluster_user_changed(struct client *);
 void cluster_user_exit(struct client *, bool registered);
 void cluster_member_join(struct member *);
 void cluster_member_leave(struct member *);

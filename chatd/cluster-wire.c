@@ -49,7 +49,7 @@ cluster_wire_fixed(char type, bool *lines)
 	case CW_JOIN:
 		return 6;
 	case CW_USER:
-		return 9;
+		return 10;
 	default:
 		return -1;
 	}

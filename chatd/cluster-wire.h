@@ -15,11 +15,11 @@
 #define CW_LINE_MAX 16384 /* one line, tags and CR LF included */
 
 /* Message types (the letter after the magic). */
-#define CW_USER 'U' /* a user registered: id nick user host real acct modes */
-#define CW_QUIT 'Q' /* a user left: id nick */
-#define CW_NICK 'N' /* a user changed nick: id old new */
-#define CW_JOIN 'J' /* usernode id channel modes */
-#define CW_PART 'L' /* usernode id channel */
+#define CW_USER 'U'      /* a user: id nick user host real acct modes away */
+#define CW_QUIT 'Q'      /* a user left: id nick */
+#define CW_NICK 'N'      /* a user changed nick: id old new */
+#define CW_JOIN 'J'      /* usernode id channel modes */
+#define CW_PART 'L'      /* usernode id channel */
 #define CW_NODE_GONE 'G' /* a dead node was reaped: node epoch */
 #define CW_PRIV 'M'      /* lines to one user: id nick cap */
 #define CW_PEERS 'P'     /* lines to a user's peers: id nick cap */

@@ -490,6 +490,7 @@ cluster_record(struct cluster_wire *w, struct client *c)
 	cluster_wire_str(w, c->user.realname);
 	cluster_wire_str(w, c->user.account);
 	cluster_wire_num(w, (unsigned)c->user.modes);
+	cluster_wire_str(w, c->user.away);
 	if (w->oom)
 		fatalx("cluster: out of memory");
 }
@@ -508,6 +509,17 @@ cluster_user_add(struct client *c)
 	cluster_call(
 	    CS_UADD, NULL, NULL, 4, cfg->node_name, cluster_epoch_s, id, w.buf);
 	cluster_wire_free(&w);
+}
+
+/*
+ * A registered client of this node changed what the others show of it
+ * (AWAY, account, user modes, SETNAME): its record again, announced.
+ */
+void
+cluster_user_changed(struct client *c)
+{
+	if (c->flags & CLIENT_REGISTERED)
+		cluster_user_add(c);
 }
 
 /* A registered client of this node changed nick (claimed already). */
@@ -703,6 +715,14 @@ cluster_claim_nick(struct client *c, const char *nick)
 	    (c->flags & CLIENT_NICK) ? c->user.fold : "");
 }
 
+/* Whether a field can go into a line as text: no CR, LF, invalid UTF-8. */
+static bool
+cluster_text_ok(const struct cluster_msg *m, size_t i)
+{
+	return strpbrk(m->f[i], "\r\n") == NULL &&
+	    chat_utf8_valid(m->f[i], m->flen[i]);
+}
+
 /* A U message (announcement or snapshot): make or update the user. */
 static void
 cluster_apply_user(const struct cluster_msg *m)
@@ -716,8 +736,9 @@ cluster_apply_user(const struct cluster_msg *m)
 	    !cluster_wire_number(m->f[8], 0xffff, &modes) ||
 	    !chat_nick_valid(m->f[3], CHAT_NICK_MAX) || m->flen[4] == 0 ||
 	    m->flen[4] > CHAT_USER_MAX || m->flen[5] == 0 ||
-	    strpbrk(m->f[4], "!@ ") != NULL ||
-	    strpbrk(m->f[5], "!@ ") != NULL) {
+	    strpbrk(m->f[4], "!@ \r\n") != NULL ||
+	    strpbrk(m->f[5], "!@ \r\n") != NULL || !cluster_text_ok(m, 6) ||
+	    strpbrk(m->f[7], " \r\n") != NULL || !cluster_text_ok(m, 9)) {
 		log_warn("cluster: dropped a bad user record from %s", m->f[0]);
 		return;
 	}
@@ -744,9 +765,15 @@ cluster_apply_user(const struct cluster_msg *m)
 		cu->u = u;
 		snprintf(cu->uid, sizeof cu->uid, "%s/%s", m->f[0], m->f[2]);
 		RB_INSERT(cluster_users, &cluster_users, cu);
-	} else if (strcmp(cu->u->nick, m->f[3]) != 0)
-		user_set_nick(cu->u, m->f[3]);
+	} else {
+		if (strcmp(cu->u->nick, m->f[3]) != 0)
+			user_set_nick(cu->u, m->f[3]);
+		strlcpy(cu->u->username, m->f[4], sizeof cu->u->username);
+		replace_str(&cu->u->host, m->f[5]);
+		replace_str(&cu->u->realname, m->f[6]);
+	}
 	u = cu->u;
+	replace_str(&u->away, m->flen[9] > 0 ? m->f[9] : NULL);
 	replace_str(&u->account, m->flen[7] > 0 ? m->f[7] : NULL);
 	u->modes = (int)modes &
 	    (USER_OPER | USER_INVISIBLE | USER_WALLOPS | USER_BOT |
@@ -901,7 +928,7 @@ cluster_apply(const struct cluster_msg *m)
 		}
 		break;
 	case CW_KILL:
-		if (m->nwith == 1 &&
+		if (m->nwith == 1 && cluster_text_ok(m, 4) &&
 		    (u = cluster_local(m->f[2], m->f[3])) != NULL)
 			route_kill(u, &with[0], m->f[4]);
 		break;

@@ -202,6 +202,21 @@ def scenario_privmsg(p1, p2, tag):
           "NOTICE arrived %d times" % count(got, "notice across"))
     b.send("PRIVMSG %s :and back" % na)
     a.expect(r"^:%s!\S+ PRIVMSG %s :and back$" % (nb, na))
+    # AWAY on node 2 shows in WHOIS on node 1 (the record is announced).
+    b.send("AWAY :at lunch")
+    b.expect(r" 306 ")
+    deadline = time.monotonic() + LINE_WAIT
+    while True:
+        a.send("WHOIS " + nb)
+        got = [a.expect(r" (301|318) ")]
+        if " 301 " in got[0]:
+            check(got[0].endswith(":at lunch"), "wrong away: " + got[0])
+            a.expect(r" 318 ")
+            break
+        check(time.monotonic() < deadline, "node 1 never saw the AWAY")
+        time.sleep(0.1)
+    b.send("AWAY")
+    b.expect(r" 305 ")
     # A nick change on node 2: node 1 reaches the user by the new nick.
     b.send("NICK %sn" % nb)
     b.expect(r"^:%s!\S+ NICK :%sn$" % (nb, nb))
@@ -216,7 +231,7 @@ def scenario_privmsg(p1, p2, tag):
     for c in (a, b):
         c.send("QUIT")
         c.close()
-    say("private messages both ways, once each")
+    say("private messages both ways, once each; AWAY and NICK seen")
 
 
 def wait_names(clients, channel, want):

@@ -57,18 +57,23 @@ refused()
 	    -f "$tmp/node$_n.conf" </dev/null >>"$tmp/node$_n.log" 2>&1 &
 	_pid=$!
 	_i=0
-	while [ $_i -lt 200 ] && chatd_alive "$_pid"; do
+	while [ $_i -lt 600 ] && chatd_alive "$_pid"; do
 		sleep 0.05
 		_i=$((_i + 1))
 	done
 	if chatd_alive "$_pid"; then
 		kill -KILL "$_pid" 2>/dev/null
 		wait "$_pid"
+		echo "# node $_n still ran after 30 s:"
+		sed 's/^/#   /' "$tmp/node$_n.log"
 		return 1
 	fi
 	wait "$_pid"
 	_rc=$?
-	[ $_rc -ne 0 ] && grep -q -e "$2" "$tmp/node$_n.log"
+	[ $_rc -ne 0 ] && grep -q -e "$2" "$tmp/node$_n.log" && return 0
+	echo "# node $_n exited with status $_rc; its log:"
+	sed 's/^/#   /' "$tmp/node$_n.log"
+	return 1
 }
 
 echo "1..18"
