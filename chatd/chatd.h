@@ -211,6 +211,8 @@ RB_HEAD(channels, channel);
 #define CAP_RENAME 0x8000000      /* draft/channel-rename */
 #define CAP_METADATA 0x10000000   /* draft/metadata-2 */
 #define CAP_METANOTIFY 0x20000000 /* draft/metadata-notify-2 */
+/* chatd/sendfile-stream: offers and downloads while the upload goes on */
+#define CAP_SENDFILE_STREAM 0x40000000
 
 /*
  * A weak pointer to a client for work that finishes later (a password

@@ -22,7 +22,8 @@ static const struct {
 	{ "cap-notify", CAP_CAP_NOTIFY, NULL },
 	{ "chatd/chanadmin", CAP_CHANADMIN, NULL },
 	{ "chatd/sendfile", CAP_SENDFILE, NULL }, /* file_cap_value() */
-	{ "chatd/ttt", CAP_TTT, NULL },           /* value: ttt_cap_value() */
+	{ "chatd/sendfile-stream", CAP_SENDFILE_STREAM, NULL },
+	{ "chatd/ttt", CAP_TTT, NULL }, /* value: ttt_cap_value() */
 	{ "draft/account-registration", CAP_ACCOUNTREG,
 	    "before-connect,custom-account-name" },
 	{ "draft/channel-rename", CAP_RENAME, NULL },

@@ -23,6 +23,19 @@
  * of the receiver's ACKs, and never more than half the send queue, so a
  * slow receiver is paced instead of hitting "Max SendQ exceeded".
  *
+ * Streaming (chatd/sendfile-stream): a file to a nick has its recipient
+ * from the start. Once the upload's head is written, a recipient whose
+ * connection asked for the capability is offered it (file_stream) and
+ * may download what is written so far: its window never passes
+ * x->written, and every write that comes back wakes the downloads
+ * waiting at that end. A download close behind the upload gets the
+ * uploader's own base64 of the chunk (the last FILE_CACHE chunks are
+ * kept), so it costs no read and no encoding; one further behind reads
+ * the partial file on the worker like any download. The SHA-256 is still
+ * checked at the end of the upload: COMPLETE comes only once the file is
+ * stored, and a mismatch (or the upload failing or going away) sends the
+ * streaming recipients the same FAIL as the sender (file_fail_rcpts).
+ *
  * Who may do what is decided by file_key(): "~" and the folded account
  * for a logged-in client, else "!" and an id of the connection (never a
  * nick: the next holder of a nick must not get what was offered to it).
@@ -66,6 +79,8 @@
 #define FILE_B64_MAX (CHAT_FILE_CHUNK / 3 * 4)
 #define FILE_KEY_MAX (CHAT_NICK_MAX + 2) /* "~" account, or "!" connection */
 #define FILE_MIME_MAX 100
+#define FILE_CACHE 64 /* written chunks kept for downloads close behind */
+#define FILE_SYNC_STEP (8u << 20) /* writeback started every 8 MiB */
 /* The store's key-value namespace of stored transfers, keyed by id. */
 #define FILE_STORE_NS "file"
 
@@ -95,6 +110,15 @@ struct file_rcpt {
 	enum file_rstate state;
 	uint64_t acked;
 	struct file_dl *dl;
+	bool early; /* offered while the upload went on (sendfile-stream) */
+};
+
+/* A written chunk as the uploader sent it (base64), for file_dl_pump. */
+struct file_chunk {
+	uint64_t off;
+	size_t len;
+	char *b64;
+	size_t b64len;
 };
 
 /* A transfer: an upload, then a stored file offered to recipients. */
@@ -116,6 +140,7 @@ struct file_xfer {
 	size_t headlen;
 	struct client *uploader; /* the connection sending, if any */
 	bool blocked;            /* its input waits for the worker */
+	bool streaming;          /* its head is written: offered early */
 	unsigned nwrites;
 	unsigned njobs;
 	time_t touched;
@@ -125,6 +150,8 @@ struct file_xfer {
 	EVP_MD_CTX *md; /* likewise */
 	struct file_rcpt *rcpts;
 	size_t nrcpts;
+	struct file_chunk cache[FILE_CACHE]; /* while someone streams it */
+	unsigned cache_next;
 	TAILQ_ENTRY(file_xfer) entry;
 };
 TAILQ_HEAD(file_xfers, file_xfer);
@@ -141,6 +168,8 @@ struct file_job {
 	size_t len;
 	char *buf; /* write: the bytes; read: the line; commit: the hash */
 	size_t buflen;
+	char *b64; /* write: the chunk's base64, for a download to relay */
+	size_t b64len;
 	char *path; /* unlink */
 	int err;
 };
@@ -156,6 +185,7 @@ static struct worker *file_worker;
 static struct event *file_tick_ev;
 
 static void file_dl_close(struct file_dl *);
+static void file_dl_pump(struct file_dl *);
 static void file_send(struct client *, const char *, ...) PRINTFLIKE(2, 3);
 
 /* The key of an account: "~" (never in a nick) and the folded name. */
@@ -321,6 +351,18 @@ file_job_run(struct worker_job *wj)
 		j->err = file_pwrite(x->fd, j->buf, j->len, j->off);
 		if (j->err == 0)
 			EVP_DigestUpdate(x->md, j->buf, j->len);
+		/*
+		 * Start writing back each 8 MiB as it fills, so that the
+		 * fsync at the end (and COMPLETE) waits for little.
+		 */
+		if (j->err == 0 &&
+		    (j->off + j->len) / FILE_SYNC_STEP >
+		        j->off / FILE_SYNC_STEP)
+			sync_file_range(x->fd,
+			    (off_t)((j->off + j->len) / FILE_SYNC_STEP *
+			            FILE_SYNC_STEP -
+			        FILE_SYNC_STEP),
+			    FILE_SYNC_STEP, SYNC_FILE_RANGE_WRITE);
 		break;
 	case FJOB_COMMIT:
 		file_job_commit(j);
@@ -379,7 +421,11 @@ file_unlink(struct file_xfer *x, const char *path)
 static void
 file_xfer_free(struct file_xfer *x)
 {
+	size_t i;
+
 	TAILQ_REMOVE(&file_xfers, x, entry);
+	for (i = 0; i < FILE_CACHE; i++)
+		free(x->cache[i].b64);
 	if (x->fd >= 0)
 		close(x->fd);
 	EVP_MD_CTX_free(x->md);
@@ -568,13 +614,145 @@ file_status(struct file_xfer *x, struct file_rcpt *r)
 		    r->nick, what);
 }
 
-/* Offer a stored file to one recipient's connection. */
+/* The MIME type to offer: the stored one, or a guess from the head. */
+static const char *
+file_mime(const struct file_xfer *x)
+{
+	if (x->state == FILE_STORED)
+		return x->mime;
+	return chat_file_mime(x->head, x->headlen, x->name);
+}
+
+/* Offer a file (stored, or streaming) to one recipient's connection. */
 static void
 file_send_offer(struct file_xfer *x, struct client *c)
 {
 	file_send(c, "OFFER %llu %s %s %llu %s %s :%s",
 	    (unsigned long long)x->id, x->from, x->target,
-	    (unsigned long long)x->size, x->hash, x->mime, x->name);
+	    (unsigned long long)x->size, x->hash, file_mime(x), x->name);
+}
+
+/* Whether a recipient knows of the file: it is stored, or offered early. */
+static bool
+file_rcpt_told(const struct file_xfer *x, const struct file_rcpt *r)
+{
+	return x->state == FILE_STORED || r->early;
+}
+
+/*
+ * Offer an upload in progress to a recipient whose connection asked for
+ * chatd/sendfile-stream, once the upload's head is written (for the MIME
+ * guess).
+ */
+static void
+file_offer_early(struct file_xfer *x, struct file_rcpt *r, struct client *c)
+{
+	if (c == NULL || !(c->caps & CAP_SENDFILE_STREAM) || !x->streaming ||
+	    (x->state != FILE_UPLOADING && x->state != FILE_VERIFYING) ||
+	    (r->state != RCPT_OFFERED && r->state != RCPT_ACCEPTED))
+		return;
+	r->early = true;
+	file_send_offer(x, c);
+}
+
+/*
+ * Keep a written chunk's base64 (the uploader's own) for the downloads
+ * that follow the upload closely: file_dl_pump sends it as it is, without
+ * reading the file back and encoding it again.
+ */
+static void
+file_cache_put(struct file_xfer *x, struct file_job *j)
+{
+	struct file_chunk *k;
+
+	if (j->b64 == NULL)
+		return;
+	k = &x->cache[x->cache_next];
+	x->cache_next = (x->cache_next + 1) % FILE_CACHE;
+	free(k->b64);
+	k->off = j->off;
+	k->len = j->len;
+	k->b64 = j->b64;
+	k->b64len = j->b64len;
+	j->b64 = NULL;
+}
+
+/* Forget the kept chunks once no download can use them. */
+static void
+file_cache_drop(struct file_xfer *x)
+{
+	size_t i;
+
+	if (x->state == FILE_UPLOADING || x->state == FILE_VERIFYING)
+		return;
+	for (i = 0; i < x->nrcpts; i++) {
+		if (x->rcpts[i].dl != NULL)
+			return;
+	}
+	for (i = 0; i < FILE_CACHE; i++) {
+		free(x->cache[i].b64);
+		x->cache[i].b64 = NULL;
+	}
+}
+
+/* The kept chunk at off of len bytes, or NULL. */
+static struct file_chunk *
+file_cache_find(struct file_xfer *x, uint64_t off, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < FILE_CACHE; i++) {
+		if (x->cache[i].b64 != NULL && x->cache[i].off == off &&
+		    x->cache[i].len == len)
+			return &x->cache[i];
+	}
+	return NULL;
+}
+
+/*
+ * More of an upload is written: offer it early when its head is there,
+ * and let the downloads that wait at the written end go on.
+ */
+static void
+file_stream(struct file_xfer *x)
+{
+	uint64_t head = x->size < FILE_HEAD ? x->size : FILE_HEAD;
+	size_t i;
+
+	if (!x->streaming && x->written >= head) {
+		x->streaming = true;
+		for (i = 0; i < x->nrcpts; i++)
+			file_offer_early(
+			    x, &x->rcpts[i], file_key_client(x->rcpts[i].key));
+	}
+	for (i = 0; i < x->nrcpts; i++) {
+		if (x->rcpts[i].dl != NULL)
+			file_dl_pump(x->rcpts[i].dl);
+	}
+}
+
+/*
+ * Tell the recipients offered an upload in progress that it failed: what
+ * they downloaded of it is to be thrown away.
+ */
+static void
+file_fail_rcpts(struct file_xfer *x, const char *code, const char *text)
+{
+	struct file_rcpt *r;
+	struct client *rc;
+	char id[32];
+	size_t i;
+
+	if (x->state == FILE_STORED || x->state == FILE_DEAD)
+		return;
+	snprintf(id, sizeof id, "%llu", (unsigned long long)x->id);
+	for (i = 0; i < x->nrcpts; i++) {
+		r = &x->rcpts[i];
+		if (!r->early || r->state == RCPT_DECLINED)
+			continue;
+		if ((rc = file_key_client(r->key)) != NULL)
+			send_fail(rc, "SENDFILE", code, id, "%s", text);
+	}
 }
 
 /* Tell the uploader, if connected, that its upload failed, and end it. */
@@ -587,6 +765,11 @@ file_fail_upload(struct file_xfer *x, const char *code, const char *text)
 	snprintf(id, sizeof id, "%llu", (unsigned long long)x->id);
 	if (c != NULL)
 		send_fail(c, "SENDFILE", code, id, "%s", text);
+	file_fail_rcpts(x, code,
+	    strcmp(code, "HASH_MISMATCH") == 0
+	        ? "The file does not match its SHA-256; discard what you "
+	          "received of it"
+	        : "The upload failed; discard what you received of it");
 	file_xfer_remove(x);
 }
 
@@ -613,7 +796,10 @@ file_stored(struct file_xfer *x)
 	x->state = FILE_STORED;
 	x->touched = time(NULL);
 	x->mime = chat_file_mime(x->head, x->headlen, x->name);
-	if (chat_is_channel(x->target)) {
+	if (x->rcpts != NULL) {
+		/* A nick's: chosen when the upload began (file_offer). */
+		n = x->nrcpts;
+	} else if (chat_is_channel(x->target)) {
 		if ((ch = channel_find(x->target)) != NULL) {
 			x->rcpts = xcalloc(ch->nmembers + 1, sizeof *x->rcpts);
 			TAILQ_FOREACH(m, &ch->members, centry) {
@@ -645,6 +831,7 @@ static void
 file_stored_saved(int err, void *arg)
 {
 	struct file_xfer *x = arg;
+	struct file_rcpt *r;
 	size_t n;
 
 	if (err != STORE_OK)
@@ -660,9 +847,22 @@ file_stored_saved(int err, void *arg)
 	    (unsigned long long)x->id, (unsigned long long)x->size, x->hash,
 	    x->nrcpts);
 	for (n = 0; n < x->nrcpts; n++) {
-		/* An offline user gets it when they come back or log in. */
-		file_send_offer(x, file_key_client(x->rcpts[n].key));
+		r = &x->rcpts[n];
+		if (!r->early) {
+			/* An offline user gets it when they come back. */
+			file_send_offer(x, file_key_client(r->key));
+		} else if (r->state == RCPT_ACCEPTED && r->dl == NULL &&
+		    r->acked == x->size) {
+			/* Downloaded while uploading: now it is checked. */
+			r->state = RCPT_COMPLETE;
+			file_status(x, r);
+		} else if (r->dl == NULL &&
+		    (r->state == RCPT_OFFERED || r->state == RCPT_ACCEPTED)) {
+			/* Offered early but not downloading: again, stored. */
+			file_send_offer(x, file_key_client(r->key));
+		}
 	}
+	file_cache_drop(x);
 	log_info("file %llu from %s stored: %s, %llu bytes, %zu recipients",
 	    (unsigned long long)x->id, x->from, x->hash,
 	    (unsigned long long)x->size, x->nrcpts);
@@ -719,6 +919,8 @@ file_done_write(struct file_job *j)
 	x->touched = time(NULL);
 	file_send(x->uploader, "ACK %llu %llu", (unsigned long long)x->id,
 	    (unsigned long long)x->written);
+	file_cache_put(x, j);
+	file_stream(x);
 	if (x->written == x->size && x->nwrites == 0)
 		file_commit(x);
 }
@@ -773,6 +975,8 @@ file_done_read(struct file_job *j)
 		return;
 	}
 	route_bytes(dl->c, j->buf, j->buflen);
+	if (dl->njobs == 0)
+		file_dl_pump(dl); /* what waited behind the reads (cache) */
 }
 
 /* Free a job the worker is done with. */
@@ -782,6 +986,7 @@ file_job_free(struct worker_job *wj)
 	struct file_job *j = WORKER_JOB(wj, struct file_job, wj);
 
 	free(j->buf);
+	free(j->b64);
 	free(j->path);
 	free(j);
 }
@@ -823,6 +1028,7 @@ file_dl_close(struct file_dl *dl)
 	dl->r->dl = NULL;
 	dl->r = NULL;
 	dl->c = NULL;
+	file_cache_drop(dl->x);
 	file_dl_release(dl);
 }
 
@@ -830,12 +1036,35 @@ file_dl_close(struct file_dl *dl)
 static void
 file_dl_pump(struct file_dl *dl)
 {
+	struct file_chunk *k;
+	struct chat_file_window w;
 	struct file_job *j;
+	char prefix[CHAT_LINE_MAX];
 	uint64_t off;
 	size_t len;
 	int n;
 
-	while (chat_file_window_next(&dl->w, &off, &len)) {
+	/* An upload in progress: only what is written (file_stream wakes). */
+	for (;;) {
+		w = dl->w;
+		if (!chat_file_window_next_upto(&w, dl->x->written, &off, &len))
+			break;
+		if ((k = file_cache_find(dl->x, off, len)) != NULL) {
+			/* Kept: sent at once, but never before earlier reads.
+			 */
+			if (dl->njobs > 0)
+				break;
+			dl->w = w;
+			n = snprintf(prefix, sizeof prefix,
+			    ":%s SENDFILE DATA %llu %llu ", cfg->server_name,
+			    (unsigned long long)dl->x->id,
+			    (unsigned long long)off);
+			route_bytes(dl->c, prefix, (size_t)n);
+			route_bytes(dl->c, k->b64, k->b64len);
+			route_bytes(dl->c, "\r\n", 2);
+			continue;
+		}
+		dl->w = w;
 		j = file_job_new(FJOB_READ, dl->x);
 		j->dl = dl;
 		j->off = off;
@@ -905,6 +1134,19 @@ file_usage(const char *key, unsigned *nxfers, unsigned *nuploads)
 			(*nuploads)++;
 	}
 	return n;
+}
+
+/* Whether a recipient downloads this upload as it goes on. */
+static bool
+file_streamed(const struct file_xfer *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nrcpts; i++) {
+		if (x->rcpts[i].dl != NULL)
+			return true;
+	}
+	return false;
 }
 
 /* Whether the next chunk of this transfer must wait for the worker. */
@@ -1054,6 +1296,12 @@ file_data(struct client *c, char *line, size_t len)
 	}
 	j->off = d.offset;
 	j->len = (size_t)n;
+	if (file_streamed(x)) {
+		/* Kept for file_relay: a download may take it as it is. */
+		j->b64 = xmalloc(d.b64len);
+		memcpy(j->b64, d.b64, d.b64len);
+		j->b64len = d.b64len;
+	}
 	x->received += (uint64_t)n;
 	x->touched = time(NULL);
 	x->nwrites++;
@@ -1189,6 +1437,14 @@ file_offer(struct client *c, const char *target, const char *name,
 	x->size = size;
 	x->uploader = c;
 	x->touched = time(NULL);
+	if (ch == NULL) {
+		/* A nick's recipient is known now: it may stream (file_stream).
+		 */
+		x->rcpts = xcalloc(1, sizeof *x->rcpts);
+		strlcpy(x->rcpts[0].key, tokey, sizeof x->rcpts[0].key);
+		strlcpy(x->rcpts[0].nick, target, sizeof x->rcpts[0].nick);
+		x->nrcpts = 1;
+	}
 	TAILQ_INSERT_TAIL(&file_xfers, x, entry);
 	file_save(x, NULL, NULL); /* so that it can resume after a restart */
 	file_send(c, "UPLOAD %llu 0 :%s", (unsigned long long)x->id, x->name);
@@ -1206,8 +1462,10 @@ file_accept(struct client *c, const char *id, const char *offstr)
 	uint64_t off;
 	int fd;
 
-	if (x == NULL || x->state != FILE_STORED ||
-	    (r = file_rcpt_find(x, c)) == NULL) {
+	/* Before it is stored only a streaming recipient may (file_stream). */
+	if (x == NULL || (r = file_rcpt_find(x, c)) == NULL ||
+	    (x->state != FILE_STORED &&
+	        (!r->early || !(c->caps & CAP_SENDFILE_STREAM)))) {
 		send_fail(c, "SENDFILE", "NO_SUCH_TRANSFER", id,
 		    "No such file offered to you");
 		return;
@@ -1228,7 +1486,12 @@ file_accept(struct client *c, const char *id, const char *offstr)
 		    "The offset must be 0..%llu", (unsigned long long)x->size);
 		return;
 	}
-	if ((fd = open(x->path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* Uploading: the partial file (its descriptor outlives the rename). */
+	fd = open(x->state == FILE_STORED ? x->path : x->tmppath,
+	    O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && x->state == FILE_VERIFYING)
+		fd = open(x->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		send_fail(
 		    c, "SENDFILE", "IO_ERROR", id, "Could not open the file");
 		return;
@@ -1253,9 +1516,11 @@ file_accept(struct client *c, const char *id, const char *offstr)
 	    (unsigned long long)off, (unsigned long long)x->size);
 	if (off == x->size) {
 		file_dl_close(dl);
+		r->acked = off;
+		if (x->state != FILE_STORED)
+			return; /* COMPLETE once checked (file_stored_saved) */
 		if (r->state != RCPT_COMPLETE) {
 			r->state = RCPT_COMPLETE;
-			r->acked = off;
 			file_status(x, r);
 		} else
 			file_send(c, "STATUS %llu %s COMPLETE",
@@ -1295,6 +1560,9 @@ file_ack(struct client *c, const char *id, const char *offstr)
 		return;
 	}
 	file_dl_close(r->dl);
+	if (x->state != FILE_STORED)
+		return; /* all there: COMPLETE once checked (file_stored_saved)
+		         */
 	if (r->state != RCPT_COMPLETE) {
 		r->state = RCPT_COMPLETE;
 		file_status(x, r);
@@ -1310,8 +1578,8 @@ file_decline(struct client *c, const char *id)
 	struct file_xfer *x = file_find(id);
 	struct file_rcpt *r;
 
-	if (x == NULL || x->state != FILE_STORED ||
-	    (r = file_rcpt_find(x, c)) == NULL) {
+	if (x == NULL || (r = file_rcpt_find(x, c)) == NULL ||
+	    !file_rcpt_told(x, r)) {
 		send_fail(c, "SENDFILE", "NO_SUCH_TRANSFER", id,
 		    "No such file offered to you");
 		return;
@@ -1333,7 +1601,8 @@ file_cancel(struct client *c, const char *id)
 	if (x != NULL && strcmp(x->owner, file_key(&c->user)) == 0) {
 		for (i = 0; i < x->nrcpts; i++) {
 			if (x->rcpts[i].state == RCPT_DECLINED ||
-			    x->rcpts[i].state == RCPT_COMPLETE)
+			    x->rcpts[i].state == RCPT_COMPLETE ||
+			    !file_rcpt_told(x, &x->rcpts[i]))
 				continue;
 			rc = file_key_client(x->rcpts[i].key);
 			if (rc != c)
@@ -1369,18 +1638,20 @@ file_list(struct client *c)
 			    x->target, (unsigned long long)x->received,
 			    (unsigned long long)x->size, x->hash, x->mime,
 			    x->name);
-			for (i = 0; i < x->nrcpts; i++)
+			for (i = 0; i < x->nrcpts; i++) {
+				if (!file_rcpt_told(x, &x->rcpts[i]))
+					continue;
 				file_send(c, "STATUS %llu %s %s",
 				    (unsigned long long)x->id, x->rcpts[i].nick,
 				    file_rstate_names[x->rcpts[i].state]);
+			}
 		}
-		if (x->state == FILE_STORED &&
-		    (r = file_rcpt_find(x, c)) != NULL)
+		if ((r = file_rcpt_find(x, c)) != NULL && file_rcpt_told(x, r))
 			file_send(c, "ENTRY %llu IN %s %s %llu %llu %s %s :%s",
 			    (unsigned long long)x->id,
 			    file_rstate_names[r->state], x->from,
 			    (unsigned long long)r->acked,
-			    (unsigned long long)x->size, x->hash, x->mime,
+			    (unsigned long long)x->size, x->hash, file_mime(x),
 			    x->name);
 	}
 	file_send(c, "END");
@@ -1416,10 +1687,14 @@ file_client_online(struct client *c)
 		}
 	}
 	TAILQ_FOREACH(x, &file_xfers, entry) {
+		if ((r = file_rcpt_find(x, c)) == NULL)
+			continue;
 		if (x->state == FILE_STORED &&
-		    (r = file_rcpt_find(x, c)) != NULL &&
 		    (r->state == RCPT_OFFERED || r->state == RCPT_ACCEPTED))
 			file_send_offer(x, c);
+		else
+			file_offer_early(
+			    x, r, c); /* uploading: if it streams */
 	}
 }
 
@@ -1454,6 +1729,9 @@ file_client_exit(struct client *c)
 				continue;
 			if (x->state != FILE_STORED &&
 			    strcmp(x->owner, conn) == 0) {
+				file_fail_rcpts(x, "SENDER_GONE",
+				    "The sender left before the upload ended; "
+				    "discard what you received of it");
 				file_xfer_remove(x);
 				continue;
 			}
@@ -1482,7 +1760,7 @@ file_client_exit(struct client *c)
 		if (dl->c != c)
 			continue;
 		/* Keep how far it got, for ACCEPT after a restart. */
-		if (dl->r != NULL && dl->x->state == FILE_STORED)
+		if (dl->r != NULL && dl->x->state != FILE_DEAD)
 			file_save(dl->x, NULL, NULL);
 		file_dl_close(dl);
 	}
@@ -1506,6 +1784,9 @@ file_account_gone(const char *account)
 		if (x->state == FILE_DEAD)
 			continue;
 		if (strcmp(x->owner, key) == 0) {
+			file_fail_rcpts(x, "SENDER_GONE",
+			    "The sender's account is gone; discard what you "
+			    "received of it");
 			file_xfer_remove(x);
 			continue;
 		}

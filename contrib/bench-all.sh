@@ -5,7 +5,9 @@
 #
 #   contrib/bench-all.sh [-q] [-r ROUNDS] [-s SCENARIOS] [SERVER...]
 #
-# SERVER is any of chatd ngircd inspircd hybrid (default: all four), or
+# SERVER is any of chatd ngircd inspircd hybrid relay (default: the first
+# four; relay is contrib/peers/relay, a no-parse line relay that runs the
+# fan-out scenarios only: the ceiling a server's fan-out is held to), or
 # LABEL=PATH for a chatd binary at PATH reported as LABEL, to compare two
 # builds of chatd in one run (before=/tmp/old/chatd after=chatd/chatd). -q
 # runs smaller scenarios for a quick look; -r sets the rounds (default 3);
@@ -23,7 +25,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 CHATBENCH=${CHATBENCH:-$here/chatbench/chatbench}
 CHATD=${CHATD:-$here/../chatd/chatd}
 NXDNS=${NXDNS:-$here/peers/nxdns}
-export CHATD NXDNS
+RELAY=${RELAY:-$here/peers/relay}
+export CHATD NXDNS RELAY
 CHATD_DEFAULT=$CHATD
 OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/bench-all.XXXXXX")}
 mkdir -p "$OUT"
@@ -52,7 +55,7 @@ servers=${*:-chatd ngircd inspircd hybrid}
 # Messages per sender at saturation, per server.
 sat_m() {
 	case $1 in
-	chatd) m=10000 ;;
+	chatd|relay) m=10000 ;;
 	hybrid) m=1000 ;;
 	*) m=4000 ;;
 	esac
@@ -154,9 +157,11 @@ while [ $round -le "$rounds" ]; do
 		# 200 new clients waiting for two minutes).
 		case " $scenarios " in
 		*" connect "*)
-			start_server || continue
-			run connect -t 300 connect -n "$CONNECT_N" -k 100
-			stop_server
+			# (The relay has no MOTD, nothing to measure there.)
+			if [ "$kind" != relay ] && start_server; then
+				run connect -t 300 connect -n "$CONNECT_N" -k 100
+				stop_server
+			fi
 			;;
 		esac
 		[ "$scenarios" = connect ] && continue
@@ -165,7 +170,8 @@ while [ $round -le "$rounds" ]; do
 		run saturation -t 120 fanout -c 200 -s 10 -m "$(sat_m "$kind")" \
 		    -w 256 $(sat_extra "$kind")
 		run light -t 60 fanout -c 200 -s 10 -m "$LIGHT_M" -r 25
-		run direct -t 60 direct -P 100 -m "$DIRECT_M" -w 1
+		# The relay sends every line to everyone: no private messages.
+		[ "$kind" = relay ] || run direct -t 60 direct -P 100 -m "$DIRECT_M" -w 1
 		[ "$kind" = chatd ] && run file -t 120 file -S "$FILE_S"
 		stop_server
 	done

@@ -41,3 +41,8 @@ EXTRA_DIST += \
 
 # A self-signed certificate for trying the TLS listener (issue 4).
 EXTRA_DIST += contrib/mkcert
+
+# A no-parse line relay: the ceiling for chatd's saturated fan-out
+# (contrib/peers/run-peer.sh relay, doc/BENCHMARKS.md).
+noinst_PROGRAMS += contrib/peers/relay
+contrib_peers_relay_SOURCES = contrib/peers/relay.c

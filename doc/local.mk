@@ -12,7 +12,7 @@ EXTRA_DIST += doc/gchat-trust.png doc/gchat-history-divider.png
 # Group settings screenshot (branch gchat-groups).
 EXTRA_DIST += doc/gchat-group-settings.png
 # gchat: operators, game statistics and server information.
-EXTRA_DIST += doc/gchat-server.png
+EXTRA_DIST += doc/gchat-server.png doc/gchat-profiles.png
 # gchat: typing notifications (branch gchat-typing).
 EXTRA_DIST += doc/gchat-typing.png
 # Loading earlier messages on scrolling up (branch gchat-scrollback).
@@ -24,3 +24,6 @@ EXTRA_DIST += doc/gchat-preferences-dark.png doc/gchat-dark.png doc/gchat-narrow
 	doc/gchat-switcher.png doc/gchat-shortcuts.png doc/gchat-about.png
 EXTRA_DIST += doc/gchat-search.png doc/gchat-mentions.png doc/gchat-mention-found.png doc/gchat-kick.png doc/gchat-link-focus.png \
 	doc/gchat-failover.png
+# Multiline messages and withdrawing one (issue 15), made by tests/gchat/drafts.sh.
+EXTRA_DIST += doc/gchat-multiline.png doc/gchat-multiline-entry.png doc/gchat-withdraw-menu.png \
+	doc/gchat-withdraw.png

@@ -25,6 +25,7 @@ typedef enum {
   GCHAT_COMMAND_HELP,
   GCHAT_COMMAND_PASSWORD,
   GCHAT_COMMAND_LOGOUT,
+  GCHAT_COMMAND_PROFILE,
 } GchatCommandId;
 
 /* A parsed command: up to three arguments, the last one keeps the rest. */

@@ -30,6 +30,7 @@ struct _GchatConversation
   gpointer              rank_data;
   GchatTyping          *typing; /* who else is typing here */
   GchatScrollbackState  scrollback;
+  GDateTime            *read_marker; /* draft/read-marker: read up to here, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (GchatConversation, gchat_conversation, G_TYPE_OBJECT)
@@ -74,6 +75,7 @@ gchat_conversation_finalize (GObject *object)
   g_free (self->name);
   g_free (self->topic);
   g_free (self->key);
+  g_clear_pointer (&self->read_marker, g_date_time_unref);
   G_OBJECT_CLASS (gchat_conversation_parent_class)->finalize (object);
 }
 
@@ -306,6 +308,20 @@ gchat_conversation_get_messages (GchatConversation *self)
   return G_LIST_MODEL (self->messages);
 }
 
+/*
+ * Whether @message is news: someone else's chat, live or, once the server
+ * said how far we have read (read marker), from history after that point.
+ */
+static gboolean
+gchat_conversation_is_news (GchatConversation *self, GchatMessage *message)
+{
+  if (gchat_message_get_own (message) || !gchat_message_is_chat (message))
+    return FALSE;
+  if (self->read_marker != NULL)
+    return g_date_time_compare (gchat_message_get_time (message), self->read_marker) > 0;
+  return !gchat_message_get_history (message);
+}
+
 /**
  * gchat_conversation_add:
  * Append @message, drop the oldest beyond the scrollback, and count it as
@@ -340,9 +356,8 @@ gchat_conversation_add (GchatConversation *self, GchatMessage *message)
     if (self->scrollback != GCHAT_SCROLLBACK_NONE)
       gchat_conversation_set_scrollback (self, GCHAT_SCROLLBACK_FULL);
   }
-  /* History was said before we came: it is never news. */
-  if (self->active || gchat_message_get_own (message) || !gchat_message_is_chat (message) ||
-      gchat_message_get_history (message))
+  /* History was said before we came: it is news only after the read marker. */
+  if (self->active || !gchat_conversation_is_news (self, message))
     return;
   self->unread++;
   g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_UNREAD]);
@@ -418,8 +433,7 @@ gchat_conversation_mark_first_unread (GchatConversation *self)
       g_list_store_remove (self->messages, i - 1);
       if (at != G_MAXUINT)
         at--;
-    } else if (left > 0 && gchat_message_is_chat (msg) && !gchat_message_get_own (msg) &&
-               !gchat_message_get_history (msg) && --left == 0) {
+    } else if (left > 0 && gchat_conversation_is_news (self, msg) && --left == 0) {
       at = i - 1;
     }
   }
@@ -550,6 +564,79 @@ gchat_conversation_set_active (GchatConversation *self, gboolean active)
   self->active = active;
   if (active)
     gchat_conversation_mark_read (self);
+}
+
+/**
+ * gchat_conversation_set_read_marker: how far the account has read here
+ * (draft/read-marker, maybe on another computer; never back): what is
+ * older is read, what is newer (history included) unread unless on screen.
+ */
+void
+gchat_conversation_set_read_marker (GchatConversation *self, GDateTime *marker)
+{
+  GListModel *model;
+  guint       unread = 0;
+  gboolean    mentioned = FALSE;
+
+  g_return_if_fail (GCHAT_IS_CONVERSATION (self));
+  if (marker == NULL ||
+      (self->read_marker != NULL && g_date_time_compare (marker, self->read_marker) <= 0))
+    return;
+  g_clear_pointer (&self->read_marker, g_date_time_unref);
+  self->read_marker = g_date_time_ref (marker);
+  if (self->active)
+    return;
+  model = G_LIST_MODEL (self->messages);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++) {
+    g_autoptr (GchatMessage) msg = g_list_model_get_item (model, i);
+
+    if (gchat_conversation_is_news (self, msg)) {
+      unread++;
+      mentioned = mentioned || gchat_message_get_highlight (msg);
+    }
+  }
+  if (unread != self->unread) {
+    self->unread = unread;
+    g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_UNREAD]);
+  }
+  if (mentioned != self->mentioned) {
+    self->mentioned = mentioned;
+    g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_MENTIONED]);
+  }
+}
+
+/** gchat_conversation_get_read_marker: how far the account has read here, or NULL. */
+GDateTime *
+gchat_conversation_get_read_marker (GchatConversation *self)
+{
+  g_return_val_if_fail (GCHAT_IS_CONVERSATION (self), NULL);
+  return self->read_marker;
+}
+
+/**
+ * gchat_conversation_remove_msgid: take away the message the server calls
+ * @msgid (withdrawn with REDACT). Returns whether it was shown.
+ */
+gboolean
+gchat_conversation_remove_msgid (GchatConversation *self, const char *msgid)
+{
+  GListModel *model;
+
+  g_return_val_if_fail (GCHAT_IS_CONVERSATION (self), FALSE);
+  model = G_LIST_MODEL (self->messages);
+  for (guint i = g_list_model_get_n_items (model); msgid != NULL && i > 0; i--) {
+    g_autoptr (GchatMessage) msg = g_list_model_get_item (model, i - 1);
+
+    if (g_strcmp0 (gchat_message_get_msgid (msg), msgid) != 0)
+      continue;
+    g_list_store_remove (self->messages, i - 1);
+    if (!self->active && self->unread > 0 && gchat_conversation_is_news (self, msg)) {
+      self->unread--;
+      g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_UNREAD]);
+    }
+    return TRUE;
+  }
+  return FALSE;
 }
 
 /** gchat_conversation_get_active: whether it is on screen. */

@@ -55,6 +55,9 @@ gboolean     gchat_conversation_get_mentioned (GchatConversation *self);
 void         gchat_conversation_set_active (GchatConversation *self, gboolean active);
 gboolean     gchat_conversation_get_active (GchatConversation *self);
 void         gchat_conversation_mark_read (GchatConversation *self);
+void         gchat_conversation_set_read_marker (GchatConversation *self, GDateTime *marker);
+GDateTime   *gchat_conversation_get_read_marker (GchatConversation *self);
+gboolean     gchat_conversation_remove_msgid (GchatConversation *self, const char *msgid);
 GListModel  *gchat_conversation_get_members (GchatConversation *self);
 void         gchat_conversation_set_rank_func (GchatConversation *self,
                                                GchatRankFunc      func,

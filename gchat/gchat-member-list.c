@@ -7,11 +7,14 @@
  * "Disconnect from server…" while we are a server operator (it fires
  * server.kill and is hidden while that is disabled). Our own row offers
  * to leave. The menu items fire the window's chat.* (and server.*)
- * actions with the nick (or account) as target.
+ * actions with the nick (or account) as target. A member with a profile
+ * (draft/metadata-2) shows an avatar, the display name and the status line.
  */
 #include "config.h"
 
 #include <string.h>
+
+#include <adwaita.h>
 
 #include "chat.h"
 #include "gchat-member-list.h"
@@ -137,18 +140,28 @@ setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_da
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *prefix = gtk_label_new (NULL);
+  GtkWidget *avatar = adw_avatar_new (24, NULL, TRUE);
+  GtkWidget *names = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *nick = gtk_label_new (NULL);
+  GtkWidget *status = gtk_label_new (NULL);
   GtkWidget *menu = gtk_menu_button_new ();
 
   gtk_label_set_width_chars (GTK_LABEL (prefix), 1);
   gtk_widget_add_css_class (prefix, "member-prefix");
   gtk_label_set_xalign (GTK_LABEL (nick), 0);
   gtk_label_set_ellipsize (GTK_LABEL (nick), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (nick, TRUE);
+  gtk_widget_set_hexpand (names, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (status), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (status), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (status, "caption");
+  gtk_widget_add_css_class (status, "dim-label");
+  gtk_box_append (GTK_BOX (names), nick);
+  gtk_box_append (GTK_BOX (names), status);
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "view-more-symbolic");
   gtk_menu_button_set_has_frame (GTK_MENU_BUTTON (menu), FALSE);
   gtk_box_append (GTK_BOX (box), prefix);
-  gtk_box_append (GTK_BOX (box), nick);
+  gtk_box_append (GTK_BOX (box), avatar);
+  gtk_box_append (GTK_BOX (box), names);
   gtk_box_append (GTK_BOX (box), menu);
   gtk_list_item_set_child (item, box);
 }
@@ -165,14 +178,29 @@ on_member_changed (GchatMember *member, GParamSpec *pspec, GtkListItem *item)
     bind_cb (NULL, item, self);
 }
 
-/* The row no longer shows @member: stop following it. */
+/* The member's profile changed: show the row again. */
+static void
+on_profile_changed (GchatProfile *profile, GParamSpec *pspec, GtkListItem *item)
+{
+  GchatMemberList *self = g_object_get_data (G_OBJECT (item), "gchat-member-list");
+  GchatMember     *member = gtk_list_item_get_item (item);
+
+  if (self != NULL && member != NULL)
+    bind_cb (NULL, item, self);
+}
+
+/* The row no longer shows @member: stop following it and its profile. */
 static void
 unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
-  GObject *member = gtk_list_item_get_item (item);
+  GObject      *member = gtk_list_item_get_item (item);
+  GchatProfile *profile = g_object_get_data (G_OBJECT (item), "gchat-profile");
 
   if (member != NULL)
     g_signal_handlers_disconnect_by_func (member, on_member_changed, item);
+  if (profile != NULL)
+    g_signal_handlers_disconnect_by_func (profile, on_profile_changed, item);
+  g_object_set_data (G_OBJECT (item), "gchat-profile", NULL);
 }
 
 /* Factory: show one member (symbol, nick, login) and give its menu button a fresh menu. */
@@ -183,10 +211,20 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_dat
   GchatMember     *member = gtk_list_item_get_item (item);
   GtkWidget       *box = gtk_list_item_get_child (item);
   GtkWidget       *prefix = gtk_widget_get_first_child (box);
-  GtkWidget       *nick = gtk_widget_get_next_sibling (prefix);
-  GtkWidget       *menu = gtk_widget_get_next_sibling (nick);
+  GtkWidget       *avatar = gtk_widget_get_next_sibling (prefix);
+  GtkWidget       *names = gtk_widget_get_next_sibling (avatar);
+  GtkWidget       *nick = gtk_widget_get_first_child (names);
+  GtkWidget       *status = gtk_widget_get_next_sibling (nick);
+  GtkWidget       *menu = gtk_widget_get_next_sibling (names);
   const char      *name = gchat_member_get_nick (member);
-  char             symbol[2] = { gchat_member_get_prefixes (member)[0], '\0' };
+  GchatProfile    *profile =
+    self->session != NULL ? gchat_session_get_profile (self->session, name) : NULL;
+  const char      *shown = profile != NULL ? gchat_profile_get_display_name (profile) : NULL;
+  const char      *said = profile != NULL ? gchat_profile_get_status (profile) : NULL;
+  g_autofree char *who = shown != NULL ? g_strdup_printf ("%s (%s)", shown, name) : g_strdup (name);
+  g_autofree char *status_text =
+    said != NULL ? g_strdup_printf (", status: %s", said) : g_strdup ("");
+  char symbol[2] = { gchat_member_get_prefixes (member)[0], '\0' };
   g_autoptr (GMenuModel) model = gchat_member_list_menu_for (self, name);
   g_autofree char *menu_label = g_strdup_printf ("Actions for %s", name);
   g_autofree char *row_label = NULL;
@@ -197,9 +235,22 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_dat
     g_object_set_data (G_OBJECT (item), "gchat-member-list", self);
     g_signal_connect (member, "notify::account", G_CALLBACK (on_member_changed), item);
     g_signal_connect (member, "notify::away", G_CALLBACK (on_member_changed), item);
+    if (profile != NULL) {
+      g_object_set_data_full (G_OBJECT (item),
+                              "gchat-profile",
+                              g_object_ref (profile),
+                              g_object_unref);
+      g_signal_connect (profile, "notify", G_CALLBACK (on_profile_changed), item);
+    }
   }
   gtk_label_set_text (GTK_LABEL (prefix), symbol);
-  gtk_label_set_text (GTK_LABEL (nick), name);
+  gtk_label_set_text (GTK_LABEL (nick), shown != NULL ? shown : name);
+  gtk_label_set_text (GTK_LABEL (status), said != NULL ? said : "");
+  gtk_widget_set_visible (status, said != NULL);
+  adw_avatar_set_text (ADW_AVATAR (avatar), shown != NULL ? shown : name);
+  adw_avatar_set_custom_image (ADW_AVATAR (avatar),
+                               profile != NULL ? GDK_PAINTABLE (gchat_profile_get_picture (profile))
+                                               : NULL);
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu), model);
   gtk_widget_set_tooltip_text (menu, menu_label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (menu),
@@ -209,10 +260,11 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_dat
   account_text = gchat_member_get_account (member) != NULL
     ? g_strdup_printf (", logged in as %s", gchat_member_get_account (member))
     : g_strdup ("");
-  row_label = g_strdup_printf ("%s%s%s%s",
-                               name,
+  row_label = g_strdup_printf ("%s%s%s%s%s",
+                               who,
                                admin ? ", admin" : "",
                                gchat_member_get_away (member) ? ", away" : "",
+                               status_text,
                                account_text);
   gtk_widget_set_tooltip_text (nick, *account_text != '\0' ? account_text + 2 : "Not logged in");
   if (gchat_member_get_account (member) != NULL)

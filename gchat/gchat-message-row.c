@@ -2,10 +2,13 @@
  * gchat-message-row.c: a conversation item. Chat from others sits on the
  * left in a neutral bubble, ours on the right in the accent colour; events,
  * notes and errors are quieter full-width lines. Nicks get a colour from a
- * hash of the nick so the same person keeps the same colour.
+ * hash of the nick so the same person keeps the same colour. With a
+ * profile (draft/metadata-2) a person's line shows their display name
+ * beside the nick, their colour, and their avatar on the left.
  */
 #include "config.h"
 
+#include <adwaita.h>
 #include <string.h>
 
 #include "gchat-game-board.h"
@@ -16,13 +19,21 @@ struct _GchatMessageRow
 {
   GtkBox parent_instance;
 
+  AdwAvatar    *avatar;
   GtkWidget    *bubble;
   GtkWidget    *header;
   GtkLabel     *nick_label;
   GtkLabel     *time_label;
   GtkLabel     *text_label;
-  GtkWidget    *item_widget; /* a board (or, later, a transfer) inside the bubble */
+  GtkWidget    *actions_button; /* the message's menu: withdraw it */
+  GtkWidget    *item_widget;    /* a board (or, later, a transfer) inside the bubble */
   GchatMessage *message;
+  gulong        msgid_handler;
+  gboolean      withdrawable; /* it may be withdrawn, once it has its msgid */
+  GchatProfile *profile;      /* the sender's, or NULL */
+  gulong        profile_handler;
+  gboolean      chat; /* a line someone said: it has a header */
+  char         *said; /* what the accessible label quotes */
 };
 
 G_DEFINE_FINAL_TYPE (GchatMessageRow, gchat_message_row, GTK_TYPE_BOX)
@@ -47,6 +58,149 @@ gchat_nick_color (const char *nick)
 static const char *const kind_classes[] = { "own",    "other",     "event",   "error",  "action",
                                             "notice", "highlight", "history", "divider" };
 
+/* The menu button: shown when the message can be withdrawn (it has its msgid by now). */
+static void
+gchat_message_row_sync_actions (GchatMessageRow *self)
+{
+  gtk_widget_set_visible (self->actions_button,
+                          self->withdrawable && self->message != NULL &&
+                            gchat_message_get_msgid (self->message) != NULL);
+}
+
+/**
+ * gchat_message_row_set_withdrawable: whether the shown message may be
+ * withdrawn (ours, or we are an admin of the group, and the server can):
+ * its menu offers it once the message has its id.
+ */
+void
+gchat_message_row_set_withdrawable (GchatMessageRow *self, gboolean withdrawable)
+{
+  g_return_if_fail (GCHAT_IS_MESSAGE_ROW (self));
+  self->withdrawable = withdrawable;
+  gchat_message_row_sync_actions (self);
+}
+
+/** gchat_message_row_get_actions_button: the message's menu button (tests press it). */
+GtkWidget *
+gchat_message_row_get_actions_button (GchatMessageRow *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE_ROW (self), NULL);
+  return self->actions_button;
+}
+
+/* A colour from a profile, if it is one ("#rrggbb"), else NULL. */
+static const char *
+gchat_message_row_profile_color (GchatProfile *profile)
+{
+  const char *c = profile != NULL ? gchat_profile_get_color (profile) : NULL;
+
+  if (c == NULL || strlen (c) != 7 || c[0] != '#')
+    return NULL;
+  for (int i = 1; i < 7; i++)
+    if (!g_ascii_isxdigit (c[i]))
+      return NULL;
+  return c;
+}
+
+/*
+ * The sender of a chat line: the name (the display name with the nick
+ * beside it, or the nick), its colour, the avatar, and what a screen reader
+ * says about the line.
+ */
+static void
+gchat_message_row_sync_sender (GchatMessageRow *self)
+{
+  const char *nick = gchat_message_get_nick (self->message);
+  const char *shown = self->profile != NULL ? gchat_profile_get_display_name (self->profile) : NULL;
+  const char *chosen = gchat_message_row_profile_color (self->profile);
+  g_autofree char *hashed = gchat_nick_color (nick);
+  g_autofree char *time = g_date_time_format (gchat_message_get_time (self->message), "%H:%M");
+  g_autofree char *markup = NULL;
+  g_autofree char *who = NULL;
+  g_autofree char *a11y = NULL;
+  gboolean         own = gchat_message_get_own (self->message);
+
+  if (nick == NULL)
+    nick = "";
+  if (shown != NULL)
+    who = g_strdup_printf ("%s (%s)", shown, nick);
+  if (own && shown == NULL)
+    markup = g_markup_printf_escaped ("<b>%s</b>", nick);
+  else if (own)
+    markup = g_markup_printf_escaped ("<b>%s</b> <small>%s</small>", shown, nick);
+  else if (shown == NULL)
+    markup = g_markup_printf_escaped ("<b><span foreground=\"%s\">%s</span></b>",
+                                      chosen ? chosen : hashed,
+                                      nick);
+  else
+    markup = g_markup_printf_escaped ("<b><span foreground=\"%s\">%s</span></b> <small>%s</small>",
+                                      chosen ? chosen : hashed,
+                                      shown,
+                                      nick);
+  gtk_label_set_markup (self->nick_label, markup);
+  gtk_widget_set_visible (GTK_WIDGET (self->avatar), !own);
+  adw_avatar_set_text (self->avatar, shown != NULL ? shown : nick);
+  adw_avatar_set_custom_image (self->avatar,
+                               self->profile != NULL
+                                 ? GDK_PAINTABLE (gchat_profile_get_picture (self->profile))
+                                 : NULL);
+  /* Dimming is not heard: say that a loaded line is from earlier. */
+  a11y = g_strdup_printf ("%s%s%s at %s: %s",
+                          gchat_message_get_history (self->message) ? "Earlier: " : "",
+                          own ? "You, " : "",
+                          who != NULL ? who : nick,
+                          time,
+                          self->said != NULL ? self->said : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+}
+
+/* The sender's profile changed: show the new name, colour or picture. */
+static void
+gchat_message_row_profile_changed (GchatMessageRow *self)
+{
+  if (self->chat && self->message != NULL)
+    gchat_message_row_sync_sender (self);
+}
+
+/* Forget the profile shown (the row is being recycled). */
+static void
+gchat_message_row_drop_profile (GchatMessageRow *self)
+{
+  if (self->profile != NULL)
+    g_clear_signal_handler (&self->profile_handler, self->profile);
+  g_clear_object (&self->profile);
+}
+
+/**
+ * gchat_message_row_set_profile: the profile of the shown message's sender
+ * (or NULL), followed while the row shows it. Call after set_message.
+ */
+void
+gchat_message_row_set_profile (GchatMessageRow *self, GchatProfile *profile)
+{
+  g_return_if_fail (GCHAT_IS_MESSAGE_ROW (self));
+  if (profile == self->profile)
+    return;
+  gchat_message_row_drop_profile (self);
+  if (profile != NULL) {
+    self->profile = g_object_ref (profile);
+    self->profile_handler =
+      g_signal_connect_swapped (profile,
+                                "notify",
+                                G_CALLBACK (gchat_message_row_profile_changed),
+                                self);
+  }
+  gchat_message_row_profile_changed (self);
+}
+
+/** gchat_message_row_get_avatar: the avatar shown beside someone else's line (tests look at it). */
+AdwAvatar *
+gchat_message_row_get_avatar (GchatMessageRow *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE_ROW (self), NULL);
+  return self->avatar;
+}
+
 /** gchat_message_row_set_message: show @message (rows are recycled by the list view). */
 void
 gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
@@ -55,12 +209,21 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
   const char      *nick = gchat_message_get_nick (message);
   const char      *text = gchat_message_get_text (message);
   g_autofree char *time = g_date_time_format (gchat_message_get_time (message), "%H:%M");
-  g_autofree char *color = gchat_nick_color (nick);
-  g_autofree char *markup = NULL;
   g_autofree char *a11y = NULL;
   gboolean         own = gchat_message_get_own (message);
 
+  gchat_message_row_drop_profile (self);
+  self->chat = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->avatar), FALSE);
+  if (self->message != NULL)
+    g_clear_signal_handler (&self->msgid_handler, self->message);
   g_set_object (&self->message, message);
+  self->msgid_handler = g_signal_connect_swapped (message,
+                                                  "notify::msgid",
+                                                  G_CALLBACK (gchat_message_row_sync_actions),
+                                                  self);
+  self->withdrawable = FALSE;
+  gchat_message_row_sync_actions (self);
   if (self->item_widget != NULL) {
     gtk_box_remove (GTK_BOX (self->bubble), self->item_widget);
     self->item_widget = NULL;
@@ -115,11 +278,6 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
       gtk_widget_set_hexpand (self->bubble, TRUE);
       gtk_widget_set_halign (self->bubble, own ? GTK_ALIGN_END : GTK_ALIGN_START);
       gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
-      markup = own ? g_markup_printf_escaped ("<b>%s</b>", nick != NULL ? nick : "")
-                   : g_markup_printf_escaped ("<b><span foreground=\"%s\">%s</span></b>",
-                                              color,
-                                              nick != NULL ? nick : "");
-      gtk_label_set_markup (self->nick_label, markup);
       if (kind == GCHAT_MESSAGE_ACTION) {
         g_autofree char *line = g_strdup_printf ("%s %s", nick != NULL ? nick : "", text);
 
@@ -154,14 +312,11 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
           gtk_label_set_text (self->text_label, text);
         gtk_widget_set_focusable (GTK_WIDGET (self->text_label), links != NULL);
       }
-      /* Dimming is not heard: say that a loaded line is from earlier. */
-      a11y = g_strdup_printf ("%s%s%s at %s: %s",
-                              gchat_message_get_history (message) ? "Earlier: " : "",
-                              own ? "You, " : "",
-                              nick != NULL ? nick : "",
-                              time,
-                              text);
-      break;
+      self->chat = TRUE;
+      g_free (self->said);
+      self->said = g_strdup (text);
+      gchat_message_row_sync_sender (self);
+      return;
   }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 }
@@ -205,9 +360,34 @@ gchat_message_row_dispose (GObject *object)
 {
   GchatMessageRow *self = GCHAT_MESSAGE_ROW (object);
 
+  if (self->message != NULL)
+    g_clear_signal_handler (&self->msgid_handler, self->message);
   g_clear_object (&self->message);
+  gchat_message_row_drop_profile (self);
+  g_clear_pointer (&self->said, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), GCHAT_TYPE_MESSAGE_ROW);
   G_OBJECT_CLASS (gchat_message_row_parent_class)->dispose (object);
+}
+
+/* row.withdraw: the window asks first (chat.withdraw-message). */
+static void
+gchat_message_row_withdraw (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  GchatMessageRow *self = GCHAT_MESSAGE_ROW (widget);
+  const char      *msgid = self->message != NULL ? gchat_message_get_msgid (self->message) : NULL;
+
+  if (msgid != NULL)
+    gtk_widget_activate_action (widget, "chat.withdraw-message", "s", msgid);
+}
+
+/* A right click on a message (outside its selectable text) opens its menu, when it has one. */
+static void
+on_secondary_pressed (GtkGestureClick *gesture, int n, double x, double y, GchatMessageRow *self)
+{
+  if (!gtk_widget_get_visible (self->actions_button))
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (self->actions_button));
 }
 
 static void
@@ -219,11 +399,14 @@ gchat_message_row_class_init (GchatMessageRowClass *klass)
   object_class->dispose = gchat_message_row_dispose;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/chatd/Gchat/gchat-message-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, avatar);
   gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, bubble);
   gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, header);
   gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, nick_label);
   gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, text_label);
+  gtk_widget_class_bind_template_child (widget_class, GchatMessageRow, actions_button);
+  gtk_widget_class_install_action (widget_class, "row.withdraw", NULL, gchat_message_row_withdraw);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST_ITEM);
 }
 
@@ -270,8 +453,12 @@ static void
 gchat_message_row_init (GchatMessageRow *self)
 {
   GtkEventController *focus = gtk_event_controller_focus_new ();
+  GtkGesture         *click = gtk_gesture_click_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_secondary_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   g_signal_connect (self->text_label, "activate-link", G_CALLBACK (on_activate_link), self);
   g_signal_connect (focus, "enter", G_CALLBACK (on_text_focus_enter), self);
   gtk_widget_add_controller (GTK_WIDGET (self->text_label), focus);

@@ -1,9 +1,10 @@
 /* gchat-message-row.h: how one conversation item looks. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "gchat-message.h"
+#include "gchat-profile.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,10 @@ void          gchat_message_row_set_message (GchatMessageRow *self, GchatMessage
 GchatMessage *gchat_message_row_get_message (GchatMessageRow *self);
 GtkWidget    *gchat_message_row_get_item_widget (GchatMessageRow *self);
 const char   *gchat_message_row_get_text (GchatMessageRow *self);
+void          gchat_message_row_set_withdrawable (GchatMessageRow *self, gboolean withdrawable);
+GtkWidget    *gchat_message_row_get_actions_button (GchatMessageRow *self);
+void          gchat_message_row_set_profile (GchatMessageRow *self, GchatProfile *profile);
+AdwAvatar    *gchat_message_row_get_avatar (GchatMessageRow *self);
 char         *gchat_nick_color (const char *nick);
 
 G_END_DECLS

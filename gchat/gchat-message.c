@@ -3,7 +3,8 @@
  *
  * Immutable after construction except for the highlight and history flags
  * (set before the message is added), so rows can bind without watching for
- * changes.
+ * changes; only the msgid of our own line comes later (with its echo), and
+ * says so through notify::msgid.
  */
 #include "config.h"
 
@@ -39,7 +40,7 @@ G_DEFINE_ENUM_TYPE (GchatMessageKind,
                     G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_ERROR, "error"),
                     G_DEFINE_ENUM_VALUE (GCHAT_MESSAGE_ITEM, "item"))
 
-enum { PROP_0, PROP_KIND, PROP_NICK, PROP_TEXT, PROP_OWN, PROP_HISTORY, LAST_PROP };
+enum { PROP_0, PROP_KIND, PROP_NICK, PROP_TEXT, PROP_OWN, PROP_HISTORY, PROP_MSGID, LAST_PROP };
 
 static GParamSpec *pspecs[LAST_PROP];
 
@@ -77,6 +78,9 @@ gchat_message_get_property (GObject *object, guint prop_id, GValue *value, GPara
     case PROP_HISTORY:
       g_value_set_boolean (value, self->history);
       break;
+    case PROP_MSGID:
+      g_value_set_string (value, self->msgid);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -109,6 +113,9 @@ gchat_message_class_init (GchatMessageClass *klass)
   /** GchatMessage:history: loaded from the server's history (CHATHISTORY), not said live. */
   pspecs[PROP_HISTORY] =
     g_param_spec_boolean ("history", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /** GchatMessage:msgid: the server's id (REDACT names it), or NULL. */
+  pspecs[PROP_MSGID] =
+    g_param_spec_string ("msgid", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, LAST_PROP, pspecs);
 }
 
@@ -268,13 +275,19 @@ gchat_message_get_msgid (GchatMessage *self)
   return self->msgid;
 }
 
-/** gchat_message_set_msgid: record the msgid tag (before the message is added). */
+/** gchat_message_set_msgid: record the msgid tag (before the message is added, or from its echo).
+ */
 void
 gchat_message_set_msgid (GchatMessage *self, const char *msgid)
 {
   g_return_if_fail (GCHAT_IS_MESSAGE (self));
+  if (msgid != NULL && *msgid == '\0')
+    msgid = NULL;
+  if (g_strcmp0 (self->msgid, msgid) == 0)
+    return;
   g_free (self->msgid);
-  self->msgid = g_strdup (msgid != NULL && *msgid != '\0' ? msgid : NULL);
+  self->msgid = g_strdup (msgid);
+  g_object_notify_by_pspec (G_OBJECT (self), pspecs[PROP_MSGID]);
 }
 
 /* Characters that end a sentence rather than a link ("see https://x.org."). */

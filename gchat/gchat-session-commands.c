@@ -18,7 +18,9 @@
 /**
  * gchat_session_say:
  * Send @text to @conv as PRIVMSG (or a CTCP ACTION), split into lines that
- * fit once the server adds its prefix, and show it as our own message.
+ * fit once the server adds its prefix (a text of several lines as
+ * draft/multiline batches: gchat-session-multiline.c), and show it as our
+ * own message.
  */
 gboolean
 gchat_session_say (GchatSession      *self,
@@ -46,9 +48,11 @@ gchat_session_say (GchatSession      *self,
                                gchat_conversation_get_name (conv));
   if (*text == '\0')
     return FALSE;
+  if (!action)
+    return gchat_session_send_text (self, conv, text, error);
   target = gchat_conversation_get_name (conv);
   room = CHAT_LINE_MAX - 2 - strlen ("PRIVMSG  :") - strlen (target) - RELAY_PREFIX_RESERVE -
-    (action ? strlen ("\001ACTION \001") : 0);
+    strlen ("\001ACTION \001");
   len = strlen (text);
   while (len > 0) {
     gsize            cut = chat_utf8_cut (text, len, room);
@@ -60,13 +64,11 @@ gchat_session_say (GchatSession      *self,
       break;
     chunk = g_strndup (text, cut);
     g_strdelimit (chunk, "\r\n", ' ');
-    wire = action ? g_strdup_printf ("\001ACTION %s\001", chunk) : g_strdup (chunk);
-    if (!gchat_connection_sendv (self->conn, "PRIVMSG", target, wire, NULL))
+    wire = g_strdup_printf ("\001ACTION %s\001", chunk);
+    msg =
+      gchat_message_new (GCHAT_MESSAGE_ACTION, gchat_connection_get_nick (self->conn), chunk, TRUE);
+    if (!gchat_session_send_labeled (self, msg, target, wire))
       return gchat_session_fail (self, error, "Could not send: the send queue is full");
-    msg = gchat_message_new (action ? GCHAT_MESSAGE_ACTION : GCHAT_MESSAGE_TEXT,
-                             gchat_connection_get_nick (self->conn),
-                             chunk,
-                             TRUE);
     gchat_conversation_add (conv, msg);
     text += cut;
     len -= cut;
@@ -478,6 +480,34 @@ command_logout (GchatSession *self, GchatCommand *cmd, GError **error)
   return gchat_session_logout (self, error);
 }
 
+/*
+ * /profile: what others see of us (draft/metadata-2); /profile KEY VALUE
+ * sets one key, /profile KEY removes it.
+ */
+static gboolean
+command_profile (GchatSession *self, GchatCommand *cmd, GError **error)
+{
+  static const char *const keys[] = { "display-name", "avatar", "status", "color" };
+  GchatProfile            *own;
+
+  if (cmd->argc > 0) {
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      if (g_ascii_strcasecmp (cmd->argv[0], keys[i]) == 0)
+        return gchat_session_set_profile_key (self, keys[i], cmd->argv[1], error);
+    return command_usage (self, cmd, error);
+  }
+  own = gchat_session_get_profile (self, gchat_connection_get_nick (self->conn));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++) {
+    g_autofree char *value = NULL;
+    g_autofree char *line = NULL;
+
+    g_object_get (own, keys[i], &value, NULL);
+    line = g_strdup_printf ("%s: %s", keys[i], value != NULL ? value : "(not set)");
+    gchat_conversation_add_text (gchat_session_note_target (self), GCHAT_MESSAGE_INFO, line);
+  }
+  return TRUE;
+}
+
 /* The handler of each command of gchat-command.c's table, by id. */
 static const GchatCommandFunc command_handlers[] = {
   [GCHAT_COMMAND_SAY] = command_say,       [GCHAT_COMMAND_ME] = command_say,
@@ -489,7 +519,7 @@ static const GchatCommandFunc command_handlers[] = {
   [GCHAT_COMMAND_INVITE] = command_invite, [GCHAT_COMMAND_NICK] = command_nick,
   [GCHAT_COMMAND_AWAY] = command_away,     [GCHAT_COMMAND_TTT] = command_ttt,
   [GCHAT_COMMAND_QUOTE] = command_quote,   [GCHAT_COMMAND_PASSWORD] = command_password,
-  [GCHAT_COMMAND_LOGOUT] = command_logout,
+  [GCHAT_COMMAND_LOGOUT] = command_logout, [GCHAT_COMMAND_PROFILE] = command_profile,
 };
 
 /*

@@ -307,6 +307,8 @@ gchat_session_handle_chathistory (GchatSession *self, const struct chat_msg *m, 
       gchat_session_find (self, target) != NULL)
     return;
   gchat_session_open_query (self, target, FALSE);
+  /* How far it was read, before its lines come: they are unread after that. */
+  gchat_session_ask_read_marker (self, target);
   gchat_session_request_history (self, target);
 }
 

@@ -48,8 +48,8 @@ mentions (const char *text, const char *nick)
   return FALSE;
 }
 
-/* Use the server-time tag when the server sent one (history, replays). */
-static void
+/* Use the server-time tag when the server sent one (history, replays, echoes). */
+void
 gchat_session_stamp (GchatMessage *msg, const struct chat_msg *m)
 {
   const char *iso = chat_msg_tag (m, "time", NULL);
@@ -120,8 +120,12 @@ handle_tagmsg (GchatSession *self, const struct chat_msg *m, const char *nick)
   gchat_session_typing_tag (self, m, nick);
 }
 
-/* PRIVMSG and NOTICE: route to the channel or query, detect mentions. */
-static void
+/*
+ * PRIVMSG and NOTICE (and a whole multiline batch): route to the channel
+ * or query, detect mentions. The echo of our own line only gives it its
+ * msgid.
+ */
+void
 gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *nick, gboolean notice)
 {
   g_autoptr (GchatMessage) msg = NULL;
@@ -139,12 +143,14 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
 
   if (m->argc < 2)
     return;
+  if (!history && gchat_session_own_echo (self, m, nick))
+    return;
   if (history && (req = gchat_session_history_request (self, NULL, batch)) != NULL)
     req->received++; /* counted even if not shown: the server has this many */
   target = m->argv[0];
   text = m->argv[1];
   to_channel = chat_is_channel (target);
-  /* A private line of ours comes back only from history: it belongs with its target. */
+  /* A private line of ours (echoes stopped above: from history) belongs with its target. */
   peer = nick != NULL && gchat_connection_is_me (self->conn, nick) ? target : nick;
   if (text[0] == '\001') {
     gsize len = strcspn (text + 1, "\001");
@@ -182,7 +188,7 @@ gchat_session_chat (GchatSession *self, const struct chat_msg *m, const char *ni
   }
   if (source_is_server (m) && kind == GCHAT_MESSAGE_NOTICE)
     kind = GCHAT_MESSAGE_INFO; /* server notices are notes, not chat */
-  /* Our own lines come back only from history: show them as ours. */
+  /* Our own lines (echoes stopped above: from history) show as ours. */
   msg =
     gchat_message_new (kind, nick, text, nick != NULL && gchat_connection_is_me (self->conn, nick));
   gchat_session_stamp (msg, m);
@@ -354,6 +360,7 @@ handle_quit (GchatSession *self, const struct chat_msg *m, const char *nick)
   }
   gchat_session_typing_gone (self, nick, NULL);
   gchat_session_presence_seen (self, nick, GCHAT_PRESENCE_OFFLINE);
+  gchat_session_profile_gone (self, nick);
 }
 
 /* NICK: follow the person through members, queries and contacts. */
@@ -384,6 +391,7 @@ handle_nick (GchatSession *self, const struct chat_msg *m, const char *nick)
       gchat_conversation_set_name (c, to);
   }
   gchat_session_typing_gone (self, nick, to);
+  gchat_session_profile_renamed (self, nick, to);
   contact = gchat_session_find_contact (self, nick);
   if (contact != NULL && gchat_session_find_contact (self, to) == NULL)
     gchat_contact_set_nick (contact, to);
@@ -647,6 +655,8 @@ static const struct handler_entry handlers[] = {
   { "INVITE", handle_invite },
   { "JOIN", handle_join },
   { "KICK", handle_kick },
+  { "MARKREAD", gchat_session_handle_markread },
+  { "METADATA", gchat_session_handle_metadata },
   { "MODE", handle_mode },
   { "NICK", handle_nick },
   { "NOTE", handle_standard_reply },
@@ -654,6 +664,7 @@ static const struct handler_entry handlers[] = {
   { "PART", handle_part },
   { "PRIVMSG", handle_privmsg },
   { "QUIT", handle_quit },
+  { "REDACT", gchat_session_handle_redact },
   { "REGISTER", handle_register },
   { "SENDFILE", gchat_session_handle_sendfile },
   { "TAGMSG", handle_tagmsg },
@@ -680,6 +691,8 @@ gchat_session_dispatch (GchatConnection *conn, gpointer msg, gpointer user_data)
 
   /* Replies to what a dialog asked for go to that dialog only. */
   if (gchat_server_requests_feed (self->requests, m))
+    return;
+  if (gchat_session_multiline_feed (self, m))
     return;
   if (g_ascii_isdigit (m->command[0]) && strlen (m->command) == 3) {
     gchat_session_numeric (self, atoi (m->command), m);

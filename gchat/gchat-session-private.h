@@ -13,7 +13,10 @@
 #include "gchat-scrollback.h"
 #include "gchat-server-requests.h"
 #include "gchat-session.h"
+#include "gchat-profile.h"
 #include "gchat-transfer.h"
+
+typedef struct _SoupSession SoupSession;
 
 G_BEGIN_DECLS
 
@@ -52,12 +55,21 @@ struct _GchatSession
   GHashTable        *pending_keys;
   GHashTable        *pending_private;
   GHashTable        *focus_on_join;
-  GHashTable        *whox_pending;    /* folded channels we sent WHO %tcnfa for */
-  GHashTable        *history_batches; /* open chathistory BATCH id -> target */
+  GHashTable        *whox_pending;      /* folded channels we sent WHO %tcnfa for */
+  GHashTable        *history_batches;   /* open chathistory BATCH id -> target */
+  GHashTable        *multiline_batches; /* draft/multiline BATCH id -> GchatMultiline */
+  GHashTable        *label_batches;     /* labeled-response BATCH id -> label */
+  GHashTable        *echo_labels;       /* label of a line we sent -> its GchatMessage */
+  guint              echo_serial;
 
   /* CHATHISTORY requests in flight (GchatHistoryRequest), at most one per target. */
   GPtrArray *history_requests;
 
+  /* People's metadata (gchat-session-profiles.c). */
+  GHashTable   *profiles;       /* folded nick -> GchatProfile */
+  GHashTable   *avatars;        /* address -> GdkTexture, fetched once */
+  SoupSession  *soup;           /* made at the first avatar */
+  GCancellable *profile_cancel; /* the fetches in flight */
   /* Operator status, game statistics and server information. */
   GchatServerRequests *requests;
 };
@@ -105,6 +117,30 @@ gboolean gchat_session_check_online (GchatSession *self, GError **error);
 
 /* gchat-session-irc.c */
 void gchat_session_dispatch (GchatConnection *conn, gpointer msg, gpointer user_data);
+void gchat_session_stamp (GchatMessage *msg, const struct chat_msg *m);
+void gchat_session_chat (GchatSession          *self,
+                         const struct chat_msg *m,
+                         const char            *nick,
+                         gboolean               notice);
+
+/* gchat-session-multiline.c */
+void     gchat_session_multiline_free (gpointer data);
+gboolean gchat_session_own_echo (GchatSession *self, const struct chat_msg *m, const char *nick);
+gboolean gchat_session_send_labeled (GchatSession *self,
+                                     GchatMessage *msg,
+                                     const char   *target,
+                                     const char   *wire);
+gboolean gchat_session_send_text (GchatSession      *self,
+                                  GchatConversation *conv,
+                                  const char        *text,
+                                  GError           **error);
+gboolean gchat_session_multiline_feed (GchatSession *self, const struct chat_msg *m);
+void     gchat_session_multiline_reset (GchatSession *self);
+
+/* gchat-session-markers.c */
+void gchat_session_handle_redact (GchatSession *self, const struct chat_msg *m, const char *nick);
+void gchat_session_handle_markread (GchatSession *self, const struct chat_msg *m, const char *nick);
+void gchat_session_ask_read_marker (GchatSession *self, const char *target);
 
 /* gchat-session-numerics.c */
 void gchat_session_numeric (GchatSession *self, int num, const struct chat_msg *m);
@@ -159,6 +195,13 @@ gboolean gchat_session_ttt_play (GchatSession *self,
                                  const char   *cell,
                                  GError      **error);
 
+/* gchat-session-profiles.c */
+void gchat_session_profiles_welcome (GchatSession *self);
+void gchat_session_handle_metadata (GchatSession *self, const struct chat_msg *m, const char *nick);
+gboolean gchat_session_profile_numeric (GchatSession *self, int num, const struct chat_msg *m);
+void     gchat_session_profile_renamed (GchatSession *self, const char *old, const char *nick);
+void     gchat_session_profile_gone (GchatSession *self, const char *nick);
+void     gchat_session_profile_ask (GchatSession *self, const char *nick);
 /* gchat-session-reconnect.c */
 void gchat_session_welcome (GchatSession *self);
 void gchat_session_on_disconnected (GchatConnection *conn, const char *reason, gpointer user_data);

@@ -21,6 +21,7 @@ gchat_session_welcome (GchatSession *self)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conversations));
 
   self->attempts = 0;
+  gchat_session_profiles_welcome (self);
   self->moved = self->welcomed != G_MAXUINT && self->welcomed != self->address;
   self->welcomed = self->address;
   for (guint i = 0; i < n; i++) {
@@ -140,6 +141,7 @@ gchat_session_on_disconnected (GchatConnection *conn, const char *reason, gpoint
   g_hash_table_remove_all (self->names_fresh);
   g_hash_table_remove_all (self->whox_pending);
   g_hash_table_remove_all (self->history_batches);
+  gchat_session_multiline_reset (self);
   gchat_session_history_reset (self);
   gchat_session_set_away_flag (self, FALSE);
   if (self->want_connected)

@@ -16,6 +16,8 @@
  */
 #include "config.h"
 
+#include <libsoup/soup.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -408,6 +410,8 @@ gchat_session_open_query (GchatSession *self, const char *nick, gboolean focus)
   /* Only when the user opens it: an incoming message would come twice. */
   if (fresh && focus)
     gchat_session_request_history (self, nick);
+  if (fresh && focus)
+    gchat_session_profile_ask (self, nick);
   return conv;
 }
 
@@ -592,6 +596,11 @@ gchat_session_dispose (GObject *object)
   }
   g_clear_object (&self->requests);
   g_clear_object (&self->conn);
+  g_cancellable_cancel (self->profile_cancel);
+  g_clear_object (&self->soup);
+  g_clear_pointer (&self->profiles, g_hash_table_unref);
+  g_clear_pointer (&self->avatars, g_hash_table_unref);
+  g_clear_object (&self->profile_cancel);
   self->active = NULL;
   self->server = NULL;
   g_clear_object (&self->conversations);
@@ -620,6 +629,9 @@ gchat_session_finalize (GObject *object)
   g_hash_table_unref (self->focus_on_join);
   g_hash_table_unref (self->whox_pending);
   g_hash_table_unref (self->history_batches);
+  g_hash_table_unref (self->multiline_batches);
+  g_hash_table_unref (self->label_batches);
+  g_hash_table_unref (self->echo_labels);
   g_ptr_array_unref (self->history_requests);
   G_OBJECT_CLASS (gchat_session_parent_class)->finalize (object);
 }
@@ -741,7 +753,14 @@ gchat_session_init (GchatSession *self)
   self->focus_on_join = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->whox_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->history_batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->profiles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->avatars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->profile_cancel = g_cancellable_new ();
   self->history_requests = g_ptr_array_new_with_free_func (gchat_session_history_request_free);
+  self->multiline_batches =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gchat_session_multiline_free);
+  self->label_batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->echo_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   server = gchat_conversation_new (GCHAT_CONVERSATION_SERVER, "Server");
   g_list_store_append (self->conversations, server);
   self->server = server;

@@ -8,6 +8,7 @@
 #include "gchat-conversation.h"
 #include "gchat-game.h"
 #include "gchat-group.h"
+#include "gchat-profile.h"
 #include "gchat-server-requests.h"
 #include "gchat-transfer.h"
 
@@ -55,14 +56,19 @@ gboolean           gchat_session_say (GchatSession      *self,
                                       const char        *text,
                                       gboolean           action,
                                       GError           **error);
-void gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char *topic);
-void gchat_session_kick (GchatSession      *self,
-                         GchatConversation *conv,
-                         const char        *nick,
-                         const char        *reason);
-void gchat_session_ban (GchatSession *self, GchatConversation *conv, const char *nick);
-void gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const char *nick);
-void gchat_session_list_groups (GchatSession *self);
+gboolean           gchat_session_can_withdraw (GchatSession      *self,
+                                               GchatConversation *conv,
+                                               GchatMessage      *msg);
+gboolean gchat_session_withdraw (GchatSession *self, GchatConversation *conv, const char *msgid);
+void     gchat_session_mark_read (GchatSession *self, GchatConversation *conv);
+void     gchat_session_set_topic (GchatSession *self, GchatConversation *conv, const char *topic);
+void     gchat_session_kick (GchatSession      *self,
+                             GchatConversation *conv,
+                             const char        *nick,
+                             const char        *reason);
+void     gchat_session_ban (GchatSession *self, GchatConversation *conv, const char *nick);
+void     gchat_session_make_admin (GchatSession *self, GchatConversation *conv, const char *nick);
+void     gchat_session_list_groups (GchatSession *self);
 GListModel *gchat_session_get_group_list (GchatSession *self);
 void        gchat_session_whois (GchatSession *self, const char *nick);
 void gchat_session_remove_admin (GchatSession *self, GchatConversation *conv, const char *nick);
@@ -88,6 +94,12 @@ gboolean       gchat_session_send_file (GchatSession *self,
 void           gchat_session_transfer_answer (GchatSession *self, const char *key, gboolean accept);
 void           gchat_session_transfer_cancel (GchatSession *self, const char *key);
 GchatTransfer *gchat_session_find_transfer (GchatSession *self, const char *key_or_id);
+GchatProfile  *gchat_session_get_profile (GchatSession *self, const char *nick);
+GchatProfile  *gchat_session_lookup_profile (GchatSession *self, const char *nick);
+gboolean       gchat_session_set_profile_key (GchatSession *self,
+                                              const char   *key,
+                                              const char   *value,
+                                              GError      **error);
 GListModel    *gchat_session_get_transfers (GchatSession *self);
 gboolean       gchat_session_supports (GchatSession *self, const char *feature);
 gboolean       gchat_session_load_older (GchatSession *self, GchatConversation *conv);

@@ -249,6 +249,72 @@ ban_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   gchat_window_confirm_kick (user_data, g_variant_get_string (param, NULL), TRUE);
 }
 
+/* Withdrawing confirmed: the message id and its conversation ride on the dialog. */
+static void
+on_withdraw_confirmed (GchatConfirmDialog *dialog, const char *reason, GchatWindow *self)
+{
+  gchat_session_withdraw (self->session,
+                          g_object_get_data (G_OBJECT (dialog), "gchat-conversation"),
+                          g_object_get_data (G_OBJECT (dialog), "gchat-msgid"));
+}
+
+/* The message of the conversation on screen with @msgid (borrowed), or NULL. */
+static GchatMessage *
+gchat_window_find_msgid (GchatWindow *self, const char *msgid)
+{
+  GListModel *model = gchat_conversation_get_messages (self->shown);
+
+  for (guint i = g_list_model_get_n_items (model); i > 0; i--) {
+    g_autoptr (GchatMessage) msg = g_list_model_get_item (model, i - 1);
+
+    if (g_strcmp0 (gchat_message_get_msgid (msg), msgid) == 0)
+      return msg; /* the conversation keeps it */
+  }
+  return NULL;
+}
+
+/*
+ * chat.withdraw-message(msgid): ask, then withdraw a message of the
+ * conversation on screen (REDACT): it goes from everyone's view and from
+ * the server's history, which cannot be undone.
+ */
+static void
+withdraw_message_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GchatWindow        *self = user_data;
+  const char         *msgid = g_variant_get_string (param, NULL);
+  GchatMessage       *msg = gchat_window_find_msgid (self, msgid);
+  g_autofree char    *body = NULL;
+  g_autofree char    *quote = NULL;
+  GchatConfirmDialog *dialog;
+
+  if (msg == NULL || !gchat_session_can_withdraw (self->session, self->shown, msg))
+    return;
+  quote = g_utf8_substring (gchat_message_get_text (msg),
+                            0,
+                            MIN (g_utf8_strlen (gchat_message_get_text (msg), -1), 80));
+  g_strdelimit (quote, "\n", ' '); /* one line in the question, however many it has */
+  body = g_strdup_printf (gchat_message_get_own (msg)
+                            ? "“%s” goes from the conversation for everyone and from the server's "
+                              "history. This cannot be undone."
+                            : "“%s” (by %s) goes from the conversation for everyone and from the "
+                              "server's history. This cannot be undone.",
+                          quote,
+                          gchat_message_get_nick (msg));
+  dialog = gchat_confirm_dialog_new (GTK_WINDOW (self),
+                                     "Withdraw message",
+                                     "Withdraw this message?",
+                                     body,
+                                     "Withdraw");
+  g_object_set_data_full (G_OBJECT (dialog), "gchat-msgid", g_strdup (msgid), g_free);
+  g_object_set_data_full (G_OBJECT (dialog),
+                          "gchat-conversation",
+                          g_object_ref (self->shown),
+                          g_object_unref);
+  g_signal_connect_object (dialog, "confirmed", G_CALLBACK (on_withdraw_confirmed), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /**
  * gchat_window_show_group_settings:
  * Open (or bring up) the settings window of the group on screen.
@@ -608,6 +674,7 @@ static const GActionEntry window_actions[] = {
   { .name = "part-group", .activate = part_group_activated, .parameter_type = "s" },
   { .name = "kick", .activate = kick_activated, .parameter_type = "s" },
   { .name = "ban", .activate = ban_activated, .parameter_type = "s" },
+  { .name = "withdraw-message", .activate = withdraw_message_activated, .parameter_type = "s" },
   { .name = "remove-contact", .activate = remove_contact_activated, .parameter_type = "s" },
   { .name = "ttt-challenge", .activate = ttt_challenge_activated },
   { .name = "share-file", .activate = share_file_activated },

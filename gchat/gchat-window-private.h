@@ -72,6 +72,7 @@ struct _GchatWindow
   gboolean            stick_bottom;
   double              last_upper;
   guint               scroll_tick;
+  guint               model_frames; /* frames to wait for a new model's layout, or 0 */
   gboolean            selecting;
   gboolean            completing;
   gboolean            narrow;
@@ -90,6 +91,8 @@ struct _GchatWindow
 /* gchat-window-view.c */
 void gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv);
 void gchat_window_view_init (GchatWindow *self);
+void gchat_window_report_read (GchatWindow *self);
+void gchat_window_sync_withdrawable (GchatWindow *self);
 void gchat_window_view_class_init (GtkWidgetClass *widget_class);
 
 /* gchat-window-session.c */

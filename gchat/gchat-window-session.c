@@ -172,6 +172,8 @@ on_session_state (GObject *object, GParamSpec *pspec, GchatWindow *self)
     gtk_revealer_set_reveal_child (self->infobar_revealer, FALSE);
   if (state != GCHAT_CONNECTION_CONNECTED)
     self->login_error = FALSE;
+  /* Withdrawing a message needs the server. */
+  gchat_window_sync_withdrawable (self);
   if (self->quitting && state == GCHAT_CONNECTION_DISCONNECTED)
     gtk_window_destroy (GTK_WINDOW (self));
 }

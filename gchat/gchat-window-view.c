@@ -77,15 +77,70 @@ gchat_window_scrollback_changed (GchatWindow *self)
   }
 }
 
-/* The shown conversation changed a property (topic, joined, name, scrollback). */
+/* The message rows under @widget (the message view's insides): may each be withdrawn? */
+static void
+gchat_window_sync_rows (GchatWindow *self, GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    if (GCHAT_IS_MESSAGE_ROW (child)) {
+      GchatMessage *msg = gchat_message_row_get_message (GCHAT_MESSAGE_ROW (child));
+
+      gchat_message_row_set_withdrawable (GCHAT_MESSAGE_ROW (child),
+                                          msg != NULL &&
+                                            gchat_session_can_withdraw (self->session,
+                                                                        self->shown,
+                                                                        msg));
+    } else {
+      gchat_window_sync_rows (self, child);
+    }
+  }
+}
+
+/**
+ * gchat_window_sync_withdrawable: the rows on screen offer "Withdraw
+ * message" again, as being an admin or being connected changed.
+ */
+void
+gchat_window_sync_withdrawable (GchatWindow *self)
+{
+  if (self->shown != NULL)
+    gchat_window_sync_rows (self, GTK_WIDGET (self->message_view));
+}
+
+/* The shown conversation changed a property (topic, joined, name, operator, scrollback). */
 static void
 on_shown_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
-  if (g_strcmp0 (pspec->name, "scrollback") == 0)
+  if (g_strcmp0 (pspec->name, "scrollback") == 0) {
     gchat_window_scrollback_changed (user_data);
-  else
-    gchat_window_sync_shown (user_data);
+    return;
+  }
+  gchat_window_sync_shown (user_data);
+  if (g_strcmp0 (pspec->name, "operator") == 0 || g_strcmp0 (pspec->name, "joined") == 0)
+    gchat_window_sync_withdrawable (user_data);
 }
+
+/**
+ * gchat_window_report_read: the conversation on screen was seen to its
+ * end when the window has the focus and the view is at the bottom: the
+ * server keeps that for the account's other sessions (read marker).
+ */
+void
+gchat_window_report_read (GchatWindow *self)
+{
+  if (self->shown != NULL && self->stick_bottom && gtk_window_is_active (GTK_WINDOW (self)))
+    gchat_session_mark_read (self->session, self->shown);
+}
+
+/*
+ * Frames to wait after a new model for the list view to measure it: until
+ * then the adjustment still holds the old conversation's height, and a
+ * value past the new one makes GTK 4.8 warn "GtkListView failed to scroll
+ * to given position". A model as tall as the one before says nothing new
+ * (no ::changed), hence the bound.
+ */
+#define MODEL_FRAMES_MAX 4
 
 /* Frame tick: scroll to the end, before this frame's layout. */
 static gboolean
@@ -93,10 +148,15 @@ scroll_to_end_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   GchatWindow *self = user_data;
 
+  if (self->model_frames > 0) {
+    self->model_frames--;
+    return G_SOURCE_CONTINUE;
+  }
   self->scroll_tick = 0;
   gtk_adjustment_set_value (self->vadj,
                             gtk_adjustment_get_upper (self->vadj) -
                               gtk_adjustment_get_page_size (self->vadj));
+  gchat_window_report_read (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -152,6 +212,7 @@ gchat_window_history_step (GchatWindow *self, int step)
 static void
 on_vadj_changed (GtkAdjustment *adj, GchatWindow *self)
 {
+  self->model_frames = 0; /* the list view measured what it shows now */
   self->last_upper = gtk_adjustment_get_upper (adj);
   if (self->stick_bottom)
     gchat_window_scroll_to_end (self);
@@ -179,6 +240,8 @@ on_vadj_value_changed (GtkAdjustment *adj, GchatWindow *self)
 
   self->stick_bottom =
     gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >= upper - STICK_SLACK;
+  if (self->stick_bottom && self->scroll_tick == 0)
+    gchat_window_report_read (self);
   /* Scrolled to the top by the user (not by a switch or our own moves): load earlier lines. */
   if (self->shown != NULL && self->scroll_tick == 0 &&
       gchat_conversation_get_scrollback (self->shown) == GCHAT_SCROLLBACK_MORE &&
@@ -291,6 +354,7 @@ gchat_window_show_conversation (GchatWindow *self, GchatConversation *conv)
   gchat_scrollback_view_cancel (self->scrollback);
   sel = gtk_no_selection_new (gchat_scrollback_view_model_new (conv));
   gtk_list_view_set_model (self->message_view, GTK_SELECTION_MODEL (sel));
+  self->model_frames = MODEL_FRAMES_MAX;
   gchat_window_scroll_to_end (self);
   gchat_member_list_set_conversation (self->member_list,
                                       self->session,
@@ -337,6 +401,11 @@ message_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer 
     gtk_list_item_set_child (item, child);
   }
   gchat_message_row_set_message (GCHAT_MESSAGE_ROW (child), obj);
+  gchat_message_row_set_profile (GCHAT_MESSAGE_ROW (child),
+                                 gchat_session_get_profile (self->session,
+                                                            gchat_message_get_nick (obj)));
+  gchat_message_row_set_withdrawable (GCHAT_MESSAGE_ROW (child),
+                                      gchat_session_can_withdraw (self->session, self->shown, obj));
   if (obj == (gpointer)self->found)
     gtk_widget_add_css_class (child, "found");
   else
@@ -427,7 +496,7 @@ gchat_window_complete (GchatWindow *self)
   return TRUE;
 }
 
-/* Tab completes nicks instead of moving the focus. */
+/* Tab completes nicks instead of moving the focus; Shift+Enter breaks the line. */
 static gboolean
 on_entry_key_pressed (GtkEventControllerKey *controller,
                       guint                  keyval,
@@ -435,6 +504,15 @@ on_entry_key_pressed (GtkEventControllerKey *controller,
                       GdkModifierType        state,
                       GchatWindow           *self)
 {
+  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter) &&
+      (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK)) == GDK_SHIFT_MASK) {
+    /* Shift+Enter: a line break; the message goes as one (draft/multiline). */
+    int pos = gtk_editable_get_position (GTK_EDITABLE (self->entry));
+
+    gtk_editable_insert_text (GTK_EDITABLE (self->entry), "\n", 1, &pos);
+    gtk_editable_set_position (GTK_EDITABLE (self->entry), pos);
+    return TRUE;
+  }
   if ((state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK)) != 0)
     return FALSE;
   if (keyval == GDK_KEY_Up || keyval == GDK_KEY_Down)
@@ -518,6 +596,8 @@ gchat_window_view_init (GchatWindow *self)
   self->scrollback = gchat_scrollback_view_new (self->message_view);
   self->stick_bottom = TRUE;
 
+  /* Coming back to the window reads what it shows. */
+  g_signal_connect_swapped (self, "notify::is-active", G_CALLBACK (gchat_window_report_read), self);
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_entry_key_pressed), self);

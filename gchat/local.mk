@@ -34,6 +34,7 @@ GCHAT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gchat -I$(top_builddir)/gchat $(
 	-DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
 	-DGDK_VERSION_MIN_REQUIRED=GDK_VERSION_4_8 -DGDK_VERSION_MAX_ALLOWED=GDK_VERSION_4_8 \
 	-DADW_VERSION_MIN_REQUIRED=ADW_VERSION_1_2 -DADW_VERSION_MAX_ALLOWED=ADW_VERSION_1_2 \
+	-DSOUP_VERSION_MIN_REQUIRED=SOUP_VERSION_3_0 -DSOUP_VERSION_MAX_ALLOWED=SOUP_VERSION_3_0 \
 	-DG_LOG_DOMAIN=\"gchat\"
 GCHAT_CFLAGS = $(WARN_CFLAGS) -Wno-unused-parameter $(HARDEN_CFLAGS)
 GCHAT_LIBS = gchat/libgchat.a libchat/libchat.a $(GTK_LIBS)
@@ -48,7 +49,8 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-command.c gchat/gchat-command.h \
 	gchat/gchat-config.c gchat/gchat-config.h \
 	gchat/gchat-connect-dialog.c gchat/gchat-connect-dialog.h \
-	gchat/gchat-connection.c gchat/gchat-connection.h \
+	gchat/gchat-connection.c gchat/gchat-connection.h gchat/gchat-connection-private.h \
+	gchat/gchat-connection-register.c \
 	gchat/gchat-contact.c gchat/gchat-contact.h \
 	gchat/gchat-conversation.c gchat/gchat-conversation.h \
 	gchat/gchat-dialog.c gchat/gchat-dialog.h \
@@ -61,6 +63,7 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-password-dialog.c gchat/gchat-password-dialog.h \
 	gchat/gchat-unregister-dialog.c gchat/gchat-unregister-dialog.h \
 	gchat/gchat-member.c gchat/gchat-member.h \
+	gchat/gchat-profile.c gchat/gchat-profile.h \
 	gchat/gchat-member-list.c gchat/gchat-member-list.h \
 	gchat/gchat-message.c gchat/gchat-message.h \
 	gchat/gchat-message-row.c gchat/gchat-message-row.h \
@@ -71,6 +74,8 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-session-commands.c gchat/gchat-session-games.c \
 	gchat/gchat-session-groups.c gchat/gchat-session-history.c \
 	gchat/gchat-session-irc.c gchat/gchat-session-numerics.c \
+	gchat/gchat-session-multiline.c gchat/gchat-session-markers.c \
+	gchat/gchat-session-profiles.c \
 	gchat/gchat-session-reconnect.c gchat/gchat-session-transfers.c \
 	gchat/gchat-sidebar-row.c gchat/gchat-sidebar-row.h \
 	gchat/gchat-transfer.c gchat/gchat-transfer.h \

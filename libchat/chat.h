@@ -258,6 +258,32 @@ enum chat_ttt_sub chat_ttt_sub(const char *word);
 const char *chat_ttt_sub_name(enum chat_ttt_sub sub);
 
 /*
+ * multiline.c: IRCv3 draft/multiline, sending: the capability's limits
+ * and a text cut into the lines of batches (tests/unit/test-multiline.c).
+ */
+struct chat_ml_limits {
+	size_t max_bytes; /* text per batch, a line break counting one */
+	size_t max_lines; /* lines per batch; 0: no limit given */
+};
+/* One line of a batch: text[off, off + len). */
+struct chat_ml_piece {
+	size_t off;
+	size_t len;
+	bool concat; /* continues the line before (draft/multiline-concat) */
+	bool first;  /* begins a batch */
+};
+/** Parse a draft/multiline value ("max-bytes=4096,max-lines=32"); 0 or -1. */
+int chat_multiline_limits(const char *value, struct chat_ml_limits *lim);
+/**
+ * Cut len bytes of text into pieces of at most room bytes, at line breaks
+ * (LF, CR LF, CR) and UTF-8 boundaries, grouped into batches within lim
+ * (NULL: lines sent one by one, blank ones left out). Returns the number
+ * of pieces, of which at most max are written to out.
+ */
+size_t chat_multiline_split(const char *text, size_t len, size_t room,
+    const struct chat_ml_limits *lim, struct chat_ml_piece *out, size_t max);
+
+/*
  * time.c: server-time tags and CHATHISTORY timestamps (UTC, ms).
  */
 #define CHAT_TIME_MAX 32 /* room for a formatted time and its NUL */
@@ -360,6 +386,8 @@ void chat_file_window_init(struct chat_file_window *, uint64_t size,
     uint64_t start, size_t chunk, unsigned window);
 bool chat_file_window_next(
     struct chat_file_window *, uint64_t *off, size_t *len);
+bool chat_file_window_next_upto(
+    struct chat_file_window *, uint64_t limit, uint64_t *off, size_t *len);
 enum chat_file_err chat_file_window_ack(
     struct chat_file_window *, uint64_t off);
 bool chat_file_window_done(const struct chat_file_window *);

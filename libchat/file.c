@@ -512,7 +512,19 @@ chat_file_window_init(struct chat_file_window *w, uint64_t size, uint64_t start,
 bool
 chat_file_window_next(struct chat_file_window *w, uint64_t *off, size_t *len)
 {
-	uint64_t left = w->size - w->sent;
+	return chat_file_window_next_upto(w, w->size, off, len);
+}
+
+/*
+ * Like chat_file_window_next, but only bytes before limit exist yet (a
+ * file still being uploaded): the chunk ends there, or there is none.
+ */
+bool
+chat_file_window_next_upto(
+    struct chat_file_window *w, uint64_t limit, uint64_t *off, size_t *len)
+{
+	uint64_t end = limit < w->size ? limit : w->size;
+	uint64_t left = end > w->sent ? end - w->sent : 0;
 	size_t n = left < w->chunk ? (size_t)left : w->chunk;
 
 	if (n == 0 || w->sent - w->acked + n > (uint64_t)w->window * w->chunk)

@@ -7,6 +7,7 @@ libchat_libchat_a_SOURCES = \
 	libchat/linebuf.c \
 	libchat/mode.c \
 	libchat/msg.c \
+	libchat/multiline.c \
 	libchat/time.c \
 	libchat/ttt.c \
 	libchat/utf8.c

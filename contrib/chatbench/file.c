@@ -7,6 +7,12 @@
  * live during the transfer. After it, the same bytes are copied over a
  * plain loopback TCP connection: the ceiling the transfer is compared to.
  *
+ * Pipelined (the default, issue 17): the receiver first asks for
+ * chatd/sendfile-stream, so it is offered the file as soon as its first
+ * chunk is written and downloads while the upload goes on; a server that
+ * refuses the capability (or --sequential) gives the old order: upload,
+ * check, store, offer, download.
+ *
  * Wire format (chatd's SENDFILE, doc/PROTOCOL.md):
  *   > SENDFILE <nick> <name> <size> <sha256>
  *   < SENDFILE UPLOAD <id> <offset> :<name>
@@ -42,11 +48,17 @@
 #define FB_WINDOW 8    /* chunks the server lets us have unacknowledged */
 #define FB_B64 (FB_CHUNK / 3 * 4)
 #define FB_LINE (FB_B64 + 128)
-#define FB_OUT_SENDER (4 * FB_LINE)
-#define FB_INBUF (4 * FB_LINE)
+#define FB_OUT_SENDER (8 * FB_LINE)
+#define FB_INBUF (8 * FB_LINE)
 #define FB_RAW_BLOCK 262144
 
-enum { FB_UP, FB_DOWN, FB_PING, FB_PONG, FB_NCLIENTS };
+/*
+ * Two threads: the sender and the pinger in the first, the receiver and
+ * the ponger in the second, so that encoding the upload and decoding and
+ * hashing the download do not take turns on one core (pipelined, they
+ * run at the same time). The fields both threads touch are atomic.
+ */
+enum { FB_UP, FB_PING, FB_DOWN, FB_PONG, FB_NCLIENTS };
 
 static struct {
 	uint64_t size;
@@ -54,15 +66,23 @@ static struct {
 	unsigned char *data;
 	char hash[65];
 
-	uint64_t id; /* transfer id, 0 until UPLOAD */
+	uint64_t up_id;   /* transfer id at the sender, 0 until UPLOAD */
+	uint64_t down_id; /* and at the receiver, 0 until OFFER */
 	uint64_t up_sent, up_acked;
 	uint64_t down_off;
 	EVP_MD_CTX *md;
-	bool ok, failed, unsupported;
+	bool ok, unsupported;
+	_Atomic bool failed;
+	bool sequential;           /* --sequential: no sendfile-stream */
+	_Atomic bool stream;       /* the server acknowledged it */
+	_Atomic bool cap_answered; /* ACK or NAK: the offer may go */
+	bool offered;              /* SENDFILE sent */
 	char why[256];
 
-	uint64_t t_start, t_upload, t_stored, t_accept, t_done;
-	uint32_t pings, pongs, bad_pongs;
+	uint64_t t_start, t_upload, t_accept;
+	_Atomic uint64_t t_stored, t_done, t_complete;
+	_Atomic uint32_t pings, pongs;
+	uint32_t bad_pongs;
 	unsigned char chunk[FB_CHUNK + 4];
 } fb;
 
@@ -72,6 +92,7 @@ file_opts(struct cb_bench *b, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "ping-rate", required_argument, NULL, 'R' },
+		{ "sequential", no_argument, NULL, 'Q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -89,6 +110,9 @@ file_opts(struct cb_bench *b, int argc, char **argv)
 				    stderr, "chatbench: bad -S: %s\n", optarg);
 				return -1;
 			}
+			break;
+		case 'Q':
+			fb.sequential = true;
 			break;
 		case 'R':
 			fb.ping_rate = strtod(optarg, &end);
@@ -108,7 +132,7 @@ file_opts(struct cb_bench *b, int argc, char **argv)
 	}
 	b->clients = FB_NCLIENTS;
 	b->concurrency = FB_NCLIENTS;
-	b->jobs = 1; /* the transfer's state is not shared between threads */
+	b->jobs = 2; /* sender and pinger, receiver and ponger */
 	return 0;
 }
 
@@ -153,12 +177,14 @@ file_fail(const char *fmt, ...)
 {
 	va_list ap;
 
+	pthread_mutex_lock(&cb.lock);
 	if (!fb.failed) {
 		va_start(ap, fmt);
 		vsnprintf(fb.why, sizeof fb.why, fmt, ap);
 		va_end(ap);
 	}
 	fb.failed = true;
+	pthread_mutex_unlock(&cb.lock);
 	atomic_store(&cb.abort, true);
 }
 
@@ -169,7 +195,7 @@ file_pump_upload(struct cb_client *c)
 	uint64_t len;
 	int n;
 
-	while (fb.id != 0 && fb.up_sent < fb.size &&
+	while (fb.up_id != 0 && fb.up_sent < fb.size &&
 	    fb.up_sent - fb.up_acked < (uint64_t)FB_WINDOW * FB_CHUNK) {
 		if (c->outoff > 0 && c->outcap - c->outlen < FB_LINE) {
 			memmove(
@@ -183,7 +209,8 @@ file_pump_upload(struct cb_client *c)
 		if (len > FB_CHUNK)
 			len = FB_CHUNK;
 		n = snprintf(c->out + c->outlen, 64, "SENDFILE DATA %llu %llu ",
-		    (unsigned long long)fb.id, (unsigned long long)fb.up_sent);
+		    (unsigned long long)fb.up_id,
+		    (unsigned long long)fb.up_sent);
 		c->outlen += (size_t)n;
 		n = EVP_EncodeBlock((unsigned char *)c->out + c->outlen,
 		    fb.data + fb.up_sent, (int)len);
@@ -223,6 +250,8 @@ file_pump(struct cb_client *c, uint64_t now)
 		file_pump_ping(c, now);
 }
 
+static void file_offer(struct cb_worker *);
+
 /* Time until the next ping, pumping it if it is due. */
 static uint64_t
 file_next_due(struct cb_worker *w, uint64_t now)
@@ -230,7 +259,15 @@ file_next_due(struct cb_worker *w, uint64_t now)
 	struct cb_client *c = &cb.client[FB_PING];
 	uint64_t due;
 
-	(void)w;
+	if (c->w != w)
+		return 100000000u; /* the receiver's thread */
+	if (!fb.offered) {
+		/* Waiting for the receiver's CAP answer. */
+		if (fb.cap_answered)
+			file_offer(w);
+		else
+			return 1000000u;
+	}
 	if (fb.t_done != 0 || c->rate_t0 == 0)
 		return 100000000u;
 	due = c->rate_t0 + (uint64_t)((double)fb.pings * 1e9 / fb.ping_rate);
@@ -241,19 +278,43 @@ file_next_due(struct cb_worker *w, uint64_t now)
 	return due - now;
 }
 
-/* Offer the file and start the pings. */
+/* Send the SENDFILE line: the transfer's clock starts. */
 static void
-file_start(struct cb_worker *w)
+file_offer(struct cb_worker *w)
 {
 	uint64_t now = cb_now();
 
+	if (fb.offered)
+		return;
+	fb.offered = true;
 	fb.t_start = now;
 	w->t_first_send = now;
 	client_send(&cb.client[FB_UP], "SENDFILE %s chatbench.bin %llu %s",
 	    cb.client[FB_DOWN].nick, (unsigned long long)fb.size, fb.hash);
 	client_flush(&cb.client[FB_UP]);
+}
+
+/*
+ * Start the pings; ask for chatd/sendfile-stream at the receiver first
+ * (the offer follows its ACK or NAK), unless --sequential.
+ */
+static void
+file_start(struct cb_worker *w)
+{
+	uint64_t now = cb_now();
+
+	if (cb.client[FB_DOWN].w == w) {
+		if (!fb.sequential) {
+			client_send(&cb.client[FB_DOWN],
+			    "CAP REQ chatd/sendfile-stream");
+			client_flush(&cb.client[FB_DOWN]);
+		}
+		return;
+	}
 	cb.client[FB_PING].rate_t0 = now;
 	file_pump_ping(&cb.client[FB_PING], now);
+	if (fb.sequential)
+		file_offer(w);
 }
 
 /* Decode one DATA chunk at the receiver, hash it and acknowledge it. */
@@ -288,7 +349,7 @@ file_data(struct cb_client *c, uint64_t off, const char *b64)
 	EVP_DigestUpdate(fb.md, fb.chunk, (size_t)n);
 	fb.down_off += (uint64_t)n;
 	c->w->deliveries++;
-	client_send(c, "SENDFILE ACK %llu %llu", (unsigned long long)fb.id,
+	client_send(c, "SENDFILE ACK %llu %llu", (unsigned long long)fb.down_id,
 	    (unsigned long long)fb.down_off);
 	if (fb.down_off == fb.size) {
 		unsigned char md[EVP_MAX_MD_SIZE];
@@ -350,6 +411,13 @@ file_on_line(struct cb_client *c, char *line, uint64_t now)
 		file_fail("server: %s", p);
 		return true;
 	}
+	if (c->id == FB_DOWN && strncmp(p, "CAP ", 4) == 0 &&
+	    strstr(p, "chatd/sendfile-stream") != NULL) {
+		/* The sender's thread sends the offer (file_next_due). */
+		fb.stream = strstr(p, " ACK ") != NULL;
+		fb.cap_answered = true;
+		return true;
+	}
 	if (strncmp(p, "SENDFILE ", 9) != 0)
 		return false;
 	p += 9;
@@ -366,23 +434,29 @@ file_on_line(struct cb_client *c, char *line, uint64_t now)
 		return true;
 	v = strtoull(wd[1], NULL, 10);
 	if (c->id == FB_UP && strcmp(wd[0], "UPLOAD") == 0 && n >= 3) {
-		fb.id = v;
+		fb.up_id = v;
 		fb.up_sent = fb.up_acked = strtoull(wd[2], NULL, 10);
 		fb.t_upload = now;
 		file_pump_upload(c);
 	} else if (c->id == FB_UP && strcmp(wd[0], "ACK") == 0 && n >= 3 &&
-	    v == fb.id) {
+	    v == fb.up_id) {
 		fb.up_acked = strtoull(wd[2], NULL, 10);
 		file_pump_upload(c);
 	} else if (c->id == FB_UP && strcmp(wd[0], "STORED") == 0) {
 		fb.t_stored = now;
 	} else if (c->id == FB_DOWN && strcmp(wd[0], "OFFER") == 0) {
-		if (fb.id == 0 || v == fb.id) {
-			fb.id = v;
+		if (fb.down_id == 0 || v == fb.down_id) {
+			fb.down_id = v;
 			fb.t_accept = now;
 			client_send(
 			    c, "SENDFILE ACCEPT %llu", (unsigned long long)v);
 		}
+	} else if (c->id == FB_DOWN && strcmp(wd[0], "STATUS") == 0 && n >= 4 &&
+	    v == fb.down_id && strcmp(wd[3], "COMPLETE") == 0) {
+		/* The server has checked the hash too (pipelined: after us). */
+		if (fb.t_done == 0)
+			file_fail("COMPLETE before the last byte");
+		fb.t_complete = now;
 	} else if (c->id == FB_DOWN && strcmp(wd[0], "BEGIN") == 0 && n >= 3) {
 		fb.down_off = strtoull(wd[2], NULL, 10);
 		if (fb.down_off != 0)
@@ -413,12 +487,18 @@ file_on_privmsg(
 	}
 }
 
-/* Done when the file is verified and every ping has come back. */
+/*
+ * Done when the file is verified at the receiver, the server said
+ * STORED and COMPLETE, and every ping has come back. (A thread that is
+ * done goes on reading its clients: the ponger still answers.)
+ */
 static bool
 file_done(struct cb_worker *w)
 {
 	(void)w;
-	return fb.failed || (fb.t_done != 0 && fb.pongs >= fb.pings);
+	return fb.failed ||
+	    (fb.t_done != 0 && fb.t_complete != 0 && fb.t_stored != 0 &&
+	        fb.pongs >= fb.pings);
 }
 
 /* Writer thread of the raw copy: send the whole buffer, then close. */
@@ -518,7 +598,7 @@ static int
 file_report(struct cb_bench *b)
 {
 	const struct cb_hist *lat = &b->worker[0].lat;
-	double raw = -1, e2e, up, down, cpu;
+	double raw = -1, e2e, up, down, cpu, self;
 	bool timeout = b->worker[0].failed && !fb.failed;
 
 	if (fb.t_done != 0)
@@ -536,12 +616,17 @@ file_report(struct cb_bench *b)
 		    (unsigned long long)fb.size,
 		    (unsigned long long)fb.up_acked,
 		    (unsigned long long)fb.down_off);
-	printf("file: %llu bytes, sha256 %s\n", (unsigned long long)fb.size,
-	    fb.hash);
+	printf("file: %llu bytes, sha256 %s, %s\n", (unsigned long long)fb.size,
+	    fb.hash,
+	    fb.stream ? "pipelined (chatd/sendfile-stream)"
+	              : "sequential (upload, store, then download)");
 	printf("  end to end %.1f MB/s (upload %.1f MB/s until stored, "
 	       "download %.1f MB/s), %s\n",
 	    e2e, up, down,
 	    fb.ok ? "SHA-256 verified at the receiver" : "NOT verified");
+	printf("  until the server's COMPLETE (its own SHA-256 check): "
+	       "%.1f MB/s\n",
+	    file_rate(fb.t_start, fb.t_complete));
 	printf("  raw loopback TCP copy of the same bytes: %.1f MB/s\n", raw);
 	printf("  ping-pong during the transfer: %u sent, %u back, "
 	       "p50 %.3f ms, p99 %.3f ms, max %.3f ms\n",
@@ -550,15 +635,22 @@ file_report(struct cb_bench *b)
 	cpu = cb_cpu_pct(b->cpu_go, b->cpu_end, b->t_go, b->t_end);
 	if (cpu >= 0)
 		printf("  server CPU %.0f%% of one core\n", cpu);
+	/* One thread encodes, decodes and hashes: near 100% it is the limit. */
+	self = b->t_end > b->t_go ? (double)(b->self_end - b->self_go) * 100 /
+	        (double)(b->t_end - b->t_go)
+	                          : -1;
+	printf("  chatbench CPU %.0f%% of one core\n", self);
 	cb_result("bytes=%llu seconds=%.3f mb_per_s=%.1f upload_mb_per_s=%.1f "
 	          "download_mb_per_s=%.1f raw_mb_per_s=%.1f sha_ok=%d "
 	          "pings=%u pongs=%u ping_p50_ms=%.3f ping_p99_ms=%.3f "
-	          "lost=%u unsupported=%d timeout=%d server_cpu_pct=%.0f",
+	          "lost=%u unsupported=%d timeout=%d server_cpu_pct=%.0f "
+	          "stream=%d complete_mb_per_s=%.1f load_cpu_pct=%.0f",
 	    (unsigned long long)fb.size,
 	    fb.t_done > fb.t_start ? (double)(fb.t_done - fb.t_start) / 1e9 : 0,
 	    e2e, up, down, raw, fb.ok ? 1 : 0, fb.pings, fb.pongs,
 	    cb_hist_pct_ms(lat, 0.5), cb_hist_pct_ms(lat, 0.99),
-	    fb.pings - fb.pongs, fb.unsupported ? 1 : 0, timeout ? 1 : 0, cpu);
+	    fb.pings - fb.pongs, fb.unsupported ? 1 : 0, timeout ? 1 : 0, cpu,
+	    fb.stream ? 1 : 0, file_rate(fb.t_start, fb.t_complete), self);
 	EVP_MD_CTX_free(fb.md);
 	free(fb.data);
 	return (fb.ok && fb.pongs == fb.pings && fb.bad_pongs == 0) ? 0 : 1;
@@ -566,8 +658,8 @@ file_report(struct cb_bench *b)
 
 const struct cb_scenario scenario_file = {
 	.name = "file",
-	.usage = "file [-S BYTES] [--ping-rate PER_SECOND]   "
-	         "(default 100 MiB, 100 pings/s)",
+	.usage = "file [-S BYTES] [--ping-rate PER_SECOND] [--sequential]   "
+	         "(default 100 MiB, 100 pings/s, pipelined if the server can)",
 	.opts = file_opts,
 	.ready_at_motd = true,
 	.setup = file_setup,

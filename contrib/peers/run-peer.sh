@@ -1,5 +1,6 @@
 #!/bin/sh
-# Start a peer IRC server (ngircd, inspircd, hybrid) or chatd on 127.0.0.1:PORT
+# Start a peer IRC server (ngircd, inspircd, hybrid), chatd, or relay (a
+# no-parse line relay, the fan-out ceiling: contrib/peers/relay.c) on 127.0.0.1:PORT
 # with a generated configuration in a fresh temp directory, flood control
 # raised as doc/BENCHMARKS.md describes.
 #
@@ -11,7 +12,7 @@
 set -eu
 
 usage() {
-	echo "usage: run-peer.sh chatd|ngircd|inspircd|hybrid PORT [--foreground]" >&2
+	echo "usage: run-peer.sh chatd|ngircd|inspircd|hybrid|relay PORT [--foreground]" >&2
 	exit 2
 }
 
@@ -29,6 +30,7 @@ NGIRCD=${NGIRCD:-/opt/peers/ngircd/usr/sbin/ngircd}
 INSPIRCD=${INSPIRCD:-/usr/sbin/inspircd}
 HYBRID=${HYBRID:-/usr/sbin/ircd-hybrid}
 NXDNS=${NXDNS:-$(dirname "$0")/nxdns}
+RELAY=${RELAY:-$(dirname "$0")/relay}
 # Servers keep one descriptor per client: give them as many as allowed.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || :
 
@@ -45,6 +47,10 @@ chatd)
 	# No -d: debug logging would cost the daemon time in the benchmark.
 	set -- "$CHATD" --listen "127.0.0.1:$port" --data-dir "$dir/data" \
 	    -f "$dir/chatd.conf"
+	;;
+relay)
+	[ -x "$RELAY" ] || { echo "no relay at $RELAY (make; set RELAY)" >&2; exit 1; }
+	set -- "$RELAY" 127.0.0.1 "$port"
 	;;
 ngircd)
 	[ -x "$NGIRCD" ] || { echo "no ngircd at $NGIRCD" >&2; exit 1; }

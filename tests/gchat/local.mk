@@ -128,6 +128,21 @@ tests_gchat_test_failover_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_test_failover_LDADD = $(GCHAT_LIBS)
 endif
 
+# The IRCv3 drafts in gchat: multiline, withdrawing a message, read markers (issue 15).
+EXTRA_DIST += tests/gchat/drafts.sh
+if BUILD_GCHAT
+check_PROGRAMS += tests/gchat/test-drafts tests/gchat/test-drafts-model
+TESTS += tests/gchat/drafts.sh tests/gchat/test-drafts-model
+tests_gchat_test_drafts_model_SOURCES = tests/gchat/test-drafts-model.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_drafts_model_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_drafts_model_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_drafts_model_LDADD = $(GCHAT_LIBS)
+tests_gchat_test_drafts_SOURCES = tests/gchat/test-drafts.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_drafts_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_drafts_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_drafts_LDADD = $(GCHAT_LIBS)
+endif
+
 # The GUI benchmark (contrib/gchat-bench/run.sh), run small in the suite so it
 # keeps working; it asserts what was done, never a time.
 EXTRA_DIST += tests/gchat/bench-smoke.sh contrib/gchat-bench/run.sh contrib/gchat-bench/peer.py
@@ -138,4 +153,15 @@ tests_gchat_bench_gui_SOURCES = tests/gchat/bench-gui.c $(GCHAT_TEST_COMMON)
 tests_gchat_bench_gui_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
 tests_gchat_bench_gui_CFLAGS = $(GCHAT_TEST_CFLAGS)
 tests_gchat_bench_gui_LDADD = $(GCHAT_LIBS)
+endif
+
+# Display names, status lines and avatars from draft/metadata-2 (issue 15, 18).
+EXTRA_DIST += tests/gchat/profiles.sh
+if BUILD_GCHAT
+check_PROGRAMS += tests/gchat/test-profiles
+TESTS += tests/gchat/profiles.sh
+tests_gchat_test_profiles_SOURCES = tests/gchat/test-profiles.c $(GCHAT_TEST_COMMON)
+tests_gchat_test_profiles_CPPFLAGS = $(GCHAT_TEST_CPPFLAGS)
+tests_gchat_test_profiles_CFLAGS = $(GCHAT_TEST_CFLAGS)
+tests_gchat_test_profiles_LDADD = $(GCHAT_LIBS)
 endif

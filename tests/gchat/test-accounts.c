@@ -348,8 +348,14 @@ test_restore_conversations (void)
   GchatConversation *conv;
 
   gchat_session_close_conversation (session, gchat_session_find (session, "erin"));
-  gchat_connection_quit (conn, "moving to another computer");
+  /* As the user would: Disconnect (no reconnecting by itself), then connect again. */
+  gchat_session_disconnect (session);
   g_assert_true (gui_wait_for (is_disconnected, NULL));
+  /*
+   * The server has let go of the old session (flood control may run its
+   * QUIT a moment later), so the nick is free for the new one.
+   */
+  gui_raw_expect (&erin, ":dana!* QUIT :*Leaving*");
   gchat_connection_set_account (conn, "dana", "danas-password", FALSE);
   gchat_window_connect (window);
   g_assert_true (gui_wait_for (logged_in, NULL));

@@ -1427,8 +1427,22 @@ has_accessible_name (GtkWidget *w)
   return FALSE;
 }
 
-/* Controls looked at by audit_labels. */
+/* Controls looked at by audit_labels, and among them the menus of messages. */
 static guint audited;
+static guint audited_message_menus;
+
+/* Condition: a message row on screen shows its menu (our line has its msgid). */
+static gboolean
+message_menu_shown (gpointer data)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+
+  gui_collect_rows (GTK_WIDGET (gchat_window_get_message_view (window)), rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (gtk_widget_get_visible (gchat_message_row_get_actions_button (rows->pdata[i])))
+      return TRUE;
+  return FALSE;
+}
 
 /* Every control under @w has an accessible name; the unnamed are listed in @bad. */
 static void
@@ -1442,6 +1456,8 @@ audit_labels (GtkWidget *w, GString *bad)
     return;
   if (control) {
     audited++;
+    if (gtk_widget_has_css_class (w, "message-actions"))
+      audited_message_menus++;
     if (!has_accessible_name (w)) {
       const char *id =
         GTK_IS_BUILDABLE (w) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (w)) : NULL;
@@ -1469,6 +1485,10 @@ test_accessible_labels (void)
   GtkWidget  *password = GTK_WIDGET (gchat_password_dialog_new (GTK_WINDOW (window), "alice"));
 
   gtk_toggle_button_set_active (gchat_window_get_members_button (window), TRUE);
+  /* A line of ours, so that a message's own menu (Withdraw message) is audited too. */
+  g_assert_true (gchat_conversation_get_joined (gchat_window_get_shown (window)));
+  gui_type_line (window, "a line with its menu");
+  g_assert_true (gui_wait_for (message_menu_shown, NULL));
   gui_drain ();
   audit_labels (GTK_WIDGET (window), bad);
   /* The header bar is part of the content in an AdwApplicationWindow. */
@@ -1510,6 +1530,7 @@ test_accessible_labels (void)
     g_error ("controls without an accessible name:%s", bad->str);
   g_test_message ("%u controls have accessible names", audited);
   g_assert_cmpuint (audited, >=, 50);
+  g_assert_cmpuint (audited_message_menus, >=, 1);
 }
 
 /* The first GtkSwitch under @w, or NULL. */

@@ -154,8 +154,24 @@ test_command_parse (void)
   {
     g_autofree char *help = gchat_command_help ();
 
+    g_auto (GStrv) lines = g_strsplit (help, "\n", -1);
+
     g_assert_nonnull (strstr (help, "/join [#group] [key]"));
     g_assert_nonnull (strstr (help, "/sendfile"));
+    /* Every command the help lists is found (the table is searched, so it must stay sorted). */
+    for (guint i = 0; lines[i] != NULL; i++) {
+      g_autofree char *name = g_strndup (lines[i], strcspn (lines[i], " "));
+      g_autoptr (GError) found = NULL;
+
+      if (gchat_command_parse (name, &cmd, &found))
+        gchat_command_clear (&cmd);
+      else
+        g_assert_false (g_error_matches (found, GCHAT_COMMAND_ERROR, GCHAT_COMMAND_ERROR_UNKNOWN));
+    }
+    g_assert_true (gchat_command_parse ("/profile status out for lunch", &cmd, NULL));
+    g_assert_cmpint (cmd.id, ==, GCHAT_COMMAND_PROFILE);
+    g_assert_cmpstr (cmd.argv[1], ==, "out for lunch");
+    gchat_command_clear (&cmd);
   }
 
   g_assert_false (gchat_command_parse ("/kick", &cmd, &error));

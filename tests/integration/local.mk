@@ -65,9 +65,15 @@ TESTS += \
 	tests/integration/sendfile-resume.chat \
 	tests/integration/sendfile-names.chat \
 	tests/integration/sendfile-squat.chat \
+	tests/integration/sendfile-stream.chat \
+	tests/integration/sendfile-stream-resume.chat \
+	tests/integration/sendfile-stream-timeout.chat \
 	tests/integration/sendfile-chatfile.sh
 EXTRA_DIST += \
 	tests/integration/sendfile-squat.chat \
+	tests/integration/sendfile-stream.chat \
+	tests/integration/sendfile-stream-resume.chat \
+	tests/integration/sendfile-stream-timeout.chat \
 	tests/integration/sendfile.chat \
 	tests/integration/sendfile-group.chat \
 	tests/integration/sendfile-errors.chat \

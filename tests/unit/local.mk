@@ -42,6 +42,12 @@ tests_unit_test_cluster_wire_SOURCES = tests/unit/test-cluster-wire.c \
 tests_unit_test_cluster_wire_LDADD = tests/libtap.a
 tests_unit_test_cluster_wire_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/chatd
 
+# draft/multiline limits and splitting, gchat's sending side (libchat/multiline.c).
+check_PROGRAMS += tests/unit/test-multiline
+TESTS += tests/unit/test-multiline
+tests_unit_test_multiline_LDADD = $(UNIT_LDADD)
+tests_unit_test_multiline_CPPFLAGS = $(UNIT_CPPFLAGS)
+
 # SENDFILE rules both sides use (libchat/file.c).
 check_PROGRAMS += tests/unit/test-filechunk
 TESTS += tests/unit/test-filechunk

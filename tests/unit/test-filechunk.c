@@ -295,6 +295,20 @@ test_window(void)
 	chat_file_window_init(&w, 0, 0, 10, 3);
 	ok(!chat_file_window_next(&w, &off, &len) && chat_file_window_done(&w),
 	    "empty file is done at once");
+	chat_file_window_init(&w, 100, 0, 10, 3);
+	ok(!chat_file_window_next_upto(&w, 0, &off, &len),
+	    "nothing written yet: no chunk");
+	ok(chat_file_window_next_upto(&w, 14, &off, &len) && off == 0 &&
+	        len == 10,
+	    "a whole chunk of what is written");
+	ok(chat_file_window_next_upto(&w, 14, &off, &len) && off == 10 &&
+	        len == 4,
+	    "then a short one up to the written end");
+	ok(!chat_file_window_next_upto(&w, 14, &off, &len),
+	    "then it waits for more");
+	ok(chat_file_window_next_upto(&w, 200, &off, &len) && off == 14 &&
+	        len == 10,
+	    "more written: whole chunks again");
 }
 
 /* Hashes and numbers. */
