@@ -53,7 +53,10 @@ struct config {
 	char *server_name;
 	char *network_name;
 	char *data_dir;
-	char *database; /* "sqlite" (NULL) or a postgresql:// URL */
+	char *database;  /* "sqlite" (NULL) or a postgresql:// URL */
+	char *cluster;   /* Redis of a cluster (redis:// or unix:), or NULL */
+	char *node_name; /* this node's name in the cluster (server_name) */
+	char *file_dir;  /* file contents (data_dir/files) */
 	char *motd_file;
 	struct config_strs motd; /* motd_file's lines, read at (re)load */
 	bool motd_missing;       /* motd_file is set but unreadable */
@@ -410,6 +413,7 @@ void conn_free(void);
 void conn_accept(int fd, const char *addr, void *tls_ctx, bool ws);
 void conn_retrust(void);
 void conn_kill(struct client *, const char *reason);
+void conn_kill_all(const char *reason);
 void conn_close(struct client *, const char *reason);
 bool conn_write(struct client *, const char *buf, size_t len);
 void conn_shutdown(const char *reason);
@@ -446,6 +450,7 @@ struct client *client_new(const char *addr);
 void client_free(struct client *);
 void client_set_nick(struct client *, const char *nick);
 void client_change_nick(struct client *, const char *nick);
+void client_take_nick(struct client *, const char *nick);
 void client_try_register(struct client *);
 void client_exit(struct client *, const char *reason);
 const char *client_name(struct client *);
@@ -486,6 +491,23 @@ void channel_rename(struct channel *, const char *name);
 RB_PROTOTYPE(channels, channel, entry, channel_cmp);
 
 /*
+ * cluster.c: many nodes, one namespace on Redis (doc/CLUSTER.md); the
+ * scripts are in cluster-lua.c, the encoding between nodes in
+ * cluster-wire.c.
+ */
+int cluster_check_config(char **cause);
+int cluster_init(char **cause);
+void cluster_free(void);
+bool cluster_active(void);
+void cluster_claim_nick(struct client *, const char *nick);
+void cluster_user_add(struct client *);
+void cluster_user_nick(struct client *, const char *old);
+void cluster_user_changed(struct client *);
+void cluster_user_exit(struct client *, bool registered);
+void cluster_member_join(struct member *);
+void cluster_member_leave(struct member *);
+
+/*
  * route.c: every delivery goes through here. A selection of a channel's
  * members: not except or except2, only members with one of modes (0:
  * all), and the lines with[] for members having every bit of cap (all
@@ -514,6 +536,12 @@ struct route_net {
 	void (*all)(int umodes, const struct rline *);
 	void (*kill)(struct user *, const struct rline *, const char *why);
 	void (*account_sel)(const char *account, const struct route_sel *);
+	/*
+	 * Call channel for every channel delivery, not only when a member
+	 * is known to be elsewhere: a node's view of the others' members
+	 * can be a moment behind (a cluster's announcements).
+	 */
+	bool channel_always;
 };
 void route_init(struct rline *, const char *tags, const char *source,
     const char *fmt, ...) PRINTFLIKE(4, 5);

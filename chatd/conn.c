@@ -615,6 +615,19 @@ conn_kill(struct client *c, const char *reason)
 	event_active(reap_ev, 0, 0);
 }
 
+/*
+ * Close every client of this node with one reason: the cluster lost this
+ * node, and its namespace can no longer be trusted.
+ */
+void
+conn_kill_all(const char *reason)
+{
+	struct client *c, *c1;
+
+	TAILQ_FOREACH_SAFE(c, &all_clients, entry, c1)
+		conn_kill(c, reason);
+}
+
 /* Close without trying to write anything more (broken socket). */
 void
 conn_close(struct client *c, const char *reason)
