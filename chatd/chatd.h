@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <event2/event_struct.h>
+
 #include "chat.h"
 #include "numeric.h"
 
@@ -180,6 +182,11 @@ RB_HEAD(channels, channel);
 #define CLIENT_STOREWAIT 0x200000 /* input waits for the store (history) */
 #define CLIENT_BYPASS 0x400000    /* releasing a barrier: write through it */
 
+/* A plain (not TLS) socket's state in conn.c. */
+#define CLIENT_LINGER 0x800000 /* reaped: output drains, then input goes */
+#define CLIENT_RDON 0x1000000  /* its socket is to be read */
+#define CLIENT_RDWM 0x2000000  /* not read: input at its watermark */
+
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
 #define CAP_SERVER_TIME 0x2
@@ -282,7 +289,17 @@ struct client {
 	struct user user;
 	int flags;
 	uint32_t caps;
-	struct bufferevent *bev;
+	/*
+	 * The socket: a TLS one through OpenSSL's bufferevent (bev), a plain
+	 * one by conn.c itself, with buffers that exist only while they hold
+	 * bytes, so that an idle client costs little more than this struct.
+	 */
+	struct bufferevent *bev; /* TLS only */
+	struct evbuffer *in;     /* plain: bytes read and not yet run */
+	struct evbuffer *out;    /* plain: the send queue */
+	struct event *wev;       /* plain: write event, once it backed up */
+	struct event rev;        /* plain: read event */
+	int fd;                  /* plain: the socket, or -1 */
 	char *quit_reason;
 	char *label;       /* labeled-response: current command's label */
 	int64_t last_read; /* monotonic ms of the last input */
@@ -411,6 +428,10 @@ void conn_wait_end(struct conn_wait *);
 uint64_t conn_barrier(struct client *);
 void conn_barrier_open(struct client *);
 void conn_barrier_close(struct client *, const uint64_t *next);
+void conn_attach(struct client *, int fd);
+void conn_detach(struct client *);
+struct evbuffer *conn_sock_input(struct client *);
+struct evbuffer *conn_sock_output(struct client *);
 
 /* user.c: users, wherever connected, and the nick tree. */
 struct user *user_find(const char *nick);
@@ -425,7 +446,7 @@ void user_free_remote(struct user *);
 RB_PROTOTYPE(nicks, user, nick_entry, user_nick_cmp);
 
 /* client.c: connections of this node, registration and timeouts. */
-struct client *client_new(struct bufferevent *, const char *addr);
+struct client *client_new(const char *addr);
 void client_free(struct client *);
 void client_set_nick(struct client *, const char *nick);
 void client_change_nick(struct client *, const char *nick);

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 
 #include "chatd.h"
 
@@ -15,13 +14,13 @@ static uint64_t client_next_id = 1;
 
 /* Allocate a client for a new connection. */
 struct client *
-client_new(struct bufferevent *bev, const char *addr)
+client_new(const char *addr)
 {
 	struct client *c = xcalloc(1, sizeof *c);
 
 	c->user.id = client_next_id++;
 	c->user.conn = c;
-	c->bev = bev;
+	c->fd = -1;
 	c->user.host = xstrdup(addr);
 	c->user.signon = time(NULL);
 	c->user.last_active = c->user.signon;
