@@ -110,9 +110,6 @@ TESTS += tests/integration/irc-rehash.sh tests/integration/irc-retrust.sh \
 	tests/integration/trusted-input.sh tests/integration/eof.sh
 EXTRA_DIST += tests/integration/irc-rehash.sh tests/integration/irc-retrust.sh \
 	tests/integration/trusted-input.sh tests/integration/eof.sh
-# An idle client's memory (issue 17.2, doc/BENCHMARKS.md run K).
-TESTS += tests/integration/idle-memory.sh
-EXTRA_DIST += tests/integration/idle-memory.sh
 # chatd --hash-password, chatd -t on oper lines, OPER with a made hash.
 TESTS += tests/integration/irc-passwd.sh
 EXTRA_DIST += tests/integration/irc-passwd.sh
