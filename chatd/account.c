@@ -572,6 +572,7 @@ account_notify(struct client *c)
 	route_init(&rl, NULL, prefix, "ACCOUNT %s",
 	    c->user.account != NULL ? c->user.account : "*");
 	route_peers_cap(&c->user, true, CAP_ACCOUNT_NOTIFY, &rl);
+	cluster_user_changed(c);
 }
 
 static void account_offline_deliver(struct client *);
@@ -1090,7 +1091,10 @@ account_rename(struct client *c)
 	    "Your nick is being changed to %s: %s belongs to a "
 	    "registered account",
 	    nick, c->user.nick);
-	client_change_nick(c, nick);
+	if (cluster_active())
+		cluster_claim_nick(c, nick);
+	else
+		client_change_nick(c, nick);
 }
 
 /* Once a second: rename those whose grace period ran out. */

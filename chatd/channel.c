@@ -121,6 +121,7 @@ channel_join(struct channel *ch, struct user *u, int modes)
 	TAILQ_INSERT_TAIL(&u->channels, m, uentry);
 	ch->nmembers++;
 	u->nchannels++;
+	cluster_member_join(m);
 	return m;
 }
 
@@ -131,6 +132,7 @@ channel_leave(struct member *m)
 	struct channel *ch = m->channel;
 	struct user *u = m->user;
 
+	cluster_member_leave(m);
 	TAILQ_REMOVE(&ch->members, m, centry);
 	TAILQ_REMOVE(&u->channels, m, uentry);
 	ch->nmembers--;

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <event2/event_struct.h>
+
 #include "chat.h"
 #include "numeric.h"
 
@@ -51,7 +53,10 @@ struct config {
 	char *server_name;
 	char *network_name;
 	char *data_dir;
-	char *database; /* "sqlite" (NULL) or a postgresql:// URL */
+	char *database;  /* "sqlite" (NULL) or a postgresql:// URL */
+	char *cluster;   /* Redis of a cluster (redis:// or unix:), or NULL */
+	char *node_name; /* this node's name in the cluster (server_name) */
+	char *file_dir;  /* file contents (data_dir/files) */
 	char *motd_file;
 	struct config_strs motd; /* motd_file's lines, read at (re)load */
 	bool motd_missing;       /* motd_file is set but unreadable */
@@ -177,6 +182,11 @@ RB_HEAD(channels, channel);
 #define CLIENT_STOREWAIT 0x200000 /* input waits for the store (history) */
 #define CLIENT_BYPASS 0x400000    /* releasing a barrier: write through it */
 
+/* A plain (not TLS) socket's state in conn.c. */
+#define CLIENT_LINGER 0x800000 /* reaped: output drains, then input goes */
+#define CLIENT_RDON 0x1000000  /* its socket is to be read */
+#define CLIENT_RDWM 0x2000000  /* not read: input at its watermark */
+
 /* Capabilities (IRCv3) a client has enabled. */
 #define CAP_MESSAGE_TAGS 0x1
 #define CAP_SERVER_TIME 0x2
@@ -279,7 +289,17 @@ struct client {
 	struct user user;
 	int flags;
 	uint32_t caps;
-	struct bufferevent *bev;
+	/*
+	 * The socket: a TLS one through OpenSSL's bufferevent (bev), a plain
+	 * one by conn.c itself, with buffers that exist only while they hold
+	 * bytes, so that an idle client costs little more than this struct.
+	 */
+	struct bufferevent *bev; /* TLS only */
+	struct evbuffer *in;     /* plain: bytes read and not yet run */
+	struct evbuffer *out;    /* plain: the send queue */
+	struct event *wev;       /* plain: write event, once it backed up */
+	struct event rev;        /* plain: read event */
+	int fd;                  /* plain: the socket, or -1 */
 	char *quit_reason;
 	char *label;       /* labeled-response: current command's label */
 	int64_t last_read; /* monotonic ms of the last input */
@@ -393,6 +413,7 @@ void conn_free(void);
 void conn_accept(int fd, const char *addr, void *tls_ctx, bool ws);
 void conn_retrust(void);
 void conn_kill(struct client *, const char *reason);
+void conn_kill_all(const char *reason);
 void conn_close(struct client *, const char *reason);
 bool conn_write(struct client *, const char *buf, size_t len);
 void conn_shutdown(const char *reason);
@@ -407,6 +428,10 @@ void conn_wait_end(struct conn_wait *);
 uint64_t conn_barrier(struct client *);
 void conn_barrier_open(struct client *);
 void conn_barrier_close(struct client *, const uint64_t *next);
+void conn_attach(struct client *, int fd);
+void conn_detach(struct client *);
+struct evbuffer *conn_sock_input(struct client *);
+struct evbuffer *conn_sock_output(struct client *);
 
 /* user.c: users, wherever connected, and the nick tree. */
 struct user *user_find(const char *nick);
@@ -421,10 +446,11 @@ void user_free_remote(struct user *);
 RB_PROTOTYPE(nicks, user, nick_entry, user_nick_cmp);
 
 /* client.c: connections of this node, registration and timeouts. */
-struct client *client_new(struct bufferevent *, const char *addr);
+struct client *client_new(const char *addr);
 void client_free(struct client *);
 void client_set_nick(struct client *, const char *nick);
 void client_change_nick(struct client *, const char *nick);
+void client_take_nick(struct client *, const char *nick);
 void client_try_register(struct client *);
 void client_exit(struct client *, const char *reason);
 const char *client_name(struct client *);
@@ -465,6 +491,23 @@ void channel_rename(struct channel *, const char *name);
 RB_PROTOTYPE(channels, channel, entry, channel_cmp);
 
 /*
+ * cluster.c: many nodes, one namespace on Redis (doc/CLUSTER.md); the
+ * scripts are in cluster-lua.c, the encoding between nodes in
+ * cluster-wire.c.
+ */
+int cluster_check_config(char **cause);
+int cluster_init(char **cause);
+void cluster_free(void);
+bool cluster_active(void);
+void cluster_claim_nick(struct client *, const char *nick);
+void cluster_user_add(struct client *);
+void cluster_user_nick(struct client *, const char *old);
+void cluster_user_changed(struct client *);
+void cluster_user_exit(struct client *, bool registered);
+void cluster_member_join(struct member *);
+void cluster_member_leave(struct member *);
+
+/*
  * route.c: every delivery goes through here. A selection of a channel's
  * members: not except or except2, only members with one of modes (0:
  * all), and the lines with[] for members having every bit of cap (all
@@ -493,6 +536,12 @@ struct route_net {
 	void (*all)(int umodes, const struct rline *);
 	void (*kill)(struct user *, const struct rline *, const char *why);
 	void (*account_sel)(const char *account, const struct route_sel *);
+	/*
+	 * Call channel for every channel delivery, not only when a member
+	 * is known to be elsewhere: a node's view of the others' members
+	 * can be a moment behind (a cluster's announcements).
+	 */
+	bool channel_always;
 };
 void route_init(struct rline *, const char *tags, const char *source,
     const char *fmt, ...) PRINTFLIKE(4, 5);

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 
 #include "chatd.h"
 
@@ -15,13 +14,13 @@ static uint64_t client_next_id = 1;
 
 /* Allocate a client for a new connection. */
 struct client *
-client_new(struct bufferevent *bev, const char *addr)
+client_new(const char *addr)
 {
 	struct client *c = xcalloc(1, sizeof *c);
 
 	c->user.id = client_next_id++;
 	c->user.conn = c;
-	c->bev = bev;
+	c->fd = -1;
 	c->user.host = xstrdup(addr);
 	c->user.signon = time(NULL);
 	c->user.last_active = c->user.signon;
@@ -84,11 +83,27 @@ client_change_nick(struct client *c, const char *nick)
 	route_init(&rl, NULL, prefix, "NICK :%s", nick);
 	route_peers(&c->user, true, &rl);
 	client_set_nick(c, nick);
+	cluster_user_nick(c, old);
 	if (chat_casecmp(old, nick) != 0) {
 		presence_offline(c, old);
 		presence_online(c);
 	}
 	ttt_client_online(c);
+}
+
+/*
+ * Give a client a nick that is free here and, in a cluster, claimed:
+ * the first registers it (with USER), a later one is a change.
+ */
+void
+client_take_nick(struct client *c, const char *nick)
+{
+	if (!(c->flags & CLIENT_REGISTERED)) {
+		client_set_nick(c, nick);
+		client_try_register(c);
+		return;
+	}
+	client_change_nick(c, nick);
 }
 
 /* Point a weak reference at a client (or at nothing). */
@@ -133,6 +148,7 @@ client_try_register(struct client *c)
 	if (nclients - nunregistered > peak_users)
 		peak_users = nclients - nunregistered;
 	log_debug("client %s registered from %s", c->user.nick, c->user.host);
+	cluster_user_add(c);
 	cmd_welcome(c);
 	presence_online(c);
 	ttt_client_online(c);
@@ -147,6 +163,7 @@ client_exit(struct client *c, const char *reason)
 {
 	struct rline rl;
 	char prefix[CHAT_LINE_MAX];
+	bool registered = (c->flags & CLIENT_REGISTERED) != 0;
 
 	account_client_exit(c);
 	if (c->flags & CLIENT_REGISTERED) {
@@ -166,6 +183,7 @@ client_exit(struct client *c, const char *reason)
 		ninvisible--;
 	presence_watch_clear(c);
 	file_client_exit(c);
+	cluster_user_exit(c, registered);
 	user_clear_nick(&c->user);
 	c->flags &= ~(CLIENT_NICK | CLIENT_REGISTERED);
 	c->user.modes &= ~USER_INVISIBLE;

@@ -1074,9 +1074,11 @@ mode_user(struct client *c, struct chat_msg *m)
 			break;
 		}
 	}
-	if (modes[0] != '\0')
+	if (modes[0] != '\0') {
 		send_raw(
 		    c, ":%s MODE %s :%s", c->user.nick, c->user.nick, modes);
+		cluster_user_changed(c);
+	}
 }
 
 /* MODE <target> [changes]. */

@@ -409,6 +409,7 @@ cmd_setname(struct client *c, struct chat_msg *m)
 	user_prefix(&c->user, prefix, sizeof prefix);
 	route_init(&rl, NULL, prefix, "SETNAME :%s", name);
 	route_peers_cap(&c->user, true, CAP_SETNAME, &rl);
+	cluster_user_changed(c);
 	return CMD_OK;
 }
 
@@ -447,8 +448,8 @@ cmd_whois(struct client *c, struct chat_msg *m)
 	}
 	if (list[0] != '\0')
 		SEND_NUMERIC(c, RPL_WHOISCHANNELS, o->nick, list);
-	SEND_NUMERIC(
-	    c, RPL_WHOISSERVER, o->nick, cfg->server_name, cfg->network_name);
+	SEND_NUMERIC(c, RPL_WHOISSERVER, o->nick,
+	    o->node != NULL ? o->node : cfg->server_name, cfg->network_name);
 	if (o->away != NULL)
 		SEND_NUMERIC(c, RPL_AWAY, o->nick, o->away);
 	if (o->modes & USER_OPER)
@@ -538,6 +539,7 @@ cmd_away(struct client *c, struct chat_msg *m)
 	}
 	/* away-notify: only peers (and watchers) that asked for it. */
 	route_peers_cap(&c->user, false, CAP_AWAY_NOTIFY, &rl);
+	cluster_user_changed(c);
 	return CMD_OK;
 }
 

@@ -77,6 +77,7 @@ oper_done(void *arg)
 				nopers++;
 				send_raw(c, ":%s MODE %s :+o", c->user.nick,
 				    c->user.nick);
+				cluster_user_changed(c);
 			}
 			SEND_NUMERIC(c, RPL_YOUREOPER);
 		}

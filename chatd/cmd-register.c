@@ -257,12 +257,11 @@ cmd_nick(struct client *c, struct chat_msg *m)
 	}
 	if (other == &c->user && strcmp(c->user.nick, nick) == 0)
 		return CMD_OK;
-	if (!(c->flags & CLIENT_REGISTERED)) {
-		client_set_nick(c, nick);
-		client_try_register(c);
-		return CMD_OK;
-	}
-	client_change_nick(c, nick);
+	/* In a cluster the nick is claimed first; the answer gives it. */
+	if (cluster_active())
+		cluster_claim_nick(c, nick);
+	else
+		client_take_nick(c, nick);
 	return CMD_OK;
 }
 

@@ -38,8 +38,10 @@ static const struct config_key config_keys[] = {
 	{ "admin-email", CONFIG_STR, OFF(admin_email), 0, 0 },
 	{ "admin-location", CONFIG_STR, OFF(admin_location), 0, 0 },
 	{ "admin-name", CONFIG_STR, OFF(admin_name), 0, 0 },
+	{ "cluster", CONFIG_STR, OFF(cluster), 0, 0 },
 	{ "data-dir", CONFIG_STR, OFF(data_dir), 0, 0 },
 	{ "database", CONFIG_STR, OFF(database), 0, 0 },
+	{ "file-dir", CONFIG_STR, OFF(file_dir), 0, 0 },
 	{ "file-keep", CONFIG_UINT, OFF(file_keep), 1, 365 * 86400 },
 	{ "file-max-size", CONFIG_SIZE, OFF(file_max_size), 0, 1ULL << 40 },
 	{ "file-quota", CONFIG_SIZE, OFF(file_quota), 0, 1ULL << 42 },
@@ -62,6 +64,7 @@ static const struct config_key config_keys[] = {
 	{ "motd-file", CONFIG_STR, OFF(motd_file), 0, 0 },
 	{ "network-name", CONFIG_STR, OFF(network_name), 0, 0 },
 	{ "nick-grace", CONFIG_UINT, OFF(nick_grace), 0, 86400 },
+	{ "node-name", CONFIG_STR, OFF(node_name), 0, 0 },
 	{ "oper", CONFIG_LIST, OFF(opers), 0, 0 },
 	{ "password", CONFIG_STR, OFF(password), 0, 0 },
 	{ "password-min-length", CONFIG_UINT, OFF(password_min_length), 1,
@@ -157,6 +160,9 @@ config_free(struct config *c)
 	free(c->network_name);
 	free(c->data_dir);
 	free(c->database);
+	free(c->cluster);
+	free(c->node_name);
+	free(c->file_dir);
 	free(c->motd_file);
 	free(c->admin_name);
 	free(c->admin_email);
@@ -391,6 +397,22 @@ config_load(struct config *c, const char *path, char **cause)
 	if (strchr(c->server_name, '.') == NULL ||
 	    strpbrk(c->server_name, "!@*?, ") != NULL) {
 		xasprintf(cause, "%s: server-name must contain a dot", path);
+		return -1;
+	}
+	if (c->cluster != NULL && strncmp(c->cluster, "redis://", 8) != 0 &&
+	    strncmp(c->cluster, "unix:", 5) != 0) {
+		xasprintf(cause,
+		    "%s: cluster must be redis://HOST:PORT or unix:/path",
+		    path);
+		return -1;
+	}
+	if (c->node_name != NULL &&
+	    (strlen(c->node_name) > 63 ||
+	        strpbrk(c->node_name, "!@*?,/ \t") != NULL)) {
+		xasprintf(cause,
+		    "%s: node-name must be at most 63 characters, without "
+		    "spaces, / or any of !@*?,",
+		    path);
 		return -1;
 	}
 	config_read_motd(c);

@@ -1,5 +1,16 @@
 /*
- * Connections: one bufferevent per client.
+ * Connections: plain sockets read and written here, TLS ones through
+ * OpenSSL's bufferevent.
+ *
+ * A plain socket has one read event embedded in its client; input is read
+ * into a buffer taken from a small pool and given back once every byte of
+ * it has run, so only a client with a partial line (or held input) keeps
+ * one. Its send queue is another pooled buffer, given back once written,
+ * and its write event is made only when the socket first does not take
+ * everything. An idle client is thus its struct and its socket: a
+ * bufferevent, its two buffers and their callbacks cost about 1 KiB more.
+ * The few calls that differ between the two kinds go through conn_sock_*,
+ * conn_read_on/off and conn_write_on/off.
  *
  * Input: lines end in LF (a CR before it is dropped). A line longer than
  * CHAT_WIRE_MAX is skipped up to its LF and answered with 417, so nothing
@@ -23,7 +34,7 @@
  * may leave it waiting while the file worker catches up; file.c then
  * resumes the client with conn_wake().
  *
- * Output: the bufferevent's output buffer is the send queue. Adding to it
+ * Output: the socket's output buffer is the send queue. Adding to it
  * beyond sendq bytes marks the client dead ("Max SendQ exceeded") instead.
  * Writing is batched: a client whose queue gets bytes goes on the flush
  * list, and one event, run after the callbacks of this loop pass, writes
@@ -74,12 +85,19 @@
 #define CONN_LINES_PER_EVENT 32
 #define CONN_CLOSE_WAIT 5 /* seconds to drain a closing connection */
 #define CONN_TRIM_THRESHOLD (32 * 1024 * 1024)
+#define CONN_READ_MAX 16384 /* bytes per read, as a bufferevent reads */
+#define CONN_POOL 64        /* empty buffers kept for reuse */
 
 static struct clients dead_clients = TAILQ_HEAD_INITIALIZER(dead_clients);
 static struct clients pending_clients = TAILQ_HEAD_INITIALIZER(pending_clients);
 static struct clients closing_clients = TAILQ_HEAD_INITIALIZER(closing_clients);
 static struct clients flush_clients = TAILQ_HEAD_INITIALIZER(flush_clients);
 static struct event *reap_ev, *pend_ev, *tick_ev, *flush_ev;
+
+/* Empty buffers for plain sockets' input and output (see the top). */
+static struct evbuffer *conn_pool[CONN_POOL];
+static unsigned conn_npool;
+static struct evbuffer *conn_empty; /* the input of a client without any */
 
 /* Connections and the connection-rate bucket of one address. */
 struct conn_ip {
@@ -93,6 +111,10 @@ RB_HEAD(conn_ips, conn_ip);
 static struct conn_ips conn_ip_tree = RB_INITIALIZER(&conn_ip_tree);
 
 static void conn_process(struct client *);
+static void conn_read(struct client *);
+static void conn_event(struct client *, short what);
+static void conn_linger(struct client *);
+static void conn_drain_done(struct client *);
 
 /* Compare address entries. */
 static int
@@ -113,11 +135,311 @@ conn_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* An empty buffer, from the pool if it has one. */
+static struct evbuffer *
+conn_buf_get(void)
+{
+	struct evbuffer *b;
+
+	if (conn_npool > 0)
+		return conn_pool[--conn_npool];
+	if ((b = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new failed");
+	return b;
+}
+
+/* Give a buffer back: pooled if empty and there is room, else freed. */
+static void
+conn_buf_put(struct evbuffer *b)
+{
+	if (b == NULL)
+		return;
+	if (conn_npool < CONN_POOL && evbuffer_get_length(b) == 0)
+		conn_pool[conn_npool++] = b;
+	else
+		evbuffer_free(b);
+}
+
+/* The bytes read from a client's socket and not yet taken. */
+struct evbuffer *
+conn_sock_input(struct client *c)
+{
+	if (c->bev != NULL)
+		return bufferevent_get_input(c->bev);
+	/* Nobody adds to conn_empty: only conn_io_read fills input. */
+	return c->in != NULL ? c->in : conn_empty;
+}
+
+/* The buffer a client's socket is written from (made if it has none). */
+struct evbuffer *
+conn_sock_output(struct client *c)
+{
+	if (c->bev != NULL)
+		return bufferevent_get_output(c->bev);
+	if (c->out == NULL)
+		c->out = conn_buf_get();
+	return c->out;
+}
+
+/* Bytes waiting to be written to a client's socket. */
+static size_t
+conn_sock_out_len(struct client *c)
+{
+	if (c->bev != NULL)
+		return evbuffer_get_length(bufferevent_get_output(c->bev));
+	return c->out != NULL ? evbuffer_get_length(c->out) : 0;
+}
+
+/* Give back a plain socket's buffers that hold nothing. */
+static void
+conn_sock_trim(struct client *c)
+{
+	if (c->in != NULL && evbuffer_get_length(c->in) == 0) {
+		conn_buf_put(c->in);
+		c->in = NULL;
+	}
+	if (c->out != NULL && evbuffer_get_length(c->out) == 0) {
+		conn_buf_put(c->out);
+		c->out = NULL;
+	}
+}
+
+/*
+ * The most input read from a trusted client's socket before reading
+ * stops until its lines run (0: no limit); see conn_set_trusted.
+ */
+static size_t
+conn_read_high(struct client *c)
+{
+	if (!(c->flags & CLIENT_TRUSTED))
+		return 0;
+	return cfg->recvq + (size_t)(FILE_WINDOW + 1) * FILE_LINE_MAX;
+}
+
+/* Add or remove a plain socket's read event as its flags want. */
+static void
+conn_io_update(struct client *c)
+{
+	size_t high;
+	bool want, added;
+
+	if (c->bev != NULL || c->fd == -1)
+		return;
+	high = conn_read_high(c);
+	if ((c->flags & CLIENT_RDWM) &&
+	    (high == 0 || evbuffer_get_length(conn_sock_input(c)) < high))
+		c->flags &= ~CLIENT_RDWM;
+	want = (c->flags & (CLIENT_RDON | CLIENT_RDWM)) == CLIENT_RDON;
+	added = event_pending(&c->rev, EV_READ, NULL) != 0;
+	if (want && !added)
+		event_add(&c->rev, NULL);
+	else if (!want && added)
+		event_del(&c->rev);
+}
+
+/* Whether a client's socket is to be read. */
+static bool
+conn_reading(struct client *c)
+{
+	if (c->bev != NULL)
+		return (bufferevent_get_enabled(c->bev) & EV_READ) != 0;
+	return (c->flags & CLIENT_RDON) != 0;
+}
+
+/* Read a client's socket (again). */
+static void
+conn_read_on(struct client *c)
+{
+	if (c->bev != NULL)
+		bufferevent_enable(c->bev, EV_READ);
+	else {
+		c->flags |= CLIENT_RDON;
+		conn_io_update(c);
+	}
+}
+
+/* Stop reading a client's socket. */
+static void
+conn_read_off(struct client *c)
+{
+	if (c->bev != NULL)
+		bufferevent_disable(c->bev, EV_READ);
+	else {
+		c->flags &= ~CLIENT_RDON;
+		conn_io_update(c);
+	}
+}
+
+/* Whether a client's socket waits to take the rest of its output. */
+static bool
+conn_writing(struct client *c)
+{
+	if (c->bev != NULL)
+		return (bufferevent_get_enabled(c->bev) & EV_WRITE) != 0;
+	return c->wev != NULL && event_pending(c->wev, EV_WRITE, NULL);
+}
+
+/* Whether errno says only "not now". */
+static bool
+conn_again(int err)
+{
+	return err == EAGAIN || err == EWOULDBLOCK || err == EINTR;
+}
+
+/*
+ * A plain socket takes more output: write it. Once it is drained, the
+ * write event goes and the buffer goes back to the pool (or, closing,
+ * the connection lingers).
+ */
+static void
+conn_io_write(evutil_socket_t fd, short events UNUSED, void *arg)
+{
+	struct client *c = arg;
+	int n, err;
+
+	if (c->out != NULL && evbuffer_get_length(c->out) > 0) {
+		n = evbuffer_write(c->out, fd);
+		err = errno;
+		if (n < 0 && !conn_again(err)) {
+			event_del(c->wev);
+			errno = err;
+			if (c->flags & CLIENT_LINGER)
+				conn_drain_done(c);
+			else
+				conn_event(
+				    c, BEV_EVENT_ERROR | BEV_EVENT_WRITING);
+			return;
+		}
+		if (evbuffer_get_length(c->out) > 0)
+			return;
+	}
+	event_del(c->wev);
+	conn_sock_trim(c);
+	if (c->flags & CLIENT_LINGER)
+		conn_linger(c); /* the ERROR line is out */
+}
+
+/* Write the rest of a client's output when its socket takes it. */
+static void
+conn_write_on(struct client *c)
+{
+	if (c->bev != NULL) {
+		bufferevent_enable(c->bev, EV_WRITE);
+		return;
+	}
+	if (c->wev == NULL)
+		c->wev = event_new(
+		    ev_base, c->fd, EV_WRITE | EV_PERSIST, conn_io_write, c);
+	if (c->wev == NULL)
+		fatalx("event_new failed");
+	event_add(c->wev, NULL);
+}
+
+/* Stop waiting for a client's socket to take output. */
+static void
+conn_write_off(struct client *c)
+{
+	if (c->bev != NULL)
+		bufferevent_disable(c->bev, EV_WRITE);
+	else if (c->wev != NULL)
+		event_del(c->wev);
+}
+
+/*
+ * A plain socket is readable: read it (a trusted client's only up to its
+ * watermark) and run what came, as a bufferevent's read callback would.
+ */
+static void
+conn_io_read(evutil_socket_t fd, short events UNUSED, void *arg)
+{
+	struct client *c = arg;
+	char discard[4096];
+	size_t high = conn_read_high(c), len;
+	int howmuch = CONN_READ_MAX, n, err;
+	ssize_t r;
+
+	if (c->flags & CLIENT_LINGER) {
+		/* Closing: throw input away until the peer closes. */
+		r = read(fd, discard, sizeof discard);
+		if (r == 0 || (r < 0 && !conn_again(errno)))
+			conn_drain_done(c);
+		return;
+	}
+	if (c->in == NULL)
+		c->in = conn_buf_get();
+	len = evbuffer_get_length(c->in);
+	if (high > 0) {
+		if (len >= high) {
+			c->flags |= CLIENT_RDWM;
+			conn_io_update(c);
+			return;
+		}
+		if (high - len < (size_t)howmuch)
+			howmuch = (int)(high - len);
+	}
+	n = evbuffer_read(c->in, fd, howmuch);
+	err = errno;
+	if (n <= 0) {
+		/*
+		 * The read made room first: an empty buffer may now hold an
+		 * empty chain, which evbuffer_drain never frees. (A buffer
+		 * with bytes frees all its chains once they are taken.)
+		 */
+		if (len == 0) {
+			evbuffer_free(c->in);
+			c->in = NULL;
+		}
+		if (n < 0 && conn_again(err))
+			return;
+		conn_read_off(c);
+		errno = err;
+		conn_event(c,
+		    BEV_EVENT_READING |
+		        (n == 0 ? BEV_EVENT_EOF : BEV_EVENT_ERROR));
+		return;
+	}
+	if (high > 0 && len + (size_t)n >= high)
+		c->flags |= CLIENT_RDWM;
+	conn_read(c);
+	conn_sock_trim(c);
+	conn_io_update(c);
+}
+
+/* Take a plain socket as c's connection and start reading it. */
+void
+conn_attach(struct client *c, int fd)
+{
+	c->fd = fd;
+	if (event_assign(&c->rev, ev_base, fd, EV_READ | EV_PERSIST,
+	        conn_io_read, c) != 0)
+		fatalx("event_assign failed");
+	conn_read_on(c);
+}
+
+/* Close a plain socket and free what it used (conn_attach undone). */
+void
+conn_detach(struct client *c)
+{
+	if (c->fd == -1)
+		return;
+	event_del(&c->rev);
+	if (c->wev != NULL)
+		event_free(c->wev);
+	c->wev = NULL;
+	if (c->in != NULL)
+		evbuffer_free(c->in);
+	if (c->out != NULL)
+		evbuffer_free(c->out);
+	c->in = c->out = NULL;
+	close(c->fd);
+	c->fd = -1;
+}
+
 /* Bytes waiting in a client's send queue. */
 size_t
 conn_sendq_len(struct client *c)
 {
-	size_t n = evbuffer_get_length(bufferevent_get_output(c->bev));
+	size_t n = conn_sock_out_len(c);
 
 	return c->ws != NULL ? n + ws_pending(c->ws) : n;
 }
@@ -126,15 +448,14 @@ conn_sendq_len(struct client *c)
 static struct evbuffer *
 conn_input(struct client *c)
 {
-	return c->ws != NULL ? ws_input(c->ws) : bufferevent_get_input(c->bev);
+	return c->ws != NULL ? ws_input(c->ws) : conn_sock_input(c);
 }
 
 /* Where a client's lines are queued (WebSocket: before framing). */
 static struct evbuffer *
 conn_output(struct client *c)
 {
-	return c->ws != NULL ? ws_output(c->ws)
-	                     : bufferevent_get_output(c->bev);
+	return c->ws != NULL ? ws_output(c->ws) : conn_sock_output(c);
 }
 
 /* Put a client on the flush list: its output is written after this pass. */
@@ -163,8 +484,10 @@ static void
 conn_destroy(struct client *c)
 {
 	conn_unflush(c);
-	bufferevent_free(c->bev);
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);
 	c->bev = NULL;
+	conn_detach(c);
 	ws_free(c->ws);
 	c->ws = NULL;
 	client_free(c);
@@ -181,12 +504,17 @@ conn_linger_read(struct bufferevent *bev, void *arg UNUSED)
 
 /* EOF or an error while closing: free the client. */
 static void
-conn_drain_event(struct bufferevent *bev UNUSED, short what UNUSED, void *arg)
+conn_drain_done(struct client *c)
 {
-	struct client *c = arg;
-
 	TAILQ_REMOVE(&closing_clients, c, entry);
 	conn_destroy(c);
+}
+
+/* EOF or an error on a closing TLS socket. */
+static void
+conn_drain_event(struct bufferevent *bev UNUSED, short what UNUSED, void *arg)
+{
+	conn_drain_done(arg);
 }
 
 /*
@@ -197,16 +525,27 @@ conn_drain_event(struct bufferevent *bev UNUSED, short what UNUSED, void *arg)
  * gives up after CONN_CLOSE_WAIT seconds.
  */
 static void
-conn_drained(struct bufferevent *bev, void *arg)
+conn_linger(struct client *c)
 {
-	struct client *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer *in = conn_sock_input(c);
 
 	evbuffer_drain(in, evbuffer_get_length(in));
-	shutdown(bufferevent_getfd(bev), SHUT_WR);
-	bufferevent_setcb(bev, conn_linger_read, NULL, conn_drain_event, c);
-	bufferevent_disable(bev, EV_WRITE);
-	bufferevent_enable(bev, EV_READ);
+	conn_sock_trim(c);
+	if (c->bev != NULL) {
+		shutdown(bufferevent_getfd(c->bev), SHUT_WR);
+		bufferevent_setcb(
+		    c->bev, conn_linger_read, NULL, conn_drain_event, c);
+	} else
+		shutdown(c->fd, SHUT_WR);
+	conn_write_off(c);
+	conn_read_on(c);
+}
+
+/* A closing TLS socket's output drained (conn_linger). */
+static void
+conn_drained(struct bufferevent *bev UNUSED, void *arg)
+{
+	conn_linger(arg);
 }
 
 /* Free the dead: tell their peers, send ERROR, close after draining. */
@@ -214,7 +553,6 @@ static void
 conn_reap(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 {
 	struct client *c;
-	struct evbuffer *out;
 	char line[CHAT_LINE_MAX + 64];
 	int n;
 
@@ -243,23 +581,24 @@ conn_reap(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 			n = (int)chat_utf8_cut(
 			    line, (size_t)n, CHAT_LINE_MAX - 2);
 		memcpy(line + n, "\r\n", 2);
-		out = bufferevent_get_output(c->bev);
 		if (c->ws != NULL)
 			ws_end(c, line, (size_t)n + 2);
 		else
-			evbuffer_add(out, line, (size_t)n + 2);
-		c->flags |= CLIENT_CLOSING;
+			evbuffer_add(conn_sock_output(c), line, (size_t)n + 2);
+		c->flags |= CLIENT_CLOSING | CLIENT_LINGER;
 		c->last_read = conn_now_ms();
 		TAILQ_INSERT_TAIL(&closing_clients, c, entry);
-		bufferevent_disable(c->bev, EV_READ);
-		bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
-		bufferevent_setcb(
-		    c->bev, NULL, conn_drained, conn_drain_event, c);
+		conn_read_off(c);
+		if (c->bev != NULL) {
+			bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+			bufferevent_setcb(
+			    c->bev, NULL, conn_drained, conn_drain_event, c);
+		}
 		/* Nothing to send (a closed WebSocket): no write callback. */
-		if (evbuffer_get_length(out) == 0)
-			conn_drained(c->bev, c);
+		if (conn_sock_out_len(c) == 0)
+			conn_linger(c);
 		else
-			bufferevent_enable(c->bev, EV_WRITE);
+			conn_write_on(c);
 	}
 }
 
@@ -271,10 +610,22 @@ conn_kill(struct client *c, const char *reason)
 		return;
 	c->flags |= CLIENT_DEAD;
 	replace_str(&c->quit_reason, reason);
-	if (c->bev != NULL)
-		bufferevent_disable(c->bev, EV_READ);
+	conn_read_off(c);
 	TAILQ_INSERT_TAIL(&dead_clients, c, dead_entry);
 	event_active(reap_ev, 0, 0);
+}
+
+/*
+ * Close every client of this node with one reason: the cluster lost this
+ * node, and its namespace can no longer be trusted.
+ */
+void
+conn_kill_all(const char *reason)
+{
+	struct client *c, *c1;
+
+	TAILQ_FOREACH_SAFE(c, &all_clients, entry, c1)
+		conn_kill(c, reason);
 }
 
 /* Close without trying to write anything more (broken socket). */
@@ -340,7 +691,6 @@ conn_write(struct client *c, const char *buf, size_t len)
 
 	if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
 		return false;
-	out = conn_output(c);
 	queued = conn_sendq_len(c);
 	if (c->capture == NULL && c->nbarriers > 0 &&
 	    !(c->flags & CLIENT_BYPASS)) {
@@ -373,6 +723,7 @@ conn_write(struct client *c, const char *buf, size_t len)
 		conn_kill(c, "Max SendQ exceeded");
 		return false;
 	}
+	out = conn_output(c);
 	evbuffer_add(out, buf, len);
 	conn_want_flush(c);
 	return true;
@@ -391,7 +742,6 @@ conn_flush(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		conn_unflush(c);
 		if (c->flags & (CLIENT_DEAD | CLIENT_CLOSING))
 			continue;
-		out = bufferevent_get_output(c->bev);
 		if (c->ws != NULL)
 			ws_flush(c); /* its lines as messages on the socket */
 		/*
@@ -399,36 +749,34 @@ conn_flush(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		 * or the write event drained it): evbuffer_write would return
 		 * -1 and leave a stale errno, which OpenSSL may have set to 0.
 		 */
-		if (evbuffer_get_length(out) == 0)
+		if (conn_sock_out_len(c) == 0) {
+			conn_sock_trim(c);
 			continue;
-		if (bufferevent_get_enabled(c->bev) & EV_WRITE)
+		}
+		if (conn_writing(c))
 			continue; /* still draining an earlier queue */
-		if (c->flags & CLIENT_TLS) {
+		if (c->bev != NULL) {
 			/* OpenSSL must write it: raw bytes break the stream. */
 			bufferevent_enable(c->bev, EV_WRITE);
 			continue;
 		}
-		/*
-		 * A socket bufferevent keeps the start of its output frozen
-		 * except inside its own write callback; thaw it for ours.
-		 */
-		evbuffer_unfreeze(out, 1);
-		n = evbuffer_write(out, bufferevent_getfd(c->bev));
+		out = c->out;
+		n = evbuffer_write(out, c->fd);
 		err = errno;
-		evbuffer_freeze(out, 1);
-		if (n < 0 && err != EAGAIN && err != EWOULDBLOCK &&
-		    err != EINTR) {
+		if (n < 0 && !conn_again(err)) {
 			snprintf(reason, sizeof reason, "Write error: %s",
 			    strerror(err));
 			conn_close(c, reason);
 			continue;
 		}
 		if (evbuffer_get_length(out) > 0)
-			bufferevent_enable(c->bev, EV_WRITE);
+			conn_write_on(c);
+		else
+			conn_sock_trim(c);
 	}
 }
 
-/* A slow socket drained its queue: back to batched writes. */
+/* A slow TLS socket drained its queue: back to batched writes. */
 static void
 conn_drained_write(struct bufferevent *bev, void *arg UNUSED)
 {
@@ -480,8 +828,8 @@ conn_release(struct client *c)
 	if (--c->holds > 0 || (c->flags & (CLIENT_DEAD | CLIENT_CLOSING)))
 		return;
 	/* Reads were stopped while it was held (conn_hold_reads). */
-	if (!(bufferevent_get_enabled(c->bev) & EV_READ))
-		bufferevent_enable(c->bev, EV_READ);
+	if (!conn_reading(c))
+		conn_read_on(c);
 	conn_pend(c, false);
 }
 
@@ -575,6 +923,9 @@ conn_resume(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		TAILQ_REMOVE(&pending_clients, c, pend_entry);
 		c->flags &= ~CLIENT_PENDING;
 		conn_process(c);
+		/* Its input may have drained below its watermark, or away. */
+		conn_sock_trim(c);
+		conn_io_update(c);
 		if (c == last)
 			break;
 	}
@@ -604,7 +955,7 @@ static void
 conn_hold_reads(struct client *c)
 {
 	if (c->flags & CLIENT_TRUSTED)
-		bufferevent_disable(c->bev, EV_READ);
+		conn_read_off(c);
 }
 
 /*
@@ -614,8 +965,8 @@ conn_hold_reads(struct client *c)
 static void
 conn_resume_reads(struct client *c)
 {
-	if (!(bufferevent_get_enabled(c->bev) & EV_READ))
-		bufferevent_enable(c->bev, EV_READ);
+	if (!conn_reading(c))
+		conn_read_on(c);
 }
 
 /*
@@ -637,8 +988,7 @@ conn_ws_read(struct client *c)
 		limit = cfg->recvq + (size_t)(FILE_WINDOW + 1) * FILE_LINE_MAX;
 	r = ws_read(c, limit, &reason);
 	/* The upgrade's answer, a pong, a close frame or the welcome. */
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0 ||
-	    ws_pending(c->ws) > 0)
+	if (conn_sock_out_len(c) > 0 || ws_pending(c->ws) > 0)
 		conn_want_flush(c);
 	if (r == WS_FAIL) {
 		conn_kill(c, reason);
@@ -660,8 +1010,8 @@ conn_input_len(struct client *c, struct evbuffer *in)
 	size_t len = evbuffer_get_length(in);
 
 	if (len == 0 && c->ws != NULL &&
-	    evbuffer_get_length(bufferevent_get_input(c->bev)) > 0 &&
-	    conn_ws_read(c) && !(c->flags & CLIENT_DEAD))
+	    evbuffer_get_length(conn_sock_input(c)) > 0 && conn_ws_read(c) &&
+	    !(c->flags & CLIENT_DEAD))
 		len = evbuffer_get_length(in);
 	return len;
 }
@@ -789,10 +1139,8 @@ conn_process(struct client *c)
 
 /* Data arrived. */
 static void
-conn_read(struct bufferevent *bev UNUSED, void *arg)
+conn_read(struct client *c)
 {
-	struct client *c = arg;
-
 	if (c->flags & CLIENT_PENDING) {
 		/* It waits for its turn or its budget; input keeps coming. */
 		if (!conn_ws_read(c))
@@ -805,11 +1153,17 @@ conn_read(struct bufferevent *bev UNUSED, void *arg)
 	conn_process(c);
 }
 
+/* Data arrived on a TLS socket. */
+static void
+conn_read_bev(struct bufferevent *bev UNUSED, void *arg)
+{
+	conn_read(arg);
+}
+
 /* EOF or an error on a client's socket. */
 static void
-conn_event(struct bufferevent *bev UNUSED, short what, void *arg)
+conn_event(struct client *c, short what)
 {
-	struct client *c = arg;
 	char reason[128];
 	unsigned long e;
 
@@ -826,7 +1180,7 @@ conn_event(struct bufferevent *bev UNUSED, short what, void *arg)
 	}
 	if ((what & BEV_EVENT_EOF) &&
 	    (evbuffer_get_length(conn_input(c)) > 0 ||
-	        evbuffer_get_length(bufferevent_get_input(c->bev)) > 0) &&
+	        evbuffer_get_length(conn_sock_input(c)) > 0) &&
 	    !(c->flags & (CLIENT_DEAD | CLIENT_CLOSING))) {
 		/* Lines still waiting: they run first (conn_process). */
 		c->flags |= CLIENT_EOF;
@@ -840,6 +1194,13 @@ conn_event(struct bufferevent *bev UNUSED, short what, void *arg)
 		    (what & BEV_EVENT_READING) ? "Read" : "Write",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	conn_close(c, reason);
+}
+
+/* EOF or an error on a TLS socket, or its handshake done. */
+static void
+conn_event_bev(struct bufferevent *bev UNUSED, short what, void *arg)
+{
+	conn_event(arg, what);
 }
 
 /* Periodic checks: registration and ping timeouts, stuck closers. */
@@ -945,14 +1306,15 @@ conn_ip_admit(struct conn_ip *ip, int64_t now)
 static void
 conn_set_trusted(struct client *c, bool trusted)
 {
-	if (trusted) {
+	if (trusted)
 		c->flags |= CLIENT_TRUSTED;
-		bufferevent_setwatermark(c->bev, EV_READ, 0,
-		    cfg->recvq + (size_t)(FILE_WINDOW + 1) * FILE_LINE_MAX);
-	} else {
+	else
 		c->flags &= ~CLIENT_TRUSTED;
-		bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
-	}
+	/* A plain socket checks conn_read_high as it reads. */
+	if (c->bev != NULL)
+		bufferevent_setwatermark(c->bev, EV_READ, 0, conn_read_high(c));
+	else
+		conn_io_update(c);
 }
 
 /*
@@ -990,7 +1352,7 @@ conn_retrust(void)
 void
 conn_accept(int fd, const char *addr, void *tls_ctx, bool ws)
 {
-	struct bufferevent *bev;
+	struct bufferevent *bev = NULL;
 	SSL *ssl;
 	struct client *c;
 	int one = 1;
@@ -1025,16 +1387,14 @@ conn_accept(int fd, const char *addr, void *tls_ctx, bool ws)
 		}
 		bev = bufferevent_openssl_socket_new(ev_base, fd, ssl,
 		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-		if (bev != NULL)
-			bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	} else
-		bev =
-		    bufferevent_socket_new(ev_base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL) {
-		close(fd);
-		return;
+		if (bev == NULL) {
+			close(fd);
+			return;
+		}
+		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 	}
-	c = client_new(bev, addr);
+	c = client_new(addr);
+	c->bev = bev;
 	if (ws)
 		c->ws = ws_new(c);
 	if (tls_ctx != NULL) {
@@ -1049,13 +1409,17 @@ conn_accept(int fd, const char *addr, void *tls_ctx, bool ws)
 	c->last_read = now;
 	c->flood_t = c->last_read;
 	TAILQ_INSERT_TAIL(&all_clients, c, entry);
-	bufferevent_setcb(bev, conn_read, conn_drained_write, conn_event, c);
-	/*
-	 * Writes go through conn_flush; EV_WRITE only while backed up. A
-	 * new bufferevent starts with EV_WRITE enabled: turn it off.
-	 */
-	bufferevent_disable(bev, EV_WRITE);
-	bufferevent_enable(bev, EV_READ);
+	if (bev != NULL) {
+		bufferevent_setcb(
+		    bev, conn_read_bev, conn_drained_write, conn_event_bev, c);
+		/*
+		 * Writes go through conn_flush; EV_WRITE only while backed
+		 * up. A new bufferevent starts with EV_WRITE enabled.
+		 */
+		bufferevent_disable(bev, EV_WRITE);
+		bufferevent_enable(bev, EV_READ);
+	} else
+		conn_attach(c, fd);
 	send_raw(c,
 	    ":%s NOTICE * :*** Welcome to %s. Log in with: NICK "
 	    "yourname, then: USER yourname 0 * :Your Real Name "
@@ -1083,6 +1447,8 @@ conn_init(void)
 	pend_ev = evtimer_new(ev_base, conn_resume, NULL);
 	tick_ev = event_new(ev_base, -1, EV_PERSIST, conn_tick, NULL);
 	flush_ev = event_new(ev_base, -1, 0, conn_flush, NULL);
+	if ((conn_empty = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new failed");
 	event_add(tick_ev, &one);
 }
 
@@ -1100,18 +1466,13 @@ conn_shutdown(const char *reason)
 	}
 	conn_reap(-1, 0, NULL);
 	/*
-	 * Best effort: push the ERROR lines out without waiting. A socket
-	 * bufferevent freezes the front of its output buffer so that only
-	 * it drains it; unfreeze to write directly.
+	 * Best effort: push the ERROR lines out without waiting.
 	 */
 	while ((c = TAILQ_FIRST(&closing_clients)) != NULL) {
 		TAILQ_REMOVE(&closing_clients, c, entry);
-		out = bufferevent_get_output(c->bev);
 		/* Raw bytes on a TLS socket would corrupt the stream. */
-		if (!(c->flags & CLIENT_TLS)) {
-			evbuffer_unfreeze(out, 1);
-			evbuffer_write(out, bufferevent_getfd(c->bev));
-		}
+		if (c->bev == NULL && (out = c->out) != NULL)
+			evbuffer_write(out, c->fd);
 		conn_destroy(c);
 	}
 }
@@ -1130,4 +1491,8 @@ conn_free(void)
 	event_free(pend_ev);
 	event_free(tick_ev);
 	event_free(flush_ev);
+	while (conn_npool > 0)
+		evbuffer_free(conn_pool[--conn_npool]);
+	evbuffer_free(conn_empty);
+	conn_empty = NULL;
 }

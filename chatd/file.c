@@ -2084,8 +2084,12 @@ file_init(void)
 	    (ssize_t)sizeof file_run_id)
 		fatal("getrandom");
 	file_run_id &= 0xffffffffffffULL; /* 48 bits: the key fits */
-	xasprintf(&file_dir, "%s/files", cfg->data_dir);
-	xasprintf(&file_tmpdir, "%s/files/tmp", cfg->data_dir);
+	/* file-dir: the nodes of a cluster share one (doc/CLUSTER.md). */
+	if (cfg->file_dir != NULL)
+		file_dir = xstrdup(cfg->file_dir);
+	else
+		xasprintf(&file_dir, "%s/files", cfg->data_dir);
+	xasprintf(&file_tmpdir, "%s/tmp", file_dir);
 	if ((mkdir(file_dir, 0700) != 0 && errno != EEXIST) ||
 	    (mkdir(file_tmpdir, 0700) != 0 && errno != EEXIST))
 		fatal("mkdir %s", file_tmpdir);

@@ -8,6 +8,11 @@ chatd_libchatd_a_SOURCES = \
 	chatd/channel.c \
 	chatd/chanreg.c \
 	chatd/client.c \
+	chatd/cluster.c \
+	chatd/cluster-int.h \
+	chatd/cluster-lua.c \
+	chatd/cluster-wire.c \
+	chatd/cluster-wire.h \
 	chatd/user.c \
 	chatd/cmd.c \
 	chatd/cmd-account.c \
@@ -46,7 +51,8 @@ chatd_libchatd_a_SOURCES = \
 CHATD_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"' \
 	-DLOCALSTATEDIR='"$(localstatedir)"' -DPKGDATADIR='"$(pkgdatadir)"'
 CHATD_CFLAGS = $(AM_CFLAGS) -Wswitch-enum $(LIBEVENT_CFLAGS) $(LIBBSD_CFLAGS) \
-	$(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(OPENSSL_CFLAGS) $(ARGON2_CFLAGS) $(WSLAY_CFLAGS)
+	$(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(HIREDIS_CFLAGS) $(OPENSSL_CFLAGS) \
+	$(ARGON2_CFLAGS) $(WSLAY_CFLAGS)
 chatd_libchatd_a_CPPFLAGS = $(CHATD_CPPFLAGS)
 chatd_libchatd_a_CFLAGS = $(CHATD_CFLAGS)
 
@@ -55,6 +61,6 @@ chatd_chatd_SOURCES = chatd/main.c
 chatd_chatd_CPPFLAGS = $(CHATD_CPPFLAGS)
 chatd_chatd_CFLAGS = $(CHATD_CFLAGS)
 CHATD_LIBS = chatd/libchatd.a libchat/libchat.a $(LIBEVENT_SSL_LIBS) \
-	$(LIBEVENT_LIBS) $(LIBBSD_LIBS) $(SQLITE_LIBS) $(LIBPQ_LIBS) $(ARGON2_LIBS) \
-	$(WSLAY_LIBS) $(OPENSSL_LIBS) -lpthread
+	$(LIBEVENT_LIBS) $(LIBBSD_LIBS) $(SQLITE_LIBS) $(LIBPQ_LIBS) $(HIREDIS_LIBS) \
+	$(ARGON2_LIBS) $(WSLAY_LIBS) $(OPENSSL_LIBS) -lpthread
 chatd_chatd_LDADD = $(CHATD_LIBS)

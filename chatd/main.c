@@ -96,6 +96,10 @@ load_config(const char *path, bool must_exist, char **cause)
 		replace_str(&c->data_dir, opt_data_dir);
 	if (c->data_dir == NULL)
 		replace_str(&c->data_dir, config_default_data_dir());
+	if (c->file_dir == NULL)
+		xasprintf(&c->file_dir, "%s/files", c->data_dir);
+	if (c->node_name == NULL)
+		replace_str(&c->node_name, c->server_name);
 	if (opt_level >= 0)
 		c->log_level = opt_level;
 	return c;
@@ -116,6 +120,13 @@ chatd_rehash(char **cause)
 	replace_str(&n->data_dir, cfg->data_dir);
 	/* The store stays where it was opened. */
 	replace_str(&n->database, cfg->database);
+	/* So do the cluster, the node's name in it and the file store. */
+	replace_str(&n->cluster, cfg->cluster);
+	replace_str(&n->node_name, cfg->node_name);
+	replace_str(&n->file_dir, cfg->file_dir);
+	/* The cluster checked the network name when the node joined. */
+	if (cfg->cluster != NULL)
+		replace_str(&n->network_name, cfg->network_name);
 	caps = cap_values();
 	config_free(cfg);
 	cfg = n;
@@ -230,6 +241,8 @@ main(int argc, char **argv)
 	}
 	if (make_dirs(cfg->data_dir) != 0)
 		fatal("data directory %s", cfg->data_dir);
+	if (make_dirs(cfg->file_dir) != 0)
+		fatal("file directory %s", cfg->file_dir);
 	if (migrate_to != NULL) {
 		if (store_migrate_to(cfg->data_dir, migrate_to, &cause) != 0)
 			fatalx("migrate: %s", cause);
@@ -241,6 +254,8 @@ main(int argc, char **argv)
 	start_time = time(NULL);
 	if ((ev_base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
+	if (cluster_check_config(&cause) != 0)
+		fatalx("%s", cause);
 	conn_init();
 	file_init();
 	if (store_open_url(
@@ -268,6 +283,9 @@ main(int argc, char **argv)
 		if (listen_add_ws(s->value, true, &cause) != 0)
 			fatalx("%s", cause);
 	}
+	/* Last: a node registered in the cluster is serving. */
+	if (cluster_init(&cause) != 0)
+		fatalx("%s", cause);
 	sig_term = evsignal_new(ev_base, SIGTERM, on_signal, NULL);
 	sig_int = evsignal_new(ev_base, SIGINT, on_signal, NULL);
 	sig_hup = evsignal_new(ev_base, SIGHUP, on_signal, NULL);
@@ -283,6 +301,8 @@ main(int argc, char **argv)
 	 * bufferevent freed then is only released (with its SSL) by them.
 	 */
 	event_base_loop(ev_base, EVLOOP_NONBLOCK);
+	/* Before the channels go: the users of other nodes are in them. */
+	cluster_free();
 
 	workq_free();
 	/* Before file_free: the store's last callbacks may hold transfers. */

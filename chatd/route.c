@@ -345,7 +345,8 @@ route_channel_sel(struct channel *ch, const struct route_sel *sel)
 		for (i = 0; i < n; i++)
 			route_client(m->user->conn, &lines[i]);
 	}
-	if (remote && route_net != NULL && route_net->channel != NULL)
+	if ((remote || (route_net != NULL && route_net->channel_always)) &&
+	    route_net != NULL && route_net->channel != NULL)
 		route_net->channel(ch, sel);
 }
 

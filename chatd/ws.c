@@ -3,7 +3,7 @@
  * IRC line per message, framed by libwslay.
  *
  * A client accepted on a listen-ws or listen-wss listener is a client like
- * any other: conn.c keeps its bufferevent, timers and limits. This file
+ * any other: conn.c keeps its socket, timers and limits. This file
  * sits between the socket and conn.c's buffers. Incoming messages become
  * lines ending in LF in ws->in, which conn.c reads as it reads a TCP
  * client's socket input: the same line limit, flood budget, recvq and
@@ -27,7 +27,6 @@
 #include <strings.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <openssl/evp.h>
 #include <wslay/wslay.h>
 
@@ -77,7 +76,7 @@ ws_recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len,
 		wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
 		return -1;
 	}
-	n = evbuffer_remove(bufferevent_get_input(ws->c->bev), buf, len);
+	n = evbuffer_remove(conn_sock_input(ws->c), buf, len);
 	if (n <= 0) {
 		wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
 		return -1;
@@ -92,7 +91,7 @@ ws_send_cb(wslay_event_context_ptr ctx UNUSED, const uint8_t *data, size_t len,
 {
 	struct ws *ws = arg;
 
-	if (evbuffer_add(bufferevent_get_output(ws->c->bev), data, len) != 0)
+	if (evbuffer_add(conn_sock_output(ws->c), data, len) != 0)
 		fatalx("evbuffer_add failed");
 	return (ssize_t)len;
 }
@@ -252,7 +251,7 @@ ws_refuse(struct ws *ws, int status, const char *why, const char **reason)
 	size_t n;
 
 	n = ws_http_error(buf, sizeof buf, status, why);
-	if (evbuffer_add(bufferevent_get_output(ws->c->bev), buf, n) != 0)
+	if (evbuffer_add(conn_sock_output(ws->c), buf, n) != 0)
 		fatalx("evbuffer_add failed");
 	ws->responded = true;
 	ws->state = WS_CLOSED;
@@ -440,7 +439,7 @@ ws_parse(char *req, struct ws_request *r, const char **why)
 static int
 ws_http(struct ws *ws, const char **reason)
 {
-	struct evbuffer *in = bufferevent_get_input(ws->c->bev);
+	struct evbuffer *in = conn_sock_input(ws->c);
 	struct evbuffer_ptr end;
 	struct ws_request r;
 	char *req, accept[29], head[16];
@@ -473,7 +472,7 @@ ws_http(struct ws *ws, const char **reason)
 	if (status == 0) {
 		ws_accept_value(r.key, accept);
 		ws->binary = r.protocol != NULL && r.protocol[0] == 'b';
-		evbuffer_add_printf(bufferevent_get_output(ws->c->bev),
+		evbuffer_add_printf(conn_sock_output(ws->c),
 		    "HTTP/1.1 101 Switching Protocols\r\n"
 		    "Upgrade: websocket\r\n"
 		    "Connection: Upgrade\r\n"
@@ -532,7 +531,7 @@ int
 ws_read(struct client *c, size_t limit, const char **reason)
 {
 	struct ws *ws = c->ws;
-	struct evbuffer *in = bufferevent_get_input(c->bev);
+	struct evbuffer *in = conn_sock_input(c);
 	static const unsigned char ws_close_1002[] = { 0x88, 0x02, 0x03, 0xea };
 	int r;
 
@@ -552,7 +551,7 @@ ws_read(struct client *c, size_t limit, const char **reason)
 		 * A fatal framing error (a bad length, a fragmented ping):
 		 * wslay queues a close without a code; send 1002 instead.
 		 */
-		if (evbuffer_add(bufferevent_get_output(c->bev), ws_close_1002,
+		if (evbuffer_add(conn_sock_output(c), ws_close_1002,
 		        sizeof ws_close_1002) != 0)
 			fatalx("evbuffer_add failed");
 		ws->state = WS_CLOSED;
@@ -658,7 +657,7 @@ ws_end(struct client *c, const char *line, size_t len)
 
 	if (ws->state == WS_HTTP && !ws->responded) {
 		n = ws_http_error(buf, sizeof buf, 503, c->quit_reason);
-		if (evbuffer_add(bufferevent_get_output(c->bev), buf, n) != 0)
+		if (evbuffer_add(conn_sock_output(c), buf, n) != 0)
 			fatalx("evbuffer_add failed");
 		ws->responded = true;
 	}

@@ -1,6 +1,7 @@
 # doc: manual pages and the protocol reference.
 dist_man_MANS += doc/chatd.8 doc/chatd.conf.5
-dist_doc_DATA += doc/PROTOCOL.md doc/ARCHITECTURE.md README.md
+dist_doc_DATA += doc/PROTOCOL.md doc/ARCHITECTURE.md README.md \
+	doc/CLUSTER.md
 # gchat: its guide and the screenshots it shows (made by tests/gchat/gui.sh
 # with GCHAT_SHOT_DIR=doc).
 EXTRA_DIST += doc/gchat.md doc/gchat-main.png doc/gchat-admin.png doc/gchat-narrow.png doc/gchat-game.png doc/gchat-file.png \

@@ -49,7 +49,8 @@ gchat_libgchat_a_SOURCES = \
 	gchat/gchat-command.c gchat/gchat-command.h \
 	gchat/gchat-config.c gchat/gchat-config.h \
 	gchat/gchat-connect-dialog.c gchat/gchat-connect-dialog.h \
-	gchat/gchat-connection.c gchat/gchat-connection.h \
+	gchat/gchat-connection.c gchat/gchat-connection.h gchat/gchat-connection-private.h \
+	gchat/gchat-connection-register.c \
 	gchat/gchat-contact.c gchat/gchat-contact.h \
 	gchat/gchat-conversation.c gchat/gchat-conversation.h \
 	gchat/gchat-dialog.c gchat/gchat-dialog.h \

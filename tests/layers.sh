@@ -22,7 +22,7 @@ check_writes() {
 		case "$(basename "$f")" in
 		conn.c | route.c | label.c | ws.c) continue ;;
 		esac
-		grep -nE '(^|[^a-z_])(conn_write|bufferevent_write(_buffer)?|bufferevent_get_output)\(' "$f" |
+		grep -nE '(^|[^a-z_])(conn_write|conn_sock_output|bufferevent_write(_buffer)?|bufferevent_get_output)\(' "$f" |
 		    sed "s|^|$(basename "$f"):|"
 	done
 }

@@ -14,6 +14,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The seed corpus under tests/fuzz (another target builds with its own). */
+#ifndef REPLAY_CORPUS
+#define REPLAY_CORPUS "corpus"
+#endif
 #define REPLAY_FILES_MAX 256
 #define REPLAY_FILE_MAX REPLAY_BUF
 #define REPLAY_MUTATIONS 4000
@@ -136,9 +140,9 @@ main(int argc, char **argv)
 	if (argc > 1)
 		snprintf(dir, sizeof dir, "%s", argv[1]);
 	else if ((top = getenv("top_srcdir")) != NULL)
-		snprintf(dir, sizeof dir, "%s/tests/fuzz/corpus", top);
+		snprintf(dir, sizeof dir, "%s/tests/fuzz/" REPLAY_CORPUS, top);
 	else
-		snprintf(dir, sizeof dir, "tests/fuzz/corpus");
+		snprintf(dir, sizeof dir, "tests/fuzz/" REPLAY_CORPUS);
 	if ((d = opendir(dir)) == NULL) {
 		printf("Bail out! cannot open corpus %s\n", dir);
 		return 1;

@@ -202,6 +202,12 @@ TESTS += tests/integration/store-pg-durability.sh
 EXTRA_DIST += tests/integration/store-pg-durability.sh
 TESTS += tests/integration/store-pg-multi.sh
 EXTRA_DIST += tests/integration/store-pg-multi.sh
+
+# Several nodes on one Redis and one PostgreSQL (doc/CLUSTER.md), driven
+# by a python3 client that holds sockets on every node.
+TESTS += tests/integration/cluster.sh
+EXTRA_DIST += tests/integration/cluster.sh \
+	tests/integration/cluster-client.py tests/cluster-lib.sh
 # IRCv3 drafts (issue 15): multiline messages.
 TESTS += tests/integration/irc-multiline.chat
 EXTRA_DIST += tests/integration/irc-multiline.chat

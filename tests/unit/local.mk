@@ -34,6 +34,14 @@ tests_unit_test_ttt_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_mode_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_time_CPPFLAGS = $(UNIT_CPPFLAGS)
 
+# The encoding between cluster nodes (chatd/cluster-wire.c, pure).
+check_PROGRAMS += tests/unit/test-cluster-wire
+TESTS += tests/unit/test-cluster-wire
+tests_unit_test_cluster_wire_SOURCES = tests/unit/test-cluster-wire.c \
+	chatd/cluster-wire.c
+tests_unit_test_cluster_wire_LDADD = tests/libtap.a
+tests_unit_test_cluster_wire_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/chatd
+
 # draft/multiline limits and splitting, gchat's sending side (libchat/multiline.c).
 check_PROGRAMS += tests/unit/test-multiline
 TESTS += tests/unit/test-multiline

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "chatd.h"
@@ -169,7 +168,6 @@ count(const char *haystack, const char *needle)
 int
 main(void)
 {
-	struct bufferevent *bev;
 	struct client *c;
 	struct user *bob, *carol;
 	struct channel *ch;
@@ -188,12 +186,11 @@ main(void)
 	peer_fd = sv[1];
 	fcntl(peer_fd, F_SETFL, fcntl(peer_fd, F_GETFL) | O_NONBLOCK);
 	evutil_make_socket_nonblocking(sv[0]);
-	bev = bufferevent_socket_new(ev_base, sv[0], BEV_OPT_CLOSE_ON_FREE);
 
 	/* alice is here; bob and carol live on node2, with no connection. */
-	c = client_new(bev, "127.0.0.1");
+	c = client_new("127.0.0.1");
+	conn_attach(c, sv[0]);
 	TAILQ_INSERT_TAIL(&all_clients, c, entry);
-	bufferevent_enable(bev, EV_READ);
 	user_set_nick(&c->user, "alice");
 	strlcpy(c->user.username, "alice", sizeof c->user.username);
 	c->flags |= CLIENT_REGISTERED;
@@ -346,7 +343,7 @@ main(void)
 	    "the channel goes with its last member");
 	user_clear_nick(&c->user);
 	TAILQ_REMOVE(&all_clients, c, entry);
-	bufferevent_free(c->bev);
+	conn_detach(c);
 	client_free(c);
 	close(peer_fd);
 	conn_free();
