@@ -32,8 +32,10 @@ struct _GchatMessageRow
   gboolean      withdrawable; /* it may be withdrawn, once it has its msgid */
   GchatProfile *profile;      /* the sender's, or NULL */
   gulong        profile_handler;
-  gboolean      chat; /* a line someone said: it has a header */
-  char         *said; /* what the accessible label quotes */
+  gboolean      chat;    /* a line someone said: it has a header */
+  char         *said;    /* what the accessible label quotes */
+  char         *a11y;    /* the accessible label set last */
+  guint         classes; /* the kind_classes set on the row, one bit each */
 };
 
 G_DEFINE_FINAL_TYPE (GchatMessageRow, gchat_message_row, GTK_TYPE_BOX)
@@ -57,6 +59,66 @@ gchat_nick_color (const char *nick)
 
 static const char *const kind_classes[] = { "own",    "other",     "event",   "error",  "action",
                                             "notice", "highlight", "history", "divider" };
+
+enum {
+  ROW_OWN = 1 << 0,
+  ROW_OTHER = 1 << 1,
+  ROW_EVENT = 1 << 2,
+  ROW_ERROR = 1 << 3,
+  ROW_ACTION = 1 << 4,
+  ROW_NOTICE = 1 << 5,
+  ROW_HIGHLIGHT = 1 << 6,
+  ROW_HISTORY = 1 << 7,
+  ROW_DIVIDER = 1 << 8,
+};
+
+/*
+ * Give the row the kind classes in @wanted (ROW_ bits) and no others. Only
+ * the differences are toggled: each change invalidates the style of the row
+ * and all it holds, and a recycled row mostly shows the same kind of line.
+ */
+static void
+gchat_message_row_set_classes (GchatMessageRow *self, guint wanted)
+{
+  guint differ = self->classes ^ wanted;
+
+  for (guint i = 0; i < G_N_ELEMENTS (kind_classes); i++) {
+    if ((differ & (1u << i)) == 0)
+      continue;
+    if (wanted & (1u << i))
+      gtk_widget_add_css_class (GTK_WIDGET (self), kind_classes[i]);
+    else
+      gtk_widget_remove_css_class (GTK_WIDGET (self), kind_classes[i]);
+  }
+  self->classes = wanted;
+}
+
+/*
+ * Show @text in @label (as markup when @markup), unless it shows just that:
+ * a recycled row mostly shows the same nick and the same minute again, and
+ * GtkLabel parses markup anew each time it is set.
+ */
+static void
+gchat_message_row_set_label (GtkLabel *label, const char *text, gboolean markup)
+{
+  if (gtk_label_get_use_markup (label) == markup && strcmp (gtk_label_get_label (label), text) == 0)
+    return;
+  if (markup)
+    gtk_label_set_markup (label, text);
+  else
+    gtk_label_set_text (label, text);
+}
+
+/* The row's accessible label, unless it says that already. */
+static void
+gchat_message_row_set_a11y (GchatMessageRow *self, const char *label)
+{
+  if (g_strcmp0 (self->a11y, label) == 0)
+    return;
+  g_free (self->a11y);
+  self->a11y = g_strdup (label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
 
 /* The menu button: shown when the message can be withdrawn (it has its msgid by now). */
 static void
@@ -114,7 +176,7 @@ gchat_message_row_sync_sender (GchatMessageRow *self)
   const char *shown = self->profile != NULL ? gchat_profile_get_display_name (self->profile) : NULL;
   const char *chosen = gchat_message_row_profile_color (self->profile);
   g_autofree char *hashed = gchat_nick_color (nick);
-  g_autofree char *time = g_date_time_format (gchat_message_get_time (self->message), "%H:%M");
+  const char      *time = gchat_message_get_clock (self->message);
   g_autofree char *markup = NULL;
   g_autofree char *who = NULL;
   g_autofree char *a11y = NULL;
@@ -137,7 +199,7 @@ gchat_message_row_sync_sender (GchatMessageRow *self)
                                       chosen ? chosen : hashed,
                                       shown,
                                       nick);
-  gtk_label_set_markup (self->nick_label, markup);
+  gchat_message_row_set_label (self->nick_label, markup, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->avatar), !own);
   adw_avatar_set_text (self->avatar, shown != NULL ? shown : nick);
   adw_avatar_set_custom_image (self->avatar,
@@ -151,7 +213,7 @@ gchat_message_row_sync_sender (GchatMessageRow *self)
                           who != NULL ? who : nick,
                           time,
                           self->said != NULL ? self->said : "");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  gchat_message_row_set_a11y (self, a11y);
 }
 
 /* The sender's profile changed: show the new name, colour or picture. */
@@ -208,13 +270,13 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
   GchatMessageKind kind = gchat_message_get_kind (message);
   const char      *nick = gchat_message_get_nick (message);
   const char      *text = gchat_message_get_text (message);
-  g_autofree char *time = g_date_time_format (gchat_message_get_time (message), "%H:%M");
+  const char      *time = gchat_message_get_clock (message);
   g_autofree char *a11y = NULL;
   gboolean         own = gchat_message_get_own (message);
+  guint            classes = gchat_message_get_history (message) ? ROW_HISTORY : 0;
 
   gchat_message_row_drop_profile (self);
   self->chat = FALSE;
-  gtk_widget_set_visible (GTK_WIDGET (self->avatar), FALSE);
   if (self->message != NULL)
     g_clear_signal_handler (&self->msgid_handler, self->message);
   g_set_object (&self->message, message);
@@ -230,21 +292,18 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
   }
   gtk_widget_set_visible (GTK_WIDGET (self->text_label), TRUE);
   gtk_widget_set_focusable (GTK_WIDGET (self->text_label), FALSE); /* a recycled row */
-  for (guint i = 0; i < G_N_ELEMENTS (kind_classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self), kind_classes[i]);
-  gtk_label_set_text (self->time_label, time);
+  gchat_message_row_set_label (self->time_label, time, FALSE);
   gtk_label_set_xalign (self->text_label, 0);
-  if (gchat_message_get_history (message))
-    gtk_widget_add_css_class (GTK_WIDGET (self), "history");
   if (gchat_message_get_divider (message)) {
     /* A quiet centred rule under the loaded history; no time of its own. */
-    gtk_widget_add_css_class (GTK_WIDGET (self), "divider");
+    gchat_message_row_set_classes (self, classes | ROW_DIVIDER);
+    gtk_widget_set_visible (GTK_WIDGET (self->avatar), FALSE);
     gtk_widget_set_visible (self->header, FALSE);
     gtk_widget_set_halign (self->bubble, GTK_ALIGN_FILL);
     gtk_widget_set_hexpand (self->bubble, TRUE);
     gtk_label_set_xalign (self->text_label, 0.5);
-    gtk_label_set_text (self->text_label, text);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+    gchat_message_row_set_label (self->text_label, text, FALSE);
+    gchat_message_row_set_a11y (self, text);
     return;
   }
   switch (kind) {
@@ -253,11 +312,14 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
     case GCHAT_MESSAGE_ERROR: {
       g_autofree char *line = g_strdup_printf ("%s  %s", time, text);
 
-      gtk_widget_add_css_class (GTK_WIDGET (self), kind == GCHAT_MESSAGE_ERROR ? "error" : "event");
+      gchat_message_row_set_classes (self,
+                                     classes |
+                                       (kind == GCHAT_MESSAGE_ERROR ? ROW_ERROR : ROW_EVENT));
+      gtk_widget_set_visible (GTK_WIDGET (self->avatar), FALSE);
       gtk_widget_set_visible (self->header, FALSE);
       gtk_widget_set_halign (self->bubble, GTK_ALIGN_FILL);
       gtk_widget_set_hexpand (self->bubble, TRUE);
-      gtk_label_set_text (self->text_label, line);
+      gchat_message_row_set_label (self->text_label, line, FALSE);
       a11y = g_strdup (line);
       break;
     }
@@ -266,13 +328,14 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
     case GCHAT_MESSAGE_NOTICE:
     case GCHAT_MESSAGE_ITEM:
     default:
-      gtk_widget_add_css_class (GTK_WIDGET (self), own ? "own" : "other");
+      classes |= own ? ROW_OWN : ROW_OTHER;
       if (kind == GCHAT_MESSAGE_ACTION)
-        gtk_widget_add_css_class (GTK_WIDGET (self), "action");
+        classes |= ROW_ACTION;
       if (kind == GCHAT_MESSAGE_NOTICE)
-        gtk_widget_add_css_class (GTK_WIDGET (self), "notice");
+        classes |= ROW_NOTICE;
       if (gchat_message_get_highlight (message))
-        gtk_widget_add_css_class (GTK_WIDGET (self), "highlight");
+        classes |= ROW_HIGHLIGHT;
+      gchat_message_row_set_classes (self, classes);
       gtk_widget_set_visible (self->header, TRUE);
       /* Expand so that halign can push our own bubble to the right edge. */
       gtk_widget_set_hexpand (self->bubble, TRUE);
@@ -281,13 +344,13 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
       if (kind == GCHAT_MESSAGE_ACTION) {
         g_autofree char *line = g_strdup_printf ("%s %s", nick != NULL ? nick : "", text);
 
-        gtk_label_set_text (self->text_label, line);
+        gchat_message_row_set_label (self->text_label, line, FALSE);
       } else if (kind == GCHAT_MESSAGE_ITEM && GCHAT_IS_GAME (gchat_message_get_item (message))) {
         self->item_widget = gchat_game_board_new (GCHAT_GAME (gchat_message_get_item (message)));
         gtk_box_append (GTK_BOX (self->bubble), self->item_widget);
         gtk_widget_set_visible (GTK_WIDGET (self->text_label), FALSE);
         text = "Tic-tac-toe";
-        gtk_label_set_text (self->text_label, text);
+        gchat_message_row_set_label (self->text_label, text, FALSE);
       } else if (kind == GCHAT_MESSAGE_ITEM &&
                  GCHAT_IS_TRANSFER (gchat_message_get_item (message))) {
         self->item_widget =
@@ -295,21 +358,20 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
         gtk_box_append (GTK_BOX (self->bubble), self->item_widget);
         gtk_widget_set_visible (GTK_WIDGET (self->text_label), FALSE);
         text = gchat_transfer_get_name (GCHAT_TRANSFER (gchat_message_get_item (message)));
-        gtk_label_set_text (self->text_label, text);
+        gchat_message_row_set_label (self->text_label, text, FALSE);
       } else if (kind == GCHAT_MESSAGE_ITEM) {
-        gtk_label_set_text (self->text_label, "(an item this version of gchat cannot show)");
+        gchat_message_row_set_label (self->text_label,
+                                     "(an item this version of gchat cannot show)",
+                                     FALSE);
       } else {
-        g_autofree char *links = gchat_message_linkify (text);
+        const char *links = gchat_message_get_links (message);
 
         /*
          * Addresses are links (activate-link opens them); the rest stays
          * plain. Only a line with links takes the focus, so Tab reaches
          * its links (Enter opens one) without stopping at every line.
          */
-        if (links != NULL)
-          gtk_label_set_markup (self->text_label, links);
-        else
-          gtk_label_set_text (self->text_label, text);
+        gchat_message_row_set_label (self->text_label, links != NULL ? links : text, links != NULL);
         gtk_widget_set_focusable (GTK_WIDGET (self->text_label), links != NULL);
       }
       self->chat = TRUE;
@@ -318,7 +380,7 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
       gchat_message_row_sync_sender (self);
       return;
   }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  gchat_message_row_set_a11y (self, a11y);
 }
 
 /* A link in a message: open it with the desktop's handler (gtk_show_uri: GTK 4.8). */
@@ -365,6 +427,7 @@ gchat_message_row_dispose (GObject *object)
   g_clear_object (&self->message);
   gchat_message_row_drop_profile (self);
   g_clear_pointer (&self->said, g_free);
+  g_clear_pointer (&self->a11y, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), GCHAT_TYPE_MESSAGE_ROW);
   G_OBJECT_CLASS (gchat_message_row_parent_class)->dispose (object);
 }

@@ -25,7 +25,10 @@ struct _GchatMessage
   gboolean         divider; /* the row that ends a loaded block of history */
   GDateTime       *time;
   GObject         *item;
-  char            *msgid; /* the server's id (history lines), or NULL */
+  char            *msgid;  /* the server's id (history lines), or NULL */
+  char            *clock;  /* "%H:%M" of time, made on first use */
+  char            *links;  /* the text's markup with links, made on first use */
+  gboolean         linked; /* links was made (it stays NULL without an address) */
 };
 
 G_DEFINE_FINAL_TYPE (GchatMessage, gchat_message, G_TYPE_OBJECT)
@@ -52,6 +55,8 @@ gchat_message_finalize (GObject *object)
   g_free (self->nick);
   g_free (self->text);
   g_free (self->msgid);
+  g_free (self->clock);
+  g_free (self->links);
   g_clear_pointer (&self->time, g_date_time_unref);
   g_clear_object (&self->item);
   G_OBJECT_CLASS (gchat_message_parent_class)->finalize (object);
@@ -220,7 +225,36 @@ gchat_message_set_time (GchatMessage *self, GDateTime *time)
 {
   g_return_if_fail (GCHAT_IS_MESSAGE (self));
   g_clear_pointer (&self->time, g_date_time_unref);
+  g_clear_pointer (&self->clock, g_free);
   self->time = g_date_time_to_local (time);
+}
+
+/**
+ * gchat_message_get_clock: the time as a row shows it ("%H:%M"), made once:
+ * a list view binds the same message again each time it scrolls past.
+ */
+const char *
+gchat_message_get_clock (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), NULL);
+  if (self->clock == NULL)
+    self->clock = g_date_time_format (self->time, "%H:%M");
+  return self->clock;
+}
+
+/**
+ * gchat_message_get_links: the text as markup with its addresses made links
+ * (gchat_message_linkify, made once), or NULL when it has none.
+ */
+const char *
+gchat_message_get_links (GchatMessage *self)
+{
+  g_return_val_if_fail (GCHAT_IS_MESSAGE (self), NULL);
+  if (!self->linked) {
+    self->links = gchat_message_linkify (self->text);
+    self->linked = TRUE;
+  }
+  return self->links;
 }
 
 /** gchat_message_get_item: the payload of an ITEM, or NULL. */

@@ -50,5 +50,7 @@ gboolean         gchat_message_get_divider (GchatMessage *self);
 const char      *gchat_message_get_msgid (GchatMessage *self);
 void             gchat_message_set_msgid (GchatMessage *self, const char *msgid);
 char            *gchat_message_linkify (const char *text);
+const char      *gchat_message_get_clock (GchatMessage *self);
+const char      *gchat_message_get_links (GchatMessage *self);
 
 G_END_DECLS

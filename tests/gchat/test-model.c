@@ -115,6 +115,27 @@ test_message_linkify (void)
   g_assert_null (c);
 }
 
+/* A message's derived strings (shown time, linked markup) are made once and kept. */
+static void
+test_message_cached (void)
+{
+  g_autoptr (GchatMessage) linked =
+    gchat_message_new (GCHAT_MESSAGE_TEXT, "bob", "www.a.org", FALSE);
+  g_autoptr (GchatMessage) plain = gchat_message_new (GCHAT_MESSAGE_TEXT, "bob", "a & b", FALSE);
+  g_autoptr (GDateTime) utc = g_date_time_new_utc (2026, 12, 8, 4, 5, 0);
+  g_autoptr (GDateTime) local = g_date_time_to_local (utc);
+  g_autofree char *shown = g_date_time_format (local, "%H:%M");
+  const char      *links = gchat_message_get_links (linked);
+
+  g_assert_cmpstr (links, ==, "<a href=\"http://www.a.org\">www.a.org</a>");
+  g_assert_true (gchat_message_get_links (linked) == links);
+  g_assert_null (gchat_message_get_links (plain));
+  g_assert_null (gchat_message_get_links (plain));
+  g_assert_nonnull (gchat_message_get_clock (plain));
+  gchat_message_set_time (plain, utc); /* server-time comes after the message is made */
+  g_assert_cmpstr (gchat_message_get_clock (plain), ==, shown);
+}
+
 /* Slash commands: arguments, "the rest of the line", errors with usage. */
 static void
 test_command_parse (void)
@@ -1907,6 +1928,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/command/parse", test_command_parse);
   g_test_add_func ("/message/linkify", test_message_linkify);
+  g_test_add_func ("/message/cached", test_message_cached);
   g_test_add_func ("/command/completion", test_completion);
   g_test_add ("/session/join-and-members",
               Fixture,
