@@ -96,17 +96,6 @@ bench_report (const char *what, GArray *samples)
            bench_pct (samples, 100));
 }
 
-/* Spin the main loop for @ms milliseconds. */
-static void
-bench_spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
 /* Spin the main loop until @cond holds or a phase's bound passes. */
 static gboolean
 bench_wait (gboolean (*cond) (gpointer), gpointer data)
@@ -253,7 +242,7 @@ bench_scroll (void)
   }
   g_assert_true (bench_wait (bench_all_lines, last));
   g_assert_true (bench_wait (bench_laid_out, NULL)); /* slow under valgrind */
-  bench_spin (500);
+  gui_spin (500);
   s.intervals = g_array_new (FALSE, FALSE, sizeof (gint64));
   s.late_us = bench_refresh_us () * 3 / 2;
   cpu = bench_cpu_us ();
@@ -530,7 +519,7 @@ bench_typing (void)
 
   /* Idle: the same measurement without a transfer, for comparison. */
   bench_typing_begin (&t, sources, &paint);
-  bench_spin (5000);
+  gui_spin (5000);
   bench_typing_end (&t, sources, paint, "idle");
 
   bench_peer_start (&peer, "recv", sha);

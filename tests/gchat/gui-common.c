@@ -63,6 +63,34 @@ gui_wait_for (gboolean (*cond) (gpointer), gpointer data)
   return TRUE;
 }
 
+/* Spin the main loop for @ms milliseconds (to let layout settle, or for what must not happen). */
+void
+gui_spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+/* The first visible GtkLabel under @root showing @text, or NULL. */
+GtkWidget *
+gui_find_label (GtkWidget *root, const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    GtkWidget *found;
+
+    if (GTK_IS_LABEL (child) && gtk_widget_get_visible (child) &&
+        g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+      return child;
+    if ((found = gui_find_label (child, text)) != NULL)
+      return found;
+  }
+  return NULL;
+}
+
 /* Let pending redraws and idles run (bounded). */
 void
 gui_drain (void)

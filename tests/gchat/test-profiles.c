@@ -128,35 +128,19 @@ httpd_stop (void)
   g_clear_pointer (&web_dir, g_free);
 }
 
-/* The first GtkLabel under @root showing @text, or NULL. */
-static GtkWidget *
-find_label (GtkWidget *root, const char *text)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child)) {
-    GtkWidget *found;
-
-    if (GTK_IS_LABEL (child) && gtk_widget_get_visible (child) &&
-        g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
-      return child;
-    if ((found = find_label (child, text)) != NULL)
-      return found;
-  }
-  return NULL;
-}
-
 /* Condition: the member list shows the label @data. */
 static gboolean
 members_show (gpointer data)
 {
-  return find_label (GTK_WIDGET (gchat_window_get_member_list (window)), data) != NULL;
+  return gui_find_label (GTK_WIDGET (gchat_window_get_member_list (window)), data) != NULL;
 }
 
 /* Condition: the member row labelled "Ivy Green" has an avatar with a picture. */
 static gboolean
 member_has_picture (gpointer data)
 {
-  GtkWidget *name = find_label (GTK_WIDGET (gchat_window_get_member_list (window)), "Ivy Green");
+  GtkWidget *name =
+    gui_find_label (GTK_WIDGET (gchat_window_get_member_list (window)), "Ivy Green");
   GtkWidget *row = name != NULL ? gtk_widget_get_parent (gtk_widget_get_parent (name)) : NULL;
   GtkWidget *avatar =
     row != NULL ? gtk_widget_get_next_sibling (gtk_widget_get_first_child (row)) : NULL;
@@ -198,7 +182,7 @@ static gboolean
 row_shows_profile (gpointer data)
 {
   GchatMessageRow *row = gui_find_row (window, data);
-  GtkWidget       *label = row != NULL ? find_label (GTK_WIDGET (row), "Ivy Green ivy") : NULL;
+  GtkWidget       *label = row != NULL ? gui_find_label (GTK_WIDGET (row), "Ivy Green ivy") : NULL;
   AdwAvatar       *avatar = row != NULL ? gchat_message_row_get_avatar (row) : NULL;
 
   return label != NULL && avatar != NULL && gtk_widget_get_visible (GTK_WIDGET (avatar)) &&
@@ -262,7 +246,7 @@ test_member_list (void)
 static gboolean
 label_mapped (gpointer data)
 {
-  GtkWidget *label = find_label (GTK_WIDGET (gchat_window_get_member_list (window)), data);
+  GtkWidget *label = gui_find_label (GTK_WIDGET (gchat_window_get_member_list (window)), data);
 
   return label != NULL && gtk_widget_get_mapped (label);
 }
@@ -353,17 +337,6 @@ test_own_profile (void)
   gui_raw_expect (&ivy, ":* 766 ivy ada display-name *");
 }
 
-/* Spin the main loop for @ms milliseconds (for what must not happen). */
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
 /*
  * Step: an avatar of 600 KiB and one that is not an image show no picture
  * (the initials stay) and break nothing; a good one afterwards shows again.
@@ -378,7 +351,7 @@ test_bad_avatars (void)
 
     ivy_sets ("avatar", url);
     g_assert_true (gui_wait_for (profile_avatar_is, url));
-    spin (1000);
+    gui_spin (1000);
     g_assert_null (gchat_profile_get_picture (gchat_session_lookup_profile (session, "ivy")));
   }
   {

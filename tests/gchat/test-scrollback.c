@@ -125,11 +125,7 @@ vadj (void)
 static void
 settle (void)
 {
-  gint64 end = g_get_monotonic_time () + 250 * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
+  gui_spin (250);
 }
 
 /* The y of @text's row in the view, or -1 when it is not on screen. */
