@@ -387,16 +387,10 @@ bench_peer_start (Peer *p, const char *mode, const char *arg)
   const char      *script = g_getenv ("GCHAT_BENCH_PEER");
   g_autofree char *port_s = g_strdup_printf ("%u", port);
   g_autoptr (GError) error = NULL;
+  const char *argv[] = { "python3", script, port_s, mode, arg, NULL };
 
   g_assert_nonnull (script);
-  p->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                              &error,
-                              "python3",
-                              script,
-                              port_s,
-                              mode,
-                              arg,
-                              NULL);
+  p->proc = gui_spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, argv, &error);
   g_assert_no_error (error);
   p->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p->proc));
   g_data_input_stream_read_line_async (p->out, G_PRIORITY_DEFAULT, NULL, bench_peer_line, p);

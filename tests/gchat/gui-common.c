@@ -4,8 +4,10 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "gui-common.h"
 
@@ -89,6 +91,27 @@ gui_find_label (GtkWidget *root, const char *text)
       return found;
   }
   return NULL;
+}
+
+/* In a helper's child, before exec: receive SIGTERM when the test ends, even by aborting. */
+static void
+gui_child_setup (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/*
+ * Start a helper process (an HTTP server, a peer) that cannot outlive the
+ * test: a failed assertion aborts before any cleanup, and the kernel then
+ * stops the child. Returns: the process, or NULL with @error.
+ */
+GSubprocess *
+gui_spawn (GSubprocessFlags flags, const char *const *argv, GError **error)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, gui_child_setup, NULL, NULL);
+  return g_subprocess_launcher_spawnv (launcher, argv, error);
 }
 
 /* Let pending redraws and idles run (bounded). */

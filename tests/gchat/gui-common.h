@@ -29,6 +29,7 @@ GchatApplication *gui_test_init (int argc, char **argv, guint16 *port);
 gboolean          gui_wait_for (gboolean (*cond) (gpointer), gpointer data);
 void              gui_drain (void);
 void              gui_spin (guint ms);
+GSubprocess      *gui_spawn (GSubprocessFlags flags, const char *const *argv, GError **error);
 GtkWidget        *gui_find_label (GtkWidget *root, const char *text);
 void              gui_screenshot (const char *name);
 const char       *gui_lines_find (GPtrArray *lines, const char *glob);

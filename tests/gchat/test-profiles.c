@@ -68,6 +68,8 @@ httpd_start (void)
   g_autofree guchar *zeros = g_malloc0 (600 * 1024);
   guchar             rgba[16 * 16 * 4];
   GDataInputStream  *out;
+  const char        *argv[] = { "python3", "-u",        "-m",          "http.server", "0",
+                                "--bind",  "127.0.0.1", "--directory", NULL,          NULL };
 
   for (guint i = 0; i < sizeof rgba; i += 4) {
     rgba[i] = 0x26;
@@ -82,24 +84,15 @@ httpd_start (void)
   png_path = g_build_filename (web_dir, "ivy.png", NULL);
   big_path = g_build_filename (web_dir, "big.png", NULL);
   txt_path = g_build_filename (web_dir, "note.png", NULL);
+  argv[8] = web_dir;
   g_assert_true (g_file_set_contents (png_path,
                                       g_bytes_get_data (png, NULL),
                                       (gssize)g_bytes_get_size (png),
                                       NULL));
   g_assert_true (g_file_set_contents (big_path, (const char *)zeros, 600 * 1024, NULL));
   g_assert_true (g_file_set_contents (txt_path, "not a picture\n", -1, NULL));
-  httpd = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                            &error,
-                            "python3",
-                            "-u",
-                            "-m",
-                            "http.server",
-                            "0",
-                            "--bind",
-                            "127.0.0.1",
-                            "--directory",
-                            web_dir,
-                            NULL);
+  httpd =
+    gui_spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, argv, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (httpd));
   g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, httpd_line_cb, NULL);
