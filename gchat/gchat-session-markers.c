@@ -111,20 +111,80 @@ gchat_session_ask_read_marker (GchatSession *self, const char *target)
     gchat_connection_sendv (self->conn, "MARKREAD", target, NULL);
 }
 
+/* At most one MARKREAD per conversation in this long: reading a busy group would send one per line.
+ */
+#define MARKREAD_INTERVAL_MS 2000
+
+/* When @conv's marker last went to the server (monotonic, microseconds), or 0. */
+static gint64
+gchat_session_marker_sent_at (GchatConversation *conv)
+{
+  gint64 *at = g_object_get_data (G_OBJECT (conv), "gchat-markread-at");
+
+  return at != NULL ? *at : 0;
+}
+
+/* Tell the server @conv's marker, if it is ahead of what it was last told. */
+static void
+gchat_session_marker_send (GchatSession *self, GchatConversation *conv)
+{
+  GDateTime       *marker = gchat_conversation_get_read_marker (conv);
+  GDateTime       *told = g_object_get_data (G_OBJECT (conv), "gchat-markread-told");
+  g_autofree char *stamp = NULL;
+  g_autofree char *ref = NULL;
+  gint64          *at = g_new (gint64, 1);
+
+  *at = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (conv), "gchat-markread-at", at, g_free);
+  if (marker == NULL || (told != NULL && g_date_time_compare (marker, told) <= 0) ||
+      !gchat_session_markers_on (self))
+    return;
+  g_object_set_data_full (G_OBJECT (conv),
+                          "gchat-markread-told",
+                          g_date_time_ref (marker),
+                          (GDestroyNotify)g_date_time_unref);
+  stamp = gchat_scrollback_timestamp (marker);
+  ref = g_strconcat ("timestamp=", stamp, NULL);
+  gchat_connection_sendv (self->conn, "MARKREAD", gchat_conversation_get_name (conv), ref, NULL);
+}
+
+/* The interval is over: the markers that waited go out, the newest of each. */
+static gboolean
+gchat_session_markers_flush (gpointer data)
+{
+  GchatSession *self = data;
+
+  self->markread_source = 0;
+  for (guint i = 0; i < self->markread_pending->len; i++)
+    gchat_session_marker_send (self, g_ptr_array_index (self->markread_pending, i));
+  g_ptr_array_set_size (self->markread_pending, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/** gchat_session_markers_reset: the connection is gone: nothing waits to be sent. */
+void
+gchat_session_markers_reset (GchatSession *self)
+{
+  g_clear_handle_id (&self->markread_source, g_source_remove);
+  if (self->markread_pending != NULL)
+    g_ptr_array_set_size (self->markread_pending, 0);
+}
+
 /**
  * gchat_session_mark_read: @conv was seen to its end (on screen, at the
  * bottom): tell the server, so the account's other sessions count it read
  * too. Only a move forward is sent; the marker is the time of the newest
- * line someone else said (ours carry our clock, not the server's).
+ * line someone else said (ours carry our clock, not the server's). The
+ * first move goes at once; later ones within MARKREAD_INTERVAL_MS wait and
+ * go as one, with the newest time.
  */
 void
 gchat_session_mark_read (GchatSession *self, GchatConversation *conv)
 {
-  GListModel      *model;
-  GDateTime       *newest = NULL;
-  GDateTime       *marker;
-  g_autofree char *stamp = NULL;
-  g_autofree char *ref = NULL;
+  GListModel *model;
+  GDateTime  *newest = NULL;
+  GDateTime  *marker;
+  gint64      since;
 
   g_return_if_fail (GCHAT_IS_SESSION (self));
   if (conv == NULL || gchat_conversation_get_kind (conv) == GCHAT_CONVERSATION_SERVER ||
@@ -141,7 +201,15 @@ gchat_session_mark_read (GchatSession *self, GchatConversation *conv)
   if (newest == NULL || (marker != NULL && g_date_time_compare (newest, marker) <= 0))
     return;
   gchat_conversation_set_read_marker (conv, newest);
-  stamp = gchat_scrollback_timestamp (newest);
-  ref = g_strconcat ("timestamp=", stamp, NULL);
-  gchat_connection_sendv (self->conn, "MARKREAD", gchat_conversation_get_name (conv), ref, NULL);
+  if (g_ptr_array_find (self->markread_pending, conv, NULL))
+    return;
+  since = g_get_monotonic_time () - gchat_session_marker_sent_at (conv);
+  if (gchat_session_marker_sent_at (conv) == 0 ||
+      since >= MARKREAD_INTERVAL_MS * G_TIME_SPAN_MILLISECOND) {
+    gchat_session_marker_send (self, conv);
+    return;
+  }
+  g_ptr_array_add (self->markread_pending, g_object_ref (conv));
+  if (self->markread_source == 0)
+    self->markread_source = g_timeout_add (MARKREAD_INTERVAL_MS, gchat_session_markers_flush, self);
 }

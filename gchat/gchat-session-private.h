@@ -65,6 +65,9 @@ struct _GchatSession
   /* CHATHISTORY requests in flight (GchatHistoryRequest), at most one per target. */
   GPtrArray *history_requests;
 
+  /* Read markers waiting for their interval (gchat-session-markers.c). */
+  GPtrArray *markread_pending; /* GchatConversation */
+  guint      markread_source;
   /* People's metadata (gchat-session-profiles.c). */
   GHashTable   *profiles;       /* folded nick -> GchatProfile */
   GHashTable   *avatars;        /* address -> GdkTexture, fetched once */
@@ -195,6 +198,8 @@ gboolean gchat_session_ttt_play (GchatSession *self,
                                  const char   *cell,
                                  GError      **error);
 
+/* gchat-session-markers.c */
+void gchat_session_markers_reset (GchatSession *self);
 /* gchat-session-profiles.c */
 void gchat_session_profiles_welcome (GchatSession *self);
 void gchat_session_handle_metadata (GchatSession *self, const struct chat_msg *m, const char *nick);

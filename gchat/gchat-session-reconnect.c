@@ -117,6 +117,7 @@ gchat_session_on_disconnected (GchatConnection *conn, const char *reason, gpoint
 
   g_clear_handle_id (&self->ison_source, g_source_remove);
   gchat_session_pause_uploads (self);
+  gchat_session_markers_reset (self);
   gchat_server_requests_reset (self->requests);
   for (guint i = 0; i < n; i++) {
     g_autoptr (GchatConversation) c = g_list_model_get_item (G_LIST_MODEL (self->conversations), i);

@@ -590,6 +590,7 @@ gchat_session_dispose (GObject *object)
 
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   g_clear_handle_id (&self->ison_source, g_source_remove);
+  gchat_session_markers_reset (self);
   if (self->conn != NULL) {
     g_signal_handlers_disconnect_by_data (self->conn, self);
     gchat_connection_close (self->conn);
@@ -633,6 +634,7 @@ gchat_session_finalize (GObject *object)
   g_hash_table_unref (self->label_batches);
   g_hash_table_unref (self->echo_labels);
   g_ptr_array_unref (self->history_requests);
+  g_ptr_array_unref (self->markread_pending);
   G_OBJECT_CLASS (gchat_session_parent_class)->finalize (object);
 }
 
@@ -757,6 +759,7 @@ gchat_session_init (GchatSession *self)
   self->avatars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->profile_cancel = g_cancellable_new ();
   self->history_requests = g_ptr_array_new_with_free_func (gchat_session_history_request_free);
+  self->markread_pending = g_ptr_array_new_with_free_func (g_object_unref);
   self->multiline_batches =
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gchat_session_multiline_free);
   self->label_batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

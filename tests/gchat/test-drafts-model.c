@@ -369,6 +369,23 @@ test_read_marker (Fixture *f, gconstpointer data)
   /* The server log has no marker. */
   gchat_session_mark_read (f->session, gchat_session_get_server (f->session));
   g_assert_cmpuint (f->sent->len - from, ==, 1);
+  /*
+   * Reading on as lines arrive: within the interval the moves wait, then
+   * go as one MARKREAD with the newest time (a busy group would otherwise
+   * cost a line per line, which flood control counts).
+   */
+  feed (f, "@time=2026-01-01T10:04:00.000Z :bob!b@h PRIVMSG #room :fifth");
+  gchat_session_mark_read (f->session, room);
+  feed (f, "@time=2026-01-01T10:05:00.000Z :bob!b@h PRIVMSG #room :sixth");
+  gchat_session_mark_read (f->session, room);
+  g_assert_cmpuint (f->sent->len - from, ==, 1);
+  g_assert_cmpuint (gchat_conversation_get_unread (room), ==, 0);
+  for (gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+       f->sent->len - from < 2 && g_get_monotonic_time () < end;)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10000);
+  g_assert_cmpuint (f->sent->len - from, ==, 2);
+  g_assert_nonnull (sent_find (f, from + 1, "MARKREAD #room timestamp=2026-01-01T10:05:00.000Z"));
   gchat_session_set_active (f->session, gchat_session_get_server (f->session));
 
   /* A group joined with a marker: its history after the marker is unread. */
