@@ -224,26 +224,15 @@ gchat_message_row_profile_changed (GchatMessageRow *self)
     gchat_message_row_sync_sender (self);
 }
 
-/* Forget the profile shown (the row is being recycled). */
+/* Follow @profile (or none) while the row shows its sender's line. */
 static void
-gchat_message_row_drop_profile (GchatMessageRow *self)
+gchat_message_row_follow_profile (GchatMessageRow *self, GchatProfile *profile)
 {
+  if (profile == self->profile)
+    return;
   if (self->profile != NULL)
     g_clear_signal_handler (&self->profile_handler, self->profile);
   g_clear_object (&self->profile);
-}
-
-/**
- * gchat_message_row_set_profile: the profile of the shown message's sender
- * (or NULL), followed while the row shows it. Call after set_message.
- */
-void
-gchat_message_row_set_profile (GchatMessageRow *self, GchatProfile *profile)
-{
-  g_return_if_fail (GCHAT_IS_MESSAGE_ROW (self));
-  if (profile == self->profile)
-    return;
-  gchat_message_row_drop_profile (self);
   if (profile != NULL) {
     self->profile = g_object_ref (profile);
     self->profile_handler =
@@ -252,7 +241,6 @@ gchat_message_row_set_profile (GchatMessageRow *self, GchatProfile *profile)
                                 G_CALLBACK (gchat_message_row_profile_changed),
                                 self);
   }
-  gchat_message_row_profile_changed (self);
 }
 
 /** gchat_message_row_get_avatar: the avatar shown beside someone else's line (tests look at it). */
@@ -263,9 +251,13 @@ gchat_message_row_get_avatar (GchatMessageRow *self)
   return self->avatar;
 }
 
-/** gchat_message_row_set_message: show @message (rows are recycled by the list view). */
+/**
+ * gchat_message_row_set_message: show @message (rows are recycled by the
+ * list view), its sender as @profile says (NULL: the nick alone), followed
+ * while the row shows it.
+ */
 void
-gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
+gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message, GchatProfile *profile)
 {
   GchatMessageKind kind = gchat_message_get_kind (message);
   const char      *nick = gchat_message_get_nick (message);
@@ -275,7 +267,7 @@ gchat_message_row_set_message (GchatMessageRow *self, GchatMessage *message)
   gboolean         own = gchat_message_get_own (message);
   guint            classes = gchat_message_get_history (message) ? ROW_HISTORY : 0;
 
-  gchat_message_row_drop_profile (self);
+  gchat_message_row_follow_profile (self, profile);
   self->chat = FALSE;
   if (self->message != NULL)
     g_clear_signal_handler (&self->msgid_handler, self->message);
@@ -425,7 +417,7 @@ gchat_message_row_dispose (GObject *object)
   if (self->message != NULL)
     g_clear_signal_handler (&self->msgid_handler, self->message);
   g_clear_object (&self->message);
-  gchat_message_row_drop_profile (self);
+  gchat_message_row_follow_profile (self, NULL);
   g_clear_pointer (&self->said, g_free);
   g_clear_pointer (&self->a11y, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), GCHAT_TYPE_MESSAGE_ROW);

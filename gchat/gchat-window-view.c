@@ -400,8 +400,8 @@ message_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer 
     child = gchat_message_row_new ();
     gtk_list_item_set_child (item, child);
   }
-  gchat_message_row_set_message (GCHAT_MESSAGE_ROW (child), obj);
-  gchat_message_row_set_profile (GCHAT_MESSAGE_ROW (child),
+  gchat_message_row_set_message (GCHAT_MESSAGE_ROW (child),
+                                 obj,
                                  gchat_session_get_profile (self->session,
                                                             gchat_message_get_nick (obj)));
   gchat_message_row_set_withdrawable (GCHAT_MESSAGE_ROW (child),
