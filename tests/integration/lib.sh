@@ -45,6 +45,19 @@ ok()
 	fi
 }
 
+# The points of a helper's TAP output in file $1, renumbered into this
+# script's plan; its comments pass through.
+tap_relay()
+{
+	while read -r _line; do
+		case $_line in
+		"ok "*) ok 0 "${_line#* - }" ;;
+		"not ok "*) ok 1 "${_line#* - }" ;;
+		"#"*) echo "$_line" ;;
+		esac
+	done <"$1"
+}
+
 # True while $1 is alive and not a zombie.
 chatd_alive()
 {

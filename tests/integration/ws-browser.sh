@@ -38,13 +38,7 @@ TCP_PORT=$port WS_PORT=$(log_port 'listening for WebSocket on') \
     CHATD_LOG="$tmp/chatd.log" TMPDIR="$tmp" \
     python3 "$top_srcdir/tests/integration/ws-browser.py" >"$tmp/py.tap"
 rc=$?
-while read -r line; do
-	case $line in
-	"ok "*) ok 0 "${line#* - }" ;;
-	"not ok "*) ok 1 "${line#* - }" ;;
-	"#"*) echo "$line" ;;
-	esac
-done <"$tmp/py.tap"
+tap_relay "$tmp/py.tap"
 [ $rc -eq 0 ] || ok 1 "ws-browser.py exited with status $rc"
 chatd_stop_ok
 echo "1..$tap_n"

@@ -41,12 +41,7 @@ for proto in text.ircv3.net ""; do
 	node "$js/irc-framework.js" "$host" "$port" "$ws_port" $proto \
 	    >"$tmp/node.tap" 2>"$tmp/node.err"
 	rc=$?
-	while read -r line; do
-		case $line in
-		"ok "*) ok 0 "${line#* - }" ;;
-		"not ok "*) ok 1 "${line#* - }" ;;
-		esac
-	done <"$tmp/node.tap"
+	tap_relay "$tmp/node.tap"
 	if [ $rc -ne 0 ]; then
 		ok 1 "node irc-framework.js ${proto:-without a subprotocol} exited with $rc"
 		sed 's/^/# /' "$tmp/node.tap" "$tmp/node.err"

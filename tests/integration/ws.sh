@@ -58,13 +58,7 @@ TCP_PORT=$port WS_PORT=$ws_port WSS_PORT=$wss_port WS_HOST=$host \
     python3 "$top_srcdir/tests/integration/ws.py" >"$tmp/ws.tap"
 rc=$?
 # ws.py's points (renumbered after the one above), then chatd's exit.
-while read -r line; do
-	case $line in
-	"ok "*) ok 0 "${line#* - }" ;;
-	"not ok "*) ok 1 "${line#* - }" ;;
-	"#"*) echo "$line" ;;
-	esac
-done <"$tmp/ws.tap"
+tap_relay "$tmp/ws.tap"
 # A crash of ws.py itself is a failure even if its points passed.
 [ $rc -eq 0 ] || ok 1 "ws.py exited with status $rc"
 chatd_stop_ok
